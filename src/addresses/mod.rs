@@ -1,0 +1,9 @@
+//! Streets and door plates (门牌). Pure: no I/O, no SQL, no HTTP.
+
+mod door_number;
+mod door_plate;
+mod street;
+
+pub use door_number::{DoorNumber, DoorNumberError};
+pub use door_plate::DoorPlate;
+pub use street::{Street, StreetClass};

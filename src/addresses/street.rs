@@ -1,0 +1,47 @@
+//! A street (街路巷): its standard name and class; its centre line is the record's geometry.
+
+use crate::layers::Source;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Street {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_mn: Option<String>,
+    pub class: StreetClass,
+    pub source: Source,
+}
+
+/// The class of a street, for drawing and numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreetClass {
+    /// 主干路
+    Arterial,
+    /// 次干路
+    Secondary,
+    /// 支路
+    Branch,
+    /// 巷
+    Lane,
+}
+
+impl StreetClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreetClass::Arterial => "arterial",
+            StreetClass::Secondary => "secondary",
+            StreetClass::Branch => "branch",
+            StreetClass::Lane => "lane",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StreetClass::Arterial => "主干路",
+            StreetClass::Secondary => "次干路",
+            StreetClass::Branch => "支路",
+            StreetClass::Lane => "巷",
+        }
+    }
+}

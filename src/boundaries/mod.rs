@@ -1,0 +1,8 @@
+//! Administrative units and their boundaries (区划界线): units with statistical codes, levels and
+//! parents. Pure: no I/O, no SQL, no HTTP.
+
+mod code;
+mod unit;
+
+pub use code::{DivisionCode, DivisionCodeError, UnitLevel};
+pub use unit::AdminUnit;

@@ -1,0 +1,190 @@
+//! `diming check`: every validation over the registry as one report. Each finding names its
+//! rule, the record at fault and where it is.
+
+use crate::boundaries::DivisionCode;
+use crate::config::Config;
+use crate::layers::{Body, Layer};
+use crate::record::{CurrentState, RecordId};
+use crate::spatial::{self, coverage};
+use geo::{Centroid, Geometry};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule, e.g. `geometry.self_intersection`, `units.gap`, `door_plates.duplicate`.
+    pub rule: String,
+    pub layer: Layer,
+    pub record: Option<RecordId>,
+    pub title: String,
+    pub message: String,
+    /// Longitude/latitude of the place to look at.
+    pub at: Option<(f64, f64)>,
+    /// The region at fault (GeoJSON), where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<geojson::Geometry>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub records: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+fn centre(g: &Geometry<f64>) -> Option<(f64, f64)> {
+    g.centroid().map(|p| (p.x(), p.y()))
+}
+
+/// Runs every check over the current state.
+pub fn run(state: &CurrentState, config: &Config) -> Report {
+    let mut report = Report {
+        records: state.len(),
+        findings: Vec::new(),
+    };
+    geometries(state, config, &mut report.findings);
+    units(state, config, &mut report.findings);
+    door_plates(state, &mut report.findings);
+    report
+        .findings
+        .sort_by(|a, b| a.rule.cmp(&b.rule).then(a.title.cmp(&b.title)));
+    report
+}
+
+fn geometries(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
+    for v in state.records() {
+        if let Err(invalid) = spatial::validate(&v.geometry, &config.jurisdiction.extent) {
+            out.push(Finding {
+                rule: format!("geometry.{}", invalid.problem.code()),
+                layer: v.layer(),
+                record: Some(v.id),
+                title: v.body.title(),
+                message: invalid.to_string(),
+                at: invalid
+                    .at
+                    .map(|c| (c.x, c.y))
+                    .or_else(|| centre(&v.geometry)),
+                location: None,
+            });
+        }
+    }
+}
+
+fn units(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
+    let units: HashMap<DivisionCode, (RecordId, &str, &Geometry<f64>)> = state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some((u.code, (v.id, u.name.as_str(), &v.geometry))),
+            _ => None,
+        })
+        .collect();
+    let mut children: BTreeMap<DivisionCode, Vec<(String, Geometry<f64>)>> = BTreeMap::new();
+    for v in state.layer(Layer::AdminUnit) {
+        let Body::AdminUnit(u) = &v.body else {
+            continue;
+        };
+        let Some(parent) = u.parent else { continue };
+        if !units.contains_key(&parent) {
+            out.push(Finding {
+                rule: "units.missing_parent".into(),
+                layer: Layer::AdminUnit,
+                record: Some(v.id),
+                title: u.name.clone(),
+                message: format!("{} {} 的上级 {} 不在登记簿中", u.code, u.name, parent),
+                at: centre(&v.geometry),
+                location: None,
+            });
+            continue;
+        }
+        children
+            .entry(parent)
+            .or_default()
+            .push((format!("{} {}", u.code.short(), u.name), v.geometry.clone()));
+    }
+    for (parent, kids) in children {
+        let (id, name, geometry) = units[&parent];
+        let findings = match coverage::check_tiling(geometry, &kids, config.jurisdiction.coverage) {
+            Ok(f) => f,
+            Err(e) => {
+                out.push(Finding {
+                    rule: "units.crs".into(),
+                    layer: Layer::AdminUnit,
+                    record: Some(id),
+                    title: name.into(),
+                    message: e.to_string(),
+                    at: centre(geometry),
+                    location: None,
+                });
+                continue;
+            }
+        };
+        for f in findings {
+            let (rule, what) = match &f.problem {
+                coverage::Problem::Gap => ("units.gap", "下级区域之间有空隙".to_string()),
+                coverage::Problem::Overlap { a, b } => {
+                    ("units.overlap", format!("{a} 与 {b} 重叠"))
+                }
+                coverage::Problem::OutsideParent { child } => {
+                    ("units.outside_parent", format!("{child} 超出上级范围"))
+                }
+            };
+            let sliver = if f.sliver { "（狭长碎片）" } else { "" };
+            out.push(Finding {
+                rule: rule.into(),
+                layer: Layer::AdminUnit,
+                record: Some(id),
+                title: name.into(),
+                message: format!(
+                    "{name}：{what}{sliver}，面积 {:.1} 平方米，平均宽度 {:.1} 米",
+                    f.area_m2, f.width_m
+                ),
+                at: centre(&f.location),
+                location: Some(spatial::geojson::from_geo(&f.location)),
+            });
+        }
+    }
+}
+
+fn door_plates(state: &CurrentState, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<(RecordId, String), RecordId> = HashMap::new();
+    let mut plates: Vec<_> = state.layer(Layer::DoorPlate).collect();
+    plates.sort_by_key(|v| v.id);
+    for v in plates {
+        let Body::DoorPlate(d) = &v.body else {
+            continue;
+        };
+        let street = state.get(&d.street);
+        let street_name = street.map(|s| s.body.title());
+        if street.is_none() {
+            out.push(Finding {
+                rule: "door_plates.missing_street".into(),
+                layer: Layer::DoorPlate,
+                record: Some(v.id),
+                title: d.number.to_string(),
+                message: format!("门牌 {} 所属街路巷 {} 不在登记簿中", d.number, d.street),
+                at: centre(&v.geometry),
+                location: None,
+            });
+        }
+        if let Some(first) = seen.insert((d.street, d.number.to_string()), v.id) {
+            out.push(Finding {
+                rule: "door_plates.duplicate".into(),
+                layer: Layer::DoorPlate,
+                record: Some(v.id),
+                title: d.number.to_string(),
+                message: format!(
+                    "{}{} 重号：与记录 {first} 相同（同一街路巷门牌号不得重复）",
+                    street_name.unwrap_or_default(),
+                    d.number
+                ),
+                at: centre(&v.geometry),
+                location: None,
+            });
+        }
+    }
+}

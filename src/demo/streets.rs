@@ -1,0 +1,186 @@
+//! Demo streets on the town's grid and their door plates, numbered by the Inner Mongolia rule:
+//! east → west and south → north, odd numbers on the left looking along the numbering
+//! direction (左单右双).
+
+use super::date;
+use super::units::BUILT_UP;
+use crate::addresses::{DoorNumber, DoorPlate, Street, StreetClass};
+use crate::layers::{Body, Source};
+use crate::record::{RecordId, Write};
+use geo::{Geometry, LineString, Point, coord};
+
+/// East–west streets, south to north.
+const EAST_WEST: [&str; 20] = [
+    "康宁街",
+    "振兴街",
+    "长青街",
+    "富民街",
+    "安康街",
+    "兴业街",
+    "永安街",
+    "朝阳街",
+    "育才街",
+    "光明街",
+    "幸福街",
+    "文化街",
+    "工农街",
+    "新华街",
+    "胜利街",
+    "和平大街",
+    "团结大街",
+    "友谊大街",
+    "前进大街",
+    "口岸大街",
+];
+/// North–south streets, west to east.
+const NORTH_SOUTH: [&str; 20] = [
+    "环城西路",
+    "西园路",
+    "锡林路",
+    "苏尼特路",
+    "民族路",
+    "车站路",
+    "迎宾路",
+    "恐龙路",
+    "赛罕路",
+    "额仁路",
+    "乌兰路",
+    "呼和路",
+    "北疆路",
+    "商贸路",
+    "物流路",
+    "工业路",
+    "园林路",
+    "草原路",
+    "那达慕路",
+    "环城东路",
+];
+
+/// The street renamed in the demo's history, and its new name.
+const RENAMED: (&str, &str) = ("工农街", "建设街");
+
+/// Plates stand this far from the centre line (metres) and this far apart along it.
+const OFFSET_M: f64 = 12.0;
+const SPACING_M: f64 = 150.0;
+const M_PER_DEG_LAT: f64 = 111_320.0;
+
+fn m_per_deg_lon(lat: f64) -> f64 {
+    M_PER_DEG_LAT * lat.to_radians().cos()
+}
+
+pub struct DemoStreet {
+    pub name: &'static str,
+    pub class: StreetClass,
+    /// Drawn in the numbering direction: east → west or south → north.
+    pub line: LineString<f64>,
+}
+
+impl DemoStreet {
+    pub fn id(&self) -> RecordId {
+        RecordId::derived(&format!("street/{}", self.name))
+    }
+}
+
+fn class(i: usize) -> StreetClass {
+    match i % 5 {
+        0 => StreetClass::Arterial,
+        2 => StreetClass::Secondary,
+        _ => StreetClass::Branch,
+    }
+}
+
+pub fn streets() -> Vec<DemoStreet> {
+    let (w, s, e, n) = BUILT_UP;
+    let margin = 0.002;
+    let mut out = Vec::new();
+    for (i, name) in EAST_WEST.iter().enumerate() {
+        let lat = s + margin + (n - s - 2.0 * margin) * i as f64 / 19.0;
+        out.push(DemoStreet {
+            name,
+            class: class(i),
+            line: LineString::new(vec![
+                coord! {x: e - margin, y: lat},
+                coord! {x: w + margin, y: lat},
+            ]),
+        });
+    }
+    for (i, name) in NORTH_SOUTH.iter().enumerate() {
+        let lon = w + margin + (e - w - 2.0 * margin) * i as f64 / 19.0;
+        out.push(DemoStreet {
+            name,
+            class: class(i),
+            line: LineString::new(vec![
+                coord! {x: lon, y: s + margin},
+                coord! {x: lon, y: n - margin},
+            ]),
+        });
+    }
+    out
+}
+
+fn street_body(name: &str, class: StreetClass) -> Body {
+    Body::Street(Street {
+        name: name.into(),
+        name_mn: None,
+        class,
+        source: Source::Sample,
+    })
+}
+
+pub fn create(s: &DemoStreet) -> Write {
+    Write::Create {
+        id: s.id(),
+        valid_from: date(2020, 6, 30),
+        body: street_body(s.name, s.class),
+        geometry: Geometry::LineString(s.line.clone()),
+    }
+}
+
+/// The rename of 工农街 to 建设街 in 2021, a version of the same record.
+pub fn rename_write() -> Write {
+    let old = streets()
+        .into_iter()
+        .find(|s| s.name == RENAMED.0)
+        .expect("the renamed street is in the list");
+    Write::Update {
+        id: old.id(),
+        base_version: 1,
+        valid_from: date(2021, 5, 1),
+        body: street_body(RENAMED.1, old.class),
+        geometry: Geometry::LineString(old.line),
+    }
+}
+
+/// Plates along both sides of every street: odd on the left of the numbering direction.
+pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
+    let mut out = Vec::new();
+    for s in streets {
+        let (a, b) = (s.line.0[0], s.line.0[1]);
+        let lat = (a.y + b.y) / 2.0;
+        let (kx, ky) = (m_per_deg_lon(lat), M_PER_DEG_LAT);
+        let (dx, dy) = ((b.x - a.x) * kx, (b.y - a.y) * ky);
+        let length = dx.hypot(dy);
+        let (ux, uy) = (dx / length, dy / length);
+        // Left of the direction of travel is the direction rotated a quarter turn anticlockwise.
+        let (lx, ly) = (-uy, ux);
+        let count = (length / SPACING_M) as u32;
+        for k in 0..count {
+            let along = SPACING_M * (f64::from(k) + 0.5);
+            for (number, side) in [(2 * k + 1, 1.0), (2 * k + 2, -1.0)] {
+                let x = a.x + (ux * along + lx * OFFSET_M * side) / kx;
+                let y = a.y + (uy * along + ly * OFFSET_M * side) / ky;
+                out.push(Write::Create {
+                    id: RecordId::derived(&format!("door/{}/{number}", s.name)),
+                    valid_from: date(2020, 9, 1),
+                    body: Body::DoorPlate(DoorPlate {
+                        street: s.id(),
+                        number: DoorNumber::new(number),
+                        source: Source::Sample,
+                    }),
+                    geometry: Geometry::Point(Point::new(x, y)),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! The registry's layers: which domain types are records, the geometry each takes, and the
+//! typed columns each shows in the stores' per-layer tables (GeoPackage layers, PostGIS tables).
+
+use crate::addresses::{DoorPlate, Street};
+use crate::boundaries::AdminUnit;
+use crate::names::Place;
+use geo::Geometry;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A layer of the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    AdminUnit,
+    Street,
+    Place,
+    DoorPlate,
+}
+
+/// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeometryKind {
+    Point,
+    MultiLineString,
+    MultiPolygon,
+    Any,
+}
+
+impl GeometryKind {
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            GeometryKind::Point => "POINT",
+            GeometryKind::MultiLineString => "MULTILINESTRING",
+            GeometryKind::MultiPolygon => "MULTIPOLYGON",
+            GeometryKind::Any => "GEOMETRY",
+        }
+    }
+
+    /// Brings `g` to this kind (a polygon becomes a one-part multipolygon), or says it cannot.
+    pub fn conform(self, g: Geometry<f64>) -> Result<Geometry<f64>, Geometry<f64>> {
+        use Geometry as G;
+        match (self, g) {
+            (GeometryKind::Any, g) => Ok(g),
+            (GeometryKind::Point, g @ G::Point(_)) => Ok(g),
+            (GeometryKind::MultiLineString, G::LineString(l)) => {
+                Ok(G::MultiLineString(geo::MultiLineString(vec![l])))
+            }
+            (GeometryKind::MultiLineString, g @ G::MultiLineString(_)) => Ok(g),
+            (GeometryKind::MultiPolygon, G::Polygon(p)) => {
+                Ok(G::MultiPolygon(geo::MultiPolygon(vec![p])))
+            }
+            (GeometryKind::MultiPolygon, g @ G::MultiPolygon(_)) => Ok(g),
+            (_, g) => Err(g),
+        }
+    }
+}
+
+impl Layer {
+    pub const ALL: [Layer; 4] = [
+        Layer::AdminUnit,
+        Layer::Street,
+        Layer::Place,
+        Layer::DoorPlate,
+    ];
+
+    /// The name of the layer's table in both stores.
+    pub fn table(self) -> &'static str {
+        match self {
+            Layer::AdminUnit => "admin_units",
+            Layer::Street => "streets",
+            Layer::Place => "places",
+            Layer::DoorPlate => "door_plates",
+        }
+    }
+
+    pub fn from_table(table: &str) -> Option<Layer> {
+        Layer::ALL.into_iter().find(|l| l.table() == table)
+    }
+
+    /// The layer's name in the user interface.
+    pub fn label(self) -> &'static str {
+        match self {
+            Layer::AdminUnit => "行政区域",
+            Layer::Street => "街路巷",
+            Layer::Place => "地名",
+            Layer::DoorPlate => "门牌",
+        }
+    }
+
+    pub fn geometry_kind(self) -> GeometryKind {
+        match self {
+            Layer::AdminUnit => GeometryKind::MultiPolygon,
+            Layer::Street => GeometryKind::MultiLineString,
+            Layer::Place => GeometryKind::Any,
+            Layer::DoorPlate => GeometryKind::Point,
+        }
+    }
+
+    /// The layer's own typed columns, in table order (after the common ones).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent_code"],
+            Layer::Street => &["name", "name_mn", "class"],
+            Layer::Place => &["name", "name_mn", "category"],
+            Layer::DoorPlate => &["street_id", "number", "number_value"],
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A value of a typed column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValue {
+    Text(String),
+    Integer(i64),
+    Null,
+}
+
+impl From<Option<String>> for ColumnValue {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(ColumnValue::Null, ColumnValue::Text)
+    }
+}
+
+/// The attributes of a record: one domain type per layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "layer", rename_all = "snake_case")]
+pub enum Body {
+    AdminUnit(AdminUnit),
+    Street(Street),
+    Place(Place),
+    DoorPlate(DoorPlate),
+}
+
+impl Body {
+    pub fn layer(&self) -> Layer {
+        match self {
+            Body::AdminUnit(_) => Layer::AdminUnit,
+            Body::Street(_) => Layer::Street,
+            Body::Place(_) => Layer::Place,
+            Body::DoorPlate(_) => Layer::DoorPlate,
+        }
+    }
+
+    /// Where the record comes from (`sample` for the demo's synthetic objects).
+    pub fn source(&self) -> Source {
+        match self {
+            Body::AdminUnit(b) => b.source,
+            Body::Street(b) => b.source,
+            Body::Place(b) => b.source,
+            Body::DoorPlate(b) => b.source,
+        }
+    }
+
+    /// A short human label: a name, or a door number.
+    pub fn title(&self) -> String {
+        match self {
+            Body::AdminUnit(u) => u.name.clone(),
+            Body::Street(s) => s.name.clone(),
+            Body::Place(p) => p.name.clone(),
+            Body::DoorPlate(d) => d.number.to_string(),
+        }
+    }
+
+    /// Values of [`Layer::columns`], in the same order.
+    pub fn column_values(&self) -> Vec<ColumnValue> {
+        use ColumnValue::{Integer, Text};
+        match self {
+            Body::AdminUnit(u) => vec![
+                Text(u.code.to_string()),
+                Text(u.name.clone()),
+                u.name_mn.clone().into(),
+                Text(u.level.as_str().into()),
+                u.parent.map(|p| p.to_string()).into(),
+            ],
+            Body::Street(s) => vec![
+                Text(s.name.clone()),
+                s.name_mn.clone().into(),
+                Text(s.class.as_str().into()),
+            ],
+            Body::Place(p) => vec![
+                Text(p.name.clone()),
+                p.name_mn.clone().into(),
+                Text(p.category.as_str().into()),
+            ],
+            Body::DoorPlate(d) => vec![
+                Text(d.street.to_string()),
+                Text(d.number.to_string()),
+                Integer(i64::from(d.number.number)),
+            ],
+        }
+    }
+}
+
+/// Where a record's data comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// From an official document or list (codes, names, approved outlines).
+    Official,
+    /// Surveyed or edited by an officer.
+    Survey,
+    /// Synthetic, for the demo registry only.
+    Sample,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Official => "official",
+            Source::Survey => "survey",
+            Source::Sample => "sample",
+        }
+    }
+}

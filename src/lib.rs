@@ -1,0 +1,48 @@
+//! # diming (地名)
+//!
+//! The registry a city's civil-affairs bureau keeps of its place names, door plates, street
+//! signs, administrative boundaries and cemeteries. Library and binary `diming`.
+//!
+//! ## Map of the crate
+//!
+//! - [`config`]: one configuration struct (jurisdiction, extent, CRSs, server).
+//! - [`record`]: ids, versions, lifespans, changesets, the in-memory current state.
+//! - [`layers`]: which domain types are records, their geometry and their typed columns.
+//! - [`spatial`]: validation, measurement, coverage, the rstar index; `spatial::crs` alone
+//!   touches PROJ.
+//! - [`boundaries`], [`addresses`], [`names`]: the domains: types and rules, pure.
+//! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
+//!   with PostGIS.
+//! - [`registry`]: the store plus the in-memory current state; every write goes through it.
+//! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
+//! - [`check`]: the validation report over the whole registry.
+//! - [`web`]: axum; the only place that knows HTTP.
+//!
+//! ## Invariants
+//!
+//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`) does no
+//!   I/O and knows nothing of HTTP or SQL.
+//! - Every change is a [`record::Changeset`], applied all or nothing, with author, time, reason
+//!   and, where the law wants one, an approval document. Nothing is overwritten or deleted: a
+//!   change closes the current version and adds the next; a retirement is a version too.
+//! - A write names the version it changes; a stale version is refused
+//!   ([`record::ChangesetError::Stale`], HTTP 412), never merged.
+//! - Reads are served from memory ([`record::CurrentState`]); a write goes to the store first
+//!   and then to memory.
+//! - Both stores behave the same; the same tests run against both.
+//! - Geometry enters through [`spatial::validate`]: an invalid geometry is refused with its
+//!   reason and location, never stored and never repaired silently.
+//! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
+
+pub mod addresses;
+pub mod boundaries;
+pub mod check;
+pub mod config;
+pub mod demo;
+pub mod layers;
+pub mod names;
+pub mod record;
+pub mod registry;
+pub mod spatial;
+pub mod store;
+pub mod web;

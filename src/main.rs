@@ -1,0 +1,253 @@
+//! The `diming` command line: parses arguments and calls the library, nothing else.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use diming::config::Config;
+use diming::layers::Layer;
+use diming::record::RecordId;
+use diming::registry::Registry;
+use diming::spatial::crs;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "diming",
+    version,
+    about = "地名管理信息系统：地名、门牌、地名标志、区划界线与公墓的登记簿"
+)]
+struct Cli {
+    /// 数据库地址：sqlite://文件（默认 ./diming.gpkg）或 postgres://用户:密码@主机/库
+    #[arg(long, global = true, env = "DIMING_DB", default_value = diming::store::DEFAULT_URL)]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建二连浩特市示例登记簿
+    #[command(
+        after_help = "示例：\n  diming demo\n  diming demo --db postgres://diming:diming@localhost/diming --force"
+    )]
+    Demo {
+        /// 清空已有数据后重建
+        #[arg(long)]
+        force: bool,
+    },
+    /// 启动网页与接口服务
+    #[command(after_help = "示例：\n  diming serve --addr 127.0.0.1:8080")]
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// 列出各图层的现行记录数
+    #[command(after_help = "示例：\n  diming layers")]
+    Layers,
+    /// 显示一条记录的全部版本：谁、何时、为何、依据何文件
+    #[command(after_help = "示例：\n  diming history 0f8fad5b-d9cb-469f-a165-70867728950e")]
+    History {
+        /// 记录 id
+        id: String,
+    },
+    /// 坐标转换
+    Crs {
+        #[command(subcommand)]
+        command: CrsCommand,
+    },
+    /// 对整个登记簿运行全部检查并输出报告
+    #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum CrsCommand {
+    /// 把一对坐标从一个坐标系转换到另一个（毫米精度）
+    #[command(
+        after_help = "坐标按“经度/东坐标在前”输入；高斯–克吕格坐标（X 为北坐标在前）请加 --northing-first。\n\n示例：\n  diming crs transform --from EPSG:4490 --to EPSG:4546 111.97667 43.6475\n  diming crs transform --from EPSG:4497 --to EPSG:4490 --northing-first 4835120.088 19578797.461",
+        allow_negative_numbers = true
+    )]
+    Transform {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// 输入为 X（北）在前、Y（东）在后，测绘习惯
+        #[arg(long)]
+        northing_first: bool,
+        x: f64,
+        y: f64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("错误：{e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(db: &str) -> Result<Registry> {
+    Registry::open(db, Config::erenhot())
+        .await
+        .with_context(|| format!("打开登记簿 {db}"))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Demo { force } => demo(&cli.db, force).await,
+        Command::Serve { addr } => {
+            let registry = Arc::new(open(&cli.db).await?);
+            println!("登记簿 {}：{} 条现行记录", cli.db, registry.current().len());
+            println!("请在浏览器中打开 http://{addr}/");
+            diming::web::serve(registry, &addr)
+                .await
+                .with_context(|| format!("无法在 {addr} 上提供服务"))
+        }
+        Command::Layers => {
+            let registry = open(&cli.db).await?;
+            let current = registry.current();
+            for layer in Layer::ALL {
+                println!(
+                    "{:<12}{:<8}{:>8}",
+                    layer.table(),
+                    layer.label(),
+                    current.count(layer)
+                );
+            }
+            Ok(())
+        }
+        Command::History { id } => history(&cli.db, &id).await,
+        Command::Crs {
+            command:
+                CrsCommand::Transform {
+                    from,
+                    to,
+                    northing_first,
+                    x,
+                    y,
+                },
+        } => transform(&from, &to, northing_first, x, y),
+        Command::Check { format } => {
+            let registry = open(&cli.db).await?;
+            let report = diming::check::run(&registry.current(), registry.config());
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                Format::Text => {
+                    println!(
+                        "检查了 {} 条现行记录，发现 {} 个问题。",
+                        report.records,
+                        report.findings.len()
+                    );
+                    for f in &report.findings {
+                        let at =
+                            f.at.map(|(x, y)| format!(" @ {x:.6},{y:.6}"))
+                                .unwrap_or_default();
+                        println!("[{}] {}{}", f.rule, f.message, at);
+                    }
+                }
+            }
+            if report.is_clean() {
+                Ok(())
+            } else {
+                std::process::exit(2)
+            }
+        }
+    }
+}
+
+async fn demo(db: &str, force: bool) -> Result<()> {
+    if force {
+        diming::store::Store::destroy(db).await?;
+    }
+    let registry = open(db).await?;
+    let existing = registry.current().len();
+    if existing > 0 {
+        bail!(
+            "登记簿 {db} 中已有 {existing} 条记录；如要重建示例数据，请加 --force（会删除全部数据）"
+        );
+    }
+    let changesets = diming::demo::changesets().map_err(anyhow::Error::msg)?;
+    let bar = ProgressBar::new(changesets.len() as u64).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("写入示例数据");
+    registry
+        .commit_all(changesets, |n| bar.set_position(n as u64))
+        .await?;
+    bar.finish();
+    let current = registry.current();
+    println!("示例登记簿已建立：{db}");
+    for layer in Layer::ALL {
+        println!("  {}：{}", layer.label(), current.count(layer));
+    }
+    Ok(())
+}
+
+async fn history(db: &str, id: &str) -> Result<()> {
+    let id: RecordId = id.parse().with_context(|| {
+        format!("记录 id“{id}”无效：应为 UUID，如 0f8fad5b-d9cb-469f-a165-70867728950e")
+    })?;
+    let registry = open(db).await?;
+    let versions = registry.history(id).await?;
+    if versions.is_empty() {
+        bail!("登记簿中没有记录 {id}");
+    }
+    for v in versions {
+        let cs = registry.store().changeset(v.changeset).await?;
+        let until = v
+            .valid_to
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "今".into());
+        let state = if v.retired { "（注销）" } else { "" };
+        println!(
+            "第 {} 版{state}：{}，有效期 {} 至 {until}",
+            v.version,
+            v.body.title(),
+            v.valid_from
+        );
+        if let Some(cs) = cs {
+            println!(
+                "  记录于 {}，作者 {}，原因：{}",
+                cs.recorded_at, cs.author, cs.reason
+            );
+            if let Some(d) = cs.document {
+                println!("  依据：{} {}（{}）", d.issuer, d.number, d.date);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn transform(from: &str, to: &str, northing_first: bool, x: f64, y: f64) -> Result<()> {
+    let (x, y) = if northing_first { (y, x) } else { (x, y) };
+    let t = crs::Transformer::new(from, to)?;
+    let (tx, ty) = t.point(x, y)?;
+    if crs::is_geographic(to) {
+        println!("经度 {tx:.9} 纬度 {ty:.9}");
+    } else if crs::northing_first(to) {
+        println!("X（北）{ty:.3} Y（东）{tx:.3}");
+        println!("E {tx:.3} N {ty:.3}");
+    } else {
+        println!("E {tx:.3} N {ty:.3}");
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The 12 top categories of the second national place-name census (GB/T 18521 lineage).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceCategory {
+    Sea,
+    Waters,
+    Landform,
+    AdministrativeArea,
+    SelfGoverningOrganisation,
+    NonAdministrativeArea,
+    Settlement,
+    Transport,
+    WaterPowerCommunication,
+    MemorialOrScenic,
+    Building,
+    Organisation,
+}
+
+impl PlaceCategory {
+    pub const ALL: [PlaceCategory; 12] = [
+        PlaceCategory::Sea,
+        PlaceCategory::Waters,
+        PlaceCategory::Landform,
+        PlaceCategory::AdministrativeArea,
+        PlaceCategory::SelfGoverningOrganisation,
+        PlaceCategory::NonAdministrativeArea,
+        PlaceCategory::Settlement,
+        PlaceCategory::Transport,
+        PlaceCategory::WaterPowerCommunication,
+        PlaceCategory::MemorialOrScenic,
+        PlaceCategory::Building,
+        PlaceCategory::Organisation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceCategory::Sea => "sea",
+            PlaceCategory::Waters => "waters",
+            PlaceCategory::Landform => "landform",
+            PlaceCategory::AdministrativeArea => "administrative_area",
+            PlaceCategory::SelfGoverningOrganisation => "self_governing_organisation",
+            PlaceCategory::NonAdministrativeArea => "non_administrative_area",
+            PlaceCategory::Settlement => "settlement",
+            PlaceCategory::Transport => "transport",
+            PlaceCategory::WaterPowerCommunication => "water_power_communication",
+            PlaceCategory::MemorialOrScenic => "memorial_or_scenic",
+            PlaceCategory::Building => "building",
+            PlaceCategory::Organisation => "organisation",
+        }
+    }
+
+    /// The census's name of the category.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlaceCategory::Sea => "海域",
+            PlaceCategory::Waters => "陆地水系",
+            PlaceCategory::Landform => "陆地地形",
+            PlaceCategory::AdministrativeArea => "行政区域",
+            PlaceCategory::SelfGoverningOrganisation => "群众自治组织",
+            PlaceCategory::NonAdministrativeArea => "非行政区域",
+            PlaceCategory::Settlement => "居民点",
+            PlaceCategory::Transport => "交通运输设施",
+            PlaceCategory::WaterPowerCommunication => "水利电力通信设施",
+            PlaceCategory::MemorialOrScenic => "纪念地旅游景点",
+            PlaceCategory::Building => "建筑物",
+            PlaceCategory::Organisation => "单位",
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! A named place of any geometry: a landmark, a facility, a natural feature.
+
+use super::PlaceCategory;
+use crate::layers::Source;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_mn: Option<String>,
+    pub category: PlaceCategory,
+    pub source: Source,
+}

@@ -1,0 +1,235 @@
+//! The current state of the registry, in memory, and the planning of a changeset against it.
+
+use super::{Changeset, ChangesetError, ChangesetId, RecordId, RecordVersion, Write};
+use crate::layers::{Body, Layer};
+use crate::spatial::SpatialIndex;
+use chrono::{DateTime, NaiveDate, Utc};
+use geo::Coord;
+use std::collections::{HashMap, HashSet};
+
+/// The closing of a current version by a changeset: it stops being valid on `valid_to` and stops
+/// being current at `superseded_at`. The store refuses the closure unless `version` is still the
+/// current one (another process may have written first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Closure {
+    pub id: RecordId,
+    pub version: u32,
+    pub valid_to: NaiveDate,
+}
+
+/// Everything a store writes for one changeset.
+#[derive(Debug, Clone)]
+pub struct CommitPlan {
+    pub changeset: Changeset,
+    pub recorded_at: DateTime<Utc>,
+    pub closures: Vec<Closure>,
+    pub versions: Vec<RecordVersion>,
+}
+
+impl CommitPlan {
+    pub fn id(&self) -> ChangesetId {
+        self.changeset.id
+    }
+}
+
+/// All current (not retired, not superseded) versions, with a spatial index over them.
+#[derive(Default)]
+pub struct CurrentState {
+    records: HashMap<RecordId, RecordVersion>,
+    index: SpatialIndex,
+}
+
+impl CurrentState {
+    pub fn from_versions(versions: impl IntoIterator<Item = RecordVersion>) -> Self {
+        let records: HashMap<_, _> = versions.into_iter().map(|v| (v.id, v)).collect();
+        let index = SpatialIndex::build(records.values());
+        CurrentState { records, index }
+    }
+
+    pub fn get(&self, id: &RecordId) -> Option<&RecordVersion> {
+        self.records.get(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = &RecordVersion> {
+        self.records.values()
+    }
+
+    pub fn layer(&self, layer: Layer) -> impl Iterator<Item = &RecordVersion> {
+        self.records.values().filter(move |v| v.layer() == layer)
+    }
+
+    pub fn count(&self, layer: Layer) -> usize {
+        self.layer(layer).count()
+    }
+
+    pub fn index(&self) -> &SpatialIndex {
+        &self.index
+    }
+
+    /// The deepest unit whose area contains or touches `point`: a community or 嘎查 where
+    /// there is one, else its township, else the city.
+    pub fn unit_at(&self, point: Coord<f64>) -> Option<&RecordVersion> {
+        self.index
+            .at_point(Layer::AdminUnit, point)
+            .filter_map(|id| self.records.get(&id))
+            .max_by_key(|v| match &v.body {
+                Body::AdminUnit(u) => (u.level.depth(), u.code),
+                _ => (0, crate::boundaries::DivisionCode::MIN),
+            })
+    }
+
+    /// Checks `changeset` against the current state and says what to write. A stale base
+    /// version, a missing record or a duplicate id refuses the whole changeset.
+    pub fn plan(
+        &self,
+        changeset: Changeset,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<CommitPlan, ChangesetError> {
+        if changeset.writes.is_empty() {
+            return Err(ChangesetError::Empty);
+        }
+        if changeset.author.trim().is_empty() || changeset.reason.trim().is_empty() {
+            return Err(ChangesetError::MissingAuthorOrReason);
+        }
+        let mut seen = HashSet::new();
+        let mut closures = Vec::new();
+        let mut versions = Vec::new();
+        for write in &changeset.writes {
+            if !seen.insert(write.id()) {
+                return Err(ChangesetError::WrittenTwice(write.id()));
+            }
+            let new = |id, version, valid_from, retired, body, geometry| RecordVersion {
+                id,
+                version,
+                valid_from,
+                valid_to: None,
+                recorded_at,
+                superseded_at: None,
+                changeset: changeset.id,
+                retired,
+                body,
+                geometry,
+            };
+            match write {
+                Write::Create {
+                    id,
+                    valid_from,
+                    body,
+                    geometry,
+                } => {
+                    if self.records.contains_key(id) {
+                        return Err(ChangesetError::AlreadyExists(*id));
+                    }
+                    versions.push(new(
+                        *id,
+                        1,
+                        *valid_from,
+                        false,
+                        body.clone(),
+                        geometry.clone(),
+                    ));
+                }
+                Write::Update {
+                    id,
+                    base_version,
+                    valid_from,
+                    body,
+                    geometry,
+                } => {
+                    let current = self.current_at(*id, *base_version, *valid_from)?;
+                    if current.layer() != body.layer() {
+                        return Err(ChangesetError::LayerChanged {
+                            id: *id,
+                            from: current.layer(),
+                            to: body.layer(),
+                        });
+                    }
+                    closures.push(Closure {
+                        id: *id,
+                        version: *base_version,
+                        valid_to: *valid_from,
+                    });
+                    versions.push(new(
+                        *id,
+                        base_version + 1,
+                        *valid_from,
+                        false,
+                        body.clone(),
+                        geometry.clone(),
+                    ));
+                }
+                Write::Retire {
+                    id,
+                    base_version,
+                    valid_from,
+                } => {
+                    let current = self.current_at(*id, *base_version, *valid_from)?;
+                    closures.push(Closure {
+                        id: *id,
+                        version: *base_version,
+                        valid_to: *valid_from,
+                    });
+                    versions.push(new(
+                        *id,
+                        base_version + 1,
+                        *valid_from,
+                        true,
+                        current.body.clone(),
+                        current.geometry.clone(),
+                    ));
+                }
+            }
+        }
+        Ok(CommitPlan {
+            changeset,
+            recorded_at,
+            closures,
+            versions,
+        })
+    }
+
+    fn current_at(
+        &self,
+        id: RecordId,
+        base_version: u32,
+        valid_from: NaiveDate,
+    ) -> Result<&RecordVersion, ChangesetError> {
+        let current = self.records.get(&id).ok_or(ChangesetError::NotFound(id))?;
+        if current.version != base_version {
+            return Err(ChangesetError::Stale {
+                id,
+                expected: base_version,
+                actual: current.version,
+            });
+        }
+        if valid_from < current.valid_from {
+            return Err(ChangesetError::BackDated {
+                id,
+                valid_from,
+                current_from: current.valid_from,
+            });
+        }
+        Ok(current)
+    }
+
+    /// Makes a committed plan current.
+    pub fn apply(&mut self, plan: &CommitPlan) {
+        for v in &plan.versions {
+            if let Some(old) = self.records.remove(&v.id) {
+                self.index.remove(&old);
+            }
+            if !v.retired {
+                self.index.insert(v);
+                self.records.insert(v.id, v.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The registry: a store plus the in-memory current state. Every write goes through
+//! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
+//! (stale versions refused), written to the store, and only then made current in memory.
+
+use crate::config::Config;
+use crate::layers::Layer;
+use crate::record::{
+    ChangesetError, ChangesetId, CommitPlan, CurrentState, RecordId, RecordVersion, Write, as_of,
+};
+use crate::spatial::{self, Invalid};
+use crate::store::{Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use geo::Coord;
+use std::sync::{RwLock, RwLockReadGuard};
+use tokio::sync::Mutex;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Changeset(#[from] ChangesetError),
+    #[error("记录 {id}：{invalid}")]
+    Geometry { id: RecordId, invalid: Invalid },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RegistryError {
+    /// Whether the write was refused because someone else changed the record first (HTTP 412).
+    pub fn is_stale(&self) -> bool {
+        matches!(
+            self,
+            RegistryError::Changeset(ChangesetError::Stale { .. })
+                | RegistryError::Store(StoreError::Stale { .. })
+        )
+    }
+}
+
+pub struct Registry {
+    store: Store,
+    config: Config,
+    state: RwLock<CurrentState>,
+    writer: Mutex<()>,
+}
+
+impl Registry {
+    /// Opens the store at `url` and loads the current state into memory.
+    pub async fn open(url: &str, config: Config) -> Result<Self, RegistryError> {
+        let store = Store::open(url).await?;
+        let current = store.load_current().await?;
+        Ok(Registry {
+            store,
+            config,
+            state: RwLock::new(CurrentState::from_versions(current)),
+            writer: Mutex::new(()),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The current state, for reading. Hold the guard briefly: writers wait for it.
+    pub fn current(&self) -> RwLockReadGuard<'_, CurrentState> {
+        // A poisoned lock means a panic while applying a committed plan; the state may be
+        // behind the store, so stop rather than serve it.
+        self.state.read().expect("current state lock poisoned")
+    }
+
+    /// Validates geometries and brings them to their layer's kind.
+    fn prepare(
+        &self,
+        mut changeset: crate::record::Changeset,
+    ) -> Result<crate::record::Changeset, RegistryError> {
+        let extent = &self.config.jurisdiction.extent;
+        for write in &mut changeset.writes {
+            let (id, body, geometry) = match write {
+                Write::Create {
+                    id, body, geometry, ..
+                }
+                | Write::Update {
+                    id, body, geometry, ..
+                } => (*id, &*body, geometry),
+                Write::Retire { .. } => continue,
+            };
+            let kind = body.layer().geometry_kind();
+            let conformed =
+                kind.conform(geometry.clone())
+                    .map_err(|g| RegistryError::Geometry {
+                        id,
+                        invalid: Invalid::new(
+                            spatial::GeometryProblem::WrongKind {
+                                expected: kind.sql_name(),
+                                found: spatial::validate::kind_name(&g),
+                            },
+                            None,
+                            "",
+                        ),
+                    })?;
+            spatial::validate(&conformed, extent)
+                .map_err(|invalid| RegistryError::Geometry { id, invalid })?;
+            *geometry = conformed;
+        }
+        Ok(changeset)
+    }
+
+    /// Applies a changeset all or nothing and returns its id.
+    pub async fn commit(
+        &self,
+        changeset: crate::record::Changeset,
+    ) -> Result<ChangesetId, RegistryError> {
+        let changeset = self.prepare(changeset)?;
+        let _writing = self.writer.lock().await;
+        let plan: CommitPlan = {
+            let now = crate::store::truncate_time(Utc::now());
+            self.current().plan(changeset, now)?
+        };
+        self.store.commit(&plan).await?;
+        self.state
+            .write()
+            .expect("current state lock poisoned")
+            .apply(&plan);
+        Ok(plan.id())
+    }
+
+    /// Commits changesets in order, calling `progress` after each; stops at the first refusal.
+    pub async fn commit_all(
+        &self,
+        changesets: Vec<crate::record::Changeset>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<(), RegistryError> {
+        for (i, cs) in changesets.into_iter().enumerate() {
+            self.commit(cs).await?;
+            progress(i + 1);
+        }
+        Ok(())
+    }
+
+    /// Every version of a record, oldest first.
+    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>, RegistryError> {
+        Ok(self.store.history(id).await?)
+    }
+
+    /// The records of `layer` as they were in the world on `date`.
+    pub async fn layer_as_of(
+        &self,
+        layer: Layer,
+        date: NaiveDate,
+    ) -> Result<Vec<RecordVersion>, RegistryError> {
+        let versions = self.store.layer_versions(layer).await?;
+        Ok(as_of(&versions, date).into_iter().cloned().collect())
+    }
+
+    /// One record as it was on `date`.
+    pub async fn record_as_of(
+        &self,
+        id: RecordId,
+        date: NaiveDate,
+    ) -> Result<Option<RecordVersion>, RegistryError> {
+        let versions = self.store.history(id).await?;
+        Ok(crate::record::version_as_of(&versions, date).cloned())
+    }
+
+    /// The deepest unit containing `point` (a community or 嘎查 where there is one).
+    pub fn unit_at(&self, point: Coord<f64>) -> Option<RecordVersion> {
+        self.current().unit_at(point).cloned()
+    }
+}

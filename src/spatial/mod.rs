@@ -1,0 +1,18 @@
+//! The spatial core: pure geometry over `geo`.
+//!
+//! Geometries are stored as CGCS2000 longitude/latitude (EPSG:4490) and measured in metres in
+//! EPSG:4546. [`crs`] is the only file that touches PROJ; [`index`] keeps the rstar index of
+//! everything current; [`validate`] says why a geometry is refused and where; [`coverage`] finds
+//! gaps, overlaps and slivers between units. Nothing here does I/O.
+
+pub mod coverage;
+pub mod crs;
+mod extent;
+pub mod geojson;
+mod index;
+pub mod measure;
+pub mod validate;
+
+pub use extent::Extent;
+pub use index::SpatialIndex;
+pub use validate::{GeometryProblem, Invalid, validate};

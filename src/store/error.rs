@@ -1,0 +1,62 @@
+//! Errors of the stores.
+
+use crate::record::RecordId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("无法识别的数据库地址“{0}”：应为 sqlite://文件 或 postgres://用户:密码@主机/库")]
+    BadUrl(String),
+    #[error("无法打开数据库 {url}：{source}")]
+    Open {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("无法删除 {path}：{source}")]
+    Remove {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("数据库迁移 {version} 失败：{source}")]
+    Migration {
+        version: u32,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error(
+        "数据库中缺少 PostGIS 扩展，且当前用户无权创建：请由数据库管理员执行 CREATE EXTENSION postgis（{0}）"
+    )]
+    NoPostgis(String),
+    #[error("记录 {id} 已被他人修改：写入基于第 {expected} 版，数据库中当前为第 {actual} 版")]
+    Stale {
+        id: RecordId,
+        expected: u32,
+        actual: u32,
+    },
+    #[error("记录 {0} 已存在，不能重复创建")]
+    AlreadyExists(RecordId),
+    #[error("数据库中的记录 {id} 第 {version} 版无法读取：{reason}")]
+    Corrupt {
+        id: String,
+        version: i64,
+        reason: String,
+    },
+    #[error("数据库操作失败（{context}）：{source}")]
+    Database {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// Adds what was being done to a database error.
+pub(crate) trait Context<T> {
+    fn context(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Context<T> for Result<T, sqlx::Error> {
+    fn context(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Database { context, source })
+    }
+}

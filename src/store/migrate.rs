@@ -1,0 +1,11 @@
+//! Schema migrations, embedded in the binary and run when a store is opened.
+
+/// SQLite (GeoPackage) migrations, in order.
+pub const SQLITE: &[(u32, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+
+/// PostgreSQL/PostGIS migrations, in order.
+pub const POSTGRES: &[(u32, &str)] =
+    &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+
+/// The table that records which migrations a store has.
+pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS diming_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -1,0 +1,130 @@
+//! Persistence of records and changesets: one small API, two backends.
+//!
+//! - SQLite ([`SqliteStore`]): one file, the embedded default; the file is a GeoPackage whose
+//!   feature tables are the current state of each layer, so QGIS and `ogrinfo` open it.
+//! - PostgreSQL with PostGIS ([`PgStore`]): each layer is a table with a `geometry(…, 4490)`
+//!   column and a GiST index.
+//!
+//! Both keep every version in `versions` and every changeset in `changesets`, and behave the
+//! same: a commit is one transaction that refuses a stale version (another process wrote
+//! first) and leaves nothing behind when any write fails. Migrations run on open. This module
+//! knows SQL and nothing of HTTP.
+
+mod error;
+mod geometry;
+mod migrate;
+mod postgres;
+mod rows;
+mod sqlite;
+
+pub use error::StoreError;
+pub use postgres::PgStore;
+pub use rows::truncate as truncate_time;
+pub use sqlite::SqliteStore;
+
+use crate::layers::Layer;
+use crate::record::{ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The default store: a GeoPackage in the working directory.
+pub const DEFAULT_URL: &str = "sqlite://diming.gpkg";
+
+/// A store, chosen by URL: `sqlite://FILE` or `postgres://…`.
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+impl Store {
+    /// Opens (creating a SQLite file if needed) and migrates the store at `url`.
+    pub async fn open(url: &str) -> Result<Store> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            Ok(Store::Sqlite(SqliteStore::open(path).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(PgStore::open(url).await?))
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+
+    /// Removes everything diming keeps at `url` (the SQLite file, or diming's PostgreSQL
+    /// tables), for `diming demo --force`.
+    pub async fn destroy(url: &str) -> Result<()> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            for suffix in ["", "-wal", "-shm"] {
+                let file = format!("{path}{suffix}");
+                match std::fs::remove_file(&file) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(StoreError::Remove {
+                            path: file,
+                            source: e,
+                        });
+                    }
+                }
+            }
+            Ok(())
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            PgStore::destroy(url).await
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Every current (not superseded, not retired) version.
+    pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
+        match self {
+            Store::Sqlite(s) => s.load_current().await,
+            Store::Postgres(s) => s.load_current().await,
+        }
+    }
+
+    /// Writes a planned changeset in one transaction, or nothing.
+    pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.commit(plan).await,
+            Store::Postgres(s) => s.commit(plan).await,
+        }
+    }
+
+    /// Every version of one record, oldest first.
+    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
+        match self {
+            Store::Sqlite(s) => s.history(id).await,
+            Store::Postgres(s) => s.history(id).await,
+        }
+    }
+
+    /// Every version of every record of a layer (for "as of" queries).
+    pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
+        match self {
+            Store::Sqlite(s) => s.layer_versions(layer).await,
+            Store::Postgres(s) => s.layer_versions(layer).await,
+        }
+    }
+
+    pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
+        match self {
+            Store::Sqlite(s) => s.changeset(id).await,
+            Store::Postgres(s) => s.changeset(id).await,
+        }
+    }
+
+    /// The newest changesets, newest first.
+    pub async fn changesets(&self, limit: u32) -> Result<Vec<ChangesetSummary>> {
+        match self {
+            Store::Sqlite(s) => s.changesets(limit).await,
+            Store::Postgres(s) => s.changesets(limit).await,
+        }
+    }
+}

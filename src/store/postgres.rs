@@ -1,0 +1,355 @@
+//! The PostgreSQL/PostGIS store. Several server processes may share one database: a commit
+//! closes the old version only if it is still current (row lock, then re-check), so the second
+//! of two concurrent writers of one record is refused as stale. Each commit announces itself
+//! with `NOTIFY diming_changes, '<changeset id>'`.
+
+use super::error::Context;
+use super::geometry::{from_wkb, to_ewkb};
+use super::migrate;
+use super::rows::{RawVersion, VERSION_COLUMNS};
+use super::{Result, StoreError};
+use crate::layers::{ColumnValue, Layer};
+use crate::record::{
+    ApprovalDocument, ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+use uuid::Uuid;
+
+/// The channel on which commits are announced.
+pub const CHANNEL: &str = "diming_changes";
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+/// Versions are selected with the body as text and the geometry as WKB.
+fn select(where_clause: &str) -> String {
+    let cols = VERSION_COLUMNS
+        .replace("id,", "id::text AS id,")
+        .replace("changeset,", "changeset::text AS changeset,")
+        .replace("body", "body::text AS body");
+    format!("SELECT {cols}, ST_AsBinary(geom) AS geom FROM versions {where_clause}")
+}
+
+fn raw(row: &PgRow) -> std::result::Result<RawVersion, sqlx::Error> {
+    let geom: Vec<u8> = row.try_get("geom")?;
+    Ok(RawVersion {
+        id: row.try_get("id")?,
+        version: i64::from(row.try_get::<i32, _>("version")?),
+        valid_from: row.try_get("valid_from")?,
+        valid_to: row.try_get("valid_to")?,
+        recorded_at: row.try_get("recorded_at")?,
+        superseded_at: row.try_get("superseded_at")?,
+        changeset: row.try_get("changeset")?,
+        retired: row.try_get("retired")?,
+        body: row.try_get("body")?,
+        geometry: from_wkb(&geom),
+    })
+}
+
+fn decode(rows: Vec<PgRow>) -> Result<Vec<RecordVersion>> {
+    rows.iter()
+        .map(|row| {
+            raw(row)
+                .map_err(|e| StoreError::Corrupt {
+                    id: row.try_get::<String, _>("id").unwrap_or_default(),
+                    version: 0,
+                    reason: e.to_string(),
+                })?
+                .decode()
+        })
+        .collect()
+}
+
+fn summary(row: &PgRow) -> Result<ChangesetSummary> {
+    let read = || -> std::result::Result<ChangesetSummary, sqlx::Error> {
+        let issuer: Option<String> = row.try_get("doc_issuer")?;
+        let number: Option<String> = row.try_get("doc_number")?;
+        let date: Option<NaiveDate> = row.try_get("doc_date")?;
+        let document = match (issuer, number, date) {
+            (Some(issuer), Some(number), Some(date)) => Some(ApprovalDocument {
+                issuer,
+                number,
+                date,
+            }),
+            _ => None,
+        };
+        Ok(ChangesetSummary {
+            id: ChangesetId(row.try_get::<Uuid, _>("id")?),
+            author: row.try_get("author")?,
+            reason: row.try_get("reason")?,
+            recorded_at: row.try_get::<DateTime<Utc>, _>("recorded_at")?,
+            document,
+            writes: row.try_get::<i32, _>("writes")? as usize,
+        })
+    };
+    read().map_err(|e| StoreError::Corrupt {
+        id: String::new(),
+        version: 0,
+        reason: e.to_string(),
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect(url)
+            .await
+            .map_err(|source| StoreError::Open {
+                url: redact(url),
+                source,
+            })?;
+        let store = PgStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Drops diming's tables (not the database, not PostGIS).
+    pub async fn destroy(url: &str) -> Result<()> {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .map_err(|source| StoreError::Open {
+                url: redact(url),
+                source,
+            })?;
+        sqlx::raw_sql("DROP TABLE IF EXISTS admin_units, streets, places, door_plates, versions, changesets, diming_migrations CASCADE")
+            .execute(&pool)
+            .await
+            .context("删除数据表")?;
+        Ok(())
+    }
+
+    /// The connection pool, for the PostGIS-side queries of benchmarks and reports.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut tx = self.pool.begin().await.context("开始迁移事务")?;
+        // One migrating process at a time.
+        sqlx::query("SELECT pg_advisory_xact_lock(7242311)")
+            .execute(&mut *tx)
+            .await
+            .context("取得迁移锁")?;
+        sqlx::query(migrate::CREATE_TABLE)
+            .execute(&mut *tx)
+            .await
+            .context("创建迁移表")?;
+        let done: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM diming_migrations")
+            .fetch_one(&mut *tx)
+            .await
+            .context("读取迁移版本")?;
+        for (version, sql) in migrate::POSTGRES {
+            if *version as i32 <= done.unwrap_or(0) {
+                continue;
+            }
+            sqlx::raw_sql(AssertSqlSafe(*sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(|source| match &source {
+                    sqlx::Error::Database(db) if db.message().contains("postgis") => {
+                        StoreError::NoPostgis(db.message().to_string())
+                    }
+                    _ => StoreError::Migration {
+                        version: *version,
+                        source,
+                    },
+                })?;
+            sqlx::query("INSERT INTO diming_migrations VALUES ($1, now()::text)")
+                .bind(*version as i32)
+                .execute(&mut *tx)
+                .await
+                .context("记录迁移")?;
+        }
+        tx.commit().await.context("提交迁移")
+    }
+
+    pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
+        let sql = select("WHERE superseded_at IS NULL AND NOT retired");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取现行记录")?;
+        decode(rows)
+    }
+
+    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
+        let rows = sqlx::query(AssertSqlSafe(select("WHERE id = $1 ORDER BY version")))
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .context("读取记录历史")?;
+        decode(rows)
+    }
+
+    pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
+        let rows = sqlx::query(AssertSqlSafe(select(
+            "WHERE layer = $1 ORDER BY id, version",
+        )))
+        .bind(layer.table())
+        .fetch_all(&self.pool)
+        .await
+        .context("读取图层历史")?;
+        decode(rows)
+    }
+
+    pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
+        let row = sqlx::query("SELECT * FROM changesets WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .context("读取变更集")?;
+        row.as_ref().map(summary).transpose()
+    }
+
+    pub async fn changesets(&self, limit: u32) -> Result<Vec<ChangesetSummary>> {
+        let rows = sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC LIMIT $1")
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取变更集列表")?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        let cs = &plan.changeset;
+        let doc = cs.document.as_ref();
+        sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(cs.id.0)
+            .bind(&cs.author)
+            .bind(&cs.reason)
+            .bind(plan.recorded_at)
+            .bind(doc.map(|d| d.issuer.clone()))
+            .bind(doc.map(|d| d.number.clone()))
+            .bind(doc.map(|d| d.date))
+            .bind(cs.writes.len() as i32)
+            .execute(&mut *tx)
+            .await
+            .context("写入变更集")?;
+        for c in &plan.closures {
+            let done = sqlx::query("UPDATE versions SET valid_to = $1, superseded_at = $2 WHERE id = $3 AND version = $4 AND superseded_at IS NULL AND NOT retired")
+                .bind(c.valid_to)
+                .bind(plan.recorded_at)
+                .bind(c.id.0)
+                .bind(c.version as i32)
+                .execute(&mut *tx)
+                .await
+                .context("关闭旧版本")?;
+            if done.rows_affected() == 0 {
+                let actual: Option<i32> =
+                    sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = $1")
+                        .bind(c.id.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .context("读取当前版本")?;
+                return Err(StoreError::Stale {
+                    id: c.id,
+                    expected: c.version,
+                    actual: actual.unwrap_or(0) as u32,
+                });
+            }
+        }
+        for v in &plan.versions {
+            let corrupt = |reason: String| StoreError::Corrupt {
+                id: v.id.to_string(),
+                version: i64::from(v.version),
+                reason,
+            };
+            let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
+            let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
+            sqlx::query("INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6, $7, $8, ST_GeomFromEWKB($9))")
+                .bind(v.id.0)
+                .bind(v.version as i32)
+                .bind(v.layer().table())
+                .bind(v.valid_from)
+                .bind(plan.recorded_at)
+                .bind(v.changeset.0)
+                .bind(v.retired)
+                .bind(sqlx::types::Json(body))
+                .bind(&geom)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::AlreadyExists(v.id)
+                    } else {
+                        StoreError::Database { context: "写入新版本", source: e }
+                    }
+                })?;
+            replace_current(&mut tx, v, plan.recorded_at, geom).await?;
+        }
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(cs.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .context("发送变更通知")?;
+        tx.commit().await.context("提交事务")
+    }
+}
+
+async fn replace_current(
+    tx: &mut Transaction<'static, Postgres>,
+    v: &RecordVersion,
+    recorded_at: DateTime<Utc>,
+    geom: Vec<u8>,
+) -> Result<()> {
+    let layer = v.layer();
+    let table = layer.table();
+    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE id = $1")))
+        .bind(v.id.0)
+        .execute(&mut **tx)
+        .await
+        .context("更新图层表")?;
+    if v.retired {
+        return Ok(());
+    }
+    let columns = layer.columns();
+    let params: Vec<String> = (6..6 + columns.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES ($1, $2, $3, $4, $5, {}, ST_GeomFromEWKB(${}))",
+        columns.join(", "),
+        params.join(", "),
+        6 + columns.len()
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(v.id.0)
+        .bind(v.version as i32)
+        .bind(v.valid_from)
+        .bind(recorded_at)
+        .bind(v.body.source().as_str());
+    for value in v.body.column_values() {
+        q = match value {
+            ColumnValue::Text(s) => q.bind(s),
+            ColumnValue::Integer(i) => q.bind(i as i32),
+            ColumnValue::Null => q.bind(None::<String>),
+        };
+    }
+    q.bind(geom)
+        .execute(&mut **tx)
+        .await
+        .context("写入图层表")?;
+    Ok(())
+}
+
+/// The URL without its password, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,350 @@
+//! The SQLite store: one GeoPackage file, WAL mode, one writer at a time (`BEGIN IMMEDIATE`).
+
+use super::error::Context;
+use super::geometry::{from_gpkg, to_gpkg};
+use super::migrate;
+use super::rows::{RawVersion, VERSION_COLUMNS, parse_time, time_text};
+use super::{Result, StoreError};
+use crate::layers::{ColumnValue, Layer};
+use crate::record::ApprovalDocument;
+use crate::record::{ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion};
+use chrono::NaiveDate;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use std::time::Duration;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: String,
+}
+
+fn date(s: &str) -> std::result::Result<NaiveDate, String> {
+    s.parse().map_err(|e| format!("日期“{s}”：{e}"))
+}
+
+fn raw(row: &SqliteRow) -> std::result::Result<RawVersion, String> {
+    let g = |e: sqlx::Error| e.to_string();
+    let valid_to: Option<String> = row.try_get("valid_to").map_err(g)?;
+    let superseded_at: Option<String> = row.try_get("superseded_at").map_err(g)?;
+    let geom: Vec<u8> = row.try_get("geom").map_err(g)?;
+    Ok(RawVersion {
+        id: row.try_get("id").map_err(g)?,
+        version: row.try_get("version").map_err(g)?,
+        valid_from: date(&row.try_get::<String, _>("valid_from").map_err(g)?)?,
+        valid_to: valid_to.as_deref().map(date).transpose()?,
+        recorded_at: parse_time(&row.try_get::<String, _>("recorded_at").map_err(g)?)?,
+        superseded_at: superseded_at.as_deref().map(parse_time).transpose()?,
+        changeset: row.try_get("changeset").map_err(g)?,
+        retired: row.try_get("retired").map_err(g)?,
+        body: row.try_get("body").map_err(g)?,
+        geometry: from_gpkg(&geom),
+    })
+}
+
+fn decode(rows: Vec<SqliteRow>) -> Result<Vec<RecordVersion>> {
+    rows.iter()
+        .map(|row| {
+            raw(row)
+                .map_err(|reason| StoreError::Corrupt {
+                    id: row.try_get::<String, _>("id").unwrap_or_default(),
+                    version: row.try_get("version").unwrap_or_default(),
+                    reason,
+                })?
+                .decode()
+        })
+        .collect()
+}
+
+fn summary(row: &SqliteRow) -> Result<ChangesetSummary> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        id: row.try_get::<String, _>("id").unwrap_or_default(),
+        version: 0,
+        reason,
+    };
+    let get = |c: &str| {
+        row.try_get::<Option<String>, _>(c)
+            .map_err(|e| corrupt(e.to_string()))
+    };
+    let document = match (get("doc_issuer")?, get("doc_number")?, get("doc_date")?) {
+        (Some(issuer), Some(number), Some(d)) => Some(ApprovalDocument {
+            issuer,
+            number,
+            date: date(&d).map_err(corrupt)?,
+        }),
+        _ => None,
+    };
+    let id: String = row.try_get("id").map_err(|e| corrupt(e.to_string()))?;
+    Ok(ChangesetSummary {
+        id: ChangesetId(
+            id.parse()
+                .map_err(|e: uuid::Error| corrupt(e.to_string()))?,
+        ),
+        author: row.try_get("author").map_err(|e| corrupt(e.to_string()))?,
+        reason: row.try_get("reason").map_err(|e| corrupt(e.to_string()))?,
+        recorded_at: parse_time(
+            &row.try_get::<String, _>("recorded_at")
+                .map_err(|e| corrupt(e.to_string()))?,
+        )
+        .map_err(corrupt)?,
+        document,
+        writes: row
+            .try_get::<i64, _>("writes")
+            .map_err(|e| corrupt(e.to_string()))? as usize,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+impl SqliteStore {
+    pub async fn open(path: &str) -> Result<Self> {
+        let url = format!("sqlite://{path}");
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged commit survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open { url, source })?;
+        let store = SqliteStore {
+            pool,
+            path: path.to_string(),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .context("开始迁移事务")?;
+        sqlx::query(migrate::CREATE_TABLE)
+            .execute(&mut *tx)
+            .await
+            .context("创建迁移表")?;
+        let done: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM diming_migrations")
+            .fetch_one(&mut *tx)
+            .await
+            .context("读取迁移版本")?;
+        for (version, sql) in migrate::SQLITE {
+            if i64::from(*version) <= done.unwrap_or(0) {
+                continue;
+            }
+            let fail = |source| StoreError::Migration {
+                version: *version,
+                source,
+            };
+            sqlx::raw_sql(AssertSqlSafe(*sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+            sqlx::query(
+                "INSERT INTO diming_migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            )
+            .bind(i64::from(*version))
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        }
+        tx.commit().await.context("提交迁移")?;
+        // GDAL reads the GeoPackage application id from the file header, not through SQLite:
+        // move the migration out of the WAL into the main file.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .context("写入文件头")?;
+        Ok(())
+    }
+
+    pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE superseded_at IS NULL AND retired = 0"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取现行记录")?;
+        decode(rows)
+    }
+
+    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
+        let sql =
+            format!("SELECT {VERSION_COLUMNS}, geom FROM versions WHERE id = ? ORDER BY version");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .context("读取记录历史")?;
+        decode(rows)
+    }
+
+    pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE layer = ? ORDER BY id, version"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(layer.table())
+            .fetch_all(&self.pool)
+            .await
+            .context("读取图层历史")?;
+        decode(rows)
+    }
+
+    pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
+        let row = sqlx::query("SELECT * FROM changesets WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .context("读取变更集")?;
+        row.as_ref().map(summary).transpose()
+    }
+
+    pub async fn changesets(&self, limit: u32) -> Result<Vec<ChangesetSummary>> {
+        let rows =
+            sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC, fid DESC LIMIT ?")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .context("读取变更集列表")?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .context("开始事务")?;
+        let cs = &plan.changeset;
+        let doc = cs.document.as_ref();
+        let recorded_at = time_text(plan.recorded_at);
+        sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(cs.id.to_string())
+            .bind(&cs.author)
+            .bind(&cs.reason)
+            .bind(&recorded_at)
+            .bind(doc.map(|d| d.issuer.clone()))
+            .bind(doc.map(|d| d.number.clone()))
+            .bind(doc.map(|d| d.date.to_string()))
+            .bind(cs.writes.len() as i64)
+            .execute(&mut *tx)
+            .await
+            .context("写入变更集")?;
+        for c in &plan.closures {
+            let done = sqlx::query("UPDATE versions SET valid_to = ?, superseded_at = ? WHERE id = ? AND version = ? AND superseded_at IS NULL AND retired = 0")
+                .bind(c.valid_to.to_string())
+                .bind(&recorded_at)
+                .bind(c.id.to_string())
+                .bind(i64::from(c.version))
+                .execute(&mut *tx)
+                .await
+                .context("关闭旧版本")?;
+            if done.rows_affected() == 0 {
+                let actual: Option<i64> =
+                    sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = ?")
+                        .bind(c.id.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .context("读取当前版本")?;
+                return Err(StoreError::Stale {
+                    id: c.id,
+                    expected: c.version,
+                    actual: actual.unwrap_or(0) as u32,
+                });
+            }
+        }
+        for v in &plan.versions {
+            let geom = to_gpkg(&v.geometry).map_err(|reason| StoreError::Corrupt {
+                id: v.id.to_string(),
+                version: i64::from(v.version),
+                reason,
+            })?;
+            let body = serde_json::to_string(&v.body).map_err(|e| StoreError::Corrupt {
+                id: v.id.to_string(),
+                version: i64::from(v.version),
+                reason: e.to_string(),
+            })?;
+            sqlx::query("INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?)")
+                .bind(v.id.to_string())
+                .bind(i64::from(v.version))
+                .bind(v.layer().table())
+                .bind(v.valid_from.to_string())
+                .bind(&recorded_at)
+                .bind(v.changeset.to_string())
+                .bind(v.retired)
+                .bind(body)
+                .bind(&geom)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::AlreadyExists(v.id)
+                    } else {
+                        StoreError::Database { context: "写入新版本", source: e }
+                    }
+                })?;
+            replace_current(&mut tx, v, &recorded_at, geom).await?;
+        }
+        tx.commit().await.context("提交事务")
+    }
+}
+
+/// Replaces the record's row in its layer's feature table (removes it when retired).
+async fn replace_current(
+    tx: &mut Transaction<'static, Sqlite>,
+    v: &RecordVersion,
+    recorded_at: &str,
+    geom: Vec<u8>,
+) -> Result<()> {
+    let layer = v.layer();
+    let table = layer.table();
+    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE id = ?")))
+        .bind(v.id.to_string())
+        .execute(&mut **tx)
+        .await
+        .context("更新图层表")?;
+    if v.retired {
+        return Ok(());
+    }
+    let columns = layer.columns();
+    let sql = format!(
+        "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES (?, ?, ?, ?, ?, {}, ?)",
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", ")
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(v.id.to_string())
+        .bind(i64::from(v.version))
+        .bind(v.valid_from.to_string())
+        .bind(recorded_at.to_string())
+        .bind(v.body.source().as_str());
+    for value in v.body.column_values() {
+        q = match value {
+            ColumnValue::Text(s) => q.bind(s),
+            ColumnValue::Integer(i) => q.bind(i),
+            ColumnValue::Null => q.bind(None::<String>),
+        };
+    }
+    q.bind(geom)
+        .execute(&mut **tx)
+        .await
+        .context("写入图层表")?;
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! JSON endpoints: counts per layer, features of a layer (GeoJSON), one record with its ETag,
+//! its history, and the unit at a point.
+
+use super::{ApiError, AppState};
+use crate::layers::Layer;
+use crate::record::{RecordId, RecordVersion};
+use crate::spatial::geojson::from_geo;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use geo::{Rect, coord};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// A version as a GeoJSON feature.
+pub fn feature(v: &RecordVersion) -> Value {
+    let mut properties = serde_json::to_value(&v.body).unwrap_or(Value::Null);
+    if let Value::Object(p) = &mut properties {
+        p.insert("version".into(), json!(v.version));
+        p.insert("valid_from".into(), json!(v.valid_from));
+        p.insert("valid_to".into(), json!(v.valid_to));
+        p.insert("recorded_at".into(), json!(v.recorded_at));
+        p.insert("retired".into(), json!(v.retired));
+        p.insert("changeset".into(), json!(v.changeset));
+    }
+    json!({
+        "type": "Feature",
+        "id": v.id,
+        "geometry": from_geo(&v.geometry),
+        "properties": properties,
+    })
+}
+
+pub async fn layers(State(registry): State<AppState>) -> Json<Value> {
+    let current = registry.current();
+    let layers: Vec<Value> = Layer::ALL
+        .iter()
+        .map(|l| json!({ "layer": l.table(), "label": l.label(), "count": current.count(*l) }))
+        .collect();
+    Json(json!({ "store": registry.store().kind(), "layers": layers }))
+}
+
+#[derive(Deserialize)]
+pub struct BboxQuery {
+    /// `west,south,east,north`
+    bbox: Option<String>,
+}
+
+fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
+    let n: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::BadRequest(format!("bbox“{s}”无效：应为 西,南,东,北 四个数")))?;
+    match n.as_slice() {
+        [w, s, e, n] if w < e && s < n => {
+            Ok(Rect::new(coord! {x: *w, y: *s}, coord! {x: *e, y: *n}))
+        }
+        _ => Err(ApiError::BadRequest(format!(
+            "bbox“{s}”无效：应为 西,南,东,北，且西<东、南<北"
+        ))),
+    }
+}
+
+pub async fn layer_features(
+    State(registry): State<AppState>,
+    Path(table): Path<String>,
+    Query(q): Query<BboxQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let table = table.strip_suffix(".geojson").unwrap_or(&table);
+    let layer =
+        Layer::from_table(table).ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
+    let current = registry.current();
+    let features: Vec<Value> = match q.bbox.as_deref().map(parse_bbox).transpose()? {
+        Some(rect) => current
+            .index()
+            .intersecting(layer, rect)
+            .iter()
+            .filter_map(|id| current.get(id))
+            .map(feature)
+            .collect(),
+        None => current.layer(layer).map(feature).collect(),
+    };
+    Ok(Json(
+        json!({ "type": "FeatureCollection", "features": features }),
+    ))
+}
+
+fn parse_id(id: &str) -> Result<RecordId, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::BadRequest(format!("记录 id“{id}”无效")))
+}
+
+pub async fn record(
+    State(registry): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let current = registry.current();
+    let v = current
+        .get(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))?;
+    let etag = format!("\"{}\"", v.version);
+    Ok(([(header::ETAG, etag)], Json(feature(v))).into_response())
+}
+
+pub async fn history(
+    State(registry): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    let versions = registry.history(id).await?;
+    if versions.is_empty() {
+        return Err(ApiError::NotFound(format!("没有记录 {id}")));
+    }
+    let mut out = Vec::new();
+    for v in &versions {
+        let changeset = registry
+            .store()
+            .changeset(v.changeset)
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?;
+        let mut f = feature(v);
+        f["changeset"] = json!(changeset);
+        out.push(f);
+    }
+    Ok(Json(json!({ "id": id, "versions": out })))
+}
+
+#[derive(Deserialize)]
+pub struct PointQuery {
+    lon: f64,
+    lat: f64,
+}
+
+pub async fn unit_at(
+    State(registry): State<AppState>,
+    Query(q): Query<PointQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let unit = registry
+        .unit_at(coord! {x: q.lon, y: q.lat})
+        .ok_or_else(|| {
+            ApiError::NotFound(format!("点 ({}, {}) 不在任何行政区域内", q.lon, q.lat))
+        })?;
+    Ok(Json(feature(&unit)))
+}

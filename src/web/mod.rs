@@ -1,0 +1,41 @@
+//! The web server: axum, the only place that knows HTTP. For now a page with the counts per
+//! layer and a map of the registry, and the first JSON endpoints; the full application is
+//! built on this router.
+
+mod api;
+mod error;
+mod map;
+mod pages;
+
+pub use error::ApiError;
+
+use crate::registry::Registry;
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+
+/// Shared state of every handler.
+pub type AppState = Arc<Registry>;
+
+/// The whole application, without a listening socket (tests drive it with `oneshot`).
+pub fn app(registry: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/map.svg", get(pages::map_svg))
+        .route("/api/layers", get(api::layers))
+        .route("/api/layers/{table}", get(api::layer_features))
+        .route("/api/records/{id}", get(api::record))
+        .route("/api/records/{id}/history", get(api::history))
+        .route("/api/units/at", get(api::unit_at))
+        .with_state(registry)
+}
+
+/// Serves the application on `addr` until Ctrl-C.
+pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, app(registry))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

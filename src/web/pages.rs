@@ -1,0 +1,94 @@
+//! HTML pages, rendered with tera from templates compiled into the binary.
+
+use super::{ApiError, AppState, map};
+use crate::layers::Layer;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use geo::{BoundingRect, Rect, coord};
+use serde::Deserialize;
+use std::sync::LazyLock;
+use tera::{Context, Tera};
+
+static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
+    let mut tera = Tera::default();
+    tera.add_raw_templates([
+        ("layout.html", include_str!("templates/layout.html")),
+        ("home.html", include_str!("templates/home.html")),
+    ])
+    // The templates are compiled in; a syntax error in them fails the first test that renders.
+    .expect("built-in templates parse");
+    tera
+});
+
+fn render(name: &str, context: &Context) -> Result<Html<String>, ApiError> {
+    TEMPLATES
+        .render(name, context)
+        .map(Html)
+        .map_err(|e| ApiError::BadRequest(format!("页面模板 {name} 出错：{e}")))
+}
+
+pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiError> {
+    let changesets = registry
+        .store()
+        .changesets(10)
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?;
+    let current = registry.current();
+    let layers: Vec<_> = Layer::ALL
+        .iter()
+        .map(|l| serde_json::json!({ "label": l.label(), "table": l.table(), "count": current.count(*l) }))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("store", registry.store().kind());
+    context.insert("layers", &layers);
+    context.insert("changesets", &changesets);
+    context.insert("total", &current.len());
+    render("home.html", &context)
+}
+
+#[derive(Deserialize)]
+pub struct MapQuery {
+    /// `city` (the whole jurisdiction) or `town` (the built-up area, with streets).
+    view: Option<String>,
+}
+
+pub async fn map_svg(State(registry): State<AppState>, Query(q): Query<MapQuery>) -> Response {
+    let current = registry.current();
+    let e = registry.config().jurisdiction.extent;
+    let city = current
+        .records()
+        .filter(|v| v.layer() == Layer::AdminUnit)
+        .filter_map(|v| v.geometry.bounding_rect())
+        .reduce(|a, b| {
+            Rect::new(
+                coord! {x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y)},
+                coord! {x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y)},
+            )
+        })
+        .unwrap_or_else(|| {
+            Rect::new(
+                coord! {x: e.west, y: e.south},
+                coord! {x: e.east, y: e.north},
+            )
+        });
+    let (cx, cy) = registry.config().jurisdiction.centre;
+    let svg = match q.view.as_deref() {
+        Some("town") => map::render(
+            &current,
+            Rect::new(
+                coord! {x: cx - 0.045, y: cy - 0.028},
+                coord! {x: cx + 0.055, y: cy + 0.072},
+            ),
+            900.0,
+            true,
+        ),
+        _ => map::render(&current, city, 900.0, false),
+    };
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response()
+}
