@@ -1,1 +1,10 @@
+//! Integration tests: one binary, one module per capability. Every store test runs against
+//! both stores (SQLite and PostgreSQL/PostGIS) through [`support::both_stores`].
 
+mod support;
+
+mod cli;
+mod demo;
+mod store;
+mod validation;
+mod web;

@@ -1,0 +1,237 @@
+//! The `diming` binary as an officer runs it, with the real GDAL and psql as the readers.
+
+use crate::support::TestDb;
+use std::process::{Command, Output};
+
+fn diming(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_diming"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run diming")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+#[tokio::test]
+async fn after_demo_ogrinfo_lists_the_layers_of_the_geopackage() {
+    let db = TestDb::sqlite().await;
+    let out = ok(diming(db.url(), &["demo"]));
+    assert!(out.contains("门牌"), "{out}");
+    let file = db.url().strip_prefix("sqlite://").unwrap();
+    let info = Command::new("ogrinfo")
+        .args(["-ro", file])
+        .output()
+        .expect("ogrinfo (gdal-bin) is installed");
+    let listing = ok(info);
+    for layer in [
+        "admin_units (Multi Polygon)",
+        "streets (Multi Line String)",
+        "places",
+        "door_plates (Point)",
+    ] {
+        assert!(listing.contains(layer), "{layer} missing from:\n{listing}");
+    }
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-so", file, "door_plates"])
+        .output()
+        .unwrap();
+    assert!(info.stderr.is_empty(), "GDAL complained: {}", stderr(&info));
+    let summary = ok(info);
+    assert!(summary.contains("Feature Count: 2960"), "{summary}");
+    assert!(summary.contains("ID[\"EPSG\",4490]"), "{summary}");
+}
+
+#[tokio::test]
+async fn after_demo_psql_shows_the_layers_with_srid_4490() {
+    let db = TestDb::postgres().await;
+    ok(diming(db.url(), &["demo"]));
+    let psql = Command::new("psql")
+        .args([db.url(), "-Atc", "SELECT f_table_name, srid, type FROM geometry_columns WHERE f_table_schema = 'public' ORDER BY 1"])
+        .output()
+        .expect("psql is installed");
+    let rows = ok(psql);
+    let rows: Vec<&str> = rows
+        .lines()
+        .filter(|l| !l.starts_with("versions"))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "admin_units|4490|MULTIPOLYGON",
+            "door_plates|4490|POINT",
+            "places|4490|GEOMETRY",
+            "streets|4490|MULTILINESTRING",
+        ]
+    );
+    let psql = Command::new("psql")
+        .args([db.url(), "-Atc", "SELECT name FROM admin_units WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(111.97667, 43.6475), 4490)) AND level = 'community'"])
+        .output()
+        .unwrap();
+    let names = ok(psql);
+    assert_eq!(names.lines().count(), 1, "{names}");
+    assert!(names.trim().ends_with("社区居委会"), "{names}");
+}
+
+#[tokio::test]
+async fn demo_refuses_to_overwrite_a_registry_without_force() {
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let again = diming(db.url(), &["demo"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    ok(diming(db.url(), &["demo", "--force"]));
+    let layers = ok(diming(db.url(), &["layers"]));
+    assert!(
+        layers.contains("door_plates") && layers.contains("2960"),
+        "{layers}"
+    );
+}
+
+#[tokio::test]
+async fn history_shows_who_changed_what_when_and_on_whose_authority() {
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let id = diming::record::RecordId::derived("street/工农街").to_string();
+    let out = ok(diming(db.url(), &["history", &id]));
+    assert!(
+        out.contains("第 1 版：工农街，有效期 2020-06-30 至 2021-05-01"),
+        "{out}"
+    );
+    assert!(out.contains("第 2 版：建设街"), "{out}");
+    assert!(
+        out.contains("二连浩特市人民政府 二政字〔2021〕35号"),
+        "{out}"
+    );
+    let bad = diming(db.url(), &["history", "no-such-id"]);
+    assert!(
+        !bad.status.success() && stderr(&bad).contains("no-such-id"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[tokio::test]
+async fn check_reports_a_clean_demo() {
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let out = ok(diming(db.url(), &["check"]));
+    assert!(out.contains("发现 0 个问题"), "{out}");
+    let json = ok(diming(db.url(), &["check", "--format", "json"]));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["records"], 3026);
+}
+
+#[test]
+fn crs_transform_gives_the_known_gauss_kruger_values_to_the_millimetre() {
+    let out = ok(diming(
+        "sqlite://unused.gpkg",
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4490",
+            "--to",
+            "EPSG:4546",
+            "111.97667",
+            "43.6475",
+        ],
+    ));
+    assert!(out.contains("E 578797.461 N 4835120.088"), "{out}");
+    let out = ok(diming(
+        "sqlite://unused.gpkg",
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4490",
+            "--to",
+            "EPSG:4497",
+            "111.97667",
+            "43.6475",
+        ],
+    ));
+    assert!(
+        out.contains("X（北）4835120.088 Y（东）19578797.461"),
+        "{out}"
+    );
+    let out = ok(diming(
+        "sqlite://unused.gpkg",
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4525",
+            "--to",
+            "EPSG:4490",
+            "--northing-first",
+            "4835120.088",
+            "37578797.461",
+        ],
+    ));
+    assert!(out.contains("经度 111.97667"), "{out}");
+    let bad = diming(
+        "sqlite://unused.gpkg",
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4490",
+            "--to",
+            "EPSG:999999",
+            "1",
+            "2",
+        ],
+    );
+    assert!(!bad.status.success() && stderr(&bad).contains("EPSG:999999"));
+    assert!(
+        !std::path::Path::new("unused.gpkg").exists(),
+        "crs does not open the store"
+    );
+}
+
+#[test]
+fn a_bad_database_url_is_named_in_the_error() {
+    let out = diming("mysql://x", &["layers"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("mysql://x") && stderr(&out).contains("sqlite://"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for cmd in [
+        vec!["demo"],
+        vec!["serve"],
+        vec!["layers"],
+        vec!["history"],
+        vec!["check"],
+        vec!["crs", "transform"],
+    ] {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let out = ok(diming("sqlite://unused.gpkg", &args));
+        assert!(out.contains("示例"), "{cmd:?}: {out}");
+    }
+}

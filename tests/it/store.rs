@@ -1,0 +1,324 @@
+//! The record model through both stores: all-or-nothing changesets, stale versions, history
+//! and "as of" queries.
+
+use crate::support::{TestDb, both_stores};
+use chrono::NaiveDate;
+use diming::addresses::{Street, StreetClass};
+use diming::layers::{Body, Layer, Source};
+use diming::record::{ApprovalDocument, Changeset, ChangesetError, RecordId, Write};
+use diming::registry::RegistryError;
+use diming::store::StoreError;
+use geo::{Geometry, line_string};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn street(name: &str) -> Body {
+    Body::Street(Street {
+        name: name.into(),
+        name_mn: None,
+        class: StreetClass::Branch,
+        source: Source::Survey,
+    })
+}
+
+fn line(offset: f64) -> Geometry<f64> {
+    Geometry::LineString(line_string![
+        (x: 111.95, y: 43.64 + offset),
+        (x: 111.99, y: 43.64 + offset)
+    ])
+}
+
+fn create(id: RecordId, name: &str, from: &str) -> Write {
+    Write::Create {
+        id,
+        valid_from: day(from),
+        body: street(name),
+        geometry: line(0.0),
+    }
+}
+
+fn rename(id: RecordId, base: u32, name: &str, from: &str) -> Write {
+    Write::Update {
+        id,
+        base_version: base,
+        valid_from: day(from),
+        body: street(name),
+        geometry: line(0.001),
+    }
+}
+
+fn changeset(writes: Vec<Write>) -> Changeset {
+    let mut cs = Changeset::new("测试员", "测试");
+    cs.writes = writes;
+    cs
+}
+
+fn name_of(registry: &diming::registry::Registry, id: RecordId) -> Option<String> {
+    registry.current().get(&id).map(|v| v.body.title())
+}
+
+both_stores!(
+    a_changeset_whose_third_write_is_stale_writes_nothing,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        registry
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        let (b, c) = (RecordId::new(), RecordId::new());
+        let err = registry
+            .commit(changeset(vec![
+                create(b, "团结路", "2020-01-01"),
+                create(c, "友谊路", "2020-01-01"),
+                rename(a, 7, "胜利路", "2021-01-01"),
+            ]))
+            .await
+            .unwrap_err();
+        assert!(err.is_stale(), "{err}");
+        assert!(name_of(&registry, b).is_none() && name_of(&registry, c).is_none());
+        let reopened = db.registry().await;
+        assert_eq!(
+            reopened.current().len(),
+            1,
+            "only the first street is stored"
+        );
+        assert_eq!(reopened.history(b).await.unwrap(), vec![]);
+        assert_eq!(reopened.history(a).await.unwrap().len(), 1);
+    }
+);
+
+both_stores!(
+    the_store_refuses_a_whole_changeset_when_another_process_wrote_first,
+    |db: TestDb| async move {
+        // Two registries on one store, as two server processes would be.
+        let first = db.registry().await;
+        let a = RecordId::new();
+        first
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        let second = db.registry().await;
+        first
+            .commit(changeset(vec![rename(a, 1, "胜利路", "2021-01-01")]))
+            .await
+            .unwrap();
+        // `second` still believes `a` is at version 1: planning passes, the store refuses.
+        let (b, c) = (RecordId::new(), RecordId::new());
+        let err = second
+            .commit(changeset(vec![
+                create(b, "团结路", "2020-01-01"),
+                create(c, "友谊路", "2020-01-01"),
+                rename(a, 1, "和平路", "2021-06-01"),
+            ]))
+            .await
+            .unwrap_err();
+        match err {
+            RegistryError::Store(StoreError::Stale {
+                id,
+                expected,
+                actual,
+            }) => {
+                assert_eq!((id, expected, actual), (a, 1, 2));
+            }
+            other => panic!("expected a stale refusal from the store, got {other}"),
+        }
+        assert!(
+            name_of(&second, b).is_none(),
+            "memory unchanged after a refused commit"
+        );
+        let reopened = db.registry().await;
+        assert_eq!(reopened.current().len(), 1);
+        assert_eq!(name_of(&reopened, a).as_deref(), Some("胜利路"));
+        assert!(reopened.history(b).await.unwrap().is_empty());
+        assert!(reopened.history(c).await.unwrap().is_empty());
+    }
+);
+
+both_stores!(
+    a_stale_version_is_refused_and_nothing_changes,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        registry
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        registry
+            .commit(changeset(vec![rename(a, 1, "胜利路", "2021-01-01")]))
+            .await
+            .unwrap();
+        let err = registry
+            .commit(changeset(vec![rename(a, 1, "和平路", "2022-01-01")]))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RegistryError::Changeset(ChangesetError::Stale {
+                    expected: 1,
+                    actual: 2,
+                    ..
+                })
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("第 1 版") && err.to_string().contains("第 2 版"),
+            "{err}"
+        );
+        assert_eq!(name_of(&registry, a).as_deref(), Some("胜利路"));
+        assert_eq!(registry.history(a).await.unwrap().len(), 2);
+    }
+);
+
+both_stores!(
+    history_and_as_of_queries_return_what_was_true,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        registry
+            .commit(changeset(vec![create(a, "工农街", "2020-01-01")]))
+            .await
+            .unwrap();
+        let document = ApprovalDocument {
+            issuer: "二连浩特市人民政府".into(),
+            number: "二政字〔2021〕35号".into(),
+            date: day("2021-04-20"),
+        };
+        let renamed = registry
+            .commit(
+                changeset(vec![rename(a, 1, "建设街", "2021-05-01")])
+                    .with_document(document.clone()),
+            )
+            .await
+            .unwrap();
+        registry
+            .commit(changeset(vec![Write::Retire {
+                id: a,
+                base_version: 2,
+                valid_from: day("2023-01-01"),
+            }]))
+            .await
+            .unwrap();
+
+        let history = registry.history(a).await.unwrap();
+        let summary: Vec<_> = history
+            .iter()
+            .map(|v| {
+                (
+                    v.version,
+                    v.body.title(),
+                    v.valid_from,
+                    v.valid_to,
+                    v.retired,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    1,
+                    "工农街".into(),
+                    day("2020-01-01"),
+                    Some(day("2021-05-01")),
+                    false
+                ),
+                (
+                    2,
+                    "建设街".into(),
+                    day("2021-05-01"),
+                    Some(day("2023-01-01")),
+                    false
+                ),
+                (3, "建设街".into(), day("2023-01-01"), None, true),
+            ]
+        );
+        assert!(history[0].superseded_at.is_some() && history[2].superseded_at.is_none());
+        let Geometry::LineString(drawn) = line(0.001) else {
+            unreachable!()
+        };
+        assert_eq!(
+            history[1].geometry,
+            Geometry::MultiLineString(geo::MultiLineString(vec![drawn])),
+            "a street is stored as a multi-line, coordinates exactly as drawn"
+        );
+
+        let on = |d: &str| {
+            let registry = &registry;
+            let d = day(d);
+            async move {
+                registry
+                    .record_as_of(a, d)
+                    .await
+                    .unwrap()
+                    .map(|v| v.body.title())
+            }
+        };
+        assert_eq!(on("2019-12-31").await, None);
+        assert_eq!(on("2020-06-01").await.as_deref(), Some("工农街"));
+        assert_eq!(on("2021-05-01").await.as_deref(), Some("建设街"));
+        assert_eq!(on("2024-01-01").await, None, "retired by then");
+        let layer: Vec<_> = registry
+            .layer_as_of(Layer::Street, day("2022-01-01"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.body.title())
+            .collect();
+        assert_eq!(layer, vec!["建设街".to_string()]);
+
+        assert!(
+            registry.current().get(&a).is_none(),
+            "a retired record is not current"
+        );
+        let cs = registry.store().changeset(renamed).await.unwrap().unwrap();
+        assert_eq!(
+            (cs.author.as_str(), cs.document),
+            ("测试员", Some(document))
+        );
+        assert_eq!(cs.recorded_at, history[1].recorded_at);
+    }
+);
+
+both_stores!(
+    a_write_before_the_current_version_or_to_a_missing_record_is_refused,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        registry
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        let back = registry
+            .commit(changeset(vec![rename(a, 1, "胜利路", "2019-01-01")]))
+            .await;
+        assert!(matches!(
+            back,
+            Err(RegistryError::Changeset(ChangesetError::BackDated { .. }))
+        ));
+        let twice = registry
+            .commit(changeset(vec![create(a, "团结路", "2020-01-01")]))
+            .await;
+        assert!(matches!(
+            twice,
+            Err(RegistryError::Changeset(ChangesetError::AlreadyExists(_)))
+        ));
+        let ghost = RecordId::new();
+        let missing = registry
+            .commit(changeset(vec![rename(ghost, 1, "胜利路", "2021-01-01")]))
+            .await;
+        assert!(
+            matches!(missing, Err(RegistryError::Changeset(ChangesetError::NotFound(id))) if id == ghost)
+        );
+        let empty = registry.commit(changeset(vec![])).await;
+        assert!(matches!(
+            empty,
+            Err(RegistryError::Changeset(ChangesetError::Empty))
+        ));
+        assert_eq!(registry.history(a).await.unwrap().len(), 1);
+    }
+);

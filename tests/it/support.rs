@@ -1,0 +1,133 @@
+//! Test stores: a fresh SQLite file or a fresh PostgreSQL database per test. PostgreSQL is
+//! never optional: without it the PostGIS tests fail with a message saying how to start it.
+
+use diming::config::Config;
+use diming::registry::Registry;
+use sqlx::postgres::PgPoolOptions;
+use std::sync::LazyLock;
+
+/// The admin URL of the test cluster (`.ci/test` sets it).
+pub fn pg_admin_url() -> String {
+    std::env::var("DIMING_TEST_PG")
+        .unwrap_or_else(|_| "postgres://diming:diming@127.0.0.1:5432/postgres".into())
+}
+
+/// A store that exists for one test and is removed after it.
+pub enum TestDb {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDb {
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.gpkg").display());
+        TestDb::Sqlite { _dir: dir, url }
+    }
+
+    pub async fn postgres() -> TestDb {
+        let admin = pg_admin_url();
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&admin)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL/PostGIS is required for these tests and is not reachable at {admin}: {e}. \
+                     Run .ci/test (it installs and starts PostgreSQL with PostGIS) or set DIMING_TEST_PG."
+                )
+            });
+        let name = format!("diming_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .expect("create test database");
+        let base = admin.rsplit_once('/').expect("admin URL has a database").0;
+        TestDb::Postgres {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    pub async fn registry(&self) -> Registry {
+        Registry::open(self.url(), Config::erenhot())
+            .await
+            .unwrap_or_else(|e| panic!("open {}: {e}", self.url()))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { name, .. } = self {
+            let name = name.clone();
+            // Drop runs inside the test's runtime; a thread of its own may block.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(pool) = PgPoolOptions::new()
+                        .max_connections(1)
+                        .connect(&pg_admin_url())
+                        .await
+                    {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&pool)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The demo registry's changesets, computed once per test binary.
+pub static DEMO: LazyLock<Vec<diming::record::Changeset>> =
+    LazyLock::new(|| diming::demo::changesets().expect("demo builds"));
+
+/// Loads the demo into a registry.
+pub async fn load_demo(registry: &Registry) {
+    registry
+        .commit_all(DEMO.clone(), |_| {})
+        .await
+        .expect("demo commits");
+}
+
+/// Defines one test per store: `both_stores!(name, |db: TestDb| async move { … });`
+macro_rules! both_stores {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::support::TestDb::sqlite().await;
+                ($body)(db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let db = $crate::support::TestDb::postgres().await;
+                ($body)(db).await;
+            }
+        }
+    };
+}
+pub(crate) use both_stores;
