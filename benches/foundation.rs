@@ -20,7 +20,10 @@ use sqlx::postgres::PgPoolOptions;
 use std::time::Instant;
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn admin_url() -> String {
@@ -38,17 +41,30 @@ async fn fresh_pg(tag: &str) -> (String, String) {
         .unwrap_or_else(|e| panic!("PostgreSQL is needed at {admin} (run .ci/postgres): {e}"));
     let name = format!("diming_bench_{tag}_{}", std::process::id());
     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .unwrap();
     let sql = format!("CREATE DATABASE {name}");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .unwrap();
     let base = admin.rsplit_once('/').unwrap().0;
     (format!("{base}/{name}"), name)
 }
 
 async fn drop_pg(name: &str) {
-    let pool = PgPoolOptions::new().max_connections(1).connect(&admin_url()).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin_url())
+        .await
+        .unwrap();
     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .unwrap();
 }
 
 fn plate_changesets(total: usize, street: RecordId) -> Vec<Changeset> {
@@ -112,7 +128,12 @@ async fn main() {
     let e = registry.config().jurisdiction.extent;
     let mut rng = StdRng::seed_from_u64(42);
     let sample: Vec<(f64, f64)> = (0..points)
-        .map(|_| (rng.random_range(e.west..e.east), rng.random_range(e.south..e.north)))
+        .map(|_| {
+            (
+                rng.random_range(e.west..e.east),
+                rng.random_range(e.south..e.north),
+            )
+        })
         .collect();
 
     let start = Instant::now();
@@ -149,7 +170,10 @@ async fn main() {
     let pg_rate = points as f64 / start.elapsed().as_secs_f64();
     println!("PostGIS ST_Contains (GiST, prepared): {pg_rate:>12.0} points/s");
     println!("answers agree on {agree} of {points} points");
-    println!("ratio in-memory / PostGIS: {:.1} (target ≥ 20)", memory_rate / pg_rate);
+    println!(
+        "ratio in-memory / PostGIS: {:.1} (target ≥ 20)",
+        memory_rate / pg_rate
+    );
     drop(conn);
     drop(registry);
     drop_pg(&pg_name).await;

@@ -114,6 +114,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo { force } => demo(&cli.db, force).await,
         Command::Serve { addr } => {
             let registry = Arc::new(open(&cli.db).await?);
+            let _following = registry.follow();
             println!("登记簿 {}：{} 条现行记录", cli.db, registry.current().len());
             println!("请在浏览器中打开 http://{addr}/");
             diming::web::serve(registry, &addr)

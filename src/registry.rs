@@ -139,6 +139,56 @@ impl Registry {
         Ok(())
     }
 
+    /// Keeps memory in step with commits made by other processes sharing a PostgreSQL
+    /// database (LISTEN/NOTIFY). Returns `None` for SQLite, which has one server per file.
+    /// If the notification connection drops, it reconnects and reloads the whole state, since
+    /// notifications sent meanwhile are lost.
+    pub fn follow(self: &std::sync::Arc<Self>) -> Option<tokio::task::JoinHandle<()>> {
+        if !matches!(self.store, crate::store::Store::Postgres(_)) {
+            return None;
+        }
+        let registry = std::sync::Arc::clone(self);
+        Some(tokio::spawn(async move {
+            loop {
+                if let Err(e) = registry.follow_once().await {
+                    tracing::warn!(error = %e, "lost the change notifications; reconnecting");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
+        }))
+    }
+
+    async fn follow_once(&self) -> Result<(), RegistryError> {
+        let crate::store::Store::Postgres(pg) = &self.store else {
+            return Ok(());
+        };
+        let mut listener = pg.listener().await?;
+        // Whatever was committed before the listener started is read in full, with local
+        // writers held off so that memory becomes exactly what the store holds.
+        {
+            let _writing = self.writer.lock().await;
+            let current = self.store.load_current().await?;
+            *self.state.write().expect("current state lock poisoned") =
+                CurrentState::from_versions(current);
+        }
+        loop {
+            let notification = listener.recv().await.map_err(|source| {
+                RegistryError::Store(StoreError::Database {
+                    context: "接收变更通知",
+                    source,
+                })
+            })?;
+            let Ok(id) = notification.payload().parse() else {
+                continue;
+            };
+            let versions = self.store.changeset_versions(ChangesetId(id)).await?;
+            self.state
+                .write()
+                .expect("current state lock poisoned")
+                .apply_versions(&versions);
+        }
+    }
+
     /// Every version of a record, oldest first.
     pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>, RegistryError> {
         Ok(self.store.history(id).await?)

@@ -36,6 +36,9 @@ impl CommitPlan {
 #[derive(Default)]
 pub struct CurrentState {
     records: HashMap<RecordId, RecordVersion>,
+    /// The retiring version of each retired record, so that a late copy of an older version
+    /// (another process's commit, heard of twice) cannot bring it back.
+    retired: HashMap<RecordId, u32>,
     index: SpatialIndex,
 }
 
@@ -43,7 +46,11 @@ impl CurrentState {
     pub fn from_versions(versions: impl IntoIterator<Item = RecordVersion>) -> Self {
         let records: HashMap<_, _> = versions.into_iter().map(|v| (v.id, v)).collect();
         let index = SpatialIndex::build(records.values());
-        CurrentState { records, index }
+        CurrentState {
+            records,
+            retired: HashMap::new(),
+            index,
+        }
     }
 
     pub fn get(&self, id: &RecordId) -> Option<&RecordVersion> {
@@ -222,11 +229,27 @@ impl CurrentState {
 
     /// Makes a committed plan current.
     pub fn apply(&mut self, plan: &CommitPlan) {
-        for v in &plan.versions {
+        self.apply_versions(&plan.versions);
+    }
+
+    /// Makes committed versions current, unless a newer version of the same record is already
+    /// known: applying the same commit twice, or an older one late, changes nothing.
+    pub fn apply_versions(&mut self, versions: &[RecordVersion]) {
+        for v in versions {
+            let known = self
+                .records
+                .get(&v.id)
+                .map(|c| c.version)
+                .or_else(|| self.retired.get(&v.id).copied());
+            if known.is_some_and(|k| k >= v.version) {
+                continue;
+            }
             if let Some(old) = self.records.remove(&v.id) {
                 self.index.remove(&old);
             }
-            if !v.retired {
+            if v.retired {
+                self.retired.insert(v.id, v.version);
+            } else {
                 self.index.insert(v);
                 self.records.insert(v.id, v.clone());
             }

@@ -113,6 +113,14 @@ impl Store {
         }
     }
 
+    /// The versions a committed changeset wrote (to catch up with another process's commit).
+    pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
+        match self {
+            Store::Sqlite(s) => s.changeset_versions(id).await,
+            Store::Postgres(s) => s.changeset_versions(id).await,
+        }
+    }
+
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
         match self {
             Store::Sqlite(s) => s.changeset(id).await,

@@ -202,6 +202,26 @@ impl PgStore {
         decode(rows)
     }
 
+    pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
+        let rows = sqlx::query(AssertSqlSafe(select(
+            "WHERE changeset = $1 ORDER BY id, version",
+        )))
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await
+        .context("读取变更集的版本")?;
+        decode(rows)
+    }
+
+    /// A connection listening for other processes' commits on [`CHANNEL`].
+    pub async fn listener(&self) -> Result<sqlx::postgres::PgListener> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .context("建立变更通知连接")?;
+        listener.listen(CHANNEL).await.context("订阅变更通知")?;
+        Ok(listener)
+    }
+
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
         let row = sqlx::query("SELECT * FROM changesets WHERE id = $1")
             .bind(id.0)

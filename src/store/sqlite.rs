@@ -207,6 +207,18 @@ impl SqliteStore {
         decode(rows)
     }
 
+    pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE changeset = ? ORDER BY id, version"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .context("读取变更集的版本")?;
+        decode(rows)
+    }
+
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
         let row = sqlx::query("SELECT * FROM changesets WHERE id = ?")
             .bind(id.to_string())

@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod demo;
+mod index;
 mod store;
 mod validation;
 mod web;

@@ -322,3 +322,82 @@ both_stores!(
         assert_eq!(registry.history(a).await.unwrap().len(), 1);
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_learns_of_another_servers_commits_through_postgres_notifications() {
+    let db = TestDb::postgres().await;
+    let writer = db.registry().await;
+    let reader = std::sync::Arc::new(db.registry().await);
+    let _following = reader.follow().expect("PostgreSQL registries follow");
+    let a = RecordId::new();
+    let wait_for = |want: Option<&'static str>| {
+        let reader = reader.clone();
+        async move {
+            for _ in 0..100 {
+                if name_of(&reader, a).as_deref() == want {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!(
+                "the reader never saw {want:?}; it has {:?}",
+                name_of(&reader, a)
+            );
+        }
+    };
+    writer
+        .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+        .await
+        .unwrap();
+    wait_for(Some("前进路")).await;
+    writer
+        .commit(changeset(vec![rename(a, 1, "胜利路", "2021-01-01")]))
+        .await
+        .unwrap();
+    wait_for(Some("胜利路")).await;
+    // The reader can now write on the version it learnt of.
+    reader
+        .commit(changeset(vec![rename(a, 2, "和平路", "2022-01-01")]))
+        .await
+        .unwrap();
+    writer
+        .commit(changeset(vec![Write::Retire {
+            id: a,
+            base_version: 2,
+            valid_from: day("2023-01-01"),
+        }]))
+        .await
+        .expect_err("the writer's memory is stale, and it is refused");
+    assert!(reader.current().index().len(Layer::Street) == 1);
+}
+
+#[test]
+fn applying_a_commit_twice_or_an_older_one_late_changes_nothing() {
+    use diming::record::CurrentState;
+    let mut state = CurrentState::default();
+    let a = RecordId::new();
+    let now = chrono::Utc::now();
+    let p1 = state
+        .plan(changeset(vec![create(a, "前进路", "2020-01-01")]), now)
+        .unwrap();
+    state.apply(&p1);
+    let p2 = state
+        .plan(changeset(vec![rename(a, 1, "胜利路", "2021-01-01")]), now)
+        .unwrap();
+    state.apply(&p2);
+    let p3 = state
+        .plan(
+            changeset(vec![Write::Retire {
+                id: a,
+                base_version: 2,
+                valid_from: day("2022-01-01"),
+            }]),
+            now,
+        )
+        .unwrap();
+    state.apply(&p3);
+    state.apply(&p2);
+    state.apply(&p1);
+    assert!(state.get(&a).is_none(), "a retired record stays retired");
+    assert_eq!(state.index().len(Layer::Street), 0);
+}
