@@ -3,15 +3,32 @@
 
 use crate::spatial::Extent;
 use crate::spatial::coverage::Thresholds;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+/// The default configuration, 二连浩特市, compiled in from `data/erenhot.toml`.
+pub const ERENHOT_TOML: &str = include_str!("../data/erenhot.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("配置文件 {path} 有误：{message}")]
+    Parse { path: String, message: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     pub jurisdiction: Jurisdiction,
     pub server: Server,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Jurisdiction {
     /// 二连浩特市
     pub name: String,
@@ -28,39 +45,59 @@ pub struct Jurisdiction {
     pub coverage: Thresholds,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Server {
     pub addr: String,
 }
 
 impl Config {
-    /// The configuration of 二连浩特市: its extent is its outline's box with a margin of about
-    /// 5 km, and it is measured in EPSG:4546 (3° Gauss–Krüger, CM 111°E).
+    /// Parses a configuration; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &str) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_string(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The configuration of 二连浩特市 (`data/erenhot.toml`).
     pub fn erenhot() -> Self {
-        Config {
-            jurisdiction: Jurisdiction {
-                name: "二连浩特市".into(),
-                county_code: "152501".into(),
-                extent: Extent {
-                    west: 111.28,
-                    south: 42.91,
-                    east: 112.50,
-                    north: 43.85,
-                },
-                centre: (111.97667, 43.6475),
-                storage_crs: crate::spatial::crs::STORAGE.into(),
-                measure_crs: crate::spatial::crs::MEASURE.into(),
-                coverage: Thresholds::default(),
-            },
-            server: Server {
-                addr: "127.0.0.1:8080".into(),
-            },
-        }
+        // The file is compiled in and parsed by a test; it cannot fail here.
+        Config::parse(ERENHOT_TOML, "data/erenhot.toml").expect("data/erenhot.toml is valid")
     }
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config::erenhot()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_erenhot_configuration_parses_and_contains_the_city() {
+        let c = Config::erenhot();
+        assert_eq!(c.jurisdiction.county_code, "152501");
+        let (x, y) = c.jurisdiction.centre;
+        assert!(c.jurisdiction.extent.contains(geo::coord! {x: x, y: y}));
+    }
+
+    #[test]
+    fn a_wrong_key_is_named_in_the_error() {
+        let text = ERENHOT_TOML.replace("county_code", "county_cod");
+        let e = Config::parse(&text, "city.toml").unwrap_err().to_string();
+        assert!(e.contains("city.toml") && e.contains("county_cod"), "{e}");
     }
 }

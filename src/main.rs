@@ -20,6 +20,9 @@ struct Cli {
     /// 数据库地址：sqlite://文件（默认 ./diming.gpkg）或 postgres://用户:密码@主机/库
     #[arg(long, global = true, env = "DIMING_DB", default_value = diming::store::DEFAULT_URL)]
     db: String,
+    /// 配置文件（TOML，默认为内置的二连浩特市配置，见 data/erenhot.toml）
+    #[arg(long, global = true, env = "DIMING_CONFIG")]
+    config: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,8 +41,9 @@ enum Command {
     /// 启动网页与接口服务
     #[command(after_help = "示例：\n  diming serve --addr 127.0.0.1:8080")]
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// 监听地址（默认取配置文件，内置为 127.0.0.1:8080）
+        #[arg(long)]
+        addr: Option<String>,
     },
     /// 列出各图层的现行记录数
     #[command(after_help = "示例：\n  diming layers")]
@@ -103,17 +107,22 @@ async fn main() {
     }
 }
 
-async fn open(db: &str) -> Result<Registry> {
-    Registry::open(db, Config::erenhot())
+async fn open(db: &str, config: &Config) -> Result<Registry> {
+    Registry::open(db, config.clone())
         .await
         .with_context(|| format!("打开登记簿 {db}"))
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None => Config::erenhot(),
+    };
     match cli.command {
-        Command::Demo { force } => demo(&cli.db, force).await,
+        Command::Demo { force } => demo(&cli.db, &config, force).await,
         Command::Serve { addr } => {
-            let registry = Arc::new(open(&cli.db).await?);
+            let addr = addr.unwrap_or_else(|| config.server.addr.clone());
+            let registry = Arc::new(open(&cli.db, &config).await?);
             let _following = registry.follow();
             println!("登记簿 {}：{} 条现行记录", cli.db, registry.current().len());
             println!("请在浏览器中打开 http://{addr}/");
@@ -122,7 +131,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("无法在 {addr} 上提供服务"))
         }
         Command::Layers => {
-            let registry = open(&cli.db).await?;
+            let registry = open(&cli.db, &config).await?;
             let current = registry.current();
             for layer in Layer::ALL {
                 println!(
@@ -134,7 +143,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::History { id } => history(&cli.db, &id).await,
+        Command::History { id } => history(&cli.db, &config, &id).await,
         Command::Crs {
             command:
                 CrsCommand::Transform {
@@ -146,7 +155,7 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => transform(&from, &to, northing_first, x, y),
         Command::Check { format } => {
-            let registry = open(&cli.db).await?;
+            let registry = open(&cli.db, &config).await?;
             let report = diming::check::run(&registry.current(), registry.config());
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
@@ -173,11 +182,11 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn demo(db: &str, force: bool) -> Result<()> {
+async fn demo(db: &str, config: &Config, force: bool) -> Result<()> {
     if force {
         diming::store::Store::destroy(db).await?;
     }
-    let registry = open(db).await?;
+    let registry = open(db, config).await?;
     let existing = registry.current().len();
     if existing > 0 {
         bail!(
@@ -203,11 +212,11 @@ async fn demo(db: &str, force: bool) -> Result<()> {
     Ok(())
 }
 
-async fn history(db: &str, id: &str) -> Result<()> {
+async fn history(db: &str, config: &Config, id: &str) -> Result<()> {
     let id: RecordId = id.parse().with_context(|| {
         format!("记录 id“{id}”无效：应为 UUID，如 0f8fad5b-d9cb-469f-a165-70867728950e")
     })?;
-    let registry = open(db).await?;
+    let registry = open(db, config).await?;
     let versions = registry.history(id).await?;
     if versions.is_empty() {
         bail!("登记簿中没有记录 {id}");

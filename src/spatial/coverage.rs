@@ -8,13 +8,13 @@
 use super::crs::CrsError;
 use super::measure;
 use geo::{Area, BooleanOps, BoundingRect, Euclidean, Geometry, Intersects, Length, MultiPolygon};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A region smaller than `min_area_m2`, or thinner on average than `noise_width_m`, is not
 /// reported: the first is below what matters, the second is floating-point noise (a vertex
 /// moved by 0.2 mm at the end of a 40 km edge leaves a "gap" of 2 m² that is 0.1 mm wide).
 /// A region narrower than `sliver_width_m` is called a sliver.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Thresholds {
     pub min_area_m2: f64,
     pub noise_width_m: f64,
