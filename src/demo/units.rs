@@ -61,22 +61,31 @@ fn geometries(divs: &[Division]) -> Result<Vec<(DivisionCode, MultiPolygon<f64>)
     let sumu = city.difference(&built_up).difference(&zone);
     let mut out = Vec::new();
     let (w, s, e, n) = BUILT_UP;
-    let mut communities = divs
-        .iter()
-        .filter(|d| d.code.parent().is_some_and(|p| p.short() == "152501400"));
-    // 4 columns × 2 rows, north row first, west to east.
-    for row in 0..2 {
-        for col in 0..4 {
-            let Some(d) = communities.next() else { break };
-            let cw = w + (e - w) * f64::from(col) / 4.0;
-            let ce = w + (e - w) * f64::from(col + 1) / 4.0;
-            let (cs, cn) = if row == 0 {
-                ((s + n) / 2.0, n)
-            } else {
-                (s, (s + n) / 2.0)
-            };
-            out.push((d.code, rect((cw, cs, ce, cn))));
+    // Where each community lies in a 4 × 2 grid over the town: (column west → east, row
+    // south → north), so that 东城 is east, 西城 west, 南苑 south and 北疆 north.
+    let grid: [(&str, u32, u32); 8] = [
+        ("152501400008", 0, 1), // 西城
+        ("152501400005", 1, 1), // 北疆
+        ("152501400004", 2, 1), // 呼和
+        ("152501400001", 3, 1), // 东城
+        ("152501400006", 0, 0), // 锡林
+        ("152501400003", 1, 0), // 南苑
+        ("152501400007", 2, 0), // 额仁
+        ("152501400002", 3, 0), // 乌兰
+    ];
+    for (code, col, row) in grid {
+        let code: DivisionCode = code.parse().map_err(|e| format!("{e}"))?;
+        if !divs.iter().any(|d| d.code == code) {
+            return Err(format!("区划代码表中没有社区 {code}"));
         }
+        let cw = w + (e - w) * f64::from(col) / 4.0;
+        let ce = w + (e - w) * f64::from(col + 1) / 4.0;
+        let (cs, cn) = if row == 1 {
+            ((s + n) / 2.0, n)
+        } else {
+            (s, (s + n) / 2.0)
+        };
+        out.push((code, rect((cw, cs, ce, cn))));
     }
     let (west, east) = (111.0, 113.0);
     let mut edges = vec![west];

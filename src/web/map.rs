@@ -4,7 +4,7 @@
 
 use crate::layers::{Body, Layer};
 use crate::record::CurrentState;
-use geo::{BoundingRect, Centroid, Coord, Geometry, LineString, Polygon, Rect};
+use geo::{Centroid, Coord, Geometry, Intersects, LineString, Polygon, Rect};
 use std::fmt::Write;
 
 fn esc(s: &str) -> String {
@@ -138,20 +138,24 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
         let Some(c) = v.geometry.centroid() else {
             continue;
         };
-        if !v
-            .geometry
-            .bounding_rect()
-            .is_some_and(|r| geo::Intersects::intersects(&r, &rect))
-        {
+        if !rect.intersects(&c) {
             continue;
         }
         let (x, y) = f.xy(c.0);
+        let name = esc(&v.body.title());
+        // Names only where there is room for them; the overview shows dots with tooltips.
+        let label = if detail {
+            format!(
+                r##"<text x="{:.1}" y="{:.1}" font-size="12" fill="#1f3f68">{name}</text>"##,
+                x + 6.0,
+                y + 4.0
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#1f5fa8"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1f3f68">{}</text>"##,
-            x + 6.0,
-            y + 4.0,
-            esc(&v.body.title())
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#1f5fa8"><title>{name}</title></circle>{label}"##
         );
     }
     if detail {
@@ -173,5 +177,3 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
     svg.push_str("</svg>");
     svg
 }
-
-use geo::Intersects;

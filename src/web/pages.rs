@@ -48,6 +48,13 @@ pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiE
     render("home.html", &context)
 }
 
+fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        coord! {x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y)},
+        coord! {x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y)},
+    )
+}
+
 #[derive(Deserialize)]
 pub struct MapQuery {
     /// `city` (the whole jurisdiction) or `town` (the built-up area, with streets).
@@ -61,29 +68,28 @@ pub async fn map_svg(State(registry): State<AppState>, Query(q): Query<MapQuery>
         .records()
         .filter(|v| v.layer() == Layer::AdminUnit)
         .filter_map(|v| v.geometry.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                coord! {x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y)},
-                coord! {x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y)},
-            )
-        })
+        .reduce(union)
         .unwrap_or_else(|| {
             Rect::new(
                 coord! {x: e.west, y: e.south},
                 coord! {x: e.east, y: e.north},
             )
         });
-    let (cx, cy) = registry.config().jurisdiction.centre;
-    let svg = match q.view.as_deref() {
-        Some("town") => map::render(
-            &current,
+    // The town: the streets' extent with a margin.
+    let town = current
+        .layer(Layer::Street)
+        .filter_map(|v| v.geometry.bounding_rect())
+        .reduce(union)
+        .map(|r| {
+            let (mx, my) = (r.width() * 0.08, r.height() * 0.08);
             Rect::new(
-                coord! {x: cx - 0.045, y: cy - 0.028},
-                coord! {x: cx + 0.055, y: cy + 0.072},
-            ),
-            900.0,
-            true,
-        ),
+                coord! {x: r.min().x - mx, y: r.min().y - my},
+                coord! {x: r.max().x + mx, y: r.max().y + my},
+            )
+        })
+        .unwrap_or(city);
+    let svg = match q.view.as_deref() {
+        Some("town") => map::render(&current, town, 900.0, true),
         _ => map::render(&current, city, 900.0, false),
     };
     (
