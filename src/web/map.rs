@@ -2,6 +2,7 @@
 //! interactive map come with their own issues). Longitude is scaled by cos(latitude) so that
 //! shapes keep their proportions.
 
+use crate::boundaries::UnitLevel;
 use crate::layers::{Body, Layer};
 use crate::record::CurrentState;
 use geo::{Centroid, Coord, Geometry, Intersects, LineString, Polygon, Rect};
@@ -158,21 +159,25 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
             r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#1f5fa8"><title>{name}</title></circle>{label}"##
         );
     }
-    if detail {
-        for (u, v) in units.iter().filter(|(u, _)| u.level.depth() == 2) {
-            let Some(c) = v.geometry.centroid() else {
-                continue;
-            };
-            if !rect.intersects(&c) {
-                continue;
-            }
-            let (x, y) = f.xy(c.0);
-            let _ = write!(
-                svg,
-                r##"<text x="{x:.1}" y="{y:.1}" font-size="13" text-anchor="middle" fill="#444" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
-                esc(&u.name)
-            );
+    // Community names on the town map, 嘎查 names on the overview.
+    let labelled = if detail {
+        UnitLevel::Community
+    } else {
+        UnitLevel::Village
+    };
+    for (u, v) in units.iter().filter(|(u, _)| u.level == labelled) {
+        let Some(c) = geo::InteriorPoint::interior_point(&v.geometry) else {
+            continue;
+        };
+        if !rect.intersects(&c) {
+            continue;
         }
+        let (x, y) = f.xy(c.0);
+        let _ = write!(
+            svg,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="13" text-anchor="middle" fill="#444" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
+            esc(&u.name)
+        );
     }
     svg.push_str("</svg>");
     svg

@@ -1,0 +1,119 @@
+//! The home page in a real browser (Debian's headless Chromium) against a real server.
+
+use crate::support::TestDb;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `diming serve` process, killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(db: &str, port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start diming serve");
+    let server = Server(child);
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+/// Runs headless Chromium with the flags this closed network needs.
+fn chromium(profile: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium is installed (.ci/install)");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Pixels of `png` within a small distance of `rgb`.
+fn count_colour(png: &std::path::Path, rgb: [u8; 3]) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    buf[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) < 12))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_renders_with_its_maps_in_chromium() {
+    let db = TestDb::sqlite().await;
+    crate::support::load_demo(&db.registry().await).await;
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let url = format!("http://127.0.0.1:{port}/");
+    let dir = tempfile::tempdir().unwrap();
+
+    let dom = chromium(&dir.path().join("profile-dom"), &["--dump-dom", &url]);
+    assert!(
+        dom.contains("<td>门牌</td><td class=\"n\">2960</td>"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("二政字〔2021〕35号"),
+        "the latest changesets are listed"
+    );
+
+    let shot = dir.path().join("home.png");
+    chromium(
+        &dir.path().join("profile-shot"),
+        &[
+            "--window-size=1900,1600",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ],
+    );
+    // The street colour of the town map and the community fill colours must be on screen:
+    // the SVG maps were fetched and drawn, not left as broken images.
+    let streets = count_colour(&shot, [0xc8, 0xa0, 0x4a]);
+    assert!(streets > 5_000, "only {streets} street pixels");
+    let fills = count_colour(&shot, [0xe8, 0xf1, 0xe4]);
+    assert!(fills > 5_000, "only {fills} pixels of the first unit fill");
+}
