@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// The largest number a plate can carry.
+const MAX: u32 = 99_999;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DoorNumber {
@@ -54,8 +57,8 @@ impl FromStr for DoorNumber {
             }
             match part.parse::<u32>() {
                 Ok(0) => Err(err("号码不能为 0")),
-                Ok(n) => Ok(n),
-                Err(_) => Err(err("号码过大")),
+                Ok(n) if n <= MAX => Ok(n),
+                _ => Err(err("号码过大（最大 99999）")),
             }
         };
         Ok(DoorNumber {
@@ -101,7 +104,16 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused_with_a_reason() {
-        for s in ["", "号", "0号", "十二号", "12附号", "-3号", "99999999999号"] {
+        for s in [
+            "",
+            "号",
+            "0号",
+            "十二号",
+            "12附号",
+            "-3号",
+            "100000号",
+            "99999999999号",
+        ] {
             let e = s.parse::<DoorNumber>().unwrap_err();
             assert!(e.to_string().contains("无效"), "{s}: {e}");
         }

@@ -10,6 +10,7 @@
 //! first) and leaves nothing behind when any write fails. Migrations run on open. This module
 //! knows SQL and nothing of HTTP.
 
+mod batch;
 mod error;
 mod geometry;
 mod migrate;

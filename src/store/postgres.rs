@@ -3,6 +3,7 @@
 //! of two concurrent writers of one record is refused as stale. Each commit announces itself
 //! with `NOTIFY diming_changes, '<changeset id>'`.
 
+use super::batch::{self, Dialect};
 use super::error::Context;
 use super::geometry::{from_wkb, to_ewkb};
 use super::migrate;
@@ -279,35 +280,51 @@ impl PgStore {
                 });
             }
         }
-        for v in &plan.versions {
-            let corrupt = |reason: String| StoreError::Corrupt {
-                id: v.id.to_string(),
-                version: i64::from(v.version),
-                reason,
-            };
-            let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
-            let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
-            sqlx::query("INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6, $7, $8, ST_GeomFromEWKB($9))")
-                .bind(v.id.0)
-                .bind(v.version as i32)
-                .bind(v.layer().table())
-                .bind(v.valid_from)
-                .bind(plan.recorded_at)
-                .bind(v.changeset.0)
-                .bind(v.retired)
-                .bind(sqlx::types::Json(body))
-                .bind(&geom)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::AlreadyExists(v.id)
-                    } else {
-                        StoreError::Database { context: "写入新版本", source: e }
+        let rows = plan
+            .versions
+            .iter()
+            .map(|v| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    id: v.id.to_string(),
+                    version: i64::from(v.version),
+                    reason,
+                };
+                let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
+                let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
+                Ok((v, geom, body))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        refuse_existing(&mut tx, plan).await?;
+        for chunk in rows.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO versions (id, version, layer, valid_from, recorded_at, changeset, retired, body, geom) VALUES {}",
+                batch::values(Dialect::Postgres, chunk.len(), 9, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, body) in chunk {
+                q = q
+                    .bind(v.id.0)
+                    .bind(v.version as i32)
+                    .bind(v.layer().table())
+                    .bind(v.valid_from)
+                    .bind(plan.recorded_at)
+                    .bind(v.changeset.0)
+                    .bind(v.retired)
+                    .bind(sqlx::types::Json(body))
+                    .bind(geom);
+            }
+            q.execute(&mut *tx).await.map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::AlreadyExists(chunk[0].0.id)
+                } else {
+                    StoreError::Database {
+                        context: "写入新版本",
+                        source: e,
                     }
-                })?;
-            replace_current(&mut tx, v, plan.recorded_at, geom).await?;
+                }
+            })?;
         }
+        replace_current(&mut tx, &rows, plan.recorded_at).await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(cs.id.to_string())
@@ -318,47 +335,82 @@ impl PgStore {
     }
 }
 
-async fn replace_current(
-    tx: &mut Transaction<'static, Postgres>,
-    v: &RecordVersion,
-    recorded_at: DateTime<Utc>,
-    geom: Vec<u8>,
-) -> Result<()> {
-    let layer = v.layer();
-    let table = layer.table();
-    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE id = $1")))
-        .bind(v.id.0)
-        .execute(&mut **tx)
-        .await
-        .context("更新图层表")?;
-    if v.retired {
+/// Refuses the commit if one of its new records already exists (written by another process).
+async fn refuse_existing(tx: &mut Transaction<'static, Postgres>, plan: &CommitPlan) -> Result<()> {
+    let created: Vec<Uuid> = plan
+        .versions
+        .iter()
+        .filter(|v| v.version == 1)
+        .map(|v| v.id.0)
+        .collect();
+    if created.is_empty() {
         return Ok(());
     }
-    let columns = layer.columns();
-    let params: Vec<String> = (6..6 + columns.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES ($1, $2, $3, $4, $5, {}, ST_GeomFromEWKB(${}))",
-        columns.join(", "),
-        params.join(", "),
-        6 + columns.len()
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql))
-        .bind(v.id.0)
-        .bind(v.version as i32)
-        .bind(v.valid_from)
-        .bind(recorded_at)
-        .bind(v.body.source().as_str());
-    for value in v.body.column_values() {
-        q = match value {
-            ColumnValue::Text(s) => q.bind(s),
-            ColumnValue::Integer(i) => q.bind(i as i32),
-            ColumnValue::Null => q.bind(None::<String>),
-        };
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM versions WHERE id = ANY($1) LIMIT 1")
+            .bind(&created)
+            .fetch_optional(&mut **tx)
+            .await
+            .context("检查记录是否已存在")?;
+    match existing {
+        Some(id) => Err(StoreError::AlreadyExists(RecordId(id))),
+        None => Ok(()),
     }
-    q.bind(geom)
-        .execute(&mut **tx)
-        .await
-        .context("写入图层表")?;
+}
+
+/// Brings the layer tables in step: rows of changed or retired records are removed, rows of
+/// current versions inserted.
+async fn replace_current(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[(&RecordVersion, Vec<u8>, serde_json::Value)],
+    recorded_at: DateTime<Utc>,
+) -> Result<()> {
+    for layer in Layer::ALL {
+        let table = layer.table();
+        let of_layer: Vec<_> = rows.iter().filter(|(v, _, _)| v.layer() == layer).collect();
+        let replaced: Vec<Uuid> = of_layer
+            .iter()
+            .filter(|(v, _, _)| v.version > 1)
+            .map(|(v, _, _)| v.id.0)
+            .collect();
+        if !replaced.is_empty() {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE id = ANY($1)"
+            )))
+            .bind(&replaced)
+            .execute(&mut **tx)
+            .await
+            .context("更新图层表")?;
+        }
+        let current: Vec<_> = of_layer.iter().filter(|(v, _, _)| !v.retired).collect();
+        let columns = layer.columns();
+        let width = 6 + columns.len();
+        for chunk in current.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {}",
+                columns.join(", "),
+                batch::values(Dialect::Postgres, chunk.len(), width, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, _) in chunk {
+                q = q
+                    .bind(v.id.0)
+                    .bind(v.version as i32)
+                    .bind(v.valid_from)
+                    .bind(recorded_at)
+                    .bind(v.body.source().as_str());
+                for value in v.body.column_values() {
+                    q = match value {
+                        ColumnValue::Text(s) => q.bind(s),
+                        ColumnValue::Integer(i) => q.bind(i as i32),
+                        ColumnValue::Null => q.bind(None::<String>),
+                    };
+                }
+                q = q.bind(geom.clone());
+            }
+            q.execute(&mut **tx).await.context("写入图层表")?;
+        }
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The SQLite store: one GeoPackage file, WAL mode, one writer at a time (`BEGIN IMMEDIATE`).
 
+use super::batch::{self, Dialect};
 use super::error::Context;
 use super::geometry::{from_gpkg, to_gpkg};
 use super::migrate;
@@ -282,81 +283,142 @@ impl SqliteStore {
                 });
             }
         }
-        for v in &plan.versions {
-            let geom = to_gpkg(&v.geometry).map_err(|reason| StoreError::Corrupt {
-                id: v.id.to_string(),
-                version: i64::from(v.version),
-                reason,
-            })?;
-            let body = serde_json::to_string(&v.body).map_err(|e| StoreError::Corrupt {
-                id: v.id.to_string(),
-                version: i64::from(v.version),
-                reason: e.to_string(),
-            })?;
-            sqlx::query("INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?)")
-                .bind(v.id.to_string())
-                .bind(i64::from(v.version))
-                .bind(v.layer().table())
-                .bind(v.valid_from.to_string())
-                .bind(&recorded_at)
-                .bind(v.changeset.to_string())
-                .bind(v.retired)
-                .bind(body)
-                .bind(&geom)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::AlreadyExists(v.id)
-                    } else {
-                        StoreError::Database { context: "写入新版本", source: e }
+        let rows = plan
+            .versions
+            .iter()
+            .map(|v| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    id: v.id.to_string(),
+                    version: i64::from(v.version),
+                    reason,
+                };
+                let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
+                let body = serde_json::to_string(&v.body).map_err(|e| corrupt(e.to_string()))?;
+                Ok((v, geom, body))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        refuse_existing(&mut tx, plan).await?;
+        for chunk in rows.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO versions (id, version, layer, valid_from, recorded_at, changeset, retired, body, geom) VALUES {}",
+                batch::values(Dialect::Sqlite, chunk.len(), 9, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, body) in chunk {
+                q = q
+                    .bind(v.id.to_string())
+                    .bind(i64::from(v.version))
+                    .bind(v.layer().table())
+                    .bind(v.valid_from.to_string())
+                    .bind(&recorded_at)
+                    .bind(v.changeset.to_string())
+                    .bind(v.retired)
+                    .bind(body)
+                    .bind(geom);
+            }
+            q.execute(&mut *tx).await.map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::AlreadyExists(chunk[0].0.id)
+                } else {
+                    StoreError::Database {
+                        context: "写入新版本",
+                        source: e,
                     }
-                })?;
-            replace_current(&mut tx, v, &recorded_at, geom).await?;
+                }
+            })?;
         }
+        replace_current(&mut tx, &rows, &recorded_at).await?;
         tx.commit().await.context("提交事务")
     }
 }
 
-/// Replaces the record's row in its layer's feature table (removes it when retired).
+/// Refuses the commit if one of its new records already exists (written by another process).
+async fn refuse_existing(tx: &mut Transaction<'static, Sqlite>, plan: &CommitPlan) -> Result<()> {
+    let created: Vec<String> = plan
+        .versions
+        .iter()
+        .filter(|v| v.version == 1)
+        .map(|v| v.id.to_string())
+        .collect();
+    for chunk in created.chunks(batch::ROWS * 4) {
+        let sql = format!(
+            "SELECT id FROM versions WHERE id IN ({}) LIMIT 1",
+            batch::list(Dialect::Sqlite, chunk.len())
+        );
+        let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(id);
+        }
+        if let Some(id) = q
+            .fetch_optional(&mut **tx)
+            .await
+            .context("检查记录是否已存在")?
+        {
+            let id = id.parse().map_err(|e: uuid::Error| StoreError::Corrupt {
+                id,
+                version: 1,
+                reason: e.to_string(),
+            })?;
+            return Err(StoreError::AlreadyExists(id));
+        }
+    }
+    Ok(())
+}
+
+/// Brings the layers' feature tables in step: rows of changed or retired records are
+/// removed, rows of current versions inserted.
 async fn replace_current(
     tx: &mut Transaction<'static, Sqlite>,
-    v: &RecordVersion,
+    rows: &[(&RecordVersion, Vec<u8>, String)],
     recorded_at: &str,
-    geom: Vec<u8>,
 ) -> Result<()> {
-    let layer = v.layer();
-    let table = layer.table();
-    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE id = ?")))
-        .bind(v.id.to_string())
-        .execute(&mut **tx)
-        .await
-        .context("更新图层表")?;
-    if v.retired {
-        return Ok(());
+    for layer in Layer::ALL {
+        let table = layer.table();
+        let of_layer: Vec<_> = rows.iter().filter(|(v, _, _)| v.layer() == layer).collect();
+        let replaced: Vec<String> = of_layer
+            .iter()
+            .filter(|(v, _, _)| v.version > 1)
+            .map(|(v, _, _)| v.id.to_string())
+            .collect();
+        for chunk in replaced.chunks(batch::ROWS * 4) {
+            let sql = format!(
+                "DELETE FROM {table} WHERE id IN ({})",
+                batch::list(Dialect::Sqlite, chunk.len())
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.execute(&mut **tx).await.context("更新图层表")?;
+        }
+        let current: Vec<_> = of_layer.iter().filter(|(v, _, _)| !v.retired).collect();
+        let columns = layer.columns();
+        let width = 6 + columns.len();
+        for chunk in current.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {}",
+                columns.join(", "),
+                batch::values(Dialect::Sqlite, chunk.len(), width, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, _) in chunk {
+                q = q
+                    .bind(v.id.to_string())
+                    .bind(i64::from(v.version))
+                    .bind(v.valid_from.to_string())
+                    .bind(recorded_at.to_string())
+                    .bind(v.body.source().as_str());
+                for value in v.body.column_values() {
+                    q = match value {
+                        ColumnValue::Text(s) => q.bind(s),
+                        ColumnValue::Integer(i) => q.bind(i),
+                        ColumnValue::Null => q.bind(None::<String>),
+                    };
+                }
+                q = q.bind(geom.clone());
+            }
+            q.execute(&mut **tx).await.context("写入图层表")?;
+        }
     }
-    let columns = layer.columns();
-    let sql = format!(
-        "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES (?, ?, ?, ?, ?, {}, ?)",
-        columns.join(", "),
-        vec!["?"; columns.len()].join(", ")
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql))
-        .bind(v.id.to_string())
-        .bind(i64::from(v.version))
-        .bind(v.valid_from.to_string())
-        .bind(recorded_at.to_string())
-        .bind(v.body.source().as_str());
-    for value in v.body.column_values() {
-        q = match value {
-            ColumnValue::Text(s) => q.bind(s),
-            ColumnValue::Integer(i) => q.bind(i),
-            ColumnValue::Null => q.bind(None::<String>),
-        };
-    }
-    q.bind(geom)
-        .execute(&mut **tx)
-        .await
-        .context("写入图层表")?;
     Ok(())
 }

@@ -401,3 +401,31 @@ fn applying_a_commit_twice_or_an_older_one_late_changes_nothing() {
     assert!(state.get(&a).is_none(), "a retired record stays retired");
     assert_eq!(state.index().len(Layer::Street), 0);
 }
+
+both_stores!(
+    a_record_created_by_another_process_first_cannot_be_created_again,
+    |db: TestDb| async move {
+        let first = db.registry().await;
+        let second = db.registry().await;
+        let a = RecordId::new();
+        first
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        let b = RecordId::new();
+        let err = second
+            .commit(changeset(vec![
+                create(b, "团结路", "2020-01-01"),
+                create(a, "友谊路", "2020-01-01"),
+            ]))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, RegistryError::Store(StoreError::AlreadyExists(id)) if id == a),
+            "{err}"
+        );
+        let reopened = db.registry().await;
+        assert_eq!(name_of(&reopened, a).as_deref(), Some("前进路"));
+        assert!(reopened.history(b).await.unwrap().is_empty());
+    }
+);
