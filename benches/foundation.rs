@@ -67,7 +67,8 @@ async fn drop_pg(name: &str) {
         .unwrap();
 }
 
-fn plate_changesets(total: usize, street: RecordId) -> Vec<Changeset> {
+/// Plates on streets of 5,000 numbers each.
+fn plate_changesets(total: usize) -> Vec<Changeset> {
     let mut rng = StdRng::seed_from_u64(7);
     (0..total)
         .collect::<Vec<_>>()
@@ -79,8 +80,8 @@ fn plate_changesets(total: usize, street: RecordId) -> Vec<Changeset> {
                     id: RecordId::new(),
                     valid_from: "2024-01-01".parse().unwrap(),
                     body: Body::DoorPlate(DoorPlate {
-                        street,
-                        number: DoorNumber::new(i as u32 + 1),
+                        street: RecordId::derived(&format!("street/bench/{}", i / 5000)),
+                        number: DoorNumber::new((i % 5000) as u32 + 1).unwrap(),
                         source: Source::Sample,
                     }),
                     geometry: Geometry::Point(Point::new(
@@ -96,7 +97,7 @@ fn plate_changesets(total: usize, street: RecordId) -> Vec<Changeset> {
 
 async fn bench_commits(url: &str, plates: usize) -> f64 {
     let registry = Registry::open(url, Config::erenhot()).await.unwrap();
-    let changesets = plate_changesets(plates, RecordId::derived("street/bench"));
+    let changesets = plate_changesets(plates);
     let start = Instant::now();
     registry.commit_all(changesets, |_| {}).await.unwrap();
     let seconds = start.elapsed().as_secs_f64();

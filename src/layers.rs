@@ -192,7 +192,7 @@ impl Body {
             Body::DoorPlate(d) => vec![
                 Text(d.street.to_string()),
                 Text(d.number.to_string()),
-                Integer(i64::from(d.number.number)),
+                Integer(i64::from(d.number.number())),
             ],
         }
     }

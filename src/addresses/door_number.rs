@@ -13,9 +13,9 @@ const MAX: u32 = 99_999;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DoorNumber {
-    pub number: u32,
+    number: u32,
     /// The infill number: 12附1号 has `annex = Some(1)`.
-    pub annex: Option<u32>,
+    annex: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,11 +26,17 @@ pub struct DoorNumberError {
 }
 
 impl DoorNumber {
-    pub fn new(number: u32) -> Self {
-        DoorNumber {
-            number,
-            annex: None,
-        }
+    /// A plain number, 1 to 99999.
+    pub fn new(number: u32) -> Result<Self, DoorNumberError> {
+        number.to_string().parse()
+    }
+
+    pub fn number(self) -> u32 {
+        self.number
+    }
+
+    pub fn annex(self) -> Option<u32> {
+        self.annex
     }
 
     pub fn is_odd(self) -> bool {
@@ -99,7 +105,11 @@ mod tests {
         for s in ["12号", "1号", "12附1号", "305附12号"] {
             assert_eq!(s.parse::<DoorNumber>().unwrap().to_string(), s);
         }
-        assert_eq!("7".parse::<DoorNumber>().unwrap(), DoorNumber::new(7));
+        assert_eq!(
+            "7".parse::<DoorNumber>().unwrap(),
+            DoorNumber::new(7).unwrap()
+        );
+        assert!(DoorNumber::new(0).is_err() && DoorNumber::new(100_000).is_err());
     }
 
     #[test]

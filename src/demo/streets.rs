@@ -174,7 +174,7 @@ pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
                     valid_from: date(2020, 9, 1),
                     body: Body::DoorPlate(DoorPlate {
                         street: s.id(),
-                        number: DoorNumber::new(number),
+                        number: DoorNumber::new(number).expect("demo numbers stay below 1,000"),
                         source: Source::Sample,
                     }),
                     geometry: Geometry::Point(Point::new(x, y)),

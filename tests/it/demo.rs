@@ -86,7 +86,7 @@ async fn door_plates_are_odd_on_the_left_and_numbered_east_to_west_and_south_to_
         by_street
             .entry(d.street)
             .or_default()
-            .push((d.number.number, p.0));
+            .push((d.number.number(), p.0));
     }
     assert_eq!(by_street.len(), 40, "every street has plates");
     for (street, mut plates) in by_street {
