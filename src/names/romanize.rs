@@ -1,0 +1,320 @@
+//! Romanization of place names: Hanyu Pinyin by the 1984 spelling rules for place names
+//! (《中国地名汉语拼音字母拼写规则（汉语地名部分）》), and the fixed forms of names of
+//! Mongolian origin.
+//!
+//! - 专名 and 通名 are separate words, each capitalised: 前进路 → Qianjin Lu; a multi-syllable
+//!   generic is one word: 友谊大街 → Youyi Dajie.
+//! - An ordinal before the generic is written in Arabic digits: 经五路 → Jing 5 Lu.
+//! - An apostrophe separates a syllable starting with a, o or e from the one before: 西安 →
+//!   Xi'an.
+//! - Natural villages are one word: 王庄 → Wangzhuang.
+//! - A name of Mongolian origin takes its fixed form from the lexicon: 二连浩特市 → Erenhot Shi,
+//!   keeping the pinyin of the characters (Erlianhaote) alongside.
+//! - The sign form is the standard form in capitals, apostrophes kept (1981 ruling).
+//! - Characters with several readings are flagged for an officer to confirm; a confirmed
+//!   reading replaces the default.
+
+use super::WordLists;
+use super::words::split;
+use pinyin::{ToPinyin, ToPinyinMulti};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A character with several readings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Polyphone {
+    /// Position of the character in the name (0-based, in characters).
+    pub index: usize,
+    pub character: char,
+    /// Toneless readings, the default first.
+    pub readings: Vec<String>,
+    /// The reading used: confirmed by an officer, or the default.
+    pub chosen: String,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Romanization {
+    /// 标准罗马字母拼写: "Qianjin Lu", "Erenhot Shi".
+    pub standard: String,
+    /// 标志用: "QIANJIN LU".
+    pub sign: String,
+    /// The pinyin of the characters, one word (Erlianhaoteshi), for names whose standard
+    /// form is a transcription.
+    pub pinyin: String,
+    /// The Mongolian-origin part, when the name has one in the lexicon.
+    pub mongolian_origin: Option<String>,
+    /// Readings an officer must confirm.
+    pub polyphones: Vec<Polyphone>,
+}
+
+const NUMERALS: [(char, u32); 10] = [
+    ('一', 1),
+    ('二', 2),
+    ('三', 3),
+    ('四', 4),
+    ('五', 5),
+    ('六', 6),
+    ('七', 7),
+    ('八', 8),
+    ('九', 9),
+    ('十', 10),
+];
+
+fn numeral(c: char) -> Option<u32> {
+    NUMERALS.iter().find(|(n, _)| *n == c).map(|(_, v)| *v)
+}
+
+/// The value of a Chinese numeral of up to 99 (五 → 5, 十二 → 12, 二十 → 20).
+fn numeral_value(s: &[char]) -> Option<u32> {
+    let digits: Vec<u32> = s.iter().map(|c| numeral(*c)).collect::<Option<_>>()?;
+    match digits.as_slice() {
+        [d] => Some(*d),
+        [10, d] if *d < 10 => Some(10 + d),
+        [t, 10] if *t < 10 => Some(t * 10),
+        [t, 10, d] if *t < 10 && *d < 10 => Some(t * 10 + d),
+        _ => None,
+    }
+}
+
+/// Default and alternative toneless readings of a character; `None` if it is not Chinese.
+fn readings(c: char) -> Option<Vec<String>> {
+    let multi = c.to_pinyin_multi()?;
+    let mut out: Vec<String> = Vec::new();
+    for p in multi {
+        let plain = p.plain().to_string();
+        if !out.contains(&plain) {
+            out.push(plain);
+        }
+    }
+    if out.is_empty() {
+        c.to_pinyin().map(|p| vec![p.plain().to_string()])
+    } else {
+        Some(out)
+    }
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Joins syllables into one word, with apostrophes before a, o, e (not at the start).
+fn join_syllables(syllables: &[String]) -> String {
+    let mut word = String::new();
+    for s in syllables {
+        if !word.is_empty() && s.starts_with(['a', 'o', 'e']) {
+            word.push('\'');
+        }
+        word.push_str(s);
+    }
+    word
+}
+
+struct Reader<'a> {
+    confirmed: &'a BTreeMap<usize, String>,
+    polyphones: Vec<Polyphone>,
+}
+
+impl Reader<'_> {
+    /// Syllables of `chars`, which start at `offset` in the name. Non-Chinese characters are
+    /// kept as they are.
+    fn syllables(&mut self, chars: &[char], offset: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            let index = offset + i;
+            match readings(*c) {
+                Some(rs) => {
+                    let confirmed = self.confirmed.get(&index);
+                    let chosen = confirmed.cloned().unwrap_or_else(|| rs[0].clone());
+                    if rs.len() > 1 {
+                        self.polyphones.push(Polyphone {
+                            index,
+                            character: *c,
+                            readings: rs,
+                            chosen: chosen.clone(),
+                            confirmed: confirmed.is_some(),
+                        });
+                    }
+                    out.push(chosen);
+                }
+                None => out.push(c.to_string()),
+            }
+        }
+        out
+    }
+}
+
+/// Romanizes a Chinese place name. `village` joins everything into one word (natural
+/// villages); `confirmed` holds readings an officer confirmed, by character position.
+pub fn romanize(
+    name: &str,
+    lists: &WordLists,
+    village: bool,
+    confirmed: &BTreeMap<usize, String>,
+) -> Romanization {
+    let chars: Vec<char> = name.chars().collect();
+    let parts = split(name, lists);
+    let specific: Vec<char> = parts.specific.chars().collect();
+    let mut reader = Reader {
+        confirmed,
+        polyphones: Vec::new(),
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut origin = None;
+
+    // A Mongolian-origin part at the start takes its fixed form.
+    let mut rest_start = 0;
+    if let Some(entry) = lists
+        .lexicon
+        .iter()
+        .find(|e| parts.specific.starts_with(&e.chinese))
+    {
+        words.push(entry.romanization.clone());
+        origin = Some(entry.chinese.clone());
+        rest_start = entry.chinese.chars().count();
+    }
+    let rest = &specific[rest_start..];
+    // A trailing ordinal before the generic is written in digits, as a word of its own.
+    let ordinal = if parts.generic.is_some() {
+        (1..=rest.len().min(3))
+            .rev()
+            .find_map(|n| numeral_value(&rest[rest.len() - n..]).map(|v| (n, v)))
+            .filter(|(n, _)| *n < rest.len())
+    } else {
+        None
+    };
+    let (body, ordinal) = match ordinal {
+        Some((n, v)) => (&rest[..rest.len() - n], Some(v)),
+        None => (rest, None),
+    };
+    if !body.is_empty() {
+        let syllables = reader.syllables(body, rest_start);
+        words.push(capitalise(&join_syllables(&syllables)));
+    }
+    if let Some(v) = ordinal {
+        words.push(v.to_string());
+    }
+    if let Some(g) = parts.generic {
+        let g: Vec<char> = g.chars().collect();
+        let syllables = reader.syllables(&g, specific.len());
+        words.push(capitalise(&join_syllables(&syllables)));
+    }
+    if village && ordinal.is_none() {
+        let joined = words.concat().to_lowercase();
+        words = vec![capitalise(&joined)];
+    }
+    let standard = words.join(" ");
+    let all = {
+        let mut r = Reader {
+            confirmed,
+            polyphones: Vec::new(),
+        };
+        capitalise(&join_syllables(&r.syllables(&chars, 0)))
+    };
+    Romanization {
+        sign: standard.to_uppercase(),
+        standard,
+        pinyin: all,
+        mongolian_origin: origin,
+        polyphones: reader.polyphones,
+    }
+}
+
+/// The toneless pinyin of a name, syllables joined, for homophone checks and search.
+pub fn toneless(name: &str) -> String {
+    name.chars()
+        .map(|c| match c.to_pinyin() {
+            Some(p) => p.plain().to_string(),
+            None => c.to_string(),
+        })
+        .collect()
+}
+
+/// Pinyin initials (前进路 → qjl), for search.
+pub fn initials(name: &str) -> String {
+    name.chars()
+        .map(|c| match c.to_pinyin() {
+            Some(p) => p.first_letter().to_string(),
+            None => c.to_lowercase().to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, standard: &str) {
+        let r = romanize(name, &WordLists::builtin(), false, &BTreeMap::new());
+        assert_eq!(r.standard, standard, "{name}");
+    }
+
+    #[test]
+    fn the_1984_rules_examples() {
+        check("前进路", "Qianjin Lu");
+        check("友谊大街", "Youyi Dajie");
+        check("经五路", "Jing 5 Lu");
+        check("纬十二路", "Wei 12 Lu");
+        check("西安路", "Xi'an Lu");
+        check("天峨路", "Tian'e Lu");
+        check("和平大街", "Heping Dajie");
+    }
+
+    #[test]
+    fn names_of_mongolian_origin_take_their_fixed_forms() {
+        let l = WordLists::builtin();
+        let r = romanize("二连浩特市", &l, false, &BTreeMap::new());
+        assert_eq!(r.standard, "Erenhot Shi");
+        assert_eq!(r.pinyin, "Erlianhaoteshi");
+        assert_eq!(r.mongolian_origin.as_deref(), Some("二连浩特"));
+        check("呼和浩特", "Hohhot");
+        check("锡林浩特", "Xilinhot");
+        check("锡林郭勒", "Xilin Gol");
+        check("乌兰浩特", "Ulanhot");
+    }
+
+    #[test]
+    fn the_sign_form_is_capitals_with_apostrophes_kept() {
+        let r = romanize("西安路", &WordLists::builtin(), false, &BTreeMap::new());
+        assert_eq!(r.sign, "XI'AN LU");
+    }
+
+    #[test]
+    fn natural_villages_are_one_word() {
+        let r = romanize("王庄", &WordLists::builtin(), true, &BTreeMap::new());
+        assert_eq!(r.standard, "Wangzhuang");
+    }
+
+    #[test]
+    fn polyphonic_characters_are_flagged_and_a_confirmed_reading_is_used() {
+        let l = WordLists::builtin();
+        let r = romanize("长安街", &l, false, &BTreeMap::new());
+        let p = r
+            .polyphones
+            .iter()
+            .find(|p| p.character == '长')
+            .expect("长 is polyphonic");
+        assert!(
+            p.readings.contains(&"chang".to_string()) && p.readings.contains(&"zhang".to_string())
+        );
+        assert!(!p.confirmed);
+        let confirmed = BTreeMap::from([(0, "chang".to_string())]);
+        let r = romanize("长安街", &l, false, &confirmed);
+        assert_eq!(r.standard, "Chang'an Jie");
+        assert!(
+            r.polyphones
+                .iter()
+                .any(|p| p.character == '长' && p.confirmed)
+        );
+    }
+
+    #[test]
+    fn toneless_pinyin_and_initials() {
+        assert_eq!(toneless("前进路"), "qianjinlu");
+        assert_eq!(initials("前进路"), "qjl");
+    }
+}

@@ -1,0 +1,499 @@
+//! The naming-rule checker (大洋怪重). Each verdict names its rule (a stable English id), its
+//! severity, the part of the name it matched and an explanation in Chinese. Duplicates are
+//! judged among the `peers` the caller passes: the names in the same scope and category
+//! (streets of the town, 嘎查 of one 苏木, communities of the city…).
+
+use super::romanize::toneless;
+use super::words::{WordLists, split};
+use crate::record::RecordId;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Only a generic, no generic where one is needed, or stacked generics.
+    Malformed,
+    /// 大: grandiose words.
+    Grandiose,
+    /// 洋: Latin letters, foreign names and transliterations.
+    Foreign,
+    /// 怪: digits or symbols in the Chinese, rare or traditional characters, a one-character
+    /// specific part.
+    Odd,
+    /// 重: the same name in the same scope and category.
+    Duplicate,
+    /// The same toneless pinyin in the same scope.
+    Homophone,
+    /// Differs only by 新, 大, 老 or the city's own name.
+    DerivedDuplicate,
+    /// A person's or an enterprise's name.
+    PersonalOrEnterprise,
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Malformed => "malformed",
+            Rule::Grandiose => "grandiose",
+            Rule::Foreign => "foreign",
+            Rule::Odd => "odd",
+            Rule::Duplicate => "duplicate",
+            Rule::Homophone => "homophone",
+            Rule::DerivedDuplicate => "derived_duplicate",
+            Rule::PersonalOrEnterprise => "personal_or_enterprise",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rule::Malformed => "结构不规范",
+            Rule::Grandiose => "大",
+            Rule::Foreign => "洋",
+            Rule::Odd => "怪",
+            Rule::Duplicate => "重",
+            Rule::Homophone => "同音",
+            Rule::DerivedDuplicate => "派生重名",
+            Rule::PersonalOrEnterprise => "人名或企业名",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What kind of thing is named: the rules differ a little.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKind {
+    /// 街路巷: needs a generic and a specific part of two characters or more.
+    Street,
+    /// Administrative units and self-governing organisations.
+    Unit,
+    /// Any other place.
+    Place,
+}
+
+/// A name already in the registry, in the same scope and category as the one checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peer {
+    pub id: RecordId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// The part of the name the rule matched.
+    pub matched: String,
+    pub explanation: String,
+    /// The record the name conflicts with, for duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<RecordId>,
+}
+
+/// Settings of the checker that are local decisions.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The city's name (二连浩特市): names that differ only by it are derived duplicates.
+    pub city: String,
+    /// A homophone is a warning unless the city makes it an error.
+    pub homophone: Severity,
+}
+
+fn verdict(
+    rule: Rule,
+    severity: Severity,
+    matched: impl Into<String>,
+    explanation: String,
+) -> Verdict {
+    Verdict {
+        rule,
+        severity,
+        matched: matched.into(),
+        explanation,
+        conflict: None,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '〇'
+}
+
+fn is_rare_cjk(c: char) -> bool {
+    ('\u{3400}'..='\u{4DBF}').contains(&c)
+        || ('\u{20000}'..='\u{3FFFF}').contains(&c)
+        || ('\u{F900}'..='\u{FAFF}').contains(&c)
+}
+
+/// The forms of the city's name that may prefix a derived name: 二连浩特市, 二连浩特, 二连.
+fn city_forms(city: &str) -> Vec<String> {
+    let mut forms = vec![city.to_string()];
+    if let Some(short) = city.strip_suffix(['市', '县', '旗', '区']) {
+        forms.push(short.to_string());
+    }
+    let two: String = city.chars().take(2).collect();
+    if two.chars().count() == 2 {
+        forms.push(two);
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.chars().count()));
+    forms
+}
+
+/// `name` without prefixes of the city's name and of 新, 大, 老.
+fn derived_root(name: &str, forms: &[String]) -> String {
+    let mut rest = name;
+    loop {
+        let before = rest;
+        for f in forms {
+            rest = rest.strip_prefix(f.as_str()).unwrap_or(rest);
+        }
+        rest = rest.trim_start_matches(['新', '大', '老']);
+        if rest == before {
+            return rest.to_string();
+        }
+    }
+}
+
+/// Checks one name. Verdicts come in rule order; an empty list means the name passes.
+pub fn check(
+    name: &str,
+    kind: NameKind,
+    peers: &[Peer],
+    lists: &WordLists,
+    settings: &Settings,
+) -> Vec<Verdict> {
+    use Severity::{Error, Warning};
+    let name = name.trim();
+    let mut out = Vec::new();
+    if name.is_empty() {
+        out.push(verdict(Rule::Malformed, Error, "", "名称为空".into()));
+        return out;
+    }
+
+    // Form: 专名 + 通名.
+    let parts = split(name, lists);
+    if lists.is_generic(name) {
+        out.push(verdict(
+            Rule::Malformed,
+            Error,
+            name,
+            format!("“{name}”只有通名，缺少专名"),
+        ));
+    } else if parts.generic.is_none() && kind == NameKind::Street {
+        out.push(verdict(
+            Rule::Malformed,
+            Warning,
+            name,
+            "街路巷名称缺少通名（路、街、巷等）".into(),
+        ));
+    }
+    if let Some(inner) = lists.generic_of(parts.specific).filter(|g| g.no_stacking) {
+        out.push(verdict(
+            Rule::Malformed,
+            Warning,
+            format!("{}{}", inner.term, parts.generic.unwrap_or("")),
+            format!(
+                "通名叠加：“{}”之后又接“{}”",
+                inner.term,
+                parts.generic.unwrap_or("")
+            ),
+        ));
+    }
+
+    // 大
+    for w in lists.grandiose.iter().filter(|w| name.contains(w.as_str())) {
+        out.push(verdict(
+            Rule::Grandiose,
+            Error,
+            w.as_str(),
+            format!("含夸大用词“{w}”，须有批准文件方可使用"),
+        ));
+    }
+
+    // 洋
+    let latin: String = name.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    if !latin.is_empty() {
+        out.push(verdict(Rule::Foreign, Error, latin, "含拉丁字母".into()));
+    }
+    for w in lists.foreign.iter().filter(|w| name.contains(w.as_str())) {
+        out.push(verdict(
+            Rule::Foreign,
+            Error,
+            w.as_str(),
+            format!("含外国地名或人名（译名）“{w}”"),
+        ));
+    }
+
+    // 怪
+    let digits: String = name
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .collect();
+    if !digits.is_empty() {
+        out.push(verdict(
+            Rule::Odd,
+            Error,
+            digits,
+            "汉字名称中含阿拉伯数字（序数应写作汉字，罗马字母拼写时才用数字）".into(),
+        ));
+    }
+    let symbols: String = name
+        .chars()
+        .filter(|c| !is_cjk(*c) && !is_rare_cjk(*c) && !c.is_alphanumeric())
+        .collect();
+    if !symbols.is_empty() {
+        out.push(verdict(
+            Rule::Odd,
+            Error,
+            symbols.clone(),
+            format!("含符号“{symbols}”"),
+        ));
+    }
+    let rare: String = name.chars().filter(|c| is_rare_cjk(*c)).collect();
+    if !rare.is_empty() {
+        out.push(verdict(
+            Rule::Odd,
+            Warning,
+            rare.clone(),
+            format!("含生僻字或非规范字“{rare}”"),
+        ));
+    }
+    let traditional: String = name
+        .chars()
+        .filter(|c| lists.traditional.contains_key(c))
+        .collect();
+    if !traditional.is_empty() {
+        let simplified: String = name
+            .chars()
+            .map(|c| *lists.traditional.get(&c).unwrap_or(&c))
+            .collect();
+        let mixed = name
+            .chars()
+            .any(|c| is_cjk(c) && !lists.traditional.contains_key(&c));
+        let what = if mixed {
+            "繁简混用"
+        } else {
+            "使用繁体字"
+        };
+        out.push(verdict(
+            Rule::Odd,
+            Error,
+            traditional,
+            format!("{what}，规范写法为“{simplified}”"),
+        ));
+    }
+    if kind == NameKind::Street && parts.generic.is_some() && parts.specific.chars().count() == 1 {
+        out.push(verdict(
+            Rule::Odd,
+            Warning,
+            parts.specific,
+            format!("专名“{}”只有一个字", parts.specific),
+        ));
+    }
+
+    // 重, same sound, derived.
+    let forms = city_forms(&settings.city);
+    let sound = toneless(name);
+    let root = derived_root(name, &forms);
+    for p in peers {
+        let conflict = |rule, severity, explanation| Verdict {
+            conflict: Some(p.id),
+            ..verdict(rule, severity, p.name.as_str(), explanation)
+        };
+        if p.name == name {
+            out.push(conflict(
+                Rule::Duplicate,
+                Error,
+                format!("与已有地名“{}”重名（记录 {}）", p.name, p.id),
+            ));
+        } else if derived_root(&p.name, &forms) == root && !root.is_empty() {
+            out.push(conflict(
+                Rule::DerivedDuplicate,
+                Error,
+                format!("与“{}”只差“新、大、老”或本市名称，视为重名", p.name),
+            ));
+        } else if toneless(&p.name) == sound {
+            out.push(conflict(
+                Rule::Homophone,
+                settings.homophone,
+                format!("与“{}”同音（{}）", p.name, sound),
+            ));
+        }
+    }
+
+    // Persons and enterprises.
+    for w in lists
+        .personal_or_enterprise
+        .iter()
+        .filter(|w| name.contains(w.as_str()))
+    {
+        out.push(verdict(
+            Rule::PersonalOrEnterprise,
+            Error,
+            w.as_str(),
+            format!("含人名或企业、商标名称“{w}”"),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            city: "二连浩特市".into(),
+            homophone: Severity::Warning,
+        }
+    }
+
+    fn rules(name: &str, kind: NameKind, peers: &[&str]) -> Vec<(Rule, Severity, String)> {
+        let peers: Vec<Peer> = peers
+            .iter()
+            .map(|n| Peer {
+                id: RecordId::derived(n),
+                name: n.to_string(),
+            })
+            .collect();
+        check(name, kind, &peers, &WordLists::builtin(), &settings())
+            .into_iter()
+            .map(|v| (v.rule, v.severity, v.matched))
+            .collect()
+    }
+
+    use NameKind::{Place, Street, Unit};
+    use Rule::*;
+    use Severity::{Error, Warning};
+
+    #[test]
+    fn good_names_pass() {
+        for (name, kind) in [
+            ("前进路", Street),
+            ("友谊大街", Street),
+            ("额仁社区居委会", Unit),
+            ("伊林驿站遗址", Place),
+            ("经五路", Street),
+            ("呼和浩特路", Street),
+        ] {
+            assert_eq!(rules(name, kind, &["团结路", "胜利街"]), vec![], "{name}");
+        }
+    }
+
+    #[test]
+    fn each_rule_finds_what_it_should() {
+        let cases: Vec<(&str, NameKind, &[&str], (Rule, Severity, &str))> = vec![
+            ("大街", Street, &[], (Malformed, Error, "大街")),
+            ("前进", Street, &[], (Malformed, Warning, "前进")),
+            ("建设大厦广场", Place, &[], (Malformed, Warning, "大厦广场")),
+            ("中华路", Street, &[], (Grandiose, Error, "中华")),
+            ("环球国际广场", Place, &[], (Grandiose, Error, "环球")),
+            ("帝景小区", Place, &[], (Grandiose, Error, "帝")),
+            ("曼哈顿小区", Place, &[], (Foreign, Error, "曼哈顿")),
+            ("CBD大厦", Place, &[], (Foreign, Error, "CBD")),
+            ("6号路", Street, &[], (Odd, Error, "6")),
+            ("幸福·家园", Place, &[], (Odd, Error, "·")),
+            ("東城路", Street, &[], (Odd, Error, "東")),
+            ("𠀀路", Street, &[], (Odd, Warning, "𠀀")),
+            ("兴路", Street, &[], (Odd, Warning, "兴")),
+            ("前进路", Street, &["前进路"], (Duplicate, Error, "前进路")),
+            (
+                "新前进路",
+                Street,
+                &["前进路"],
+                (DerivedDuplicate, Error, "前进路"),
+            ),
+            (
+                "二连前进路",
+                Street,
+                &["前进路"],
+                (DerivedDuplicate, Error, "前进路"),
+            ),
+            (
+                "老街巷",
+                Street,
+                &["大街巷"],
+                (DerivedDuplicate, Error, "大街巷"),
+            ),
+            (
+                "前近路",
+                Street,
+                &["前进路"],
+                (Homophone, Warning, "前进路"),
+            ),
+            ("万达路", Street, &[], (PersonalOrEnterprise, Error, "万达")),
+        ];
+        for (name, kind, peers, (rule, severity, matched)) in cases {
+            let found = rules(name, kind, peers);
+            assert!(
+                found.contains(&(rule, severity, matched.to_string())),
+                "{name}: expected {rule:?}/{severity:?} on “{matched}”, got {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_mixed_traditional_name_is_called_mixed_and_given_its_standard_form() {
+        let v = check("東城路", Street, &[], &WordLists::builtin(), &settings());
+        let odd = v.iter().find(|v| v.rule == Odd).unwrap();
+        assert!(
+            odd.explanation.contains("繁简混用") && odd.explanation.contains("东城路"),
+            "{}",
+            odd.explanation
+        );
+    }
+
+    #[test]
+    fn homophones_can_be_made_errors() {
+        let s = Settings {
+            homophone: Severity::Error,
+            ..settings()
+        };
+        let peers = [Peer {
+            id: RecordId::derived("p"),
+            name: "前进路".into(),
+        }];
+        let v = check("前近路", Street, &peers, &WordLists::builtin(), &s);
+        assert_eq!(v[0].severity, Severity::Error);
+        assert_eq!(v[0].conflict, Some(RecordId::derived("p")));
+    }
+
+    #[test]
+    fn rule_ids_are_stable() {
+        let ids: Vec<&str> = [
+            Malformed,
+            Grandiose,
+            Foreign,
+            Odd,
+            Duplicate,
+            Homophone,
+            DerivedDuplicate,
+            PersonalOrEnterprise,
+        ]
+        .iter()
+        .map(|r| r.id())
+        .collect();
+        assert_eq!(
+            ids,
+            [
+                "malformed",
+                "grandiose",
+                "foreign",
+                "odd",
+                "duplicate",
+                "homophone",
+                "derived_duplicate",
+                "personal_or_enterprise"
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&DerivedDuplicate).unwrap(),
+            "\"derived_duplicate\""
+        );
+    }
+}
