@@ -1,6 +1,8 @@
 //! One configuration struct: the jurisdiction (codes, extent, CRSs, coverage thresholds) and
 //! the server. Everything city-specific lives here; the default is 二连浩特市.
 
+use crate::names::WordLists;
+use crate::names::rules::{self, Severity};
 use crate::spatial::Extent;
 use crate::spatial::coverage::Thresholds;
 use serde::{Deserialize, Serialize};
@@ -24,7 +26,28 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub jurisdiction: Jurisdiction,
+    #[serde(default)]
+    pub names: Names,
     pub server: Server,
+}
+
+/// Settings of the naming rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// Whether two names that sound the same in one scope are a warning or an error.
+    pub homophone: Severity,
+    /// A folder of word lists (generics.txt, grandiose.txt, …) that add to the built-in ones.
+    pub word_lists: Option<String>,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            homophone: Severity::Warning,
+            word_lists: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +90,42 @@ impl Config {
             source,
         })?;
         Config::parse(&text, path)
+    }
+
+    /// The word lists: the built-in ones, plus the files of the configured folder.
+    pub fn word_lists(&self) -> Result<WordLists, ConfigError> {
+        let mut lists = WordLists::builtin();
+        let Some(folder) = &self.names.word_lists else {
+            return Ok(lists);
+        };
+        for file in crate::names::WORD_LIST_FILES {
+            let path = std::path::Path::new(folder).join(file);
+            let shown = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => lists
+                    .extend(file, &text)
+                    .map_err(|message| ConfigError::Parse {
+                        path: shown,
+                        message,
+                    })?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(ConfigError::Read {
+                        path: shown,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(lists)
+    }
+
+    /// The checker's settings for this jurisdiction.
+    pub fn rule_settings(&self) -> rules::Settings {
+        rules::Settings {
+            city: self.jurisdiction.name.clone(),
+            homophone: self.names.homophone,
+        }
     }
 
     /// The configuration of 二连浩特市 (`data/erenhot.toml`).

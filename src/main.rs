@@ -59,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: CrsCommand,
     },
+    /// 地名：命名规则检查、罗马字母拼写、全市地名清查
+    Names {
+        #[command(subcommand)]
+        command: NamesCommand,
+    },
     /// 对整个登记簿运行全部检查并输出报告
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
@@ -85,6 +90,89 @@ enum CrsCommand {
         x: f64,
         y: f64,
     },
+}
+
+#[derive(Subcommand)]
+enum NamesCommand {
+    /// 按命名规则（大、洋、怪、重等）检查一个拟用名称
+    #[command(
+        after_help = "示例：\n  diming names check 曼哈顿国际花园 --kind place --category settlement\n  diming names check 新前进大街 --kind street --format json"
+    )]
+    Check {
+        name: String,
+        /// 名称所指对象
+        #[arg(long, value_enum, default_value_t = Kind::Street)]
+        kind: Kind,
+        /// 地名类别（place 时使用），如 building 或 建筑物
+        #[arg(long, default_value = "building")]
+        category: String,
+        /// 所属苏木（检查嘎查名称时，重名范围为同一苏木），如 152501200
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 生成罗马字母拼写（汉语拼音或蒙古语地名的规范译写）
+    #[command(
+        after_help = "示例：\n  diming names romanize 友谊大街\n  diming names romanize 二连浩特市 --form sign\n  diming names romanize 长安街 --reading 0=chang\n  diming names romanize ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ --origin mongolian"
+    )]
+    Romanize {
+        text: String,
+        #[arg(long, value_enum, default_value_t = Form::Standard)]
+        form: Form,
+        #[arg(long, value_enum, default_value_t = Origin::Han)]
+        origin: Origin,
+        /// 自然村：整个名称连写为一词
+        #[arg(long)]
+        village: bool,
+        /// 确认多音字读音：字的位置（从 0 起）=拼音，可重复
+        #[arg(long, value_parser = parse_reading)]
+        reading: Vec<(usize, String)>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 清查登记簿中全部现行地名，按所在区域和规则列出问题
+    #[command(
+        after_help = "示例：\n  diming names audit\n  diming names audit --format csv > 地名清查.csv"
+    )]
+    Audit {
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Street,
+    Place,
+    Unit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Form {
+    Standard,
+    Sign,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Origin {
+    Han,
+    Mongolian,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+fn parse_reading(s: &str) -> Result<(usize, String), String> {
+    let (i, p) = s
+        .split_once('=')
+        .ok_or_else(|| format!("读音“{s}”应写作 位置=拼音，如 0=chang"))?;
+    let i = i.parse().map_err(|_| format!("读音“{s}”的位置不是数字"))?;
+    Ok((i, p.to_string()))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -154,6 +242,7 @@ async fn run(cli: Cli) -> Result<()> {
                     y,
                 },
         } => transform(&from, &to, northing_first, x, y),
+        Command::Names { command } => names(&cli.db, &config, command).await,
         Command::Check { format } => {
             let registry = open(&cli.db, &config).await?;
             let report = diming::check::run(&registry.current(), registry.config());
@@ -260,4 +349,191 @@ fn transform(from: &str, to: &str, northing_first: bool, x: f64, y: f64) -> Resu
         println!("E {tx:.3} N {ty:.3}");
     }
     Ok(())
+}
+
+async fn names(db: &str, config: &Config, command: NamesCommand) -> Result<()> {
+    use diming::names::audit::{self, Scope};
+    use diming::names::rules::{self, NameKind};
+    use diming::names::{PlaceCategory, mongolian, romanize};
+    let lists = config.word_lists()?;
+    let settings = config.rule_settings();
+    match command {
+        NamesCommand::Check {
+            name,
+            kind,
+            category,
+            unit,
+            format,
+        } => {
+            let (scope, kind) = match kind {
+                Kind::Street => (Scope::Streets, NameKind::Street),
+                Kind::Place => {
+                    let c: PlaceCategory = category.parse().map_err(anyhow::Error::msg)?;
+                    (Scope::Places(c), NameKind::Place)
+                }
+                Kind::Unit => match unit {
+                    Some(code) => (Scope::Villages(Some(code.parse()?)), NameKind::Unit),
+                    None => (Scope::CityUnits, NameKind::Unit),
+                },
+            };
+            let registry = open(db, config).await?;
+            let peers = audit::peers(&registry.current(), scope, None);
+            let verdicts = rules::check(&name, kind, &peers, &lists, &settings);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&verdicts)?),
+                Format::Text if verdicts.is_empty() => println!("“{name}”符合命名规则。"),
+                Format::Text => {
+                    for v in &verdicts {
+                        let severity = match v.severity {
+                            rules::Severity::Error => "错误",
+                            rules::Severity::Warning => "警告",
+                        };
+                        println!(
+                            "[{}·{}] {severity}：{}",
+                            v.rule.id(),
+                            v.rule.label(),
+                            v.explanation
+                        );
+                    }
+                }
+            }
+            let errors = verdicts
+                .iter()
+                .any(|v| v.severity == rules::Severity::Error);
+            if errors {
+                std::process::exit(2)
+            } else {
+                Ok(())
+            }
+        }
+        NamesCommand::Romanize {
+            text,
+            form,
+            origin,
+            village,
+            reading,
+            format,
+        } => {
+            let (standard, sign, value) = match origin {
+                Origin::Han => {
+                    let r =
+                        romanize::romanize(&text, &lists, village, &reading.into_iter().collect());
+                    (
+                        r.standard.clone(),
+                        r.sign.clone(),
+                        serde_json::to_value(&r)?,
+                    )
+                }
+                Origin::Mongolian => {
+                    let fixed = lists
+                        .lexicon
+                        .iter()
+                        .find(|e| e.mongolian.as_deref() == Some(text.as_str()));
+                    let letters = mongolian::transliterate(&text);
+                    let standard = fixed
+                        .map(|e| e.romanization.clone())
+                        .unwrap_or_else(|| letters.clone());
+                    let value = serde_json::json!({
+                        "standard": standard,
+                        "transliteration": letters,
+                        "fixed_form": fixed.is_some(),
+                        "chinese": fixed.map(|e| e.chinese.clone()),
+                    });
+                    (standard.clone(), standard.to_uppercase(), value)
+                }
+            };
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&value)?),
+                Format::Text => {
+                    println!(
+                        "{}",
+                        match form {
+                            Form::Standard => &standard,
+                            Form::Sign => &sign,
+                        }
+                    );
+                    for p in value["polyphones"].as_array().into_iter().flatten() {
+                        if p["confirmed"] == false {
+                            eprintln!(
+                                "注意：第 {} 字“{}”是多音字（{}），暂读 {}；确认请加 --reading {}=读音",
+                                p["index"],
+                                p["character"].as_str().unwrap_or(""),
+                                p["readings"]
+                                    .as_array()
+                                    .map(|r| r
+                                        .iter()
+                                        .filter_map(|x| x.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join("/"))
+                                    .unwrap_or_default(),
+                                p["chosen"].as_str().unwrap_or(""),
+                                p["index"]
+                            );
+                        }
+                    }
+                    if value["fixed_form"] == false {
+                        eprintln!(
+                            "注意：词典中没有该蒙古语地名的规范译写，以上为逐字母转写，请核定"
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        NamesCommand::Audit { format } => {
+            let registry = open(db, config).await?;
+            let rows = audit::audit(&registry.current(), &lists, &settings);
+            match format {
+                AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                AuditFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(std::io::stdout());
+                    w.write_record([
+                        "所在区域",
+                        "图层",
+                        "名称",
+                        "规则",
+                        "级别",
+                        "匹配",
+                        "说明",
+                        "记录",
+                    ])?;
+                    for r in &rows {
+                        for v in &r.verdicts {
+                            w.write_record([
+                                r.unit.as_deref().unwrap_or(""),
+                                r.layer.label(),
+                                &r.name,
+                                v.rule.id(),
+                                match v.severity {
+                                    rules::Severity::Error => "错误",
+                                    rules::Severity::Warning => "警告",
+                                },
+                                &v.matched,
+                                &v.explanation,
+                                &r.id.to_string(),
+                            ])?;
+                        }
+                    }
+                    w.flush()?;
+                }
+                AuditFormat::Text => {
+                    println!("清查现行地名，发现 {} 个名称有问题。", rows.len());
+                    for r in &rows {
+                        let rules: Vec<&str> = r.verdicts.iter().map(|v| v.rule.id()).collect();
+                        println!(
+                            "{}  {}（{}）：{}",
+                            r.unit.as_deref().unwrap_or("-"),
+                            r.name,
+                            r.layer.label(),
+                            rules.join("、")
+                        );
+                        for v in &r.verdicts {
+                            println!("    [{}] {}", v.rule.id(), v.explanation);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
 }

@@ -70,3 +70,20 @@ impl PlaceCategory {
         }
     }
 }
+
+impl std::str::FromStr for PlaceCategory {
+    type Err = String;
+    /// Accepts the id (`building`) or the census name (建筑物).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PlaceCategory::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s || c.label() == s)
+            .ok_or_else(|| {
+                let all: Vec<String> = PlaceCategory::ALL
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.as_str(), c.label()))
+                    .collect();
+                format!("未知的地名类别“{s}”，应为：{}", all.join("、"))
+            })
+    }
+}

@@ -2,6 +2,7 @@
 //! fixed forms of Mongolian names) and the word lists they read. Pure: no I/O, no SQL, no
 //! HTTP.
 
+pub mod audit;
 mod category;
 pub mod mongolian;
 mod place;

@@ -77,21 +77,16 @@ fn numeral_value(s: &[char]) -> Option<u32> {
     }
 }
 
-/// Default and alternative toneless readings of a character; `None` if it is not Chinese.
-fn readings(c: char) -> Option<Vec<String>> {
-    let multi = c.to_pinyin_multi()?;
+/// Every toneless reading the pinyin data knows for a character; `None` if it is not Chinese.
+fn all_readings(c: char) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
-    for p in multi {
+    for p in c.to_pinyin_multi()? {
         let plain = p.plain().to_string();
         if !out.contains(&plain) {
             out.push(plain);
         }
     }
-    if out.is_empty() {
-        c.to_pinyin().map(|p| vec![p.plain().to_string()])
-    } else {
-        Some(out)
-    }
+    Some(out)
 }
 
 fn capitalise(word: &str) -> String {
@@ -115,6 +110,7 @@ fn join_syllables(syllables: &[String]) -> String {
 }
 
 struct Reader<'a> {
+    lists: &'a WordLists,
     confirmed: &'a BTreeMap<usize, String>,
     polyphones: Vec<Polyphone>,
 }
@@ -126,21 +122,28 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for (i, c) in chars.iter().enumerate() {
             let index = offset + i;
-            match readings(*c) {
-                Some(rs) => {
-                    let confirmed = self.confirmed.get(&index);
-                    let chosen = confirmed.cloned().unwrap_or_else(|| rs[0].clone());
-                    if rs.len() > 1 {
-                        self.polyphones.push(Polyphone {
-                            index,
-                            character: *c,
-                            readings: rs,
-                            chosen: chosen.clone(),
-                            confirmed: confirmed.is_some(),
-                        });
+            let confirmed = self.confirmed.get(&index);
+            // Listed characters are flagged, with the place-name reading as the default.
+            if let Some(rs) = self.lists.polyphones.get(c) {
+                let chosen = confirmed.cloned().unwrap_or_else(|| rs[0].clone());
+                let mut readings = rs.clone();
+                for r in all_readings(*c).unwrap_or_default() {
+                    if !readings.contains(&r) {
+                        readings.push(r);
                     }
-                    out.push(chosen);
                 }
+                self.polyphones.push(Polyphone {
+                    index,
+                    character: *c,
+                    readings,
+                    chosen: chosen.clone(),
+                    confirmed: confirmed.is_some(),
+                });
+                out.push(chosen);
+                continue;
+            }
+            match c.to_pinyin() {
+                Some(p) => out.push(confirmed.cloned().unwrap_or_else(|| p.plain().to_string())),
                 None => out.push(c.to_string()),
             }
         }
@@ -160,6 +163,7 @@ pub fn romanize(
     let parts = split(name, lists);
     let specific: Vec<char> = parts.specific.chars().collect();
     let mut reader = Reader {
+        lists,
         confirmed,
         polyphones: Vec::new(),
     };
@@ -210,6 +214,7 @@ pub fn romanize(
     let standard = words.join(" ");
     let all = {
         let mut r = Reader {
+            lists,
             confirmed,
             polyphones: Vec::new(),
         };

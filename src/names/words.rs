@@ -31,19 +31,22 @@ pub struct WordLists {
     pub traditional: HashMap<char, char>,
     /// Longest Chinese form first.
     pub lexicon: Vec<LexiconEntry>,
+    /// Characters whose reading must be confirmed, with their readings (default first).
+    pub polyphones: HashMap<char, Vec<String>>,
 }
 
 /// The list files, by name, as they are in `data/names/`.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "generics.txt",
     "grandiose.txt",
     "foreign.txt",
     "personal_or_enterprise.txt",
     "traditional.txt",
     "mongolian_lexicon.csv",
+    "polyphones.txt",
 ];
 
-const BUILTIN: [(&str, &str); 6] = [
+const BUILTIN: [(&str, &str); 7] = [
     (
         "generics.txt",
         include_str!("../../data/names/generics.txt"),
@@ -64,6 +67,10 @@ const BUILTIN: [(&str, &str); 6] = [
     (
         "mongolian_lexicon.csv",
         include_str!("../../data/names/mongolian_lexicon.csv"),
+    ),
+    (
+        "polyphones.txt",
+        include_str!("../../data/names/polyphones.txt"),
     ),
 ];
 
@@ -139,6 +146,22 @@ impl WordLists {
                 }
                 self.lexicon
                     .sort_by_key(|e| std::cmp::Reverse(e.chinese.chars().count()));
+            }
+            "polyphones.txt" => {
+                for (n, l) in lines(text) {
+                    let mut fields = l.split_whitespace();
+                    let c = fields.next().and_then(|f| {
+                        let mut cs = f.chars();
+                        cs.next().filter(|_| cs.next().is_none())
+                    });
+                    let readings: Vec<String> = fields.map(str::to_string).collect();
+                    match c {
+                        Some(c) if !readings.is_empty() => {
+                            self.polyphones.insert(c, readings);
+                        }
+                        _ => return Err(format!("{file} 第 {n} 行应为“字 读音 读音…”：{l}")),
+                    }
+                }
             }
             other => return Err(format!("未知的词表文件 {other}：应为 {}", FILES.join("、"))),
         }

@@ -1,0 +1,108 @@
+//! The names audit: every current name in the registry checked against the rules, with its
+//! peers (the names it must not repeat) chosen by scope. The work list of the clean-up
+//! campaign.
+
+use super::WordLists;
+use super::rules::{self, NameKind, Peer, Settings, Verdict};
+use crate::boundaries::{DivisionCode, UnitLevel};
+use crate::layers::{Body, Layer};
+use crate::record::{CurrentState, RecordId, RecordVersion};
+use serde::Serialize;
+
+/// What decides which names a name must not repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Streets, unique within the town.
+    Streets,
+    /// Places of one category, unique within the city.
+    Places(super::PlaceCategory),
+    /// Townships, street offices and communities, unique within the city.
+    CityUnits,
+    /// 嘎查/村, unique within their 苏木.
+    Villages(Option<DivisionCode>),
+}
+
+impl Scope {
+    /// The scope and kind of a record's name, if it has one.
+    pub fn of(v: &RecordVersion) -> Option<(Scope, NameKind)> {
+        match &v.body {
+            Body::Street(_) => Some((Scope::Streets, NameKind::Street)),
+            Body::Place(p) => Some((Scope::Places(p.category), NameKind::Place)),
+            Body::AdminUnit(u) if u.level == UnitLevel::Village => {
+                Some((Scope::Villages(u.parent), NameKind::Unit))
+            }
+            Body::AdminUnit(u) if u.level != UnitLevel::County => {
+                Some((Scope::CityUnits, NameKind::Unit))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The current names in `scope`, leaving out `exclude` (the record being checked).
+pub fn peers(state: &CurrentState, scope: Scope, exclude: Option<RecordId>) -> Vec<Peer> {
+    let layer = match scope {
+        Scope::Streets => Layer::Street,
+        Scope::Places(_) => Layer::Place,
+        Scope::CityUnits | Scope::Villages(_) => Layer::AdminUnit,
+    };
+    let mut out: Vec<Peer> = state
+        .layer(layer)
+        .filter(|v| Some(v.id) != exclude)
+        .filter(|v| Scope::of(v).is_some_and(|(s, _)| s == scope))
+        .map(|v| Peer {
+            id: v.id,
+            name: v.body.title(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    out
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub id: RecordId,
+    pub layer: Layer,
+    pub name: String,
+    /// The unit the name lies in (its code), where known.
+    pub unit: Option<String>,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// Every current name with at least one verdict, sorted by unit, then rule, then name.
+pub fn audit(state: &CurrentState, lists: &WordLists, settings: &Settings) -> Vec<AuditRow> {
+    let mut rows: Vec<AuditRow> = state
+        .records()
+        .filter_map(|v| {
+            let (scope, kind) = Scope::of(v)?;
+            let name = v.body.title();
+            let verdicts = rules::check(
+                &name,
+                kind,
+                &peers(state, scope, Some(v.id)),
+                lists,
+                settings,
+            );
+            if verdicts.is_empty() {
+                return None;
+            }
+            let unit = geo::InteriorPoint::interior_point(&v.geometry)
+                .and_then(|p| state.unit_at(p.0))
+                .and_then(|u| match &u.body {
+                    Body::AdminUnit(a) => Some(a.code.short()),
+                    _ => None,
+                });
+            Some(AuditRow {
+                id: v.id,
+                layer: v.layer(),
+                name,
+                unit,
+                verdicts,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.unit, a.verdicts[0].rule, &a.name).cmp(&(&b.unit, b.verdicts[0].rule, &b.name))
+    });
+    rows
+}
