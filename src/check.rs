@@ -1,9 +1,12 @@
-//! `diming check`: every validation over the registry as one report. Each finding names its
-//! rule, the record at fault and where it is.
+//! `diming check`: every validation over the registry as one report (geometries, the tiling
+//! of units, door plates, and the naming rules). Each finding names its rule, the record at
+//! fault and where it is.
 
 use crate::boundaries::DivisionCode;
 use crate::config::Config;
 use crate::layers::{Body, Layer};
+use crate::names::WordLists;
+use crate::names::audit;
 use crate::record::{CurrentState, RecordId};
 use crate::spatial::{self, coverage};
 use geo::{Centroid, Geometry};
@@ -42,7 +45,7 @@ fn centre(g: &Geometry<f64>) -> Option<(f64, f64)> {
 }
 
 /// Runs every check over the current state.
-pub fn run(state: &CurrentState, config: &Config) -> Report {
+pub fn run(state: &CurrentState, config: &Config, lists: &WordLists) -> Report {
     let mut report = Report {
         records: state.len(),
         findings: Vec::new(),
@@ -50,6 +53,7 @@ pub fn run(state: &CurrentState, config: &Config) -> Report {
     geometries(state, config, &mut report.findings);
     units(state, config, &mut report.findings);
     door_plates(state, &mut report.findings);
+    names(state, config, lists, &mut report.findings);
     report
         .findings
         .sort_by(|a, b| a.rule.cmp(&b.rule).then(a.title.cmp(&b.title)));
@@ -145,6 +149,25 @@ fn units(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
                 ),
                 at: centre(&f.location),
                 location: Some(spatial::geojson::from_geo(&f.location)),
+            });
+        }
+    }
+}
+
+fn names(state: &CurrentState, config: &Config, lists: &WordLists, out: &mut Vec<Finding>) {
+    for row in audit::audit(state, lists, &config.rule_settings()) {
+        let Some(v) = state.get(&row.id) else {
+            continue;
+        };
+        for verdict in row.verdicts {
+            out.push(Finding {
+                rule: format!("names.{}", verdict.rule.id()),
+                layer: row.layer,
+                record: Some(row.id),
+                title: row.name.clone(),
+                message: format!("{}：{}", row.name, verdict.explanation),
+                at: centre(&v.geometry),
+                location: None,
             });
         }
     }

@@ -245,7 +245,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Names { command } => names(&cli.db, &config, command).await,
         Command::Check { format } => {
             let registry = open(&cli.db, &config).await?;
-            let report = diming::check::run(&registry.current(), registry.config());
+            let report = diming::check::run(
+                &registry.current(),
+                registry.config(),
+                &config.word_lists()?,
+            );
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
                 Format::Text => {

@@ -1,4 +1,5 @@
-//! Demo landmarks. Positions are approximate (`source = sample`).
+//! Demo landmarks, and a few places with non-standard names for the names audit to find.
+//! Positions are approximate (`source = sample`).
 
 use super::date;
 use crate::layers::{Body, Source};
@@ -55,6 +56,33 @@ pub fn writes() -> Vec<Write> {
             "二连盐池",
             PlaceCategory::Waters,
             area(112.060, 43.690, 112.085, 43.705),
+        ),
+        // Non-standard names, as the clean-up campaign (大洋怪重) finds them in the field.
+        (
+            "曼哈顿国际花园",
+            PlaceCategory::Settlement,
+            area(111.9405, 43.6560, 111.9445, 43.6585),
+        ),
+        (
+            "帝豪家园",
+            PlaceCategory::Settlement,
+            area(112.0050, 43.6300, 112.0090, 43.6325),
+        ),
+        (
+            "東城市场",
+            PlaceCategory::Building,
+            point(112.0080, 43.6620),
+        ),
+        ("6号仓库", PlaceCategory::Building, point(111.9560, 43.6290)),
+        (
+            "二连口岸市场",
+            PlaceCategory::Building,
+            point(111.9700, 43.6700),
+        ),
+        (
+            "老口岸市场",
+            PlaceCategory::Building,
+            point(111.9850, 43.6680),
         ),
     ];
     places

@@ -387,7 +387,8 @@ mod tests {
 
     #[test]
     fn each_rule_finds_what_it_should() {
-        let cases: Vec<(&str, NameKind, &[&str], (Rule, Severity, &str))> = vec![
+        type Case<'a> = (&'a str, NameKind, &'a [&'a str], (Rule, Severity, &'a str));
+        let cases: Vec<Case> = vec![
             ("大街", Street, &[], (Malformed, Error, "大街")),
             ("前进", Street, &[], (Malformed, Warning, "前进")),
             ("建设大厦广场", Place, &[], (Malformed, Warning, "大厦广场")),

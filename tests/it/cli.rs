@@ -130,14 +130,50 @@ async fn history_shows_who_changed_what_when_and_on_whose_authority() {
 }
 
 #[tokio::test]
-async fn check_reports_a_clean_demo() {
+async fn check_reports_the_demos_non_standard_names_and_nothing_else() {
     let db = TestDb::sqlite().await;
     ok(diming(db.url(), &["demo"]));
-    let out = ok(diming(db.url(), &["check"]));
-    assert!(out.contains("发现 0 个问题"), "{out}");
-    let json = ok(diming(db.url(), &["check", "--format", "json"]));
-    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(report["records"], 3026);
+    let text = diming(db.url(), &["check"]);
+    assert_eq!(
+        text.status.code(),
+        Some(2),
+        "findings make the exit status 2"
+    );
+    assert!(
+        stdout(&text).contains("[names.foreign] 曼哈顿国际花园"),
+        "{}",
+        stdout(&text)
+    );
+    let json = diming(db.url(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["records"], 3032);
+    let mut found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["title"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    let expected = [
+        ("6号仓库", "names.odd"),
+        ("二连口岸市场", "names.derived_duplicate"),
+        ("帝豪家园", "names.grandiose"),
+        ("曼哈顿国际花园", "names.foreign"),
+        ("曼哈顿国际花园", "names.grandiose"),
+        ("東城市场", "names.odd"),
+        ("老口岸市场", "names.derived_duplicate"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(found, expected);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod demo;
 mod index;
+mod names;
 mod store;
 mod validation;
 mod web;

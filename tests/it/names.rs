@@ -1,0 +1,156 @@
+//! The place-name officer's commands: checking a proposed name against the registry,
+//! romanizing, and the audit of every current name.
+
+use crate::support::TestDb;
+use std::process::Command;
+
+fn diming(db: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_diming"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run diming")
+}
+
+fn text(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_proposed_name_is_checked_against_the_names_in_its_scope() {
+    let db = TestDb::sqlite().await;
+    assert!(diming(db.url(), &["demo"]).status.success());
+    let dup = diming(db.url(), &["names", "check", "新前进大街"]);
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(
+        text(&dup).contains("[derived_duplicate·派生重名]") && text(&dup).contains("前进大街"),
+        "{}",
+        text(&dup)
+    );
+    let same = diming(
+        db.url(),
+        &["names", "check", "团结大街", "--format", "json"],
+    );
+    let verdicts: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(verdicts[0]["rule"], "duplicate");
+    assert_eq!(
+        verdicts[0]["conflict"],
+        diming::record::RecordId::derived("street/团结大街").to_string()
+    );
+    let fine = diming(db.url(), &["names", "check", "阿巴嘎路"]);
+    assert!(fine.status.success(), "{}", text(&fine));
+    // The same name is fine for a different kind of thing: scopes are per category.
+    let other = diming(
+        db.url(),
+        &[
+            "names",
+            "check",
+            "团结大街",
+            "--kind",
+            "place",
+            "--category",
+            "建筑物",
+        ],
+    );
+    assert!(other.status.success(), "{}", text(&other));
+    let gacha = diming(
+        db.url(),
+        &[
+            "names",
+            "check",
+            "陶力嘎查",
+            "--kind",
+            "unit",
+            "--unit",
+            "152501200",
+        ],
+    );
+    assert!(text(&gacha).contains("[duplicate"), "{}", text(&gacha));
+    let bad = diming(
+        db.url(),
+        &[
+            "names",
+            "check",
+            "x",
+            "--kind",
+            "place",
+            "--category",
+            "castle",
+        ],
+    );
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("castle"));
+}
+
+#[test]
+fn names_are_romanized_by_the_rules_with_polyphones_flagged() {
+    let db = "sqlite://unused.gpkg";
+    assert_eq!(
+        text(&diming(db, &["names", "romanize", "友谊大街"])).trim(),
+        "Youyi Dajie"
+    );
+    assert_eq!(
+        text(&diming(
+            db,
+            &["names", "romanize", "二连浩特市", "--form", "sign"]
+        ))
+        .trim(),
+        "ERENHOT SHI"
+    );
+    let chang = diming(db, &["names", "romanize", "长安街"]);
+    assert_eq!(text(&chang).trim(), "Chang'an Jie");
+    assert!(String::from_utf8_lossy(&chang.stderr).contains("多音字"));
+    assert_eq!(
+        text(&diming(
+            db,
+            &["names", "romanize", "长子路", "--reading", "0=zhang"]
+        ))
+        .trim(),
+        "Zhangzi Lu"
+    );
+    let mongolian = diming(
+        db,
+        &[
+            "names",
+            "romanize",
+            "ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ",
+            "--origin",
+            "mongolian",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&mongolian.stdout).unwrap();
+    assert_eq!(
+        (v["standard"].as_str(), v["transliteration"].as_str()),
+        (Some("Erenhot"), Some("eriyen hota"))
+    );
+}
+
+#[tokio::test]
+async fn the_audit_lists_every_non_standard_name_with_its_unit() {
+    let db = TestDb::sqlite().await;
+    assert!(diming(db.url(), &["demo"]).status.success());
+    let csv = text(&diming(db.url(), &["names", "audit", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>()[..4],
+        ["所在区域", "图层", "名称", "规则"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let manhattan: Vec<_> = rows.iter().filter(|r| &r[2] == "曼哈顿国际花园").collect();
+    assert_eq!(
+        manhattan.len(),
+        2,
+        "grandiose 国际 and foreign 曼哈顿: {manhattan:?}"
+    );
+    assert!(
+        manhattan.iter().all(|r| r[0].starts_with("152501400")),
+        "{manhattan:?}"
+    );
+    assert!(rows.iter().any(|r| &r[2] == "東城市场" && &r[3] == "odd"));
+    assert!(
+        !rows.iter().any(|r| &r[2] == "前进大街"),
+        "standard names are not listed"
+    );
+}
