@@ -4,6 +4,8 @@
 
 use crate::config::Config;
 use crate::layers::Layer;
+use crate::names::WordLists;
+use crate::names::search::SearchIndex;
 use crate::record::{
     ChangesetError, ChangesetId, CommitPlan, CurrentState, RecordId, RecordVersion, Write, as_of,
 };
@@ -11,7 +13,8 @@ use crate::spatial::{self, Invalid};
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use geo::Coord;
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use tokio::sync::Mutex;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +25,8 @@ pub enum RegistryError {
     Geometry { id: RecordId, invalid: Invalid },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 impl RegistryError {
@@ -38,19 +43,28 @@ impl RegistryError {
 pub struct Registry {
     store: Store,
     config: Config,
+    lists: WordLists,
     state: RwLock<CurrentState>,
+    /// Counts changes of the current state (bumped under its write lock).
+    generation: AtomicU64,
+    /// Built on the first search after a change, with the generation it was built from.
+    search: RwLock<Option<(u64, Arc<SearchIndex>)>>,
     writer: Mutex<()>,
 }
 
 impl Registry {
     /// Opens the store at `url` and loads the current state into memory.
     pub async fn open(url: &str, config: Config) -> Result<Self, RegistryError> {
+        let lists = config.word_lists()?;
         let store = Store::open(url).await?;
         let current = store.load_current().await?;
         Ok(Registry {
             store,
             config,
+            lists,
             state: RwLock::new(CurrentState::from_versions(current)),
+            generation: AtomicU64::new(0),
+            search: RwLock::new(None),
             writer: Mutex::new(()),
         })
     }
@@ -61,6 +75,35 @@ impl Registry {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The word lists of the naming rules and romanization.
+    pub fn word_lists(&self) -> &WordLists {
+        &self.lists
+    }
+
+    /// Changes the current state and forgets what was derived from it.
+    fn change_state(&self, change: impl FnOnce(&mut CurrentState)) {
+        let mut state = self.state.write().expect("current state lock poisoned");
+        change(&mut state);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The search index of the current state (rebuilt after a change).
+    pub fn search_index(&self) -> Arc<SearchIndex> {
+        let state = self.current();
+        // Read under the state's read lock, the generation matches the state.
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Some((g, index)) = self.search.read().expect("search lock poisoned").as_ref() {
+            if *g == generation {
+                return Arc::clone(index);
+            }
+        }
+        let index = Arc::new(SearchIndex::build(&state, &self.lists));
+        drop(state);
+        *self.search.write().expect("search lock poisoned") =
+            Some((generation, Arc::clone(&index)));
+        index
     }
 
     /// The current state, for reading. Hold the guard briefly: writers wait for it.
@@ -119,10 +162,7 @@ impl Registry {
             self.current().plan(changeset, now)?
         };
         self.store.commit(&plan).await?;
-        self.state
-            .write()
-            .expect("current state lock poisoned")
-            .apply(&plan);
+        self.change_state(|state| state.apply(&plan));
         Ok(plan.id())
     }
 
@@ -168,8 +208,7 @@ impl Registry {
         {
             let _writing = self.writer.lock().await;
             let current = self.store.load_current().await?;
-            *self.state.write().expect("current state lock poisoned") =
-                CurrentState::from_versions(current);
+            self.change_state(|state| *state = CurrentState::from_versions(current));
         }
         loop {
             let notification = listener.recv().await.map_err(|source| {
@@ -182,10 +221,7 @@ impl Registry {
                 continue;
             };
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
-            self.state
-                .write()
-                .expect("current state lock poisoned")
-                .apply_versions(&versions);
+            self.change_state(|state| state.apply_versions(&versions));
         }
     }
 

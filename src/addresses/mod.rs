@@ -1,7 +1,8 @@
-//! Streets and door plates (门牌). Pure: no I/O, no SQL, no HTTP.
+//! Streets and door plates (门牌), and reverse geocoding. Pure: no I/O, no SQL, no HTTP.
 
 mod door_number;
 mod door_plate;
+pub mod reverse;
 mod street;
 
 pub use door_number::{DoorNumber, DoorNumberError};

@@ -8,6 +8,7 @@ pub mod mongolian;
 mod place;
 pub mod romanize;
 pub mod rules;
+pub mod search;
 mod words;
 
 pub use category::PlaceCategory;

@@ -145,3 +145,55 @@ pub async fn unit_at(
         })?;
     Ok(Json(feature(&unit)))
 }
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    limit: Option<usize>,
+}
+
+/// Names found by characters, pinyin, initials, romanization or with one typo.
+pub async fn search(
+    State(registry): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit} 超出范围：应为 1 到 200"
+        )));
+    }
+    let near = match (q.lon, q.lat) {
+        (Some(x), Some(y)) => Some(coord! {x: x, y: y}),
+        (None, None) => None,
+        _ => return Err(ApiError::BadRequest("lon 与 lat 须同时给出".into())),
+    };
+    let index = registry.search_index();
+    let hits = index.search(&q.q, near, limit);
+    Ok(Json(json!({ "query": q.q, "hits": hits })))
+}
+
+/// The units containing a point, and the nearest door plate and street.
+pub async fn reverse(
+    State(registry): State<AppState>,
+    Query(q): Query<PointQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !registry
+        .config()
+        .jurisdiction
+        .extent
+        .contains(coord! {x: q.lon, y: q.lat})
+    {
+        return Err(ApiError::NotFound(format!(
+            "点 ({}, {}) 不在{}辖区内",
+            q.lon,
+            q.lat,
+            registry.config().jurisdiction.name
+        )));
+    }
+    let found =
+        crate::addresses::reverse::reverse(&registry.current(), coord! {x: q.lon, y: q.lat});
+    Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
+}

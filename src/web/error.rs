@@ -34,6 +34,7 @@ impl ApiError {
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Registry(RegistryError::Store(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Registry(RegistryError::Config(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

@@ -27,6 +27,9 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/records/{id}", get(api::record))
         .route("/api/records/{id}/history", get(api::history))
         .route("/api/units/at", get(api::unit_at))
+        .route("/api/search", get(api::search))
+        .route("/api/reverse", get(api::reverse))
+        .route("/search", get(pages::search))
         .with_state(registry)
 }
 

@@ -15,6 +15,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
     tera.add_raw_templates([
         ("layout.html", include_str!("templates/layout.html")),
         ("home.html", include_str!("templates/home.html")),
+        ("search.html", include_str!("templates/search.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
@@ -97,4 +98,27 @@ pub async fn map_svg(State(registry): State<AppState>, Query(q): Query<MapQuery>
         svg,
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+/// The search box's results page.
+pub async fn search(
+    State(registry): State<AppState>,
+    Query(form): Query<SearchForm>,
+) -> Result<Html<String>, ApiError> {
+    let hits = registry.search_index().search(&form.q, None, 50);
+    let rows: Vec<_> = hits
+        .iter()
+        .map(|h| serde_json::json!({ "id": h.id, "name": h.name, "layer": h.layer.label(), "matched": h.matched }))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("q", &form.q);
+    context.insert("hits", &rows);
+    render("search.html", &context)
 }

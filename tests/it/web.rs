@@ -104,3 +104,119 @@ async fn the_api_serves_layers_records_with_etags_history_and_the_unit_at_a_poin
     let (status, _, _) = get(&app, "/api/layers/door_plates?bbox=1,2,3").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+async fn json(app: &axum::Router, uri: &str) -> serde_json::Value {
+    let (status, _, body) = get(app, uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn first_names(v: &serde_json::Value, n: usize) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(n)
+        .map(|h| h["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_names_by_characters_pinyin_initials_romanization_and_with_a_typo() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry);
+    let top = |q: &str| {
+        let app = app.clone();
+        let uri = format!("/api/search?q={}&limit=5", encode(q));
+        async move { json(&app, &uri).await }
+    };
+    for (query, expected, matched) in [
+        ("前进大街", "前进大街", "name"),
+        ("qjdj", "前进大街", "initials"),
+        ("qianjin", "前进大街", "pinyin"),
+        ("QianJin DaJie", "前进大街", "pinyin"),
+        ("前近大街", "前进大街", "typo"),
+        ("前进大衔", "前进大街", "typo"),
+        ("qianjinfajie", "前进大街", "typo"),
+        ("erenhot", "二连浩特市", "romanization"),
+        ("陶力", "陶力嘎查", "name"),
+    ] {
+        let v = top(query).await;
+        assert_eq!(v["hits"][0]["name"], expected, "{query}: {v}");
+        assert_eq!(v["hits"][0]["match"], matched, "{query}: {v}");
+    }
+    let infix = top("大街").await;
+    assert!(
+        first_names(&infix, 5).iter().all(|n| n.ends_with("大街")),
+        "{infix}"
+    );
+    let nothing = top("纽约").await;
+    assert_eq!(nothing["hits"].as_array().unwrap().len(), 0);
+
+    // Among equals, the nearest first: the plates of 友谊大街 seen from its 41号.
+    let plate = diming::record::RecordId::derived("door/友谊大街/41");
+    let (_, _, feature) = get(&app, &format!("/api/records/{plate}")).await;
+    let feature: serde_json::Value = serde_json::from_str(&feature).unwrap();
+    let (x, y) = (
+        feature["geometry"]["coordinates"][0].as_f64().unwrap(),
+        feature["geometry"]["coordinates"][1].as_f64().unwrap(),
+    );
+    let near = json(
+        &app,
+        &format!(
+            "/api/search?q={}&lon={x}&lat={y}&limit=3",
+            encode("友谊大街")
+        ),
+    )
+    .await;
+    assert_eq!(
+        first_names(&near, 2),
+        vec!["友谊大街".to_string(), "友谊大街41号".to_string()],
+        "{near}"
+    );
+    assert!(near["hits"][1]["distance_m"].as_f64().unwrap() < 1.0);
+
+    let (status, _, _) = get(&app, "/api/search?q=x&lon=111.9").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, html) = get(&app, &format!("/search?q={}", encode("qjdj"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<td>前进大街</td>"), "{html}");
+}
+
+#[tokio::test]
+async fn reverse_geocoding_gives_the_units_and_the_nearest_plate_and_street() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry);
+    let v = json(&app, "/api/reverse?lon=111.97667&lat=43.6475").await;
+    let units: Vec<&str> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(units.len(), 3, "{v}");
+    assert!(units[0].starts_with("152501400") && units[0].len() == 12);
+    assert_eq!(&units[1..], ["152501400", "152501"]);
+    let plate = v["door_plate"]["distance_m"].as_f64().unwrap();
+    let street = v["street"]["distance_m"].as_f64().unwrap();
+    assert!(plate < 120.0 && street < 160.0, "{v}");
+    assert!(v["door_plate"]["name"].as_str().unwrap().ends_with('号'));
+    let (status, _, _) = get(&app, "/api/reverse?lon=116.39&lat=39.9").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

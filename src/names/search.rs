@@ -1,0 +1,314 @@
+//! Search over the names of the registry: by characters (also inside a name), full toneless
+//! pinyin, pinyin initials (qjl → 前进路), the standard romanization (erenhot), and with one
+//! typo. Keys live in a finite-state transducer (`fst`); a typo is found with a Levenshtein
+//! automaton over it. Ranked: exact before prefix before infix before typo, then units before
+//! streets before places before door plates, then by distance to a given point.
+
+use super::WordLists;
+use super::romanize::{initials, romanize, toneless};
+use crate::layers::{Body, Layer};
+use crate::record::{CurrentState, RecordId};
+use fst::automaton::{Levenshtein, Str};
+use fst::{Automaton, IntoStreamer, Map, Streamer};
+use geo::{Coord, Distance, Geodesic, InteriorPoint, Point};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// How a key was made from a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Match {
+    Name,
+    Pinyin,
+    Initials,
+    Romanization,
+    /// A part of the name after its first character (found by a query inside the name).
+    Infix,
+    /// One character off.
+    Typo,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    id: RecordId,
+    name: String,
+    layer: Layer,
+    at: Option<Coord<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: RecordId,
+    pub name: String,
+    pub layer: Layer,
+    #[serde(rename = "match")]
+    pub matched: Match,
+    pub score: u8,
+    /// Metres from the point the query gave, if it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+}
+
+/// The search index over one state of the registry.
+pub struct SearchIndex {
+    map: Map<Vec<u8>>,
+    postings: Vec<Vec<(u32, Match)>>,
+    entries: Vec<Entry>,
+}
+
+/// Lower case, without spaces, apostrophes or hyphens.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '’' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn layer_weight(layer: Layer) -> u8 {
+    match layer {
+        Layer::AdminUnit => 4,
+        Layer::Street => 3,
+        Layer::Place => 2,
+        Layer::DoorPlate => 1,
+    }
+}
+
+fn score(m: Match, exact: bool) -> u8 {
+    match (m, exact) {
+        (Match::Name, true) => 100,
+        (Match::Pinyin | Match::Romanization, true) => 90,
+        (Match::Initials, true) => 85,
+        (Match::Name, false) => 75,
+        (Match::Pinyin | Match::Romanization, false) => 70,
+        (Match::Initials, false) => 65,
+        (Match::Infix, _) => 60,
+        (Match::Typo, _) => 40,
+    }
+}
+
+/// At most this many keys are read per stage, so that a short query stays fast.
+const KEYS_PER_STAGE: usize = 4000;
+
+impl SearchIndex {
+    /// Indexes every named current record: units, streets, places, and door plates as
+    /// "street + number".
+    pub fn build(state: &CurrentState, lists: &WordLists) -> Self {
+        let mut entries = Vec::new();
+        for v in state.records() {
+            let name = match &v.body {
+                Body::DoorPlate(d) => match state.get(&d.street) {
+                    Some(street) => format!("{}{}", street.body.title(), d.number),
+                    None => continue,
+                },
+                other => other.title(),
+            };
+            entries.push(Entry {
+                id: v.id,
+                name,
+                layer: v.layer(),
+                at: v.geometry.interior_point().map(|p| p.0),
+            });
+        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let mut keys: BTreeMap<String, Vec<(u32, Match)>> = BTreeMap::new();
+        let mut add = |key: String, i: usize, m: Match| {
+            if !key.is_empty() {
+                keys.entry(key).or_default().push((i as u32, m));
+            }
+        };
+        let mut romanized: HashMap<String, String> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            add(normalize(&e.name), i, Match::Name);
+            let chars: Vec<char> = e.name.chars().collect();
+            for start in 1..chars.len().saturating_sub(1) {
+                add(chars[start..].iter().collect(), i, Match::Infix);
+            }
+            add(toneless(&e.name), i, Match::Pinyin);
+            add(initials(&e.name), i, Match::Initials);
+            if e.layer != Layer::DoorPlate {
+                let r = romanized.entry(e.name.clone()).or_insert_with(|| {
+                    normalize(&romanize(&e.name, lists, false, &BTreeMap::new()).standard)
+                });
+                add(r.clone(), i, Match::Romanization);
+            }
+        }
+        let mut postings = Vec::with_capacity(keys.len());
+        let mut builder = fst::MapBuilder::memory();
+        for (key, mut list) in keys {
+            list.sort();
+            list.dedup_by_key(|(i, _)| *i);
+            builder
+                .insert(&key, postings.len() as u64)
+                // Keys come sorted and unique out of the BTreeMap.
+                .expect("sorted unique keys");
+            postings.push(list);
+        }
+        let map = Map::new(builder.into_inner().expect("in-memory fst")).expect("valid fst");
+        SearchIndex {
+            map,
+            postings,
+            entries,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn collect<A: Automaton>(
+        &self,
+        automaton: A,
+        stage: Option<Match>,
+        exact: &str,
+        found: &mut HashMap<u32, (u8, Match)>,
+    ) {
+        let mut stream = self.map.search(automaton).into_stream();
+        let mut n = 0;
+        while let Some((key, posting)) = stream.next() {
+            let is_exact = key == exact.as_bytes();
+            for &(i, m) in &self.postings[posting as usize] {
+                let m = stage.unwrap_or(m);
+                let s = score(m, is_exact);
+                let best = found.entry(i).or_insert((s, m));
+                if s > best.0 {
+                    *best = (s, m);
+                }
+            }
+            n += 1;
+            if n >= KEYS_PER_STAGE {
+                break;
+            }
+        }
+    }
+
+    /// Entries one character away from `q`, or sounding like it.
+    fn typos(&self, q: &str) -> HashMap<u32, (u8, Match)> {
+        let mut out = HashMap::new();
+        if q.is_ascii() {
+            // fst's Levenshtein automaton is reliable on ASCII keys (pinyin, initials).
+            if q.len() >= 3 {
+                if let Ok(lev) = Levenshtein::new(q, 1) {
+                    self.collect(lev, Some(Match::Typo), "", &mut out);
+                }
+            }
+            return out;
+        }
+        // Chinese: candidates share the first character, or everything after it (an infix
+        // key); each is kept if its name is one edit away. A wrong character of the same
+        // sound (an input-method slip) is found through the pinyin keys.
+        let chars: Vec<char> = q.chars().collect();
+        let first: String = chars[..1].iter().collect();
+        let rest: String = chars[1..].iter().collect();
+        let mut candidates = HashMap::new();
+        self.collect(
+            Str::new(&first).starts_with(),
+            Some(Match::Typo),
+            "",
+            &mut candidates,
+        );
+        self.collect(
+            Str::new(&rest).starts_with(),
+            Some(Match::Typo),
+            "",
+            &mut candidates,
+        );
+        for (i, v) in candidates {
+            if within_one_edit(&normalize(&self.entries[i as usize].name), q) {
+                out.insert(i, v);
+            }
+        }
+        let sound = toneless(q);
+        if sound != q {
+            self.collect(Str::new(&sound), Some(Match::Typo), "", &mut out);
+        }
+        out
+    }
+
+    /// The best `limit` hits for `query`, nearest first among equals when `near` is given.
+    pub fn search(&self, query: &str, near: Option<Coord<f64>>, limit: usize) -> Vec<Hit> {
+        let q = normalize(query);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut found: HashMap<u32, (u8, Match)> = HashMap::new();
+        self.collect(Str::new(&q).starts_with(), None, &q, &mut found);
+        if found.len() < limit && q.chars().count() >= 2 {
+            for (i, v) in self.typos(&q) {
+                found.entry(i).or_insert(v);
+            }
+        }
+        let mut hits: Vec<Hit> = found
+            .into_iter()
+            .map(|(i, (score, matched))| {
+                let e = &self.entries[i as usize];
+                let distance_m = near
+                    .zip(e.at)
+                    .map(|(a, b)| Geodesic.distance(Point(a), Point(b)));
+                Hit {
+                    id: e.id,
+                    name: e.name.clone(),
+                    layer: e.layer,
+                    matched,
+                    score,
+                    distance_m,
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(layer_weight(b.layer).cmp(&layer_weight(a.layer)))
+                .then(
+                    a.distance_m
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.distance_m.unwrap_or(0.0)),
+                )
+                .then(a.name.chars().count().cmp(&b.name.chars().count()))
+                .then(a.name.cmp(&b.name))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+/// Whether `a` and `b` are at most one character insertion, deletion or substitution apart.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[prefix + 1.min(short.len() - prefix)..] == long[prefix + 1.min(long.len() - prefix)..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_apart() {
+        assert!(within_one_edit("前进大街", "前近大街"));
+        assert!(within_one_edit("前进大街", "前进街"));
+        assert!(within_one_edit("前进大街", "前进大街x"));
+        assert!(within_one_edit("前进大街", "前进大街"));
+        assert!(!within_one_edit("前进大街", "前近大道"));
+        assert!(!within_one_edit("前进大街", "进前大街"));
+    }
+}
