@@ -16,6 +16,7 @@
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
 //! - [`check`]: the validation report over the whole registry.
+//! - [`publish`]: documents made from the registry (the names audit as HTML, for now).
 //! - [`web`]: axum; the only place that knows HTTP.
 //!
 //! ## Invariants
@@ -41,6 +42,7 @@ pub mod config;
 pub mod demo;
 pub mod layers;
 pub mod names;
+pub mod publish;
 pub mod record;
 pub mod registry;
 pub mod spatial;

@@ -165,6 +165,7 @@ enum AuditFormat {
     Text,
     Json,
     Csv,
+    Html,
 }
 
 fn parse_reading(s: &str) -> Result<(usize, String), String> {
@@ -489,6 +490,16 @@ async fn names(db: &str, config: &Config, command: NamesCommand) -> Result<()> {
             let rows = audit::audit(&registry.current(), &lists, &settings);
             match format {
                 AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                AuditFormat::Html => {
+                    let today = chrono::Local::now().date_naive();
+                    let html = diming::publish::audit::html(
+                        &rows,
+                        &registry.current(),
+                        &config.jurisdiction.name,
+                        today,
+                    )?;
+                    println!("{html}");
+                }
                 AuditFormat::Csv => {
                     let mut w = csv::Writer::from_writer(std::io::stdout());
                     w.write_record([

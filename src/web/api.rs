@@ -197,3 +197,64 @@ pub async fn reverse(
         crate::addresses::reverse::reverse(&registry.current(), coord! {x: q.lon, y: q.lat});
     Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
 }
+
+#[derive(Deserialize)]
+pub struct CheckQuery {
+    name: String,
+    /// `street` (default), `place` or `unit`.
+    kind: Option<String>,
+    /// For places: the category id or census name.
+    category: Option<String>,
+    /// For 嘎查: the code of their 苏木.
+    unit: Option<String>,
+}
+
+/// The naming rules applied to a proposed name, for the form while the officer types.
+pub async fn check_name(
+    State(registry): State<AppState>,
+    Query(q): Query<CheckQuery>,
+) -> Result<Json<Value>, ApiError> {
+    use crate::names::audit::{Scope, peers};
+    use crate::names::rules::{NameKind, check};
+    let (scope, kind) = match q.kind.as_deref().unwrap_or("street") {
+        "street" => (Scope::Streets, NameKind::Street),
+        "place" => {
+            let c = q.category.as_deref().unwrap_or("building");
+            let category = c.parse().map_err(ApiError::BadRequest)?;
+            (Scope::Places(category), NameKind::Place)
+        }
+        "unit" => match q.unit.as_deref() {
+            Some(code) => {
+                let code = code
+                    .parse()
+                    .map_err(|e: crate::boundaries::DivisionCodeError| {
+                        ApiError::BadRequest(e.to_string())
+                    })?;
+                (Scope::Villages(Some(code)), NameKind::Unit)
+            }
+            None => (Scope::CityUnits, NameKind::Unit),
+        },
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "kind“{other}”无效：应为 street、place 或 unit"
+            )));
+        }
+    };
+    let peers = peers(&registry.current(), scope, None);
+    let verdicts = check(
+        &q.name,
+        kind,
+        &peers,
+        registry.word_lists(),
+        &registry.config().rule_settings(),
+    );
+    let romanization = crate::names::romanize::romanize(
+        &q.name,
+        registry.word_lists(),
+        false,
+        &Default::default(),
+    );
+    Ok(Json(
+        json!({ "name": q.name, "verdicts": verdicts, "romanization": romanization }),
+    ))
+}

@@ -29,6 +29,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/units/at", get(api::unit_at))
         .route("/api/search", get(api::search))
         .route("/api/reverse", get(api::reverse))
+        .route("/api/names/check", get(api::check_name))
         .route("/search", get(pages::search))
         .with_state(registry)
 }

@@ -220,3 +220,44 @@ async fn reverse_geocoding_gives_the_units_and_the_nearest_plate_and_street() {
     let (status, _, _) = get(&app, "/api/reverse?lon=116.39&lat=39.9").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_live_check_gives_verdicts_and_the_romanization_as_the_officer_types() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry);
+    let v = json(
+        &app,
+        &format!("/api/names/check?name={}", encode("新前进大街")),
+    )
+    .await;
+    assert_eq!(v["verdicts"][0]["rule"], "derived_duplicate");
+    assert_eq!(v["romanization"]["standard"], "Xinqianjin Dajie");
+    let v = json(
+        &app,
+        &format!(
+            "/api/names/check?name={}&kind=place&category=settlement",
+            encode("维也纳花园")
+        ),
+    )
+    .await;
+    assert_eq!(v["verdicts"][0]["rule"], "foreign");
+    let v = json(
+        &app,
+        &format!("/api/names/check?name={}", encode("阿巴嘎路")),
+    )
+    .await;
+    assert_eq!(v["verdicts"].as_array().unwrap().len(), 0);
+    assert_eq!(v["romanization"]["sign"], "ABAG LU");
+    let (status, _, body) = get(
+        &app,
+        &format!(
+            "/api/names/check?name=x&kind=place&category={}",
+            encode("城堡")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("城堡"), "{body}");
+}
