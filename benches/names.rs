@@ -6,7 +6,8 @@
 //! 2. reverse geocoding of random points in the town: the in-memory answer (units, nearest
 //!    plate, nearest street), side by side with the same three questions in one PostGIS query.
 //!
-//! `BENCH_NAMES` and `BENCH_QUERIES` change the sizes; PostgreSQL as in `foundation.rs`.
+//! `BENCH_NAMES` and `BENCH_QUERIES` change the sizes; `BENCH_PEERS=0` runs diming's search
+//! alone; PostgreSQL as in `foundation.rs`.
 
 use chrono::Utc;
 use diming::config::Config;
@@ -111,6 +112,7 @@ fn state_of(names: &[String]) -> CurrentState {
             name_mn: None,
             category: PlaceCategory::Settlement,
             source: Source::Sample,
+            naming: Default::default(),
         }),
         geometry: Geometry::Point(Point::new(
             rng.random_range(111.4..112.4),
@@ -158,21 +160,43 @@ async fn main() {
     );
     let queries = queries(&names, q);
     let mut ours = Vec::with_capacity(q);
+    let mut by_kind: [Vec<f64>; 4] = Default::default();
     let mut found = 0;
     let all = Instant::now();
-    for query in &queries {
+    for (i, query) in queries.iter().enumerate() {
         let t = Instant::now();
         found += usize::from(!index.search(query, None, 20).is_empty());
-        ours.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        ours.push(ms);
+        by_kind[i % 4].push(ms);
     }
     let ours_rate = q as f64 / all.elapsed().as_secs_f64();
     ours.sort_by(f64::total_cmp);
+    for (kind, mut times) in [
+        "whole name",
+        "first two characters",
+        "pinyin",
+        "one wrong character",
+    ]
+    .iter()
+    .zip(by_kind)
+    {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<22} p50 {:.3} ms  p99 {:.3} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+    }
     println!(
         "diming:  p50 {:.3} ms  p99 {:.3} ms  {ours_rate:.0} queries/s  ({found} of {q} found something)",
         percentile(&ours, 0.5),
         percentile(&ours, 0.99)
     );
 
+    if std::env::var("BENCH_PEERS").as_deref() == Ok("0") {
+        return; // diming alone, for profiling
+    }
     let (url, db) = fresh_pg("names").await;
     let pool = PgPoolOptions::new()
         .max_connections(1)

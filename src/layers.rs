@@ -101,8 +101,8 @@ impl Layer {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent_code"],
-            Layer::Street => &["name", "name_mn", "class"],
-            Layer::Place => &["name", "name_mn", "category"],
+            Layer::Street => &["name", "name_mn", "class", "status"],
+            Layer::Place => &["name", "name_mn", "category", "status"],
             Layer::DoorPlate => &["street_id", "number", "number_value"],
         }
     }
@@ -183,11 +183,13 @@ impl Body {
                 Text(s.name.clone()),
                 s.name_mn.clone().into(),
                 Text(s.class.as_str().into()),
+                Text(s.naming.status.as_str().into()),
             ],
             Body::Place(p) => vec![
                 Text(p.name.clone()),
                 p.name_mn.clone().into(),
                 Text(p.category.as_str().into()),
+                Text(p.naming.status.as_str().into()),
             ],
             Body::DoorPlate(d) => vec![
                 Text(d.street.to_string()),

@@ -55,6 +55,7 @@ CREATE TABLE streets (
   name text NOT NULL,
   name_mn text,
   class text NOT NULL,
+  status text NOT NULL,
   geom geometry(MultiLineString, 4490) NOT NULL
 );
 CREATE INDEX streets_geom ON streets USING gist (geom);
@@ -68,6 +69,7 @@ CREATE TABLE places (
   name text NOT NULL,
   name_mn text,
   category text NOT NULL,
+  status text NOT NULL,
   geom geometry(Geometry, 4490) NOT NULL
 );
 CREATE INDEX places_geom ON places USING gist (geom);

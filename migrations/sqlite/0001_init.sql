@@ -97,6 +97,7 @@ CREATE TABLE streets (
   name TEXT NOT NULL,
   name_mn TEXT,
   class TEXT NOT NULL,
+  status TEXT NOT NULL,
   geom MULTILINESTRING NOT NULL
 );
 CREATE TABLE places (
@@ -109,6 +110,7 @@ CREATE TABLE places (
   name TEXT NOT NULL,
   name_mn TEXT,
   category TEXT NOT NULL,
+  status TEXT NOT NULL,
   geom GEOMETRY NOT NULL
 );
 CREATE TABLE door_plates (

@@ -1,6 +1,7 @@
 //! A street (街路巷): its standard name and class; its centre line is the record's geometry.
 
 use crate::layers::Source;
+use crate::names::naming::Naming;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -10,6 +11,9 @@ pub struct Street {
     pub name_mn: Option<String>,
     pub class: StreetClass,
     pub source: Source,
+    /// Other names, census texts and the approval workflow.
+    #[serde(default)]
+    pub naming: Naming,
 }
 
 /// The class of a street, for drawing and numbering.

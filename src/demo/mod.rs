@@ -10,7 +10,7 @@ mod places;
 mod streets;
 mod units;
 
-use crate::record::{ApprovalDocument, Changeset, ChangesetId, Write};
+use crate::record::{Changeset, ChangesetId, Write};
 
 use chrono::NaiveDate;
 pub use units::BUILT_UP;
@@ -52,16 +52,9 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
         "示例数据：街路巷中心线",
         streets.iter().map(streets::create).collect(),
     ));
-    let mut rename = changeset(
-        "rename",
-        "示例数据：工农街更名为建设街",
-        vec![streets::rename_write()],
-    );
-    rename.document = Some(ApprovalDocument {
-        issuer: "二连浩特市人民政府".into(),
-        number: "二政字〔2021〕35号（示例）".into(),
-        date: date(2021, 4, 20),
-    });
+    let (write, document) = streets::rename();
+    let mut rename = changeset("rename", "示例数据：工农街更名为建设街", vec![write]);
+    rename.document = Some(document);
     out.push(rename);
     out.push(changeset("places", "示例数据：主要地标", places::writes()));
     let plates = streets::door_plates(&streets);

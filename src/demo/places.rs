@@ -3,6 +3,7 @@
 
 use super::date;
 use crate::layers::{Body, Source};
+use crate::names::naming::Naming;
 use crate::names::{Place, PlaceCategory};
 use crate::record::{RecordId, Write};
 use geo::{Geometry, Point, Rect, coord};
@@ -95,6 +96,7 @@ pub fn writes() -> Vec<Write> {
                 name_mn: None,
                 category,
                 source: Source::Sample,
+                naming: Naming::default(),
             }),
             geometry,
         })

@@ -6,7 +6,8 @@ use super::date;
 use super::units::BUILT_UP;
 use crate::addresses::{DoorNumber, DoorPlate, Street, StreetClass};
 use crate::layers::{Body, Source};
-use crate::record::{RecordId, Write};
+use crate::names::naming::Naming;
+use crate::record::{ApprovalDocument, RecordId, Write};
 use geo::{Geometry, LineString, Point, coord};
 
 /// East–west streets, south to north.
@@ -118,37 +119,52 @@ pub fn streets() -> Vec<DemoStreet> {
     out
 }
 
-fn street_body(name: &str, class: StreetClass) -> Body {
-    Body::Street(Street {
+fn street(name: &str, class: StreetClass) -> Street {
+    Street {
         name: name.into(),
         name_mn: None,
         class,
         source: Source::Sample,
-    })
+        naming: Naming::default(),
+    }
 }
 
 pub fn create(s: &DemoStreet) -> Write {
     Write::Create {
         id: s.id(),
         valid_from: date(2020, 6, 30),
-        body: street_body(s.name, s.class),
+        body: Body::Street(street(s.name, s.class)),
         geometry: Geometry::LineString(s.line.clone()),
     }
 }
 
-/// The rename of 工农街 to 建设街 in 2021, a version of the same record.
-pub fn rename_write() -> Write {
+/// The rename of 工农街 to 建设街 in 2021, a version of the same record, and the (sample)
+/// document that approved it.
+pub fn rename() -> (Write, ApprovalDocument) {
     let old = streets()
         .into_iter()
         .find(|s| s.name == RENAMED.0)
         .expect("the renamed street is in the list");
-    Write::Update {
+    let document = ApprovalDocument {
+        issuer: "二连浩特市人民政府".into(),
+        number: "二政字〔2021〕35号（示例）".into(),
+        date: date(2021, 4, 20),
+    };
+    let on = date(2021, 5, 1);
+    let mut renamed = street(RENAMED.1, old.class);
+    renamed.naming = Naming::default()
+        .renamed(RENAMED.0, on, document.clone())
+        .and_then(|n| n.reported(date(2021, 4, 28)))
+        .and_then(|n| n.publish(on))
+        .expect("a published street can be renamed");
+    let write = Write::Update {
         id: old.id(),
         base_version: 1,
-        valid_from: date(2021, 5, 1),
-        body: street_body(RENAMED.1, old.class),
+        valid_from: on,
+        body: Body::Street(renamed),
         geometry: Geometry::LineString(old.line),
-    }
+    };
+    (write, document)
 }
 
 /// Plates along both sides of every street: odd on the left of the numbering direction.

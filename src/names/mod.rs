@@ -5,6 +5,7 @@
 pub mod audit;
 mod category;
 pub mod mongolian;
+pub mod naming;
 mod place;
 pub mod romanize;
 pub mod rules;

@@ -1,6 +1,7 @@
 //! A named place of any geometry: a landmark, a facility, a natural feature.
 
 use super::PlaceCategory;
+use super::naming::Naming;
 use crate::layers::Source;
 use serde::{Deserialize, Serialize};
 
@@ -11,4 +12,7 @@ pub struct Place {
     pub name_mn: Option<String>,
     pub category: PlaceCategory,
     pub source: Source,
+    /// Other names, census texts and the approval workflow.
+    #[serde(default)]
+    pub naming: Naming,
 }

@@ -52,8 +52,67 @@ pub struct Hit {
 /// The search index over one state of the registry.
 pub struct SearchIndex {
     map: Map<Vec<u8>>,
+    /// Each Chinese name with one character deleted (SymSpell), for typos.
+    deletions: Map<Vec<u8>>,
+    /// Keys with several entries; a key with one entry holds it in its fst value.
     postings: Vec<Vec<(u32, Match)>>,
     entries: Vec<Entry>,
+}
+
+/// Marks an fst value that holds its one entry inline: flag | entry << 8 | match.
+const INLINE: u64 = 1 << 63;
+
+fn match_code(m: Match) -> u64 {
+    m as u64
+}
+
+fn match_of(code: u64) -> Match {
+    [
+        Match::Name,
+        Match::Pinyin,
+        Match::Initials,
+        Match::Romanization,
+        Match::Infix,
+        Match::Typo,
+    ][(code & 0xff) as usize]
+}
+
+/// Builds an fst from sorted keys, inlining single entries and spilling the rest to
+/// `postings`.
+fn build_map(
+    keys: BTreeMap<String, Vec<(u32, Match)>>,
+    postings: &mut Vec<Vec<(u32, Match)>>,
+) -> Map<Vec<u8>> {
+    let mut builder = fst::MapBuilder::memory();
+    for (key, mut list) in keys {
+        list.sort();
+        list.dedup_by_key(|(i, _)| *i);
+        let value = match list.as_slice() {
+            [(i, m)] => INLINE | (u64::from(*i) << 8) | match_code(*m),
+            _ => {
+                postings.push(list);
+                (postings.len() - 1) as u64
+            }
+        };
+        // Keys come sorted and unique out of the BTreeMap.
+        builder.insert(&key, value).expect("sorted unique keys");
+    }
+    Map::new(builder.into_inner().expect("in-memory fst")).expect("valid fst")
+}
+
+/// `s` with each one of its characters deleted in turn.
+fn deletions(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    (0..chars.len())
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
 }
 
 /// Lower case, without spaces, apostrophes or hyphens.
@@ -132,22 +191,32 @@ impl SearchIndex {
                 add(r.clone(), i, Match::Romanization);
             }
         }
-        let mut postings = Vec::with_capacity(keys.len());
-        let mut builder = fst::MapBuilder::memory();
-        for (key, mut list) in keys {
-            list.sort();
-            list.dedup_by_key(|(i, _)| *i);
-            builder
-                .insert(&key, postings.len() as u64)
-                // Keys come sorted and unique out of the BTreeMap.
-                .expect("sorted unique keys");
-            postings.push(list);
+        let mut deleted: BTreeMap<String, Vec<(u32, Match)>> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let name = normalize(&e.name);
+            if !name.is_ascii() && name.chars().count() >= 2 {
+                for d in deletions(&name) {
+                    deleted.entry(d).or_default().push((i as u32, Match::Typo));
+                }
+            }
         }
-        let map = Map::new(builder.into_inner().expect("in-memory fst")).expect("valid fst");
+        let mut postings = Vec::new();
+        let map = build_map(keys, &mut postings);
+        let deletions = build_map(deleted, &mut postings);
         SearchIndex {
             map,
+            deletions,
             postings,
             entries,
+        }
+    }
+
+    /// The entries behind an fst value.
+    fn posting(&self, value: u64) -> std::borrow::Cow<'_, [(u32, Match)]> {
+        if value & INLINE != 0 {
+            std::borrow::Cow::Owned(vec![(((value & !INLINE) >> 8) as u32, match_of(value))])
+        } else {
+            std::borrow::Cow::Borrowed(&self.postings[value as usize])
         }
     }
 
@@ -170,7 +239,7 @@ impl SearchIndex {
         let mut n = 0;
         while let Some((key, posting)) = stream.next() {
             let is_exact = key == exact.as_bytes();
-            for &(i, m) in &self.postings[posting as usize] {
+            for &(i, m) in self.posting(posting).iter() {
                 let m = stage.unwrap_or(m);
                 let s = score(m, is_exact);
                 let best = found.entry(i).or_insert((s, m));
@@ -197,28 +266,26 @@ impl SearchIndex {
             }
             return out;
         }
-        // Chinese: candidates share the first character, or everything after it (an infix
-        // key); each is kept if its name is one edit away. A wrong character of the same
-        // sound (an input-method slip) is found through the pinyin keys.
-        let chars: Vec<char> = q.chars().collect();
-        let first: String = chars[..1].iter().collect();
-        let rest: String = chars[1..].iter().collect();
-        let mut candidates = HashMap::new();
-        self.collect(
-            Str::new(&first).starts_with(),
-            Some(Match::Typo),
-            "",
-            &mut candidates,
-        );
-        self.collect(
-            Str::new(&rest).starts_with(),
-            Some(Match::Typo),
-            "",
-            &mut candidates,
-        );
-        for (i, v) in candidates {
-            if within_one_edit(&normalize(&self.entries[i as usize].name), q) {
-                out.insert(i, v);
+        // Chinese: one deletion on either side finds an insertion, a deletion or a
+        // substitution (SymSpell); a wrong character of the same sound (an input-method slip)
+        // is found through the pinyin keys.
+        let typo = (score(Match::Typo, false), Match::Typo);
+        let mut add = |value: u64| {
+            for &(i, _) in self.posting(value).iter() {
+                if within_one_edit(&normalize(&self.entries[i as usize].name), q) {
+                    out.insert(i, typo);
+                }
+            }
+        };
+        if let Some(v) = self.deletions.get(q) {
+            add(v);
+        }
+        for d in deletions(q) {
+            if let Some(v) = self.map.get(&d) {
+                add(v);
+            }
+            if let Some(v) = self.deletions.get(&d) {
+                add(v);
             }
         }
         let sound = toneless(q);
@@ -236,7 +303,8 @@ impl SearchIndex {
         }
         let mut found: HashMap<u32, (u8, Match)> = HashMap::new();
         self.collect(Str::new(&q).starts_with(), None, &q, &mut found);
-        if found.len() < limit && q.chars().count() >= 2 {
+        let exact = found.values().any(|(s, _)| *s == 100);
+        if !exact && found.len() < limit && q.chars().count() >= 2 {
             for (i, v) in self.typos(&q) {
                 found.entry(i).or_insert(v);
             }

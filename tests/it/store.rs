@@ -20,6 +20,7 @@ fn street(name: &str) -> Body {
         name_mn: None,
         class: StreetClass::Branch,
         source: Source::Survey,
+        naming: Default::default(),
     })
 }
 

@@ -1,0 +1,364 @@
+//! The life of a name: other names (aliases, abbreviations, historical names, other
+//! scripts), the census texts (meaning, history, description, sources), and the workflow
+//! proposed → checked → approved → published, or rejected. A rename keeps the old name as a
+//! historical one. Approval is reported up within 15 days (《地名管理条例》): the deadline is
+//! kept with the name.
+//!
+//! The functions here take a name's current state and return the next one, or say why not;
+//! the caller commits the result as a changeset (with the approval document where there is
+//! one).
+
+use super::rules::{Rule, Severity, Verdict};
+use crate::record::ApprovalDocument;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Days within which an approved name is reported to the next level up.
+pub const REPORT_WITHIN_DAYS: u64 = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameStatus {
+    /// 拟命名
+    Proposed,
+    /// 已审核 (passed the naming rules, or each error overridden by a document)
+    Checked,
+    /// 已批准
+    Approved,
+    /// 已公告: names already in use when the registry was set up are published.
+    #[default]
+    Published,
+    /// 未予批准
+    Rejected,
+}
+
+impl NameStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameStatus::Proposed => "proposed",
+            NameStatus::Checked => "checked",
+            NameStatus::Approved => "approved",
+            NameStatus::Published => "published",
+            NameStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NameStatus::Proposed => "拟命名",
+            NameStatus::Checked => "已审核",
+            NameStatus::Approved => "已批准",
+            NameStatus::Published => "已公告",
+            NameStatus::Rejected => "未予批准",
+        }
+    }
+}
+
+/// 名称种类
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameUse {
+    Alias,
+    Abbreviation,
+    Historical,
+}
+
+/// 文种
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Script {
+    Chinese,
+    /// Traditional Mongolian script.
+    Mongolian,
+    Pinyin,
+    Romanization,
+}
+
+/// A name other than the standard one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherName {
+    pub text: String,
+    #[serde(rename = "use")]
+    pub name_use: NameUse,
+    pub script: Script,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// An error verdict an officer set aside, on the authority of a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    pub rule: Rule,
+    pub document: ApprovalDocument,
+}
+
+/// Everything about a name beyond its standard form.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Naming {
+    pub status: NameStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<OtherName>,
+    /// 地名含义
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
+    /// 历史沿革
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
+    /// 地理实体描述
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// 资料来源及出处
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalDocument>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<String>,
+    /// Confirmed readings of polyphonic characters, by position.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub readings: BTreeMap<usize, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("当前状态为“{}”，不能{action}", .status.label())]
+    WrongStatus {
+        status: NameStatus,
+        action: &'static str,
+    },
+    #[error("命名规则检查未通过：{}；请修改名称，或以批准文件说明理由（names override）", .0.join("；"))]
+    Unresolved(Vec<String>),
+    #[error("公告日期 {published} 早于批准日期 {approved}")]
+    PublishedBeforeApproval {
+        published: NaiveDate,
+        approved: NaiveDate,
+    },
+    #[error("未予批准须写明理由")]
+    NoReason,
+}
+
+impl Naming {
+    /// A new proposal.
+    pub fn proposed() -> Self {
+        Naming {
+            status: NameStatus::Proposed,
+            ..Naming::default()
+        }
+    }
+
+    fn expect(&self, allowed: &[NameStatus], action: &'static str) -> Result<(), WorkflowError> {
+        if allowed.contains(&self.status) {
+            Ok(())
+        } else {
+            Err(WorkflowError::WrongStatus {
+                status: self.status,
+                action,
+            })
+        }
+    }
+
+    /// Records the review: passes if every error verdict is overridden by a document.
+    pub fn check(&self, verdicts: &[Verdict]) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Proposed], "审核")?;
+        let unresolved: Vec<String> = verdicts
+            .iter()
+            .filter(|v| v.severity == Severity::Error)
+            .filter(|v| !self.overrides.iter().any(|o| o.rule == v.rule))
+            .map(|v| format!("[{}] {}", v.rule.id(), v.explanation))
+            .collect();
+        if !unresolved.is_empty() {
+            return Err(WorkflowError::Unresolved(unresolved));
+        }
+        Ok(Naming {
+            status: NameStatus::Checked,
+            ..self.clone()
+        })
+    }
+
+    /// Sets aside a rule's verdict on the authority of a document.
+    pub fn overridden(
+        &self,
+        rule: Rule,
+        document: ApprovalDocument,
+    ) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Proposed], "以文件说明理由")?;
+        let mut next = self.clone();
+        next.overrides.retain(|o| o.rule != rule);
+        next.overrides.push(Override { rule, document });
+        Ok(next)
+    }
+
+    pub fn approve(&self, document: ApprovalDocument) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Checked], "批准")?;
+        Ok(Naming {
+            status: NameStatus::Approved,
+            approval: Some(document),
+            ..self.clone()
+        })
+    }
+
+    pub fn publish(&self, on: NaiveDate) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Approved], "公告")?;
+        if let Some(d) = &self.approval {
+            if on < d.date {
+                return Err(WorkflowError::PublishedBeforeApproval {
+                    published: on,
+                    approved: d.date,
+                });
+            }
+        }
+        Ok(Naming {
+            status: NameStatus::Published,
+            published_on: Some(on),
+            ..self.clone()
+        })
+    }
+
+    pub fn reject(&self, reason: &str) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Proposed, NameStatus::Checked], "不予批准")?;
+        if reason.trim().is_empty() {
+            return Err(WorkflowError::NoReason);
+        }
+        Ok(Naming {
+            status: NameStatus::Rejected,
+            rejection: Some(reason.trim().to_string()),
+            ..self.clone()
+        })
+    }
+
+    /// Records that the approval was reported to the next level up.
+    pub fn reported(&self, on: NaiveDate) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Approved, NameStatus::Published], "登记上报")?;
+        Ok(Naming {
+            reported_on: Some(on),
+            ..self.clone()
+        })
+    }
+
+    /// A rename approved by `document` from `on`: the old standard name becomes historical.
+    /// The new name must have passed the rules (the caller checks it).
+    pub fn renamed(
+        &self,
+        old_name: &str,
+        on: NaiveDate,
+        document: ApprovalDocument,
+    ) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Approved, NameStatus::Published], "更名")?;
+        let mut next = self.clone();
+        next.other_names.push(OtherName {
+            text: old_name.to_string(),
+            name_use: NameUse::Historical,
+            script: Script::Chinese,
+            valid_from: None,
+            valid_to: Some(on),
+        });
+        next.status = NameStatus::Approved;
+        next.approval = Some(document);
+        next.reported_on = None;
+        next.published_on = None;
+        next.overrides.clear();
+        next.readings.clear();
+        Ok(next)
+    }
+
+    /// The date by which the approval must be reported up, while it is not reported.
+    pub fn report_due(&self) -> Option<NaiveDate> {
+        match (&self.approval, self.reported_on) {
+            (Some(d), None) => d.date.checked_add_days(Days::new(REPORT_WITHIN_DAYS)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(date: &str) -> ApprovalDocument {
+        ApprovalDocument {
+            issuer: "二连浩特市人民政府".into(),
+            number: "二政字〔2026〕1号".into(),
+            date: date.parse().unwrap(),
+        }
+    }
+
+    fn error(rule: Rule) -> Verdict {
+        Verdict {
+            rule,
+            severity: Severity::Error,
+            matched: String::new(),
+            explanation: "x".into(),
+            conflict: None,
+        }
+    }
+
+    #[test]
+    fn a_name_goes_from_proposal_to_publication() {
+        let n = Naming::proposed();
+        let n = n.check(&[]).unwrap();
+        let n = n.approve(doc("2026-03-01")).unwrap();
+        assert_eq!(n.report_due(), Some("2026-03-16".parse().unwrap()));
+        let n = n.reported("2026-03-10".parse().unwrap()).unwrap();
+        assert_eq!(n.report_due(), None);
+        let n = n.publish("2026-04-01".parse().unwrap()).unwrap();
+        assert_eq!(n.status, NameStatus::Published);
+    }
+
+    #[test]
+    fn an_error_verdict_blocks_the_review_until_a_document_overrides_it() {
+        let n = Naming::proposed();
+        let e = n.check(&[error(Rule::Grandiose)]).unwrap_err();
+        assert!(matches!(e, WorkflowError::Unresolved(_)));
+        let n = n.overridden(Rule::Grandiose, doc("2026-02-01")).unwrap();
+        assert_eq!(
+            n.check(&[error(Rule::Grandiose)]).unwrap().status,
+            NameStatus::Checked
+        );
+        assert!(
+            n.check(&[error(Rule::Foreign)]).is_err(),
+            "only the overridden rule is set aside"
+        );
+    }
+
+    #[test]
+    fn steps_out_of_order_are_refused() {
+        let n = Naming::proposed();
+        assert!(matches!(
+            n.approve(doc("2026-03-01")),
+            Err(WorkflowError::WrongStatus { .. })
+        ));
+        assert!(n.publish("2026-03-01".parse().unwrap()).is_err());
+        let approved = n.check(&[]).unwrap().approve(doc("2026-03-01")).unwrap();
+        assert!(
+            approved.publish("2026-02-01".parse().unwrap()).is_err(),
+            "not before approval"
+        );
+        assert!(approved.reject("x").is_err());
+        assert!(Naming::proposed().reject(" ").is_err());
+    }
+
+    #[test]
+    fn a_rename_keeps_the_old_name_as_historical() {
+        let n = Naming::default()
+            .renamed("工农街", "2021-05-01".parse().unwrap(), doc("2021-04-20"))
+            .unwrap();
+        assert_eq!(n.status, NameStatus::Approved);
+        assert_eq!(n.other_names[0].text, "工农街");
+        assert_eq!(n.other_names[0].name_use, NameUse::Historical);
+        assert_eq!(
+            n.other_names[0].valid_to,
+            Some("2021-05-01".parse().unwrap())
+        );
+        assert_eq!(n.report_due(), Some("2021-05-05".parse().unwrap()));
+    }
+}
