@@ -168,6 +168,36 @@ impl Body {
         }
     }
 
+    /// The naming (status, other names, approval) of a named record: streets and places.
+    pub fn naming(&self) -> Option<&crate::names::naming::Naming> {
+        match self {
+            Body::Street(s) => Some(&s.naming),
+            Body::Place(p) => Some(&p.naming),
+            _ => None,
+        }
+    }
+
+    /// The same body with another naming and, if given, another standard name.
+    pub fn renamed(&self, name: Option<&str>, naming: crate::names::naming::Naming) -> Body {
+        let mut next = self.clone();
+        match &mut next {
+            Body::Street(s) => {
+                s.naming = naming;
+                if let Some(n) = name {
+                    s.name = n.to_string();
+                }
+            }
+            Body::Place(p) => {
+                p.naming = naming;
+                if let Some(n) = name {
+                    p.name = n.to_string();
+                }
+            }
+            Body::AdminUnit(_) | Body::DoorPlate(_) => {}
+        }
+        next
+    }
+
     /// Values of [`Layer::columns`], in the same order.
     pub fn column_values(&self) -> Vec<ColumnValue> {
         use ColumnValue::{Integer, Text};

@@ -28,8 +28,10 @@ impl ApiError {
             ApiError::Registry(RegistryError::Changeset(ChangesetError::NotFound(_))) => {
                 StatusCode::NOT_FOUND
             }
+            ApiError::Registry(RegistryError::NotNamed(_)) => StatusCode::NOT_FOUND,
             ApiError::Registry(
                 RegistryError::Changeset(_)
+                | RegistryError::Workflow { .. }
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -154,3 +154,201 @@ async fn the_audit_lists_every_non_standard_name_with_its_unit() {
         "standard names are not listed"
     );
 }
+
+mod workflow {
+    use crate::support::{TestDb, both_stores};
+    use chrono::NaiveDate;
+    use diming::layers::{Body, Source};
+    use diming::names::naming::{NameStatus, NameUse, Naming};
+    use diming::names::rules::Rule;
+    use diming::names::{Place, PlaceCategory};
+    use diming::record::ApprovalDocument;
+    use diming::registry::{NameAction, RegistryError};
+    use geo::{Geometry, Point};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn doc(number: &str, date: &str) -> ApprovalDocument {
+        ApprovalDocument {
+            issuer: "二连浩特市人民政府".into(),
+            number: number.into(),
+            date: day(date),
+        }
+    }
+
+    both_stores!(
+        a_name_goes_from_proposal_to_publication_and_a_rename_keeps_the_old_name,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            let body = Body::Place(Place {
+                name: "帝景苑".into(),
+                name_mn: None,
+                category: PlaceCategory::Settlement,
+                source: Source::Survey,
+                naming: Naming::default(),
+            });
+            let id = registry
+                .propose(
+                    body,
+                    Geometry::Point(Point::new(111.96, 43.64)),
+                    "张三",
+                    day("2026-01-05"),
+                )
+                .await
+                .unwrap();
+            let status = |r: &diming::registry::Registry| {
+                r.current().get(&id).unwrap().body.naming().unwrap().status
+            };
+            assert_eq!(status(&registry), NameStatus::Proposed);
+
+            let refused = registry
+                .name_step(id, 1, NameAction::Review, "张三", day("2026-01-06"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(refused, RegistryError::Workflow { .. })
+                    && refused.to_string().contains("grandiose"),
+                "{refused}"
+            );
+            registry
+                .name_step(
+                    id,
+                    1,
+                    NameAction::Override {
+                        rule: Rule::Grandiose,
+                        document: doc("二政字〔2026〕2号", "2026-02-01"),
+                    },
+                    "张三",
+                    day("2026-02-01"),
+                )
+                .await
+                .unwrap();
+            registry
+                .name_step(id, 2, NameAction::Review, "张三", day("2026-02-02"))
+                .await
+                .unwrap();
+            let stale = registry
+                .name_step(
+                    id,
+                    2,
+                    NameAction::Approve {
+                        document: doc("x", "2026-03-01"),
+                    },
+                    "李四",
+                    day("2026-03-01"),
+                )
+                .await;
+            assert!(
+                stale.unwrap_err().is_stale(),
+                "version 2 is no longer current"
+            );
+            let approved = registry
+                .name_step(
+                    id,
+                    3,
+                    NameAction::Approve {
+                        document: doc("二政字〔2026〕5号", "2026-03-01"),
+                    },
+                    "李四",
+                    day("2026-03-01"),
+                )
+                .await
+                .unwrap();
+            let pending = registry.pending_names(day("2026-03-20"));
+            assert_eq!(
+                (pending[0].id, pending[0].report_due, pending[0].overdue),
+                (id, Some(day("2026-03-16")), true)
+            );
+            registry
+                .name_step(
+                    id,
+                    4,
+                    NameAction::Report {
+                        on: day("2026-03-10"),
+                    },
+                    "李四",
+                    day("2026-03-10"),
+                )
+                .await
+                .unwrap();
+            registry
+                .name_step(
+                    id,
+                    5,
+                    NameAction::Publish {
+                        on: day("2026-04-01"),
+                    },
+                    "李四",
+                    day("2026-04-01"),
+                )
+                .await
+                .unwrap();
+            assert_eq!(status(&registry), NameStatus::Published);
+            assert!(registry.pending_names(day("2026-04-02")).is_empty());
+
+            let foreign = registry
+                .name_step(
+                    id,
+                    6,
+                    NameAction::Rename {
+                        name: "维也纳苑".into(),
+                        on: day("2026-06-01"),
+                        document: doc("y", "2026-05-01"),
+                    },
+                    "李四",
+                    day("2026-06-01"),
+                )
+                .await
+                .unwrap_err();
+            assert!(foreign.to_string().contains("foreign"), "{foreign}");
+            registry
+                .name_step(
+                    id,
+                    6,
+                    NameAction::Rename {
+                        name: "锦绣苑".into(),
+                        on: day("2026-06-01"),
+                        document: doc("二政字〔2026〕9号", "2026-05-01"),
+                    },
+                    "李四",
+                    day("2026-06-01"),
+                )
+                .await
+                .unwrap();
+
+            let reopened = db.registry().await;
+            let v = reopened.current().get(&id).cloned().unwrap();
+            assert_eq!(v.body.title(), "锦绣苑");
+            let naming = v.body.naming().unwrap();
+            assert_eq!(naming.status, NameStatus::Approved);
+            assert_eq!(
+                (
+                    naming.other_names[0].text.as_str(),
+                    naming.other_names[0].name_use
+                ),
+                ("帝景苑", NameUse::Historical)
+            );
+            assert_eq!(
+                naming.overrides,
+                vec![],
+                "the old name's override does not carry over"
+            );
+            let history = reopened.history(id).await.unwrap();
+            assert_eq!(history.len(), 7);
+            let cs = reopened.store().changeset(approved).await.unwrap().unwrap();
+            assert_eq!(cs.document.unwrap().number, "二政字〔2026〕5号");
+            assert_eq!(
+                reopened
+                    .record_as_of(id, day("2026-05-31"))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .body
+                    .title(),
+                "帝景苑"
+            );
+        }
+    );
+}

@@ -2,6 +2,10 @@
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
 //! (stale versions refused), written to the store, and only then made current in memory.
 
+mod names;
+
+pub use names::{NameAction, PendingName};
+
 use crate::config::Config;
 use crate::layers::Layer;
 use crate::names::WordLists;
@@ -27,6 +31,13 @@ pub enum RegistryError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error("记录 {0} 不是现行的地名记录（街路巷或地名）")]
+    NotNamed(RecordId),
+    #[error("记录 {id}：{error}")]
+    Workflow {
+        id: RecordId,
+        error: crate::names::naming::WorkflowError,
+    },
 }
 
 impl RegistryError {
