@@ -35,7 +35,24 @@ pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiE
         .changesets(10)
         .await
         .map_err(|e| ApiError::Registry(e.into()))?;
+    let today = chrono::Local::now().date_naive();
+    let pending = registry.pending_names(today);
     let current = registry.current();
+    // The city itself: its names in every script, for the page's heading.
+    let city = current
+        .layer(Layer::AdminUnit)
+        .find(|v| matches!(&v.body, crate::layers::Body::AdminUnit(u) if u.level == crate::boundaries::UnitLevel::County));
+    let city_mn = city.and_then(|v| match &v.body {
+        crate::layers::Body::AdminUnit(u) => u.name_mn.clone(),
+        _ => None,
+    });
+    let city_roman = crate::names::romanize::romanize(
+        &registry.config().jurisdiction.name,
+        registry.word_lists(),
+        false,
+        &Default::default(),
+    )
+    .standard;
     let layers: Vec<_> = Layer::ALL
         .iter()
         .map(|l| serde_json::json!({ "label": l.label(), "table": l.table(), "count": current.count(*l) }))
@@ -46,6 +63,9 @@ pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiE
     context.insert("layers", &layers);
     context.insert("changesets", &changesets);
     context.insert("total", &current.len());
+    context.insert("pending", &pending);
+    context.insert("city_mn", &city_mn);
+    context.insert("city_roman", &city_roman);
     render("home.html", &context)
 }
 

@@ -264,6 +264,18 @@ fn every_command_has_help_with_an_example() {
         vec!["history"],
         vec!["check"],
         vec!["crs", "transform"],
+        vec!["names", "check"],
+        vec!["names", "romanize"],
+        vec!["names", "audit"],
+        vec!["names", "propose"],
+        vec!["names", "review"],
+        vec!["names", "override"],
+        vec!["names", "approve"],
+        vec!["names", "report"],
+        vec!["names", "publish"],
+        vec!["names", "reject"],
+        vec!["names", "rename"],
+        vec!["names", "pending"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

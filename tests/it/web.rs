@@ -29,6 +29,14 @@ both_stores!(
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("二连浩特市 地名管理信息系统"), "{html}");
         assert!(
+            html.contains("<span class=\"mongolian\" lang=\"mn-Mong\">ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ</span>"),
+            "the city's Mongolian name, set vertically"
+        );
+        assert!(
+            html.contains("Erenhot Shi") && html.contains("没有待办的地名"),
+            "{html}"
+        );
+        assert!(
             html.contains("<td>门牌</td><td class=\"n\">2960</td>"),
             "{html}"
         );
