@@ -10,10 +10,12 @@
 //! - [`layers`]: which domain types are records, their geometry and their typed columns.
 //! - [`spatial`]: validation, measurement, coverage, the rstar index; `spatial::crs` alone
 //!   touches PROJ.
-//! - [`boundaries`], [`addresses`], [`names`]: the domains: types and rules, pure.
+//! - [`boundaries`], [`addresses`], [`names`]: the domains: types and rules, pure (the naming
+//!   rules, romanization and search live in `names`; reverse geocoding in `addresses`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
 //!   with PostGIS.
-//! - [`registry`]: the store plus the in-memory current state; every write goes through it.
+//! - [`registry`]: the store plus the in-memory current state; every write goes through it,
+//!   including the steps of the naming workflow; the search index is derived from it.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
 //! - [`check`]: the validation report over the whole registry.
 //! - [`publish`]: documents made from the registry (the names audit as HTML, for now).
