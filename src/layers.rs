@@ -168,12 +168,14 @@ impl Body {
         }
     }
 
-    /// The naming (status, other names, approval) of a named record: streets and places.
+    /// The naming (status, other names, approval) of a named record: units, streets and
+    /// places.
     pub fn naming(&self) -> Option<&crate::names::naming::Naming> {
         match self {
             Body::Street(s) => Some(&s.naming),
             Body::Place(p) => Some(&p.naming),
-            _ => None,
+            Body::AdminUnit(u) => Some(&u.naming),
+            Body::DoorPlate(_) => None,
         }
     }
 
@@ -193,7 +195,13 @@ impl Body {
                     p.name = n.to_string();
                 }
             }
-            Body::AdminUnit(_) | Body::DoorPlate(_) => {}
+            Body::AdminUnit(u) => {
+                u.naming = naming;
+                if let Some(n) = name {
+                    u.name = n.to_string();
+                }
+            }
+            Body::DoorPlate(_) => {}
         }
         next
     }

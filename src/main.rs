@@ -809,7 +809,7 @@ async fn names(db: &str, config: &Config, author: &str, command: NamesCommand) -
                     for r in &rows {
                         for v in &r.verdicts {
                             w.write_record([
-                                r.unit.as_deref().unwrap_or(""),
+                                r.units.join("、").as_str(),
                                 r.layer.label(),
                                 &r.name,
                                 v.rule.id(),

@@ -2,6 +2,7 @@
 
 use super::{DivisionCode, UnitLevel};
 use crate::layers::Source;
+use crate::names::naming::Naming;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,6 +15,9 @@ pub struct AdminUnit {
     pub level: UnitLevel,
     pub parent: Option<DivisionCode>,
     pub source: Source,
+    /// Other names, census texts and the approval of the unit's name.
+    #[serde(default)]
+    pub naming: Naming,
 }
 
 impl AdminUnit {
@@ -26,6 +30,7 @@ impl AdminUnit {
             level: code.level(),
             parent: code.parent(),
             source,
+            naming: Naming::default(),
         }
     }
 }

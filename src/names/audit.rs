@@ -64,8 +64,10 @@ pub struct AuditRow {
     pub id: RecordId,
     pub layer: Layer,
     pub name: String,
-    /// The unit the name lies in (its code), where known.
+    /// The unit the name lies in (its code), where known: the first of `units`.
     pub unit: Option<String>,
+    /// Every unit the named thing lies in (a street may cross several).
+    pub units: Vec<String>,
     pub verdicts: Vec<Verdict>,
 }
 
@@ -86,17 +88,20 @@ pub fn audit(state: &CurrentState, lists: &WordLists, settings: &Settings) -> Ve
             if verdicts.is_empty() {
                 return None;
             }
-            let unit = geo::InteriorPoint::interior_point(&v.geometry)
-                .and_then(|p| state.unit_at(p.0))
-                .and_then(|u| match &u.body {
+            let units: Vec<String> = state
+                .units_of(&v.geometry)
+                .iter()
+                .filter_map(|u| match &u.body {
                     Body::AdminUnit(a) => Some(a.code.short()),
                     _ => None,
-                });
+                })
+                .collect();
             Some(AuditRow {
                 id: v.id,
                 layer: v.layer(),
                 name,
-                unit,
+                unit: units.first().cloned(),
+                units,
                 verdicts,
             })
         })

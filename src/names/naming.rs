@@ -75,6 +75,16 @@ pub enum Script {
     Romanization,
 }
 
+/// How the position was obtained (测量方法).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyMethod {
+    /// 实测
+    Surveyed,
+    /// 图上量取
+    FromMap,
+}
+
 /// A name other than the standard one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OtherName {
@@ -114,6 +124,21 @@ pub struct Naming {
     /// 资料来源及出处
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<String>,
+    /// 命名时间
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named_on: Option<NaiveDate>,
+    /// 设立年份
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub established: Option<i32>,
+    /// 废止年份
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abolished: Option<i32>,
+    /// 测量方法
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyMethod>,
+    /// 备注
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalDocument>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -93,6 +93,42 @@ impl CurrentState {
             })
     }
 
+    /// The deepest units `g` lies in, all of them when it crosses units (a street through two
+    /// communities): units it meets in more than their boundary, leaving out any whose child
+    /// is also met.
+    pub fn units_of(&self, g: &geo::Geometry<f64>) -> Vec<&RecordVersion> {
+        use geo::{BoundingRect, Relate};
+        let Some(rect) = g.bounding_rect() else {
+            return Vec::new();
+        };
+        let met: Vec<&RecordVersion> = self
+            .index
+            .intersecting(Layer::AdminUnit, rect)
+            .iter()
+            .filter_map(|id| self.records.get(id))
+            .filter(|u| {
+                let m = u.geometry.relate(g);
+                m.is_intersects() && !m.is_touches()
+            })
+            .collect();
+        let parents: HashSet<_> = met
+            .iter()
+            .filter_map(|v| match &v.body {
+                Body::AdminUnit(u) => u.parent,
+                _ => None,
+            })
+            .collect();
+        let mut out: Vec<&RecordVersion> = met
+            .into_iter()
+            .filter(|v| matches!(&v.body, Body::AdminUnit(u) if !parents.contains(&u.code)))
+            .collect();
+        out.sort_by_key(|v| match &v.body {
+            Body::AdminUnit(u) => u.code,
+            _ => crate::boundaries::DivisionCode::MIN,
+        });
+        out
+    }
+
     /// Checks `changeset` against the current state and says what to write. A stale base
     /// version, a missing record or a duplicate id refuses the whole changeset.
     pub fn plan(

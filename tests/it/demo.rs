@@ -157,3 +157,32 @@ async fn the_unit_at_a_point_is_the_deepest_one() {
     );
     assert_eq!(unit(116.39, 39.9), None, "Beijing is not in Erenhot");
 }
+
+#[tokio::test]
+async fn a_street_crossing_communities_lies_in_each_of_them() {
+    let db = TestDb::sqlite().await;
+    let registry = db.registry().await;
+    load_demo(&registry).await;
+    let current = registry.current();
+    let street = current
+        .get(&diming::record::RecordId::derived("street/前进大街"))
+        .unwrap();
+    let units: Vec<String> = current
+        .units_of(&street.geometry)
+        .iter()
+        .map(|v| v.body.title())
+        .collect();
+    assert_eq!(
+        units,
+        [
+            "东城社区居委会",
+            "呼和社区居委会",
+            "北疆社区居委会",
+            "西城社区居委会"
+        ]
+    );
+    let plate = current
+        .get(&diming::record::RecordId::derived("door/前进大街/1"))
+        .unwrap();
+    assert_eq!(current.units_of(&plate.geometry).len(), 1);
+}
