@@ -218,6 +218,17 @@ enum NamesCommand {
         #[command(flatten)]
         document: DocumentArgs,
     },
+    /// 确认多音字读音（记录在地名上，罗马字母拼写随之改变）
+    #[command(after_help = "示例：\n  diming names confirm-reading ID --index 0 --reading zhang")]
+    ConfirmReading {
+        id: String,
+        /// 字的位置，从 0 起
+        #[arg(long)]
+        index: usize,
+        /// 读音（无声调拼音）
+        #[arg(long)]
+        reading: String,
+    },
     /// 待办：未公告的地名，及批准后尚未登记上报的（含 15 日期限）
     #[command(after_help = "示例：\n  diming names pending")]
     Pending {
@@ -757,6 +768,16 @@ async fn names(db: &str, config: &Config, author: &str, command: NamesCommand) -
                     on,
                     document: document.document(),
                 },
+            )
+            .await
+        }
+        NamesCommand::ConfirmReading { id, index, reading } => {
+            step(
+                db,
+                config,
+                author,
+                &id,
+                diming::registry::NameAction::ConfirmReading { index, reading },
             )
             .await
         }

@@ -28,9 +28,11 @@ pub enum UnitLevel {
     Township,
     /// 乡级类似单位 400–599 (development zones, management bureaus).
     TownshipLike,
-    /// 社区 (village part 001–199; virtual communities 400 and above, such as 498).
+    /// 社区/居委会 (village part 001–199; 400–499 like residents' committees, 498 the virtual
+    /// community).
     Community,
-    /// 嘎查/村 (village part 200–399).
+    /// 嘎查/村 (village part 200–399; 500–599 like villagers' committees, 598 the virtual
+    /// living area).
     Village,
 }
 
@@ -86,7 +88,7 @@ impl DivisionCode {
             (0, _) => UnitLevel::County,
             (400..=599, 0) => UnitLevel::TownshipLike,
             (_, 0) => UnitLevel::Township,
-            (_, 200..=399) => UnitLevel::Village,
+            (_, 200..=399 | 500..=599) => UnitLevel::Village,
             _ => UnitLevel::Community,
         }
     }

@@ -52,6 +52,16 @@ impl PlaceCategory {
         }
     }
 
+    /// The category's number in the census's published order (国务院第二次全国地名普查工作规程,
+    /// 2014: 海域 1 … 单位 12). The national database's finer 5-digit class codes (e.g. 22200
+    /// 农村居民点) belong to subcategories, which the bureau adds with the gazetteer.
+    pub fn census_number(self) -> u8 {
+        PlaceCategory::ALL
+            .iter()
+            .position(|c| *c == self)
+            .map_or(0, |i| i as u8 + 1)
+    }
+
     /// The census's name of the category.
     pub fn label(self) -> &'static str {
         match self {

@@ -34,6 +34,8 @@ struct Entry {
     name: String,
     layer: Layer,
     at: Option<Coord<f64>>,
+    /// Confirmed readings of polyphonic characters.
+    readings: BTreeMap<usize, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,6 +168,11 @@ impl SearchIndex {
                 name,
                 layer: v.layer(),
                 at: v.geometry.interior_point().map(|p| p.0),
+                readings: v
+                    .body
+                    .naming()
+                    .map(|n| n.readings.clone())
+                    .unwrap_or_default(),
             });
         }
         entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -185,10 +192,17 @@ impl SearchIndex {
             add(toneless(&e.name), i, Match::Pinyin);
             add(initials(&e.name), i, Match::Initials);
             if e.layer != Layer::DoorPlate {
-                let r = romanized.entry(e.name.clone()).or_insert_with(|| {
-                    normalize(&romanize(&e.name, lists, false, &BTreeMap::new()).standard)
-                });
-                add(r.clone(), i, Match::Romanization);
+                let r = if e.readings.is_empty() {
+                    romanized
+                        .entry(e.name.clone())
+                        .or_insert_with(|| {
+                            normalize(&romanize(&e.name, lists, false, &e.readings).standard)
+                        })
+                        .clone()
+                } else {
+                    normalize(&romanize(&e.name, lists, false, &e.readings).standard)
+                };
+                add(r, i, Match::Romanization);
             }
         }
         let mut deleted: BTreeMap<String, Vec<(u32, Match)>> = BTreeMap::new();

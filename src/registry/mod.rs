@@ -31,8 +31,10 @@ pub enum RegistryError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error("记录 {0} 不是现行的地名记录（街路巷或地名）")]
+    #[error("记录 {0} 不是现行的地名记录（街路巷、地名或行政区域）")]
     NotNamed(RecordId),
+    #[error("{0}")]
+    Reading(String),
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,

@@ -41,6 +41,11 @@ pub enum NameAction {
         on: NaiveDate,
         document: ApprovalDocument,
     },
+    /// The reading of the polyphonic character at `index` (0-based) is `reading`.
+    ConfirmReading {
+        index: usize,
+        reading: String,
+    },
 }
 
 impl NameAction {
@@ -53,6 +58,9 @@ impl NameAction {
             NameAction::Publish { .. } => "地名公告".into(),
             NameAction::Reject { reason } => format!("不予批准：{reason}"),
             NameAction::Rename { name, .. } => format!("更名为{name}"),
+            NameAction::ConfirmReading { index, reading } => {
+                format!("确认多音字读音：第 {index} 字读 {reading}")
+            }
         }
     }
 
@@ -115,6 +123,26 @@ impl Registry {
         let naming = v.body.naming().expect("named() keeps named records");
         let wf = |error| RegistryError::Workflow { id, error };
         let (name, next): (Option<String>, Naming) = match &action {
+            NameAction::ConfirmReading { index, reading } => {
+                let title = v.body.title();
+                let r =
+                    crate::names::romanize::romanize(&title, &self.lists, false, &naming.readings);
+                let Some(p) = r.polyphones.iter().find(|p| p.index == *index) else {
+                    return Err(RegistryError::Reading(format!(
+                        "“{title}”的第 {index} 字不是需要确认读音的多音字"
+                    )));
+                };
+                if !p.readings.contains(reading) {
+                    return Err(RegistryError::Reading(format!(
+                        "“{}”没有读音 {reading}，可选：{}",
+                        p.character,
+                        p.readings.join("、")
+                    )));
+                }
+                let mut next = naming.clone();
+                next.readings.insert(*index, reading.clone());
+                (None, next)
+            }
             NameAction::Review => {
                 let verdicts = self.verdicts_for(&v, &v.body.title());
                 (None, naming.check(&verdicts).map_err(wf)?)

@@ -102,7 +102,17 @@ pub async fn record(
         .get(&id)
         .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))?;
     let etag = format!("\"{}\"", v.version);
-    Ok(([(header::ETAG, etag)], Json(feature(v))).into_response())
+    let mut f = feature(v);
+    if let Some(naming) = v.body.naming() {
+        let r = crate::names::romanize::romanize(
+            &v.body.title(),
+            registry.word_lists(),
+            false,
+            &naming.readings,
+        );
+        f["properties"]["romanization"] = json!(r);
+    }
+    Ok(([(header::ETAG, etag)], Json(f)).into_response())
 }
 
 pub async fn history(

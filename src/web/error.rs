@@ -32,6 +32,7 @@ impl ApiError {
             ApiError::Registry(
                 RegistryError::Changeset(_)
                 | RegistryError::Workflow { .. }
+                | RegistryError::Reading(_)
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -276,6 +276,7 @@ fn every_command_has_help_with_an_example() {
         vec!["names", "reject"],
         vec!["names", "rename"],
         vec!["names", "pending"],
+        vec!["names", "confirm-reading"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

@@ -352,3 +352,96 @@ mod workflow {
         }
     );
 }
+
+#[tokio::test]
+async fn a_confirmed_reading_is_kept_with_the_name_and_changes_its_romanization() {
+    use diming::layers::{Body, Source};
+    use diming::names::naming::Naming;
+    use diming::names::{Place, PlaceCategory};
+    use diming::registry::NameAction;
+    let db = TestDb::sqlite().await;
+    let registry = std::sync::Arc::new(db.registry().await);
+    let body = Body::Place(Place {
+        name: "长安里".into(),
+        name_mn: None,
+        category: PlaceCategory::Settlement,
+        source: Source::Survey,
+        naming: Naming::default(),
+    });
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let id = registry
+        .propose(
+            body,
+            geo::Geometry::Point(geo::Point::new(111.96, 43.64)),
+            "张三",
+            day("2026-01-05"),
+        )
+        .await
+        .unwrap();
+    let wrong = registry
+        .name_step(
+            id,
+            1,
+            NameAction::ConfirmReading {
+                index: 1,
+                reading: "an".into(),
+            },
+            "张三",
+            day("2026-01-05"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        wrong.to_string().contains("不是需要确认读音的多音字"),
+        "{wrong}"
+    );
+    let unknown = registry
+        .name_step(
+            id,
+            1,
+            NameAction::ConfirmReading {
+                index: 0,
+                reading: "xing".into(),
+            },
+            "张三",
+            day("2026-01-05"),
+        )
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("chang"), "{unknown}");
+    registry
+        .name_step(
+            id,
+            1,
+            NameAction::ConfirmReading {
+                index: 0,
+                reading: "zhang".into(),
+            },
+            "张三",
+            day("2026-01-05"),
+        )
+        .await
+        .unwrap();
+    let app = diming::web::app(registry.clone());
+    use tower::ServiceExt;
+    let response = app
+        .oneshot(
+            axum::http::Request::get(format!("/api/records/{id}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let feature: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        feature["properties"]["romanization"]["standard"],
+        "Zhang'an Li"
+    );
+    assert_eq!(feature["properties"]["naming"]["readings"]["0"], "zhang");
+    let hits = registry.search_index().search("zhanganli", None, 5);
+    assert_eq!(hits[0].id, id);
+}
