@@ -2,9 +2,10 @@
 
 mod door_number;
 mod door_plate;
+pub mod numbering;
 pub mod reverse;
 mod street;
 
-pub use door_number::{DoorNumber, DoorNumberError};
+pub use door_number::{DoorNumber, DoorNumberError, SubStyle};
 pub use door_plate::DoorPlate;
 pub use street::{Street, StreetClass};

@@ -1,0 +1,11 @@
+//! The numbering engine (门牌编号): projects entrances onto a street's centre line (linear
+//! referencing), decides each one's side, and numbers them by the conventions in force.
+//! Pure: no I/O.
+
+mod conventions;
+mod plan;
+
+pub use conventions::{Conventions, Heading, Side, StreetOverrides};
+pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
+#[cfg(test)]
+mod tests;
