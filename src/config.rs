@@ -22,12 +22,27 @@ pub enum ConfigError {
     Parse { path: String, message: String },
 }
 
+/// Reads a TOML file of any configurable type (numbering conventions, …).
+pub fn load_toml<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_string(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub jurisdiction: Jurisdiction,
     #[serde(default)]
     pub names: Names,
+    /// Door-plate numbering conventions (Inner Mongolia 1998 by default).
+    #[serde(default)]
+    pub numbering: crate::addresses::numbering::Conventions,
     pub server: Server,
 }
 

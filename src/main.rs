@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: NamesCommand,
     },
+    /// 门牌编号：按编号规则为入口编排门牌号
+    Numbering {
+        #[command(subcommand)]
+        command: NumberingCommand,
+    },
     /// 对整个登记簿运行全部检查并输出报告
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
@@ -93,6 +98,42 @@ enum CrsCommand {
         x: f64,
         y: f64,
     },
+}
+
+#[derive(Subcommand)]
+enum NumberingCommand {
+    /// 不动登记簿，按文件试编：街路巷中心线 + 入口点 → 每个入口的号码、左右侧和沿街距离
+    #[command(
+        after_help = "示例：\n  diming numbering plan --street 前进大街.geojson --entrances 入口.geojson\n  diming numbering plan --street 巷.geojson --entrances 入口.geojson --from-end --format csv\n  diming numbering plan --street s.geojson --entrances e.geojson --conventions 北京.toml"
+    )]
+    Plan {
+        /// 街路巷中心线（GeoJSON，CGCS2000 经纬度）
+        #[arg(long)]
+        street: String,
+        /// 入口点（GeoJSON 点要素，属性原样带出）
+        #[arg(long)]
+        entrances: String,
+        /// 编号规则（TOML，字段同配置文件的 [numbering]）
+        #[arg(long)]
+        conventions: Option<String>,
+        /// 从中心线的终点起编（死胡同从入口起编时用）
+        #[arg(long, conflicts_with = "from_start")]
+        from_end: bool,
+        /// 从中心线的起点起编，不按方位
+        #[arg(long)]
+        from_start: bool,
+        /// 单侧连续编号
+        #[arg(long)]
+        one_sided: bool,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Geojson)]
+        format: PlanFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Geojson,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -371,6 +412,7 @@ async fn run(cli: Cli) -> Result<()> {
                     y,
                 },
         } => transform(&from, &to, northing_first, x, y),
+        Command::Numbering { command } => numbering(&config, command),
         Command::Names { command } => {
             let author = cli
                 .author
@@ -907,6 +949,107 @@ async fn step(
     );
     if let Some(due) = naming.report_due() {
         println!("请于 {due} 前登记上报（批准后 15 日内）。");
+    }
+    Ok(())
+}
+
+fn numbering(config: &Config, command: NumberingCommand) -> Result<()> {
+    use diming::addresses::numbering::{self, Conventions, StreetOverrides};
+    let NumberingCommand::Plan {
+        street,
+        entrances,
+        conventions,
+        from_end,
+        from_start,
+        one_sided,
+        format,
+    } = command;
+    let conventions: Conventions = match &conventions {
+        Some(path) => diming::config::load_toml(path)?,
+        None => config.numbering.clone(),
+    };
+    let read = |path: &str| -> Result<Vec<(geojson::JsonObject, geo::Geometry<f64>)>> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("读取 {path}"))?;
+        diming::spatial::geojson::features(&text).map_err(|e| anyhow::anyhow!("{path}：{e}"))
+    };
+    let extent = &config.jurisdiction.extent;
+    let streets = read(&street)?;
+    let line = match streets.as_slice() {
+        [(_, g)] => {
+            diming::spatial::validate(g, extent).map_err(|e| anyhow::anyhow!("{street}：{e}"))?;
+            match diming::layers::GeometryKind::MultiLineString.conform(g.clone()) {
+                Ok(geo::Geometry::MultiLineString(m)) => m,
+                _ => bail!("{street}：中心线应为 LineString 或 MultiLineString"),
+            }
+        }
+        _ => bail!("{street} 中应恰有一条中心线，实有 {} 个要素", streets.len()),
+    };
+    let points = read(&entrances)?;
+    let mut coords = Vec::with_capacity(points.len());
+    for (i, (_, g)) in points.iter().enumerate() {
+        diming::spatial::validate(g, extent)
+            .map_err(|e| anyhow::anyhow!("{entrances} 第 {} 个要素：{e}", i + 1))?;
+        match g {
+            geo::Geometry::Point(p) => coords.push(p.0),
+            _ => bail!("{entrances} 第 {} 个要素不是点", i + 1),
+        }
+    }
+    let overrides = StreetOverrides {
+        from_end: from_end.then_some(true),
+        from_start: from_start.then_some(true),
+        one_sided: one_sided.then_some(true),
+        odd_side: None,
+    };
+    let plan = numbering::plan(&line, &coords, &[], &conventions, &overrides)?;
+    for r in &plan.refused {
+        eprintln!("{entrances} 第 {} 个入口未编号：{}", r.index + 1, r.reason);
+    }
+    match format {
+        PlanFormat::Geojson => {
+            let features: Vec<serde_json::Value> = plan
+                .numbered
+                .iter()
+                .map(|n| {
+                    let (props, g) = &points[n.index];
+                    let mut props = props.clone();
+                    props.insert("number".into(), serde_json::json!(format!("{}号", n.number)));
+                    props.insert("side".into(), serde_json::json!(n.side.label()));
+                    props.insert("along_m".into(), serde_json::json!((n.along_m * 100.0).round() / 100.0));
+                    props.insert("offset_m".into(), serde_json::json!((n.offset_m * 100.0).round() / 100.0));
+                    if n.closer_to_other {
+                        props.insert("closer_to_other".into(), serde_json::json!(true));
+                    }
+                    serde_json::json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(g), "properties": props })
+                })
+                .collect();
+            let out = serde_json::json!({ "type": "FeatureCollection", "features": features, "reserved": plan.reserved });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        PlanFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record([
+                "序号",
+                "经度",
+                "纬度",
+                "门牌号",
+                "侧",
+                "沿街距离（米）",
+                "离中心线（米）",
+            ])?;
+            for n in &plan.numbered {
+                let c = coords[n.index];
+                w.write_record([
+                    (n.index + 1).to_string(),
+                    format!("{:.7}", c.x),
+                    format!("{:.7}", c.y),
+                    format!("{}号", n.number),
+                    n.side.label().to_string(),
+                    format!("{:.2}", n.along_m),
+                    format!("{:.2}", n.offset_m),
+                ])?;
+            }
+            w.flush()?;
+        }
     }
     Ok(())
 }

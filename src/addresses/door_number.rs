@@ -129,7 +129,8 @@ impl FromStr for DoorNumber {
         };
         let t = s.trim();
         let t = t.strip_suffix('号').unwrap_or(t);
-        let letters = |x: &str| -> usize { x.chars().take_while(|c| c.is_ascii_alphabetic()).count() };
+        let letters =
+            |x: &str| -> usize { x.chars().take_while(|c| c.is_ascii_alphabetic()).count() };
         let n_prefix = letters(t);
         if n_prefix > 3 {
             return Err(err("字母前缀最多三个字母"));
@@ -148,7 +149,11 @@ impl FromStr for DoorNumber {
         if number > MAX {
             return Err(err("号码过大（最大 99999）"));
         }
-        let width = if digits.starts_with('0') { n_digits as u8 } else { 0 };
+        let width = if digits.starts_with('0') {
+            n_digits as u8
+        } else {
+            0
+        };
         let rest = &rest[n_digits..];
         let n_suffix = letters(rest);
         if n_suffix > 2 {
@@ -175,7 +180,10 @@ impl FromStr for DoorNumber {
         } else if let Some(x) = rest.strip_prefix(['—', '–']) {
             Some((SubStyle::Dash, sub_number(x)?))
         } else if let Some(x) = rest.strip_prefix('之') {
-            Some((SubStyle::Zhi, chinese_numeral(x).ok_or_else(|| err("“之”后应为汉字数字，如 之一"))?))
+            Some((
+                SubStyle::Zhi,
+                chinese_numeral(x).ok_or_else(|| err("“之”后应为汉字数字，如 之一"))?,
+            ))
         } else if let Some(x) = rest.strip_prefix('至') {
             let end = sub_number(x)?;
             if end <= number {
@@ -213,7 +221,12 @@ impl fmt::Display for DoorNumber {
         if let Some(p) = &self.prefix {
             f.write_str(p)?;
         }
-        write!(f, "{:0width$}", self.number, width = usize::from(self.width))?;
+        write!(
+            f,
+            "{:0width$}",
+            self.number,
+            width = usize::from(self.width)
+        )?;
         if let Some(s) = &self.suffix {
             f.write_str(s)?;
         }
@@ -253,12 +266,27 @@ mod tests {
             assert_eq!((n.number(), n.annex()), (number, annex), "{input}");
         }
         let range: DoorNumber = "12至16号".parse().unwrap();
-        assert_eq!((range.number(), range.range_end(), range.annex()), (12, Some(16), None));
+        assert_eq!(
+            (range.number(), range.range_end(), range.annex()),
+            (12, Some(16), None)
+        );
         assert_eq!("C05号".parse::<DoorNumber>().unwrap().prefix(), Some("C"));
-        assert_eq!("7".parse::<DoorNumber>().unwrap(), DoorNumber::new(7).unwrap());
-        assert_eq!("g2–7号".parse::<DoorNumber>().unwrap().to_string(), "G2—7号", "en dash read as the dash");
+        assert_eq!(
+            "7".parse::<DoorNumber>().unwrap(),
+            DoorNumber::new(7).unwrap()
+        );
+        assert_eq!(
+            "g2–7号".parse::<DoorNumber>().unwrap().to_string(),
+            "G2—7号",
+            "en dash read as the dash"
+        );
         assert!(DoorNumber::new(0).is_err() && DoorNumber::new(100_000).is_err());
-        assert_eq!(DoorNumber::infill(12, 2, SubStyle::Zhi).unwrap().to_string(), "12之二号");
+        assert_eq!(
+            DoorNumber::infill(12, 2, SubStyle::Zhi)
+                .unwrap()
+                .to_string(),
+            "12之二号"
+        );
     }
 
     #[test]

@@ -277,6 +277,7 @@ fn every_command_has_help_with_an_example() {
         vec!["names", "rename"],
         vec!["names", "pending"],
         vec!["names", "confirm-reading"],
+        vec!["numbering", "plan"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

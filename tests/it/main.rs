@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod index;
 mod names;
+mod numbering;
 mod store;
 mod validation;
 mod web;

@@ -219,7 +219,11 @@ pub fn plan(
     // Which way the numbers run.
     let (first, last) = (chain.points[0], *chain.points.last().expect("two points"));
     let (dx, dy) = (last.x - first.x, last.y - first.y);
-    let heading = if dx.abs() >= dy.abs() { c.east_west } else { c.north_south };
+    let heading = if dx.abs() >= dy.abs() {
+        c.east_west
+    } else {
+        c.north_south
+    };
     let compass = o.from_start != Some(true) && o.from_end != Some(true);
     let reverse = if o.from_end == Some(true) {
         true

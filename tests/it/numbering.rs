@@ -1,0 +1,151 @@
+//! Planning numbers from files, as an officer does before touching the registry.
+
+use std::process::Command;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// A point `x` metres east and `y` metres north of 111.97°E 43.65°N.
+fn at(x: f64, y: f64) -> [f64; 2] {
+    [
+        111.97 + x / (111_320.0 * 43.65f64.to_radians().cos()),
+        43.65 + y / 111_320.0,
+    ]
+}
+
+fn entrances(points: &[(f64, f64, &str)]) -> String {
+    let features: Vec<serde_json::Value> = points
+        .iter()
+        .map(|&(x, y, id)| serde_json::json!({"type": "Feature", "properties": {"楼号": id}, "geometry": {"type": "Point", "coordinates": at(x, y)}}))
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+fn plan(args: &[&str]) -> (serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args(["numbering", "plan"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_plan_from_files_numbers_each_entrance_and_keeps_its_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let street = write(dir.path(), "street.geojson", &serde_json::json!({"type": "Feature", "properties": {"name": "前进大街"}, "geometry": {"type": "LineString", "coordinates": [at(0.0, 0.0), at(400.0, 0.0)]}}).to_string());
+    let e = write(
+        dir.path(),
+        "entrances.geojson",
+        &entrances(&[
+            (350.0, -15.0, "甲"),
+            (250.0, -15.0, "乙"),
+            (350.0, 15.0, "丙"),
+            (200.0, 0.1, "丁"),
+        ]),
+    );
+    let (v, stderr) = plan(&["--street", &street, "--entrances", &e]);
+    let got: Vec<(String, String, String)> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["楼号"].as_str().unwrap().into(),
+                f["properties"]["number"].as_str().unwrap().into(),
+                f["properties"]["side"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("甲", "1号", "左"),
+        ("乙", "3号", "左"),
+        ("丙", "2号", "右"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, expected);
+    assert!(
+        stderr.contains("第 4 个入口未编号") && stderr.contains("无法判断"),
+        "{stderr}"
+    );
+    let along = v["features"][1]["properties"]["along_m"].as_f64().unwrap();
+    assert!((along - 150.0).abs() < 0.1, "{along}");
+
+    // The Beijing convention from a file: the north side is odd.
+    let bj = write(
+        dir.path(),
+        "beijing.toml",
+        "east_west = \"west\"\nnorth_south = \"south\"\nodd_side = \"right\"\nskip = [4, 13, 14]\n",
+    );
+    let (v, _) = plan(&["--street", &street, "--entrances", &e, "--conventions", &bj]);
+    assert_eq!(v["features"][2]["properties"]["number"], "1号");
+    let bad = write(dir.path(), "bad.toml", "odd_side = \"up\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args([
+            "numbering",
+            "plan",
+            "--street",
+            &street,
+            "--entrances",
+            &e,
+            "--conventions",
+            &bad,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+
+    let csv = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args([
+            "numbering",
+            "plan",
+            "--street",
+            &street,
+            "--entrances",
+            &e,
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        text.starts_with("序号,经度,纬度,门牌号,侧") && text.contains(",1号,左,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn files_outside_the_city_or_of_the_wrong_kind_are_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let beijing = write(
+        dir.path(),
+        "beijing.geojson",
+        r#"{"type":"LineString","coordinates":[[116.39,39.9],[116.40,39.9]]}"#,
+    );
+    let e = write(dir.path(), "e.geojson", &entrances(&[(10.0, 10.0, "甲")]));
+    let out = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args(["numbering", "plan", "--street", &beijing, "--entrances", &e])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && stderr.contains("beijing.geojson")
+            && stderr.contains("超出辖区范围"),
+        "{stderr}"
+    );
+}
