@@ -2,6 +2,7 @@
 //! of units, door plates, and the naming rules). Each finding names its rule, the record at
 //! fault and where it is.
 
+use crate::addresses::numbering;
 use crate::boundaries::DivisionCode;
 use crate::config::Config;
 use crate::layers::{Body, Layer};
@@ -52,7 +53,7 @@ pub fn run(state: &CurrentState, config: &Config, lists: &WordLists) -> Report {
     };
     geometries(state, config, &mut report.findings);
     units(state, config, &mut report.findings);
-    door_plates(state, &mut report.findings);
+    door_plates(state, config, &mut report.findings);
     names(state, config, lists, &mut report.findings);
     report
         .findings
@@ -173,41 +174,19 @@ fn names(state: &CurrentState, config: &Config, lists: &WordLists, out: &mut Vec
     }
 }
 
-fn door_plates(state: &CurrentState, out: &mut Vec<Finding>) {
-    let mut seen: HashMap<(RecordId, String), RecordId> = HashMap::new();
-    let mut plates: Vec<_> = state.layer(Layer::DoorPlate).collect();
-    plates.sort_by_key(|v| v.id);
-    for v in plates {
-        let Body::DoorPlate(d) = &v.body else {
-            continue;
-        };
-        let street = state.get(&d.street);
-        let street_name = street.map(|s| s.body.title());
-        if street.is_none() {
-            out.push(Finding {
-                rule: "door_plates.missing_street".into(),
-                layer: Layer::DoorPlate,
-                record: Some(v.id),
-                title: d.number.to_string(),
-                message: format!("门牌 {} 所属街路巷 {} 不在登记簿中", d.number, d.street),
-                at: centre(&v.geometry),
-                location: None,
-            });
-        }
-        if let Some(first) = seen.insert((d.street, d.number.to_string()), v.id) {
-            out.push(Finding {
-                rule: "door_plates.duplicate".into(),
-                layer: Layer::DoorPlate,
-                record: Some(v.id),
-                title: d.number.to_string(),
-                message: format!(
-                    "{}{} 重号：与记录 {first} 相同（同一街路巷门牌号不得重复）",
-                    street_name.unwrap_or_default(),
-                    d.number
-                ),
-                at: centre(&v.geometry),
-                location: None,
-            });
-        }
+fn door_plates(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
+    for f in numbering::check(state, &config.numbering, None) {
+        out.push(Finding {
+            rule: format!("door_plates.{}", f.rule.id()),
+            layer: Layer::DoorPlate,
+            record: Some(f.plate),
+            title: format!("{}{}", f.street_name, f.number),
+            message: match &f.suggestion {
+                Some(s) => format!("{}；按规则应为 {s}", f.message),
+                None => f.message.clone(),
+            },
+            at: Some(f.at),
+            location: None,
+        });
     }
 }

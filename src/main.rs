@@ -128,6 +128,29 @@ enum NumberingCommand {
         #[arg(long, value_enum, default_value_t = PlanFormat::Geojson)]
         format: PlanFormat,
     },
+    /// 检查登记簿中的门牌：重号、单双号错侧、顺序颠倒、缺号、离他街更近、不在任何区域
+    #[command(
+        after_help = "示例：\n  diming numbering check\n  diming numbering check --street 胜利街 --format csv"
+    )]
+    Check {
+        /// 街路巷名称或 id（默认检查全部）
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
+    /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
+    #[command(
+        after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
+    )]
+    Suggest {
+        /// 街路巷名称或 id
+        #[arg(long)]
+        street: String,
+        /// 新入口：经度,纬度
+        #[arg(long)]
+        at: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -412,6 +435,12 @@ async fn run(cli: Cli) -> Result<()> {
                     y,
                 },
         } => transform(&from, &to, northing_first, x, y),
+        Command::Numbering {
+            command: NumberingCommand::Check { street, format },
+        } => numbering_check(&cli.db, &config, street.as_deref(), format).await,
+        Command::Numbering {
+            command: NumberingCommand::Suggest { street, at },
+        } => numbering_suggest(&cli.db, &config, &street, &at).await,
         Command::Numbering { command } => numbering(&config, command),
         Command::Names { command } => {
             let author = cli
@@ -963,7 +992,10 @@ fn numbering(config: &Config, command: NumberingCommand) -> Result<()> {
         from_start,
         one_sided,
         format,
-    } = command;
+    } = command
+    else {
+        unreachable!("check and suggest are dispatched before");
+    };
     let conventions: Conventions = match &conventions {
         Some(path) => diming::config::load_toml(path)?,
         None => config.numbering.clone(),
@@ -1051,5 +1083,112 @@ fn numbering(config: &Config, command: NumberingCommand) -> Result<()> {
             w.flush()?;
         }
     }
+    Ok(())
+}
+
+/// A street by name or id.
+fn find_street(registry: &Registry, street: &str) -> Result<RecordId> {
+    if let Ok(id) = street.parse::<RecordId>() {
+        return Ok(id);
+    }
+    let current = registry.current();
+    let found: Vec<RecordId> = current
+        .layer(Layer::Street)
+        .filter(|v| v.body.title() == street)
+        .map(|v| v.id)
+        .collect();
+    match found.as_slice() {
+        [id] => Ok(*id),
+        [] => bail!("没有名为“{street}”的现行街路巷"),
+        _ => bail!("有 {} 条名为“{street}”的街路巷，请用 id 指定", found.len()),
+    }
+}
+
+fn parse_point(at: &str) -> Result<geo::Coord<f64>> {
+    let (x, y) = at
+        .split_once(',')
+        .with_context(|| format!("点位“{at}”应写作 经度,纬度"))?;
+    Ok(geo::coord! {
+        x: x.trim().parse::<f64>().with_context(|| format!("经度“{x}”不是数"))?,
+        y: y.trim().parse::<f64>().with_context(|| format!("纬度“{y}”不是数"))?,
+    })
+}
+
+async fn numbering_check(
+    db: &str,
+    config: &Config,
+    street: Option<&str>,
+    format: AuditFormat,
+) -> Result<()> {
+    let registry = open(db, config).await?;
+    let only = match street {
+        Some(s) => Some(vec![find_street(&registry, s)?]),
+        None => None,
+    };
+    let findings = diming::addresses::numbering::check(
+        &registry.current(),
+        &config.numbering,
+        only.as_deref(),
+    );
+    match format {
+        AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
+        AuditFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record([
+                "街路巷",
+                "门牌号",
+                "规则",
+                "说明",
+                "建议",
+                "经度",
+                "纬度",
+                "记录",
+            ])?;
+            for f in &findings {
+                w.write_record([
+                    f.street_name.clone(),
+                    f.number.clone(),
+                    f.rule.id().to_string(),
+                    f.message.clone(),
+                    f.suggestion.clone().unwrap_or_default(),
+                    format!("{:.7}", f.at.0),
+                    format!("{:.7}", f.at.1),
+                    f.plate.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        AuditFormat::Text | AuditFormat::Html => {
+            println!("检查门牌，发现 {} 个问题。", findings.len());
+            for f in &findings {
+                let fix = f
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!("（建议：{s}）"))
+                    .unwrap_or_default();
+                println!("[{}] {}{fix}", f.rule.id(), f.message);
+            }
+        }
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        std::process::exit(2)
+    }
+}
+
+async fn numbering_suggest(db: &str, config: &Config, street: &str, at: &str) -> Result<()> {
+    let registry = open(db, config).await?;
+    let id = find_street(&registry, street)?;
+    let point = parse_point(at)?;
+    let number = diming::addresses::numbering::suggest(
+        &registry.current(),
+        &config.numbering,
+        id,
+        point,
+        diming::addresses::SubStyle::Annex,
+    )
+    .map_err(anyhow::Error::msg)?;
+    println!("{number}");
     Ok(())
 }

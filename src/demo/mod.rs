@@ -3,7 +3,8 @@
 //! Real: the city outline and the official codes and names of its sumu, 5 嘎查 and 8 社区.
 //! Synthetic (`source = sample`): the communities tile a built-up block around 111.97°E
 //! 43.65°N, the 嘎查 tile the rest of the city, about 40 streets on a grid, about 3,000 door
-//! plates numbered odd-left/even-right, and a few landmarks. The same input gives the same
+//! plates numbered odd-left/even-right (with a few planted numbering errors), and a few
+//! landmarks. The same input gives the same
 //! ids and geometries every time. Pure: the data files are compiled in.
 
 mod places;
@@ -13,6 +14,7 @@ mod units;
 use crate::record::{Changeset, ChangesetId, Write};
 
 use chrono::NaiveDate;
+pub use streets::PLANTED;
 pub use units::BUILT_UP;
 
 /// The city outline (real), as shipped in `data/`.

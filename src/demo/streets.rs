@@ -62,7 +62,9 @@ const RENAMED: (&str, &str) = ("工农街", "建设街");
 
 /// Plates stand this far from the centre line (metres) and this far apart along it.
 const OFFSET_M: f64 = 12.0;
-const SPACING_M: f64 = 150.0;
+const SPACING_M: f64 = 115.0;
+/// Entrances this near another street are on its corner, and left out.
+const CORNER_M: f64 = 30.0;
 const M_PER_DEG_LAT: f64 = 111_320.0;
 
 fn m_per_deg_lon(lat: f64) -> f64 {
@@ -167,6 +169,22 @@ pub fn rename() -> (Write, ApprovalDocument) {
     (write, document)
 }
 
+/// Errors planted for `diming numbering check` to find, as a field survey finds them: a
+/// repeated number, an odd number on the even side, two numbers swapped.
+pub const PLANTED: [(&str, u32, u32); 4] = [
+    ("团结大街", 9, 7),
+    ("和平大街", 4, 199),
+    ("胜利街", 21, 23),
+    ("胜利街", 23, 21),
+];
+
+fn planted(street: &str, number: u32) -> u32 {
+    PLANTED
+        .iter()
+        .find(|(s, n, _)| *s == street && *n == number)
+        .map_or(number, |(_, _, to)| *to)
+}
+
 /// Plates along both sides of every street: odd on the left of the numbering direction.
 pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
     let mut out = Vec::new();
@@ -180,17 +198,35 @@ pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
         // Left of the direction of travel is the direction rotated a quarter turn anticlockwise.
         let (lx, ly) = (-uy, ux);
         let count = (length / SPACING_M) as u32;
+        // Corners belong to the cross street: no entrance within CORNER_M of another street.
+        let near_other = |x: f64, y: f64| {
+            streets.iter().filter(|o| o.name != s.name).any(|o| {
+                let (p, q) = (o.line.0[0], o.line.0[1]);
+                let (px, py) = ((p.x - x) * kx, (p.y - y) * ky);
+                let (dx, dy) = ((q.x - p.x) * kx, (q.y - p.y) * ky);
+                let t = (-(px * dx + py * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+                (px + t * dx).hypot(py + t * dy) < CORNER_M
+            })
+        };
+        let (mut odd, mut even) = (1, 2);
         for k in 0..count {
             let along = SPACING_M * (f64::from(k) + 0.5);
-            for (number, side) in [(2 * k + 1, 1.0), (2 * k + 2, -1.0)] {
+            for side in [1.0, -1.0] {
                 let x = a.x + (ux * along + lx * OFFSET_M * side) / kx;
                 let y = a.y + (uy * along + ly * OFFSET_M * side) / ky;
+                if near_other(x, y) {
+                    continue;
+                }
+                let next = if side > 0.0 { &mut odd } else { &mut even };
+                let number = *next;
+                *next += 2;
                 out.push(Write::Create {
                     id: RecordId::derived(&format!("door/{}/{number}", s.name)),
                     valid_from: date(2020, 9, 1),
                     body: Body::DoorPlate(DoorPlate {
                         street: s.id(),
-                        number: DoorNumber::new(number).expect("demo numbers stay below 1,000"),
+                        number: DoorNumber::new(planted(s.name, number))
+                            .expect("demo numbers stay below 1,000"),
                         source: Source::Sample,
                     }),
                     geometry: Geometry::Point(Point::new(x, y)),

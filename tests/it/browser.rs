@@ -93,7 +93,7 @@ async fn the_home_page_renders_with_its_maps_in_chromium() {
 
     let dom = chromium(&dir.path().join("profile-dom"), &["--dump-dom", &url]);
     assert!(
-        dom.contains("<td>门牌</td><td class=\"n\">2960</td>"),
+        dom.contains("<td>门牌</td><td class=\"n\">3202</td>"),
         "{dom}"
     );
     assert!(

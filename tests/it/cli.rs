@@ -56,7 +56,7 @@ async fn after_demo_ogrinfo_lists_the_layers_of_the_geopackage() {
         .unwrap();
     assert!(info.stderr.is_empty(), "GDAL complained: {}", stderr(&info));
     let summary = ok(info);
-    assert!(summary.contains("Feature Count: 2960"), "{summary}");
+    assert!(summary.contains("Feature Count: 3202"), "{summary}");
     assert!(summary.contains("ID[\"EPSG\",4490]"), "{summary}");
 }
 
@@ -101,7 +101,7 @@ async fn demo_refuses_to_overwrite_a_registry_without_force() {
     ok(diming(db.url(), &["demo", "--force"]));
     let layers = ok(diming(db.url(), &["layers"]));
     assert!(
-        layers.contains("door_plates") && layers.contains("2960"),
+        layers.contains("door_plates") && layers.contains("3202"),
         "{layers}"
     );
 }
@@ -130,7 +130,7 @@ async fn history_shows_who_changed_what_when_and_on_whose_authority() {
 }
 
 #[tokio::test]
-async fn check_reports_the_demos_non_standard_names_and_nothing_else() {
+async fn check_reports_the_demos_planted_errors_and_nothing_else() {
     let db = TestDb::sqlite().await;
     ok(diming(db.url(), &["demo"]));
     let text = diming(db.url(), &["check"]);
@@ -146,7 +146,7 @@ async fn check_reports_the_demos_non_standard_names_and_nothing_else() {
     );
     let json = diming(db.url(), &["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["records"], 3032);
+    assert_eq!(report["records"], 3274);
     let mut found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()
@@ -161,6 +161,11 @@ async fn check_reports_the_demos_non_standard_names_and_nothing_else() {
     found.sort();
     found.dedup();
     let expected = [
+        ("和平大街199号", "door_plates.wrong_side"),
+        ("和平大街6号", "door_plates.gap"),
+        ("团结大街11号", "door_plates.gap"),
+        ("团结大街7号", "door_plates.duplicate"),
+        ("胜利街21号", "door_plates.out_of_order"),
         ("6号仓库", "names.odd"),
         ("二连口岸市场", "names.derived_duplicate"),
         ("帝豪家园", "names.grandiose"),
@@ -169,10 +174,11 @@ async fn check_reports_the_demos_non_standard_names_and_nothing_else() {
         ("東城市场", "names.odd"),
         ("老口岸市场", "names.derived_duplicate"),
     ];
-    let expected: Vec<(String, String)> = expected
+    let mut expected: Vec<(String, String)> = expected
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
+    expected.sort();
     assert_eq!(found, expected);
 }
 
@@ -278,6 +284,8 @@ fn every_command_has_help_with_an_example() {
         vec!["names", "pending"],
         vec!["names", "confirm-reading"],
         vec!["numbering", "plan"],
+        vec!["numbering", "check"],
+        vec!["numbering", "suggest"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

@@ -16,7 +16,7 @@ both_stores!(
         assert_eq!(current.count(Layer::Street), 40);
         assert_eq!(current.count(Layer::Place), 14);
         let plates = current.count(Layer::DoorPlate);
-        assert!((2800..=3200).contains(&plates), "{plates} door plates");
+        assert!((2800..=3400).contains(&plates), "{plates} door plates");
         let names: Vec<String> = current
         .layer(Layer::AdminUnit)
         .filter(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.to_string().starts_with("152501200") && u.code.village() > 0))
@@ -47,7 +47,7 @@ both_stores!(
         let others: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| !f.rule.starts_with("names."))
+            .filter(|f| f.rule.starts_with("geometry.") || f.rule.starts_with("units."))
             .collect();
         assert!(others.is_empty(), "{others:#?}");
     }
@@ -99,6 +99,10 @@ async fn door_plates_are_odd_on_the_left_and_numbered_east_to_west_and_south_to_
     }
     assert_eq!(by_street.len(), 40, "every street has plates");
     for (street, mut plates) in by_street {
+        let name = current.get(&street).unwrap().body.title();
+        if diming::demo::PLANTED.iter().any(|(s, _, _)| *s == name) {
+            continue; // numbering check's planted errors
+        }
         let line = match &current.get(&street).unwrap().geometry {
             Geometry::MultiLineString(m) => m.0[0].clone(),
             other => panic!("street geometry {other:?}"),
@@ -106,12 +110,19 @@ async fn door_plates_are_odd_on_the_left_and_numbered_east_to_west_and_south_to_
         let (a, b) = (line.0[0], line.0[1]);
         let east_west = (a.y - b.y).abs() < 1e-12;
         plates.sort_by_key(|(n, _)| *n);
-        let numbers: Vec<u32> = plates.iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            numbers,
-            (1..=numbers.len() as u32).collect::<Vec<_>>(),
-            "no number repeats or is skipped"
-        );
+        for parity in [1, 0] {
+            let numbers: Vec<u32> = plates
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| n % 2 == parity)
+                .collect();
+            let start = if parity == 1 { 1 } else { 2 };
+            let expected: Vec<u32> = (0..numbers.len() as u32).map(|k| start + 2 * k).collect();
+            assert_eq!(
+                numbers, expected,
+                "no number repeats or is skipped on either side"
+            );
+        }
         for (n, c) in &plates {
             let odd = n % 2 == 1;
             if east_west {

@@ -149,3 +149,112 @@ fn files_outside_the_city_or_of_the_wrong_kind_are_refused_with_the_file_named()
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_plates_pass_the_numbering_check_except_the_planted_errors() {
+    let db = crate::support::TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db.url())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let out = run(&["numbering", "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<String> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}{} {}",
+                f["street_name"].as_str().unwrap(),
+                f["number"].as_str().unwrap(),
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "和平大街199号 wrong_side",
+            "和平大街6号 gap",
+            "团结大街11号 gap",
+            "团结大街7号 duplicate",
+            "胜利街21号 out_of_order",
+        ]
+    );
+    let wrong = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "wrong_side")
+        .unwrap();
+    assert_eq!(
+        wrong["suggestion"], "4号",
+        "the engine's number for that entrance"
+    );
+    let one = run(&["numbering", "check", "--street", "前进大街"]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stdout)
+    );
+}
+
+#[tokio::test]
+async fn a_new_entrance_gets_the_next_free_annex_between_its_neighbours() {
+    let db = crate::support::TestDb::sqlite().await;
+    let registry = db.registry().await;
+    crate::support::load_demo(&registry).await;
+    let current = registry.current();
+    let street = diming::record::RecordId::derived("street/前进大街");
+    let plate = |n: u32| match &current
+        .get(&diming::record::RecordId::derived(&format!(
+            "door/前进大街/{n}"
+        )))
+        .unwrap()
+        .geometry
+    {
+        geo::Geometry::Point(p) => p.0,
+        _ => unreachable!(),
+    };
+    // Between 5号 and 7号, on their side.
+    let (a, b) = (plate(5), plate(7));
+    let between = geo::coord! {x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0};
+    let c = &registry.config().numbering;
+    let n = diming::addresses::numbering::suggest(
+        &current,
+        c,
+        street,
+        between,
+        diming::addresses::SubStyle::Annex,
+    )
+    .unwrap();
+    assert_eq!(n.to_string(), "5附1号");
+    let n = diming::addresses::numbering::suggest(
+        &current,
+        c,
+        street,
+        between,
+        diming::addresses::SubStyle::Zhi,
+    )
+    .unwrap();
+    assert_eq!(n.to_string(), "5之一号");
+    // On the centre line: refused with the reason.
+    let on_line = geo::coord! {x: (a.x + b.x) / 2.0, y: 43.627 + 0.046 * 18.0 / 19.0};
+    let e = diming::addresses::numbering::suggest(
+        &current,
+        c,
+        street,
+        on_line,
+        diming::addresses::SubStyle::Annex,
+    )
+    .unwrap_err();
+    assert!(e.contains("无法判断"), "{e}");
+}

@@ -37,7 +37,7 @@ both_stores!(
             "{html}"
         );
         assert!(
-            html.contains("<td>门牌</td><td class=\"n\">2960</td>"),
+            html.contains("<td>门牌</td><td class=\"n\">3202</td>"),
             "{html}"
         );
         assert!(
@@ -69,7 +69,7 @@ async fn the_api_serves_layers_records_with_etags_history_and_the_unit_at_a_poin
     let (_, _, layers) = get(&app, "/api/layers").await;
     let layers: serde_json::Value = serde_json::from_str(&layers).unwrap();
     assert_eq!(layers["layers"][3]["layer"], "door_plates");
-    assert_eq!(layers["layers"][3]["count"], 2960);
+    assert_eq!(layers["layers"][3]["count"], 3202);
 
     let id = diming::record::RecordId::derived("street/工农街");
     let (status, headers, feature) = get(&app, &format!("/api/records/{id}")).await;

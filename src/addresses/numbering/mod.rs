@@ -2,9 +2,11 @@
 //! referencing), decides each one's side, and numbers them by the conventions in force.
 //! Pure: no I/O.
 
+mod check;
 mod conventions;
 mod plan;
 
+pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
 #[cfg(test)]
