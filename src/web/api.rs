@@ -268,3 +268,29 @@ pub async fn check_name(
         json!({ "name": q.name, "verdicts": verdicts, "romanization": romanization }),
     ))
 }
+
+#[derive(Deserialize)]
+pub struct SuggestQuery {
+    street: String,
+    lon: f64,
+    lat: f64,
+}
+
+/// The number for a new entrance on a street (infill 附号 or a reserved number).
+pub async fn suggest_number(
+    State(registry): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let street = parse_id(&q.street)?;
+    let number = crate::addresses::numbering::suggest(
+        &registry.current(),
+        &registry.config().numbering,
+        street,
+        coord! {x: q.lon, y: q.lat},
+        crate::addresses::SubStyle::Annex,
+    )
+    .map_err(ApiError::BadRequest)?;
+    Ok(Json(
+        json!({ "street": street, "number": number.to_string() }),
+    ))
+}

@@ -30,6 +30,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/reverse", get(api::reverse))
         .route("/api/names/check", get(api::check_name))
+        .route("/api/numbering/suggest", get(api::suggest_number))
         .route("/search", get(pages::search))
         .with_state(registry)
 }

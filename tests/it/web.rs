@@ -269,3 +269,44 @@ async fn the_live_check_gives_verdicts_and_the_romanization_as_the_officer_types
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("城堡"), "{body}");
 }
+
+#[tokio::test]
+async fn the_api_suggests_the_number_for_a_new_entrance() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let plate = |n: u32| match &registry
+        .current()
+        .get(&diming::record::RecordId::derived(&format!(
+            "door/前进大街/{n}"
+        )))
+        .unwrap()
+        .geometry
+    {
+        geo::Geometry::Point(p) => p.0,
+        _ => unreachable!(),
+    };
+    let (a, b) = (plate(6), plate(8));
+    let street = diming::record::RecordId::derived("street/前进大街");
+    let app = diming::web::app(registry.clone());
+    let v = json(
+        &app,
+        &format!(
+            "/api/numbering/suggest?street={street}&lon={}&lat={}",
+            (a.x + b.x) / 2.0,
+            (a.y + b.y) / 2.0
+        ),
+    )
+    .await;
+    assert_eq!(v["number"], "6附1号");
+    let (status, _, body) = get(
+        &app,
+        &format!(
+            "/api/numbering/suggest?street={}&lon=111.97&lat=43.65",
+            diming::record::RecordId::new()
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("没有现行街路巷"), "{body}");
+}
