@@ -36,7 +36,7 @@ fn street(rng: &mut StdRng) -> (MultiLineString<f64>, Vec<Coord<f64>>) {
     for _ in 0..PER_STREET {
         let i = rng.random_range(0..points.len() - 1);
         let t: f64 = rng.random_range(0.05..0.95);
-        let (a, b) = (points[i], points[i + 1]);
+        let (a, b): (Coord<f64>, Coord<f64>) = (points[i], points[i + 1]);
         let (dx, dy) = (b.x - a.x, b.y - a.y);
         let len = dx.hypot(dy);
         let side = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
