@@ -139,6 +139,39 @@ enum NumberingCommand {
         #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
         format: AuditFormat,
     },
+    /// 重新编排门牌号：生成新旧号对照表（CSV 或 XLSX），经批准后作为一个变更集写入
+    #[command(
+        after_help = "示例：\n  diming numbering renumber --street 胜利街 --crosswalk 胜利街对照表.xlsx\n  diming numbering renumber --unit 152501400001 --pin 门牌id=12号\n  diming numbering renumber --all --apply --issuer 二连浩特市人民政府 --number 二政字〔2026〕8号 --date 2026-05-01"
+    )]
+    Renumber {
+        /// 街路巷名称或 id，可重复
+        #[arg(long)]
+        street: Vec<String>,
+        /// 区域代码：区域内的全部街路巷
+        #[arg(long)]
+        unit: Option<String>,
+        /// 全市
+        #[arg(long)]
+        all: bool,
+        /// 固定某个门牌的号码：门牌id=号码，其余号码随之顺延
+        #[arg(long, value_parser = parse_pin)]
+        pin: Vec<(RecordId, diming::addresses::DoorNumber)>,
+        /// 写出新旧号对照表（.csv 或 .xlsx）
+        #[arg(long)]
+        crosswalk: Option<String>,
+        /// 写入登记簿（须有批准文件）
+        #[arg(long, requires_all = ["issuer", "number", "date"])]
+        apply: bool,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// 新号码启用日期（默认今天）
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
     /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
     #[command(
         after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
@@ -360,6 +393,17 @@ enum AuditFormat {
     Html,
 }
 
+fn parse_pin(s: &str) -> Result<(RecordId, diming::addresses::DoorNumber), String> {
+    let (id, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("“{s}”应写作 门牌id=号码，如 0f8f…=12号"))?;
+    let id = id.parse().map_err(|_| format!("门牌 id“{id}”无效"))?;
+    let n = n
+        .parse()
+        .map_err(|e: diming::addresses::DoorNumberError| e.to_string())?;
+    Ok((id, n))
+}
+
 fn parse_reading(s: &str) -> Result<(usize, String), String> {
     let (i, p) = s
         .split_once('=')
@@ -376,6 +420,11 @@ enum Format {
 
 #[tokio::main]
 async fn main() {
+    // SAFETY: called first, before any thread or output exists; it only restores the
+    // default action, so that writing to a closed pipe ends the program like other tools.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -441,6 +490,16 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Numbering {
             command: NumberingCommand::Suggest { street, at },
         } => numbering_suggest(&cli.db, &config, &street, &at).await,
+        Command::Numbering {
+            command: command @ NumberingCommand::Renumber { .. },
+        } => {
+            let author = cli
+                .author
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "diming".into());
+            renumber(&cli.db, &config, &author, command).await
+        }
         Command::Numbering { command } => numbering(&config, command),
         Command::Names { command } => {
             let author = cli
@@ -994,7 +1053,7 @@ fn numbering(config: &Config, command: NumberingCommand) -> Result<()> {
         format,
     } = command
     else {
-        unreachable!("check and suggest are dispatched before");
+        unreachable!("check, suggest and renumber are dispatched before");
     };
     let conventions: Conventions = match &conventions {
         Some(path) => diming::config::load_toml(path)?,
@@ -1190,5 +1249,107 @@ async fn numbering_suggest(db: &str, config: &Config, street: &str, at: &str) ->
     )
     .map_err(anyhow::Error::msg)?;
     println!("{number}");
+    Ok(())
+}
+
+async fn renumber(
+    db: &str,
+    config: &Config,
+    author: &str,
+    command: NumberingCommand,
+) -> Result<()> {
+    let NumberingCommand::Renumber {
+        street,
+        unit,
+        all,
+        pin,
+        crosswalk,
+        apply,
+        issuer,
+        number,
+        date,
+        from,
+    } = command
+    else {
+        unreachable!("called for renumber only");
+    };
+    let registry = open(db, config).await?;
+    let streets: Vec<RecordId> = if all {
+        registry
+            .current()
+            .layer(Layer::Street)
+            .map(|v| v.id)
+            .collect()
+    } else if let Some(code) = unit {
+        let code: diming::boundaries::DivisionCode = code.parse()?;
+        let current = registry.current();
+        let unit = current
+            .layer(Layer::AdminUnit)
+            .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code == code))
+            .with_context(|| format!("没有区域 {code}"))?;
+        let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
+        current
+            .index()
+            .intersecting(Layer::Street, bbox)
+            .into_iter()
+            .filter(|id| {
+                current
+                    .get(id)
+                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, &unit.geometry))
+            })
+            .collect()
+    } else if !street.is_empty() {
+        street
+            .iter()
+            .map(|s| find_street(&registry, s))
+            .collect::<Result<_>>()?
+    } else {
+        bail!("请用 --street、--unit 或 --all 指定范围");
+    };
+    let pins: std::collections::HashMap<_, _> = pin.into_iter().collect();
+    let changes = diming::addresses::numbering::renumber(
+        &registry.current(),
+        &config.numbering,
+        &streets,
+        &pins,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let changed: Vec<_> = changes.iter().filter(|c| c.changes()).collect();
+    println!(
+        "范围内 {} 个门牌，{} 个号码变更。",
+        changes.len(),
+        changed.len()
+    );
+    for c in &changed {
+        println!("  {}：{} → {}", c.street_name, c.old, c.new);
+    }
+    for c in changes.iter().filter(|c| c.kept) {
+        eprintln!(
+            "注意：{}{} 在中心线上，无法判断左右，保留原号",
+            c.street_name, c.old
+        );
+    }
+    if let Some(path) = crosswalk {
+        let title = format!("{}门牌重新编排", config.jurisdiction.name);
+        let bytes = if path.ends_with(".xlsx") {
+            diming::publish::crosswalk::xlsx(&changes, &registry.current(), &title)?
+        } else {
+            diming::publish::crosswalk::csv(&changes, &registry.current())?
+        };
+        std::fs::write(&path, bytes).with_context(|| format!("写入 {path}"))?;
+        println!("对照表已写入 {path}");
+    }
+    if apply {
+        let document = diming::record::ApprovalDocument {
+            issuer: issuer.context("缺少 --issuer")?,
+            number: number.context("缺少 --number")?,
+            date: date.context("缺少 --date")?,
+        };
+        let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let id = registry
+            .apply_renumbering(&changes, document, author, from)
+            .await?;
+        println!("已写入登记簿：变更集 {id}");
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! (stale versions refused), written to the store, and only then made current in memory.
 
 mod names;
+mod numbering;
 
 pub use names::{NameAction, PendingName};
 

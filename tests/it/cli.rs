@@ -286,6 +286,7 @@ fn every_command_has_help_with_an_example() {
         vec!["numbering", "plan"],
         vec!["numbering", "check"],
         vec!["numbering", "suggest"],
+        vec!["numbering", "renumber"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

@@ -258,3 +258,107 @@ async fn a_new_entrance_gets_the_next_free_annex_between_its_neighbours() {
     .unwrap_err();
     assert!(e.contains("无法判断"), "{e}");
 }
+
+#[tokio::test]
+async fn a_renumbering_gives_the_crosswalk_and_is_applied_as_one_changeset() {
+    let db = crate::support::TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db.url())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("对照表.csv").display().to_string();
+    let out = run(&["numbering", "renumber", "--all", "--crosswalk", &csv_path]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("3202 个门牌，4 个号码变更"), "{text}");
+    assert!(
+        text.contains("和平大街：199号 → 4号") && text.contains("团结大街：7号 → 9号"),
+        "{text}"
+    );
+    let csv = std::fs::read(&csv_path).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "a BOM so that Excel reads UTF-8"
+    );
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(csv.starts_with("街路巷,原门牌号,新门牌号,是否变更,所在社区/嘎查"));
+    assert_eq!(csv.lines().filter(|l| l.contains(",是,")).count(), 4);
+
+    let xlsx_path = dir.path().join("对照表.xlsx").display().to_string();
+    assert!(
+        run(&[
+            "numbering",
+            "renumber",
+            "--street",
+            "胜利街",
+            "--crosswalk",
+            &xlsx_path
+        ])
+        .status
+        .success()
+    );
+    let xlsx = std::fs::read(&xlsx_path).unwrap();
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an OOXML zip");
+    let contains = |needle: &[u8]| xlsx.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        contains(b"xl/worksheets/sheet5.xml"),
+        "a sheet per department"
+    );
+
+    // Without a document nothing is written.
+    let refused = run(&["numbering", "renumber", "--all", "--apply"]);
+    assert!(!refused.status.success());
+    let applied = run(&[
+        "numbering",
+        "renumber",
+        "--all",
+        "--apply",
+        "--issuer",
+        "二连浩特市人民政府",
+        "--number",
+        "二政字〔2026〕8号",
+        "--date",
+        "2026-05-01",
+    ]);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    assert!(
+        run(&["numbering", "check"]).status.success(),
+        "after the renumbering the check is clean"
+    );
+    let history = run(&[
+        "history",
+        &diming::record::RecordId::derived("door/团结大街/9").to_string(),
+    ]);
+    let history = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(
+        history.contains("第 2 版：9号") && history.contains("二政字〔2026〕8号"),
+        "{history}"
+    );
+
+    // A pinned number holds and the rest flow around it: 7号 pinned to 9 swaps with 9号.
+    let plate = diming::record::RecordId::derived("door/前进大街/7");
+    let pinned = run(&[
+        "numbering",
+        "renumber",
+        "--street",
+        "前进大街",
+        "--pin",
+        &format!("{plate}=9号"),
+    ]);
+    let text = String::from_utf8_lossy(&pinned.stdout).into_owned();
+    assert!(
+        text.contains("2 个号码变更")
+            && text.contains("前进大街：7号 → 9号")
+            && text.contains("前进大街：9号 → 7号"),
+        "{text}"
+    );
+}

@@ -5,9 +5,11 @@
 mod check;
 mod conventions;
 mod plan;
+mod renumber;
 
 pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
+pub use renumber::{Change, renumber};
 #[cfg(test)]
 mod tests;
