@@ -81,12 +81,11 @@ pub fn xlsx(
         for (c, h) in HEADER.iter().enumerate() {
             sheet.write_string_with_format(1, c as u16, *h, &bold)?;
         }
-        let mut r = 2;
-        for row in all.iter().filter(|row| !only_changed || row[3] == "是") {
+        let shown = all.iter().filter(|row| !only_changed || row[3] == "是");
+        for (r, row) in (2..).zip(shown) {
             for (c, v) in row.iter().enumerate() {
                 sheet.write_string(r, c as u16, v)?;
             }
-            r += 1;
         }
         sheet.set_column_width(0, 14)?;
         sheet.set_column_width(7, 38)?;
