@@ -1,0 +1,129 @@
+//! Commands on the registry as a whole: the demo, serving it, counts, history, checks.
+
+use super::{Format, open};
+use anyhow::{Context, Result, bail};
+use diming::config::Config;
+use diming::layers::Layer;
+use diming::record::RecordId;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Arc;
+
+pub(crate) async fn serve(db: &str, config: &Config, addr: Option<String>) -> Result<()> {
+    let addr = addr.unwrap_or_else(|| config.server.addr.clone());
+    let registry = Arc::new(open(db, config).await?);
+    let _following = registry.follow();
+    println!("登记簿 {db}：{} 条现行记录", registry.current().len());
+    println!("请在浏览器中打开 http://{addr}/");
+    diming::web::serve(registry, &addr)
+        .await
+        .with_context(|| format!("无法在 {addr} 上提供服务"))
+}
+
+pub(crate) async fn layers(db: &str, config: &Config) -> Result<()> {
+    let registry = open(db, config).await?;
+    let current = registry.current();
+    for layer in Layer::ALL {
+        println!(
+            "{:<12}{:<8}{:>8}",
+            layer.table(),
+            layer.label(),
+            current.count(layer)
+        );
+    }
+    Ok(())
+}
+
+pub(crate) async fn check(db: &str, config: &Config, format: Format) -> Result<()> {
+    let registry = open(db, config).await?;
+    let report = diming::check::run(
+        &registry.current(),
+        registry.config(),
+        registry.word_lists(),
+    );
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => {
+            println!(
+                "检查了 {} 条现行记录，发现 {} 个问题。",
+                report.records,
+                report.findings.len()
+            );
+            for f in &report.findings {
+                let at =
+                    f.at.map(|(x, y)| format!(" @ {x:.6},{y:.6}"))
+                        .unwrap_or_default();
+                println!("[{}] {}{}", f.rule, f.message, at);
+            }
+        }
+    }
+    if report.is_clean() {
+        Ok(())
+    } else {
+        std::process::exit(2)
+    }
+}
+
+pub(crate) async fn demo(db: &str, config: &Config, force: bool) -> Result<()> {
+    if force {
+        diming::store::Store::destroy(db).await?;
+    }
+    let registry = open(db, config).await?;
+    let existing = registry.current().len();
+    if existing > 0 {
+        bail!(
+            "登记簿 {db} 中已有 {existing} 条记录；如要重建示例数据，请加 --force（会删除全部数据）"
+        );
+    }
+    let changesets = diming::demo::changesets().map_err(anyhow::Error::msg)?;
+    let bar = ProgressBar::new(changesets.len() as u64).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("写入示例数据");
+    registry
+        .commit_all(changesets, |n| bar.set_position(n as u64))
+        .await?;
+    bar.finish();
+    let current = registry.current();
+    println!("示例登记簿已建立：{db}");
+    for layer in Layer::ALL {
+        println!("  {}：{}", layer.label(), current.count(layer));
+    }
+    Ok(())
+}
+
+pub(crate) async fn history(db: &str, config: &Config, id: &str) -> Result<()> {
+    let id: RecordId = id.parse().with_context(|| {
+        format!("记录 id“{id}”无效：应为 UUID，如 0f8fad5b-d9cb-469f-a165-70867728950e")
+    })?;
+    let registry = open(db, config).await?;
+    let versions = registry.history(id).await?;
+    if versions.is_empty() {
+        bail!("登记簿中没有记录 {id}");
+    }
+    for v in versions {
+        let cs = registry.store().changeset(v.changeset).await?;
+        let until = v
+            .valid_to
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "今".into());
+        let state = if v.retired { "（注销）" } else { "" };
+        println!(
+            "第 {} 版{state}：{}，有效期 {} 至 {until}",
+            v.version,
+            v.body.title(),
+            v.valid_from
+        );
+        if let Some(cs) = cs {
+            println!(
+                "  记录于 {}，作者 {}，原因：{}",
+                cs.recorded_at, cs.author, cs.reason
+            );
+            if let Some(d) = cs.document {
+                println!("  依据：{} {}（{}）", d.issuer, d.number, d.date);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! The commands of `diming`, one file per group, and what they share: the global options,
+//! the output formats, the approval-document arguments, opening the registry.
+
+mod admin;
+mod crs;
+mod names;
+mod numbering;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use diming::config::Config;
+use diming::registry::Registry;
+
+use crs::CrsCommand;
+use names::NamesCommand;
+use numbering::NumberingCommand;
+
+#[derive(Parser)]
+#[command(
+    name = "diming",
+    version,
+    about = "地名管理信息系统：地名、门牌、地名标志、区划界线与公墓的登记簿"
+)]
+pub(crate) struct Cli {
+    /// 数据库地址：sqlite://文件（默认 ./diming.gpkg）或 postgres://用户:密码@主机/库
+    #[arg(long, global = true, env = "DIMING_DB", default_value = diming::store::DEFAULT_URL)]
+    pub(crate) db: String,
+    /// 配置文件（TOML，默认为内置的二连浩特市配置，见 data/erenhot.toml）
+    #[arg(long, global = true, env = "DIMING_CONFIG")]
+    pub(crate) config: Option<String>,
+    /// 变更的登记人（默认为当前系统用户）
+    #[arg(long, global = true, env = "DIMING_AUTHOR")]
+    pub(crate) author: Option<String>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// 创建二连浩特市示例登记簿
+    #[command(
+        after_help = "示例：\n  diming demo\n  diming demo --db postgres://diming:diming@localhost/diming --force"
+    )]
+    Demo {
+        /// 清空已有数据后重建
+        #[arg(long)]
+        force: bool,
+    },
+    /// 启动网页与接口服务
+    #[command(after_help = "示例：\n  diming serve --addr 127.0.0.1:8080")]
+    Serve {
+        /// 监听地址（默认取配置文件，内置为 127.0.0.1:8080）
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// 列出各图层的现行记录数
+    #[command(after_help = "示例：\n  diming layers")]
+    Layers,
+    /// 显示一条记录的全部版本：谁、何时、为何、依据何文件
+    #[command(after_help = "示例：\n  diming history 0f8fad5b-d9cb-469f-a165-70867728950e")]
+    History {
+        /// 记录 id
+        id: String,
+    },
+    /// 坐标转换
+    Crs {
+        #[command(subcommand)]
+        command: CrsCommand,
+    },
+    /// 地名：命名规则检查、罗马字母拼写、全市地名清查
+    Names {
+        #[command(subcommand)]
+        command: NamesCommand,
+    },
+    /// 门牌编号：按编号规则为入口编排门牌号
+    Numbering {
+        #[command(subcommand)]
+        command: NumberingCommand,
+    },
+    /// 对整个登记簿运行全部检查并输出报告
+    #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum AuditFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+/// 批准文件
+#[derive(clap::Args)]
+pub(crate) struct DocumentArgs {
+    /// 发文机关
+    #[arg(long)]
+    issuer: String,
+    /// 文号
+    #[arg(long)]
+    number: String,
+    /// 发文日期
+    #[arg(long)]
+    date: chrono::NaiveDate,
+}
+
+impl DocumentArgs {
+    pub(crate) fn document(self) -> diming::record::ApprovalDocument {
+        diming::record::ApprovalDocument {
+            issuer: self.issuer,
+            number: self.number,
+            date: self.date,
+        }
+    }
+}
+
+pub(crate) async fn open(db: &str, config: &Config) -> Result<Registry> {
+    Registry::open(db, config.clone())
+        .await
+        .with_context(|| format!("打开登记簿 {db}"))
+}
+
+/// A point written as `经度,纬度`.
+pub(crate) fn parse_point(at: &str) -> Result<geo::Coord<f64>> {
+    let (x, y) = at
+        .split_once(',')
+        .with_context(|| format!("点位“{at}”应写作 经度,纬度"))?;
+    Ok(geo::coord! {
+        x: x.trim().parse::<f64>().with_context(|| format!("经度“{x}”不是数"))?,
+        y: y.trim().parse::<f64>().with_context(|| format!("纬度“{y}”不是数"))?,
+    })
+}
+
+pub(crate) async fn run(cli: Cli) -> Result<()> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None => Config::erenhot(),
+    };
+    let author = cli
+        .author
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "diming".into());
+    let db = cli.db.as_str();
+    match cli.command {
+        Command::Demo { force } => admin::demo(db, &config, force).await,
+        Command::Serve { addr } => admin::serve(db, &config, addr).await,
+        Command::Layers => admin::layers(db, &config).await,
+        Command::History { id } => admin::history(db, &config, &id).await,
+        Command::Check { format } => admin::check(db, &config, format).await,
+        Command::Crs { command } => crs::run(command),
+        Command::Names { command } => names::run(db, &config, &author, command).await,
+        Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
+    }
+}

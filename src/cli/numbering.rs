@@ -1,0 +1,426 @@
+//! Door-plate numbering: planning from files, checks, infill, renumbering.
+
+use super::{AuditFormat, open, parse_point};
+use anyhow::{Context, Result, bail};
+use clap::{Subcommand, ValueEnum};
+use diming::config::Config;
+use diming::layers::Layer;
+use diming::record::RecordId;
+use diming::registry::Registry;
+
+#[derive(Subcommand)]
+pub(crate) enum NumberingCommand {
+    /// 不动登记簿，按文件试编：街路巷中心线 + 入口点 → 每个入口的号码、左右侧和沿街距离
+    #[command(
+        after_help = "示例：\n  diming numbering plan --street 前进大街.geojson --entrances 入口.geojson\n  diming numbering plan --street 巷.geojson --entrances 入口.geojson --from-end --format csv\n  diming numbering plan --street s.geojson --entrances e.geojson --conventions 北京.toml"
+    )]
+    Plan {
+        /// 街路巷中心线（GeoJSON，CGCS2000 经纬度）
+        #[arg(long)]
+        street: String,
+        /// 入口点（GeoJSON 点要素，属性原样带出）
+        #[arg(long)]
+        entrances: String,
+        /// 编号规则（TOML，字段同配置文件的 [numbering]）
+        #[arg(long)]
+        conventions: Option<String>,
+        /// 从中心线的终点起编（死胡同从入口起编时用）
+        #[arg(long, conflicts_with = "from_start")]
+        from_end: bool,
+        /// 从中心线的起点起编，不按方位
+        #[arg(long)]
+        from_start: bool,
+        /// 单侧连续编号
+        #[arg(long)]
+        one_sided: bool,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Geojson)]
+        format: PlanFormat,
+    },
+    /// 检查登记簿中的门牌：重号、单双号错侧、顺序颠倒、缺号、离他街更近、不在任何区域
+    #[command(
+        after_help = "示例：\n  diming numbering check\n  diming numbering check --street 胜利街 --format csv"
+    )]
+    Check {
+        /// 街路巷名称或 id（默认检查全部）
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
+    /// 重新编排门牌号：生成新旧号对照表（CSV 或 XLSX），经批准后作为一个变更集写入
+    #[command(
+        after_help = "示例：\n  diming numbering renumber --street 胜利街 --crosswalk 胜利街对照表.xlsx\n  diming numbering renumber --unit 152501400001 --pin 门牌id=12号\n  diming numbering renumber --all --apply --issuer 二连浩特市人民政府 --number 二政字〔2026〕8号 --date 2026-05-01"
+    )]
+    Renumber {
+        /// 街路巷名称或 id，可重复
+        #[arg(long)]
+        street: Vec<String>,
+        /// 区域代码：区域内的全部街路巷
+        #[arg(long)]
+        unit: Option<String>,
+        /// 全市
+        #[arg(long)]
+        all: bool,
+        /// 固定某个门牌的号码：门牌id=号码，其余号码随之顺延
+        #[arg(long, value_parser = parse_pin)]
+        pin: Vec<(RecordId, diming::addresses::DoorNumber)>,
+        /// 写出新旧号对照表（.csv 或 .xlsx）
+        #[arg(long)]
+        crosswalk: Option<String>,
+        /// 写入登记簿（须有批准文件）
+        #[arg(long, requires_all = ["issuer", "number", "date"])]
+        apply: bool,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// 新号码启用日期（默认今天）
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
+    /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
+    #[command(
+        after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
+    )]
+    Suggest {
+        /// 街路巷名称或 id
+        #[arg(long)]
+        street: String,
+        /// 新入口：经度,纬度
+        #[arg(long)]
+        at: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum PlanFormat {
+    Geojson,
+    Csv,
+}
+
+fn parse_pin(s: &str) -> Result<(RecordId, diming::addresses::DoorNumber), String> {
+    let (id, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("“{s}”应写作 门牌id=号码，如 0f8f…=12号"))?;
+    let id = id.parse().map_err(|_| format!("门牌 id“{id}”无效"))?;
+    let n = n
+        .parse()
+        .map_err(|e: diming::addresses::DoorNumberError| e.to_string())?;
+    Ok((id, n))
+}
+
+pub(crate) async fn run(
+    db: &str,
+    config: &Config,
+    author: &str,
+    command: NumberingCommand,
+) -> Result<()> {
+    match command {
+        NumberingCommand::Check { street, format } => {
+            check(db, config, street.as_deref(), format).await
+        }
+        NumberingCommand::Suggest { street, at } => suggest(db, config, &street, &at).await,
+        command @ NumberingCommand::Renumber { .. } => renumber(db, config, author, command).await,
+        command @ NumberingCommand::Plan { .. } => plan(config, command),
+    }
+}
+
+fn plan(config: &Config, command: NumberingCommand) -> Result<()> {
+    use diming::addresses::numbering::{self, Conventions, StreetOverrides};
+    let NumberingCommand::Plan {
+        street,
+        entrances,
+        conventions,
+        from_end,
+        from_start,
+        one_sided,
+        format,
+    } = command
+    else {
+        unreachable!("called for plan only");
+    };
+    let conventions: Conventions = match &conventions {
+        Some(path) => diming::config::load_toml(path)?,
+        None => config.numbering.clone(),
+    };
+    let read = |path: &str| -> Result<Vec<(geojson::JsonObject, geo::Geometry<f64>)>> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("读取 {path}"))?;
+        diming::spatial::geojson::features(&text).map_err(|e| anyhow::anyhow!("{path}：{e}"))
+    };
+    let extent = &config.jurisdiction.extent;
+    let streets = read(&street)?;
+    let line = match streets.as_slice() {
+        [(_, g)] => {
+            diming::spatial::validate(g, extent).map_err(|e| anyhow::anyhow!("{street}：{e}"))?;
+            match diming::layers::GeometryKind::MultiLineString.conform(g.clone()) {
+                Ok(geo::Geometry::MultiLineString(m)) => m,
+                _ => bail!("{street}：中心线应为 LineString 或 MultiLineString"),
+            }
+        }
+        _ => bail!("{street} 中应恰有一条中心线，实有 {} 个要素", streets.len()),
+    };
+    let points = read(&entrances)?;
+    let mut coords = Vec::with_capacity(points.len());
+    for (i, (_, g)) in points.iter().enumerate() {
+        diming::spatial::validate(g, extent)
+            .map_err(|e| anyhow::anyhow!("{entrances} 第 {} 个要素：{e}", i + 1))?;
+        match g {
+            geo::Geometry::Point(p) => coords.push(p.0),
+            _ => bail!("{entrances} 第 {} 个要素不是点", i + 1),
+        }
+    }
+    let overrides = StreetOverrides {
+        from_end: from_end.then_some(true),
+        from_start: from_start.then_some(true),
+        one_sided: one_sided.then_some(true),
+        odd_side: None,
+    };
+    let plan = numbering::plan(&line, &coords, &[], &conventions, &overrides)?;
+    for r in &plan.refused {
+        eprintln!("{entrances} 第 {} 个入口未编号：{}", r.index + 1, r.reason);
+    }
+    match format {
+        PlanFormat::Geojson => {
+            let features: Vec<serde_json::Value> = plan
+                .numbered
+                .iter()
+                .map(|n| {
+                    let (props, g) = &points[n.index];
+                    let mut props = props.clone();
+                    props.insert("number".into(), serde_json::json!(format!("{}号", n.number)));
+                    props.insert("side".into(), serde_json::json!(n.side.label()));
+                    props.insert("along_m".into(), serde_json::json!((n.along_m * 100.0).round() / 100.0));
+                    props.insert("offset_m".into(), serde_json::json!((n.offset_m * 100.0).round() / 100.0));
+                    if n.closer_to_other {
+                        props.insert("closer_to_other".into(), serde_json::json!(true));
+                    }
+                    serde_json::json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(g), "properties": props })
+                })
+                .collect();
+            let out = serde_json::json!({ "type": "FeatureCollection", "features": features, "reserved": plan.reserved });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        PlanFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record([
+                "序号",
+                "经度",
+                "纬度",
+                "门牌号",
+                "侧",
+                "沿街距离（米）",
+                "离中心线（米）",
+            ])?;
+            for n in &plan.numbered {
+                let c = coords[n.index];
+                w.write_record([
+                    (n.index + 1).to_string(),
+                    format!("{:.7}", c.x),
+                    format!("{:.7}", c.y),
+                    format!("{}号", n.number),
+                    n.side.label().to_string(),
+                    format!("{:.2}", n.along_m),
+                    format!("{:.2}", n.offset_m),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// A street by name or id.
+fn find_street(registry: &Registry, street: &str) -> Result<RecordId> {
+    if let Ok(id) = street.parse::<RecordId>() {
+        return Ok(id);
+    }
+    let current = registry.current();
+    let found: Vec<RecordId> = current
+        .layer(Layer::Street)
+        .filter(|v| v.body.title() == street)
+        .map(|v| v.id)
+        .collect();
+    match found.as_slice() {
+        [id] => Ok(*id),
+        [] => bail!("没有名为“{street}”的现行街路巷"),
+        _ => bail!("有 {} 条名为“{street}”的街路巷，请用 id 指定", found.len()),
+    }
+}
+
+async fn check(db: &str, config: &Config, street: Option<&str>, format: AuditFormat) -> Result<()> {
+    let registry = open(db, config).await?;
+    let only = match street {
+        Some(s) => Some(vec![find_street(&registry, s)?]),
+        None => None,
+    };
+    let findings = diming::addresses::numbering::check(
+        &registry.current(),
+        &config.numbering,
+        only.as_deref(),
+    );
+    match format {
+        AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
+        AuditFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record([
+                "街路巷",
+                "门牌号",
+                "规则",
+                "说明",
+                "建议",
+                "经度",
+                "纬度",
+                "记录",
+            ])?;
+            for f in &findings {
+                w.write_record([
+                    f.street_name.clone(),
+                    f.number.clone(),
+                    f.rule.id().to_string(),
+                    f.message.clone(),
+                    f.suggestion.clone().unwrap_or_default(),
+                    format!("{:.7}", f.at.0),
+                    format!("{:.7}", f.at.1),
+                    f.plate.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        AuditFormat::Text | AuditFormat::Html => {
+            println!("检查门牌，发现 {} 个问题。", findings.len());
+            for f in &findings {
+                let fix = f
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!("（建议：{s}）"))
+                    .unwrap_or_default();
+                println!("[{}] {}{fix}", f.rule.id(), f.message);
+            }
+        }
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        std::process::exit(2)
+    }
+}
+
+async fn suggest(db: &str, config: &Config, street: &str, at: &str) -> Result<()> {
+    let registry = open(db, config).await?;
+    let id = find_street(&registry, street)?;
+    let point = parse_point(at)?;
+    let number = diming::addresses::numbering::suggest(
+        &registry.current(),
+        &config.numbering,
+        id,
+        point,
+        diming::addresses::SubStyle::Annex,
+    )
+    .map_err(anyhow::Error::msg)?;
+    println!("{number}");
+    Ok(())
+}
+
+async fn renumber(
+    db: &str,
+    config: &Config,
+    author: &str,
+    command: NumberingCommand,
+) -> Result<()> {
+    let NumberingCommand::Renumber {
+        street,
+        unit,
+        all,
+        pin,
+        crosswalk,
+        apply,
+        issuer,
+        number,
+        date,
+        from,
+    } = command
+    else {
+        unreachable!("called for renumber only");
+    };
+    let registry = open(db, config).await?;
+    let streets: Vec<RecordId> = if all {
+        registry
+            .current()
+            .layer(Layer::Street)
+            .map(|v| v.id)
+            .collect()
+    } else if let Some(code) = unit {
+        let code: diming::boundaries::DivisionCode = code.parse()?;
+        let current = registry.current();
+        let unit = current
+            .layer(Layer::AdminUnit)
+            .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code == code))
+            .with_context(|| format!("没有区域 {code}"))?;
+        let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
+        current
+            .index()
+            .intersecting(Layer::Street, bbox)
+            .into_iter()
+            .filter(|id| {
+                current
+                    .get(id)
+                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, &unit.geometry))
+            })
+            .collect()
+    } else if !street.is_empty() {
+        street
+            .iter()
+            .map(|s| find_street(&registry, s))
+            .collect::<Result<_>>()?
+    } else {
+        bail!("请用 --street、--unit 或 --all 指定范围");
+    };
+    let pins: std::collections::HashMap<_, _> = pin.into_iter().collect();
+    let changes = diming::addresses::numbering::renumber(
+        &registry.current(),
+        &config.numbering,
+        &streets,
+        &pins,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let changed: Vec<_> = changes.iter().filter(|c| c.changes()).collect();
+    println!(
+        "范围内 {} 个门牌，{} 个号码变更。",
+        changes.len(),
+        changed.len()
+    );
+    for c in &changed {
+        println!("  {}：{} → {}", c.street_name, c.old, c.new);
+    }
+    for c in changes.iter().filter(|c| c.kept) {
+        eprintln!(
+            "注意：{}{} 在中心线上，无法判断左右，保留原号",
+            c.street_name, c.old
+        );
+    }
+    if let Some(path) = crosswalk {
+        let title = format!("{}门牌重新编排", config.jurisdiction.name);
+        let bytes = if path.ends_with(".xlsx") {
+            diming::publish::crosswalk::xlsx(&changes, &registry.current(), &title)?
+        } else {
+            diming::publish::crosswalk::csv(&changes, &registry.current())?
+        };
+        std::fs::write(&path, bytes).with_context(|| format!("写入 {path}"))?;
+        println!("对照表已写入 {path}");
+    }
+    if apply {
+        let document = diming::record::ApprovalDocument {
+            issuer: issuer.context("缺少 --issuer")?,
+            number: number.context("缺少 --number")?,
+            date: date.context("缺少 --date")?,
+        };
+        let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let id = registry
+            .apply_renumbering(&changes, document, author, from)
+            .await?;
+        println!("已写入登记簿：变更集 {id}");
+    }
+    Ok(())
+}
