@@ -80,6 +80,23 @@ pub(crate) enum NumberingCommand {
         #[arg(long)]
         from: Option<chrono::NaiveDate>,
     },
+    /// 门牌号码使用证：每个门牌一页的 PDF（字体内嵌）
+    #[command(
+        after_help = "示例：\n  diming numbering certificate --street 胜利街 -o 胜利街门牌证.pdf\n  diming numbering certificate --plate 门牌id -o 证.pdf"
+    )]
+    Certificate {
+        /// 街路巷名称或 id：该街全部门牌
+        #[arg(long, conflicts_with = "plate")]
+        street: Option<String>,
+        /// 单个门牌 id
+        #[arg(long)]
+        plate: Option<RecordId>,
+        /// 发证机关（默认为本市民政局）
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(short, long)]
+        output: String,
+    },
     /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
     #[command(
         after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
@@ -124,6 +141,12 @@ pub(crate) async fn run(
         NumberingCommand::Suggest { street, at } => suggest(db, config, &street, &at).await,
         command @ NumberingCommand::Renumber { .. } => renumber(db, config, author, command).await,
         command @ NumberingCommand::Plan { .. } => plan(config, command),
+        NumberingCommand::Certificate {
+            street,
+            plate,
+            issuer,
+            output,
+        } => certificates(db, config, street, plate, issuer, &output).await,
     }
 }
 
@@ -422,5 +445,87 @@ async fn renumber(
             .await?;
         println!("已写入登记簿：变更集 {id}");
     }
+    Ok(())
+}
+
+async fn certificates(
+    db: &str,
+    config: &Config,
+    street: Option<String>,
+    plate: Option<RecordId>,
+    issuer: Option<String>,
+    output: &str,
+) -> Result<()> {
+    use diming::layers::Body;
+    use diming::publish::certificate::{self, Certificate};
+    let registry = open(db, config).await?;
+    let plates: Vec<RecordId> = match (street, plate) {
+        (Some(s), None) => {
+            let id = find_street(&registry, &s)?;
+            let current = registry.current();
+            let mut plates: Vec<_> = current
+                .layer(Layer::DoorPlate)
+                .filter_map(|v| match &v.body {
+                    Body::DoorPlate(d) if d.street == id => Some((d.number.clone(), v.id)),
+                    _ => None,
+                })
+                .collect();
+            plates.sort();
+            plates.into_iter().map(|(_, id)| id).collect()
+        }
+        (None, Some(p)) => vec![p],
+        _ => bail!("请用 --street 或 --plate 指定门牌"),
+    };
+    let city = config.jurisdiction.name.clone();
+    let issuer = issuer.unwrap_or_else(|| format!("{city}民政局"));
+    let today = chrono::Local::now().date_naive();
+    let mut certs = Vec::with_capacity(plates.len());
+    for id in plates {
+        let history = registry.history(id).await?;
+        let v = history
+            .iter()
+            .rev()
+            .find(|v| v.superseded_at.is_none() && !v.retired)
+            .with_context(|| format!("没有现行门牌 {id}"))?;
+        let Body::DoorPlate(d) = &v.body else {
+            bail!("记录 {id} 不是门牌")
+        };
+        let old_number = history.iter().rev().find_map(|h| match &h.body {
+            Body::DoorPlate(o) if o.number != d.number => Some(o.number.to_string()),
+            _ => None,
+        });
+        let (street_name, at) = {
+            let current = registry.current();
+            let name = current
+                .get(&d.street)
+                .map(|s| s.body.title())
+                .unwrap_or_default();
+            let at = match &v.geometry {
+                geo::Geometry::Point(p) => current.unit_at(p.0).map(|u| u.body.title()),
+                _ => None,
+            };
+            (name, at.unwrap_or_default())
+        };
+        certs.push(Certificate {
+            serial: format!(
+                "{}-{}-{}",
+                config.jurisdiction.county_code,
+                today.format("%Y"),
+                &id.to_string()[..8]
+            ),
+            city: city.clone(),
+            unit: at,
+            street: street_name,
+            number: d.number.to_string(),
+            old_number,
+            valid_from: v.valid_from,
+            issuer: issuer.clone(),
+            issued_on: today,
+        });
+    }
+    let fonts = diming::publish::pdf::Fonts::load()?;
+    let pdf = certificate::pdf(&certs, &fonts)?;
+    std::fs::write(output, pdf).with_context(|| format!("写入 {output}"))?;
+    println!("已生成 {} 张门牌号码使用证：{output}", certs.len());
     Ok(())
 }

@@ -387,3 +387,51 @@ mod tests {
         assert_eq!(n.report_due(), Some("2021-05-05".parse().unwrap()));
     }
 }
+
+/// 地理位置 as the census form writes it: "东经111°58′12″至111°59′30″，北纬43°38′02″至43°39′45″"
+/// (a point has one longitude and one latitude), CGCS2000.
+pub fn position_text(g: &geo::Geometry<f64>) -> Option<String> {
+    use geo::BoundingRect;
+    let r = g.bounding_rect()?;
+    let dms = |v: f64| {
+        let total = (v * 3600.0).round() as i64;
+        format!(
+            "{}°{:02}′{:02}″",
+            total / 3600,
+            (total / 60) % 60,
+            total % 60
+        )
+    };
+    let range = |a: f64, b: f64| {
+        if dms(a) == dms(b) {
+            dms(a)
+        } else {
+            format!("{}至{}", dms(a), dms(b))
+        }
+    };
+    Some(format!(
+        "东经{}，北纬{}",
+        range(r.min().x, r.max().x),
+        range(r.min().y, r.max().y)
+    ))
+}
+
+#[cfg(test)]
+mod position_tests {
+    #[test]
+    fn the_census_position_is_written_in_degrees_minutes_seconds() {
+        let p = geo::Geometry::Point(geo::Point::new(111.97667, 43.6475));
+        assert_eq!(
+            super::position_text(&p).unwrap(),
+            "东经111°58′36″，北纬43°38′51″"
+        );
+        let r = geo::Geometry::Rect(geo::Rect::new(
+            geo::coord! {x: 111.9, y: 43.6},
+            geo::coord! {x: 112.0, y: 43.7},
+        ));
+        assert_eq!(
+            super::position_text(&r).unwrap(),
+            "东经111°54′00″至112°00′00″，北纬43°36′00″至43°42′00″"
+        );
+    }
+}

@@ -26,6 +26,8 @@ pub enum Match {
     Infix,
     /// One character off.
     Typo,
+    /// An alias, abbreviation or historical name of the record.
+    OtherName,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ struct Entry {
     at: Option<Coord<f64>>,
     /// Confirmed readings of polyphonic characters.
     readings: BTreeMap<usize, String>,
+    /// Aliases, abbreviations and historical names (found, but after standard names).
+    other_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +80,7 @@ fn match_of(code: u64) -> Match {
         Match::Romanization,
         Match::Infix,
         Match::Typo,
+        Match::OtherName,
     ][(code & 0xff) as usize]
 }
 
@@ -142,6 +147,8 @@ fn score(m: Match, exact: bool) -> u8 {
         (Match::Name, false) => 75,
         (Match::Pinyin | Match::Romanization, false) => 70,
         (Match::Initials, false) => 65,
+        (Match::OtherName, true) => 80,
+        (Match::OtherName, false) => 62,
         (Match::Infix, _) => 60,
         (Match::Typo, _) => 40,
     }
@@ -173,6 +180,11 @@ impl SearchIndex {
                     .naming()
                     .map(|n| n.readings.clone())
                     .unwrap_or_default(),
+                other_names: v
+                    .body
+                    .naming()
+                    .map(|n| n.other_names.iter().map(|o| o.text.clone()).collect())
+                    .unwrap_or_default(),
             });
         }
         entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -190,6 +202,10 @@ impl SearchIndex {
                 add(chars[start..].iter().collect(), i, Match::Infix);
             }
             add(toneless(&e.name), i, Match::Pinyin);
+            for other in &e.other_names {
+                add(normalize(other), i, Match::OtherName);
+                add(toneless(other), i, Match::OtherName);
+            }
             add(initials(&e.name), i, Match::Initials);
             if e.layer != Layer::DoorPlate {
                 let r = if e.readings.is_empty() {

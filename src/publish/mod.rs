@@ -1,6 +1,9 @@
-//! Publishing: documents made from the registry. For now the names audit as a standalone HTML
-//! report and the renumbering crosswalk (CSV, XLSX); maps, the gazetteer, notices and
-//! certificates come with their issues. Knows nothing of HTTP or SQL.
+//! Publishing: documents made from the registry: the names audit as a standalone HTML report,
+//! the renumbering crosswalk (CSV, XLSX) and the door-plate certificates (PDF through typst,
+//! [`pdf`] alone touches it). Maps, the gazetteer and notices come with their issues. Knows
+//! nothing of HTTP or SQL.
 
 pub mod audit;
+pub mod certificate;
 pub mod crosswalk;
+pub mod pdf;

@@ -111,6 +111,7 @@ pub async fn record(
             &naming.readings,
         );
         f["properties"]["romanization"] = json!(r);
+        f["properties"]["position"] = json!(crate::names::naming::position_text(&v.geometry));
     }
     Ok(([(header::ETAG, etag)], Json(f)).into_response())
 }

@@ -32,6 +32,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/names/check", get(api::check_name))
         .route("/api/numbering/suggest", get(api::suggest_number))
         .route("/search", get(pages::search))
+        .route("/names/check", get(pages::names_check))
         .with_state(registry)
 }
 

@@ -16,6 +16,10 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("layout.html", include_str!("templates/layout.html")),
         ("home.html", include_str!("templates/home.html")),
         ("search.html", include_str!("templates/search.html")),
+        (
+            "names_check.html",
+            include_str!("templates/names_check.html"),
+        ),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
@@ -141,4 +145,26 @@ pub async fn search(
     context.insert("q", &form.q);
     context.insert("hits", &rows);
     render("search.html", &context)
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// The naming-rule check as the officer types (the page calls `/api/names/check`).
+pub async fn names_check(
+    State(registry): State<AppState>,
+    Query(form): Query<NameForm>,
+) -> Result<Html<String>, ApiError> {
+    let categories: Vec<_> = crate::names::PlaceCategory::ALL
+        .iter()
+        .map(|c| serde_json::json!({ "id": c.as_str(), "label": c.label() }))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("name", &form.name);
+    context.insert("categories", &categories);
+    render("names_check.html", &context)
 }

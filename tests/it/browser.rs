@@ -117,3 +117,32 @@ async fn the_home_page_renders_with_its_maps_in_chromium() {
     let fills = count_colour(&shot, [0xe8, 0xf1, 0xe4]);
     assert!(fills > 5_000, "only {fills} pixels of the first unit fill");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_name_form_checks_as_the_officer_types_in_chromium() {
+    let db = TestDb::sqlite().await;
+    crate::support::load_demo(&db.registry().await).await;
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let dir = tempfile::tempdir().unwrap();
+    // The page runs its check on load with the name given; the DOM is read once it settles.
+    let url = format!(
+        "http://127.0.0.1:{port}/names/check?name=%E6%9B%BC%E5%93%88%E9%A1%BF%E8%8A%B1%E5%9B%AD"
+    );
+    let dom = chromium(
+        &dir.path().join("profile"),
+        &["--virtual-time-budget=5000", "--dump-dom", &url],
+    );
+    assert!(dom.contains("data-rule=\"foreign\""), "{dom}");
+    assert!(dom.contains("拼写：Manhadun Huayuan"), "{dom}");
+    let url =
+        format!("http://127.0.0.1:{port}/names/check?name=%E9%98%BF%E5%B7%B4%E5%98%8E%E8%B7%AF");
+    let dom = chromium(
+        &dir.path().join("profile2"),
+        &["--virtual-time-budget=5000", "--dump-dom", &url],
+    );
+    assert!(
+        dom.contains("符合命名规则") && dom.contains("ABAG LU"),
+        "{dom}"
+    );
+}

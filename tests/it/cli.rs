@@ -287,6 +287,7 @@ fn every_command_has_help_with_an_example() {
         vec!["numbering", "check"],
         vec!["numbering", "suggest"],
         vec!["numbering", "renumber"],
+        vec!["numbering", "certificate"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

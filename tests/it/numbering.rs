@@ -362,3 +362,111 @@ async fn a_renumbering_gives_the_crosswalk_and_is_applied_as_one_changeset() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_number() {
+    let db = crate::support::TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db.url())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let applied = run(&[
+        "numbering",
+        "renumber",
+        "--street",
+        "团结大街",
+        "--apply",
+        "--issuer",
+        "二连浩特市人民政府",
+        "--number",
+        "二政字〔2026〕8号",
+        "--date",
+        "2026-05-01",
+    ]);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("证.pdf").display().to_string();
+    let out = run(&[
+        "numbering",
+        "certificate",
+        "--street",
+        "团结大街",
+        "-o",
+        &pdf,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plates = {
+        let registry = db.registry().await;
+        let street = diming::record::RecordId::derived("street/团结大街");
+        registry
+            .current()
+            .layer(diming::layers::Layer::DoorPlate)
+            .filter(|v| matches!(&v.body, diming::layers::Body::DoorPlate(d) if d.street == street))
+            .count()
+    };
+    let info = String::from_utf8(
+        Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo (poppler-utils)")
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        info.contains(&format!("Pages:           {plates}")),
+        "{info}"
+    );
+    let fonts =
+        String::from_utf8(Command::new("pdffonts").arg(&pdf).output().unwrap().stdout).unwrap();
+    let cjk: Vec<&str> = fonts
+        .lines()
+        .filter(|l| l.contains("NotoSerifCJK"))
+        .collect();
+    assert!(
+        !cjk.is_empty() && cjk.iter().all(|l| l.contains(" yes yes ")),
+        "embedded and subset: {fonts}"
+    );
+    // Page 9 is 团结大街9号, which was 7号 before the renumbering.
+    let text = Command::new("pdftotext")
+        .args(["-f", "9", "-l", "9", &pdf, "-"])
+        .output()
+        .unwrap()
+        .stdout;
+    let text: String = String::from_utf8(text)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(
+        text.contains("二连浩特市团结大街9号") && text.contains("原门牌号团结大街7号"),
+        "{text}"
+    );
+    // A picture of the page: the certificate is on it, not a blank page.
+    let png = dir.path().join("p");
+    assert!(
+        Command::new("pdftoppm")
+            .args(["-png", "-r", "40", "-f", "9", "-l", "9", &pdf])
+            .arg(&png)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let shot = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .unwrap();
+    assert!(std::fs::metadata(shot.path()).unwrap().len() > 3_000);
+}

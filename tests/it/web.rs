@@ -162,6 +162,7 @@ async fn search_finds_names_by_characters_pinyin_initials_romanization_and_with_
         ("qianjinfajie", "前进大街", "typo"),
         ("erenhot", "二连浩特市", "romanization"),
         ("陶力", "陶力嘎查", "name"),
+        ("工农街", "建设街", "other_name"),
     ] {
         let v = top(query).await;
         assert_eq!(v["hits"][0]["name"], expected, "{query}: {v}");
