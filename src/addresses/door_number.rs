@@ -65,7 +65,7 @@ fn to_chinese(n: u32) -> String {
     match n {
         1..=10 => digit(n).to_string(),
         11..=19 => format!("十{}", digit(n - 10)),
-        _ if n % 10 == 0 && n < 100 => format!("{}十", digit(n / 10)),
+        _ if n.is_multiple_of(10) && n < 100 => format!("{}十", digit(n / 10)),
         _ if n < 100 => format!("{}十{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }

@@ -234,13 +234,13 @@ impl Naming {
 
     pub fn publish(&self, on: NaiveDate) -> Result<Naming, WorkflowError> {
         self.expect(&[NameStatus::Approved], "公告")?;
-        if let Some(d) = &self.approval {
-            if on < d.date {
-                return Err(WorkflowError::PublishedBeforeApproval {
-                    published: on,
-                    approved: d.date,
-                });
-            }
+        if let Some(d) = &self.approval
+            && on < d.date
+        {
+            return Err(WorkflowError::PublishedBeforeApproval {
+                published: on,
+                approved: d.date,
+            });
         }
         Ok(Naming {
             status: NameStatus::Published,

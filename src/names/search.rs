@@ -289,10 +289,10 @@ impl SearchIndex {
         let mut out = HashMap::new();
         if q.is_ascii() {
             // fst's Levenshtein automaton is reliable on ASCII keys (pinyin, initials).
-            if q.len() >= 3 {
-                if let Ok(lev) = Levenshtein::new(q, 1) {
-                    self.collect(lev, Some(Match::Typo), "", &mut out);
-                }
+            if q.len() >= 3
+                && let Ok(lev) = Levenshtein::new(q, 1)
+            {
+                self.collect(lev, Some(Match::Typo), "", &mut out);
             }
             return out;
         }

@@ -108,10 +108,10 @@ impl Registry {
         let state = self.current();
         // Read under the state's read lock, the generation matches the state.
         let generation = self.generation.load(Ordering::SeqCst);
-        if let Some((g, index)) = self.search.read().expect("search lock poisoned").as_ref() {
-            if *g == generation {
-                return Arc::clone(index);
-            }
+        if let Some((g, index)) = self.search.read().expect("search lock poisoned").as_ref()
+            && *g == generation
+        {
+            return Arc::clone(index);
         }
         let index = Arc::new(SearchIndex::build(&state, &self.lists));
         drop(state);

@@ -225,19 +225,19 @@ pub fn check(
                 ));
             }
             let own = planned.get(&i).map(|p| p.offset_m);
-            if let (Some(nearest), Some(_)) = (state.index().nearest(Layer::Street, c), own) {
-                if nearest != street_id {
-                    let other = state
-                        .get(&nearest)
-                        .map(|s| s.body.title())
-                        .unwrap_or_default();
-                    out.push(finding(
-                        NumberRule::CloserToOther,
-                        v,
-                        format!("{name}门牌离{other}比离本街更近，请核实所属街路巷"),
-                        None,
-                    ));
-                }
+            if let (Some(nearest), Some(_)) = (state.index().nearest(Layer::Street, c), own)
+                && nearest != street_id
+            {
+                let other = state
+                    .get(&nearest)
+                    .map(|s| s.body.title())
+                    .unwrap_or_default();
+                out.push(finding(
+                    NumberRule::CloserToOther,
+                    v,
+                    format!("{name}门牌离{other}比离本街更近，请核实所属街路巷"),
+                    None,
+                ));
             }
         }
     }

@@ -279,14 +279,14 @@ pub fn plan(
         let mut next = start;
         let mut previous: Option<f64> = None;
         for &&(index, along, offset, side, closer) in &run {
-            if let Some(prev) = previous {
-                if c.spacing_m > 0.0 {
-                    let spare = ((along - prev) / c.spacing_m).floor() as i64 - 1;
-                    for _ in 0..spare.max(0) {
-                        let n = free(next, step, &c.skip);
-                        reserved.push(n);
-                        next = n + step;
-                    }
+            if let Some(prev) = previous
+                && c.spacing_m > 0.0
+            {
+                let spare = ((along - prev) / c.spacing_m).floor() as i64 - 1;
+                for _ in 0..spare.max(0) {
+                    let n = free(next, step, &c.skip);
+                    reserved.push(n);
+                    next = n + step;
                 }
             }
             let number = free(next, step, &c.skip);

@@ -42,10 +42,10 @@ pub fn renumber(
 ) -> Result<Vec<Change>, String> {
     let mut by_street: BTreeMap<RecordId, Vec<&RecordVersion>> = BTreeMap::new();
     for v in state.layer(Layer::DoorPlate) {
-        if let Body::DoorPlate(d) = &v.body {
-            if streets.contains(&d.street) {
-                by_street.entry(d.street).or_default().push(v);
-            }
+        if let Body::DoorPlate(d) = &v.body
+            && streets.contains(&d.street)
+        {
+            by_street.entry(d.street).or_default().push(v);
         }
     }
     let mut out = Vec::new();
