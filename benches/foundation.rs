@@ -16,56 +16,11 @@ use diming::record::{Changeset, RecordId, Write};
 use diming::registry::Registry;
 use geo::{Geometry, Point, coord};
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sqlx::postgres::PgPoolOptions;
 use std::time::Instant;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn admin_url() -> String {
-    std::env::var("DIMING_TEST_PG")
-        .unwrap_or_else(|_| "postgres://diming:diming@127.0.0.1:5432/postgres".into())
-}
-
-/// A fresh PostgreSQL database; dropped by [`drop_pg`].
-async fn fresh_pg(tag: &str) -> (String, String) {
-    let admin = admin_url();
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is needed at {admin} (run .ci/postgres): {e}"));
-    let name = format!("diming_bench_{tag}_{}", std::process::id());
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let sql = format!("CREATE DATABASE {name}");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').unwrap().0;
-    (format!("{base}/{name}"), name)
-}
-
-async fn drop_pg(name: &str) {
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url())
-        .await
-        .unwrap();
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{drop_pg, env_usize, fresh_pg};
 
 /// Plates on streets of 5,000 numbers each.
 fn plate_changesets(total: usize) -> Vec<Changeset> {

@@ -19,60 +19,16 @@ use diming::registry::Registry;
 use geo::{Geometry, Point, coord};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sqlx::postgres::PgPoolOptions;
+
+#[path = "support/mod.rs"]
+mod support;
 use std::time::Instant;
+use support::{drop_pg, env_usize, fresh_pg};
 
 const CHARS: &str = "前进友谊团结和平胜利新华建设文化幸福光明育才朝阳永安兴业安康富民长青振兴康宁民族车站迎宾赛罕额仁乌兰呼和锡林北疆商贸物流工业园林草原那达慕东西南北中金银宝泰恒达顺昌盛隆丰源海天山水河湖泉石松柏桃李杏梅兰竹菊春夏秋冬星月阳光明德仁义礼智信忠孝";
 const GENERICS: [&str; 10] = [
     "路", "街", "大街", "巷", "小区", "家园", "村", "大厦", "广场", "花园",
 ];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn admin_url() -> String {
-    std::env::var("DIMING_TEST_PG")
-        .unwrap_or_else(|_| "postgres://diming:diming@127.0.0.1:5432/postgres".into())
-}
-
-async fn fresh_pg(tag: &str) -> (String, String) {
-    let admin = admin_url();
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is needed at {admin} (run .ci/postgres): {e}"));
-    let name = format!("diming_bench_{tag}_{}", std::process::id());
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
-    (
-        format!("{}/{name}", admin.rsplit_once('/').unwrap().0),
-        name,
-    )
-}
-
-async fn drop_pg(name: &str) {
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url())
-        .await
-        .unwrap();
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]

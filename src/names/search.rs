@@ -1,8 +1,9 @@
 //! Search over the names of the registry: by characters (also inside a name), full toneless
 //! pinyin, pinyin initials (qjl → 前进路), the standard romanization (erenhot), and with one
 //! typo. Keys live in a finite-state transducer (`fst`); a typo is found with a Levenshtein
-//! automaton over it. Ranked: exact before prefix before infix before typo, then units before
-//! streets before places before door plates, then by distance to a given point.
+//! automaton over it. Ranked: exact before prefix before infix before typo, standard names
+//! before aliases and historical names, then units, streets, places by category weight, door
+//! plates, then by distance to a given point.
 
 use super::WordLists;
 use super::romanize::{initials, romanize, toneless};
@@ -40,11 +41,15 @@ struct Entry {
     readings: BTreeMap<usize, String>,
     /// Aliases, abbreviations and historical names (found, but after standard names).
     other_names: Vec<String>,
+    weight: u8,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub id: RecordId,
+    /// Rank among equal matches (units 9 … door plates 1).
+    #[serde(skip)]
+    pub weight: u8,
     pub name: String,
     pub layer: Layer,
     #[serde(rename = "match")]
@@ -130,12 +135,22 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
-fn layer_weight(layer: Layer) -> u8 {
-    match layer {
-        Layer::AdminUnit => 4,
-        Layer::Street => 3,
-        Layer::Place => 2,
-        Layer::DoorPlate => 1,
+/// Among equal matches: units, then streets, then places by category (landmarks people ask
+/// for before single buildings), then door plates.
+fn weight(body: &Body) -> u8 {
+    use crate::names::PlaceCategory as C;
+    match body {
+        Body::AdminUnit(_) => 9,
+        Body::Street(_) => 8,
+        Body::Place(p) => match p.category {
+            C::Transport | C::MemorialOrScenic => 7,
+            C::Waters | C::Landform | C::Sea => 6,
+            C::Settlement | C::NonAdministrativeArea => 5,
+            C::AdministrativeArea | C::SelfGoverningOrganisation => 5,
+            C::WaterPowerCommunication | C::Organisation => 4,
+            C::Building => 3,
+        },
+        Body::DoorPlate(_) => 1,
     }
 }
 
@@ -174,6 +189,7 @@ impl SearchIndex {
                 id: v.id,
                 name,
                 layer: v.layer(),
+                weight: weight(&v.body),
                 at: v.geometry.interior_point().map(|p| p.0),
                 readings: v
                     .body
@@ -347,6 +363,7 @@ impl SearchIndex {
                     .zip(e.at)
                     .map(|(a, b)| Geodesic.distance(Point(a), Point(b)));
                 Hit {
+                    weight: e.weight,
                     id: e.id,
                     name: e.name.clone(),
                     layer: e.layer,
@@ -359,7 +376,7 @@ impl SearchIndex {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then(layer_weight(b.layer).cmp(&layer_weight(a.layer)))
+                .then(b.weight.cmp(&a.weight))
                 .then(
                     a.distance_m
                         .unwrap_or(0.0)
