@@ -97,6 +97,29 @@ pub(crate) enum NumberingCommand {
         #[arg(short, long)]
         output: String,
     },
+    /// 门牌号码变更公告：每条有变更的街路巷一页（PDF），在重新编排写入前张贴告知住户
+    #[command(
+        after_help = "示例：\n  diming numbering notice --all --effective 2026-06-01 --contact \"二连浩特市民政局区划地名科，电话 0479-xxxxxxx\" -o 公告.pdf"
+    )]
+    Notice {
+        /// 街路巷名称或 id，可重复
+        #[arg(long)]
+        street: Vec<String>,
+        /// 全市
+        #[arg(long)]
+        all: bool,
+        /// 新号码启用日期
+        #[arg(long)]
+        effective: chrono::NaiveDate,
+        /// 联系单位、地址、电话
+        #[arg(long)]
+        contact: String,
+        /// 发布机关（默认为本市民政局）
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(short, long)]
+        output: String,
+    },
     /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
     #[command(
         after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
@@ -147,6 +170,7 @@ pub(crate) async fn run(
             issuer,
             output,
         } => certificates(db, config, street, plate, issuer, &output).await,
+        command @ NumberingCommand::Notice { .. } => notice(db, config, command).await,
     }
 }
 
@@ -527,5 +551,58 @@ async fn certificates(
     let pdf = certificate::pdf(&certs, &fonts)?;
     std::fs::write(output, pdf).with_context(|| format!("写入 {output}"))?;
     println!("已生成 {} 张门牌号码使用证：{output}", certs.len());
+    Ok(())
+}
+
+async fn notice(db: &str, config: &Config, command: NumberingCommand) -> Result<()> {
+    let NumberingCommand::Notice {
+        street,
+        all,
+        effective,
+        contact,
+        issuer,
+        output,
+    } = command
+    else {
+        unreachable!("called for notice only");
+    };
+    let registry = open(db, config).await?;
+    let streets: Vec<RecordId> = if all {
+        registry
+            .current()
+            .layer(Layer::Street)
+            .map(|v| v.id)
+            .collect()
+    } else if !street.is_empty() {
+        street
+            .iter()
+            .map(|s| find_street(&registry, s))
+            .collect::<Result<_>>()?
+    } else {
+        bail!("请用 --street 或 --all 指定范围");
+    };
+    let changes = diming::addresses::numbering::renumber(
+        &registry.current(),
+        &config.numbering,
+        &streets,
+        &Default::default(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let changed = changes.iter().filter(|c| c.changes()).count();
+    if changed == 0 {
+        bail!("范围内没有需要变更的门牌号，无需公告");
+    }
+    let text = diming::publish::notice::NoticeText {
+        city: config.jurisdiction.name.clone(),
+        issuer: issuer.unwrap_or_else(|| format!("{}民政局", config.jurisdiction.name)),
+        issued_on: chrono::Local::now().date_naive(),
+        effective,
+        contact,
+        rule: config.numbering.describe(),
+    };
+    let fonts = diming::publish::pdf::Fonts::load()?;
+    let pdf = diming::publish::notice::pdf(&changes, &text, &fonts)?;
+    std::fs::write(&output, pdf).with_context(|| format!("写入 {output}"))?;
+    println!("已生成公告（{changed} 处变更）：{output}");
     Ok(())
 }

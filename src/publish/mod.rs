@@ -6,4 +6,5 @@
 pub mod audit;
 pub mod certificate;
 pub mod crosswalk;
+pub mod notice;
 pub mod pdf;

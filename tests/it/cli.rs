@@ -288,6 +288,7 @@ fn every_command_has_help_with_an_example() {
         vec!["numbering", "suggest"],
         vec!["numbering", "renumber"],
         vec!["numbering", "certificate"],
+        vec!["numbering", "notice"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

@@ -470,3 +470,59 @@ async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_n
         .unwrap();
     assert!(std::fs::metadata(shot.path()).unwrap().len() > 3_000);
 }
+
+#[tokio::test]
+async fn notices_to_residents_list_each_streets_changes() {
+    let db = crate::support::TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db.url())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("公告.pdf").display().to_string();
+    let out = run(&[
+        "numbering",
+        "notice",
+        "--all",
+        "--effective",
+        "2026-06-01",
+        "--contact",
+        "区划地名科 0479-7520000",
+        "-o",
+        &pdf,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info =
+        String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+    assert!(
+        info.contains("Pages:           3"),
+        "a page for each street with changes: {info}"
+    );
+    let text = Command::new("pdftotext")
+        .args([&pdf, "-"])
+        .output()
+        .unwrap()
+        .stdout;
+    let text: String = String::from_utf8(text)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    for expected in [
+        "关于和平大街门牌号码重新编排的公告",
+        "199号4号",
+        "左单右双",
+        "2026年06月01日起启用",
+        "区划地名科0479-7520000",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}

@@ -71,6 +71,25 @@ impl Default for Conventions {
 }
 
 impl Conventions {
+    /// The rule in words, for notices: "东西向道路自东向西、南北向道路自南向北，左单右双".
+    pub fn describe(&self) -> String {
+        let run = |h: Heading| match h {
+            Heading::West => "自东向西",
+            Heading::East => "自西向东",
+            Heading::North => "自南向北",
+            Heading::South => "自北向南",
+        };
+        let sides = match self.odd_side {
+            Side::Left => "左单右双",
+            Side::Right => "左双右单",
+        };
+        format!(
+            "东西向道路{}、南北向道路{}，{sides}",
+            run(self.east_west),
+            run(self.north_south)
+        )
+    }
+
     /// Beijing: east–west streets from east to west with the north side odd, north–south
     /// streets from north to south with the west side odd; 4, 13 and 14 skipped.
     pub fn beijing() -> Self {

@@ -238,3 +238,15 @@ fn a_street_in_two_parts_is_chained() {
     // The gap between the parts is bridged, so numbers run on across it.
     assert!((p.length_m - 400.0).abs() < 0.5, "{}", p.length_m);
 }
+
+#[test]
+fn the_rule_is_described_in_words_for_notices() {
+    assert_eq!(
+        Conventions::default().describe(),
+        "东西向道路自东向西、南北向道路自南向北，左单右双"
+    );
+    assert_eq!(
+        Conventions::beijing().describe(),
+        "东西向道路自东向西、南北向道路自北向南，左双右单"
+    );
+}
