@@ -38,6 +38,7 @@ fn plate_changesets(total: usize) -> Vec<Changeset> {
                         street: RecordId::derived(&format!("street/bench/{}", i / 5000)),
                         number: DoorNumber::new((i % 5000) as u32 + 1).unwrap(),
                         source: Source::Sample,
+                        kind: Default::default(),
                     }),
                     geometry: Geometry::Point(Point::new(
                         rng.random_range(111.94..112.01),

@@ -7,5 +7,5 @@ pub mod reverse;
 mod street;
 
 pub use door_number::{DoorNumber, DoorNumberError, SubStyle};
-pub use door_plate::DoorPlate;
+pub use door_plate::{DoorPlate, PlateKind};
 pub use street::{Street, StreetClass};

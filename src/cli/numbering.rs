@@ -120,6 +120,26 @@ pub(crate) enum NumberingCommand {
         #[arg(short, long)]
         output: String,
     },
+    /// 门牌制作订单：按种类和尺寸统计需制作的门牌（整体换牌，或只换变更的号码）
+    #[command(
+        after_help = "示例：\n  diming numbering order --all\n  diming numbering order --unit 152501400001 --changed-only --format csv"
+    )]
+    Order {
+        /// 街路巷名称或 id，可重复
+        #[arg(long)]
+        street: Vec<String>,
+        /// 区域代码
+        #[arg(long)]
+        unit: Option<String>,
+        /// 全市
+        #[arg(long)]
+        all: bool,
+        /// 只统计号码变更的门牌
+        #[arg(long)]
+        changed_only: bool,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+    },
     /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
     #[command(
         after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
@@ -171,6 +191,13 @@ pub(crate) async fn run(
             output,
         } => certificates(db, config, street, plate, issuer, &output).await,
         command @ NumberingCommand::Notice { .. } => notice(db, config, command).await,
+        NumberingCommand::Order {
+            street,
+            unit,
+            all,
+            changed_only,
+            format,
+        } => order(db, config, street, unit, all, changed_only, format).await,
     }
 }
 
@@ -392,38 +419,7 @@ async fn renumber(
         unreachable!("called for renumber only");
     };
     let registry = open(db, config).await?;
-    let streets: Vec<RecordId> = if all {
-        registry
-            .current()
-            .layer(Layer::Street)
-            .map(|v| v.id)
-            .collect()
-    } else if let Some(code) = unit {
-        let code: diming::boundaries::DivisionCode = code.parse()?;
-        let current = registry.current();
-        let unit = current
-            .layer(Layer::AdminUnit)
-            .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code == code))
-            .with_context(|| format!("没有区域 {code}"))?;
-        let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
-        current
-            .index()
-            .intersecting(Layer::Street, bbox)
-            .into_iter()
-            .filter(|id| {
-                current
-                    .get(id)
-                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, &unit.geometry))
-            })
-            .collect()
-    } else if !street.is_empty() {
-        street
-            .iter()
-            .map(|s| find_street(&registry, s))
-            .collect::<Result<_>>()?
-    } else {
-        bail!("请用 --street、--unit 或 --all 指定范围");
-    };
+    let streets = scope(&registry, &street, unit, all)?;
     let pins: std::collections::HashMap<_, _> = pin.into_iter().collect();
     let changes = diming::addresses::numbering::renumber(
         &registry.current(),
@@ -567,20 +563,7 @@ async fn notice(db: &str, config: &Config, command: NumberingCommand) -> Result<
         unreachable!("called for notice only");
     };
     let registry = open(db, config).await?;
-    let streets: Vec<RecordId> = if all {
-        registry
-            .current()
-            .layer(Layer::Street)
-            .map(|v| v.id)
-            .collect()
-    } else if !street.is_empty() {
-        street
-            .iter()
-            .map(|s| find_street(&registry, s))
-            .collect::<Result<_>>()?
-    } else {
-        bail!("请用 --street 或 --all 指定范围");
-    };
+    let streets = scope(&registry, &street, None, all)?;
     let changes = diming::addresses::numbering::renumber(
         &registry.current(),
         &config.numbering,
@@ -604,5 +587,102 @@ async fn notice(db: &str, config: &Config, command: NumberingCommand) -> Result<
     let pdf = diming::publish::notice::pdf(&changes, &text, &fonts)?;
     std::fs::write(&output, pdf).with_context(|| format!("写入 {output}"))?;
     println!("已生成公告（{changed} 处变更）：{output}");
+    Ok(())
+}
+
+/// The streets of a scope given on the command line.
+fn scope(
+    registry: &Registry,
+    street: &[String],
+    unit: Option<String>,
+    all: bool,
+) -> Result<Vec<RecordId>> {
+    if all {
+        return Ok(registry
+            .current()
+            .layer(Layer::Street)
+            .map(|v| v.id)
+            .collect());
+    }
+    if let Some(code) = unit {
+        let code: diming::boundaries::DivisionCode = code.parse()?;
+        let current = registry.current();
+        let unit = current
+            .layer(Layer::AdminUnit)
+            .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code == code))
+            .with_context(|| format!("没有区域 {code}"))?;
+        let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
+        return Ok(current
+            .index()
+            .intersecting(Layer::Street, bbox)
+            .into_iter()
+            .filter(|id| {
+                current
+                    .get(id)
+                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, &unit.geometry))
+            })
+            .collect());
+    }
+    if street.is_empty() {
+        bail!("请用 --street、--unit 或 --all 指定范围");
+    }
+    street.iter().map(|s| find_street(registry, s)).collect()
+}
+
+async fn order(
+    db: &str,
+    config: &Config,
+    street: Vec<String>,
+    unit: Option<String>,
+    all: bool,
+    changed_only: bool,
+    format: AuditFormat,
+) -> Result<()> {
+    let registry = open(db, config).await?;
+    let streets = scope(&registry, &street, unit, all)?;
+    let changes = diming::addresses::numbering::renumber(
+        &registry.current(),
+        &config.numbering,
+        &streets,
+        &Default::default(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let order = diming::addresses::numbering::plate_order(&changes, changed_only);
+    match format {
+        AuditFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record(["种类", "宽（厘米）", "高（厘米）", "颜色", "数量"])?;
+            for (kind, n) in &order {
+                let (width, height) = kind.size_cm();
+                w.write_record([
+                    kind.label().to_string(),
+                    width.to_string(),
+                    height.to_string(),
+                    kind.colours().to_string(),
+                    n.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        AuditFormat::Json => {
+            let rows: Vec<_> = order
+                .iter()
+                .map(|(k, n)| serde_json::json!({ "kind": k, "label": k.label(), "size_cm": k.size_cm(), "colours": k.colours(), "count": n }))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+        AuditFormat::Text | AuditFormat::Html => {
+            let total: usize = order.iter().map(|(_, n)| n).sum();
+            println!("门牌制作订单（共 {total} 块）：");
+            for (kind, n) in &order {
+                let (width, height) = kind.size_cm();
+                println!(
+                    "  {}  {width}×{height} 厘米  {}  {n} 块",
+                    kind.label(),
+                    kind.colours()
+                );
+            }
+        }
+    }
     Ok(())
 }

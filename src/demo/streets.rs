@@ -4,7 +4,7 @@
 
 use super::date;
 use super::units::BUILT_UP;
-use crate::addresses::{DoorNumber, DoorPlate, Street, StreetClass};
+use crate::addresses::{DoorNumber, DoorPlate, PlateKind, Street, StreetClass};
 use crate::layers::{Body, Source};
 use crate::names::naming::Naming;
 use crate::record::{ApprovalDocument, RecordId, Write};
@@ -228,6 +228,12 @@ pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
                         number: DoorNumber::new(planted(s.name, number))
                             .expect("demo numbers stay below 1,000"),
                         source: Source::Sample,
+                        // Some residential buildings and small doors among the shops.
+                        kind: match number % 10 {
+                            0 => PlateKind::BuildingLarge,
+                            7 => PlateKind::DoorSmall,
+                            _ => PlateKind::DoorLarge,
+                        },
                     }),
                     geometry: Geometry::Point(Point::new(x, y)),
                 });

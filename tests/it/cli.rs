@@ -289,6 +289,7 @@ fn every_command_has_help_with_an_example() {
         vec!["numbering", "renumber"],
         vec!["numbering", "certificate"],
         vec!["numbering", "notice"],
+        vec!["numbering", "order"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

@@ -526,3 +526,56 @@ async fn notices_to_residents_list_each_streets_changes() {
         assert!(text.contains(expected), "{expected} in {text}");
     }
 }
+
+#[tokio::test]
+async fn the_plate_order_counts_plates_by_kind_and_size() {
+    let db = crate::support::TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db.url())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let all: serde_json::Value =
+        serde_json::from_slice(&run(&["numbering", "order", "--all", "--format", "json"]).stdout)
+            .unwrap();
+    let total: u64 = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 3202, "re-plating the whole city");
+    let large = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "door_large")
+        .unwrap();
+    assert_eq!(large["size_cm"], serde_json::json!([35.0, 25.0]));
+    assert!(all.as_array().unwrap().iter().any(
+        |r| r["kind"] == "building_large" && r["colours"].as_str().unwrap().starts_with("蓝底")
+    ));
+    let changed: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "numbering",
+            "order",
+            "--all",
+            "--changed-only",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let total: u64 = changed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 4, "only the planted errors change number");
+}

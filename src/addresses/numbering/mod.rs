@@ -10,6 +10,6 @@ mod renumber;
 pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
-pub use renumber::{Change, renumber};
+pub use renumber::{Change, plate_order, renumber};
 #[cfg(test)]
 mod tests;

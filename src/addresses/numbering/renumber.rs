@@ -25,6 +25,7 @@ pub struct Change {
     pub pinned: bool,
     /// The plate stands on the centre line: it keeps its number until it is moved.
     pub kept: bool,
+    pub kind: crate::addresses::PlateKind,
 }
 
 impl Change {
@@ -110,6 +111,7 @@ pub fn renumber(
                 at: (coords[i].x, coords[i].y),
                 pinned: pinned.is_some(),
                 kept,
+                kind: d.kind,
             });
         }
     }
@@ -117,4 +119,17 @@ pub fn renumber(
         (&a.street_name, a.new.number(), &a.new).cmp(&(&b.street_name, b.new.number(), &b.new))
     });
     Ok(out)
+}
+
+/// The plate order: how many plates of each kind to make for `changes` (all of them when the
+/// whole area is re-plated, or only the changed numbers).
+pub fn plate_order(
+    changes: &[Change],
+    changed_only: bool,
+) -> Vec<(crate::addresses::PlateKind, usize)> {
+    let mut counts: BTreeMap<crate::addresses::PlateKind, usize> = BTreeMap::new();
+    for c in changes.iter().filter(|c| !changed_only || c.changes()) {
+        *counts.entry(c.kind).or_default() += 1;
+    }
+    counts.into_iter().collect()
 }
