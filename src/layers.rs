@@ -16,6 +16,8 @@ pub enum Layer {
     Street,
     Place,
     DoorPlate,
+    /// Renumbering campaigns (门牌整编), with the area they cover.
+    Campaign,
 }
 
 /// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
@@ -57,11 +59,12 @@ impl GeometryKind {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 4] = [
+    pub const ALL: [Layer; 5] = [
         Layer::AdminUnit,
         Layer::Street,
         Layer::Place,
         Layer::DoorPlate,
+        Layer::Campaign,
     ];
 
     /// The name of the layer's table in both stores.
@@ -71,6 +74,7 @@ impl Layer {
             Layer::Street => "streets",
             Layer::Place => "places",
             Layer::DoorPlate => "door_plates",
+            Layer::Campaign => "campaigns",
         }
     }
 
@@ -85,6 +89,7 @@ impl Layer {
             Layer::Street => "街路巷",
             Layer::Place => "地名",
             Layer::DoorPlate => "门牌",
+            Layer::Campaign => "门牌整编",
         }
     }
 
@@ -94,6 +99,7 @@ impl Layer {
             Layer::Street => GeometryKind::MultiLineString,
             Layer::Place => GeometryKind::Any,
             Layer::DoorPlate => GeometryKind::Point,
+            Layer::Campaign => GeometryKind::MultiPolygon,
         }
     }
 
@@ -104,6 +110,7 @@ impl Layer {
             Layer::Street => &["name", "name_mn", "class", "status"],
             Layer::Place => &["name", "name_mn", "category", "status"],
             Layer::DoorPlate => &["street_id", "number", "number_value"],
+            Layer::Campaign => &["name", "status", "plates", "changed", "installed"],
         }
     }
 }
@@ -136,6 +143,7 @@ pub enum Body {
     Street(Street),
     Place(Place),
     DoorPlate(DoorPlate),
+    Campaign(crate::addresses::numbering::Campaign),
 }
 
 impl Body {
@@ -145,6 +153,7 @@ impl Body {
             Body::Street(_) => Layer::Street,
             Body::Place(_) => Layer::Place,
             Body::DoorPlate(_) => Layer::DoorPlate,
+            Body::Campaign(_) => Layer::Campaign,
         }
     }
 
@@ -155,6 +164,7 @@ impl Body {
             Body::Street(b) => b.source,
             Body::Place(b) => b.source,
             Body::DoorPlate(b) => b.source,
+            Body::Campaign(c) => c.source,
         }
     }
 
@@ -165,6 +175,7 @@ impl Body {
             Body::Street(s) => s.name.clone(),
             Body::Place(p) => p.name.clone(),
             Body::DoorPlate(d) => d.number.to_string(),
+            Body::Campaign(c) => c.name.clone(),
         }
     }
 
@@ -175,7 +186,7 @@ impl Body {
             Body::Street(s) => Some(&s.naming),
             Body::Place(p) => Some(&p.naming),
             Body::AdminUnit(u) => Some(&u.naming),
-            Body::DoorPlate(_) => None,
+            Body::DoorPlate(_) | Body::Campaign(_) => None,
         }
     }
 
@@ -201,7 +212,7 @@ impl Body {
                     u.name = n.to_string();
                 }
             }
-            Body::DoorPlate(_) => {}
+            Body::DoorPlate(_) | Body::Campaign(_) => {}
         }
         next
     }
@@ -233,6 +244,13 @@ impl Body {
                 Text(d.street.to_string()),
                 Text(d.number.to_string()),
                 Integer(i64::from(d.number.number())),
+            ],
+            Body::Campaign(c) => vec![
+                Text(c.name.clone()),
+                Text(c.status.as_str().into()),
+                Integer(c.lines.len() as i64),
+                Integer(c.changed() as i64),
+                Integer(c.installed_count() as i64),
             ],
         }
     }

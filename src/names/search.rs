@@ -151,6 +151,7 @@ fn weight(body: &Body) -> u8 {
             C::Building => 3,
         },
         Body::DoorPlate(_) => 1,
+        Body::Campaign(_) => 0,
     }
 }
 
@@ -177,7 +178,7 @@ impl SearchIndex {
     /// "street + number".
     pub fn build(state: &CurrentState, lists: &WordLists) -> Self {
         let mut entries = Vec::new();
-        for v in state.records() {
+        for v in state.records().filter(|v| v.layer() != Layer::Campaign) {
             let name = match &v.body {
                 Body::DoorPlate(d) => match state.get(&d.street) {
                     Some(street) => format!("{}{}", street.body.title(), d.number),

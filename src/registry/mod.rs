@@ -36,6 +36,13 @@ pub enum RegistryError {
     NotNamed(RecordId),
     #[error("{0}")]
     Reading(String),
+    #[error("整编 {id}：{error}")]
+    Campaign {
+        id: RecordId,
+        error: crate::addresses::numbering::CampaignError,
+    },
+    #[error("{0}")]
+    Renumbering(String),
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,

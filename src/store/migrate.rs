@@ -1,11 +1,22 @@
 //! Schema migrations, embedded in the binary and run when a store is opened.
 
 /// SQLite (GeoPackage) migrations, in order.
-pub const SQLITE: &[(u32, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+pub const SQLITE: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../../migrations/sqlite/0002_campaigns.sql"),
+    ),
+];
 
 /// PostgreSQL/PostGIS migrations, in order.
-pub const POSTGRES: &[(u32, &str)] =
-    &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+pub const POSTGRES: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_campaigns.sql"),
+    ),
+];
 
 /// The table that records which migrations a store has.
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS diming_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -33,6 +33,8 @@ impl ApiError {
                 RegistryError::Changeset(_)
                 | RegistryError::Workflow { .. }
                 | RegistryError::Reading(_)
+                | RegistryError::Campaign { .. }
+                | RegistryError::Renumbering(_)
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,

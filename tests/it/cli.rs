@@ -77,6 +77,7 @@ async fn after_demo_psql_shows_the_layers_with_srid_4490() {
         rows,
         vec![
             "admin_units|4490|MULTIPOLYGON",
+            "campaigns|4490|MULTIPOLYGON",
             "door_plates|4490|POINT",
             "places|4490|GEOMETRY",
             "streets|4490|MULTILINESTRING",

@@ -579,3 +579,158 @@ async fn the_plate_order_counts_plates_by_kind_and_size() {
         .sum();
     assert_eq!(total, 4, "only the planted errors change number");
 }
+
+mod campaign {
+    use crate::support::{TestDb, both_stores, load_demo};
+    use diming::addresses::numbering::CampaignStatus;
+    use diming::layers::Body;
+    use diming::record::{ApprovalDocument, RecordId};
+    use diming::registry::RegistryError;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    both_stores!(
+        a_campaign_goes_from_draft_to_closed_with_one_changeset_to_apply,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let streets = vec![
+                RecordId::derived("street/胜利街"),
+                RecordId::derived("street/团结大街"),
+            ];
+            let id = registry
+                .create_campaign(
+                    "2026年城区门牌整编（一期）",
+                    streets,
+                    "张三",
+                    day("2026-03-01"),
+                )
+                .await
+                .unwrap();
+            let campaign =
+                |r: &diming::registry::Registry| match &r.current().get(&id).unwrap().body {
+                    Body::Campaign(c) => c.clone(),
+                    _ => unreachable!(),
+                };
+            let c = campaign(&registry);
+            assert_eq!(
+                (c.status, c.changed()),
+                (CampaignStatus::Draft, 3),
+                "胜利街's swap and 团结大街's duplicate"
+            );
+
+            // Pin 团结大街's plate 11 to 13: the rest re-flows around it.
+            let plate11 = RecordId::derived("door/团结大街/11");
+            registry
+                .pin_campaign(
+                    id,
+                    &[(plate11, "13号".parse().unwrap())],
+                    "张三",
+                    day("2026-03-05"),
+                )
+                .await
+                .unwrap();
+            let c = campaign(&registry);
+            assert_eq!(c.status, CampaignStatus::Reviewed);
+            let line = c.lines.iter().find(|l| l.plate == plate11).unwrap();
+            assert_eq!(
+                (line.new.to_string(), line.pinned),
+                ("13号".to_string(), true)
+            );
+            let numbers: std::collections::HashSet<String> = c
+                .lines
+                .iter()
+                .filter(|l| l.street == RecordId::derived("street/团结大街"))
+                .map(|l| l.new.to_string())
+                .collect();
+            assert_eq!(
+                numbers.len(),
+                c.lines
+                    .iter()
+                    .filter(|l| l.street == RecordId::derived("street/团结大街"))
+                    .count(),
+                "no number twice"
+            );
+
+            let early = registry
+                .apply_campaign(id, "张三", day("2026-03-06"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(early, RegistryError::Campaign { .. }),
+                "not approved yet: {early}"
+            );
+            let document = ApprovalDocument {
+                issuer: "二连浩特市人民政府".into(),
+                number: "二政字〔2026〕8号".into(),
+                date: day("2026-04-01"),
+            };
+            registry
+                .approve_campaign(id, document, "李四", day("2026-04-01"))
+                .await
+                .unwrap();
+            let changed = campaign(&registry).changed();
+            let applied = registry
+                .apply_campaign(id, "李四", day("2026-05-01"))
+                .await
+                .unwrap();
+            let cs = registry.store().changeset(applied).await.unwrap().unwrap();
+            assert_eq!(
+                cs.writes,
+                changed + 1,
+                "the plates and the campaign in one changeset"
+            );
+            assert_eq!(cs.document.unwrap().number, "二政字〔2026〕8号");
+            let report = diming::addresses::numbering::check(
+                &registry.current(),
+                &registry.config().numbering,
+                None,
+            );
+            // 胜利街 is clean; on 团结大街 the duplicate is gone, and the officer's pin shows as the
+            // out-of-order number it is.
+            assert!(
+                !report.iter().any(|f| f.street_name == "胜利街"),
+                "{report:?}"
+            );
+            let tuanjie: Vec<_> = report
+                .iter()
+                .filter(|f| f.street_name == "团结大街")
+                .map(|f| f.rule.id())
+                .collect();
+            assert_eq!(tuanjie, ["out_of_order"]);
+
+            let plates: Vec<RecordId> = campaign(&registry).lines.iter().map(|l| l.plate).collect();
+            registry
+                .install_campaign(id, &plates[..10], day("2026-05-10"), "王五")
+                .await
+                .unwrap();
+            let not_yet = registry
+                .close_campaign(id, "王五", day("2026-05-11"))
+                .await
+                .unwrap_err();
+            assert!(not_yet.to_string().contains("未安装"), "{not_yet}");
+            let progress = registry.campaign_progress(id).unwrap();
+            let (total, installed) = progress
+                .iter()
+                .fold((0, 0), |(a, b), (_, n, i)| (a + n, b + i));
+            assert_eq!((total, installed), (plates.len(), 10));
+            registry
+                .install_campaign(id, &plates[10..], day("2026-05-20"), "王五")
+                .await
+                .unwrap();
+            registry
+                .close_campaign(id, "王五", day("2026-05-21"))
+                .await
+                .unwrap();
+            let reopened = db.registry().await;
+            assert_eq!(campaign(&reopened).status, CampaignStatus::Closed);
+            assert_eq!(
+                reopened.history(id).await.unwrap().len(),
+                7,
+                "every stage is a version"
+            );
+        }
+    );
+}

@@ -2,11 +2,13 @@
 //! referencing), decides each one's side, and numbers them by the conventions in force.
 //! Pure: no I/O.
 
+mod campaign;
 mod check;
 mod conventions;
 mod plan;
 mod renumber;
 
+pub use campaign::{Campaign, CampaignError, CampaignLine, CampaignStatus};
 pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
