@@ -140,6 +140,11 @@ pub(crate) enum NumberingCommand {
         #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
         format: AuditFormat,
     },
+    /// 门牌整编：方案 → 审核（固定号码）→ 批准 → 写入 → 逐块登记安装 → 完成
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
     /// 为新入口建议门牌号：两邻号之间的预留号，或前一号的附号
     #[command(
         after_help = "示例：\n  diming numbering suggest --street 前进大街 --at 111.9712,43.6734"
@@ -152,6 +157,67 @@ pub(crate) enum NumberingCommand {
         #[arg(long)]
         at: String,
     },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CampaignCommand {
+    /// 新建整编方案（按编号规则生成）
+    #[command(
+        after_help = "示例：\n  diming numbering campaign new --name 2026年城区门牌整编 --unit 152501400"
+    )]
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        street: Vec<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// 审核：固定某些门牌号，其余随之顺延
+    #[command(after_help = "示例：\n  diming numbering campaign pin 整编id --pin 门牌id=13号")]
+    Pin {
+        id: RecordId,
+        #[arg(long, value_parser = parse_pin, required = true)]
+        pin: Vec<(RecordId, diming::addresses::DoorNumber)>,
+    },
+    /// 批准
+    #[command(
+        after_help = "示例：\n  diming numbering campaign approve 整编id --issuer 二连浩特市人民政府 --number 二政字〔2026〕8号 --date 2026-04-01"
+    )]
+    Approve {
+        id: RecordId,
+        #[command(flatten)]
+        document: super::DocumentArgs,
+    },
+    /// 写入登记簿：全部新号码与整编状态作为一个变更集
+    #[command(after_help = "示例：\n  diming numbering campaign apply 整编id --from 2026-05-01")]
+    Apply {
+        id: RecordId,
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
+    /// 登记新门牌已安装
+    #[command(
+        after_help = "示例：\n  diming numbering campaign install 整编id --plate 门牌id --on 2026-05-10\n  diming numbering campaign install 整编id --every --on 2026-05-20"
+    )]
+    Install {
+        id: RecordId,
+        #[arg(long)]
+        plate: Vec<RecordId>,
+        /// 全部尚未登记安装的门牌
+        #[arg(long)]
+        every: bool,
+        #[arg(long)]
+        on: chrono::NaiveDate,
+    },
+    /// 完成整编（全部门牌已安装）
+    #[command(after_help = "示例：\n  diming numbering campaign close 整编id")]
+    Close { id: RecordId },
+    /// 整编的状态与各区域安装进度
+    #[command(after_help = "示例：\n  diming numbering campaign show 整编id")]
+    Show { id: RecordId },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -191,6 +257,7 @@ pub(crate) async fn run(
             output,
         } => certificates(db, config, street, plate, issuer, &output).await,
         command @ NumberingCommand::Notice { .. } => notice(db, config, command).await,
+        NumberingCommand::Campaign { command } => campaign(db, config, author, command).await,
         NumberingCommand::Order {
             street,
             unit,
@@ -683,6 +750,86 @@ async fn order(
                 );
             }
         }
+    }
+    Ok(())
+}
+
+async fn campaign(db: &str, config: &Config, author: &str, command: CampaignCommand) -> Result<()> {
+    use diming::layers::Body;
+    let registry = open(db, config).await?;
+    let today = chrono::Local::now().date_naive();
+    let id = match command {
+        CampaignCommand::New {
+            name,
+            street,
+            unit,
+            all,
+        } => {
+            let streets = scope(&registry, &street, unit, all)?;
+            let id = registry
+                .create_campaign(&name, streets, author, today)
+                .await?;
+            println!("已建立整编方案：{id}");
+            id
+        }
+        CampaignCommand::Pin { id, pin } => {
+            registry.pin_campaign(id, &pin, author, today).await?;
+            id
+        }
+        CampaignCommand::Approve { id, document } => {
+            registry
+                .approve_campaign(id, document.document(), author, today)
+                .await?;
+            id
+        }
+        CampaignCommand::Apply { id, from } => {
+            let changeset = registry
+                .apply_campaign(id, author, from.unwrap_or(today))
+                .await?;
+            println!("已写入登记簿：变更集 {changeset}");
+            id
+        }
+        CampaignCommand::Install {
+            id,
+            plate,
+            every,
+            on,
+        } => {
+            let plates = if every {
+                match &registry.current().get(&id).map(|v| v.body.clone()) {
+                    Some(Body::Campaign(c)) => c
+                        .lines
+                        .iter()
+                        .filter(|l| l.installed_on.is_none())
+                        .map(|l| l.plate)
+                        .collect(),
+                    _ => bail!("没有整编 {id}"),
+                }
+            } else {
+                plate
+            };
+            registry.install_campaign(id, &plates, on, author).await?;
+            id
+        }
+        CampaignCommand::Close { id } => {
+            registry.close_campaign(id, author, today).await?;
+            id
+        }
+        CampaignCommand::Show { id } => id,
+    };
+    let Some(Body::Campaign(c)) = registry.current().get(&id).map(|v| v.body.clone()) else {
+        bail!("没有整编 {id}");
+    };
+    println!(
+        "{}：{}；门牌 {} 块，号码变更 {} 处，已安装 {} 块",
+        c.name,
+        c.status.label(),
+        c.lines.len(),
+        c.changed(),
+        c.installed_count()
+    );
+    for (unit, n, installed) in registry.campaign_progress(id)? {
+        println!("  {unit}：{installed}/{n}");
     }
     Ok(())
 }

@@ -291,6 +291,13 @@ fn every_command_has_help_with_an_example() {
         vec!["numbering", "certificate"],
         vec!["numbering", "notice"],
         vec!["numbering", "order"],
+        vec!["numbering", "campaign", "new"],
+        vec!["numbering", "campaign", "pin"],
+        vec!["numbering", "campaign", "approve"],
+        vec!["numbering", "campaign", "apply"],
+        vec!["numbering", "campaign", "install"],
+        vec!["numbering", "campaign", "close"],
+        vec!["numbering", "campaign", "show"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");
