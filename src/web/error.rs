@@ -15,6 +15,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// Our fault (a template, say): logged, answered with a generic message.
+    #[error("{0}")]
+    Internal(String),
     #[error(transparent)]
     Registry(#[from] RegistryError),
 }
@@ -24,6 +27,7 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Registry(e) if e.is_stale() => StatusCode::PRECONDITION_FAILED,
             ApiError::Registry(RegistryError::Changeset(ChangesetError::NotFound(_))) => {
                 StatusCode::NOT_FOUND
@@ -50,6 +54,9 @@ impl IntoResponse for ApiError {
         let message = if status == StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "store failure");
             "数据库暂时不可用，请稍后重试".to_string()
+        } else if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "internal error");
+            "服务器内部错误，已记录".to_string()
         } else {
             self.to_string()
         };

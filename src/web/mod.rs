@@ -5,6 +5,7 @@
 mod api;
 mod error;
 mod map;
+mod numbering;
 mod pages;
 
 pub use error::ApiError;
@@ -33,6 +34,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/numbering/suggest", get(api::suggest_number))
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
+        .route("/numbering", get(numbering::tool))
         .with_state(registry)
 }
 

@@ -20,17 +20,19 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
             "names_check.html",
             include_str!("templates/names_check.html"),
         ),
+        ("numbering.html", include_str!("templates/numbering.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
     tera
 });
 
-fn render(name: &str, context: &Context) -> Result<Html<String>, ApiError> {
+/// Renders one of the built-in templates.
+pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiError> {
     TEMPLATES
         .render(name, context)
         .map(Html)
-        .map_err(|e| ApiError::BadRequest(format!("页面模板 {name} 出错：{e}")))
+        .map_err(|e| ApiError::Internal(format!("页面模板 {name} 出错：{e}")))
 }
 
 pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiError> {

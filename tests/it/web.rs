@@ -311,3 +311,35 @@ async fn the_api_suggests_the_number_for_a_new_entrance() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("没有现行街路巷"), "{body}");
 }
+
+#[tokio::test]
+async fn the_numbering_tool_shows_the_proposal_and_flips_the_direction() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry);
+    let street = diming::record::RecordId::derived("street/胜利街");
+    let (status, _, html) = get(&app, &format!("/numbering?street={street}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<tr><td>21号</td><td>23号</td></tr>")
+            && html.contains("<tr><td>23号</td><td>21号</td></tr>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("class=\"odd\"")
+            && html.contains("class=\"even\"")
+            && html.contains("左单右双")
+    );
+    let (_, _, flipped) = get(&app, &format!("/numbering?street={street}&from_end=true")).await;
+    let rows = flipped.matches("<tr><td>").count();
+    assert!(
+        rows > 40,
+        "numbered from the other end, most numbers change: {rows}"
+    );
+    let (status, _, _) = get(&app, "/numbering?street=nonsense").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, picker) = get(&app, "/numbering").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(picker.contains(">胜利街</option>"));
+}

@@ -1,0 +1,179 @@
+//! The numbering tool: a street with its plates labelled by the engine's proposal, odd and
+//! even sides in their colours, the direction flippable. Accepting and pinning are writes,
+//! which come with accounts (the page shows the command to use until then).
+
+use super::{ApiError, AppState};
+use crate::addresses::numbering::{Conventions, StreetOverrides, plan};
+use crate::layers::{Body, Layer};
+use crate::record::RecordId;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use geo::{BoundingRect, Coord, Geometry, MultiLineString};
+use serde::Deserialize;
+use std::fmt::Write;
+use tera::Context;
+
+#[derive(Deserialize)]
+pub struct ToolQuery {
+    street: Option<String>,
+    #[serde(default)]
+    from_end: bool,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The street and its plates as SVG, `width` pixels wide, each plate labelled `new` (and the
+/// old number when it changes).
+fn svg(
+    line: &MultiLineString<f64>,
+    plates: &[(Coord<f64>, String, Option<String>, bool)],
+    width: f64,
+) -> String {
+    let Some(r) = line.bounding_rect() else {
+        return String::new();
+    };
+    let pad = 0.0012;
+    let (w, s, e, n) = (
+        r.min().x - pad,
+        r.min().y - pad,
+        r.max().x + pad,
+        r.max().y + pad,
+    );
+    let k = ((s + n) / 2.0).to_radians().cos();
+    let scale = width / ((e - w) * k);
+    let height = ((n - s) * scale).max(220.0);
+    let xy = |c: Coord<f64>| {
+        (
+            (c.x - w) * k * scale,
+            height - (c.y - s) * scale - (height - (n - s) * scale) / 2.0,
+        )
+    };
+    let mut out = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" id="tool" width="{width:.0}" height="{height:.0}" font-family="Noto Sans CJK SC, sans-serif"><rect width="100%" height="100%" fill="#fbfbf8"/>"##
+    );
+    for l in &line.0 {
+        let d: String =
+            l.0.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (x, y) = xy(*c);
+                    format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" })
+                })
+                .collect();
+        let _ = write!(
+            out,
+            r##"<path d="{d}" stroke="#c8a04a" stroke-width="6" fill="none"/>"##
+        );
+        if let Some(first) = l.0.first() {
+            let (x, y) = xy(*first);
+            let _ = write!(
+                out,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#333"><title>起编点</title></circle>"##
+            );
+        }
+    }
+    for (c, new, old, odd) in plates {
+        let (x, y) = xy(*c);
+        let colour = if *odd { "#b22" } else { "#1f5fa8" };
+        let label = match old {
+            Some(o) => format!("{}→{}", esc(o), esc(new)),
+            None => esc(new),
+        };
+        // Odd labels above the line and even below, slanted so that neighbours do not overlap.
+        let (ly, angle, anchor) = if *odd {
+            (y - 8.0, -55, "start")
+        } else {
+            (y + 10.0, 55, "start")
+        };
+        let _ = write!(
+            out,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{colour}"/><text class="{}" x="{x:.1}" y="{ly:.1}" font-size="10" text-anchor="{anchor}" fill="{colour}" transform="rotate({angle} {x:.1} {ly:.1})">{label}</text>"##,
+            if *odd { "odd" } else { "even" },
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+pub async fn tool(
+    State(registry): State<AppState>,
+    Query(q): Query<ToolQuery>,
+) -> Result<Html<String>, ApiError> {
+    let current = registry.current();
+    let mut streets: Vec<(String, RecordId)> = current
+        .layer(Layer::Street)
+        .map(|v| (v.body.title(), v.id))
+        .collect();
+    streets.sort();
+    let chosen = match q.street.as_deref() {
+        Some(s) => Some(
+            s.parse::<RecordId>()
+                .map_err(|_| ApiError::BadRequest(format!("街路巷 id“{s}”无效")))?,
+        ),
+        None => None,
+    };
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert(
+        "streets",
+        &streets
+            .iter()
+            .map(|(n, id)| serde_json::json!({ "name": n, "id": id }))
+            .collect::<Vec<_>>(),
+    );
+    context.insert("chosen", &chosen);
+    context.insert("from_end", &q.from_end);
+    if let Some(id) = chosen {
+        let v = current
+            .get(&id)
+            .ok_or_else(|| ApiError::NotFound(format!("没有现行街路巷 {id}")))?;
+        let line = match &v.geometry {
+            Geometry::MultiLineString(m) => m.clone(),
+            _ => return Err(ApiError::BadRequest("该记录没有中心线".into())),
+        };
+        let mut plates: Vec<_> = current
+            .layer(Layer::DoorPlate)
+            .filter_map(|p| match (&p.body, &p.geometry) {
+                (Body::DoorPlate(d), Geometry::Point(pt)) if d.street == id => {
+                    Some((pt.0, d.number.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        plates.sort_by(|a, b| a.1.cmp(&b.1));
+        let coords: Vec<Coord<f64>> = plates.iter().map(|(c, _)| *c).collect();
+        let c: &Conventions = &registry.config().numbering;
+        let overrides = StreetOverrides {
+            from_end: q.from_end.then_some(true),
+            ..Default::default()
+        };
+        let p = plan(&line, &coords, &[], c, &overrides)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let mut labelled = Vec::new();
+        let mut changes = Vec::new();
+        for n in &p.numbered {
+            let (at, old) = &plates[n.index];
+            let new = format!("{}号", n.number);
+            let changed = old.to_string() != new;
+            if changed {
+                changes.push(serde_json::json!({ "old": old.to_string(), "new": new }));
+            }
+            labelled.push((
+                *at,
+                new,
+                changed.then(|| old.to_string()),
+                n.side == p.odd_side && !p.one_sided,
+            ));
+        }
+        context.insert("street_name", &v.body.title());
+        context.insert("svg", &svg(&line, &labelled, 1100.0));
+        context.insert("changes", &changes);
+        context.insert("rule", &c.describe());
+        context.insert("plates", &plates.len());
+    }
+    super::pages::render("numbering.html", &context)
+}
