@@ -487,14 +487,8 @@ async fn renumber(
     };
     let registry = open(db, config).await?;
     let streets = scope(&registry, &street, unit, all)?;
-    let pins: std::collections::HashMap<_, _> = pin.into_iter().collect();
-    let changes = diming::addresses::numbering::renumber(
-        &registry.current(),
-        &config.numbering,
-        &streets,
-        &pins,
-    )
-    .map_err(anyhow::Error::msg)?;
+    let pins = pin;
+    let changes = registry.renumbering(&streets, &pins)?;
     let changed: Vec<_> = changes.iter().filter(|c| c.changes()).collect();
     println!(
         "范围内 {} 个门牌，{} 个号码变更。",
@@ -631,13 +625,7 @@ async fn notice(db: &str, config: &Config, command: NumberingCommand) -> Result<
     };
     let registry = open(db, config).await?;
     let streets = scope(&registry, &street, None, all)?;
-    let changes = diming::addresses::numbering::renumber(
-        &registry.current(),
-        &config.numbering,
-        &streets,
-        &Default::default(),
-    )
-    .map_err(anyhow::Error::msg)?;
+    let changes = registry.renumbering(&streets, &[])?;
     let changed = changes.iter().filter(|c| c.changes()).count();
     if changed == 0 {
         bail!("范围内没有需要变更的门牌号，无需公告");
@@ -707,13 +695,7 @@ async fn order(
 ) -> Result<()> {
     let registry = open(db, config).await?;
     let streets = scope(&registry, &street, unit, all)?;
-    let changes = diming::addresses::numbering::renumber(
-        &registry.current(),
-        &config.numbering,
-        &streets,
-        &Default::default(),
-    )
-    .map_err(anyhow::Error::msg)?;
+    let changes = registry.renumbering(&streets, &[])?;
     let order = diming::addresses::numbering::plate_order(&changes, changed_only);
     match format {
         AuditFormat::Csv => {

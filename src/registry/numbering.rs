@@ -74,7 +74,8 @@ impl Registry {
         }
     }
 
-    fn plan_for(
+    /// The engine's numbers for the plates of `streets`, holding `pins`.
+    pub fn renumbering(
         &self,
         streets: &[RecordId],
         pins: &[(RecordId, DoorNumber)],
@@ -138,7 +139,7 @@ impl Registry {
         author: &str,
         on: NaiveDate,
     ) -> Result<RecordId, RegistryError> {
-        let changes = self.plan_for(&streets, &[])?;
+        let changes = self.renumbering(&streets, &[])?;
         let geometry = self.area(&streets)?;
         let id = RecordId::new();
         let mut cs = Changeset::new(author, format!("门牌整编方案：{name}"));
@@ -172,7 +173,7 @@ impl Registry {
             all.retain(|(p, _)| p != plate);
             all.push((*plate, n.clone()));
         }
-        let changes = self.plan_for(&c.streets, &all)?;
+        let changes = self.renumbering(&c.streets, &all)?;
         let next = c
             .reviewed(&changes)
             .map_err(|error| RegistryError::Campaign { id, error })?;
