@@ -127,3 +127,30 @@ pub(crate) async fn history(db: &str, config: &Config, id: &str) -> Result<()> {
     }
     Ok(())
 }
+
+pub(crate) async fn backup(db: &str, output: &str) -> Result<()> {
+    let store = diming::store::Store::open(db).await?;
+    let backup = store.dump().await?;
+    let file = std::fs::File::create(output).with_context(|| format!("创建 {output}"))?;
+    backup.write(store.kind(), &mut std::io::BufWriter::new(file))?;
+    println!(
+        "已备份 {} 个变更集、{} 个版本到 {output}",
+        backup.changesets.len(),
+        backup.versions.len()
+    );
+    Ok(())
+}
+
+pub(crate) async fn restore(db: &str, file: &str) -> Result<()> {
+    let input = std::fs::File::open(file).with_context(|| format!("打开 {file}"))?;
+    let backup = diming::store::Backup::read(std::io::BufReader::new(input))
+        .with_context(|| format!("读取 {file}"))?;
+    let store = diming::store::Store::open(db).await?;
+    store.restore(&backup).await?;
+    println!(
+        "已恢复 {} 个变更集、{} 个版本到 {db}",
+        backup.changesets.len(),
+        backup.versions.len()
+    );
+    Ok(())
+}

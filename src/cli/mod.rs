@@ -77,6 +77,19 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: NumberingCommand,
     },
+    /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件（可恢复到任一种数据库）
+    #[command(
+        after_help = "示例：\n  diming backup -o 备份-2026-11-29.jsonl\n  diming --db postgres://… backup -o 备份.jsonl"
+    )]
+    Backup {
+        #[arg(short, long)]
+        output: String,
+    },
+    /// 恢复：把备份写入一个空的登记簿（SQLite 与 PostgreSQL 之间亦可迁移）
+    #[command(
+        after_help = "示例：\n  diming --db sqlite://恢复.gpkg restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 备份.jsonl"
+    )]
+    Restore { file: String },
     /// 对整个登记簿运行全部检查并输出报告
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
@@ -157,6 +170,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Layers => admin::layers(db, &config).await,
         Command::History { id } => admin::history(db, &config, &id).await,
         Command::Check { format } => admin::check(db, &config, format).await,
+        Command::Backup { output } => admin::backup(db, &output).await,
+        Command::Restore { file } => admin::restore(db, &file).await,
         Command::Crs { command } => crs::run(command),
         Command::Names { command } => names::run(db, &config, &author, command).await,
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,

@@ -10,6 +10,7 @@
 //! first) and leaves nothing behind when any write fails. Migrations run on open. This module
 //! knows SQL and nothing of HTTP.
 
+mod backup;
 mod batch;
 mod error;
 mod geometry;
@@ -18,6 +19,7 @@ mod postgres;
 mod rows;
 mod sqlite;
 
+pub use backup::{Backup, BackupError};
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use rows::truncate as truncate_time;
@@ -72,6 +74,33 @@ impl Store {
         } else {
             Err(StoreError::BadUrl(url.to_string()))
         }
+    }
+
+    /// Every changeset and every version, for a backup.
+    pub async fn dump(&self) -> Result<Backup> {
+        let (changesets, versions) = match self {
+            Store::Sqlite(s) => (s.changesets(u32::MAX).await?, s.all_versions().await?),
+            Store::Postgres(s) => (s.changesets(u32::MAX).await?, s.all_versions().await?),
+        };
+        let mut changesets = changesets;
+        changesets.reverse(); // oldest first
+        Ok(Backup {
+            changesets,
+            versions,
+        })
+    }
+
+    /// Fills an empty store from a backup, in one transaction.
+    pub async fn restore(&self, backup: &Backup) -> Result<(), BackupError> {
+        let existing = self.changesets(1).await?.len();
+        if existing > 0 {
+            return Err(BackupError::NotEmpty(existing));
+        }
+        match self {
+            Store::Sqlite(s) => s.restore(backup).await?,
+            Store::Postgres(s) => s.restore(backup).await?,
+        }
+        Ok(())
     }
 
     /// `sqlite` or `postgres`.

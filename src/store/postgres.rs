@@ -223,6 +223,76 @@ impl PgStore {
         Ok(listener)
     }
 
+    pub async fn all_versions(&self) -> Result<Vec<RecordVersion>> {
+        let rows = sqlx::query(AssertSqlSafe(select("ORDER BY id, version")))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取全部版本")?;
+        decode(rows)
+    }
+
+    /// Writes a backup's changesets and versions as they are, and the current state.
+    pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        for c in &backup.changesets {
+            let doc = c.document.as_ref();
+            sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(c.id.0)
+                .bind(&c.author)
+                .bind(&c.reason)
+                .bind(c.recorded_at)
+                .bind(doc.map(|d| d.issuer.clone()))
+                .bind(doc.map(|d| d.number.clone()))
+                .bind(doc.map(|d| d.date))
+                .bind(c.writes as i32)
+                .execute(&mut *tx)
+                .await
+                .context("恢复变更集")?;
+        }
+        let rows = backup
+            .versions
+            .iter()
+            .map(|v| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    id: v.id.to_string(),
+                    version: i64::from(v.version),
+                    reason,
+                };
+                let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
+                let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
+                Ok((v, geom, body))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for chunk in rows.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
+                batch::values(Dialect::Postgres, chunk.len(), 11, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, body) in chunk {
+                q = q
+                    .bind(v.id.0)
+                    .bind(v.version as i32)
+                    .bind(v.layer().table())
+                    .bind(v.valid_from)
+                    .bind(v.valid_to)
+                    .bind(v.recorded_at)
+                    .bind(v.superseded_at)
+                    .bind(v.changeset.0)
+                    .bind(v.retired)
+                    .bind(sqlx::types::Json(body.clone()))
+                    .bind(geom.clone());
+            }
+            q.execute(&mut *tx).await.context("恢复版本")?;
+        }
+        let current: Vec<_> = rows
+            .into_iter()
+            .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
+            .collect();
+        replace_current(&mut tx, &current).await?;
+        tx.commit().await.context("提交恢复")
+    }
+
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
         let row = sqlx::query("SELECT * FROM changesets WHERE id = $1")
             .bind(id.0)
@@ -324,7 +394,7 @@ impl PgStore {
                 }
             })?;
         }
-        replace_current(&mut tx, &rows, plan.recorded_at).await?;
+        replace_current(&mut tx, &rows).await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(cs.id.to_string())
@@ -363,7 +433,6 @@ async fn refuse_existing(tx: &mut Transaction<'static, Postgres>, plan: &CommitP
 async fn replace_current(
     tx: &mut Transaction<'static, Postgres>,
     rows: &[(&RecordVersion, Vec<u8>, serde_json::Value)],
-    recorded_at: DateTime<Utc>,
 ) -> Result<()> {
     for layer in Layer::ALL {
         let table = layer.table();
@@ -397,7 +466,7 @@ async fn replace_current(
                     .bind(v.id.0)
                     .bind(v.version as i32)
                     .bind(v.valid_from)
-                    .bind(recorded_at)
+                    .bind(v.recorded_at)
                     .bind(v.body.source().as_str());
                 for value in v.body.column_values() {
                     q = match value {

@@ -220,6 +220,81 @@ impl SqliteStore {
         decode(rows)
     }
 
+    pub async fn all_versions(&self) -> Result<Vec<RecordVersion>> {
+        let sql = format!("SELECT {VERSION_COLUMNS}, geom FROM versions ORDER BY id, version");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取全部版本")?;
+        decode(rows)
+    }
+
+    /// Writes a backup's changesets and versions as they are, and the current state.
+    pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .context("开始事务")?;
+        for c in &backup.changesets {
+            let doc = c.document.as_ref();
+            sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(c.id.to_string())
+                .bind(&c.author)
+                .bind(&c.reason)
+                .bind(time_text(c.recorded_at))
+                .bind(doc.map(|d| d.issuer.clone()))
+                .bind(doc.map(|d| d.number.clone()))
+                .bind(doc.map(|d| d.date.to_string()))
+                .bind(c.writes as i64)
+                .execute(&mut *tx)
+                .await
+                .context("恢复变更集")?;
+        }
+        let rows = backup
+            .versions
+            .iter()
+            .map(|v| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    id: v.id.to_string(),
+                    version: i64::from(v.version),
+                    reason,
+                };
+                let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
+                let body = serde_json::to_string(&v.body).map_err(|e| corrupt(e.to_string()))?;
+                Ok((v, geom, body))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for chunk in rows.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
+                batch::values(Dialect::Sqlite, chunk.len(), 11, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (v, geom, body) in chunk {
+                q = q
+                    .bind(v.id.to_string())
+                    .bind(i64::from(v.version))
+                    .bind(v.layer().table())
+                    .bind(v.valid_from.to_string())
+                    .bind(v.valid_to.map(|d| d.to_string()))
+                    .bind(time_text(v.recorded_at))
+                    .bind(v.superseded_at.map(time_text))
+                    .bind(v.changeset.to_string())
+                    .bind(v.retired)
+                    .bind(body)
+                    .bind(geom);
+            }
+            q.execute(&mut *tx).await.context("恢复版本")?;
+        }
+        let current: Vec<_> = rows
+            .into_iter()
+            .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
+            .collect();
+        replace_current(&mut tx, &current).await?;
+        tx.commit().await.context("提交恢复")
+    }
+
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
         let row = sqlx::query("SELECT * FROM changesets WHERE id = ?")
             .bind(id.to_string())
@@ -327,7 +402,7 @@ impl SqliteStore {
                 }
             })?;
         }
-        replace_current(&mut tx, &rows, &recorded_at).await?;
+        replace_current(&mut tx, &rows).await?;
         tx.commit().await.context("提交事务")
     }
 }
@@ -370,7 +445,6 @@ async fn refuse_existing(tx: &mut Transaction<'static, Sqlite>, plan: &CommitPla
 async fn replace_current(
     tx: &mut Transaction<'static, Sqlite>,
     rows: &[(&RecordVersion, Vec<u8>, String)],
-    recorded_at: &str,
 ) -> Result<()> {
     for layer in Layer::ALL {
         let table = layer.table();
@@ -406,7 +480,7 @@ async fn replace_current(
                     .bind(v.id.to_string())
                     .bind(i64::from(v.version))
                     .bind(v.valid_from.to_string())
-                    .bind(recorded_at.to_string())
+                    .bind(time_text(v.recorded_at))
                     .bind(v.body.source().as_str());
                 for value in v.body.column_values() {
                     q = match value {

@@ -270,6 +270,8 @@ fn every_command_has_help_with_an_example() {
         vec!["layers"],
         vec!["history"],
         vec!["check"],
+        vec!["backup"],
+        vec!["restore"],
         vec!["crs", "transform"],
         vec!["names", "check"],
         vec!["names", "romanize"],

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backup;
 mod browser;
 mod cli;
 mod demo;

@@ -1,0 +1,97 @@
+//! Backups restore, into the same kind of store or the other one, with nothing lost.
+
+use crate::support::{TestDb, load_demo};
+use diming::record::{Changeset, RecordId, Write};
+
+async fn registry_with_history(db: &TestDb) -> diming::registry::Registry {
+    let registry = db.registry().await;
+    load_demo(&registry).await;
+    // A retirement too, so that every kind of version is in the backup.
+    let plate = RecordId::derived("door/前进大街/1");
+    let mut cs = Changeset::new("测试员", "门牌拆除");
+    cs.writes.push(Write::Retire {
+        id: plate,
+        base_version: 1,
+        valid_from: "2025-01-01".parse().unwrap(),
+    });
+    registry.commit(cs).await.unwrap();
+    registry
+}
+
+async fn round_trip(from: TestDb, to: TestDb) {
+    let source = registry_with_history(&from).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.jsonl").display().to_string();
+    let run = |db: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_diming"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(from.url(), &["backup", "-o", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(to.url(), &["restore", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let restored = to.registry().await;
+    let (a, b) = (
+        source.store().dump().await.unwrap(),
+        restored.store().dump().await.unwrap(),
+    );
+    assert_eq!(
+        a.changesets, b.changesets,
+        "every changeset, with author, time, reason and document"
+    );
+    assert_eq!(
+        a.versions, b.versions,
+        "every version, with both times, exactly"
+    );
+    assert_eq!(source.current().len(), restored.current().len());
+    for v in source.current().records() {
+        assert_eq!(restored.current().get(&v.id), Some(v));
+    }
+    let rename = RecordId::derived("street/工农街");
+    assert_eq!(restored.history(rename).await.unwrap().len(), 2);
+    // The restored registry goes on: writes on top of the restored versions work.
+    let mut cs = Changeset::new("测试员", "恢复后继续工作");
+    cs.writes.push(Write::Retire {
+        id: rename,
+        base_version: 2,
+        valid_from: "2026-01-01".parse().unwrap(),
+    });
+    restored.commit(cs).await.unwrap();
+
+    // A second restore into a store that is no longer empty is refused.
+    let again = run(to.url(), &["restore", &file]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("不是空的"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_backup_restores_into_postgres_unchanged() {
+    round_trip(TestDb::sqlite().await, TestDb::postgres().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_into_sqlite_unchanged() {
+    round_trip(TestDb::postgres().await, TestDb::sqlite().await).await;
+}
+
+#[test]
+fn a_file_that_is_not_a_backup_is_refused_with_its_line() {
+    let e = diming::store::Backup::read(std::io::Cursor::new("{\"kind\":\"changeset\"}\n"))
+        .unwrap_err();
+    assert!(e.to_string().contains("第 1 行"), "{e}");
+    let e = diming::store::Backup::read(std::io::Cursor::new("")).unwrap_err();
+    assert!(e.to_string().contains("不是 diming 备份文件"), "{e}");
+}
