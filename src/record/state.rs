@@ -30,6 +30,18 @@ impl CommitPlan {
     pub fn id(&self) -> ChangesetId {
         self.changeset.id
     }
+
+    /// The changeset as history records it.
+    pub fn summary(&self) -> crate::record::ChangesetSummary {
+        crate::record::ChangesetSummary {
+            id: self.changeset.id,
+            author: self.changeset.author.clone(),
+            reason: self.changeset.reason.clone(),
+            recorded_at: self.recorded_at,
+            document: self.changeset.document.clone(),
+            writes: self.changeset.writes.len(),
+        }
+    }
 }
 
 /// All current (not retired, not superseded) versions, with a spatial index over them.

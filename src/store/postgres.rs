@@ -235,34 +235,9 @@ impl PgStore {
     pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
         let mut tx = self.pool.begin().await.context("开始事务")?;
         for c in &backup.changesets {
-            let doc = c.document.as_ref();
-            sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .bind(c.id.0)
-                .bind(&c.author)
-                .bind(&c.reason)
-                .bind(c.recorded_at)
-                .bind(doc.map(|d| d.issuer.clone()))
-                .bind(doc.map(|d| d.number.clone()))
-                .bind(doc.map(|d| d.date))
-                .bind(c.writes as i32)
-                .execute(&mut *tx)
-                .await
-                .context("恢复变更集")?;
+            insert_changeset(&mut tx, c).await?;
         }
-        let rows = backup
-            .versions
-            .iter()
-            .map(|v| {
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    id: v.id.to_string(),
-                    version: i64::from(v.version),
-                    reason,
-                };
-                let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
-                let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
-                Ok((v, geom, body))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = encode(&backup.versions)?;
         for chunk in rows.chunks(batch::ROWS) {
             let sql = format!(
                 "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
@@ -313,20 +288,7 @@ impl PgStore {
 
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
         let mut tx = self.pool.begin().await.context("开始事务")?;
-        let cs = &plan.changeset;
-        let doc = cs.document.as_ref();
-        sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(cs.id.0)
-            .bind(&cs.author)
-            .bind(&cs.reason)
-            .bind(plan.recorded_at)
-            .bind(doc.map(|d| d.issuer.clone()))
-            .bind(doc.map(|d| d.number.clone()))
-            .bind(doc.map(|d| d.date))
-            .bind(cs.writes.len() as i32)
-            .execute(&mut *tx)
-            .await
-            .context("写入变更集")?;
+        insert_changeset(&mut tx, &plan.summary()).await?;
         for c in &plan.closures {
             let done = sqlx::query("UPDATE versions SET valid_to = $1, superseded_at = $2 WHERE id = $3 AND version = $4 AND superseded_at IS NULL AND NOT retired")
                 .bind(c.valid_to)
@@ -350,20 +312,7 @@ impl PgStore {
                 });
             }
         }
-        let rows = plan
-            .versions
-            .iter()
-            .map(|v| {
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    id: v.id.to_string(),
-                    version: i64::from(v.version),
-                    reason,
-                };
-                let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
-                let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
-                Ok((v, geom, body))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
         for chunk in rows.chunks(batch::ROWS) {
             let sql = format!(
@@ -397,7 +346,7 @@ impl PgStore {
         replace_current(&mut tx, &rows).await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
-            .bind(cs.id.to_string())
+            .bind(plan.id().to_string())
             .execute(&mut *tx)
             .await
             .context("发送变更通知")?;
@@ -493,4 +442,41 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// Each version with its geometry and body encoded for the database.
+fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, serde_json::Value)>> {
+    versions
+        .iter()
+        .map(|v| {
+            let corrupt = |reason: String| StoreError::Corrupt {
+                id: v.id.to_string(),
+                version: i64::from(v.version),
+                reason,
+            };
+            let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
+            let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
+            Ok((v, geom, body))
+        })
+        .collect()
+}
+
+async fn insert_changeset(
+    tx: &mut Transaction<'static, Postgres>,
+    c: &ChangesetSummary,
+) -> Result<()> {
+    let doc = c.document.as_ref();
+    sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(c.id.0)
+        .bind(&c.author)
+        .bind(&c.reason)
+        .bind(c.recorded_at)
+        .bind(doc.map(|d| d.issuer.clone()))
+        .bind(doc.map(|d| d.number.clone()))
+        .bind(doc.map(|d| d.date))
+        .bind(c.writes as i32)
+        .execute(&mut **tx)
+        .await
+        .context("写入变更集")?;
+    Ok(())
 }

@@ -237,34 +237,9 @@ impl SqliteStore {
             .await
             .context("开始事务")?;
         for c in &backup.changesets {
-            let doc = c.document.as_ref();
-            sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(c.id.to_string())
-                .bind(&c.author)
-                .bind(&c.reason)
-                .bind(time_text(c.recorded_at))
-                .bind(doc.map(|d| d.issuer.clone()))
-                .bind(doc.map(|d| d.number.clone()))
-                .bind(doc.map(|d| d.date.to_string()))
-                .bind(c.writes as i64)
-                .execute(&mut *tx)
-                .await
-                .context("恢复变更集")?;
+            insert_changeset(&mut tx, c).await?;
         }
-        let rows = backup
-            .versions
-            .iter()
-            .map(|v| {
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    id: v.id.to_string(),
-                    version: i64::from(v.version),
-                    reason,
-                };
-                let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
-                let body = serde_json::to_string(&v.body).map_err(|e| corrupt(e.to_string()))?;
-                Ok((v, geom, body))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = encode(&backup.versions)?;
         for chunk in rows.chunks(batch::ROWS) {
             let sql = format!(
                 "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
@@ -320,21 +295,8 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .context("开始事务")?;
-        let cs = &plan.changeset;
-        let doc = cs.document.as_ref();
         let recorded_at = time_text(plan.recorded_at);
-        sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(cs.id.to_string())
-            .bind(&cs.author)
-            .bind(&cs.reason)
-            .bind(&recorded_at)
-            .bind(doc.map(|d| d.issuer.clone()))
-            .bind(doc.map(|d| d.number.clone()))
-            .bind(doc.map(|d| d.date.to_string()))
-            .bind(cs.writes.len() as i64)
-            .execute(&mut *tx)
-            .await
-            .context("写入变更集")?;
+        insert_changeset(&mut tx, &plan.summary()).await?;
         for c in &plan.closures {
             let done = sqlx::query("UPDATE versions SET valid_to = ?, superseded_at = ? WHERE id = ? AND version = ? AND superseded_at IS NULL AND retired = 0")
                 .bind(c.valid_to.to_string())
@@ -358,20 +320,7 @@ impl SqliteStore {
                 });
             }
         }
-        let rows = plan
-            .versions
-            .iter()
-            .map(|v| {
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    id: v.id.to_string(),
-                    version: i64::from(v.version),
-                    reason,
-                };
-                let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
-                let body = serde_json::to_string(&v.body).map_err(|e| corrupt(e.to_string()))?;
-                Ok((v, geom, body))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
         for chunk in rows.chunks(batch::ROWS) {
             let sql = format!(
@@ -494,5 +443,42 @@ async fn replace_current(
             q.execute(&mut **tx).await.context("写入图层表")?;
         }
     }
+    Ok(())
+}
+
+/// Each version with its geometry and body encoded for the database.
+fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, String)>> {
+    versions
+        .iter()
+        .map(|v| {
+            let corrupt = |reason: String| StoreError::Corrupt {
+                id: v.id.to_string(),
+                version: i64::from(v.version),
+                reason,
+            };
+            let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
+            let body = serde_json::to_string(&v.body).map_err(|e| corrupt(e.to_string()))?;
+            Ok((v, geom, body))
+        })
+        .collect()
+}
+
+async fn insert_changeset(
+    tx: &mut Transaction<'static, Sqlite>,
+    c: &ChangesetSummary,
+) -> Result<()> {
+    let doc = c.document.as_ref();
+    sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(c.id.to_string())
+        .bind(&c.author)
+        .bind(&c.reason)
+        .bind(time_text(c.recorded_at))
+        .bind(doc.map(|d| d.issuer.clone()))
+        .bind(doc.map(|d| d.number.clone()))
+        .bind(doc.map(|d| d.date.to_string()))
+        .bind(c.writes as i64)
+        .execute(&mut **tx)
+        .await
+        .context("写入变更集")?;
     Ok(())
 }
