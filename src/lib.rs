@@ -5,21 +5,26 @@
 //!
 //! ## Map of the crate
 //!
-//! - [`config`]: one configuration struct (jurisdiction, extent, CRSs, server).
+//! - [`config`]: one configuration struct (jurisdiction, extent, CRSs, naming and numbering
+//!   settings, server), read from TOML (`data/erenhot.toml` is the default).
 //! - [`record`]: ids, versions, lifespans, changesets, the in-memory current state.
 //! - [`layers`]: which domain types are records, their geometry and their typed columns.
 //! - [`spatial`]: validation, measurement, coverage, the rstar index; `spatial::crs` alone
 //!   touches PROJ.
 //! - [`boundaries`], [`addresses`], [`names`]: the domains: types and rules, pure (the naming
-//!   rules, romanization and search live in `names`; reverse geocoding in `addresses`).
+//!   rules, romanization and search live in `names`; the numbering engine, checks,
+//!   renumbering and campaigns, and reverse geocoding in `addresses`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
-//!   with PostGIS.
+//!   with PostGIS; backups as JSON Lines that restore into either.
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it,
-//!   including the steps of the naming workflow; the search index is derived from it.
+//!   including the steps of the naming workflow and of renumbering campaigns; the search index
+//!   is derived from it.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
 //! - [`check`]: the validation report over the whole registry.
-//! - [`publish`]: documents made from the registry (the names audit as HTML, for now).
+//! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
+//!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP.
+//! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants
 //!
@@ -36,6 +41,7 @@
 //! - Geometry enters through [`spatial::validate`]: an invalid geometry is refused with its
 //!   reason and location, never stored and never repaired silently.
 //! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
+//! - User text reaches typst only as string literals (`publish::pdf::string`), never as markup.
 
 pub mod addresses;
 pub mod boundaries;
