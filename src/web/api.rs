@@ -45,6 +45,8 @@ pub async fn layers(State(registry): State<AppState>) -> Json<Value> {
 pub struct BboxQuery {
     /// `west,south,east,north`
     bbox: Option<String>,
+    /// The layer as it was in the world on this date (from the history, not the memory).
+    as_of: Option<chrono::NaiveDate>,
 }
 
 fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
@@ -71,8 +73,22 @@ pub async fn layer_features(
     let table = table.strip_suffix(".geojson").unwrap_or(&table);
     let layer =
         Layer::from_table(table).ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
+    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
+    if let Some(date) = q.as_of {
+        let versions = registry.layer_as_of(layer, date).await?;
+        let features: Vec<Value> = versions
+            .iter()
+            .filter(|v| {
+                bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
+            })
+            .map(feature)
+            .collect();
+        return Ok(Json(
+            json!({ "type": "FeatureCollection", "as_of": date, "features": features }),
+        ));
+    }
     let current = registry.current();
-    let features: Vec<Value> = match q.bbox.as_deref().map(parse_bbox).transpose()? {
+    let features: Vec<Value> = match bbox {
         Some(rect) => current
             .index()
             .intersecting(layer, rect)

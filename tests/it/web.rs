@@ -343,3 +343,38 @@ async fn the_numbering_tool_shows_the_proposal_and_flips_the_direction() {
     assert_eq!(status, StatusCode::OK);
     assert!(picker.contains(">胜利街</option>"));
 }
+
+both_stores!(
+    a_layer_can_be_read_as_it_was_on_a_date,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry);
+        let names = |v: serde_json::Value| -> Vec<String> {
+            v["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let before = json(&app, "/api/layers/streets?as_of=2021-04-30").await;
+        let after = json(&app, "/api/layers/streets?as_of=2021-05-01").await;
+        assert!(
+            names(before.clone()).contains(&"工农街".to_string())
+                && !names(before).contains(&"建设街".to_string())
+        );
+        assert!(
+            names(after.clone()).contains(&"建设街".to_string())
+                && !names(after).contains(&"工农街".to_string())
+        );
+        let none = json(&app, "/api/layers/streets?as_of=2019-01-01").await;
+        assert_eq!(
+            none["features"].as_array().unwrap().len(),
+            0,
+            "the streets were drawn in 2020"
+        );
+        let (status, _, _) = get(&app, "/api/layers/streets?as_of=yesterday").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+);
