@@ -238,28 +238,7 @@ impl PgStore {
             insert_changeset(&mut tx, c).await?;
         }
         let rows = encode(&backup.versions)?;
-        for chunk in rows.chunks(batch::ROWS) {
-            let sql = format!(
-                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
-                batch::values(Dialect::Postgres, chunk.len(), 11, true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, body) in chunk {
-                q = q
-                    .bind(v.id.0)
-                    .bind(v.version as i32)
-                    .bind(v.layer().table())
-                    .bind(v.valid_from)
-                    .bind(v.valid_to)
-                    .bind(v.recorded_at)
-                    .bind(v.superseded_at)
-                    .bind(v.changeset.0)
-                    .bind(v.retired)
-                    .bind(sqlx::types::Json(body.clone()))
-                    .bind(geom.clone());
-            }
-            q.execute(&mut *tx).await.context("恢复版本")?;
-        }
+        insert_versions(&mut tx, &rows).await?;
         let current: Vec<_> = rows
             .into_iter()
             .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
@@ -314,35 +293,7 @@ impl PgStore {
         }
         let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
-        for chunk in rows.chunks(batch::ROWS) {
-            let sql = format!(
-                "INSERT INTO versions (id, version, layer, valid_from, recorded_at, changeset, retired, body, geom) VALUES {}",
-                batch::values(Dialect::Postgres, chunk.len(), 9, true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, body) in chunk {
-                q = q
-                    .bind(v.id.0)
-                    .bind(v.version as i32)
-                    .bind(v.layer().table())
-                    .bind(v.valid_from)
-                    .bind(plan.recorded_at)
-                    .bind(v.changeset.0)
-                    .bind(v.retired)
-                    .bind(sqlx::types::Json(body))
-                    .bind(geom);
-            }
-            q.execute(&mut *tx).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::AlreadyExists(chunk[0].0.id)
-                } else {
-                    StoreError::Database {
-                        context: "写入新版本",
-                        source: e,
-                    }
-                }
-            })?;
-        }
+        insert_versions(&mut tx, &rows).await?;
         replace_current(&mut tx, &rows).await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
@@ -478,5 +429,45 @@ async fn insert_changeset(
         .execute(&mut **tx)
         .await
         .context("写入变更集")?;
+    Ok(())
+}
+
+/// Inserts versions with every column (a new version has no valid_to and no superseded_at);
+/// a version that exists already is reported with its record.
+async fn insert_versions(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[(&RecordVersion, Vec<u8>, serde_json::Value)],
+) -> Result<()> {
+    for chunk in rows.chunks(batch::ROWS) {
+        let sql = format!(
+            "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
+            batch::values(Dialect::Postgres, chunk.len(), 11, true)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (v, geom, body) in chunk {
+            q = q
+                .bind(v.id.0)
+                .bind(v.version as i32)
+                .bind(v.layer().table())
+                .bind(v.valid_from)
+                .bind(v.valid_to)
+                .bind(v.recorded_at)
+                .bind(v.superseded_at)
+                .bind(v.changeset.0)
+                .bind(v.retired)
+                .bind(sqlx::types::Json(body.clone()))
+                .bind(geom.clone());
+        }
+        q.execute(&mut **tx).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::AlreadyExists(chunk[0].0.id)
+            } else {
+                StoreError::Database {
+                    context: "写入版本",
+                    source: e,
+                }
+            }
+        })?;
+    }
     Ok(())
 }

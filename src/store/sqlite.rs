@@ -240,28 +240,7 @@ impl SqliteStore {
             insert_changeset(&mut tx, c).await?;
         }
         let rows = encode(&backup.versions)?;
-        for chunk in rows.chunks(batch::ROWS) {
-            let sql = format!(
-                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
-                batch::values(Dialect::Sqlite, chunk.len(), 11, true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, body) in chunk {
-                q = q
-                    .bind(v.id.to_string())
-                    .bind(i64::from(v.version))
-                    .bind(v.layer().table())
-                    .bind(v.valid_from.to_string())
-                    .bind(v.valid_to.map(|d| d.to_string()))
-                    .bind(time_text(v.recorded_at))
-                    .bind(v.superseded_at.map(time_text))
-                    .bind(v.changeset.to_string())
-                    .bind(v.retired)
-                    .bind(body)
-                    .bind(geom);
-            }
-            q.execute(&mut *tx).await.context("恢复版本")?;
-        }
+        insert_versions(&mut tx, &rows).await?;
         let current: Vec<_> = rows
             .into_iter()
             .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
@@ -322,35 +301,7 @@ impl SqliteStore {
         }
         let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
-        for chunk in rows.chunks(batch::ROWS) {
-            let sql = format!(
-                "INSERT INTO versions (id, version, layer, valid_from, recorded_at, changeset, retired, body, geom) VALUES {}",
-                batch::values(Dialect::Sqlite, chunk.len(), 9, true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, body) in chunk {
-                q = q
-                    .bind(v.id.to_string())
-                    .bind(i64::from(v.version))
-                    .bind(v.layer().table())
-                    .bind(v.valid_from.to_string())
-                    .bind(&recorded_at)
-                    .bind(v.changeset.to_string())
-                    .bind(v.retired)
-                    .bind(body)
-                    .bind(geom);
-            }
-            q.execute(&mut *tx).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::AlreadyExists(chunk[0].0.id)
-                } else {
-                    StoreError::Database {
-                        context: "写入新版本",
-                        source: e,
-                    }
-                }
-            })?;
-        }
+        insert_versions(&mut tx, &rows).await?;
         replace_current(&mut tx, &rows).await?;
         tx.commit().await.context("提交事务")
     }
@@ -480,5 +431,45 @@ async fn insert_changeset(
         .execute(&mut **tx)
         .await
         .context("写入变更集")?;
+    Ok(())
+}
+
+/// Inserts versions with every column (a new version has no valid_to and no superseded_at);
+/// a version that exists already is reported with its record.
+async fn insert_versions(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &[(&RecordVersion, Vec<u8>, String)],
+) -> Result<()> {
+    for chunk in rows.chunks(batch::ROWS) {
+        let sql = format!(
+            "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
+            batch::values(Dialect::Sqlite, chunk.len(), 11, true)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (v, geom, body) in chunk {
+            q = q
+                .bind(v.id.to_string())
+                .bind(i64::from(v.version))
+                .bind(v.layer().table())
+                .bind(v.valid_from.to_string())
+                .bind(v.valid_to.map(|d| d.to_string()))
+                .bind(time_text(v.recorded_at))
+                .bind(v.superseded_at.map(time_text))
+                .bind(v.changeset.to_string())
+                .bind(v.retired)
+                .bind(body.clone())
+                .bind(geom.clone());
+        }
+        q.execute(&mut **tx).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::AlreadyExists(chunk[0].0.id)
+            } else {
+                StoreError::Database {
+                    context: "写入版本",
+                    source: e,
+                }
+            }
+        })?;
+    }
     Ok(())
 }
