@@ -1,15 +1,65 @@
-//! Applying a renumbering: every changed plate in one changeset, on the authority of the
-//! approving document.
+//! Renumbering on the registry: applying a crosswalk, and the stages of a renumbering
+//! campaign (门牌整编). Every step is one changeset; new numbers are written only over the
+//! numbers the plan was made from, so a plate changed meanwhile refuses the whole step.
 
 use super::{Registry, RegistryError};
-use crate::addresses::numbering::Change;
+use crate::addresses::DoorNumber;
+use crate::addresses::numbering::{Campaign, CampaignError, Change, renumber};
 use crate::layers::Body;
-use crate::record::{ApprovalDocument, Changeset, ChangesetId, Write};
+use crate::record::{
+    ApprovalDocument, Changeset, ChangesetError, ChangesetId, RecordId, RecordVersion, Write,
+};
 use chrono::NaiveDate;
+use geo::{BoundingRect, Geometry, MultiPolygon};
+use std::collections::{BTreeMap, HashMap};
 
 impl Registry {
-    /// Writes the new numbers of `changes` (those that change) as one changeset. A plate
-    /// changed since the crosswalk was made is stale, and nothing is written.
+    /// The engine's numbers for the plates of `streets`, holding `pins`.
+    pub fn renumbering(
+        &self,
+        streets: &[RecordId],
+        pins: &[(RecordId, DoorNumber)],
+    ) -> Result<Vec<Change>, RegistryError> {
+        let pins: HashMap<RecordId, DoorNumber> = pins.iter().cloned().collect();
+        renumber(&self.current(), &self.config.numbering, streets, &pins)
+            .map_err(RegistryError::Renumbering)
+    }
+
+    /// Updates of the plates whose number goes from `old` to `new`, refused if a plate no
+    /// longer shows `old`.
+    fn plate_writes<'a>(
+        &self,
+        lines: impl IntoIterator<Item = (RecordId, &'a DoorNumber, &'a DoorNumber)>,
+        on: NaiveDate,
+    ) -> Result<Vec<Write>, RegistryError> {
+        let current = self.current();
+        let mut writes = Vec::new();
+        for (id, old, new) in lines.into_iter().filter(|(_, old, new)| old != new) {
+            let plate = current
+                .get(&id)
+                .ok_or(RegistryError::Changeset(ChangesetError::NotFound(id)))?;
+            let Body::DoorPlate(mut body) = plate.body.clone() else {
+                return Err(RegistryError::NotNamed(id));
+            };
+            if body.number != *old {
+                return Err(RegistryError::Renumbering(format!(
+                    "门牌 {id} 在方案生成后已由 {old} 改为 {}，请重新生成方案",
+                    body.number
+                )));
+            }
+            body.number = new.clone();
+            writes.push(Write::Update {
+                id,
+                base_version: plate.version,
+                valid_from: on.max(plate.valid_from),
+                body: Body::DoorPlate(body),
+                geometry: plate.geometry.clone(),
+            });
+        }
+        Ok(writes)
+    }
+
+    /// Writes the new numbers of `changes` (those that change) as one changeset.
     pub async fn apply_renumbering(
         &self,
         changes: &[Change],
@@ -17,52 +67,22 @@ impl Registry {
         author: &str,
         valid_from: NaiveDate,
     ) -> Result<ChangesetId, RegistryError> {
-        let mut cs = Changeset::new(
-            author,
-            format!(
-                "门牌重新编排（{} 处变更）",
-                changes.iter().filter(|c| c.changes()).count()
-            ),
-        );
+        let writes = self.plate_writes(
+            changes.iter().map(|c| (c.plate, &c.old, &c.new)),
+            valid_from,
+        )?;
+        let mut cs = Changeset::new(author, format!("门牌重新编排（{} 处变更）", writes.len()));
         cs.document = Some(document);
-        {
-            let current = self.current();
-            for c in changes.iter().filter(|c| c.changes()) {
-                let v = current.get(&c.plate).ok_or(RegistryError::Changeset(
-                    crate::record::ChangesetError::NotFound(c.plate),
-                ))?;
-                let Body::DoorPlate(mut plate) = v.body.clone() else {
-                    return Err(RegistryError::NotNamed(c.plate));
-                };
-                plate.number = c.new.clone();
-                cs.writes.push(Write::Update {
-                    id: c.plate,
-                    base_version: c.version,
-                    valid_from: valid_from.max(v.valid_from),
-                    body: Body::DoorPlate(plate),
-                    geometry: v.geometry.clone(),
-                });
-            }
-        }
+        cs.writes = writes;
         self.commit(cs).await
     }
-}
 
-use crate::addresses::DoorNumber;
-use crate::addresses::numbering::{Campaign, renumber};
-use crate::record::{RecordId, RecordVersion};
-use geo::{BoundingRect, Geometry, MultiPolygon};
-use std::collections::HashMap;
-
-impl Registry {
     fn campaign(&self, id: RecordId) -> Result<(RecordVersion, Campaign), RegistryError> {
         let v = self
             .current()
             .get(&id)
             .cloned()
-            .ok_or(RegistryError::Changeset(
-                crate::record::ChangesetError::NotFound(id),
-            ))?;
+            .ok_or(RegistryError::Changeset(ChangesetError::NotFound(id)))?;
         match &v.body {
             Body::Campaign(c) => {
                 let c = c.clone();
@@ -74,15 +94,33 @@ impl Registry {
         }
     }
 
-    /// The engine's numbers for the plates of `streets`, holding `pins`.
-    pub fn renumbering(
+    /// The update of a campaign record to its next stage.
+    fn campaign_write(v: &RecordVersion, next: Campaign, on: NaiveDate) -> Write {
+        Write::Update {
+            id: v.id,
+            base_version: v.version,
+            valid_from: on.max(v.valid_from),
+            body: Body::Campaign(next),
+            geometry: v.geometry.clone(),
+        }
+    }
+
+    /// One stage of a campaign: `step` turns it into the next, which is committed alone.
+    async fn campaign_step(
         &self,
-        streets: &[RecordId],
-        pins: &[(RecordId, DoorNumber)],
-    ) -> Result<Vec<Change>, RegistryError> {
-        let pins: HashMap<RecordId, DoorNumber> = pins.iter().cloned().collect();
-        renumber(&self.current(), &self.config.numbering, streets, &pins)
-            .map_err(RegistryError::Renumbering)
+        id: RecordId,
+        reason: String,
+        document: Option<ApprovalDocument>,
+        author: &str,
+        on: NaiveDate,
+        step: impl FnOnce(&Campaign) -> Result<Campaign, CampaignError>,
+    ) -> Result<ChangesetId, RegistryError> {
+        let (v, c) = self.campaign(id)?;
+        let next = step(&c).map_err(|error| RegistryError::Campaign { id, error })?;
+        let mut cs = Changeset::new(author, reason);
+        cs.document = document;
+        cs.writes.push(Self::campaign_write(&v, next, on));
+        self.commit(cs).await
     }
 
     /// The area of a campaign: the box around its streets.
@@ -108,27 +146,6 @@ impl Registry {
         Ok(Geometry::MultiPolygon(MultiPolygon(vec![
             rect.to_polygon(),
         ])))
-    }
-
-    async fn save_campaign(
-        &self,
-        v: &RecordVersion,
-        next: Campaign,
-        reason: String,
-        document: Option<ApprovalDocument>,
-        author: &str,
-        on: NaiveDate,
-    ) -> Result<ChangesetId, RegistryError> {
-        let mut cs = Changeset::new(author, reason);
-        cs.document = document;
-        cs.writes.push(Write::Update {
-            id: v.id,
-            base_version: v.version,
-            valid_from: on.max(v.valid_from),
-            body: Body::Campaign(next),
-            geometry: v.geometry.clone(),
-        });
-        self.commit(cs).await
     }
 
     /// A new campaign over `streets`: the engine's proposal, as a draft.
@@ -161,24 +178,28 @@ impl Registry {
         author: &str,
         on: NaiveDate,
     ) -> Result<ChangesetId, RegistryError> {
-        let (v, c) = self.campaign(id)?;
+        let (_, c) = self.campaign(id)?;
         let mut all = c.pins();
         for (plate, n) in pins {
             if !c.lines.iter().any(|l| l.plate == *plate) {
                 return Err(RegistryError::Campaign {
                     id,
-                    error: crate::addresses::numbering::CampaignError::NotInCampaign(*plate),
+                    error: CampaignError::NotInCampaign(*plate),
                 });
             }
             all.retain(|(p, _)| p != plate);
             all.push((*plate, n.clone()));
         }
         let changes = self.renumbering(&c.streets, &all)?;
-        let next = c
-            .reviewed(&changes)
-            .map_err(|error| RegistryError::Campaign { id, error })?;
-        self.save_campaign(&v, next, "门牌整编：审核调整".into(), None, author, on)
-            .await
+        self.campaign_step(
+            id,
+            "门牌整编：审核调整".into(),
+            None,
+            author,
+            on,
+            |c| c.reviewed(&changes),
+        )
+        .await
     }
 
     pub async fn approve_campaign(
@@ -188,23 +209,19 @@ impl Registry {
         author: &str,
         on: NaiveDate,
     ) -> Result<ChangesetId, RegistryError> {
-        let (v, c) = self.campaign(id)?;
-        let next = c
-            .approved(document.clone())
-            .map_err(|error| RegistryError::Campaign { id, error })?;
-        self.save_campaign(
-            &v,
-            next,
+        let doc = document.clone();
+        self.campaign_step(
+            id,
             "门牌整编：批准".into(),
             Some(document),
             author,
             on,
+            |c| c.approved(doc),
         )
         .await
     }
 
-    /// Writes the campaign's new numbers and its new stage in one changeset. A plate whose
-    /// number changed since the plan was made refuses the whole application.
+    /// Writes the campaign's new numbers and its new stage in one changeset.
     pub async fn apply_campaign(
         &self,
         id: RecordId,
@@ -220,38 +237,8 @@ impl Registry {
             format!("门牌整编写入：{}（{} 处变更）", c.name, c.changed()),
         );
         cs.document = c.document.clone();
-        {
-            let current = self.current();
-            for line in c.lines.iter().filter(|l| l.old != l.new) {
-                let plate = current.get(&line.plate).ok_or(RegistryError::Changeset(
-                    crate::record::ChangesetError::NotFound(line.plate),
-                ))?;
-                let Body::DoorPlate(mut body) = plate.body.clone() else {
-                    return Err(RegistryError::NotNamed(line.plate));
-                };
-                if body.number != line.old {
-                    return Err(RegistryError::Renumbering(format!(
-                        "门牌 {} 在方案生成后已由 {} 改为 {}，请重新审核整编方案",
-                        line.plate, line.old, body.number
-                    )));
-                }
-                body.number = line.new.clone();
-                cs.writes.push(Write::Update {
-                    id: line.plate,
-                    base_version: plate.version,
-                    valid_from: on.max(plate.valid_from),
-                    body: Body::DoorPlate(body),
-                    geometry: plate.geometry.clone(),
-                });
-            }
-        }
-        cs.writes.push(Write::Update {
-            id,
-            base_version: v.version,
-            valid_from: on.max(v.valid_from),
-            body: Body::Campaign(next),
-            geometry: v.geometry.clone(),
-        });
+        cs.writes = self.plate_writes(c.lines.iter().map(|l| (l.plate, &l.old, &l.new)), on)?;
+        cs.writes.push(Self::campaign_write(&v, next, on));
         self.commit(cs).await
     }
 
@@ -262,18 +249,10 @@ impl Registry {
         installed_on: NaiveDate,
         author: &str,
     ) -> Result<ChangesetId, RegistryError> {
-        let (v, c) = self.campaign(id)?;
-        let next = c
-            .installed(plates, installed_on)
-            .map_err(|error| RegistryError::Campaign { id, error })?;
-        self.save_campaign(
-            &v,
-            next,
-            format!("门牌整编：登记安装 {} 块", plates.len()),
-            None,
-            author,
-            installed_on,
-        )
+        let reason = format!("门牌整编：登记安装 {} 块", plates.len());
+        self.campaign_step(id, reason, None, author, installed_on, |c| {
+            c.installed(plates, installed_on)
+        })
         .await
     }
 
@@ -283,12 +262,15 @@ impl Registry {
         author: &str,
         on: NaiveDate,
     ) -> Result<ChangesetId, RegistryError> {
-        let (v, c) = self.campaign(id)?;
-        let next = c
-            .closed()
-            .map_err(|error| RegistryError::Campaign { id, error })?;
-        self.save_campaign(&v, next, "门牌整编：完成".into(), None, author, on)
-            .await
+        self.campaign_step(
+            id,
+            "门牌整编：完成".into(),
+            None,
+            author,
+            on,
+            Campaign::closed,
+        )
+        .await
     }
 
     /// Plates of a campaign installed so far, by unit: (unit name, plates, installed).
@@ -298,7 +280,7 @@ impl Registry {
     ) -> Result<Vec<(String, usize, usize)>, RegistryError> {
         let (_, c) = self.campaign(id)?;
         let current = self.current();
-        let mut by_unit: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+        let mut by_unit: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for line in &c.lines {
             let unit = current
                 .get(&line.plate)

@@ -15,8 +15,6 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub plate: RecordId,
-    /// The version the plate is at (what applying the change names).
-    pub version: u32,
     pub street: RecordId,
     pub street_name: String,
     pub old: DoorNumber,
@@ -103,7 +101,6 @@ pub fn renumber(
             };
             out.push(Change {
                 plate: v.id,
-                version: v.version,
                 street: street_id,
                 street_name: street.body.title(),
                 old: d.number.clone(),
