@@ -214,7 +214,7 @@ pub(crate) async fn run(
                 },
             };
             let registry = open(db, config).await?;
-            let peers = audit::peers(&registry.current(), scope, None);
+            let peers = audit::peers(&registry.current(), scope, None, &settings);
             let verdicts = rules::check(&name, kind, &peers, &lists, &settings);
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&verdicts)?),

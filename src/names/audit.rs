@@ -8,9 +8,10 @@ use crate::boundaries::{DivisionCode, UnitLevel};
 use crate::layers::{Body, Layer};
 use crate::record::{CurrentState, RecordId, RecordVersion};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What decides which names a name must not repeat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Streets, unique within the town.
     Streets,
@@ -40,7 +41,12 @@ impl Scope {
 }
 
 /// The current names in `scope`, leaving out `exclude` (the record being checked).
-pub fn peers(state: &CurrentState, scope: Scope, exclude: Option<RecordId>) -> Vec<Peer> {
+pub fn peers(
+    state: &CurrentState,
+    scope: Scope,
+    exclude: Option<RecordId>,
+    settings: &Settings,
+) -> Vec<Peer> {
     let layer = match scope {
         Scope::Streets => Layer::Street,
         Scope::Places(_) => Layer::Place,
@@ -50,10 +56,7 @@ pub fn peers(state: &CurrentState, scope: Scope, exclude: Option<RecordId>) -> V
         .layer(layer)
         .filter(|v| Some(v.id) != exclude)
         .filter(|v| Scope::of(v).is_some_and(|(s, _)| s == scope))
-        .map(|v| Peer {
-            id: v.id,
-            name: v.body.title(),
-        })
+        .map(|v| Peer::new(v.id, v.body.title(), settings))
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     out
@@ -73,18 +76,23 @@ pub struct AuditRow {
 
 /// Every current name with at least one verdict, sorted by unit, then rule, then name.
 pub fn audit(state: &CurrentState, lists: &WordLists, settings: &Settings) -> Vec<AuditRow> {
+    // Each scope's names once, not once per name checked.
+    let mut scopes: HashMap<Scope, Vec<Peer>> = HashMap::new();
+    for v in state.records() {
+        if let Some((scope, _)) = Scope::of(v) {
+            scopes
+                .entry(scope)
+                .or_default()
+                .push(Peer::new(v.id, v.body.title(), settings));
+        }
+    }
     let mut rows: Vec<AuditRow> = state
         .records()
         .filter_map(|v| {
             let (scope, kind) = Scope::of(v)?;
             let name = v.body.title();
-            let verdicts = rules::check(
-                &name,
-                kind,
-                &peers(state, scope, Some(v.id)),
-                lists,
-                settings,
-            );
+            let others = scopes[&scope].iter().filter(|p| p.id != v.id);
+            let verdicts = rules::check(&name, kind, others, lists, settings);
             if verdicts.is_empty() {
                 return None;
             }

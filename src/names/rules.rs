@@ -77,11 +77,26 @@ pub enum NameKind {
     Place,
 }
 
-/// A name already in the registry, in the same scope and category as the one checked.
+/// A name already in the registry, in the same scope and category as the one checked, with
+/// the keys it is compared by (worked out once, not for every name it is checked against).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peer {
     pub id: RecordId,
     pub name: String,
+    sound: String,
+    root: String,
+}
+
+impl Peer {
+    pub fn new(id: RecordId, name: impl Into<String>, settings: &Settings) -> Self {
+        let name = name.into();
+        Peer {
+            id,
+            sound: toneless(&name),
+            root: derived_root(&name, &city_forms(&settings.city)),
+            name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,10 +175,10 @@ fn derived_root(name: &str, forms: &[String]) -> String {
 }
 
 /// Checks one name. Verdicts come in rule order; an empty list means the name passes.
-pub fn check(
+pub fn check<'a>(
     name: &str,
     kind: NameKind,
-    peers: &[Peer],
+    peers: impl IntoIterator<Item = &'a Peer>,
     lists: &WordLists,
     settings: &Settings,
 ) -> Vec<Verdict> {
@@ -311,13 +326,13 @@ pub fn check(
                 Error,
                 format!("与已有地名“{}”重名（记录 {}）", p.name, p.id),
             ));
-        } else if derived_root(&p.name, &forms) == root && !root.is_empty() {
+        } else if p.root == root && !root.is_empty() {
             out.push(conflict(
                 Rule::DerivedDuplicate,
                 Error,
                 format!("与“{}”只差“新、大、老”或本市名称，视为重名", p.name),
             ));
-        } else if toneless(&p.name) == sound {
+        } else if p.sound == sound {
             out.push(conflict(
                 Rule::Homophone,
                 settings.homophone,
@@ -356,10 +371,7 @@ mod tests {
     fn rules(name: &str, kind: NameKind, peers: &[&str]) -> Vec<(Rule, Severity, String)> {
         let peers: Vec<Peer> = peers
             .iter()
-            .map(|n| Peer {
-                id: RecordId::derived(n),
-                name: n.to_string(),
-            })
+            .map(|n| Peer::new(RecordId::derived(n), *n, &settings()))
             .collect();
         check(name, kind, &peers, &WordLists::builtin(), &settings())
             .into_iter()
@@ -455,10 +467,7 @@ mod tests {
             homophone: Severity::Error,
             ..settings()
         };
-        let peers = [Peer {
-            id: RecordId::derived("p"),
-            name: "前进路".into(),
-        }];
+        let peers = [Peer::new(RecordId::derived("p"), "前进路", &s)];
         let v = check("前近路", Street, &peers, &WordLists::builtin(), &s);
         assert_eq!(v[0].severity, Severity::Error);
         assert_eq!(v[0].conflict, Some(RecordId::derived("p")));

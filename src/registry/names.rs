@@ -99,7 +99,12 @@ impl Registry {
         let Some((scope, kind)) = Scope::of(v) else {
             return Vec::new();
         };
-        let peers = peers(&self.current(), scope, Some(v.id));
+        let peers = peers(
+            &self.current(),
+            scope,
+            Some(v.id),
+            &self.config.rule_settings(),
+        );
         rules::check(
             name,
             kind,

@@ -267,7 +267,12 @@ pub async fn check_name(
             )));
         }
     };
-    let peers = peers(&registry.current(), scope, None);
+    let peers = peers(
+        &registry.current(),
+        scope,
+        None,
+        &registry.config().rule_settings(),
+    );
     let verdicts = check(
         &q.name,
         kind,
