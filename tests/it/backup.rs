@@ -22,14 +22,7 @@ async fn round_trip(from: TestDb, to: TestDb) {
     let source = registry_with_history(&from).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("backup.jsonl").display().to_string();
-    let run = |db: &str, args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = crate::support::diming;
     let out = run(from.url(), &["backup", "-o", &file]);
     assert!(
         out.status.success(),

@@ -1,17 +1,7 @@
 //! The `diming` binary as an officer runs it, with the real GDAL and psql as the readers.
 
-use crate::support::TestDb;
+use crate::support::{TestDb, diming};
 use std::process::{Command, Output};
-
-fn diming(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_diming"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run diming")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -1,17 +1,7 @@
 //! The place-name officer's commands: checking a proposed name against the registry,
 //! romanizing, and the audit of every current name.
 
-use crate::support::TestDb;
-use std::process::Command;
-
-fn diming(db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_diming"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run diming")
-}
+use crate::support::{TestDb, diming};
 
 fn text(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

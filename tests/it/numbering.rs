@@ -153,14 +153,7 @@ fn files_outside_the_city_or_of_the_wrong_kind_are_refused_with_the_file_named()
 #[tokio::test]
 async fn the_demo_plates_pass_the_numbering_check_except_the_planted_errors() {
     let db = crate::support::TestDb::sqlite().await;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db.url())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::diming(db.url(), args);
     assert!(run(&["demo"]).status.success());
     let out = run(&["numbering", "check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
@@ -214,16 +207,7 @@ async fn a_new_entrance_gets_the_next_free_annex_between_its_neighbours() {
     crate::support::load_demo(&registry).await;
     let current = registry.current();
     let street = diming::record::RecordId::derived("street/前进大街");
-    let plate = |n: u32| match &current
-        .get(&diming::record::RecordId::derived(&format!(
-            "door/前进大街/{n}"
-        )))
-        .unwrap()
-        .geometry
-    {
-        geo::Geometry::Point(p) => p.0,
-        _ => unreachable!(),
-    };
+    let plate = |n: u32| crate::support::plate_at(&current, "前进大街", n);
     // Between 5号 and 7号, on their side.
     let (a, b) = (plate(5), plate(7));
     let between = geo::coord! {x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0};
@@ -262,14 +246,7 @@ async fn a_new_entrance_gets_the_next_free_annex_between_its_neighbours() {
 #[tokio::test]
 async fn a_renumbering_gives_the_crosswalk_and_is_applied_as_one_changeset() {
     let db = crate::support::TestDb::sqlite().await;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db.url())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::diming(db.url(), args);
     assert!(run(&["demo"]).status.success());
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("对照表.csv").display().to_string();
@@ -366,14 +343,7 @@ async fn a_renumbering_gives_the_crosswalk_and_is_applied_as_one_changeset() {
 #[tokio::test]
 async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_number() {
     let db = crate::support::TestDb::sqlite().await;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db.url())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::diming(db.url(), args);
     assert!(run(&["demo"]).status.success());
     let applied = run(&[
         "numbering",
@@ -474,14 +444,7 @@ async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_n
 #[tokio::test]
 async fn notices_to_residents_list_each_streets_changes() {
     let db = crate::support::TestDb::sqlite().await;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db.url())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::diming(db.url(), args);
     assert!(run(&["demo"]).status.success());
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("公告.pdf").display().to_string();
@@ -530,14 +493,7 @@ async fn notices_to_residents_list_each_streets_changes() {
 #[tokio::test]
 async fn the_plate_order_counts_plates_by_kind_and_size() {
     let db = crate::support::TestDb::sqlite().await;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_diming"))
-            .arg("--db")
-            .arg(db.url())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::diming(db.url(), args);
     assert!(run(&["demo"]).status.success());
     let all: serde_json::Value =
         serde_json::from_slice(&run(&["numbering", "order", "--all", "--format", "json"]).stdout)

@@ -109,6 +109,30 @@ pub async fn load_demo(registry: &Registry) {
         .expect("demo commits");
 }
 
+/// Runs the `diming` binary on the store at `db`, as an officer would.
+pub fn diming(db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_diming"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run diming")
+}
+
+/// Where the demo's plate `number` (as first numbered) of `street` stands.
+pub fn plate_at(
+    state: &diming::record::CurrentState,
+    street: &str,
+    number: u32,
+) -> geo::Coord<f64> {
+    let id = diming::record::RecordId::derived(&format!("door/{street}/{number}"));
+    match &state.get(&id).expect("a demo plate").geometry {
+        geo::Geometry::Point(p) => p.0,
+        other => panic!("a plate is a point, not {other:?}"),
+    }
+}
+
 /// Defines one test per store: `both_stores!(name, |db: TestDb| async move { … });`
 macro_rules! both_stores {
     ($name:ident, $body:expr) => {

@@ -276,17 +276,7 @@ async fn the_api_suggests_the_number_for_a_new_entrance() {
     let db = TestDb::sqlite().await;
     let registry = Arc::new(db.registry().await);
     load_demo(&registry).await;
-    let plate = |n: u32| match &registry
-        .current()
-        .get(&diming::record::RecordId::derived(&format!(
-            "door/前进大街/{n}"
-        )))
-        .unwrap()
-        .geometry
-    {
-        geo::Geometry::Point(p) => p.0,
-        _ => unreachable!(),
-    };
+    let plate = |n: u32| crate::support::plate_at(&registry.current(), "前进大街", n);
     let (a, b) = (plate(6), plate(8));
     let street = diming::record::RecordId::derived("street/前进大街");
     let app = diming::web::app(registry.clone());
