@@ -7,8 +7,9 @@
 //!
 //! Both keep every version in `versions` and every changeset in `changesets`, and behave the
 //! same: a commit is one transaction that refuses a stale version (another process wrote
-//! first) and leaves nothing behind when any write fails. Migrations run on open. This module
-//! knows SQL and nothing of HTTP.
+//! first) and leaves nothing behind when any write fails. Migrations run on open. A
+//! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. This
+//! module knows SQL and nothing of HTTP.
 
 mod backup;
 mod batch;
