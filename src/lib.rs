@@ -19,11 +19,14 @@
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it,
 //!   including the steps of the naming workflow and of renumbering campaigns; the search index
 //!   is derived from it.
+//! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
+//!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
 //! - [`check`]: the validation report over the whole registry.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
-//! - [`web`]: axum; the only place that knows HTTP.
+//! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
+//!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions.
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants
@@ -38,11 +41,14 @@
 //! - Reads are served from memory ([`record::CurrentState`]); a write goes to the store first
 //!   and then to memory.
 //! - Both stores behave the same; the same tests run against both.
+//! - Every write through the web checks the caller's role against the layer of the record as
+//!   stored; every refusal is logged (`access_log`). Secrets are never stored in the clear.
 //! - Geometry enters through [`spatial::validate`]: an invalid geometry is refused with its
 //!   reason and location, never stored and never repaired silently.
 //! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
 //! - User text reaches typst only as string literals (`publish::pdf::string`), never as markup.
 
+pub mod accounts;
 pub mod addresses;
 pub mod boundaries;
 pub mod check;

@@ -6,6 +6,7 @@ use crate::record::RecordId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DoorPlate {
     /// The street record the number belongs to.
     pub street: RecordId,

@@ -5,6 +5,7 @@ use crate::names::naming::Naming;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Street {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use crate::names::naming::Naming;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminUnit {
     pub code: DivisionCode,
     pub name: String,

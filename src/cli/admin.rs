@@ -85,10 +85,25 @@ pub(crate) async fn demo(db: &str, config: &Config, force: bool) -> Result<()> {
         .commit_all(changesets, |n| bar.set_position(n as u64))
         .await?;
     bar.finish();
-    let current = registry.current();
     println!("示例登记簿已建立：{db}");
     for layer in Layer::ALL {
-        println!("  {}：{}", layer.label(), current.count(layer));
+        println!("  {}：{}", layer.label(), registry.current().count(layer));
+    }
+    // An administrator to log in with; other officers get accounts from `diming user add`.
+    if registry.store().user("admin").await?.is_none() {
+        let (secret, _) = diming::accounts::new_secret();
+        let password = format!("dm-{}", &secret[..16]);
+        registry
+            .store()
+            .add_user(
+                "admin",
+                diming::accounts::Role::Admin,
+                &diming::accounts::hash_password(&password),
+            )
+            .await?;
+        println!(
+            "系统管理员账户：admin，初始密码：{password}（只显示这一次；可用 diming user passwd admin 修改）"
+        );
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod admin;
 mod crs;
 mod names;
 mod numbering;
+mod user;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,6 +15,7 @@ use diming::registry::Registry;
 use crs::CrsCommand;
 use names::NamesCommand;
 use numbering::NumberingCommand;
+use user::UserCommand;
 
 #[derive(Parser)]
 #[command(
@@ -90,6 +92,11 @@ pub(crate) enum Command {
         after_help = "示例：\n  diming --db sqlite://恢复.gpkg restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 备份.jsonl"
     )]
     Restore { file: String },
+    /// 账户：创建、修改密码、角色、接口令牌、被拒绝的访问
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// 对整个登记簿运行全部检查并输出报告
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
@@ -173,6 +180,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Backup { output } => admin::backup(db, &output).await,
         Command::Restore { file } => admin::restore(db, &file).await,
         Command::Crs { command } => crs::run(command),
+        Command::User { command } => user::run(db, command).await,
         Command::Names { command } => names::run(db, &config, &author, command).await,
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
     }

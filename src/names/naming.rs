@@ -87,6 +87,7 @@ pub enum SurveyMethod {
 
 /// A name other than the standard one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OtherName {
     pub text: String,
     #[serde(rename = "use")]
@@ -100,6 +101,7 @@ pub struct OtherName {
 
 /// An error verdict an officer set aside, on the authority of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Override {
     pub rule: Rule,
     pub document: ApprovalDocument,
@@ -107,7 +109,7 @@ pub struct Override {
 
 /// Everything about a name beyond its standard form.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Naming {
     pub status: NameStatus,
     #[serde(skip_serializing_if = "Vec::is_empty")]

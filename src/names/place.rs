@@ -6,6 +6,7 @@ use crate::layers::Source;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Place {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The document that authorises a change (批复文件): who issued it, its number and its date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApprovalDocument {
     /// 发文机关, e.g. 二连浩特市人民政府.
     pub issuer: String,

@@ -36,6 +36,10 @@ pub enum StoreError {
     },
     #[error("记录 {0} 已存在，不能重复创建")]
     AlreadyExists(RecordId),
+    #[error("用户“{0}”已存在")]
+    UserExists(String),
+    #[error("没有用户“{0}”")]
+    UserNotFound(String),
     #[error("数据库中的记录 {id} 第 {version} 版无法读取：{reason}")]
     Corrupt {
         id: String,

@@ -7,6 +7,7 @@ pub const SQLITE: &[(u32, &str)] = &[
         2,
         include_str!("../../migrations/sqlite/0002_campaigns.sql"),
     ),
+    (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -15,6 +16,10 @@ pub const POSTGRES: &[(u32, &str)] = &[
     (
         2,
         include_str!("../../migrations/postgres/0002_campaigns.sql"),
+    ),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_accounts.sql"),
     ),
 ];
 

@@ -11,6 +11,7 @@
 //! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. This
 //! module knows SQL and nothing of HTTP.
 
+mod accounts;
 mod backup;
 mod batch;
 mod error;
@@ -20,6 +21,7 @@ mod postgres;
 mod rows;
 mod sqlite;
 
+pub use accounts::{Refusal, Session, User};
 pub use backup::{Backup, BackupError};
 pub use error::StoreError;
 pub use postgres::PgStore;

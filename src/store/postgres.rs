@@ -122,7 +122,7 @@ impl PgStore {
                 url: redact(url),
                 source,
             })?;
-        sqlx::raw_sql("DROP TABLE IF EXISTS admin_units, streets, places, door_plates, campaigns, versions, changesets, diming_migrations CASCADE")
+        sqlx::raw_sql("DROP TABLE IF EXISTS admin_units, streets, places, door_plates, campaigns, versions, changesets, sessions, api_tokens, access_log, users, diming_migrations CASCADE")
             .execute(&pool)
             .await
             .context("删除数据表")?;

@@ -125,6 +125,10 @@ impl SqliteStore {
         Ok(store)
     }
 
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &str {
         &self.path

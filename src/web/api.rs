@@ -1,6 +1,7 @@
 //! JSON endpoints: counts per layer, features of a layer (GeoJSON), one record with its ETag,
 //! its history, and the unit at a point.
 
+use super::auth::Caller;
 use super::{ApiError, AppState};
 use crate::layers::Layer;
 use crate::record::{RecordId, RecordVersion};
@@ -32,10 +33,11 @@ pub fn feature(v: &RecordVersion) -> Value {
     })
 }
 
-pub async fn layers(State(registry): State<AppState>) -> Json<Value> {
+pub async fn layers(State(registry): State<AppState>, caller: Caller) -> Json<Value> {
     let current = registry.current();
     let layers: Vec<Value> = Layer::ALL
         .iter()
+        .filter(|l| caller.access.can_read_layer(**l))
         .map(|l| json!({ "layer": l.table(), "label": l.label(), "count": current.count(*l) }))
         .collect();
     Json(json!({ "store": registry.store().kind(), "layers": layers }))
@@ -67,12 +69,15 @@ fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
 
 pub async fn layer_features(
     State(registry): State<AppState>,
+    caller: Caller,
     Path(table): Path<String>,
     Query(q): Query<BboxQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let table = table.strip_suffix(".geojson").unwrap_or(&table);
-    let layer =
-        Layer::from_table(table).ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
+    let layer = Layer::from_table(table)
+        .filter(|l| caller.access.can_read_layer(*l))
+        .ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
+    let visible = |v: &&RecordVersion| caller.access.can_read(&v.body);
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     if let Some(date) = q.as_of {
         let versions = registry.layer_as_of(layer, date).await?;
@@ -81,6 +86,7 @@ pub async fn layer_features(
             .filter(|v| {
                 bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
             })
+            .filter(visible)
             .map(feature)
             .collect();
         return Ok(Json(
@@ -94,28 +100,31 @@ pub async fn layer_features(
             .intersecting(layer, rect)
             .iter()
             .filter_map(|id| current.get(id))
+            .filter(visible)
             .map(feature)
             .collect(),
-        None => current.layer(layer).map(feature).collect(),
+        None => current.layer(layer).filter(visible).map(feature).collect(),
     };
     Ok(Json(
         json!({ "type": "FeatureCollection", "features": features }),
     ))
 }
 
-fn parse_id(id: &str) -> Result<RecordId, ApiError> {
+pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {
     id.parse()
         .map_err(|_| ApiError::BadRequest(format!("记录 id“{id}”无效")))
 }
 
 pub async fn record(
     State(registry): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let current = registry.current();
     let v = current
         .get(&id)
+        .filter(|v| caller.access.can_read(&v.body))
         .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))?;
     let etag = format!("\"{}\"", v.version);
     let mut f = feature(v);
@@ -134,10 +143,13 @@ pub async fn record(
 
 pub async fn history(
     State(registry): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id)?;
-    let versions = registry.history(id).await?;
+    let mut versions = registry.history(id).await?;
+    // The public sees the versions that were public, and not who made them.
+    versions.retain(|v| caller.access.can_read(&v.body));
     if versions.is_empty() {
         return Err(ApiError::NotFound(format!("没有记录 {id}")));
     }
@@ -150,6 +162,9 @@ pub async fn history(
             .map_err(|e| ApiError::Registry(e.into()))?;
         let mut f = feature(v);
         f["changeset"] = json!(changeset);
+        if !caller.access.sees_internal() {
+            f["changeset"]["author"] = Value::Null;
+        }
         out.push(f);
     }
     Ok(Json(json!({ "id": id, "versions": out })))
@@ -184,6 +199,7 @@ pub struct SearchQuery {
 /// Names found by characters, pinyin, initials, romanization or with one typo.
 pub async fn search(
     State(registry): State<AppState>,
+    caller: Caller,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = q.limit.unwrap_or(20);
@@ -198,7 +214,15 @@ pub async fn search(
         _ => return Err(ApiError::BadRequest("lon 与 lat 须同时给出".into())),
     };
     let index = registry.search_index();
-    let hits = index.search(&q.q, near, limit);
+    let mut hits = index.search(&q.q, near, limit);
+    if !caller.access.sees_internal() {
+        let current = registry.current();
+        hits.retain(|h| {
+            current
+                .get(&h.id)
+                .is_some_and(|v| caller.access.can_read(&v.body))
+        });
+    }
     Ok(Json(json!({ "query": q.q, "hits": hits })))
 }
 

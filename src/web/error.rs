@@ -15,6 +15,20 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A request body that does not fit its schema: the field at fault and what is wrong.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// Not logged in (or an unknown token).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Logged in, but the role does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// An update without `If-Match`.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("{0}")]
+    TooLarge(String),
     /// Our fault (a template, say): logged, answered with a generic message.
     #[error("{0}")]
     Internal(String),
@@ -26,7 +40,11 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Registry(e) if e.is_stale() => StatusCode::PRECONDITION_FAILED,
             ApiError::Registry(RegistryError::Changeset(ChangesetError::NotFound(_))) => {
@@ -48,6 +66,44 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// A stable code for scripts, beside the Chinese message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound(_) => "not_found",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Invalid { .. } => "invalid_body",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::PreconditionRequired(_) => "if_match_required",
+            ApiError::TooLarge(_) => "too_large",
+            ApiError::Internal(_) => "internal",
+            ApiError::Registry(e) if e.is_stale() => "stale_version",
+            ApiError::Registry(RegistryError::Geometry { .. }) => "invalid_geometry",
+            ApiError::Registry(RegistryError::Store(StoreError::AlreadyExists(_))) => {
+                "already_exists"
+            }
+            ApiError::Registry(RegistryError::Changeset(ChangesetError::NotFound(_))) => {
+                "not_found"
+            }
+            ApiError::Registry(RegistryError::Changeset(_)) => "changeset_refused",
+            ApiError::Registry(RegistryError::Store(_)) => "store_unavailable",
+            ApiError::Registry(_) => "refused",
+        }
+    }
+
+    /// The request field at fault, where one is.
+    fn field(&self) -> Option<String> {
+        match self {
+            ApiError::Invalid { field, .. } => Some(field.clone()),
+            ApiError::Registry(RegistryError::Geometry { .. }) => Some("feature.geometry".into()),
+            ApiError::PreconditionRequired(_) => Some("If-Match".into()),
+            ApiError::Registry(e) if e.is_stale() => Some("If-Match".into()),
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -60,6 +116,15 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        (status, Json(json!({ "error": message }))).into_response()
+        let mut body = json!({ "code": self.code(), "error": message });
+        if let Some(field) = self.field() {
+            body["field"] = json!(field);
+        }
+        if let ApiError::Registry(RegistryError::Geometry { invalid, .. }) = &self
+            && let Some(at) = invalid.at
+        {
+            body["location"] = json!({ "type": "Point", "coordinates": [at.x, at.y] });
+        }
+        (status, Json(body)).into_response()
     }
 }

@@ -3,6 +3,9 @@
 //! built on this router.
 
 mod api;
+mod assets;
+pub mod auth;
+mod edit;
 mod error;
 mod map;
 mod numbering;
@@ -12,8 +15,12 @@ pub use error::ApiError;
 
 use crate::registry::Registry;
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use std::sync::Arc;
+
+/// The largest request body of the JSON API (uploads have their own limit).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// Shared state of every handler.
 pub type AppState = Arc<Registry>;
@@ -23,9 +30,19 @@ pub fn app(registry: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/map.svg", get(pages::map_svg))
+        .route("/map", get(pages::map_page))
+        .route("/static/{path}", get(assets::asset))
+        .route("/glyphs/{stack}/{range}", get(assets::glyphs))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{table}", get(api::layer_features))
-        .route("/api/records/{id}", get(api::record))
+        .route("/api/layers/{table}/items", post(edit::create))
+        .route(
+            "/api/records/{id}",
+            get(api::record).put(edit::replace).delete(edit::retire),
+        )
+        .route("/api/changesets", post(edit::changeset))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
         .route("/api/records/{id}/history", get(api::history))
         .route("/api/units/at", get(api::unit_at))
         .route("/api/search", get(api::search))
@@ -35,6 +52,11 @@ pub fn app(registry: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
         .route("/numbering", get(numbering::tool))
+        .layer(axum::middleware::from_fn_with_state(
+            registry.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(registry)
 }
 

@@ -101,6 +101,7 @@ fn svg(
 
 pub async fn tool(
     State(registry): State<AppState>,
+    caller: super::auth::Caller,
     Query(q): Query<ToolQuery>,
 ) -> Result<Html<String>, ApiError> {
     let current = registry.current();
@@ -175,5 +176,6 @@ pub async fn tool(
         context.insert("rule", &c.describe());
         context.insert("plates", &plates.len());
     }
+    caller.insert_into(&mut context);
     super::pages::render("numbering.html", &context)
 }

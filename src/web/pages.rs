@@ -1,5 +1,6 @@
 //! HTML pages, rendered with tera from templates compiled into the binary.
 
+use super::auth::Caller;
 use super::{ApiError, AppState, map};
 use crate::layers::Layer;
 use axum::extract::{Query, State};
@@ -21,6 +22,8 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
             include_str!("templates/names_check.html"),
         ),
         ("numbering.html", include_str!("templates/numbering.html")),
+        ("login.html", include_str!("templates/login.html")),
+        ("map.html", include_str!("templates/map.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
@@ -35,14 +38,27 @@ pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiE
         .map_err(|e| ApiError::Internal(format!("页面模板 {name} 出错：{e}")))
 }
 
-pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiError> {
-    let changesets = registry
-        .store()
-        .changesets(10)
-        .await
-        .map_err(|e| ApiError::Registry(e.into()))?;
+pub async fn home(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, ApiError> {
+    // Who changed what, and names still in the workflow, are internal.
+    let internal = caller.access.sees_internal();
+    let changesets = if internal {
+        registry
+            .store()
+            .changesets(10)
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?
+    } else {
+        Vec::new()
+    };
     let today = chrono::Local::now().date_naive();
-    let pending = registry.pending_names(today);
+    let pending = if internal {
+        registry.pending_names(today)
+    } else {
+        Vec::new()
+    };
     let current = registry.current();
     // The city itself: its names in every script, for the page's heading.
     let city = current
@@ -61,6 +77,7 @@ pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiE
     .standard;
     let layers: Vec<_> = Layer::ALL
         .iter()
+        .filter(|l| caller.access.can_read_layer(**l))
         .map(|l| serde_json::json!({ "label": l.label(), "table": l.table(), "count": current.count(*l) }))
         .collect();
     let mut context = Context::new();
@@ -72,6 +89,7 @@ pub async fn home(State(registry): State<AppState>) -> Result<Html<String>, ApiE
     context.insert("pending", &pending);
     context.insert("city_mn", &city_mn);
     context.insert("city_roman", &city_roman);
+    caller.insert_into(&mut context);
     render("home.html", &context)
 }
 
@@ -135,17 +153,21 @@ pub struct SearchForm {
 /// The search box's results page.
 pub async fn search(
     State(registry): State<AppState>,
+    caller: Caller,
     Query(form): Query<SearchForm>,
 ) -> Result<Html<String>, ApiError> {
     let hits = registry.search_index().search(&form.q, None, 50);
+    let current = registry.current();
     let rows: Vec<_> = hits
         .iter()
+        .filter(|h| current.get(&h.id).is_some_and(|v| caller.access.can_read(&v.body)))
         .map(|h| serde_json::json!({ "id": h.id, "name": h.name, "layer": h.layer.label(), "matched": h.matched }))
         .collect();
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("q", &form.q);
     context.insert("hits", &rows);
+    caller.insert_into(&mut context);
     render("search.html", &context)
 }
 
@@ -158,6 +180,7 @@ pub struct NameForm {
 /// The naming-rule check as the officer types (the page calls `/api/names/check`).
 pub async fn names_check(
     State(registry): State<AppState>,
+    caller: Caller,
     Query(form): Query<NameForm>,
 ) -> Result<Html<String>, ApiError> {
     let categories: Vec<_> = crate::names::PlaceCategory::ALL
@@ -168,5 +191,49 @@ pub async fn names_check(
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("name", &form.name);
     context.insert("categories", &categories);
+    caller.insert_into(&mut context);
     render("names_check.html", &context)
+}
+
+/// The map page: every layer the caller may see, on MapLibre, with the attributes and the
+/// history of a clicked feature.
+pub async fn map_page(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, ApiError> {
+    let current = registry.current();
+    let e = registry.config().jurisdiction.extent;
+    // The city's own outline when there is one, else the configured extent.
+    let bounds = current
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| v.geometry.bounding_rect())
+        .reduce(union)
+        .unwrap_or_else(|| {
+            Rect::new(
+                coord! {x: e.west, y: e.south},
+                coord! {x: e.east, y: e.north},
+            )
+        });
+    let layers: Vec<_> = Layer::ALL
+        .iter()
+        .filter(|l| caller.access.can_read_layer(**l))
+        .map(|l| serde_json::json!({ "layer": l.table(), "label": l.label(), "count": current.count(*l) }))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert(
+        "extent",
+        &serde_json::json!([
+            bounds.min().x,
+            bounds.min().y,
+            bounds.max().x,
+            bounds.max().y
+        ])
+        .to_string(),
+    );
+    context.insert("layers", &serde_json::Value::from(layers).to_string());
+    context.insert("maplibre", super::assets::MAPLIBRE);
+    context.insert("script", &super::assets::map_script());
+    caller.insert_into(&mut context);
+    render("map.html", &context)
 }

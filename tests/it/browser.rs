@@ -97,8 +97,8 @@ async fn the_home_page_renders_with_its_maps_in_chromium() {
         "{dom}"
     );
     assert!(
-        dom.contains("二政字〔2021〕35号"),
-        "the latest changesets are listed"
+        dom.contains("仅对登录的工作人员显示"),
+        "the public is told that changesets are for officers"
     );
 
     let shot = dir.path().join("home.png");

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod accounts;
+mod api;
 mod backup;
 mod browser;
 mod cli;

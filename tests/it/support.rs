@@ -155,3 +155,80 @@ macro_rules! both_stores {
     };
 }
 pub(crate) use both_stores;
+
+/// Creates an officer with `role` and returns an API token for them.
+pub async fn officer(registry: &Registry, name: &str, role: diming::accounts::Role) -> String {
+    let store = registry.store();
+    store
+        .add_user(
+            name,
+            role,
+            &diming::accounts::hash_password("test-password-长长的"),
+        )
+        .await
+        .expect("add user");
+    let (token, hash) = diming::accounts::new_secret();
+    store
+        .add_token(&hash, name, "test")
+        .await
+        .expect("add token");
+    token
+}
+
+/// An HTTP answer from the router.
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Sends one request to the router (no port).
+pub async fn call(app: &axum::Router, request: axum::http::Request<axum::body::Body>) -> Reply {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A request with an optional bearer token and an optional JSON body.
+pub fn request(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> axum::http::request::Builder {
+    let mut b = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    if body.is_some() {
+        b = b.header("content-type", "application/json");
+    }
+    b
+}
+
+/// Sends a request made by [`request`] with its JSON body.
+pub async fn send(
+    app: &axum::Router,
+    builder: axum::http::request::Builder,
+    body: Option<serde_json::Value>,
+) -> Reply {
+    let body = match body {
+        Some(v) => axum::body::Body::from(v.to_string()),
+        None => axum::body::Body::empty(),
+    };
+    call(app, builder.body(body).unwrap()).await
+}

@@ -61,6 +61,7 @@ pub struct CampaignLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub name: String,
     pub streets: Vec<RecordId>,

@@ -1,0 +1,61 @@
+//! Static assets compiled into the binary: the vendored MapLibre GL JS and our own scripts.
+//! Their URLs carry a version, so they are cached for good.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The version in asset URLs: MapLibre's, and ours (the crate's).
+pub const MAPLIBRE: &str = "5.24.1";
+
+/// `(path under /static/, content type, bytes)`.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "maplibre-gl-5.24.1.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/vendor/maplibre-gl/maplibre-gl.js"),
+    ),
+    (
+        "maplibre-gl-5.24.1.css",
+        "text/css; charset=utf-8",
+        include_bytes!("static/vendor/maplibre-gl/maplibre-gl.css"),
+    ),
+    (
+        concat!("map-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/map.js"),
+    ),
+];
+
+/// The URL of our map script.
+pub fn map_script() -> String {
+    format!("/static/map-{}.js", env!("CARGO_PKG_VERSION"))
+}
+
+pub async fn asset(Path(path): Path<String>) -> Response {
+    match ASSETS.iter().find(|(p, _, _)| *p == path) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "没有这个文件").into_response(),
+    }
+}
+
+/// Glyphs for map labels. Chinese characters are drawn by the browser from its own fonts
+/// (`localIdeographFontFamily`), so the server answers every glyph range with an empty set;
+/// server-side glyphs for Latin and Mongolian labels come with the vector tiles.
+pub async fn glyphs(Path((_stack, _range)): Path<(String, String)>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/x-protobuf"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        Vec::<u8>::new(),
+    )
+        .into_response()
+}

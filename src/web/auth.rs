@@ -1,0 +1,373 @@
+//! Who is calling, and whether they may: sessions (cookie), API tokens (`Authorization:
+//! Bearer`), CSRF on every state-changing request made with a session, the login and logout
+//! pages, and the log of refused attempts.
+//!
+//! - The session cookie is `HttpOnly; SameSite=Strict`; its value is a random token whose
+//!   SHA-256 is the key in the store. Sessions live in the store, so servers sharing a
+//!   PostgreSQL database share them.
+//! - A write made with a session must carry the session's CSRF token, in the `X-CSRF-Token`
+//!   header (scripts) or a `csrf` form field (pages). A write made with an API token needs no
+//!   CSRF token: browsers never send it by themselves.
+//! - Every refusal (bad password, unknown token, missing role, missing CSRF token) is logged,
+//!   in the store's `access_log` and as a warning.
+
+use super::{ApiError, AppState, pages};
+use crate::accounts::{self, Access};
+use crate::layers::Layer;
+use crate::store::Refusal;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, body::Body};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use tera::Context;
+
+pub const SESSION_COOKIE: &str = "diming_session";
+/// How long a session lasts after logging in.
+const SESSION_HOURS: i64 = 10;
+/// The largest form read while looking for its CSRF token.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// The caller of a request: the public, or an officer through a session or a token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub access: Access,
+    /// The session's CSRF token (for forms), when the caller came with a session.
+    pub csrf: Option<String>,
+}
+
+impl Caller {
+    pub fn public() -> Self {
+        Caller {
+            access: Access::Public,
+            csrf: None,
+        }
+    }
+
+    /// What templates need to know about the caller.
+    pub fn insert_into(&self, context: &mut Context) {
+        context.insert("user", &self.access.name());
+        context.insert("role", &self.access.role().map(|r| r.label()));
+        context.insert("csrf", &self.csrf);
+        context.insert("internal", &self.access.sees_internal());
+    }
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// Logs a refused attempt (store and tracing). A failure to log is itself logged, and does
+/// not turn the refusal into a server error.
+pub async fn log_refusal(
+    registry: &AppState,
+    user: Option<&str>,
+    action: &str,
+    target: &str,
+    reason: &str,
+) {
+    tracing::warn!(user, action, target, reason, "refused");
+    let refusal = Refusal {
+        at: Utc::now(),
+        user: user.map(str::to_string),
+        action: action.to_string(),
+        target: target.to_string(),
+        reason: reason.to_string(),
+    };
+    if let Err(e) = registry.store().log_refusal(&refusal).await {
+        tracing::error!(error = %e, "could not log a refusal");
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        registry: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let caller = identify(&parts.headers, registry, &parts.uri.to_string()).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+async fn identify(
+    headers: &HeaderMap,
+    registry: &AppState,
+    target: &str,
+) -> Result<Caller, ApiError> {
+    let store = registry.store();
+    if let Some(token) = bearer(headers) {
+        let user = store
+            .token_user(&accounts::secret_hash(token))
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?;
+        return match user {
+            Some(u) => Ok(Caller {
+                access: Access::Officer {
+                    name: u.name,
+                    role: u.role,
+                },
+                csrf: None,
+            }),
+            None => {
+                log_refusal(registry, None, "token", target, "接口令牌无效或已吊销").await;
+                Err(ApiError::Unauthorized("接口令牌无效或已吊销".into()))
+            }
+        };
+    }
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        let session = store
+            .session(&accounts::secret_hash(token))
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?;
+        if let Some(s) = session {
+            return Ok(Caller {
+                access: Access::Officer {
+                    name: s.user.name,
+                    role: s.user.role,
+                },
+                csrf: Some(s.csrf),
+            });
+        }
+    }
+    Ok(Caller::public())
+}
+
+/// Refuses a state-changing request made with a session unless it carries the session's CSRF
+/// token (header `X-CSRF-Token`, or field `csrf` of a url-encoded form). Runs before every
+/// handler; identifies the caller once for the whole request.
+pub async fn csrf_guard(
+    State(registry): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let target = parts.uri.path().to_string();
+    let caller = identify(&parts.headers, &registry, &target).await?;
+    parts.extensions.insert(caller.clone());
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let Some(expected) = caller.csrf.as_deref().filter(|_| !safe) else {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let header_token = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok());
+    if header_token.is_some_and(|t| accounts::same_secret(t, expected)) {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form && header_token.is_none() {
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| ApiError::TooLarge(format!("表单超过 {} KiB", FORM_LIMIT / 1024)))?;
+        let field = form_urlencoded_field(&bytes, "csrf");
+        if field
+            .as_deref()
+            .is_some_and(|t| accounts::same_secret(t, expected))
+        {
+            return Ok(next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await);
+        }
+    }
+    log_refusal(
+        &registry,
+        caller.access.name(),
+        parts.method.as_str(),
+        &target,
+        "缺少或不匹配的 CSRF 令牌",
+    )
+    .await;
+    Err(ApiError::Forbidden(
+        "请求缺少有效的 CSRF 令牌：请刷新页面后重试".into(),
+    ))
+}
+
+fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether the caller may write `layer`; a refusal is logged and answered 401 (public) or
+/// 403 (an officer without the role).
+pub async fn require_write(
+    registry: &AppState,
+    caller: &Caller,
+    layer: Layer,
+    target: &str,
+) -> Result<String, ApiError> {
+    match &caller.access {
+        Access::Officer { name, .. } if caller.access.can_write(layer) => Ok(name.clone()),
+        Access::Officer { name, role } => {
+            let reason = format!("{}无权修改“{}”图层", role.label(), layer.label());
+            log_refusal(registry, Some(name), "write", target, &reason).await;
+            Err(ApiError::Forbidden(reason))
+        }
+        Access::Public => {
+            log_refusal(registry, None, "write", target, "未登录").await;
+            Err(ApiError::Unauthorized("请先登录".into()))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Only paths of this site, never another origin (`//host`, `/\host`, `http:`).
+fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
+            p.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_page(
+    State(registry): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+) -> Result<Response, ApiError> {
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("next", &local_path(q.next.as_deref()));
+    context.insert("error", &Option::<String>::None);
+    caller.insert_into(&mut context);
+    Ok(pages::render("login.html", &context)?.into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(registry): State<AppState>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, ApiError> {
+    let store = registry.store();
+    let user = store
+        .user(form.name.trim())
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?;
+    // An unknown user costs the same time as a wrong password.
+    let hash = user
+        .as_ref()
+        .map_or(accounts::dummy_hash(), |u| u.password_hash.as_str())
+        .to_string();
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let next = local_path(form.next.as_deref());
+    let user = match user {
+        Some(u) if ok && u.disabled_at.is_none() => u,
+        other => {
+            let reason = match other {
+                Some(u) if u.disabled_at.is_some() => "账户已停用",
+                _ => "用户名或密码错误",
+            };
+            log_refusal(&registry, Some(form.name.trim()), "login", "/login", reason).await;
+            let mut context = Context::new();
+            context.insert("city", &registry.config().jurisdiction.name);
+            context.insert("next", &next);
+            context.insert("error", &Some("用户名或密码错误，或账户已停用"));
+            Caller::public().insert_into(&mut context);
+            let page = pages::render("login.html", &context)?;
+            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+        }
+    };
+    let (token, token_hash) = accounts::new_secret();
+    let (csrf, _) = accounts::new_secret();
+    store
+        .add_session(
+            &token_hash,
+            &user.name,
+            &csrf,
+            Utc::now() + Duration::hours(SESSION_HOURS),
+        )
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?;
+    tracing::info!(user = %user.name, "logged in");
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        SESSION_HOURS * 3600
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+}
+
+pub async fn logout(
+    State(registry): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        registry
+            .store()
+            .end_session(&accounts::secret_hash(token))
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(local_path(Some("/map")), "/map");
+        assert_eq!(local_path(Some("//evil.example/")), "/");
+        assert_eq!(local_path(Some("/\\evil.example/")), "/");
+        assert_eq!(local_path(Some("https://evil.example/")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; diming_session=abc; b=2".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+}

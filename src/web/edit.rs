@@ -1,0 +1,457 @@
+//! Writes through the JSON API: create a record, replace it, retire it, or commit several
+//! writes as one changeset. Every write checks the caller's role against the layer of the
+//! record as it is stored (not as the request claims), names the version it changes
+//! (`If-Match`: missing → 428, stale → 412, and nothing changes), and refuses fields it does
+//! not know (nobody sets `version`, `author` or `recorded_at` through a body).
+
+use super::auth::{Caller, require_write};
+use super::{ApiError, AppState, api};
+use crate::layers::{Body, Layer};
+use crate::record::{ApprovalDocument, Changeset, RecordId, Write};
+use axum::Json;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+/// A JSON body whose errors name the field at fault (`feature.properties.class`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.split(';').next().unwrap_or("").trim();
+                v == "application/json" || v == "application/geo+json"
+            });
+        if !is_json {
+            return Err(ApiError::Invalid {
+                field: "Content-Type".into(),
+                message: "请求内容应为 JSON（Content-Type: application/json）".into(),
+            });
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::TooLarge(format!("请求内容过大或无法读取：{e}")))?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de)
+            .map(ApiJson)
+            .map_err(|e| ApiError::Invalid {
+                field: e.path().to_string(),
+                message: format!("请求内容无效（{}）：{}", e.path(), e.inner()),
+            })
+    }
+}
+
+/// A feature as a client sends it: GeoJSON, with the layer's own attributes as properties.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureInput {
+    #[serde(rename = "type")]
+    kind: String,
+    /// Optional; when given it must be the record's id.
+    #[serde(default)]
+    id: Option<RecordId>,
+    geometry: geojson::Geometry,
+    properties: Map<String, Value>,
+}
+
+/// One record written with its reason.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureWrite {
+    reason: String,
+    #[serde(default)]
+    document: Option<ApprovalDocument>,
+    /// When the change takes effect in the world (default: today).
+    #[serde(default)]
+    valid_from: Option<NaiveDate>,
+    feature: FeatureInput,
+}
+
+/// A retirement with its reason.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetireWrite {
+    reason: String,
+    #[serde(default)]
+    document: Option<ApprovalDocument>,
+    #[serde(default)]
+    valid_from: Option<NaiveDate>,
+}
+
+/// One write of a multi-write changeset.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChangeInput {
+    Create {
+        layer: String,
+        #[serde(default)]
+        valid_from: Option<NaiveDate>,
+        feature: FeatureInput,
+    },
+    Update {
+        id: RecordId,
+        /// The version this write changes (the record's ETag).
+        if_match: Option<u32>,
+        #[serde(default)]
+        valid_from: Option<NaiveDate>,
+        feature: FeatureInput,
+    },
+    Retire {
+        id: RecordId,
+        if_match: Option<u32>,
+        #[serde(default)]
+        valid_from: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesetInput {
+    reason: String,
+    #[serde(default)]
+    document: Option<ApprovalDocument>,
+    writes: Vec<ChangeInput>,
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The body and geometry of a feature for `layer`; `field` prefixes error paths.
+fn parse_feature(
+    layer: Layer,
+    feature: FeatureInput,
+    field: &str,
+) -> Result<(Body, geo::Geometry<f64>), ApiError> {
+    if feature.kind != "Feature" {
+        return Err(ApiError::Invalid {
+            field: format!("{field}.type"),
+            message: format!("type 应为“Feature”，而不是“{}”", feature.kind),
+        });
+    }
+    let geometry: geo::Geometry<f64> =
+        feature
+            .geometry
+            .try_into()
+            .map_err(|e: geojson::Error| ApiError::Invalid {
+                field: format!("{field}.geometry"),
+                message: format!("几何无法读取：{e}"),
+            })?;
+    let mut properties = feature.properties;
+    // The layer as GET shows it may come back; any other layer is a mistake.
+    if let Some(tag) = properties.remove("layer")
+        && tag != json!(layer)
+    {
+        return Err(ApiError::Invalid {
+            field: format!("{field}.properties.layer"),
+            message: format!("属性 layer 为 {tag}，而记录属于“{}”图层", layer.label()),
+        });
+    }
+    properties
+        .entry("source")
+        .or_insert_with(|| json!("survey"));
+    // Into the layer's own type (not through the tagged `Body`, which would lose the path of
+    // the field at fault).
+    fn typed<T: DeserializeOwned>(
+        properties: Map<String, Value>,
+        field: &str,
+    ) -> Result<T, ApiError> {
+        serde_path_to_error::deserialize(Value::Object(properties)).map_err(|e| ApiError::Invalid {
+            field: format!("{field}.properties.{}", e.path()),
+            message: format!("属性无效（{}）：{}", e.path(), e.inner()),
+        })
+    }
+    let body = match layer {
+        Layer::AdminUnit => Body::AdminUnit(typed(properties, field)?),
+        Layer::Street => Body::Street(typed(properties, field)?),
+        Layer::Place => Body::Place(typed(properties, field)?),
+        Layer::DoorPlate => Body::DoorPlate(typed(properties, field)?),
+        Layer::Campaign => Body::Campaign(typed(properties, field)?),
+    };
+    Ok((body, geometry))
+}
+
+/// The record's version named by `If-Match: "N"`.
+fn if_match(headers: &HeaderMap) -> Result<u32, ApiError> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .ok_or_else(|| {
+            ApiError::PreconditionRequired(
+                "修改记录须在 If-Match 中给出所依据的版本（记录的 ETag）".into(),
+            )
+        })?
+        .to_str()
+        .unwrap_or("");
+    value
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map_err(|_| ApiError::Invalid {
+            field: "If-Match".into(),
+            message: format!("If-Match“{value}”无效：应为记录的 ETag，如 \"3\""),
+        })
+}
+
+/// A change of a standard name, or a name created already approved, needs the document.
+fn needs_document(before: Option<&Body>, after: &Body) -> bool {
+    use crate::names::naming::NameStatus;
+    let Some(naming) = after.naming() else {
+        return false;
+    };
+    match before {
+        None => matches!(naming.status, NameStatus::Approved | NameStatus::Published),
+        Some(b) => b.naming().is_some() && b.title() != after.title(),
+    }
+}
+
+/// The current layer of `id`, checking that the caller may see it (an id the caller may not
+/// see is answered as if it did not exist).
+fn stored_layer(
+    registry: &AppState,
+    caller: &Caller,
+    id: RecordId,
+) -> Result<(Layer, Body), ApiError> {
+    let current = registry.current();
+    current
+        .get(&id)
+        .filter(|v| caller.access.can_read(&v.body))
+        .map(|v| (v.layer(), v.body.clone()))
+        .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))
+}
+
+async fn commit_one(
+    registry: &AppState,
+    author: String,
+    reason: String,
+    document: Option<ApprovalDocument>,
+    write: Write,
+) -> Result<Response, ApiError> {
+    let mut changeset = Changeset::new(author, reason);
+    changeset.document = document;
+    let id = write.id();
+    changeset.push(write);
+    let changeset_id = registry.commit(changeset).await?;
+    let current = registry.current();
+    match current.get(&id) {
+        Some(v) => {
+            let mut body = api::feature(v);
+            body["changeset"] = json!(changeset_id);
+            Ok((
+                [
+                    (header::ETAG, format!("\"{}\"", v.version)),
+                    (header::LOCATION, format!("/api/records/{id}")),
+                ],
+                Json(body),
+            )
+                .into_response())
+        }
+        None => Ok(
+            Json(json!({ "id": id, "retired": true, "changeset": changeset_id })).into_response(),
+        ),
+    }
+}
+
+fn check_document(
+    before: Option<&Body>,
+    after: &Body,
+    document: &Option<ApprovalDocument>,
+) -> Result<(), ApiError> {
+    if document.is_none() && needs_document(before, after) {
+        return Err(ApiError::Invalid {
+            field: "document".into(),
+            message: "确定或更改标准地名须附批准文件（document：发文机关、文号、日期）".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `POST /api/layers/{layer}/items`: a new record.
+pub async fn create(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(table): Path<String>,
+    ApiJson(input): ApiJson<FeatureWrite>,
+) -> Result<Response, ApiError> {
+    let layer = Layer::from_table(&table)
+        .filter(|l| caller.access.can_read_layer(*l))
+        .ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
+    let author = require_write(
+        &registry,
+        &caller,
+        layer,
+        &format!("/api/layers/{table}/items"),
+    )
+    .await?;
+    let id = input.feature.id.unwrap_or_default();
+    let (body, geometry) = parse_feature(layer, input.feature, "feature")?;
+    check_document(None, &body, &input.document)?;
+    let write = Write::Create {
+        id,
+        valid_from: input.valid_from.unwrap_or_else(today),
+        body,
+        geometry,
+    };
+    let response = commit_one(&registry, author, input.reason, input.document, write).await?;
+    Ok((StatusCode::CREATED, response).into_response())
+}
+
+/// `PUT /api/records/{id}`: the next version of a record (If-Match required).
+pub async fn replace(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<FeatureWrite>,
+) -> Result<Response, ApiError> {
+    let id = api::parse_id(&id)?;
+    let (layer, before) = stored_layer(&registry, &caller, id)?;
+    let author = require_write(&registry, &caller, layer, &format!("/api/records/{id}")).await?;
+    let base_version = if_match(&headers)?;
+    if input.feature.id.is_some_and(|f| f != id) {
+        return Err(ApiError::Invalid {
+            field: "feature.id".into(),
+            message: "feature.id 与地址中的记录 id 不一致".into(),
+        });
+    }
+    let (body, geometry) = parse_feature(layer, input.feature, "feature")?;
+    check_document(Some(&before), &body, &input.document)?;
+    let write = Write::Update {
+        id,
+        base_version,
+        valid_from: input.valid_from.unwrap_or_else(today),
+        body,
+        geometry,
+    };
+    commit_one(&registry, author, input.reason, input.document, write).await
+}
+
+/// `DELETE /api/records/{id}`: retires a record (If-Match required). Nothing is deleted: the
+/// retirement is a version, and the history keeps every earlier one.
+pub async fn retire(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<RetireWrite>,
+) -> Result<Response, ApiError> {
+    let id = api::parse_id(&id)?;
+    let (layer, _) = stored_layer(&registry, &caller, id)?;
+    let author = require_write(&registry, &caller, layer, &format!("/api/records/{id}")).await?;
+    let base_version = if_match(&headers)?;
+    let write = Write::Retire {
+        id,
+        base_version,
+        valid_from: input.valid_from.unwrap_or_else(today),
+    };
+    commit_one(&registry, author, input.reason, input.document, write).await
+}
+
+/// `POST /api/changesets`: several writes, all or nothing.
+pub async fn changeset(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ChangesetInput>,
+) -> Result<Response, ApiError> {
+    let Some(author) = caller.access.name().map(str::to_string) else {
+        return require_write(&registry, &caller, Layer::Street, "/api/changesets")
+            .await
+            .map(|_| unreachable!("the public writes nothing"));
+    };
+    let mut changeset = Changeset::new(author, input.reason);
+    changeset.document = input.document.clone();
+    for (i, write) in input.writes.into_iter().enumerate() {
+        let field = format!("writes[{i}]");
+        let w = match write {
+            ChangeInput::Create {
+                layer,
+                valid_from,
+                feature,
+            } => {
+                let l = Layer::from_table(&layer)
+                    .filter(|l| caller.access.can_read_layer(*l))
+                    .ok_or_else(|| ApiError::Invalid {
+                        field: format!("{field}.layer"),
+                        message: format!("没有图层“{layer}”"),
+                    })?;
+                require_write(&registry, &caller, l, "/api/changesets").await?;
+                let id = feature.id.unwrap_or_default();
+                let (body, geometry) = parse_feature(l, feature, &format!("{field}.feature"))?;
+                check_document(None, &body, &input.document)?;
+                Write::Create {
+                    id,
+                    valid_from: valid_from.unwrap_or_else(today),
+                    body,
+                    geometry,
+                }
+            }
+            ChangeInput::Update {
+                id,
+                if_match,
+                valid_from,
+                feature,
+            } => {
+                let (l, before) = stored_layer(&registry, &caller, id)?;
+                require_write(&registry, &caller, l, "/api/changesets").await?;
+                let base_version = if_match.ok_or_else(|| {
+                    ApiError::PreconditionRequired(format!(
+                        "{field}：修改记录须在 if_match 中给出所依据的版本"
+                    ))
+                })?;
+                let (body, geometry) = parse_feature(l, feature, &format!("{field}.feature"))?;
+                check_document(Some(&before), &body, &input.document)?;
+                Write::Update {
+                    id,
+                    base_version,
+                    valid_from: valid_from.unwrap_or_else(today),
+                    body,
+                    geometry,
+                }
+            }
+            ChangeInput::Retire {
+                id,
+                if_match,
+                valid_from,
+            } => {
+                let (l, _) = stored_layer(&registry, &caller, id)?;
+                require_write(&registry, &caller, l, "/api/changesets").await?;
+                let base_version = if_match.ok_or_else(|| {
+                    ApiError::PreconditionRequired(format!(
+                        "{field}：注销记录须在 if_match 中给出所依据的版本"
+                    ))
+                })?;
+                Write::Retire {
+                    id,
+                    base_version,
+                    valid_from: valid_from.unwrap_or_else(today),
+                }
+            }
+        };
+        changeset.push(w);
+    }
+    let ids: Vec<RecordId> = changeset.writes.iter().map(Write::id).collect();
+    let changeset_id = registry.commit(changeset).await?;
+    let current = registry.current();
+    let records: Vec<Value> = ids
+        .iter()
+        .map(|id| match current.get(id) {
+            Some(v) => json!({ "id": id, "version": v.version }),
+            None => json!({ "id": id, "retired": true }),
+        })
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "changeset": changeset_id, "records": records })),
+    )
+        .into_response())
+}

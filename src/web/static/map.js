@@ -1,0 +1,163 @@
+// The map page: every layer the caller may see, from our own JSON API, on a MapLibre map with
+// no external base map. A click shows the feature's attributes and its history.
+"use strict";
+
+(function () {
+  const el = document.getElementById("map");
+  const extent = JSON.parse(el.dataset.extent);
+  const layers = JSON.parse(el.dataset.layers);
+
+  // Drawing of each layer: MapLibre layers made from one GeoJSON source.
+  const STYLES = {
+    admin_units: (src) => [
+      { id: "admin_units-fill", type: "fill", source: src,
+        paint: { "fill-color": ["match", ["get", "level"], "county", "#f4efe4", "township", "#efe6d2", "#fbf8f1"],
+                 "fill-opacity": 0.55 } },
+      { id: "admin_units-line", type: "line", source: src,
+        paint: { "line-color": "#8a6d3b", "line-width": ["match", ["get", "level"], "county", 2.5, "township", 1.6, 0.8],
+                 "line-dasharray": [3, 1.5] } },
+    ],
+    campaigns: (src) => [
+      { id: "campaigns-fill", type: "fill", source: src, paint: { "fill-color": "#6a3d9a", "fill-opacity": 0.12 } },
+      { id: "campaigns-line", type: "line", source: src, paint: { "line-color": "#6a3d9a", "line-width": 1.5 } },
+    ],
+    streets: (src) => [
+      { id: "streets-casing", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
+        paint: { "line-color": "#a88", "line-width": ["match", ["get", "class"], "arterial", 7, "secondary", 5.5, "branch", 4, 3] } },
+      { id: "streets-line", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
+        paint: { "line-color": ["match", ["get", "class"], "arterial", "#f6c85f", "secondary", "#fde3a0", "#ffffff"],
+                 "line-width": ["match", ["get", "class"], "arterial", 5, "secondary", 3.8, "branch", 2.6, 1.8] } },
+      { id: "streets-label", type: "symbol", source: src, minzoom: 13,
+        layout: { "symbol-placement": "line", "text-field": ["get", "name"], "text-size": 13,
+                  "text-font": ["Noto Sans CJK SC Regular"], "symbol-spacing": 300 },
+        paint: { "text-color": "#333", "text-halo-color": "#fff", "text-halo-width": 1.5 } },
+    ],
+    places: (src) => [
+      { id: "places-fill", type: "fill", source: src, filter: ["==", ["geometry-type"], "Polygon"],
+        paint: { "fill-color": "#4a90a4", "fill-opacity": 0.25 } },
+      { id: "places-circle", type: "circle", source: src, filter: ["==", ["geometry-type"], "Point"],
+        paint: { "circle-color": "#1f6f8b", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } },
+      { id: "places-label", type: "symbol", source: src, filter: ["==", ["geometry-type"], "Point"], minzoom: 12,
+        layout: { "text-field": ["get", "name"], "text-size": 12, "text-offset": [0, 1.1], "text-anchor": "top",
+                  "text-font": ["Noto Sans CJK SC Regular"] },
+        paint: { "text-color": "#1f4f6b", "text-halo-color": "#fff", "text-halo-width": 1.2 } },
+    ],
+    door_plates: (src) => [
+      { id: "door_plates-circle", type: "circle", source: src, minzoom: 14,
+        paint: { "circle-color": "#c0392b", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } },
+    ],
+  };
+  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b" };
+  // Clicks prefer small things over large ones.
+  const CLICK_ORDER = ["door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
+
+  const LABELS = {
+    name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
+    street: "街路巷", code: "区划代码", level: "级别", parent: "上级区划", kind: "门牌种类", source: "来源",
+    version: "版本", valid_from: "生效日期", recorded_at: "登记时间",
+  };
+  const VALUES = {
+    arterial: "主干路", secondary: "次干路", branch: "支路", lane: "巷",
+    county: "县级", township: "乡级", village: "村级",
+    proposed: "拟命名", checked: "已审核", approved: "已批准", published: "已公告", rejected: "未予批准",
+    official: "官方文件", survey: "调查", sample: "示例",
+  };
+
+  function esc(s) {
+    return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
+  const map = new maplibregl.Map({
+    container: "map",
+    style: {
+      version: 8,
+      glyphs: "/glyphs/{fontstack}/{range}.pbf",
+      sources: {},
+      layers: [{ id: "background", type: "background", paint: { "background-color": "#f2efe9" } }],
+    },
+    bounds: [[extent[0], extent[1]], [extent[2], extent[3]]],
+    fitBoundsOptions: { padding: 20 },
+    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
+    attributionControl: false,
+  });
+  map.addControl(new maplibregl.NavigationControl(), "top-left");
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+  window.dimingMap = map;
+  window.dimingReady = false;
+
+  const switcher = document.getElementById("layers");
+  function addSwitch(layer, ids) {
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" checked data-layer="${esc(layer.layer)}"> <span class="swatch" style="background:${SWATCH[layer.layer] || "#999"}"></span>${esc(layer.label)}（${layer.count}）`;
+    label.querySelector("input").addEventListener("change", (ev) => {
+      for (const id of ids) map.setLayoutProperty(id, "visibility", ev.target.checked ? "visible" : "none");
+    });
+    switcher.appendChild(label);
+  }
+
+  async function loadLayers() {
+    // Large areas below, small things on top.
+    const order = ["admin_units", "campaigns", "streets", "places", "door_plates"];
+    const known = order.filter((t) => layers.some((l) => l.layer === t));
+    const data = await Promise.all(known.map((t) => fetch(`/api/layers/${t}`).then((r) => r.json())));
+    known.forEach((table, i) => {
+      const fc = data[i];
+      for (const f of fc.features) f.properties.rid = f.id;
+      map.addSource(table, { type: "geojson", data: fc });
+      const styled = STYLES[table](table);
+      for (const l of styled) map.addLayer(l);
+      addSwitch(layers.find((l) => l.layer === table), styled.map((l) => l.id));
+    });
+    map.once("idle", () => { window.dimingReady = true; });
+  }
+
+  function row(key, value) {
+    if (value === null || value === undefined || value === "" || typeof value === "object") return "";
+    const shown = VALUES[value] || value;
+    const cls = key === "name_mn" ? ' class="mongolian" lang="mn-Mong"' : "";
+    return `<tr><td>${esc(LABELS[key] || key)}</td><td${cls}>${esc(shown)}</td></tr>`;
+  }
+
+  async function show(id) {
+    const panel = document.getElementById("panel");
+    panel.innerHTML = "<p>读取中…</p>";
+    const [rec, hist] = await Promise.all([
+      fetch(`/api/records/${id}`).then((r) => r.json()),
+      fetch(`/api/records/${id}/history`).then((r) => r.json()),
+    ]);
+    if (rec.error) { panel.innerHTML = `<p class="error">${esc(rec.error)}</p>`; return; }
+    const p = rec.properties;
+    const keys = ["name", "name_mn", "number", "class", "category", "code", "level", "status", "kind", "source", "version", "valid_from"];
+    let html = `<h3 id="feature-title">${esc(p.name || p.number || id)}</h3><table id="attributes">`;
+    for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k]);
+    if (p.romanization && p.romanization.standard) html += row("罗马字母拼写", p.romanization.standard);
+    html += `</table><h3>历史</h3><ol id="history">`;
+    for (const v of (hist.versions || []).slice().reverse()) {
+      const c = v.changeset || {};
+      const doc = c.document ? `${esc(c.document.issuer)} ${esc(c.document.number)}（${esc(c.document.date)}）` : "";
+      const title = v.properties.name || v.properties.number || "";
+      html += `<li><strong>第 ${v.properties.version} 版</strong> ${esc(title)}${v.properties.retired ? "（注销）" : ""}`
+        + `<div class="meta">生效 ${esc(v.properties.valid_from)}；登记 ${esc(c.recorded_at)}${c.author ? "；" + esc(c.author) : ""}</div>`
+        + `<div>${esc(c.reason)}</div>${doc ? `<div class="meta">依据：${doc}</div>` : ""}</li>`;
+    }
+    html += "</ol>";
+    panel.innerHTML = html;
+  }
+
+  map.on("click", (e) => {
+    const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
+    const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
+    for (const id of present) {
+      const hit = map.queryRenderedFeatures(box, { layers: [id] })[0];
+      if (hit) { show(hit.properties.rid); return; }
+    }
+  });
+  for (const id of CLICK_ORDER) {
+    map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
+  }
+
+  map.on("load", () => { loadLayers().catch((err) => {
+    document.getElementById("panel").innerHTML = `<p class="error">图层读取失败：${esc(err)}</p>`;
+  }); });
+})();

@@ -1,0 +1,279 @@
+//! Writes through the JSON API: versions named by If-Match (428, 412), bodies checked field
+//! by field, invalid geometry refused with its location, all-or-nothing changesets.
+
+use crate::support::{TestDb, both_stores, load_demo, officer, request, send};
+use axum::http::StatusCode;
+use diming::accounts::Role;
+use diming::layers::Layer;
+use diming::record::RecordId;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The record as a client would send it back (properties without the bookkeeping).
+fn editable(registry: &diming::registry::Registry, id: RecordId) -> (u32, Value) {
+    let current = registry.current();
+    let v = current.get(&id).expect("a current record");
+    let mut properties = serde_json::to_value(&v.body).unwrap();
+    properties.as_object_mut().unwrap().remove("layer");
+    (
+        v.version,
+        json!({
+            "type": "Feature",
+            "geometry": diming::spatial::geojson::from_geo(&v.geometry),
+            "properties": properties,
+        }),
+    )
+}
+
+both_stores!(
+    updates_name_their_version_and_stale_ones_change_nothing,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+        let id = RecordId::derived("door/前进大街/1");
+        let (version, mut feature) = editable(&registry, id);
+        feature["properties"]["kind"] = json!("door_small");
+        let body = json!({ "reason": "更换为小门牌", "feature": feature });
+        let uri = format!("/api/records/{id}");
+        let put = |if_match: Option<&str>| {
+            let b = request("PUT", &uri, Some(&token), Some(body.clone()));
+            match if_match {
+                Some(m) => b.header("if-match", m),
+                None => b,
+            }
+        };
+
+        // No If-Match: 428, with the field named.
+        let reply = send(&app, put(None), Some(body.clone())).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::PRECONDITION_REQUIRED,
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.json()["code"], "if_match_required");
+        assert_eq!(reply.json()["field"], "If-Match");
+        // A version that is not current: 412, and nothing changes.
+        let reply = send(&app, put(Some("\"7\"")), Some(body.clone())).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::PRECONDITION_FAILED,
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.json()["code"], "stale_version");
+        assert_eq!(registry.history(id).await.unwrap().len(), 1);
+        // The current version: the next version, with its ETag.
+        let reply = send(
+            &app,
+            put(Some(&format!("\"{version}\""))),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.headers["etag"], format!("\"{}\"", version + 1));
+        assert_eq!(reply.json()["properties"]["kind"], "door_small");
+        // The same request again is now stale.
+        let reply = send(
+            &app,
+            put(Some(&format!("\"{version}\""))),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(registry.history(id).await.unwrap().len(), 2);
+
+        // Retiring is a version too; the record leaves the current state, its history stays.
+        let retire = json!({ "reason": "房屋拆除" });
+        let reply = send(
+            &app,
+            request("DELETE", &uri, Some(&token), Some(retire.clone()))
+                .header("if-match", format!("\"{}\"", version + 1)),
+            Some(retire),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(registry.current().get(&id).is_none());
+        let history = registry.history(id).await.unwrap();
+        assert_eq!(history.len(), 3);
+        assert!(history[2].retired);
+    }
+);
+
+both_stores!(a_changeset_is_all_or_nothing, |db: TestDb| async move {
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+    let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+    let street = RecordId::derived("street/前进大街");
+    let new_plate = |number: &str| {
+        json!({ "op": "create", "layer": "door_plates", "feature": {
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [111.9701, 43.6452] },
+            "properties": { "street": street, "number": number }
+        }})
+    };
+    let plate = RecordId::derived("door/前进大街/1");
+    let (version, feature) = editable(&registry, plate);
+    let plates = registry.current().count(Layer::DoorPlate);
+
+    // A create and a stale update: refused together.
+    let body = json!({ "reason": "补编附号", "writes": [
+        new_plate("1附1"),
+        { "op": "update", "id": plate, "if_match": version + 5, "feature": feature },
+    ]});
+    let reply = send(
+        &app,
+        request("POST", "/api/changesets", Some(&token), Some(body.clone())),
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        reply.body
+    );
+    assert_eq!(registry.current().count(Layer::DoorPlate), plates);
+    // An update without its version: 428, nothing written.
+    let body = json!({ "reason": "补编附号", "writes": [
+        new_plate("1附1"),
+        { "op": "update", "id": plate, "feature": feature },
+    ]});
+    let reply = send(
+        &app,
+        request("POST", "/api/changesets", Some(&token), Some(body.clone())),
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PRECONDITION_REQUIRED,
+        "{}",
+        reply.body
+    );
+    assert_eq!(registry.current().count(Layer::DoorPlate), plates);
+    // Both right: both written, in one changeset.
+    let body = json!({ "reason": "补编附号", "writes": [
+        new_plate("1附1"),
+        { "op": "update", "id": plate, "if_match": version, "feature": feature },
+    ]});
+    let reply = send(
+        &app,
+        request("POST", "/api/changesets", Some(&token), Some(body.clone())),
+        Some(body),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let answer = reply.json();
+    assert_eq!(answer["records"].as_array().unwrap().len(), 2);
+    assert_eq!(registry.current().count(Layer::DoorPlate), plates + 1);
+    let cs: diming::record::ChangesetId =
+        serde_json::from_value(answer["changeset"].clone()).unwrap();
+    assert_eq!(
+        registry
+            .store()
+            .changeset(cs)
+            .await
+            .unwrap()
+            .unwrap()
+            .writes,
+        2
+    );
+});
+
+#[tokio::test]
+async fn bodies_are_checked_field_by_field() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+    let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+    let admin = officer(&registry, "管理员", Role::Admin).await;
+    let id = RecordId::derived("street/前进大街");
+    let (version, feature) = editable(&registry, id);
+    let uri = format!("/api/records/{id}");
+    let put = |body: &Value, token: &str| {
+        request("PUT", &uri, Some(token), Some(body.clone()))
+            .header("if-match", format!("\"{version}\""))
+    };
+
+    // Nobody sets the version, the author or the recording time through a body.
+    let mut f = feature.clone();
+    f["properties"]["version"] = json!(99);
+    let body = json!({ "reason": "x", "feature": f });
+    let reply = send(&app, put(&body, &token), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.json()["code"], "invalid_body");
+    assert_eq!(reply.json()["field"], "feature.properties.version");
+    let body = json!({ "reason": "x", "author": "别人", "feature": feature });
+    let reply = send(&app, put(&body, &token), Some(body)).await;
+    assert_eq!(reply.json()["field"], "author", "{}", reply.body);
+    // A value outside the schema names its field.
+    let mut f = feature.clone();
+    f["properties"]["class"] = json!("motorway");
+    let body = json!({ "reason": "x", "feature": f });
+    let reply = send(&app, put(&body, &token), Some(body)).await;
+    assert_eq!(
+        reply.json()["field"],
+        "feature.properties.class",
+        "{}",
+        reply.body
+    );
+    // Renaming needs the approval document.
+    let mut f = feature.clone();
+    f["properties"]["name"] = json!("新前进大街");
+    let body = json!({ "reason": "更名", "feature": f });
+    let reply = send(&app, put(&body, &token), Some(body)).await;
+    assert_eq!(reply.json()["field"], "document", "{}", reply.body);
+    // A self-crossing unit outline: refused with the place of the crossing.
+    let unit = registry
+        .current()
+        .layer(Layer::AdminUnit)
+        .last()
+        .unwrap()
+        .id;
+    let (unit_version, mut unit_feature) = editable(&registry, unit);
+    unit_feature["geometry"] = json!({ "type": "MultiPolygon", "coordinates": [[[
+        [111.95, 43.62], [111.99, 43.66], [111.99, 43.62], [111.95, 43.66], [111.95, 43.62]
+    ]]]});
+    let body = json!({ "reason": "x", "feature": unit_feature });
+    let reply = send(
+        &app,
+        request(
+            "PUT",
+            &format!("/api/records/{unit}"),
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .header("if-match", format!("\"{unit_version}\"")),
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.json()["code"], "invalid_geometry");
+    let at = reply.json()["location"]["coordinates"].clone();
+    assert!((at[0].as_f64().unwrap() - 111.97).abs() < 1e-9, "{at}");
+    // Not JSON, or too large.
+    let reply = send(
+        &app,
+        request("PUT", &uri, Some(&token), None)
+            .header("if-match", "\"1\"")
+            .header("content-type", "text/plain"),
+        None,
+    )
+    .await;
+    assert_eq!(reply.json()["field"], "Content-Type");
+    let huge = json!({ "reason": "x".repeat(5 * 1024 * 1024), "feature": feature });
+    let reply = send(&app, put(&huge, &token), Some(huge)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // After all that, the street is as it was.
+    assert_eq!(registry.current().get(&id).unwrap().version, version);
+}
