@@ -146,3 +146,100 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
         "{dom}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_logs_in_opens_the_map_clicks_a_street_and_sees_its_history() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+
+    // Log in by typing into the form and clicking its button.
+    browser.goto(&format!("{base}/login?next=/map"));
+    browser.type_into("input[name=name]", "wangfang");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/map'",
+        "the map page after logging in",
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('who').textContent"),
+        "wangfang（地名管理员）"
+    );
+
+    // The map draws every layer the officer may see, with a switch for each.
+    browser.wait_for("window.dimingReady === true", "the map's layers");
+    let switches = browser
+        .eval("[...document.querySelectorAll('#layers label')].map(l => l.textContent.trim())");
+    assert_eq!(
+        switches,
+        serde_json::json!([
+            "行政区域（18）",
+            "门牌整编（0）",
+            "街路巷（40）",
+            "地名（14）",
+            "门牌（3202）"
+        ])
+    );
+
+    // Zoom to 建设街 (renamed from 工农街) and click it with the mouse.
+    let id = diming::record::RecordId::derived("street/工农街");
+    let at = browser.eval(&format!(
+        "(async () => {{
+            const f = await (await fetch('/api/records/{id}')).json();
+            const line = f.geometry.coordinates[0];
+            const a = line[0], b = line[line.length - 1];
+            const p = [a[0] + (b[0] - a[0]) * 0.37, a[1] + (b[1] - a[1]) * 0.37];
+            const map = window.dimingMap;
+            map.jumpTo({{ center: p, zoom: 17 }});
+            await new Promise(r => map.once('idle', r));
+            const px = map.project(p);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        }})()"
+    ));
+    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent === '建设街'",
+        "the clicked street's attributes",
+    );
+    let attributes = browser.eval("document.getElementById('attributes').innerText");
+    assert!(
+        attributes.as_str().unwrap().contains("Jianshe Jie"),
+        "{attributes}"
+    );
+    let history =
+        browser.eval("[...document.querySelectorAll('#history li')].map(li => li.innerText)");
+    let history: Vec<String> = serde_json::from_value(history).unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(
+        history[0].contains("第 2 版") && history[0].contains("二政字〔2021〕35号"),
+        "{history:?}"
+    );
+    assert!(
+        history[1].contains("第 1 版") && history[1].contains("工农街"),
+        "{history:?}"
+    );
+
+    // The layer switch hides door plates from the map.
+    browser.click_on("input[data-layer=door_plates]");
+    assert_eq!(
+        browser.eval("window.dimingMap.getLayoutProperty('door_plates-circle', 'visibility')"),
+        "none"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("map.png");
+    browser.screenshot(&shot);
+    std::fs::copy(&shot, std::env::temp_dir().join("diming-map-test.png")).ok();
+    // The street is drawn in its class's colour and width (a secondary street at zoom 17 is
+    // about 20 px wide), not a blank canvas.
+    let streets = count_colour(&shot, [0xfd, 0xe3, 0xa0]);
+    assert!(streets > 10_000, "only {streets} street pixels");
+}

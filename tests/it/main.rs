@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod backup;
 mod browser;
+mod cdp;
 mod cli;
 mod demo;
 mod index;

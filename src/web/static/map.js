@@ -7,6 +7,9 @@
   const extent = JSON.parse(el.dataset.extent);
   const layers = JSON.parse(el.dataset.layers);
 
+  // A line width in pixels at zoom 14 that grows with the zoom, as a street does on the ground.
+  const byZoom = (w) => ["interpolate", ["exponential", 2], ["zoom"], 10, ["*", w, 0.35], 14, w, 18, ["*", w, 6]];
+
   // Drawing of each layer: MapLibre layers made from one GeoJSON source.
   const STYLES = {
     admin_units: (src) => [
@@ -23,10 +26,10 @@
     ],
     streets: (src) => [
       { id: "streets-casing", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
-        paint: { "line-color": "#a88", "line-width": ["match", ["get", "class"], "arterial", 7, "secondary", 5.5, "branch", 4, 3] } },
+        paint: { "line-color": "#a88", "line-width": byZoom(["match", ["get", "class"], "arterial", 7, "secondary", 5.5, "branch", 4, 3]) } },
       { id: "streets-line", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
         paint: { "line-color": ["match", ["get", "class"], "arterial", "#f6c85f", "secondary", "#fde3a0", "#ffffff"],
-                 "line-width": ["match", ["get", "class"], "arterial", 5, "secondary", 3.8, "branch", 2.6, 1.8] } },
+                 "line-width": byZoom(["match", ["get", "class"], "arterial", 5, "secondary", 3.8, "branch", 2.6, 1.8]) } },
       { id: "streets-label", type: "symbol", source: src, minzoom: 13,
         layout: { "symbol-placement": "line", "text-field": ["get", "name"], "text-size": 13,
                   "text-font": ["Noto Sans CJK SC Regular"], "symbol-spacing": 300 },
