@@ -23,6 +23,8 @@
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
 //! - [`check`]: the validation report over the whole registry.
+//! - [`io`]: imports and exports (GeoJSON, Shapefile, GeoPackage, KML, DXF, CSV); the only
+//!   place that touches GDAL; hostile files are refused before GDAL opens them.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
@@ -54,6 +56,7 @@ pub mod boundaries;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod io;
 pub mod layers;
 pub mod names;
 pub mod publish;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod crs;
+mod io;
 mod names;
 mod numbering;
 mod user;
@@ -92,6 +93,10 @@ pub(crate) enum Command {
         after_help = "示例：\n  diming --db sqlite://恢复.gpkg restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 备份.jsonl"
     )]
     Restore { file: String },
+    /// 从文件导入一个图层（一次导入为一个变更集：全部写入或全不写入）
+    Import(io::ImportArgs),
+    /// 把一个图层导出为 GIS 文件
+    Export(io::ExportArgs),
     /// 账户：创建、修改密码、角色、接口令牌、被拒绝的访问
     User {
         #[command(subcommand)]
@@ -181,6 +186,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Restore { file } => admin::restore(db, &file).await,
         Command::Crs { command } => crs::run(command),
         Command::User { command } => user::run(db, command).await,
+        Command::Import(args) => io::import(db, &config, &author, args).await,
+        Command::Export(args) => io::export(db, &config, args).await,
         Command::Names { command } => names::run(db, &config, &author, command).await,
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
     }

@@ -10,6 +10,7 @@ mod browser;
 mod cdp;
 mod cli;
 mod demo;
+mod files;
 mod index;
 mod names;
 mod numbering;

@@ -1,0 +1,557 @@
+//! Imports and exports in the formats officers use; the only place that touches GDAL.
+//!
+//! - [`read`]: a file (GeoJSON, Shapefile — also zipped —, GeoPackage, KML, DXF, CSV with
+//!   coordinate columns) into plain features in EPSG:4490, after [`safety::prepare`] has
+//!   refused hostile input. The CRS comes from the file (`.prj`, the GeoPackage) or from
+//!   the officer; a file without one is read as lon/lat only if its coordinates can be.
+//! - [`import::plan`]: those features against the registry: one changeset, or a report of
+//!   every refused feature with its row and reason.
+//! - [`export`]: a layer (current or as of a date) into any of those formats, in any CRS.
+//!
+//! GDAL is thread-bound: callers run these functions in a blocking task.
+
+pub mod import;
+pub mod safety;
+
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::{FieldValue, LayerAccess, LayerOptions, OGRFieldType, ToGdal};
+use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use safety::Limits;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IoError {
+    #[error("无法读取 {path}：{reason}")]
+    Read { path: String, reason: String },
+    #[error("无法写入 {path}：{reason}")]
+    Write { path: String, reason: String },
+    #[error(
+        "不支持的文件格式：{0}（可导入 GeoJSON、Shapefile（可压缩为 zip）、GeoPackage、KML、DXF、CSV）"
+    )]
+    UnknownFormat(String),
+    #[error("拒绝读取：{0}")]
+    Hostile(String),
+    #[error("{what} 超过大小上限 {limit} 字节")]
+    TooLarge { what: String, limit: u64 },
+    #[error("坐标系无法识别：{0}")]
+    Crs(String),
+    #[error("文件没有坐标系，且坐标（如 {x}, {y}）不是经纬度：请用 --crs 指定，如 --crs EPSG:4546")]
+    NoCrs { x: f64, y: f64 },
+    #[error(
+        "属性文字不是 UTF-8（第 {row} 行字段“{field}”）：文件没有 .cpg，请用 --encoding gbk 指定编码"
+    )]
+    Encoding { row: usize, field: String },
+}
+
+/// Text encodings of Shapefile attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gbk" | "cp936" | "gb2312" | "gb18030" => Ok(Encoding::Gbk),
+            _ => Err(format!("编码“{s}”无法识别：应为 gbk 或 utf-8")),
+        }
+    }
+}
+
+/// How to read a file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The file's CRS when it has none, or to override it: an EPSG code.
+    pub crs: Option<u32>,
+    /// The attribute encoding when the file does not say (Shapefile without `.cpg`).
+    pub encoding: Option<Encoding>,
+    pub limits: Limits,
+}
+
+/// A feature as read from a file: its position in the file, its attributes as text, its
+/// geometry in EPSG:4490.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFeature {
+    /// 1-based position in the file (the row of a CSV or DBF).
+    pub row: usize,
+    pub fields: BTreeMap<String, String>,
+    pub geometry: Option<geo::Geometry<f64>>,
+}
+
+/// What a file held.
+#[derive(Debug, Clone)]
+pub struct RawLayer {
+    pub format: String,
+    /// The CRS the coordinates were read in, as `EPSG:N` or a name.
+    pub crs: String,
+    pub fields: Vec<String>,
+    pub features: Vec<RawFeature>,
+}
+
+/// The drivers an import may use: never VRT, never a network driver.
+const DRIVERS: &[&str] = &[
+    "GeoJSON",
+    "ESRI Shapefile",
+    "GPKG",
+    "KML",
+    "LIBKML",
+    "DXF",
+    "CSV",
+];
+
+fn epsg(code: u32) -> Result<SpatialRef, IoError> {
+    let mut srs =
+        SpatialRef::from_epsg(code).map_err(|e| IoError::Crs(format!("EPSG:{code}：{e}")))?;
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+fn field_text(value: FieldValue) -> Option<String> {
+    match value {
+        FieldValue::StringValue(s) => Some(s),
+        FieldValue::IntegerValue(i) => Some(i.to_string()),
+        FieldValue::Integer64Value(i) => Some(i.to_string()),
+        FieldValue::RealValue(r) => Some(r.to_string()),
+        FieldValue::DateValue(d) => Some(d.to_string()),
+        FieldValue::DateTimeValue(d) => Some(d.to_rfc3339()),
+        other => Some(format!("{other:?}")),
+    }
+}
+
+/// Reads the first layer of `input` (checked by [`safety::prepare`]; a zip is unpacked into a
+/// private temporary folder that is removed afterwards).
+pub fn read(
+    input: &Path,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(usize, u64),
+) -> Result<RawLayer, IoError> {
+    let work = tempfile::tempdir().map_err(|e| IoError::Read {
+        path: "临时目录".into(),
+        reason: e.to_string(),
+    })?;
+    let main = safety::prepare(input, work.path(), &options.limits)?;
+    let ext = main
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let has_cpg = main.with_extension("cpg").exists() || main.with_extension("CPG").exists();
+    let mut open_options: Vec<String> = Vec::new();
+    match ext.as_str() {
+        "shp" => {
+            // The DBF's language driver id (byte 29): GDAL recodes from it, or from the
+            // .cpg. With neither, GDAL would read GBK as Latin-1 and garble every name
+            // silently: read the bytes as they are instead, and report invalid UTF-8 below.
+            let ldid = {
+                use std::io::Read;
+                let mut header = [0u8; 32];
+                std::fs::File::open(main.with_extension("dbf"))
+                    .and_then(|mut f| f.read_exact(&mut header))
+                    .map(|()| header[29])
+                    .unwrap_or(0)
+            };
+            match (options.encoding, has_cpg || ldid != 0) {
+                (Some(Encoding::Gbk), _) => open_options.push("ENCODING=CP936".into()),
+                (Some(Encoding::Utf8), _) => open_options.push("ENCODING=UTF-8".into()),
+                (None, true) => {}
+                (None, false) => open_options.push("ENCODING=".into()),
+            }
+        }
+        "csv" => {
+            open_options.extend([
+                "X_POSSIBLE_NAMES=lon,longitude,x,经度,lng,easting".to_string(),
+                "Y_POSSIBLE_NAMES=lat,latitude,y,纬度,northing".to_string(),
+                "GEOM_POSSIBLE_NAMES=wkt,geometry,geom".to_string(),
+                "KEEP_GEOM_COLUMNS=NO".to_string(),
+                "AUTODETECT_TYPE=NO".to_string(),
+            ]);
+        }
+        _ => {}
+    }
+    // A DXF names its code page in its header; the officer's word wins. Thread-local: other
+    // imports running at the same time are not affected.
+    let dxf_encoding = match (ext.as_str(), options.encoding) {
+        ("dxf", Some(Encoding::Gbk)) => Some("CP936"),
+        ("dxf", Some(Encoding::Utf8)) => Some("UTF-8"),
+        _ => None,
+    };
+    if let Some(e) = dxf_encoding {
+        gdal::config::set_thread_local_config_option("DXF_ENCODING", e)
+            .map_err(|e| IoError::Crs(e.to_string()))?;
+    }
+    let _reset = dxf_encoding.map(|_| ResetDxfEncoding);
+    let open_refs: Vec<&str> = open_options.iter().map(String::as_str).collect();
+    let dataset = Dataset::open_ex(
+        &main,
+        DatasetOptions {
+            open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            allowed_drivers: Some(DRIVERS),
+            open_options: Some(&open_refs),
+            sibling_files: None,
+        },
+    )
+    .map_err(|e| IoError::Read {
+        path: input.display().to_string(),
+        reason: format!("GDAL 无法打开：{e}"),
+    })?;
+    let format = dataset.driver().short_name();
+    let mut layer = dataset.layer(0).map_err(|e| IoError::Read {
+        path: input.display().to_string(),
+        reason: format!("文件中没有图层：{e}"),
+    })?;
+    let fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let file_srs = layer.spatial_ref();
+    let target = epsg(4490)?;
+    let (source, crs_name) = match (options.crs, file_srs) {
+        (Some(code), _) => (Some(epsg(code)?), format!("EPSG:{code}")),
+        (None, Some(mut srs)) => {
+            srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+            let name = match (srs.auth_name(), srs.auth_code()) {
+                (Some(a), Ok(c)) => format!("{a}:{c}"),
+                _ => srs.name().unwrap_or_else(|| "（未命名坐标系）".into()),
+            };
+            (Some(srs), name)
+        }
+        (None, None) => (None, "（无，按经纬度读取）".to_string()),
+    };
+    let transform = match &source {
+        Some(s) => Some(CoordTransform::new(s, &target).map_err(|e| IoError::Crs(e.to_string()))?),
+        None => None,
+    };
+    let total = layer.feature_count();
+    let mut features = Vec::new();
+    for (i, feature) in layer.features().enumerate() {
+        let row = i + 1;
+        if row % 1000 == 0 {
+            progress(row, total);
+        }
+        let mut map = BTreeMap::new();
+        for (name, value) in feature.fields() {
+            if let Some(text) = value.and_then(field_text) {
+                if text.contains('\u{fffd}') && ext == "shp" {
+                    return Err(IoError::Encoding { row, field: name });
+                }
+                if !text.is_empty() {
+                    map.insert(name, text);
+                }
+            }
+        }
+        let geometry = match feature.geometry() {
+            Some(g) if !g.is_empty() => {
+                let mut g = match &transform {
+                    Some(t) => g
+                        .transform(t)
+                        .map_err(|e| IoError::Crs(format!("第 {row} 个要素坐标转换失败：{e}")))?,
+                    None => g.clone(),
+                };
+                // Heights (DXF, KML) are not part of the registry.
+                g.flatten_to_2d();
+                let geo = g.to_geo().map_err(|e| IoError::Read {
+                    path: input.display().to_string(),
+                    reason: format!("第 {row} 个要素的几何无法读取：{e}"),
+                })?;
+                if transform.is_none() {
+                    check_lon_lat(&geo)?;
+                }
+                Some(geo)
+            }
+            _ => None,
+        };
+        features.push(RawFeature {
+            row,
+            fields: map,
+            geometry,
+        });
+    }
+    progress(features.len(), total);
+    drop(work);
+    Ok(RawLayer {
+        format,
+        crs: crs_name,
+        fields,
+        features,
+    })
+}
+
+/// Clears the thread's DXF encoding when the read ends (blocking threads are reused).
+struct ResetDxfEncoding;
+
+impl Drop for ResetDxfEncoding {
+    fn drop(&mut self) {
+        let _ = gdal::config::clear_thread_local_config_option("DXF_ENCODING");
+    }
+}
+
+/// A geometry read without a CRS must be lon/lat to be taken as such.
+fn check_lon_lat(g: &geo::Geometry<f64>) -> Result<(), IoError> {
+    use geo::CoordsIter;
+    for c in g.coords_iter() {
+        if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
+            return Err(IoError::NoCrs { x: c.x, y: c.y });
+        }
+    }
+    Ok(())
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    Gpkg,
+    Shp,
+    Kml,
+    Csv,
+    Dxf,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "geojson" | "json" => Ok(Format::GeoJson),
+            "gpkg" => Ok(Format::Gpkg),
+            "shp" | "shapefile" => Ok(Format::Shp),
+            "kml" => Ok(Format::Kml),
+            "csv" => Ok(Format::Csv),
+            "dxf" => Ok(Format::Dxf),
+            _ => Err(format!(
+                "格式“{s}”无法识别：应为 geojson、gpkg、shp、kml、csv 或 dxf"
+            )),
+        }
+    }
+}
+
+impl Format {
+    fn driver(self) -> &'static str {
+        match self {
+            Format::GeoJson => "GeoJSON",
+            Format::Gpkg => "GPKG",
+            Format::Shp => "ESRI Shapefile",
+            Format::Kml => "KML",
+            Format::Csv => "CSV",
+            Format::Dxf => "DXF",
+        }
+    }
+}
+
+/// A feature to export: attributes in order, geometry in EPSG:4490.
+#[derive(Debug, Clone)]
+pub struct OutFeature {
+    pub values: Vec<Option<String>>,
+    pub geometry: geo::Geometry<f64>,
+}
+
+/// Shapefile field names: at most 10 bytes, unique (a suffix number resolves collisions).
+pub fn short_names(names: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let mut base: String = String::new();
+        for ch in name.chars() {
+            if base.len() + ch.len_utf8() > 10 {
+                break;
+            }
+            base.push(ch);
+        }
+        let mut candidate = base.clone();
+        let mut n = 1;
+        while out.iter().any(|o| o.eq_ignore_ascii_case(&candidate)) {
+            let suffix = format!("_{n}");
+            let mut stem = base.clone();
+            while stem.len() + suffix.len() > 10 {
+                stem.pop();
+            }
+            candidate = format!("{stem}{suffix}");
+            n += 1;
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+/// Writes `features` with the attributes `fields` to `path` in `format`, in EPSG:`crs`.
+pub fn export(
+    path: &Path,
+    format: Format,
+    kind: crate::layers::GeometryKind,
+    layer_name: &str,
+    fields: &[&str],
+    features: &[OutFeature],
+    crs: u32,
+) -> Result<(), IoError> {
+    let fail = |reason: String| IoError::Write {
+        path: path.display().to_string(),
+        reason,
+    };
+    if path.exists() {
+        return Err(fail("文件已存在，请换一个文件名或先删除它".into()));
+    }
+    // KML is lon/lat on WGS 84 by definition.
+    let crs = if format == Format::Kml { 4326 } else { crs };
+    let target = epsg(crs)?;
+    let source = epsg(4490)?;
+    let transform = if crs == 4490 || crs == 4326 {
+        None
+    } else {
+        Some(CoordTransform::new(&source, &target).map_err(|e| IoError::Crs(e.to_string()))?)
+    };
+    let driver =
+        DriverManager::get_driver_by_name(format.driver()).map_err(|e| fail(e.to_string()))?;
+    let mut dataset = driver
+        .create_vector_only(path)
+        .map_err(|e| fail(e.to_string()))?;
+    let names: Vec<String> = match format {
+        Format::Shp => short_names(fields),
+        _ => fields.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut layer_options: Vec<&str> = Vec::new();
+    match format {
+        Format::Shp => layer_options.push("ENCODING=UTF-8"),
+        Format::Csv => layer_options.push("GEOMETRY=AS_WKT"),
+        Format::GeoJson => layer_options.push("WRITE_NAME=NO"),
+        _ => {}
+    }
+    let layer = dataset
+        .create_layer(LayerOptions {
+            name: layer_name,
+            srs: if format == Format::Dxf {
+                None
+            } else {
+                Some(&target)
+            },
+            ty: {
+                use crate::layers::GeometryKind as K;
+                use gdal::vector::OGRwkbGeometryType as T;
+                match (kind, format) {
+                    (_, Format::Dxf | Format::Kml | Format::Csv) | (K::Any, _) => T::wkbUnknown,
+                    (K::Point, _) => T::wkbPoint,
+                    (K::MultiLineString, _) => T::wkbMultiLineString,
+                    (K::MultiPolygon, _) => T::wkbMultiPolygon,
+                }
+            },
+            options: Some(&layer_options),
+        })
+        .map_err(|e| fail(e.to_string()))?;
+    if format != Format::Dxf {
+        let defs: Vec<(&str, OGRFieldType::Type)> = names
+            .iter()
+            .map(|n| (n.as_str(), OGRFieldType::OFTString))
+            .collect();
+        layer
+            .create_defn_fields(&defs)
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    for f in features {
+        let mut g = f.geometry.to_gdal().map_err(|e| fail(e.to_string()))?;
+        if let Some(t) = &transform {
+            g.transform_inplace(t).map_err(|e| fail(e.to_string()))?;
+        }
+        let mut feature =
+            gdal::vector::Feature::new(layer.defn()).map_err(|e| fail(e.to_string()))?;
+        if format == Format::Dxf {
+            let idx = feature
+                .field_index("Layer")
+                .map_err(|e| fail(e.to_string()))?;
+            feature
+                .set_field_string(idx, layer_name)
+                .map_err(|e| fail(e.to_string()))?;
+        } else {
+            // By name: a driver may order or rename fields its own way (KML's <name>).
+            for (name, value) in names.iter().zip(&f.values) {
+                if let Some(v) = value {
+                    let idx = feature
+                        .field_index(name)
+                        .map_err(|e| fail(format!("字段 {name}：{e}")))?;
+                    feature
+                        .set_field_string(idx, v)
+                        .map_err(|e| fail(e.to_string()))?;
+                }
+            }
+        }
+        feature.set_geometry(g).map_err(|e| fail(e.to_string()))?;
+        feature.create(&layer).map_err(|e| fail(e.to_string()))?;
+    }
+    dataset.close().map_err(|e| fail(e.to_string()))?;
+    if format == Format::Shp {
+        // GDAL writes a .cpg for ENCODING=UTF-8; make sure it is there and says so.
+        std::fs::write(path.with_extension("cpg"), "UTF-8").map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The attributes an export writes for `layer`, in order.
+pub fn export_fields(layer: crate::layers::Layer) -> Vec<&'static str> {
+    let mut fields = vec!["id", "version", "valid_from"];
+    fields.extend(import::columns(layer));
+    fields
+}
+
+/// Records as features to export: the attributes of [`export_fields`] (door plates name their
+/// street and give its id), geometry in EPSG:4490.
+pub fn export_features(
+    versions: &[&crate::record::RecordVersion],
+    current: &crate::record::CurrentState,
+) -> Vec<OutFeature> {
+    versions
+        .iter()
+        .map(|v| {
+            let body = serde_json::to_value(&v.body).unwrap_or_default();
+            let text = |key: &str| -> Option<String> {
+                match &body[key] {
+                    serde_json::Value::Null => None,
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    other => Some(other.to_string()),
+                }
+            };
+            let values = export_fields(v.layer())
+                .iter()
+                .map(|field| match *field {
+                    "id" => Some(v.id.to_string()),
+                    "version" => Some(v.version.to_string()),
+                    "valid_from" => Some(v.valid_from.to_string()),
+                    "status" => body["naming"]["status"]
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| Some("published".into())),
+                    "street" => body["street"]
+                        .as_str()
+                        .and_then(|id| id.parse().ok())
+                        .and_then(|id| current.get(&id))
+                        .map(|s| s.body.title()),
+                    "street_id" => text("street"),
+                    other => text(other),
+                })
+                .collect();
+            OutFeature {
+                values,
+                geometry: v.geometry.clone(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapefile_names_are_short_and_unique() {
+        let names = short_names(&[
+            "name",
+            "valid_from",
+            "population_2020",
+            "population_2021",
+            "名称很长的字段",
+        ]);
+        assert_eq!(names[0], "name");
+        assert_eq!(names[1], "valid_from");
+        assert_eq!(names[2], "population");
+        assert_eq!(names[3], "populati_1");
+        assert!(names.iter().all(|n| n.len() <= 10));
+        assert_eq!(names[4], "名称很");
+    }
+}

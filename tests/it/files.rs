@@ -1,0 +1,564 @@
+//! The file gateway with real files: every format round trip (export → GDAL reads it → import
+//! changes nothing), GBK shapefiles, files in EPSG:4546 and zone-prefixed EPSG:4525, a
+//! surveyor's DXF, all-or-nothing imports with their report, and hostile files refused.
+
+use crate::support::{TestDb, both_stores, diming};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `diming import --format json …` and its report.
+fn import(db: &str, args: &[&str]) -> (bool, serde_json::Value, String) {
+    let mut all = vec!["import", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = diming(db, &all);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let report = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.success(), report, text(&out))
+}
+
+fn ogrinfo(path: &Path) -> String {
+    let out = Command::new("ogrinfo")
+        .args(["-so", "-al"])
+        .arg(path)
+        .output()
+        .expect("ogrinfo (gdal-bin) is installed");
+    text(&out)
+}
+
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr");
+    assert!(out.status.success(), "ogr2ogr {args:?}: {}", text(&out));
+}
+
+async fn demo_db() -> TestDb {
+    demo_in(TestDb::sqlite().await).await
+}
+
+async fn demo_in(db: TestDb) -> TestDb {
+    crate::support::load_demo(&db.registry().await).await;
+    db
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_format_round_trips_and_gdal_reads_it_back() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (layer, count) in [("streets", 40), ("door_plates", 3202), ("admin_units", 18)] {
+        for format in ["geojson", "gpkg", "shp", "kml", "csv"] {
+            let file = dir.path().join(format!("{layer}.{format}"));
+            let out = diming(
+                db.url(),
+                &[
+                    "export",
+                    "--layer",
+                    layer,
+                    "--format",
+                    format,
+                    "-o",
+                    file.to_str().unwrap(),
+                ],
+            );
+            assert!(out.status.success(), "{}", text(&out));
+            let info = ogrinfo(&file);
+            assert!(
+                info.contains(&format!("Feature Count: {count}")),
+                "{format}: {info}"
+            );
+            for field in ["id", "version", "valid_from"] {
+                assert!(
+                    info.contains(&format!("\n{field}: ")),
+                    "{format} lacks {field}: {info}"
+                );
+            }
+            if format == "shp" {
+                assert_eq!(
+                    std::fs::read_to_string(file.with_extension("cpg")).unwrap(),
+                    "UTF-8"
+                );
+                let prj = std::fs::read_to_string(file.with_extension("prj")).unwrap();
+                assert!(prj.contains("China_2000"), "{prj}");
+            }
+            // Imported again, nothing changes.
+            let (ok, report, all) = import(db.url(), &["--layer", layer, file.to_str().unwrap()]);
+            assert!(ok, "{format}: {all}");
+            assert_eq!(report["unchanged"], count, "{format}: {report}");
+            assert_eq!(report["created"], 0, "{format}: {report}");
+            assert_eq!(report["updated"], 0, "{format}: {report}");
+            assert!(report["changeset"].is_null());
+        }
+    }
+    let dxf = dir.path().join("streets.dxf");
+    let out = diming(
+        db.url(),
+        &[
+            "export",
+            "--layer",
+            "streets",
+            "--format",
+            "dxf",
+            "-o",
+            dxf.to_str().unwrap(),
+            "--crs",
+            "EPSG:4546",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(ogrinfo(&dxf).contains("Feature Count: 40"));
+}
+
+both_stores!(
+    a_gbk_shapefile_keeps_its_chinese_names,
+    |db: TestDb| async move {
+        let db = demo_in(db).await;
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("新街.geojson");
+        std::fs::write(
+        &source,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"名称":"乌兰巷","等级":"巷"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6305],[111.9625,43.6305]]}},
+          {"type":"Feature","properties":{"名称":"赛罕巷","等级":"巷"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6315],[111.9625,43.6315]]}}]}"#,
+    )
+    .unwrap();
+        let shp = dir.path().join("新街.shp");
+        ogr2ogr(&[
+            "-f",
+            "ESRI Shapefile",
+            "-lco",
+            "ENCODING=CP936",
+            shp.to_str().unwrap(),
+            source.to_str().unwrap(),
+        ]);
+        // The attribute bytes really are GBK.
+        let dbf = std::fs::read(shp.with_extension("dbf")).unwrap();
+        let gbk_wulan = [0xce, 0xda, 0xc0, 0xbc, 0xcf, 0xef]; // 乌兰巷
+        assert!(dbf.windows(6).any(|w| w == gbk_wulan), "the .dbf holds GBK");
+        let map = ["--map", "名称=name", "--map", "等级=class"];
+
+        // With its .cpg: read right.
+        let mut args = vec!["--layer", "streets", shp.to_str().unwrap(), "--dry-run"];
+        args.extend_from_slice(&map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 2, "{all}");
+
+        // Without .cpg nor language driver id: refused, never garbled.
+        std::fs::remove_file(shp.with_extension("cpg")).unwrap();
+        let mut dbf = std::fs::read(shp.with_extension("dbf")).unwrap();
+        dbf[29] = 0;
+        std::fs::write(shp.with_extension("dbf"), &dbf).unwrap();
+        let (ok, _, all) = import(db.url(), &args);
+        assert!(!ok && all.contains("--encoding gbk"), "{all}");
+
+        // Told the encoding: the names come back exactly.
+        let mut args = vec![
+            "--layer",
+            "streets",
+            shp.to_str().unwrap(),
+            "--encoding",
+            "gbk",
+        ];
+        args.extend_from_slice(&map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 2, "{all}");
+        let registry = db.registry().await;
+        let current = registry.current();
+        let names: Vec<String> = current
+            .layer(diming::layers::Layer::Street)
+            .map(|v| v.body.title())
+            .filter(|n| n.ends_with('巷') && (n.starts_with('乌') || n.starts_with('赛')))
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"乌兰巷".to_string()) && names.contains(&"赛罕巷".to_string()));
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_in_projected_crss_land_within_a_centimetre() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let plates = dir.path().join("plates.geojson");
+    let out = diming(
+        db.url(),
+        &[
+            "export",
+            "--layer",
+            "door_plates",
+            "--format",
+            "geojson",
+            "-o",
+            plates.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    // GDAL (not diming) puts them into the surveyors' CRSs. Imported back, every plate is
+    // where it was to 1e-9° (about 0.1 mm): unchanged. A swapped axis or a wrong zone would
+    // move them by kilometres.
+    let gpkg = dir.path().join("plates_4546.gpkg");
+    ogr2ogr(&[
+        "-t_srs",
+        "EPSG:4546",
+        gpkg.to_str().unwrap(),
+        plates.to_str().unwrap(),
+    ]);
+    assert!(ogrinfo(&gpkg).contains("CGCS2000 / 3-degree Gauss-Kruger CM 111E"));
+    let (ok, report, all) = import(
+        db.url(),
+        &["--layer", "door_plates", gpkg.to_str().unwrap()],
+    );
+    assert!(ok, "{all}");
+    assert_eq!(report["crs"], "EPSG:4546");
+    assert_eq!(report["unchanged"], 3202, "{report}");
+
+    let shp = dir.path().join("plates_4525.shp");
+    ogr2ogr(&[
+        "-t_srs",
+        "EPSG:4525",
+        "-lco",
+        "ENCODING=UTF-8",
+        shp.to_str().unwrap(),
+        plates.to_str().unwrap(),
+    ]);
+    let (ok, report, all) = import(db.url(), &["--layer", "door_plates", shp.to_str().unwrap()]);
+    assert!(ok, "{all}");
+    assert_eq!(report["unchanged"], 3202, "{report}");
+
+    // Moved by 1 cm to the north in EPSG:4546, a plate is no longer unchanged.
+    let one = dir.path().join("one.csv");
+    let registry = db.registry().await;
+    let id = diming::record::RecordId::derived("door/前进大街/1");
+    let (x, y, version) = {
+        let current = registry.current();
+        let v = current.get(&id).unwrap();
+        let geo::Geometry::Point(p) = v.geometry else {
+            panic!()
+        };
+        let t = diming::spatial::crs::Transformer::new("EPSG:4490", "EPSG:4546").unwrap();
+        let (x, y) = t.point(p.x(), p.y()).unwrap();
+        (x, y, v.version)
+    };
+    std::fs::write(
+        &one,
+        format!(
+            "id,version,x,y,number,street\n{id},{version},{x:.4},{:.4},1,前进大街\n",
+            y + 0.01
+        ),
+    )
+    .unwrap();
+    // No CRS in a CSV, and metres are not degrees: refused with the reason.
+    let (ok, _, all) = import(db.url(), &["--layer", "door_plates", one.to_str().unwrap()]);
+    assert!(
+        !ok && all.contains("不是经纬度") && all.contains("--crs"),
+        "{all}"
+    );
+    let (ok, report, all) = import(
+        db.url(),
+        &[
+            "--layer",
+            "door_plates",
+            one.to_str().unwrap(),
+            "--crs",
+            "EPSG:4546",
+        ],
+    );
+    assert!(ok, "{all}");
+    assert_eq!(report["updated"], 1, "{report}");
+    drop(registry);
+    let registry = db.registry().await;
+    let geo::Geometry::Point(p) = registry.current().get(&id).unwrap().geometry else {
+        panic!()
+    };
+    let back = diming::spatial::crs::Transformer::new("EPSG:4490", "EPSG:4546")
+        .unwrap()
+        .point(p.x(), p.y())
+        .unwrap();
+    assert!(
+        (back.0 - x).abs() < 0.001 && (back.1 - (y + 0.01)).abs() < 0.001,
+        "{back:?}"
+    );
+}
+
+/// A minimal R12 DXF with TEXT entities: what a surveyor's CAD drawing of entrances holds.
+fn dxf_with_texts(texts: &[(&str, &str, f64, f64)]) -> String {
+    let mut s = String::from(
+        "0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1009\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n",
+    );
+    for (layer, text, x, y) in texts {
+        s.push_str(&format!(
+            "0\nTEXT\n8\n{layer}\n10\n{x:.4}\n20\n{y:.4}\n30\n0.0\n40\n2.5\n1\n{text}\n"
+        ));
+    }
+    s.push_str("0\nENDSEC\n0\nEOF\n");
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_surveyors_dxf_maps_layers_and_texts_to_attributes() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let registry = db.registry().await;
+    let at = crate::support::plate_at(&registry.current(), "前进大街", 1);
+    let t = diming::spatial::crs::Transformer::new("EPSG:4490", "EPSG:4546").unwrap();
+    let (x, y) = t.point(at.x, at.y).unwrap();
+    let dxf = dir.path().join("入口测量.dxf");
+    std::fs::write(
+        &dxf,
+        dxf_with_texts(&[
+            ("前进大街", "1附1", x + 4.0, y),
+            ("前进大街", "1附2", x + 8.0, y),
+        ]),
+    )
+    .unwrap();
+    let args = [
+        "--layer",
+        "door_plates",
+        dxf.to_str().unwrap(),
+        "--crs",
+        "EPSG:4546",
+        "--encoding",
+        "utf-8",
+        "--map",
+        "Text=number",
+        "--map",
+        "Layer=street",
+    ];
+    let (ok, report, all) = import(db.url(), &args);
+    assert!(ok, "{all}");
+    assert_eq!(report["created"], 2, "{report}");
+    assert_eq!(report["format"], "DXF");
+    drop(registry);
+    let registry = db.registry().await;
+    let current = registry.current();
+    let added: Vec<_> = current
+        .layer(diming::layers::Layer::DoorPlate)
+        .filter(|v| v.body.title().starts_with("1附"))
+        .collect();
+    assert_eq!(added.len(), 2);
+    // 4 m east of plate 1, within a centimetre.
+    let geo::Geometry::Point(p) = added
+        .iter()
+        .find(|v| v.body.title().trim_end_matches('号') == "1附1")
+        .unwrap()
+        .geometry
+    else {
+        panic!()
+    };
+    let (px, py) = t.point(p.x(), p.y()).unwrap();
+    assert!((px - (x + 4.0)).abs() < 0.01 && (py - y).abs() < 0.01);
+    // The same drawing again: the numbers are taken now.
+    let (ok, report, _) = import(db.url(), &args);
+    assert!(!ok);
+    assert!(
+        report["refused"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("门牌号重复"),
+        "{report}"
+    );
+}
+
+both_stores!(
+    an_import_is_all_or_nothing_with_a_report_of_every_refused_feature,
+    |db: TestDb| async move {
+        let db = demo_in(db).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("streets.geojson");
+        std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"乌兰巷","class":"lane"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6305],[111.9625,43.6305]]}},
+          {"type":"Feature","properties":{"class":"lane"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6315],[111.9625,43.6315]]}},
+          {"type":"Feature","properties":{"name":"北京巷","class":"lane"},
+           "geometry":{"type":"LineString","coordinates":[[116.39,39.90],[116.40,39.90]]}},
+          {"type":"Feature","properties":{"name":"点巷","class":"lane"},
+           "geometry":{"type":"Point","coordinates":[111.9605,43.6305]}},
+          {"type":"Feature","properties":{"name":"错巷","class":"motorway"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6325],[111.9625,43.6325]]}}]}"#,
+    )
+    .unwrap();
+        let (ok, report, all) = import(db.url(), &["--layer", "streets", file.to_str().unwrap()]);
+        assert!(!ok, "{all}");
+        let refused = report["refused"].as_array().unwrap();
+        let rows: Vec<u64> = refused.iter().map(|r| r["row"].as_u64().unwrap()).collect();
+        assert_eq!(rows, [2, 3, 4, 5], "{report}");
+        let reasons: Vec<&str> = refused
+            .iter()
+            .map(|r| r["reason"].as_str().unwrap())
+            .collect();
+        assert!(reasons[0].contains("缺少必填属性“name”"), "{reasons:?}");
+        assert!(reasons[1].contains("辖区"), "{reasons:?}");
+        assert!(reasons[2].contains("Point"), "{reasons:?}");
+        assert!(reasons[3].contains("class"), "{reasons:?}");
+        assert!(all.contains("整个文件都没有写入"));
+        let registry = db.registry().await;
+        assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+        assert_eq!(
+            registry.store().changesets(1000).await.unwrap().len(),
+            diming_demo_changesets()
+        );
+    }
+);
+
+fn diming_demo_changesets() -> usize {
+    crate::support::DEMO.len()
+}
+
+/// Writes a zip with the given entries (name, bytes).
+fn zip_of(path: &Path, entries: &[(&str, Vec<u8>)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn refused(db: &str, file: &Path, expect: &str) {
+    let (ok, _, all) = import(
+        db,
+        &["--layer", "streets", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert!(!ok, "{} was accepted: {all}", file.display());
+    assert!(
+        all.contains(expect),
+        "{}: expected “{expect}” in: {all}",
+        file.display()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_files_are_refused_before_they_can_hurt() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| -> PathBuf { dir.path().join(name) };
+    let street = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"type":"LineString","coordinates":[[111.96,43.63],[111.97,43.63]]}}]}"#.to_vec();
+
+    // A zip bomb: 64 MiB of zeros in a few kilobytes stops at the ratio limit.
+    zip_of(
+        &d("bomb.zip"),
+        &[("bomb.geojson", vec![b' '; 64 * 1024 * 1024])],
+    );
+    assert!(std::fs::metadata(d("bomb.zip")).unwrap().len() < 200_000);
+    refused(db.url(), &d("bomb.zip"), "压缩炸弹");
+
+    // Entries that climb out of the folder, or are absolute.
+    let outside = dir.path().parent().unwrap().join("diming-zip-slip.geojson");
+    zip_of(
+        &d("slip.zip"),
+        &[("../diming-zip-slip.geojson", street.clone())],
+    );
+    refused(db.url(), &d("slip.zip"), "解压目录之外");
+    assert!(
+        !outside.exists(),
+        "nothing is written outside the temporary folder"
+    );
+    zip_of(
+        &d("abs.zip"),
+        &[("/tmp/diming-abs.geojson", street.clone())],
+    );
+    refused(db.url(), &d("abs.zip"), "解压目录之外");
+    assert!(!Path::new("/tmp/diming-abs.geojson").exists());
+
+    // A symbolic link inside an archive.
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(d("link.zip")).unwrap());
+        zip.add_symlink(
+            "streets.geojson",
+            "/etc/passwd",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.finish().unwrap();
+    }
+    refused(db.url(), &d("link.zip"), "符号链接");
+
+    // GDAL's virtual file systems and network paths, as an argument or inside an archive.
+    let (ok, _, all) = import(
+        db.url(),
+        &[
+            "--layer",
+            "streets",
+            "/vsicurl/http://127.0.0.1:9/streets.geojson",
+        ],
+    );
+    assert!(!ok && all.contains("虚拟文件系统"), "{all}");
+    zip_of(
+        &d("vsi.zip"),
+        &[("x/vsizip/streets.geojson", street.clone())],
+    );
+    refused(db.url(), &d("vsi.zip"), "虚拟文件系统");
+
+    // A VRT disguised as GeoJSON (it could read any file or URL).
+    std::fs::write(
+        d("vrt.geojson"),
+        r#"<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>"#,
+    )
+    .unwrap();
+    refused(db.url(), &d("vrt.geojson"), "VRT");
+
+    // A .prj that is a path or a URL, not WKT.
+    std::fs::write(d("p.geojson"), &street).unwrap();
+    let shp = d("p.shp");
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        shp.to_str().unwrap(),
+        d("p.geojson").to_str().unwrap(),
+    ]);
+    std::fs::write(shp.with_extension("prj"), "/etc/passwd").unwrap();
+    refused(db.url(), &shp, "不是 WKT");
+
+    // KML with external entities, and the billion laughs.
+    std::fs::write(
+        d("xxe.kml"),
+        r#"<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>&xxe;</name><Point><coordinates>111.96,43.63</coordinates></Point></Placemark></kml>"#,
+    )
+    .unwrap();
+    refused(db.url(), &d("xxe.kml"), "实体声明");
+    let mut laughs = String::from(r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">"#);
+    for i in 1..10 {
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        laughs.push_str(&format!(
+            "<!ENTITY lol{i} \"{}\">",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    laughs.push_str(r#"]><kml><Placemark><name>&lol9;</name></Placemark></kml>"#);
+    std::fs::write(d("laughs.kml"), laughs).unwrap();
+    refused(db.url(), &d("laughs.kml"), "实体");
+
+    // Oversized, and not a format at all.
+    let big = d("big.geojson");
+    std::fs::write(&big, &street).unwrap();
+    let (ok, _, all) = import(
+        db.url(),
+        &["--layer", "streets", big.to_str().unwrap(), "--max-mb", "0"],
+    );
+    assert!(!ok && all.contains("超过大小上限"), "{all}");
+    std::fs::write(d("x.exe"), b"MZ").unwrap();
+    refused(db.url(), &d("x.exe"), "不支持的文件格式");
+
+    // After all of it, nothing was written.
+    let registry = db.registry().await;
+    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+}
