@@ -7,6 +7,7 @@ mod assets;
 pub mod auth;
 mod edit;
 mod error;
+mod files;
 mod map;
 mod numbering;
 mod pages;
@@ -41,6 +42,12 @@ pub fn app(registry: AppState) -> Router {
             get(api::record).put(edit::replace).delete(edit::retire),
         )
         .route("/api/changesets", post(edit::changeset))
+        .route(
+            "/api/layers/{table}/import",
+            post(files::import).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
+        )
+        .route("/api/layers/{table}/export", get(files::export))
+        .route("/import", get(files::page))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/api/records/{id}/history", get(api::history))

@@ -24,6 +24,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("numbering.html", include_str!("templates/numbering.html")),
         ("login.html", include_str!("templates/login.html")),
         ("map.html", include_str!("templates/map.html")),
+        ("import.html", include_str!("templates/import.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");

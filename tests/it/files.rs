@@ -562,3 +562,190 @@ async fn hostile_files_are_refused_before_they_can_hurt() {
     let registry = db.registry().await;
     assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
 }
+
+both_stores!(
+    files_are_uploaded_and_downloaded_through_the_api,
+    |db: TestDb| async move {
+        use crate::support::{officer, request, send};
+        use axum::http::StatusCode;
+        use diming::accounts::Role;
+        let registry = std::sync::Arc::new(db.registry().await);
+        crate::support::load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let names = officer(&registry, "王芳", Role::NamesOfficer).await;
+        let boundary = officer(&registry, "巴特尔", Role::BoundaryOfficer).await;
+
+        // A zipped UTF-8 shapefile of two new lanes, made by GDAL, padded past the JSON limit.
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("lanes.geojson");
+        let padding = " ".repeat(5 * 1024 * 1024);
+        std::fs::write(
+            &source,
+            format!(r#"{{"type":"FeatureCollection",{padding}"features":[
+              {{"type":"Feature","properties":{{"name":"乌兰巷","class":"巷"}},
+               "geometry":{{"type":"LineString","coordinates":[[111.9605,43.6305],[111.9625,43.6305]]}}}},
+              {{"type":"Feature","properties":{{"name":"赛罕巷","class":"巷"}},
+               "geometry":{{"type":"LineString","coordinates":[[111.9605,43.6315],[111.9625,43.6315]]}}}}]}}"#),
+        )
+        .unwrap();
+        let upload = |token: &str, query: &str, bytes: Vec<u8>| {
+            let b = request(
+                "POST",
+                &format!("/api/layers/streets/import?{query}"),
+                Some(token),
+                None,
+            )
+            .header("content-type", "application/octet-stream");
+            let app = app.clone();
+            async move {
+                crate::support::call(&app, b.body(axum::body::Body::from(bytes)).unwrap()).await
+            }
+        };
+        let big = std::fs::read(&source).unwrap();
+        assert!(big.len() > diming::web::MAX_BODY);
+        let reply = upload(&names, "filename=lanes.geojson&dry_run=true", big.clone()).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.json()["created"], 2);
+        assert!(reply.json()["changeset"].is_null());
+        assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+
+        let shp = dir.path().join("lanes.shp");
+        ogr2ogr(&[
+            "-lco",
+            "ENCODING=UTF-8",
+            shp.to_str().unwrap(),
+            source.to_str().unwrap(),
+        ]);
+        let zip = dir.path().join("lanes.zip");
+        let entries: Vec<(String, Vec<u8>)> = ["shp", "shx", "dbf", "prj", "cpg"]
+            .iter()
+            .map(|e| {
+                (
+                    format!("lanes.{e}"),
+                    std::fs::read(shp.with_extension(e)).unwrap(),
+                )
+            })
+            .collect();
+        let entries: Vec<(&str, Vec<u8>)> = entries
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.clone()))
+            .collect();
+        zip_of(&zip, &entries);
+        let bytes = std::fs::read(&zip).unwrap();
+        // The wrong role, and the public: refused.
+        let reply = upload(&boundary, "filename=lanes.zip", bytes.clone()).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let public = crate::support::call(
+            &app,
+            request(
+                "POST",
+                "/api/layers/streets/import?filename=lanes.zip",
+                None,
+                None,
+            )
+            .body(axum::body::Body::from(bytes.clone()))
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(public.status, StatusCode::UNAUTHORIZED);
+        // The names officer: written, one changeset, the officer as its author.
+        let reply = upload(&names, "filename=lanes.zip&reason=新建巷道", bytes.clone()).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let report = reply.json();
+        assert_eq!(report["created"], 2);
+        assert_eq!(report["format"], "ESRI Shapefile");
+        let cs: diming::record::ChangesetId =
+            serde_json::from_value(report["changeset"].clone()).unwrap();
+        let summary = registry.store().changeset(cs).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                summary.author.as_str(),
+                summary.reason.as_str(),
+                summary.writes
+            ),
+            ("王芳", "新建巷道", 2)
+        );
+        assert_eq!(registry.current().count(diming::layers::Layer::Street), 42);
+        // Again: the names are new records each time, but nothing else is refused; an
+        // unknown type and a hostile archive are.
+        let reply = upload(&names, "filename=lanes.exe", bytes.clone()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert_eq!(reply.json()["field"], "filename");
+        let slip = dir.path().join("slip.zip");
+        zip_of(&slip, &[("../../evil.geojson", big[..100].to_vec())]);
+        let reply = upload(&names, "filename=slip.zip", std::fs::read(&slip).unwrap()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert!(
+            reply.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("解压目录之外")
+        );
+
+        // Downloads: a GeoPackage, and a Shapefile as a zip with its .cpg and .prj.
+        let gpkg = dir.path().join("down.gpkg");
+        let raw = crate::support::call(
+            &app,
+            request("GET", "/api/layers/streets/export?format=gpkg", None, None)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            raw.headers["content-type"],
+            "application/geopackage+sqlite3"
+        );
+        use tower::ServiceExt;
+        let response = app
+            .clone()
+            .oneshot(
+                request("GET", "/api/layers/streets/export?format=shp", None, None)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let zip_down = dir.path().join("down.zip");
+        std::fs::write(&zip_down, &bytes).unwrap();
+        let archive = zip::ZipArchive::new(std::fs::File::open(&zip_down).unwrap()).unwrap();
+        let names_in: Vec<String> = archive
+            .file_names()
+            .map(|n| n.unwrap().to_string())
+            .collect();
+        for e in ["streets.shp", "streets.dbf", "streets.prj", "streets.cpg"] {
+            assert!(names_in.contains(&e.to_string()), "{names_in:?}");
+        }
+        let response = app
+            .clone()
+            .oneshot(
+                request("GET", "/api/layers/streets/export?format=gpkg", None, None)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        std::fs::write(&gpkg, &bytes).unwrap();
+        assert!(ogrinfo(&gpkg).contains("Feature Count: 42"));
+        // Internal layers are not exported to the public.
+        let reply = send(
+            &app,
+            request(
+                "GET",
+                "/api/layers/campaigns/export?format=geojson",
+                None,
+                None,
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+);

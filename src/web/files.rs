@@ -1,0 +1,294 @@
+//! The file gateway over HTTP: an upload endpoint and page for imports, a download endpoint
+//! for exports. Uploads go to a private temporary folder (mode 0700) that is removed when the
+//! request ends, under a name of our own: only the extension of the officer's file name is
+//! kept, and only from the list of accepted ones.
+
+use super::auth::{Caller, require_write};
+use super::{ApiError, AppState, pages};
+use crate::io::{self, Encoding, Format, ReadOptions};
+use crate::layers::Layer;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tera::Context;
+
+/// The largest upload.
+pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+
+const UPLOAD_EXTENSIONS: &[&str] = &["zip", "geojson", "json", "gpkg", "kml", "dxf", "csv"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The officer's file name (only its extension is used).
+    filename: String,
+    crs: Option<String>,
+    encoding: Option<String>,
+    /// `src=dst` pairs separated by commas.
+    map: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+    reason: Option<String>,
+}
+
+fn layer_of(caller: &Caller, table: &str) -> Result<Layer, ApiError> {
+    Layer::from_table(table)
+        .filter(|l| caller.access.can_read_layer(*l))
+        .ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))
+}
+
+fn parse_crs(crs: &str) -> Result<u32, ApiError> {
+    let code = crs.trim();
+    let code = code
+        .strip_prefix("EPSG:")
+        .or_else(|| code.strip_prefix("epsg:"))
+        .unwrap_or(code);
+    code.parse().map_err(|_| ApiError::Invalid {
+        field: "crs".into(),
+        message: format!("坐标系“{crs}”无法识别：应写作 EPSG:4546 这样的代码"),
+    })
+}
+
+/// `POST /api/layers/{layer}/import?filename=…`: the file is the request body.
+pub async fn import(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(table): Path<String>,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let layer = layer_of(&caller, &table)?;
+    let author = require_write(
+        &registry,
+        &caller,
+        layer,
+        &format!("/api/layers/{table}/import"),
+    )
+    .await?;
+    let ext = std::path::Path::new(&q.filename)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| UPLOAD_EXTENSIONS.contains(&e.as_str()))
+        .ok_or_else(|| ApiError::Invalid {
+            field: "filename".into(),
+            message: format!(
+                "文件“{}”的类型不能导入：应为 {}（Shapefile 请压缩为 zip）",
+                q.filename,
+                UPLOAD_EXTENSIONS.join("、")
+            ),
+        })?;
+    let options = ReadOptions {
+        crs: q
+            .crs
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(parse_crs)
+            .transpose()?,
+        encoding: q
+            .encoding
+            .as_deref()
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<Encoding>().map_err(|message| ApiError::Invalid {
+                    field: "encoding".into(),
+                    message,
+                })
+            })
+            .transpose()?,
+        limits: io::Limits {
+            max_bytes: MAX_UPLOAD as u64,
+            ..io::Limits::default()
+        },
+    };
+    let map: Vec<(String, String)> = q
+        .map
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .ok_or_else(|| ApiError::Invalid {
+                    field: "map".into(),
+                    message: format!("字段对应“{p}”应写作 文件字段=登记簿字段"),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let filename = q.filename.clone();
+    let raw = tokio::task::spawn_blocking(move || {
+        // tempfile creates the folder with mode 0700; it is removed when `dir` drops.
+        let dir = tempfile::Builder::new()
+            .prefix("diming-upload-")
+            .tempdir()?;
+        let path = dir.path().join(format!("upload.{ext}"));
+        std::fs::write(&path, &body)?;
+        let read = io::read(&path, &options, &mut |_, _| {});
+        drop(dir);
+        Ok::<_, std::io::Error>(read)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
+    .map_err(|e| ApiError::Internal(format!("临时目录：{e}")))?
+    .map_err(|e| ApiError::Invalid {
+        field: "file".into(),
+        message: e.to_string(),
+    })?;
+    let today = chrono::Local::now().date_naive();
+    let report = io::import::plan(
+        &registry.current(),
+        layer,
+        &raw.features,
+        &map,
+        &registry.config().jurisdiction.extent,
+        today,
+    );
+    let reason = q
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| format!("从文件导入：{filename}"));
+    let changeset = match (q.dry_run, report.changeset(&author, &reason)) {
+        (false, Some(cs)) => Some(registry.commit(cs).await?),
+        _ => None,
+    };
+    let mut body = serde_json::to_value(&report).unwrap_or_default();
+    body["format"] = json!(raw.format);
+    body["crs"] = json!(raw.crs);
+    body["dry_run"] = json!(q.dry_run);
+    body["changeset"] = json!(changeset);
+    let status = if report.refused.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    format: String,
+    crs: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+}
+
+/// `GET /api/layers/{layer}/export?format=gpkg`: the layer as a file (a zip for Shapefile).
+pub async fn export(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(table): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let layer = layer_of(&caller, &table)?;
+    let format: Format = q.format.parse().map_err(|message| ApiError::Invalid {
+        field: "format".into(),
+        message,
+    })?;
+    let crs = q.crs.as_deref().map(parse_crs).transpose()?.unwrap_or(4490);
+    let features = {
+        let versions = match q.as_of {
+            Some(date) => registry.layer_as_of(layer, date).await?,
+            None => registry.current().layer(layer).cloned().collect(),
+        };
+        let visible: Vec<_> = versions
+            .iter()
+            .filter(|v| caller.access.can_read(&v.body))
+            .collect();
+        io::export_features(&visible, &registry.current())
+    };
+    let (bytes, name, content_type) = tokio::task::spawn_blocking(move || {
+        let dir = tempfile::Builder::new()
+            .prefix("diming-export-")
+            .tempdir()?;
+        let ext = match format {
+            Format::GeoJson => "geojson",
+            Format::Gpkg => "gpkg",
+            Format::Shp => "shp",
+            Format::Kml => "kml",
+            Format::Csv => "csv",
+            Format::Dxf => "dxf",
+        };
+        let path = dir.path().join(format!("{}.{ext}", layer.table()));
+        io::export(
+            &path,
+            format,
+            layer.geometry_kind(),
+            layer.table(),
+            &io::export_fields(layer),
+            &features,
+            crs,
+        )
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        if format == Format::Shp {
+            // The .shp and its sidecars, zipped.
+            let zip_path = dir.path().join("export.zip");
+            let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path)?);
+            for sidecar in ["shp", "shx", "dbf", "prj", "cpg"] {
+                let p = path.with_extension(sidecar);
+                if p.exists() {
+                    zip.start_file(
+                        format!("{}.{sidecar}", layer.table()),
+                        zip::write::SimpleFileOptions::default(),
+                    )
+                    .map_err(std::io::Error::other)?;
+                    std::io::Write::write_all(&mut zip, &std::fs::read(p)?)?;
+                }
+            }
+            zip.finish().map_err(std::io::Error::other)?;
+            return Ok((
+                std::fs::read(zip_path)?,
+                format!("{}.zip", layer.table()),
+                "application/zip",
+            ));
+        }
+        let content_type = match format {
+            Format::GeoJson => "application/geo+json",
+            Format::Gpkg => "application/geopackage+sqlite3",
+            Format::Kml => "application/vnd.google-earth.kml+xml",
+            Format::Csv => "text/csv; charset=utf-8",
+            _ => "application/octet-stream",
+        };
+        Ok::<_, std::io::Error>((
+            std::fs::read(&path)?,
+            format!("{}.{ext}", layer.table()),
+            content_type,
+        ))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("导出线程中断：{e}")))?
+    .map_err(|e| ApiError::Internal(format!("导出失败：{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The import page: choose a file, see the report, write.
+pub async fn page(State(registry): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    if !caller.access.sees_internal() {
+        return Ok(Redirect::to("/login?next=/import").into_response());
+    }
+    let layers: Vec<_> = Layer::ALL
+        .iter()
+        .filter(|l| caller.access.can_write(**l) && !io::import::columns(**l).is_empty())
+        .map(|l| json!({ "table": l.table(), "label": l.label(), "columns": io::import::columns(*l) }))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("layers", &layers);
+    caller.insert_into(&mut context);
+    let html: Html<String> = pages::render("import.html", &context)?;
+    Ok(html.into_response())
+}
