@@ -39,6 +39,8 @@ pub enum IoError {
     Crs(String),
     #[error("文件没有坐标系，且坐标（如 {x}, {y}）不是经纬度：请用 --crs 指定，如 --crs EPSG:4546")]
     NoCrs { x: f64, y: f64 },
+    #[error("Shapefile 只能保存一种几何类型，而该图层既有{0}：请导出为 GeoPackage 或 GeoJSON")]
+    MixedGeometry(String),
     #[error(
         "属性文字不是 UTF-8（第 {row} 行字段“{field}”）：文件没有 .cpg，请用 --encoding gbk 指定编码"
     )]
@@ -389,6 +391,21 @@ pub fn export(
     };
     if path.exists() {
         return Err(fail("文件已存在，请换一个文件名或先删除它".into()));
+    }
+    if format == Format::Shp {
+        let kinds: std::collections::BTreeSet<&str> = features
+            .iter()
+            .map(|f| match f.geometry {
+                geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_) => "点",
+                geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_) => "线",
+                _ => "面",
+            })
+            .collect();
+        if kinds.len() > 1 {
+            return Err(IoError::MixedGeometry(
+                kinds.into_iter().collect::<Vec<_>>().join("又有"),
+            ));
+        }
     }
     // KML is lon/lat on WGS 84 by definition.
     let crs = if format == Format::Kml { 4326 } else { crs };

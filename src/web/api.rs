@@ -2,12 +2,13 @@
 //! its history, and the unit at a point.
 
 use super::auth::Caller;
+use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState};
 use crate::layers::Layer;
 use crate::record::{RecordId, RecordVersion};
 use crate::spatial::geojson::from_geo;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use geo::{Rect, coord};
@@ -71,7 +72,7 @@ pub async fn layer_features(
     State(registry): State<AppState>,
     caller: Caller,
     Path(table): Path<String>,
-    Query(q): Query<BboxQuery>,
+    ApiQuery(q): ApiQuery<BboxQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let table = table.strip_suffix(".geojson").unwrap_or(&table);
     let layer = Layer::from_table(table)
@@ -178,7 +179,7 @@ pub struct PointQuery {
 
 pub async fn unit_at(
     State(registry): State<AppState>,
-    Query(q): Query<PointQuery>,
+    ApiQuery(q): ApiQuery<PointQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let unit = registry
         .unit_at(coord! {x: q.lon, y: q.lat})
@@ -200,7 +201,7 @@ pub struct SearchQuery {
 pub async fn search(
     State(registry): State<AppState>,
     caller: Caller,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = q.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
@@ -229,7 +230,7 @@ pub async fn search(
 /// The units containing a point, and the nearest door plate and street.
 pub async fn reverse(
     State(registry): State<AppState>,
-    Query(q): Query<PointQuery>,
+    ApiQuery(q): ApiQuery<PointQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if !registry
         .config()
@@ -263,7 +264,7 @@ pub struct CheckQuery {
 /// The naming rules applied to a proposed name, for the form while the officer types.
 pub async fn check_name(
     State(registry): State<AppState>,
-    Query(q): Query<CheckQuery>,
+    ApiQuery(q): ApiQuery<CheckQuery>,
 ) -> Result<Json<Value>, ApiError> {
     use crate::names::audit::{Scope, peers};
     use crate::names::rules::{NameKind, check};
@@ -325,7 +326,7 @@ pub struct SuggestQuery {
 /// The number for a new entrance on a street (infill 附号 or a reserved number).
 pub async fn suggest_number(
     State(registry): State<AppState>,
-    Query(q): Query<SuggestQuery>,
+    ApiQuery(q): ApiQuery<SuggestQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let street = parse_id(&q.street)?;
     let number = crate::addresses::numbering::suggest(

@@ -5,11 +5,12 @@
 //! not know (nobody sets `version`, `author` or `recorded_at` through a body).
 
 use super::auth::{Caller, require_write};
+use super::extract::ApiPath as Path;
 use super::{ApiError, AppState, api};
 use crate::layers::{Body, Layer};
 use crate::record::{ApprovalDocument, Changeset, RecordId, Write};
 use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

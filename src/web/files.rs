@@ -4,12 +4,13 @@
 //! kept, and only from the list of accepted ones.
 
 use super::auth::{Caller, require_write};
+use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
 use crate::layers::Layer;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -58,7 +59,7 @@ pub async fn import(
     State(registry): State<AppState>,
     caller: Caller,
     Path(table): Path<String>,
-    Query(q): Query<ImportQuery>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&caller, &table)?;
@@ -182,7 +183,7 @@ pub async fn export(
     State(registry): State<AppState>,
     caller: Caller,
     Path(table): Path<String>,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&caller, &table)?;
     let format: Format = q.format.parse().map_err(|message| ApiError::Invalid {
@@ -223,7 +224,7 @@ pub async fn export(
             &features,
             crs,
         )
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        .map_err(std::io::Error::other)?;
         if format == Format::Shp {
             // The .shp and its sidecars, zipped.
             let zip_path = dir.path().join("export.zip");
@@ -261,7 +262,19 @@ pub async fn export(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("导出线程中断：{e}")))?
-    .map_err(|e| ApiError::Internal(format!("导出失败：{e}")))?;
+    .map_err(|e| {
+        // A layer the format cannot hold is the request's problem, not the server's.
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<io::IoError>())
+        {
+            Some(mixed @ io::IoError::MixedGeometry(_)) => ApiError::Invalid {
+                field: "format".into(),
+                message: mixed.to_string(),
+            },
+            _ => ApiError::Internal(format!("导出失败：{e}")),
+        }
+    })?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),

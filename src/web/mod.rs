@@ -7,9 +7,11 @@ mod assets;
 pub mod auth;
 mod edit;
 mod error;
+mod extract;
 mod files;
 mod map;
 mod numbering;
+pub mod openapi;
 mod pages;
 
 pub use error::ApiError;
@@ -34,6 +36,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/map", get(pages::map_page))
         .route("/static/{path}", get(assets::asset))
         .route("/glyphs/{stack}/{range}", get(assets::glyphs))
+        .route("/api/openapi.json", get(openapi::serve))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{table}", get(api::layer_features))
         .route("/api/layers/{table}/items", post(edit::create))

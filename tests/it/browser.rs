@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A `diming serve` process, killed when dropped.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -15,7 +15,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -23,7 +23,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn serve(db: &str, port: u16) -> Server {
+pub(crate) fn serve(db: &str, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_diming"))
         .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())

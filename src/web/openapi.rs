@@ -1,0 +1,401 @@
+//! The OpenAPI 3.1 description of the JSON API, served at `/api/openapi.json`. Tests call
+//! every operation it lists and check the answers against it; schemathesis fuzzes it.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn json_response(description: &str, schema: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
+}
+
+fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
+    json!({ "name": name, "in": location, "required": required, "schema": schema, "description": description })
+}
+
+/// Errors every operation may answer.
+fn common(mut responses: Value) -> Value {
+    let map = responses.as_object_mut().expect("responses are an object");
+    map.entry("400")
+        .or_insert_with(|| error_response("请求参数或内容无效（field 指出出错的字段）"));
+    map.entry("503")
+        .or_insert_with(|| error_response("数据库暂时不可用"));
+    map.entry("500")
+        .or_insert_with(|| error_response("服务器内部错误"));
+    responses
+}
+
+fn table_param() -> Value {
+    param(
+        "table",
+        "path",
+        true,
+        json!({ "type": "string", "enum": ["admin_units", "streets", "places", "door_plates", "campaigns"] }),
+        "图层（门牌整编 campaigns 仅对工作人员可见）",
+    )
+}
+
+fn id_param() -> Value {
+    param(
+        "id",
+        "path",
+        true,
+        json!({ "type": "string", "format": "uuid" }),
+        "记录 id",
+    )
+}
+
+fn write_responses(ok: &str, ok_status: &str) -> Value {
+    let mut r = json!({
+        "401": error_response("未登录，或接口令牌无效"),
+        "403": error_response("角色无权修改该图层，或缺少 CSRF 令牌（会话方式）"),
+        "404": error_response("没有该记录或图层"),
+        "413": error_response("请求内容过大"),
+        "422": error_response("变更被拒绝：几何无效、批准文件缺失、记录已存在等"),
+    });
+    r[ok_status] = json_response(ok, "Feature");
+    common(r)
+}
+
+/// The document.
+pub fn document() -> Value {
+    let point = || {
+        vec![
+            param(
+                "lon",
+                "query",
+                true,
+                json!({ "type": "number" }),
+                "经度（CGCS2000）",
+            ),
+            param(
+                "lat",
+                "query",
+                true,
+                json!({ "type": "number" }),
+                "纬度（CGCS2000）",
+            ),
+        ]
+    };
+    let bearer = json!([{ "token": [] }, {}]);
+    let put_responses = {
+        let mut r = write_responses("已修改", "200");
+        r["412"] = error_response("版本已过期，未做任何修改");
+        r["428"] = error_response("缺少 If-Match");
+        r
+    };
+    let delete_responses = {
+        let mut r = write_responses("已注销", "200");
+        r["200"] = json!({ "description": "已注销", "content": { "application/json": { "schema": { "type": "object", "required": ["id", "retired", "changeset"] } } } });
+        r["412"] = error_response("版本已过期，未做任何修改");
+        r["428"] = error_response("缺少 If-Match");
+        r
+    };
+    let changeset_responses = {
+        let mut r = write_responses("已写入", "201");
+        r["201"] = json!({ "description": "已写入", "content": { "application/json": { "schema": { "type": "object", "required": ["changeset", "records"] } } } });
+        r["412"] = error_response("某项写入的版本已过期，未做任何修改");
+        r["428"] = error_response("某项修改缺少 if_match");
+        r
+    };
+    let import_responses = {
+        let mut r = write_responses("导入报告", "200");
+        r["200"] = json_response("导入报告（已写入或试运行）", "ImportReport");
+        r["422"] = json_response("有要素被拒绝，整个文件都没有写入", "ImportReport");
+        r
+    };
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "diming 地名管理信息系统接口",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "地名、街路巷、门牌与行政区域的登记簿。读取对公众开放（仅限公开数据）；写入须登录（会话 + X-CSRF-Token）或接口令牌（Authorization: Bearer，由 diming user token 签发）。修改与注销须在 If-Match 中给出记录的版本（ETag）：缺少为 428，过期为 412，且不做任何修改。错误一律为 JSON：code、error（中文说明）、field（出错的字段）。"
+        },
+        "components": {
+            "securitySchemes": {
+                "token": { "type": "http", "scheme": "bearer", "description": "diming user token 签发的接口令牌" }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "error"],
+                    "properties": {
+                        "code": { "type": "string" },
+                        "error": { "type": "string" },
+                        "field": { "type": "string" },
+                        "location": { "type": "object" }
+                    }
+                },
+                "Geometry": {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": { "type": { "type": "string" } }
+                },
+                "Feature": {
+                    "type": "object",
+                    "required": ["type", "id", "geometry", "properties"],
+                    "properties": {
+                        "type": { "const": "Feature" },
+                        "id": { "type": "string", "format": "uuid" },
+                        "geometry": { "$ref": "#/components/schemas/Geometry" },
+                        "properties": {
+                            "type": "object",
+                            "required": ["version", "valid_from", "recorded_at"],
+                            "properties": {
+                                "version": { "type": "integer", "minimum": 1 },
+                                "valid_from": { "type": "string", "format": "date" },
+                                "recorded_at": { "type": "string" }
+                            }
+                        }
+                    }
+                },
+                "FeatureCollection": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": { "const": "FeatureCollection" },
+                        "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } }
+                    }
+                },
+                "FeatureInput": {
+                    "type": "object",
+                    "required": ["type", "geometry", "properties"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "type": { "const": "Feature" },
+                        "id": { "type": "string", "format": "uuid" },
+                        "geometry": { "$ref": "#/components/schemas/Geometry" },
+                        "properties": { "type": "object", "description": "该图层自身的属性（不含 version、author 等由系统记录的字段）" }
+                    }
+                },
+                "Document": {
+                    "type": "object",
+                    "required": ["issuer", "number", "date"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "issuer": { "type": "string" },
+                        "number": { "type": "string" },
+                        "date": { "type": "string", "format": "date" }
+                    }
+                },
+                "FeatureWrite": {
+                    "type": "object",
+                    "required": ["reason", "feature"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "reason": { "type": "string" },
+                        "document": { "$ref": "#/components/schemas/Document" },
+                        "valid_from": { "type": "string", "format": "date" },
+                        "feature": { "$ref": "#/components/schemas/FeatureInput" }
+                    }
+                },
+                "RetireWrite": {
+                    "type": "object",
+                    "required": ["reason"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "reason": { "type": "string" },
+                        "document": { "$ref": "#/components/schemas/Document" },
+                        "valid_from": { "type": "string", "format": "date" }
+                    }
+                },
+                "ChangesetInput": {
+                    "type": "object",
+                    "required": ["reason", "writes"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "reason": { "type": "string" },
+                        "document": { "$ref": "#/components/schemas/Document" },
+                        "writes": { "type": "array", "items": { "type": "object", "required": ["op"], "properties": { "op": { "enum": ["create", "update", "retire"] } } } }
+                    }
+                },
+                "ImportReport": {
+                    "type": "object",
+                    "required": ["read", "created", "updated", "unchanged", "refused"],
+                    "properties": {
+                        "read": { "type": "integer" },
+                        "created": { "type": "integer" },
+                        "updated": { "type": "integer" },
+                        "unchanged": { "type": "integer" },
+                        "refused": { "type": "array", "items": { "type": "object", "required": ["row", "reason"] } },
+                        "changeset": { "type": ["string", "null"] }
+                    }
+                }
+            }
+        },
+        "paths": {
+            "/api/layers": {
+                "get": {
+                    "summary": "各图层及其现行记录数",
+                    "security": bearer,
+                    "responses": common(json!({ "200": { "description": "图层列表", "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["store", "layers"],
+                        "properties": { "store": { "type": "string" }, "layers": { "type": "array", "items": { "type": "object", "required": ["layer", "label", "count"] } } }
+                    } } } } }))
+                }
+            },
+            "/api/layers/{table}": {
+                "get": {
+                    "summary": "一个图层的要素（GeoJSON）",
+                    "security": bearer,
+                    "parameters": [
+                        table_param(),
+                        param("bbox", "query", false, json!({ "type": "string" }), "西,南,东,北"),
+                        param("as_of", "query", false, json!({ "type": "string", "format": "date" }), "某一日期的状态"),
+                    ],
+                    "responses": common(json!({
+                        "200": json_response("要素集合", "FeatureCollection"),
+                        "404": error_response("没有该图层")
+                    }))
+                }
+            },
+            "/api/layers/{table}/items": {
+                "post": {
+                    "summary": "新建一条记录",
+                    "security": [{ "token": [] }],
+                    "parameters": [table_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FeatureWrite" } } } },
+                    "responses": write_responses("已新建（ETag 为版本）", "201")
+                }
+            },
+            "/api/records/{id}": {
+                "get": {
+                    "summary": "一条现行记录（ETag 为版本）",
+                    "security": bearer,
+                    "parameters": [id_param()],
+                    "responses": common(json!({ "200": json_response("记录", "Feature"), "404": error_response("没有该记录") }))
+                },
+                "put": {
+                    "summary": "记录的下一版本",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "所依据的版本，如 \"3\"")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FeatureWrite" } } } },
+                    "responses": put_responses
+                },
+                "delete": {
+                    "summary": "注销记录（注销也是一个版本）",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "所依据的版本")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RetireWrite" } } } },
+                    "responses": delete_responses
+                }
+            },
+            "/api/records/{id}/history": {
+                "get": {
+                    "summary": "记录的全部版本，及各版本的变更集（公众看不到作者）",
+                    "security": bearer,
+                    "parameters": [id_param()],
+                    "responses": common(json!({
+                        "200": { "description": "版本", "content": { "application/json": { "schema": { "type": "object", "required": ["id", "versions"] } } } },
+                        "404": error_response("没有该记录")
+                    }))
+                }
+            },
+            "/api/changesets": {
+                "post": {
+                    "summary": "多项写入组成一个变更集：全部成功或全不写入",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ChangesetInput" } } } },
+                    "responses": changeset_responses
+                }
+            },
+            "/api/layers/{table}/import": {
+                "post": {
+                    "summary": "上传文件导入（GeoJSON、zip 压缩的 Shapefile、GeoPackage、KML、DXF、CSV）",
+                    "security": [{ "token": [] }],
+                    "parameters": [
+                        table_param(),
+                        param("filename", "query", true, json!({ "type": "string" }), "原文件名（只用其扩展名）"),
+                        param("crs", "query", false, json!({ "type": "string" }), "文件的坐标系，如 EPSG:4546"),
+                        param("encoding", "query", false, json!({ "enum": ["gbk", "utf-8"] }), "属性编码"),
+                        param("map", "query", false, json!({ "type": "string" }), "字段对应：源=目标，逗号分隔"),
+                        param("dry_run", "query", false, json!({ "type": "boolean" }), "只核对不写入"),
+                        param("reason", "query", false, json!({ "type": "string" }), "变更原因"),
+                    ],
+                    "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+                    "responses": import_responses
+                }
+            },
+            "/api/layers/{table}/export": {
+                "get": {
+                    "summary": "把图层导出为文件",
+                    "security": bearer,
+                    "parameters": [
+                        table_param(),
+                        param("format", "query", true, json!({ "enum": ["geojson", "gpkg", "shp", "kml", "csv", "dxf"] }), "格式（shp 为 zip）"),
+                        param("crs", "query", false, json!({ "type": "string" }), "输出坐标系，默认 EPSG:4490"),
+                        param("as_of", "query", false, json!({ "type": "string", "format": "date" }), "某一日期的状态"),
+                    ],
+                    "responses": common(json!({
+                        "200": { "description": "文件", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+                        "404": error_response("没有该图层")
+                    }))
+                }
+            },
+            "/api/units/at": {
+                "get": {
+                    "summary": "一点所在的最低一级行政区域",
+                    "parameters": point(),
+                    "responses": common(json!({ "200": json_response("行政区域", "Feature"), "404": error_response("该点不在任何行政区域内") }))
+                }
+            },
+            "/api/reverse": {
+                "get": {
+                    "summary": "逆地理编码：一点所在的区域、最近的门牌与街路巷",
+                    "parameters": point(),
+                    "responses": common(json!({ "200": { "description": "结果", "content": { "application/json": { "schema": { "type": "object" } } } }, "404": error_response("该点不在辖区内") }))
+                }
+            },
+            "/api/search": {
+                "get": {
+                    "summary": "查地名：汉字、拼音、首字母、罗马字母拼写，容许一个错字",
+                    "security": bearer,
+                    "parameters": [
+                        param("q", "query", true, json!({ "type": "string" }), "查询"),
+                        param("lon", "query", false, json!({ "type": "number" }), "附近：经度"),
+                        param("lat", "query", false, json!({ "type": "number" }), "附近：纬度"),
+                        param("limit", "query", false, json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "最多结果数"),
+                    ],
+                    "responses": common(json!({ "200": { "description": "结果", "content": { "application/json": { "schema": { "type": "object", "required": ["query", "hits"] } } } } }))
+                }
+            },
+            "/api/names/check": {
+                "get": {
+                    "summary": "用命名规则检查一个拟用名称",
+                    "parameters": [
+                        param("name", "query", true, json!({ "type": "string" }), "名称"),
+                        param("kind", "query", false, json!({ "enum": ["street", "place", "unit"] }), "种类"),
+                        param("category", "query", false, json!({ "type": "string" }), "地名类别"),
+                        param("unit", "query", false, json!({ "type": "string" }), "嘎查所属苏木的区划代码"),
+                    ],
+                    "responses": common(json!({ "200": { "description": "检查结果", "content": { "application/json": { "schema": { "type": "object", "required": ["name", "verdicts", "romanization"] } } } } }))
+                }
+            },
+            "/api/numbering/suggest": {
+                "get": {
+                    "summary": "为街路巷上的新入口建议门牌号（附号或预留号）",
+                    "parameters": [
+                        param("street", "query", true, json!({ "type": "string", "format": "uuid" }), "街路巷记录 id"),
+                        param("lon", "query", true, json!({ "type": "number" }), "经度"),
+                        param("lat", "query", true, json!({ "type": "number" }), "纬度"),
+                    ],
+                    "responses": common(json!({ "200": { "description": "建议", "content": { "application/json": { "schema": { "type": "object", "required": ["street", "number"] } } } } }))
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "本文档",
+                    "responses": { "200": { "description": "OpenAPI 文档", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                }
+            }
+        }
+    })
+}
+
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}
