@@ -1,0 +1,177 @@
+//! Import of 100,000 door plates from a GeoPackage into each store, side by side with
+//! `ogr2ogr` loading the same file into PostGIS. diming reads the file through GDAL,
+//! validates every geometry, resolves every street by name, checks every number against the
+//! street's others, and writes one changeset with its history; ogr2ogr copies rows.
+//!
+//! `BENCH_PLATES` sets the size (default 100,000).
+
+mod support;
+
+use diming::config::Config;
+use diming::io::{self, ReadOptions};
+use diming::layers::Layer;
+use diming::registry::Registry;
+use std::time::Instant;
+
+/// A GeoPackage of `n` new door plates on the demo's streets, written by GDAL from CSV.
+fn make_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    // The streets' current names (the demo renames one).
+    let streets: Vec<String> = {
+        let mut names = std::collections::BTreeMap::new();
+        for cs in diming::demo::changesets().unwrap() {
+            for w in cs.writes {
+                match w {
+                    diming::record::Write::Create {
+                        id,
+                        body: diming::layers::Body::Street(s),
+                        ..
+                    }
+                    | diming::record::Write::Update {
+                        id,
+                        body: diming::layers::Body::Street(s),
+                        ..
+                    } => {
+                        names.insert(id, s.name);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut v: Vec<String> = names.into_values().collect();
+        v.sort();
+        v
+    };
+    let csv = dir.join("plates.csv");
+    let mut out = String::from("lon,lat,number,street\n");
+    let mut state: u64 = 42;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..n {
+        let street = &streets[i % streets.len()];
+        // Numbers far above the demo's, so that none is taken.
+        let number = 10_000 + i / streets.len();
+        let lon = 111.94 + next() * 0.07;
+        let lat = 43.63 + next() * 0.04;
+        out.push_str(&format!("{lon:.7},{lat:.7},{number},{street}\n"));
+    }
+    std::fs::write(&csv, out).unwrap();
+    let gpkg = dir.join("plates.gpkg");
+    let status = std::process::Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "GPKG",
+            "-a_srs",
+            "EPSG:4490",
+            "-oo",
+            "X_POSSIBLE_NAMES=lon",
+            "-oo",
+            "Y_POSSIBLE_NAMES=lat",
+        ])
+        .arg(&gpkg)
+        .arg(&csv)
+        .status()
+        .expect("ogr2ogr (gdal-bin)");
+    assert!(status.success());
+    gpkg
+}
+
+async fn import_into(url: &str, file: &std::path::Path) -> (f64, usize) {
+    let registry = Registry::open(url, Config::erenhot()).await.unwrap();
+    registry
+        .commit_all(diming::demo::changesets().unwrap(), |_| {})
+        .await
+        .unwrap();
+    let before = registry.current().count(Layer::DoorPlate);
+    let start = Instant::now();
+    let path = file.to_path_buf();
+    let raw = tokio::task::spawn_blocking(move || {
+        io::read(&path, &ReadOptions::default(), &mut |_, _| {})
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let report = io::import::plan(
+        &registry.current(),
+        Layer::DoorPlate,
+        &raw.features,
+        &[],
+        &registry.config().jurisdiction.extent,
+        chrono::Local::now().date_naive(),
+    );
+    assert!(
+        report.refused.is_empty(),
+        "{:?}",
+        &report.refused[..3.min(report.refused.len())]
+    );
+    registry
+        .commit(report.changeset("bench", "导入").unwrap())
+        .await
+        .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let added = registry.current().count(Layer::DoorPlate) - before;
+    (secs, added)
+}
+
+#[tokio::main]
+async fn main() {
+    let n = support::env_usize("BENCH_PLATES", 100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let file = make_file(dir.path(), n);
+    println!("import of {n} door plates from a GeoPackage");
+
+    // The peer: ogr2ogr into PostGIS (COPY, spatial index), no validation, no history.
+    let (url, name) = support::fresh_pg("ogr").await;
+    let pg = url.replace("postgres://", "");
+    let (userpass, hostdb) = pg.split_once('@').unwrap();
+    let (user, password) = userpass.split_once(':').unwrap();
+    let (hostport, db) = hostdb.split_once('/').unwrap();
+    let (host, port) = hostport.split_once(':').unwrap_or((hostport, "5432"));
+    let conn = format!("PG:host={host} port={port} dbname={db} user={user} password={password}");
+    {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .connect(&url)
+            .await
+            .unwrap();
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS postgis")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let start = Instant::now();
+    let status = std::process::Command::new("ogr2ogr")
+        .args(["-f", "PostgreSQL", &conn])
+        .arg(&file)
+        .args(["-nln", "door_plates_ogr", "-lco", "GEOMETRY_NAME=geom"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ogr = start.elapsed().as_secs_f64();
+    support::drop_pg(&name).await;
+    println!(
+        "  ogr2ogr → PostGIS: {ogr:.2} s ({:.0} plates/s)",
+        n as f64 / ogr
+    );
+
+    let sqlite = dir.path().join("bench.gpkg");
+    let (s, added) = import_into(&format!("sqlite://{}", sqlite.display()), &file).await;
+    assert_eq!(added, n);
+    println!(
+        "  diming → SQLite: {s:.2} s ({:.0} plates/s), ratio to ogr2ogr {:.2} (≥ 1 is faster)",
+        n as f64 / s,
+        ogr / s
+    );
+
+    let (url, name) = support::fresh_pg("import").await;
+    let (p, added) = import_into(&url, &file).await;
+    assert_eq!(added, n);
+    support::drop_pg(&name).await;
+    println!(
+        "  diming → PostgreSQL: {p:.2} s ({:.0} plates/s), ratio to ogr2ogr {:.2} (≥ 1 is faster)",
+        n as f64 / p,
+        ogr / p
+    );
+}
