@@ -50,6 +50,9 @@
 //! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
 //! - User text reaches typst only as string literals (`publish::pdf::string`), never as markup.
 
+// The OpenAPI document (`web::openapi`) is one `json!` literal, deeper than the default limit.
+#![recursion_limit = "512"]
+
 pub mod accounts;
 pub mod addresses;
 pub mod boundaries;

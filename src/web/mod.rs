@@ -5,7 +5,8 @@
 mod api;
 mod assets;
 pub mod auth;
-mod edit;
+mod campaigns;
+pub(crate) mod edit;
 mod error;
 mod extract;
 mod files;
@@ -45,6 +46,10 @@ pub fn app(registry: AppState) -> Router {
             get(api::record).put(edit::replace).delete(edit::retire),
         )
         .route("/api/changesets", post(edit::changeset))
+        .route("/api/campaigns", post(campaigns::create))
+        .route("/api/campaigns/{id}/pins", post(campaigns::pin))
+        .route("/api/campaigns/{id}/approve", post(campaigns::approve))
+        .route("/api/campaigns/{id}/apply", post(campaigns::apply))
         .route(
             "/api/layers/{table}/import",
             post(files::import).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),

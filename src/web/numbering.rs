@@ -1,6 +1,7 @@
 //! The numbering tool: a street with its plates labelled by the engine's proposal, odd and
-//! even sides in their colours, the direction flippable. Accepting and pinning are writes,
-//! which come with accounts (the page shows the command to use until then).
+//! even sides in their colours, the direction flippable; officers turn the proposal into a
+//! renumbering campaign, pin numbers, approve it with its document and apply it (the page
+//! calls `/api/campaigns`).
 
 use super::{ApiError, AppState};
 use crate::addresses::numbering::{Conventions, StreetOverrides, plan};
@@ -18,6 +19,8 @@ pub struct ToolQuery {
     street: Option<String>,
     #[serde(default)]
     from_end: bool,
+    /// A renumbering campaign to review on this page.
+    campaign: Option<String>,
 }
 
 fn esc(s: &str) -> String {
@@ -176,6 +179,46 @@ pub async fn tool(
         context.insert("rule", &c.describe());
         context.insert("plates", &plates.len());
     }
+    // The campaign under review: its lines with the plates' positions, for pinning.
+    if let Some(cid) = q.campaign.as_deref() {
+        let cid: RecordId = cid
+            .parse()
+            .map_err(|_| ApiError::BadRequest(format!("整编 id“{cid}”无效")))?;
+        let v = current
+            .get(&cid)
+            .filter(|v| caller.access.can_read(&v.body))
+            .ok_or_else(|| ApiError::NotFound(format!("没有门牌整编 {cid}")))?;
+        if let Body::Campaign(c) = &v.body {
+            let lines: Vec<_> = c
+                .lines
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "plate": l.plate,
+                        "old": l.old.to_string(),
+                        "new": l.new.to_string(),
+                        "pinned": l.pinned,
+                        "changed": l.old != l.new,
+                    })
+                })
+                .collect();
+            context.insert(
+                "campaign",
+                &serde_json::json!({
+                    "id": cid,
+                    "name": c.name,
+                    "status": c.status.as_str(),
+                    "status_label": c.status.label(),
+                    "changed": c.changed(),
+                    "lines": lines,
+                }),
+            );
+        }
+    }
+    context.insert(
+        "can_campaign",
+        &(caller.access.can_write(Layer::Campaign) && caller.access.can_write(Layer::DoorPlate)),
+    );
     caller.insert_into(&mut context);
     super::pages::render("numbering.html", &context)
 }

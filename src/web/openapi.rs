@@ -386,6 +386,51 @@ pub fn document() -> Value {
                     "responses": common(json!({ "200": { "description": "建议", "content": { "application/json": { "schema": { "type": "object", "required": ["street", "number"] } } } } }))
                 }
             },
+            "/api/campaigns": {
+                "post": {
+                    "summary": "门牌整编：为街路巷建立草案（编号引擎的方案）",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["name", "streets"], "additionalProperties": false,
+                        "properties": { "name": { "type": "string" }, "streets": { "type": "array", "items": { "type": "string", "format": "uuid" } } }
+                    } } } },
+                    "responses": write_responses("已建立草案", "201")
+                }
+            },
+            "/api/campaigns/{id}/pins": {
+                "post": {
+                    "summary": "门牌整编：固定若干号码，其余重排（进入已审核）",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["pins"], "additionalProperties": false,
+                        "properties": { "pins": { "type": "array", "items": { "type": "object", "required": ["plate", "number"], "additionalProperties": false,
+                            "properties": { "plate": { "type": "string", "format": "uuid" }, "number": { "type": "string" } } } } }
+                    } } } },
+                    "responses": write_responses("已固定", "200")
+                }
+            },
+            "/api/campaigns/{id}/approve": {
+                "post": {
+                    "summary": "门牌整编：以批准文件批准",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["document"], "additionalProperties": false,
+                        "properties": { "document": { "$ref": "#/components/schemas/Document" } }
+                    } } } },
+                    "responses": write_responses("已批准", "200")
+                }
+            },
+            "/api/campaigns/{id}/apply": {
+                "post": {
+                    "summary": "门牌整编：把批准的新号码与整编状态写入登记簿（一个变更集）",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false } } } },
+                    "responses": write_responses("已写入", "200")
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "本文档",

@@ -277,3 +277,126 @@ async fn bodies_are_checked_field_by_field() {
     // After all that, the street is as it was.
     assert_eq!(registry.current().get(&id).unwrap().version, version);
 }
+
+both_stores!(
+    a_renumbering_campaign_goes_from_draft_to_applied_through_the_api,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+        let viewer = officer(&registry, "赵查看", Role::Viewer).await;
+        let street = RecordId::derived("street/团结大街");
+        let post = |uri: String, token: String, body: Value| {
+            let app = app.clone();
+            async move {
+                send(
+                    &app,
+                    request("POST", &uri, Some(&token), Some(body.clone())),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        let new = json!({ "name": "团结大街门牌整编", "streets": [street] });
+        let reply = post("/api/campaigns".into(), viewer.clone(), new.clone()).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let reply = post("/api/campaigns".into(), token.clone(), new).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let campaign = reply.json();
+        let id = campaign["id"].as_str().unwrap().to_string();
+        assert_eq!(campaign["properties"]["status"], "draft");
+        let lines = campaign["properties"]["lines"].as_array().unwrap().clone();
+        assert!(
+            lines.iter().any(|l| l["old"] != l["new"]),
+            "the planted duplicate changes"
+        );
+
+        // The officer's page shows the campaign to review.
+        let page = send(
+            &app,
+            request(
+                "GET",
+                &format!("/numbering?street={street}&campaign={id}"),
+                Some(&token),
+                None,
+            ),
+            None,
+        )
+        .await;
+        assert!(
+            page.body
+                .contains("团结大街门牌整编：<strong>方案草拟</strong>"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("id=\"pin\""));
+
+        // Pin the first plate to its old number; the rest re-flows around it.
+        let first = &lines[0];
+        let pins = json!({ "pins": [{ "plate": first["plate"], "number": first["old"] }] });
+        let reply = post(format!("/api/campaigns/{id}/pins"), token.clone(), pins).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let reviewed = reply.json();
+        assert_eq!(reviewed["properties"]["status"], "reviewed");
+        let pinned = reviewed["properties"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["plate"] == first["plate"])
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (pinned["new"].clone(), pinned["pinned"].clone()),
+            (first["old"].clone(), json!(true))
+        );
+        let bad = json!({ "pins": [{ "plate": first["plate"], "number": "七号" }] });
+        let reply = post(format!("/api/campaigns/{id}/pins"), token.clone(), bad).await;
+        assert_eq!(reply.json()["field"], "pins[0].number", "{}", reply.body);
+
+        // Applying before approval is refused; approved, it writes the new numbers.
+        let reply = post(
+            format!("/api/campaigns/{id}/apply"),
+            token.clone(),
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        let approval = json!({ "document": { "issuer": "二连浩特市人民政府", "number": "二政字〔2026〕8号", "date": "2026-11-20" } });
+        let reply = post(
+            format!("/api/campaigns/{id}/approve"),
+            token.clone(),
+            approval,
+        )
+        .await;
+        assert_eq!(
+            reply.json()["properties"]["status"],
+            "approved",
+            "{}",
+            reply.body
+        );
+        let reply = post(
+            format!("/api/campaigns/{id}/apply"),
+            token.clone(),
+            json!({}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let applied = reply.json();
+        assert_eq!(applied["properties"]["status"], "applied");
+        let current = registry.current();
+        for l in applied["properties"]["lines"].as_array().unwrap() {
+            let plate: RecordId = serde_json::from_value(l["plate"].clone()).unwrap();
+            assert_eq!(
+                current.get(&plate).unwrap().body.title(),
+                l["new"].as_str().unwrap(),
+                "the registry has the campaign's numbers"
+            );
+        }
+    }
+);

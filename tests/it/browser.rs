@@ -242,4 +242,49 @@ async fn an_officer_logs_in_opens_the_map_clicks_a_street_and_sees_its_history()
     // about 20 px wide), not a blank canvas.
     let streets = count_colour(&shot, [0xfd, 0xe3, 0xa0]);
     assert!(streets > 10_000, "only {streets} street pixels");
+
+    // Infill: a new entrance between two plates gets the next free 附号 and is written.
+    let plate = browser.eval(&format!(
+        "(async () => {{
+            const a = (await (await fetch('/api/records/{}')).json()).geometry.coordinates;
+            const b = (await (await fetch('/api/records/{}')).json()).geometry.coordinates;
+            const map = window.dimingMap;
+            const p = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+            map.jumpTo({{ center: p, zoom: 18 }});
+            await new Promise(r => map.once('idle', r));
+            const px = map.project(p);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        }})()",
+        diming::record::RecordId::derived("door/前进大街/1"),
+        diming::record::RecordId::derived("door/前进大街/3")
+    ));
+    browser.click_on("#add-plate");
+    browser.wait_for("document.getElementById('add-hint')", "the infill hint");
+    browser.click(plate[0].as_f64().unwrap(), plate[1].as_f64().unwrap());
+    let suggested = browser.wait_for(
+        "document.getElementById('suggested')?.textContent",
+        "the suggested number",
+    );
+    let suggested = suggested.as_str().unwrap().to_string();
+    assert!(
+        suggested.contains("前进大街") && suggested.contains("附"),
+        "{suggested}"
+    );
+    browser.click_on("#accept-plate");
+    let written = browser.wait_for(
+        "document.getElementById('history') && document.getElementById('feature-title').textContent",
+        "the new plate's record",
+    );
+    assert!(
+        suggested.contains(written.as_str().unwrap()),
+        "{written} vs {suggested}"
+    );
+    assert!(
+        browser
+            .eval("document.getElementById('history').innerText")
+            .as_str()
+            .unwrap()
+            .contains("新增门牌")
+    );
 }

@@ -79,6 +79,19 @@ both_stores!(
             .await
             .json();
         assert_eq!(doc["openapi"], "3.1.0");
+        let campaign = registry
+            .create_campaign(
+                "文档整编",
+                vec![RecordId::derived("street/团结大街")],
+                "测试",
+                chrono::Local::now().date_naive(),
+            )
+            .await
+            .unwrap();
+        let first_line = match &registry.current().get(&campaign).unwrap().body {
+            diming::layers::Body::Campaign(c) => (c.lines[0].plate, c.lines[0].old.to_string()),
+            _ => unreachable!(),
+        };
         let street = RecordId::derived("street/前进大街");
         let plate = RecordId::derived("door/前进大街/3");
         let street_feature = {
@@ -159,6 +172,34 @@ both_stores!(
                 format!("/api/records/{street}"),
                 Some(json!({ "reason": "文档" })),
                 Some("\"2\""),
+            ),
+            (
+                "post",
+                "/api/campaigns".into(),
+                Some(
+                    json!({ "name": "胜利街整编", "streets": [RecordId::derived("street/胜利街")] }),
+                ),
+                None,
+            ),
+            (
+                "post",
+                format!("/api/campaigns/{campaign}/pins"),
+                Some(json!({ "pins": [{ "plate": first_line.0, "number": first_line.1 }] })),
+                None,
+            ),
+            (
+                "post",
+                format!("/api/campaigns/{campaign}/approve"),
+                Some(
+                    json!({ "document": { "issuer": "二连浩特市人民政府", "number": "二政字〔2026〕9号", "date": "2026-11-20" } }),
+                ),
+                None,
+            ),
+            (
+                "post",
+                format!("/api/campaigns/{campaign}/apply"),
+                Some(json!({})),
+                None,
             ),
             (
                 "post",

@@ -64,6 +64,8 @@
     county: "县级", township: "乡级", village: "村级",
     proposed: "拟命名", checked: "已审核", approved: "已批准", published: "已公告", rejected: "未予批准",
     official: "官方文件", survey: "调查", sample: "示例",
+    door_large: "大门牌", door_small: "小门牌", side_door: "侧门、后门牌", building_large: "楼牌（大）", building_small: "楼牌（小）",
+    township_like: "乡级类似单位", community: "社区", draft: "草案", reviewed: "已审核", applied: "已写入", closed: "已完成",
   };
 
   function esc(s) {
@@ -147,7 +149,44 @@
     panel.innerHTML = html;
   }
 
+  // Infill: a new entrance gets the next free 附号 (or a reserved number) of the nearest
+  // street; the officer sees it and writes it.
+  let adding = false;
+  const addButton = document.getElementById("add-plate");
+  if (addButton) addButton.addEventListener("click", () => {
+    adding = true;
+    map.getCanvas().style.cursor = "crosshair";
+    document.getElementById("panel").innerHTML = "<p id=\"add-hint\">请在地图上点选新门牌的入口位置。</p>";
+  });
+
+  async function propose(lngLat) {
+    adding = false;
+    map.getCanvas().style.cursor = "";
+    const panel = document.getElementById("panel");
+    const at = `lon=${lngLat.lng}&lat=${lngLat.lat}`;
+    const near = await (await fetch(`/api/reverse?${at}`)).json();
+    if (!near.street) { panel.innerHTML = `<p class="error">${esc(near.error || "附近没有街路巷")}</p>`; return; }
+    const s = await (await fetch(`/api/numbering/suggest?street=${near.street.id}&${at}`)).json();
+    if (s.error) { panel.innerHTML = `<p class="error">${esc(s.error)}</p>`; return; }
+    panel.innerHTML = `<h3>新增门牌</h3><p id="suggested">${esc(near.street.name)} <strong>${esc(s.number)}</strong></p>`
+      + `<label>变更原因 <input id="plate-reason" value="新增门牌（插号）"></label> <button id="accept-plate">写入登记簿</button>`;
+    document.getElementById("accept-plate").addEventListener("click", async () => {
+      const body = { reason: document.getElementById("plate-reason").value, feature: {
+        type: "Feature", geometry: { type: "Point", coordinates: [lngLat.lng, lngLat.lat] },
+        properties: { street: near.street.id, number: s.number } } };
+      const r = await fetch("/api/layers/door_plates/items", { method: "POST", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
+      const v = await r.json();
+      if (!r.ok) { panel.insertAdjacentHTML("beforeend", `<p class="error">${esc(v.error)}</p>`); return; }
+      const fc = await (await fetch("/api/layers/door_plates")).json();
+      for (const f of fc.features) f.properties.rid = f.id;
+      map.getSource("door_plates").setData(fc);
+      show(v.id);
+    });
+  }
+
   map.on("click", (e) => {
+    if (adding) { propose(e.lngLat); return; }
     const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
     for (const id of present) {

@@ -1,0 +1,164 @@
+//! Renumbering campaigns over HTTP, for the numbering tool: create a draft for streets, pin
+//! numbers (the rest re-flows), approve with the document, apply as one changeset. Each step
+//! checks the caller's role on the campaign layer and is a changeset of its own.
+
+use super::auth::{Caller, require_write};
+use super::edit::ApiJson;
+use super::extract::ApiPath;
+use super::{ApiError, AppState};
+use crate::addresses::DoorNumber;
+use crate::layers::Layer;
+use crate::record::{ApprovalDocument, RecordId};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaign {
+    name: String,
+    streets: Vec<RecordId>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    plate: RecordId,
+    number: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pins {
+    pins: Vec<Pin>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    document: ApprovalDocument,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+fn answer(status: StatusCode, id: RecordId, registry: &AppState) -> Response {
+    let current = registry.current();
+    let body = current
+        .get(&id)
+        .map(super::api::feature)
+        .unwrap_or_else(|| json!({ "id": id }));
+    (status, Json(body)).into_response()
+}
+
+pub async fn create(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<NewCampaign>,
+) -> Result<Response, ApiError> {
+    let author = require_write(&registry, &caller, Layer::Campaign, "/api/campaigns").await?;
+    if input.name.trim().is_empty() {
+        return Err(ApiError::Invalid {
+            field: "name".into(),
+            message: "整编工作须有名称".into(),
+        });
+    }
+    {
+        let current = registry.current();
+        for (i, s) in input.streets.iter().enumerate() {
+            if current.get(s).is_none_or(|v| v.layer() != Layer::Street) {
+                return Err(ApiError::Invalid {
+                    field: format!("streets[{i}]"),
+                    message: format!("{s} 不是现行的街路巷"),
+                });
+            }
+        }
+    }
+    let id = registry
+        .create_campaign(input.name.trim(), input.streets, &author, today())
+        .await?;
+    Ok(answer(StatusCode::CREATED, id, &registry))
+}
+
+pub async fn pin(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<RecordId>,
+    ApiJson(input): ApiJson<Pins>,
+) -> Result<Response, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::Campaign,
+        &format!("/api/campaigns/{id}"),
+    )
+    .await?;
+    let pins: Vec<(RecordId, DoorNumber)> = input
+        .pins
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.number
+                .parse::<DoorNumber>()
+                .map(|n| (p.plate, n))
+                .map_err(|e| ApiError::Invalid {
+                    field: format!("pins[{i}].number"),
+                    message: e.to_string(),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    registry.pin_campaign(id, &pins, &author, today()).await?;
+    Ok(answer(StatusCode::OK, id, &registry))
+}
+
+pub async fn approve(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<RecordId>,
+    ApiJson(input): ApiJson<Approval>,
+) -> Result<Response, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::Campaign,
+        &format!("/api/campaigns/{id}"),
+    )
+    .await?;
+    registry
+        .approve_campaign(id, input.document, &author, today())
+        .await?;
+    Ok(answer(StatusCode::OK, id, &registry))
+}
+
+pub async fn apply(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<RecordId>,
+    ApiJson(_): ApiJson<Empty>,
+) -> Result<Response, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::Campaign,
+        &format!("/api/campaigns/{id}"),
+    )
+    .await?;
+    // Door plates are written too.
+    require_write(
+        &registry,
+        &caller,
+        Layer::DoorPlate,
+        &format!("/api/campaigns/{id}"),
+    )
+    .await?;
+    registry.apply_campaign(id, &author, today()).await?;
+    Ok(answer(StatusCode::OK, id, &registry))
+}
