@@ -50,7 +50,14 @@ pub struct BboxQuery {
     bbox: Option<String>,
     /// The layer as it was in the world on this date (from the history, not the memory).
     as_of: Option<chrono::NaiveDate>,
+    /// At most this many features (1 to 10,000; default all).
+    limit: Option<usize>,
+    /// Skip this many features (in the order of their ids).
+    offset: Option<usize>,
 }
+
+/// The largest page of features.
+const MAX_LIMIT: usize = 10_000;
 
 fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
     let n: Vec<f64> = s
@@ -78,37 +85,76 @@ pub async fn layer_features(
     let layer = Layer::from_table(table)
         .filter(|l| caller.access.can_read_layer(*l))
         .ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
-    let visible = |v: &&RecordVersion| caller.access.can_read(&v.body);
-    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
-    if let Some(date) = q.as_of {
-        let versions = registry.layer_as_of(layer, date).await?;
-        let features: Vec<Value> = versions
-            .iter()
-            .filter(|v| {
-                bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
-            })
-            .filter(visible)
-            .map(feature)
-            .collect();
-        return Ok(Json(
-            json!({ "type": "FeatureCollection", "as_of": date, "features": features }),
-        ));
+    if q.limit.is_some_and(|l| !(1..=MAX_LIMIT).contains(&l)) {
+        return Err(ApiError::Invalid {
+            field: "limit".into(),
+            message: format!("limit 应为 1 到 {MAX_LIMIT}"),
+        });
     }
-    let current = registry.current();
-    let features: Vec<Value> = match bbox {
-        Some(rect) => current
-            .index()
-            .intersecting(layer, rect)
-            .iter()
-            .filter_map(|id| current.get(id))
-            .filter(visible)
-            .map(feature)
-            .collect(),
-        None => current.layer(layer).filter(visible).map(feature).collect(),
+    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
+    let inside = |v: &RecordVersion| {
+        bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
     };
-    Ok(Json(
-        json!({ "type": "FeatureCollection", "features": features }),
-    ))
+    // Matching versions in a stable order (by id), so that pages do not overlap.
+    let mut matched: Vec<RecordVersion> = match q.as_of {
+        Some(date) => registry
+            .layer_as_of(layer, date)
+            .await?
+            .into_iter()
+            .filter(|v| inside(v) && caller.access.can_read(&v.body))
+            .collect(),
+        None => {
+            let current = registry.current();
+            let candidates: Vec<&RecordVersion> = match bbox {
+                Some(rect) => current
+                    .index()
+                    .intersecting(layer, rect)
+                    .iter()
+                    .filter_map(|id| current.get(id))
+                    .collect(),
+                None => current.layer(layer).collect(),
+            };
+            candidates
+                .into_iter()
+                .filter(|v| caller.access.can_read(&v.body))
+                .cloned()
+                .collect()
+        }
+    };
+    matched.sort_by_key(|v| v.id);
+    let total = matched.len();
+    let offset = q.offset.unwrap_or(0);
+    let page: Vec<Value> = matched
+        .iter()
+        .skip(offset)
+        .take(q.limit.unwrap_or(usize::MAX))
+        .map(feature)
+        .collect();
+    let mut body = json!({
+        "type": "FeatureCollection",
+        "numberMatched": total,
+        "numberReturned": page.len(),
+        "features": page,
+    });
+    if let Some(date) = q.as_of {
+        body["as_of"] = json!(date);
+    }
+    if let Some(limit) = q.limit
+        && offset + limit < total
+    {
+        let mut next = format!(
+            "/api/layers/{table}?limit={limit}&offset={}",
+            offset + limit
+        );
+        if let Some(b) = &q.bbox {
+            next.push_str(&format!("&bbox={b}"));
+        }
+        if let Some(d) = q.as_of {
+            next.push_str(&format!("&as_of={d}"));
+        }
+        body["links"] = json!([{ "rel": "next", "type": "application/geo+json", "href": next }]);
+    }
+    Ok(Json(body))
 }
 
 pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {

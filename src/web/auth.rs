@@ -26,6 +26,9 @@ use serde::Deserialize;
 use tera::Context;
 
 pub const SESSION_COOKIE: &str = "diming_session";
+/// The login form's CSRF token, before there is a session (double submit: a cookie that only
+/// this site's pages can send, and the same value in the form).
+pub const LOGIN_COOKIE: &str = "diming_login";
 /// How long a session lasts after logging in.
 const SESSION_HOURS: i64 = 10;
 /// The largest form read while looking for its CSRF token.
@@ -266,7 +269,19 @@ pub async fn login_page(
     context.insert("next", &local_path(q.next.as_deref()));
     context.insert("error", &Option::<String>::None);
     caller.insert_into(&mut context);
-    Ok(pages::render("login.html", &context)?.into_response())
+    login_form(context)
+}
+
+/// The login page with a fresh login token in its form and its cookie.
+fn login_form(mut context: Context) -> Result<Response, ApiError> {
+    let (token, _) = accounts::new_secret();
+    context.insert("login_token", &token);
+    let cookie = format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict");
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        pages::render("login.html", &context)?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -275,12 +290,29 @@ pub struct LoginForm {
     name: String,
     password: String,
     next: Option<String>,
+    login_token: String,
 }
 
 pub async fn login(
     State(registry): State<AppState>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
+    // A login posted from another site does not carry our login cookie.
+    let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
+    if cookie_token.is_empty() || !accounts::same_secret(cookie_token, &form.login_token) {
+        log_refusal(
+            &registry,
+            Some(form.name.trim()),
+            "login",
+            "/login",
+            "登录表单的 CSRF 令牌缺失或不匹配",
+        )
+        .await;
+        return Err(ApiError::Forbidden(
+            "登录表单已过期或来自其他网站：请重新打开登录页".into(),
+        ));
+    }
     let store = registry.store();
     let user = store
         .user(form.name.trim())
@@ -309,8 +341,9 @@ pub async fn login(
             context.insert("next", &next);
             context.insert("error", &Some("用户名或密码错误，或账户已停用"));
             Caller::public().insert_into(&mut context);
-            let page = pages::render("login.html", &context)?;
-            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+            let mut page = login_form(context)?;
+            *page.status_mut() = StatusCode::UNAUTHORIZED;
+            return Ok(page);
         }
     };
     let (token, token_hash) = accounts::new_secret();

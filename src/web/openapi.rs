@@ -246,9 +246,11 @@ pub fn document() -> Value {
                         table_param(),
                         param("bbox", "query", false, json!({ "type": "string" }), "西,南,东,北"),
                         param("as_of", "query", false, json!({ "type": "string", "format": "date" }), "某一日期的状态"),
+                        param("limit", "query", false, json!({ "type": "integer", "minimum": 1, "maximum": 10000 }), "每页要素数（默认全部）"),
+                        param("offset", "query", false, json!({ "type": "integer", "minimum": 0 }), "跳过的要素数（按 id 排序）"),
                     ],
                     "responses": common(json!({
-                        "200": json_response("要素集合", "FeatureCollection"),
+                        "200": json_response("要素集合（numberMatched、numberReturned，有下一页时 links 中有 next）", "FeatureCollection"),
                         "404": error_response("没有该图层")
                     }))
                 }

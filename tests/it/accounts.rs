@@ -234,6 +234,24 @@ both_stores!(the_public_sees_public_data_only, |db: TestDb| async move {
         "{home}"
     );
     assert!(!home.contains("二政字〔2021〕35号") && home.contains("仅对登录的工作人员显示"));
+    // Pages follow the roles too: the import page is for officers, and offers only the
+    // layers the officer may write.
+    let import = send(&app, request("GET", "/import", None, None), None).await;
+    assert_eq!(import.status, StatusCode::SEE_OTHER);
+    let viewer = officer(&registry, "赵查看", Role::Viewer).await;
+    let import = send(&app, request("GET", "/import", Some(&viewer), None), None).await;
+    assert!(import.body.contains("不能修改任何图层"), "{}", import.body);
+    let import = send(&app, request("GET", "/import", Some(&names), None), None).await;
+    assert!(
+        import.body.contains("value=\"streets\"") && !import.body.contains("value=\"admin_units\"")
+    );
+    let map = send(&app, request("GET", "/map", Some(&viewer), None), None).await;
+    assert!(
+        !map.body.contains("id=\"add-plate\""),
+        "a viewer adds no plates"
+    );
+    let map = send(&app, request("GET", "/map", Some(&names), None), None).await;
+    assert!(map.body.contains("id=\"add-plate\""));
     let home = send(&app, request("GET", "/", Some(&names), None), None)
         .await
         .body;
@@ -253,6 +271,40 @@ fn session_cookie(reply: &crate::support::Reply) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
+/// Opens the login page (its cookie and token) and posts `fields` with them, as a browser does.
+async fn login(app: &axum::Router, fields: &str) -> crate::support::Reply {
+    let page = call(
+        app,
+        axum::http::Request::get("/login")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let cookie = page.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = page
+        .body
+        .split("name=\"login_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    call(
+        app,
+        form(
+            "/login",
+            Some(&cookie),
+            &format!("{fields}&login_token={token}"),
+        ),
+    )
+    .await
+}
+
 fn form(uri: &str, cookie: Option<&str>, body: &str) -> axum::http::Request<Body> {
     let mut b =
         axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
@@ -270,43 +322,48 @@ both_stores!(
         let app = diming::web::app(registry.clone());
         officer(&registry, "wangfang", Role::NamesOfficer).await;
 
-        // A wrong password: 401, the form again, a logged refusal, no cookie.
+        // A login posted from elsewhere (without the login page's cookie and token): refused.
         let reply = call(
             &app,
-            form("/login", None, "name=wangfang&password=guess&next=%2Fmap"),
+            form(
+                "/login",
+                None,
+                "name=wangfang&password=x&login_token=forged",
+            ),
         )
         .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+
+        // A wrong password: 401, the form again, a logged refusal, no session cookie.
+        let reply = login(&app, "name=wangfang&password=guess&next=%2Fmap").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert!(reply.body.contains("用户名或密码错误"));
-        assert!(!reply.headers.contains_key("set-cookie"));
+        assert!(
+            !reply.headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains("diming_session")
+        );
         let refusals = registry.store().refusals(5).await.unwrap();
         assert_eq!(refusals[0].action, "login");
         // An unknown user is answered the same way.
-        let reply = call(&app, form("/login", None, "name=nobody&password=guess")).await;
+        let reply = login(&app, "name=nobody&password=guess").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 
         // The right password: a session cookie and back to where the officer was going; never
         // to another site.
         let password = "test-password-%E9%95%BF%E9%95%BF%E7%9A%84";
-        let reply = call(
+        let reply = login(
             &app,
-            form(
-                "/login",
-                None,
-                &format!("name=wangfang&password={password}&next=%2Fmap"),
-            ),
+            &format!("name=wangfang&password={password}&next=%2Fmap"),
         )
         .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         assert_eq!(reply.headers["location"], "/map");
         let cookie = session_cookie(&reply);
-        let reply = call(
+        let reply = login(
             &app,
-            form(
-                "/login",
-                None,
-                &format!("name=wangfang&password={password}&next=%2F%2Fevil.example"),
-            ),
+            &format!("name=wangfang&password={password}&next=%2F%2Fevil.example"),
         )
         .await;
         assert_eq!(reply.headers["location"], "/");

@@ -400,3 +400,57 @@ both_stores!(
         }
     }
 );
+
+#[tokio::test]
+async fn layers_page_with_limit_and_offset_in_a_stable_order() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut next = Some("/api/layers/door_plates?limit=1000".to_string());
+    let mut pages = 0;
+    while let Some(uri) = next {
+        let page = send(&app, request("GET", &uri, None, None), None)
+            .await
+            .json();
+        assert_eq!(page["numberMatched"], 3202);
+        for f in page["features"].as_array().unwrap() {
+            assert!(
+                seen.insert(f["id"].as_str().unwrap().to_string()),
+                "pages overlap"
+            );
+        }
+        next = page["links"][0]["href"].as_str().map(str::to_string);
+        pages += 1;
+    }
+    assert_eq!((pages, seen.len()), (4, 3202));
+    let last = send(
+        &app,
+        request(
+            "GET",
+            "/api/layers/door_plates?limit=1000&offset=3000",
+            None,
+            None,
+        ),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(last["numberReturned"], 202);
+    assert!(last.get("links").is_none());
+    let bad = send(
+        &app,
+        request("GET", "/api/layers/door_plates?limit=0", None, None),
+        None,
+    )
+    .await;
+    assert_eq!(bad.json()["field"], "limit");
+    let bad = send(
+        &app,
+        request("GET", "/api/layers/door_plates?offset=-1", None, None),
+        None,
+    )
+    .await;
+    assert_eq!(bad.json()["field"], "offset", "{}", bad.body);
+}
