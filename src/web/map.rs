@@ -76,7 +76,14 @@ const FILLS: [&str; 6] = [
 
 /// Draws the registry inside `rect`, `width` pixels wide. `detail` adds streets, door plates
 /// and labels.
-pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -> String {
+/// `visible` says which records the viewer may see (the public sees public records only).
+pub fn render(
+    state: &CurrentState,
+    rect: Rect<f64>,
+    width: f64,
+    detail: bool,
+    visible: &dyn Fn(&Body) -> bool,
+) -> String {
     let f = Frame::new(rect, width);
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{h:.0}" viewBox="0 0 {width:.0} {h:.0}" font-family="Noto Sans CJK SC, sans-serif"><rect width="100%" height="100%" fill="#fbfbf8"/>"##,
@@ -84,6 +91,7 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
     );
     let mut units: Vec<_> = state
         .layer(Layer::AdminUnit)
+        .filter(|v| visible(&v.body))
         .filter_map(|v| match &v.body {
             Body::AdminUnit(u) => Some((u, v)),
             _ => None,
@@ -112,6 +120,7 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
             .intersecting(Layer::Street, rect)
             .iter()
             .filter_map(|id| state.get(id))
+            .filter(|v| visible(&v.body))
         {
             let _ = write!(
                 svg,
@@ -125,6 +134,7 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
             .intersecting(Layer::DoorPlate, rect)
             .iter()
             .filter_map(|id| state.get(id))
+            .filter(|v| visible(&v.body))
         {
             if let Geometry::Point(p) = &v.geometry {
                 let (x, y) = f.xy(p.0);
@@ -135,7 +145,7 @@ pub fn render(state: &CurrentState, rect: Rect<f64>, width: f64, detail: bool) -
             }
         }
     }
-    for v in state.layer(Layer::Place) {
+    for v in state.layer(Layer::Place).filter(|v| visible(&v.body)) {
         let Some(c) = v.geometry.centroid() else {
             continue;
         };

@@ -107,7 +107,12 @@ pub struct MapQuery {
     view: Option<String>,
 }
 
-pub async fn map_svg(State(registry): State<AppState>, Query(q): Query<MapQuery>) -> Response {
+pub async fn map_svg(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Query(q): Query<MapQuery>,
+) -> Response {
+    let visible = |b: &crate::layers::Body| caller.access.can_read(b);
     let current = registry.current();
     let e = registry.config().jurisdiction.extent;
     let city = current
@@ -135,8 +140,8 @@ pub async fn map_svg(State(registry): State<AppState>, Query(q): Query<MapQuery>
         })
         .unwrap_or(city);
     let svg = match q.view.as_deref() {
-        Some("town") => map::render(&current, town, 900.0, true),
-        _ => map::render(&current, city, 900.0, false),
+        Some("town") => map::render(&current, town, 900.0, true, &visible),
+        _ => map::render(&current, city, 900.0, false, &visible),
     };
     (
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],

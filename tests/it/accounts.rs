@@ -197,6 +197,19 @@ both_stores!(the_public_sees_public_data_only, |db: TestDb| async move {
     .await;
     assert!(!found.body.contains(&proposed), "{}", found.body);
 
+    let svg = send(&app, request("GET", "/map.svg?view=town", None, None), None).await;
+    assert!(
+        !svg.body.contains("拟建巷"),
+        "the public map leaves the proposal out"
+    );
+    let svg = send(
+        &app,
+        request("GET", "/map.svg?view=town", Some(&names), None),
+        None,
+    )
+    .await;
+    assert!(svg.body.contains("<title>拟建巷</title>"));
+
     // Renumbering campaigns are internal work: no such layer for the public.
     let campaigns = send(
         &app,
