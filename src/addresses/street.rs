@@ -1,5 +1,6 @@
 //! A street (街路巷): its standard name and class; its centre line is the record's geometry.
 
+use super::numbering::StreetOverrides;
 use crate::layers::Source;
 use crate::names::naming::Naming;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,10 @@ pub struct Street {
     /// Other names, census texts and the approval workflow.
     #[serde(default)]
     pub naming: Naming,
+    /// How this street is numbered where it differs from the city's conventions (direction,
+    /// one-sided, odd side): kept with the street, versioned like the rest of it.
+    #[serde(default, skip_serializing_if = "StreetOverrides::is_default")]
+    pub numbering: StreetOverrides,
 }
 
 /// The class of a street, for drawing and numbering.

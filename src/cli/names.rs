@@ -365,6 +365,7 @@ pub(crate) async fn run(
                     class: diming::addresses::StreetClass::Branch,
                     source: diming::layers::Source::Survey,
                     naming,
+                    numbering: Default::default(),
                 }),
                 Kind::Place => diming::layers::Body::Place(diming::names::Place {
                     name: name.clone(),

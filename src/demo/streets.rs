@@ -128,6 +128,7 @@ fn street(name: &str, class: StreetClass) -> Street {
         class,
         source: Source::Sample,
         naming: Naming::default(),
+        numbering: Default::default(),
     }
 }
 

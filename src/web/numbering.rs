@@ -17,6 +17,9 @@ use tera::Context;
 #[derive(Deserialize)]
 pub struct ToolQuery {
     street: Option<String>,
+    /// `compass`, `from_start` or `from_end` (default: as recorded for the street).
+    direction: Option<String>,
+    /// The same as `direction=from_end`.
     #[serde(default)]
     from_end: bool,
     /// A renumbering campaign to review on this page.
@@ -34,6 +37,8 @@ fn esc(s: &str) -> String {
 fn svg(
     line: &MultiLineString<f64>,
     plates: &[(Coord<f64>, String, Option<String>, bool)],
+    start: Option<Coord<f64>>,
+    end: Option<Coord<f64>>,
     width: f64,
 ) -> String {
     let Some(r) = line.bounding_rect() else {
@@ -71,13 +76,6 @@ fn svg(
             out,
             r##"<path d="{d}" stroke="#c8a04a" stroke-width="6" fill="none"/>"##
         );
-        if let Some(first) = l.0.first() {
-            let (x, y) = xy(*first);
-            let _ = write!(
-                out,
-                r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#333"><title>起编点</title></circle>"##
-            );
-        }
     }
     for (c, new, old, odd) in plates {
         let (x, y) = xy(*c);
@@ -96,6 +94,15 @@ fn svg(
             out,
             r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{colour}"/><text class="{}" x="{x:.1}" y="{ly:.1}" font-size="10" text-anchor="{anchor}" fill="{colour}" transform="rotate({angle} {x:.1} {ly:.1})">{label}</text>"##,
             if *odd { "odd" } else { "even" },
+        );
+    }
+    // Where the numbers start (drag it onto the other end to flip the direction).
+    if let (Some(s), Some(e)) = (start, end) {
+        let (ex, ey) = xy(e);
+        let (sx, sy) = xy(s);
+        let _ = write!(
+            out,
+            r##"<circle id="end" cx="{ex:.1}" cy="{ey:.1}" r="7" fill="#fff" stroke="#333" stroke-width="2"><title>终点：把起编点拖到这里即反向编号</title></circle><circle id="start" cx="{sx:.1}" cy="{sy:.1}" r="7" fill="#333" style="cursor:grab"><title>起编点（可拖动）</title></circle>"##
         );
     }
     out.push_str("</svg>");
@@ -151,12 +158,49 @@ pub async fn tool(
         plates.sort_by(|a, b| a.1.cmp(&b.1));
         let coords: Vec<Coord<f64>> = plates.iter().map(|(c, _)| *c).collect();
         let c: &Conventions = &registry.config().numbering;
-        let overrides = StreetOverrides {
-            from_end: q.from_end.then_some(true),
-            ..Default::default()
+        // The direction recorded for the street, or the one being tried on this page.
+        let stored = StreetOverrides::of(&v.body);
+        let mut overrides = stored.clone();
+        let asked = if q.from_end {
+            Some("from_end")
+        } else {
+            q.direction.as_deref()
+        };
+        match asked {
+            None => {}
+            Some("compass") => (overrides.from_start, overrides.from_end) = (None, None),
+            Some("from_start") => (overrides.from_start, overrides.from_end) = (Some(true), None),
+            Some("from_end") => (overrides.from_start, overrides.from_end) = (None, Some(true)),
+            Some(other) => {
+                return Err(ApiError::BadRequest(format!(
+                    "direction“{other}”无效：应为 compass、from_start 或 from_end"
+                )));
+            }
+        }
+        let direction = |o: &StreetOverrides| match (o.from_start, o.from_end) {
+            (_, Some(true)) => "from_end",
+            (Some(true), _) => "from_start",
+            _ => "compass",
         };
         let p = plan(&line, &coords, &[], c, &overrides)
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let ends = (
+            line.0.first().and_then(|l| l.0.first().copied()),
+            line.0.last().and_then(|l| l.0.last().copied()),
+        );
+        context.insert("direction", direction(&overrides));
+        context.insert("stored_direction", direction(&stored));
+        context.insert(
+            "flip_to",
+            if p.reversed { "from_start" } else { "from_end" },
+        );
+        context.insert("overrides", &overrides);
+        context.insert("street_version", &v.version);
+        let (start, end) = if p.reversed {
+            (ends.1, ends.0)
+        } else {
+            (ends.0, ends.1)
+        };
         let mut labelled = Vec::new();
         let mut changes = Vec::new();
         for n in &p.numbered {
@@ -174,7 +218,7 @@ pub async fn tool(
             ));
         }
         context.insert("street_name", &v.body.title());
-        context.insert("svg", &svg(&line, &labelled, 1100.0));
+        context.insert("svg", &svg(&line, &labelled, start, end, 1100.0));
         context.insert("changes", &changes);
         context.insert("rule", &c.describe());
         context.insert("plates", &plates.len());

@@ -287,4 +287,46 @@ async fn an_officer_logs_in_opens_the_map_clicks_a_street_and_sees_its_history()
             .unwrap()
             .contains("新增门牌")
     );
+
+    // The numbering tool: drag the start point onto the other end to flip the direction,
+    // then record the new direction for the street.
+    let street = diming::record::RecordId::derived("street/胜利街");
+    browser.goto(&format!("{base}/numbering?street={street}"));
+    assert!(browser.eval("document.getElementById('unsaved')").is_null());
+    browser.eval("document.getElementById('tool').scrollIntoView()");
+    let end_cx = browser.eval("document.getElementById('end').getAttribute('cx')");
+    let from = browser.centre("#start");
+    let to = browser.centre("#end");
+    browser.drag(from, to);
+    browser.wait_for(
+        "location.search.includes('direction=') && document.readyState === 'complete' && document.getElementById('unsaved')",
+        "the flipped proposal",
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('start').getAttribute('cx')"),
+        end_cx,
+        "the numbers now start at the other end"
+    );
+    let changes = browser.eval("document.querySelectorAll('#changes tr').length");
+    assert!(
+        changes.as_u64().unwrap() > 40,
+        "most numbers change: {changes}"
+    );
+    browser.click_on("#save-direction");
+    browser.wait_for(
+        "!location.search.includes('direction=') && document.readyState === 'complete' && document.getElementById('start')",
+        "the recorded direction",
+    );
+    assert!(
+        browser.eval("document.getElementById('unsaved')").is_null(),
+        "the direction is recorded with the street"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('start').getAttribute('cx')"),
+        end_cx
+    );
+    let history = browser.eval(&format!(
+        "(async () => (await (await fetch('/api/records/{street}/history')).json()).versions.length)()"
+    ));
+    assert_eq!(history, 2, "one new version of the street");
 }

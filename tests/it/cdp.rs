@@ -161,7 +161,7 @@ impl Browser {
     /// Clicks the element `selector` at its centre, with the mouse.
     pub fn click_on(&mut self, selector: &str) {
         let at = self.eval(&format!(
-            "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{ block: 'center' }}); const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
         ));
         self.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
     }
@@ -178,6 +178,38 @@ impl Browser {
                 json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
             );
         }
+    }
+
+    /// Drags with the left button from one point of the viewport to another.
+    pub fn drag(&mut self, from: (f64, f64), to: (f64, f64)) {
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseMoved", "x": from.0, "y": from.1 }),
+        );
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mousePressed", "x": from.0, "y": from.1, "button": "left", "clickCount": 1 }),
+        );
+        for i in 1..=10 {
+            let t = f64::from(i) / 10.0;
+            let (x, y) = (from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t);
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1 }),
+            );
+        }
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseReleased", "x": to.0, "y": to.1, "button": "left", "clickCount": 1 }),
+        );
+    }
+
+    /// The centre of `selector` in the viewport.
+    pub fn centre(&mut self, selector: &str) -> (f64, f64) {
+        let at = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{ block: 'center' }}); const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        ));
+        (at[0].as_f64().unwrap(), at[1].as_f64().unwrap())
     }
 
     /// Focuses `selector` and types `text` into it.

@@ -21,6 +21,7 @@ fn street(name: &str) -> Body {
         class: StreetClass::Branch,
         source: Source::Survey,
         naming: Default::default(),
+        numbering: Default::default(),
     })
 }
 

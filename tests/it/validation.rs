@@ -63,6 +63,7 @@ both_stores!(
                 class: StreetClass::Lane,
                 source: Source::Survey,
                 naming: Default::default(),
+                numbering: Default::default(),
             }),
             geometry: point!(x: 111.97, y: 43.65).into(),
         });

@@ -116,7 +116,7 @@ pub fn check(
         if coords.len() != plates.len() {
             continue;
         }
-        let Ok(p) = plan(&line, &coords, &[], c, &StreetOverrides::default()) else {
+        let Ok(p) = plan(&line, &coords, &[], c, &StreetOverrides::of(&street.body)) else {
             continue;
         };
         let finding = |rule, v: &RecordVersion, message: String, suggestion: Option<String>| {
@@ -263,7 +263,8 @@ pub fn suggest(
     let plates: Vec<&RecordVersion> = plates_by_street(state).remove(&street).unwrap_or_default();
     let mut coords: Vec<Coord<f64>> = plates.iter().filter_map(|v| point(v)).collect();
     coords.push(at);
-    let p = plan(&line, &coords, &[], c, &StreetOverrides::default()).map_err(|e| e.to_string())?;
+    let p =
+        plan(&line, &coords, &[], c, &StreetOverrides::of(&v.body)).map_err(|e| e.to_string())?;
     if let Some(r) = p.refused.iter().find(|r| r.index == plates.len()) {
         return Err(r.reason.to_string());
     }

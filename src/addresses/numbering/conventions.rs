@@ -117,3 +117,17 @@ pub struct StreetOverrides {
     pub one_sided: Option<bool>,
     pub odd_side: Option<Side>,
 }
+
+impl StreetOverrides {
+    pub fn is_default(&self) -> bool {
+        *self == StreetOverrides::default()
+    }
+
+    /// The overrides recorded with a street record (none for anything else).
+    pub fn of(body: &crate::layers::Body) -> StreetOverrides {
+        match body {
+            crate::layers::Body::Street(s) => s.numbering.clone(),
+            _ => StreetOverrides::default(),
+        }
+    }
+}

@@ -64,6 +64,8 @@ pub struct Plan {
     pub refused: Vec<Refused>,
     /// Numbers kept free for future entrances in long gaps.
     pub reserved: Vec<u32>,
+    /// Whether the numbers run from the line's last point towards its first.
+    pub reversed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -312,6 +314,7 @@ pub fn plan(
         numbered,
         refused,
         reserved,
+        reversed: reverse,
     })
 }
 

@@ -81,7 +81,7 @@ pub fn renumber(
             &free_coords,
             &[],
             &conventions,
-            &StreetOverrides::default(),
+            &StreetOverrides::of(&street.body),
         )
         .map_err(|e| format!("{}：{e}", street.body.title()))?;
         let planned: HashMap<usize, u32> = p
