@@ -94,6 +94,7 @@ async fn import_into(url: &str, file: &std::path::Path) -> (f64, usize) {
     .await
     .unwrap()
     .unwrap();
+    let read = start.elapsed().as_secs_f64();
     let report = io::import::plan(
         &registry.current(),
         Layer::DoorPlate,
@@ -107,11 +108,17 @@ async fn import_into(url: &str, file: &std::path::Path) -> (f64, usize) {
         "{:?}",
         &report.refused[..3.min(report.refused.len())]
     );
+    let planned = start.elapsed().as_secs_f64();
     registry
         .commit(report.changeset("bench", "导入").unwrap())
         .await
         .unwrap();
     let secs = start.elapsed().as_secs_f64();
+    println!(
+        "    (read {read:.2} s, check {:.2} s, commit {:.2} s)",
+        planned - read,
+        secs - planned
+    );
     let added = registry.current().count(Layer::DoorPlate) - before;
     (secs, added)
 }
