@@ -431,3 +431,68 @@ both_stores!(
         assert!(reopened.history(b).await.unwrap().is_empty());
     }
 );
+
+both_stores!(
+    a_large_changeset_survives_the_store_exactly,
+    |db: TestDb| async move {
+        // Large enough for PostgreSQL's COPY path; names with the characters COPY escapes.
+        let registry = db.registry().await;
+        let mut cs = Changeset::new("测试", "大批量写入");
+        let awkward = ["制表\t符", "反斜\\杠", "换\n行", "回\r车", "\\N", "普通"];
+        for i in 0..2500 {
+            let name = format!("{}{i}", awkward[i % awkward.len()]);
+            cs.push(Write::Create {
+                id: RecordId::derived(&format!("bulk/{i}")),
+                valid_from: day("2024-01-01"),
+                body: Body::Street(Street {
+                    name,
+                    name_mn: (i % 2 == 0).then(|| "ᠡᠷᠢᠶᠡᠨ".to_string()),
+                    class: StreetClass::Lane,
+                    source: Source::Survey,
+                    naming: Default::default(),
+                    numbering: Default::default(),
+                }),
+                geometry: line(i as f64 * 1e-5),
+            });
+        }
+        registry.commit(cs).await.unwrap();
+        let expected: Vec<_> = {
+            let current = registry.current();
+            let mut v: Vec<_> = current.layer(Layer::Street).cloned().collect();
+            v.sort_by_key(|v| v.id);
+            v
+        };
+        drop(registry);
+        // A fresh process reads exactly what was written, body and geometry.
+        let reopened = db.registry().await;
+        let mut got: Vec<_> = reopened.current().layer(Layer::Street).cloned().collect();
+        got.sort_by_key(|v| v.id);
+        assert_eq!(got.len(), 2500);
+        assert_eq!(got, expected);
+        assert!(got.iter().any(|v| v.body.title().starts_with("\\N")));
+        // The layer table (what QGIS reads) has the same names, escapes and all.
+        let sql = "SELECT name FROM streets WHERE name LIKE '%反斜%' ORDER BY name LIMIT 1";
+        let name: String = match reopened.store() {
+            diming::store::Store::Sqlite(s) => {
+                sqlx::query_scalar(sql).fetch_one(s.pool()).await.unwrap()
+            }
+            diming::store::Store::Postgres(p) => {
+                sqlx::query_scalar(sql).fetch_one(p.pool()).await.unwrap()
+            }
+        };
+        assert!(name.starts_with("反斜\\杠"), "{name}");
+        let tabbed = "SELECT count(*) FROM streets WHERE name LIKE '制表' || char(9) || '符%'";
+        let tabbed_pg = "SELECT count(*) FROM streets WHERE name LIKE E'制表\\t符%'";
+        let n: i64 = match reopened.store() {
+            diming::store::Store::Sqlite(s) => sqlx::query_scalar(tabbed)
+                .fetch_one(s.pool())
+                .await
+                .unwrap(),
+            diming::store::Store::Postgres(p) => sqlx::query_scalar(tabbed_pg)
+                .fetch_one(p.pool())
+                .await
+                .unwrap(),
+        };
+        assert_eq!(n, 417);
+    }
+);
