@@ -293,11 +293,7 @@ impl PgStore {
         }
         let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
-        if rows.len() >= COPY_FROM {
-            copy_versions(&mut tx, &rows).await?;
-        } else {
-            insert_versions(&mut tx, &rows).await?;
-        }
+        insert_versions(&mut tx, &rows).await?;
         replace_current(&mut tx, &rows).await?;
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
@@ -357,10 +353,6 @@ async fn replace_current(
         }
         let current: Vec<_> = of_layer.iter().filter(|(v, _, _)| !v.retired).collect();
         let columns = layer.columns();
-        if current.len() >= COPY_FROM {
-            copy_layer(tx, layer, &current).await?;
-            continue;
-        }
         let width = 6 + columns.len();
         for chunk in current.chunks(batch::ROWS) {
             let sql = format!(
@@ -389,133 +381,6 @@ async fn replace_current(
         }
     }
     Ok(())
-}
-
-/// From this many rows on, a commit streams its rows with `COPY` (one round trip, no bound
-/// parameters) instead of multi-row `INSERT`s.
-const COPY_FROM: usize = 2000;
-
-/// Appends `value` to a `COPY … FROM STDIN` text row, escaped.
-fn copy_text(buf: &mut String, value: &str) {
-    for ch in value.chars() {
-        match ch {
-            '\\' => buf.push_str("\\\\"),
-            '\n' => buf.push_str("\\n"),
-            '\r' => buf.push_str("\\r"),
-            '\t' => buf.push_str("\\t"),
-            c => buf.push(c),
-        }
-    }
-}
-
-/// Appends a field (tab-separated; `None` is NULL).
-fn copy_field(buf: &mut String, first: bool, value: Option<&str>) {
-    if !first {
-        buf.push('\t');
-    }
-    match value {
-        Some(v) => copy_text(buf, v),
-        None => buf.push_str("\\N"),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
-async fn copy_rows(
-    tx: &mut Transaction<'static, Postgres>,
-    statement: &str,
-    data: String,
-    context: &'static str,
-) -> Result<()> {
-    let fail = |source: sqlx::Error| {
-        if is_unique_violation(&source) {
-            StoreError::Database {
-                context: "写入版本（记录已存在）",
-                source,
-            }
-        } else {
-            StoreError::Database { context, source }
-        }
-    };
-    let mut copy = tx.copy_in_raw(statement).await.map_err(fail)?;
-    copy.send(data.into_bytes()).await.map_err(fail)?;
-    copy.finish().await.map_err(fail)?;
-    Ok(())
-}
-
-/// Versions with `COPY` (hex EWKB geometry, JSON body).
-async fn copy_versions(
-    tx: &mut Transaction<'static, Postgres>,
-    rows: &[(&RecordVersion, Vec<u8>, serde_json::Value)],
-) -> Result<()> {
-    let mut buf = String::with_capacity(rows.len() * 400);
-    for (v, geom, body) in rows {
-        copy_field(&mut buf, true, Some(&v.id.to_string()));
-        copy_field(&mut buf, false, Some(&v.version.to_string()));
-        copy_field(&mut buf, false, Some(v.layer().table()));
-        copy_field(&mut buf, false, Some(&v.valid_from.to_string()));
-        copy_field(
-            &mut buf,
-            false,
-            v.valid_to.map(|d| d.to_string()).as_deref(),
-        );
-        copy_field(&mut buf, false, Some(&v.recorded_at.to_rfc3339()));
-        copy_field(
-            &mut buf,
-            false,
-            v.superseded_at.map(|t| t.to_rfc3339()).as_deref(),
-        );
-        copy_field(&mut buf, false, Some(&v.changeset.to_string()));
-        copy_field(&mut buf, false, Some(if v.retired { "t" } else { "f" }));
-        copy_field(&mut buf, false, Some(&body.to_string()));
-        copy_field(&mut buf, false, Some(&hex(geom)));
-        buf.push('\n');
-    }
-    copy_rows(
-        tx,
-        "COPY versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) FROM STDIN",
-        buf,
-        "写入版本",
-    )
-    .await
-}
-
-/// A layer table's rows with `COPY`.
-async fn copy_layer(
-    tx: &mut Transaction<'static, Postgres>,
-    layer: Layer,
-    rows: &[&&(&RecordVersion, Vec<u8>, serde_json::Value)],
-) -> Result<()> {
-    let mut buf = String::with_capacity(rows.len() * 200);
-    for (v, geom, _) in rows.iter().map(|r| **r) {
-        copy_field(&mut buf, true, Some(&v.id.to_string()));
-        copy_field(&mut buf, false, Some(&v.version.to_string()));
-        copy_field(&mut buf, false, Some(&v.valid_from.to_string()));
-        copy_field(&mut buf, false, Some(&v.recorded_at.to_rfc3339()));
-        copy_field(&mut buf, false, Some(v.body.source().as_str()));
-        for value in v.body.column_values() {
-            match value {
-                ColumnValue::Text(t) => copy_field(&mut buf, false, Some(&t)),
-                ColumnValue::Integer(i) => copy_field(&mut buf, false, Some(&i.to_string())),
-                ColumnValue::Null => copy_field(&mut buf, false, None),
-            }
-        }
-        copy_field(&mut buf, false, Some(&hex(geom)));
-        buf.push('\n');
-    }
-    let statement = format!(
-        "COPY {} (id, version, valid_from, recorded_at, source, {}, geom) FROM STDIN",
-        layer.table(),
-        layer.columns().join(", ")
-    );
-    copy_rows(tx, &statement, buf, "写入图层表").await
 }
 
 /// The URL without its password, for error messages.
