@@ -306,6 +306,19 @@ impl Store {
         Ok(())
     }
 
+    /// Refused logins of `name` since `since` (for throttling password guessing).
+    pub async fn failed_logins(&self, name: &str, since: DateTime<Utc>) -> Result<u64> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT count(*) FROM access_log WHERE action = 'login' AND user_name = $1 AND at >= $2",
+        )
+        .bind(name)
+        .bind(super::truncate_time(since))
+        .fetch_one(pool)
+        .await)
+        .map_err(db("读取登录失败记录"))?;
+        Ok(n as u64)
+    }
+
     /// The newest refused attempts, newest first.
     pub async fn refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
         let rows: Vec<RefusalRow> = on_pool!(self, pool => sqlx::query_as(

@@ -29,6 +29,10 @@ pub const SESSION_COOKIE: &str = "diming_session";
 /// The login form's CSRF token, before there is a session (double submit: a cookie that only
 /// this site's pages can send, and the same value in the form).
 pub const LOGIN_COOKIE: &str = "diming_login";
+/// Failed logins of one account within [`THROTTLE_MINUTES`] after which further attempts are
+/// refused without looking at the password.
+const MAX_FAILED_LOGINS: u64 = 5;
+const THROTTLE_MINUTES: i64 = 15;
 /// How long a session lasts after logging in.
 const SESSION_HOURS: i64 = 10;
 /// The largest form read while looking for its CSRF token.
@@ -314,6 +318,37 @@ pub async fn login(
         ));
     }
     let store = registry.store();
+    // Password guessing: after a few failures the account waits, whatever the password.
+    let failures = store
+        .failed_logins(
+            form.name.trim(),
+            Utc::now() - Duration::minutes(THROTTLE_MINUTES),
+        )
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?;
+    if failures >= MAX_FAILED_LOGINS {
+        log_refusal(
+            &registry,
+            Some(form.name.trim()),
+            "login",
+            "/login",
+            "登录失败次数过多，暂停登录",
+        )
+        .await;
+        let mut context = Context::new();
+        context.insert("city", &registry.config().jurisdiction.name);
+        context.insert("next", &local_path(form.next.as_deref()));
+        context.insert(
+            "error",
+            &Some(format!(
+                "该账户 {THROTTLE_MINUTES} 分钟内登录失败 {failures} 次，已暂停登录；请稍后再试或联系系统管理员"
+            )),
+        );
+        Caller::public().insert_into(&mut context);
+        let mut page = login_form(context)?;
+        *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(page);
+    }
     let user = store
         .user(form.name.trim())
         .await

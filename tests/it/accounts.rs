@@ -359,6 +359,27 @@ both_stores!(
         );
         let refusals = registry.store().refusals(5).await.unwrap();
         assert_eq!(refusals[0].action, "login");
+        // Guessing stops after five failures in fifteen minutes, even with the right password.
+        officer(&registry, "guessed", Role::Viewer).await;
+        for _ in 0..5 {
+            let reply = login(&app, "name=guessed&password=wrong-guess").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        let right = "name=guessed&password=test-password-%E9%95%BF%E9%95%BF%E7%9A%84";
+        let reply = login(&app, right).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains("已暂停登录"));
+        assert!(
+            !reply.headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains("diming_session")
+        );
         // An unknown user is answered the same way.
         let reply = login(&app, "name=nobody&password=guess").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
