@@ -1,4 +1,5 @@
-//! The home page in a real browser (Debian's headless Chromium) against a real server.
+//! The pages in a real browser (Debian's headless Chromium) against a real server: what a
+//! visitor sees, and what an officer does (typing, clicking and dragging with the mouse).
 
 use crate::support::TestDb;
 use std::net::TcpListener;
@@ -148,7 +149,7 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_logs_in_opens_the_map_clicks_a_street_and_sees_its_history() {
+async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_import_page() {
     let db = TestDb::sqlite().await;
     {
         let registry = db.registry().await;
@@ -329,4 +330,51 @@ async fn an_officer_logs_in_opens_the_map_clicks_a_street_and_sees_its_history()
         "(async () => (await (await fetch('/api/records/{street}/history')).json()).versions.length)()"
     ));
     assert_eq!(history, 2, "one new version of the street");
+
+    // The import page: choose a file, check it, then write it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("新巷.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"名称":"乌兰巷","等级":"巷"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6305],[111.9625,43.6305]]}},
+          {"type":"Feature","properties":{"名称":"","等级":"巷"},
+           "geometry":{"type":"LineString","coordinates":[[111.9605,43.6315],[111.9625,43.6315]]}}]}"#,
+    )
+    .unwrap();
+    browser.goto(&format!("{base}/import"));
+    browser.eval("document.querySelector('select[name=layer]').value = 'streets'");
+    browser.choose_file("input[name=file]", &file);
+    browser.type_into("input[name=map]", "名称=name,等级=class");
+    browser.click_on("button[name=dry]");
+    let summary = browser.wait_for(
+        "document.getElementById('import-summary')?.textContent",
+        "the import report",
+    );
+    assert!(summary.as_str().unwrap().contains("拒绝 1"), "{summary}");
+    let refused = browser.eval("document.getElementById('refused').innerText");
+    assert!(refused.as_str().unwrap().contains("name"), "{refused}");
+    // Fixed, and written for real.
+    std::fs::write(
+        &file,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace(r#""名称":"""#, r#""名称":"赛罕巷""#),
+    )
+    .unwrap();
+    browser.choose_file("input[name=file]", &file);
+    browser.click_on("button[name=write]");
+    let written = browser.wait_for(
+        "document.getElementById('written')?.textContent",
+        "the written changeset",
+    );
+    assert!(
+        written.as_str().unwrap().contains("已写入变更集"),
+        "{written}"
+    );
+    let streets = browser.eval(
+        "(async () => (await (await fetch('/api/layers')).json()).layers.find(l => l.layer === 'streets').count)()",
+    );
+    assert_eq!(streets, 42);
 }

@@ -212,6 +212,19 @@ impl Browser {
         (at[0].as_f64().unwrap(), at[1].as_f64().unwrap())
     }
 
+    /// Puts a file into a file input, as choosing it in the file dialog does.
+    pub fn choose_file(&mut self, selector: &str, path: &std::path::Path) {
+        let document = self.call("DOM.getDocument", json!({}));
+        let node = self.call(
+            "DOM.querySelector",
+            json!({ "nodeId": document["root"]["nodeId"], "selector": selector }),
+        );
+        self.call(
+            "DOM.setFileInputFiles",
+            json!({ "nodeId": node["nodeId"], "files": [path.to_str().unwrap()] }),
+        );
+    }
+
     /// Focuses `selector` and types `text` into it.
     pub fn type_into(&mut self, selector: &str, text: &str) {
         self.eval(&format!("document.querySelector({selector:?}).focus()"));
