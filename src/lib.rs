@@ -28,7 +28,8 @@
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
-//!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions.
+//!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
+//!   Features (read, with CRSs and dates).
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants

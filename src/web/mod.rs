@@ -12,6 +12,7 @@ mod extract;
 mod files;
 mod map;
 mod numbering;
+mod ogc;
 pub mod openapi;
 mod pages;
 
@@ -56,6 +57,13 @@ pub fn app(registry: AppState) -> Router {
         )
         .route("/api/layers/{table}/export", get(files::export))
         .route("/import", get(files::page))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::one_collection))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/api/records/{id}/history", get(api::history))

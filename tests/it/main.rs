@@ -14,6 +14,7 @@ mod files;
 mod index;
 mod names;
 mod numbering;
+mod ogc;
 mod openapi;
 mod store;
 mod validation;

@@ -1,0 +1,289 @@
+//! OGC API – Features (Parts 1 and 2) through the router, and through real clients against a
+//! running server: GDAL's OAPIF driver (`ogrinfo`, `ogr2ogr`) and OWSLib from PyPI.
+
+use crate::support::{TestDb, both_stores, load_demo, officer, request, send};
+use axum::http::StatusCode;
+use diming::accounts::Role;
+use diming::record::RecordId;
+use serde_json::Value;
+use std::sync::Arc;
+
+async fn get(app: &axum::Router, uri: &str) -> crate::support::Reply {
+    send(app, request("GET", uri, None, None), None).await
+}
+
+#[tokio::test]
+async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+
+    let landing = get(&app, "/ogc").await.json();
+    let rels: Vec<&str> = landing["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rel"].as_str().unwrap())
+        .collect();
+    for rel in ["self", "service-desc", "conformance", "data"] {
+        assert!(rels.contains(&rel), "{rels:?}");
+    }
+    let conformance = get(&app, "/ogc/conformance").await.json();
+    assert!(
+        conformance["conformsTo"]
+            .to_string()
+            .contains("ogcapi-features-2/1.0/conf/crs")
+    );
+    let collections = get(&app, "/ogc/collections").await.json();
+    let ids: Vec<&str> = collections["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["admin_units", "streets", "places", "door_plates"],
+        "campaigns are internal"
+    );
+    let streets = &collections["collections"][1];
+    let bbox = &streets["extent"]["spatial"]["bbox"][0];
+    assert!((bbox[0].as_f64().unwrap() - 111.937).abs() < 1e-6, "{bbox}");
+    assert_eq!(
+        streets["storageCrs"],
+        "http://www.opengis.net/def/crs/EPSG/0/4490"
+    );
+
+    // Pages: 3,202 plates in four pages of 1,000 by their next links.
+    let mut next = Some("/ogc/collections/door_plates/items?limit=1000".to_string());
+    let mut ids = std::collections::BTreeSet::new();
+    while let Some(uri) = next {
+        let reply = get(&app, &uri).await;
+        assert_eq!(reply.headers["content-type"], "application/geo+json");
+        let page = reply.json();
+        assert_eq!(page["numberMatched"], 3202);
+        for f in page["features"].as_array().unwrap() {
+            assert!(ids.insert(f["id"].as_str().unwrap().to_string()));
+        }
+        next = page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| {
+                let href = l["href"].as_str().unwrap();
+                href[href.find("/ogc").unwrap()..].to_string()
+            });
+    }
+    assert_eq!(ids.len(), 3202);
+    let default = get(&app, "/ogc/collections/door_plates/items").await.json();
+    assert_eq!(default["numberReturned"], 100, "a default page");
+
+    // CRS: the same box in CRS84 and in the Gauss–Krüger CRS finds the same plates; EPSG:4490
+    // answers latitude first, EPSG:4546 northing first, each named in Content-Crs.
+    let t = diming::spatial::crs::Transformer::new("EPSG:4490", "EPSG:4546").unwrap();
+    let (w, s) = t.point(111.95, 43.63).unwrap();
+    let (e, n) = t.point(111.97, 43.65).unwrap();
+    let lonlat = get(
+        &app,
+        "/ogc/collections/door_plates/items?bbox=111.95,43.63,111.97,43.65&limit=10000",
+    )
+    .await
+    .json();
+    let projected = get(
+        &app,
+        &format!("/ogc/collections/door_plates/items?bbox={s},{w},{n},{e}&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4546&limit=10000"),
+    )
+    .await
+    .json();
+    let count = lonlat["numberMatched"].as_u64().unwrap();
+    assert!(count > 100, "{count}");
+    // The projected box is the envelope of the lon/lat box's corners: the same or a few more.
+    let pcount = projected["numberMatched"].as_u64().unwrap();
+    assert!(
+        pcount >= count && pcount < count + count / 10,
+        "{pcount} vs {count}"
+    );
+    let plate = RecordId::derived("door/前进大街/1");
+    let p84 = get(&app, &format!("/ogc/collections/door_plates/items/{plate}")).await;
+    assert_eq!(p84.headers["etag"], "\"1\"");
+    assert_eq!(
+        p84.headers["content-crs"],
+        "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    );
+    let lon = p84.json()["geometry"]["coordinates"][0].as_f64().unwrap();
+    let lat = p84.json()["geometry"]["coordinates"][1].as_f64().unwrap();
+    let p4490 = get(&app, &format!("/ogc/collections/door_plates/items/{plate}?crs=http://www.opengis.net/def/crs/EPSG/0/4490")).await;
+    assert_eq!(
+        p4490.headers["content-crs"],
+        "<http://www.opengis.net/def/crs/EPSG/0/4490>"
+    );
+    assert_eq!(
+        p4490.json()["geometry"]["coordinates"],
+        serde_json::json!([lat, lon])
+    );
+    let p4546 = get(&app, &format!("/ogc/collections/door_plates/items/{plate}?crs=http://www.opengis.net/def/crs/EPSG/0/4546")).await.json();
+    let (x, y) = t.point(lon, lat).unwrap();
+    let c = &p4546["geometry"]["coordinates"];
+    assert!(
+        (c[0].as_f64().unwrap() - y).abs() < 0.001 && (c[1].as_f64().unwrap() - x).abs() < 0.001,
+        "{c}"
+    );
+    let bad = get(
+        &app,
+        "/ogc/collections/streets/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "crs");
+
+    // datetime against the lifespans: 工农街 until 2021-05-01, 建设街 from then on.
+    let names = |v: &Value| -> Vec<String> {
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = get(
+        &app,
+        "/ogc/collections/streets/items?datetime=2020-12-31&limit=100",
+    )
+    .await
+    .json();
+    assert!(
+        names(&before).contains(&"工农街".into()) && !names(&before).contains(&"建设街".into())
+    );
+    let after = get(
+        &app,
+        "/ogc/collections/streets/items?datetime=2022-01-01T00:00:00Z&limit=100",
+    )
+    .await
+    .json();
+    assert!(names(&after).contains(&"建设街".into()) && !names(&after).contains(&"工农街".into()));
+    let both = get(
+        &app,
+        "/ogc/collections/streets/items?datetime=2020-12-01/2021-12-31&limit=100",
+    )
+    .await
+    .json();
+    assert!(names(&both).contains(&"工农街".into()) && names(&both).contains(&"建设街".into()));
+    let bad = get(&app, "/ogc/collections/streets/items?datetime=yesterday").await;
+    assert_eq!(bad.json()["field"], "datetime");
+
+    // HTML views, and what the public may not see.
+    let html = send(
+        &app,
+        request("GET", "/ogc/collections/streets/items?f=html", None, None),
+        None,
+    )
+    .await;
+    assert!(html.body.contains("共 40 个要素") && html.body.contains("建设街"));
+    assert_eq!(
+        get(&app, "/ogc/collections/campaigns/items").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+    let internal = send(
+        &app,
+        request("GET", "/ogc/collections", Some(&token), None),
+        None,
+    )
+    .await;
+    assert!(internal.body.contains("\"campaigns\""));
+    assert_eq!(
+        get(&app, "/ogc/collections/streets/items/nonsense")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+fn tools_python() -> std::path::PathBuf {
+    let tools = std::env::var("DIMING_TOOLS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/diming")
+        });
+    let python = tools.join("venv/bin/python");
+    assert!(
+        python.exists(),
+        "the test clients are missing at {}: run .ci/install",
+        python.display()
+    );
+    python
+}
+
+both_stores!(
+    gdal_and_owslib_read_the_registry_through_ogc_api_features,
+    |db: TestDb| async move {
+        load_demo(&db.registry().await).await;
+        let port = crate::browser::free_port();
+        let _server = crate::browser::serve(db.url(), port);
+        let base = format!("http://127.0.0.1:{port}/ogc");
+
+        // GDAL's OAPIF driver lists the collections and copies one to a GeoPackage.
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-so", &format!("OAPIF:{base}"), "streets"])
+            .output()
+            .expect("ogrinfo (gdal-bin)");
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            info.contains("Feature Count: 40") && info.contains("Multi Line String"),
+            "{info}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let gpkg = dir.path().join("plates.gpkg");
+        let out = std::process::Command::new("ogr2ogr")
+            .args(["-f", "GPKG"])
+            .arg(&gpkg)
+            .args([&format!("OAPIF:{base}"), "door_plates"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-so"])
+            .arg(&gpkg)
+            .arg("door_plates")
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Feature Count: 3202"));
+
+        // OWSLib.
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/clients/owslib_features.py"
+        );
+        let out = std::process::Command::new(tools_python())
+            .arg(script)
+            .arg(&base)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            read["collections"],
+            serde_json::json!(["admin_units", "door_plates", "places", "streets"])
+        );
+        assert_eq!(
+            (
+                read["streets_page"].clone(),
+                read["streets_matched"].clone(),
+                read["streets_next"].clone()
+            ),
+            (5.into(), 40.into(), true.into())
+        );
+        assert!(read["plates_in_box"].as_u64().unwrap() > 100);
+        assert!(read["one"].is_string());
+    }
+);
