@@ -65,6 +65,12 @@ pub struct FeatureInput {
     properties: Map<String, Value>,
 }
 
+impl FeatureInput {
+    pub(super) fn id(&self) -> Option<RecordId> {
+        self.id
+    }
+}
+
 /// One record written with its reason.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,12 +130,12 @@ pub struct ChangesetInput {
     writes: Vec<ChangeInput>,
 }
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
 /// The body and geometry of a feature for `layer`; `field` prefixes error paths.
-fn parse_feature(
+pub(super) fn parse_feature(
     layer: Layer,
     feature: FeatureInput,
     field: &str,
@@ -183,7 +189,7 @@ fn parse_feature(
 }
 
 /// The record's version named by `If-Match: "N"`.
-fn if_match(headers: &HeaderMap) -> Result<u32, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<u32, ApiError> {
     let value = headers
         .get(header::IF_MATCH)
         .ok_or_else(|| {
@@ -218,7 +224,7 @@ fn needs_document(before: Option<&Body>, after: &Body) -> bool {
 
 /// The current layer of `id`, checking that the caller may see it (an id the caller may not
 /// see is answered as if it did not exist).
-fn stored_layer(
+pub(super) fn stored_layer(
     registry: &AppState,
     caller: &Caller,
     id: RecordId,
@@ -231,7 +237,7 @@ fn stored_layer(
         .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))
 }
 
-async fn commit_one(
+pub(super) async fn commit_one(
     registry: &AppState,
     author: String,
     reason: String,
@@ -263,7 +269,7 @@ async fn commit_one(
     }
 }
 
-fn check_document(
+pub(super) fn check_document(
     before: Option<&Body>,
     after: &Body,
     document: &Option<ApprovalDocument>,

@@ -62,8 +62,17 @@ pub fn app(registry: AppState) -> Router {
         .route("/ogc/conformance", get(ogc::conformance))
         .route("/ogc/collections", get(ogc::collections))
         .route("/ogc/collections/{id}", get(ogc::one_collection))
-        .route("/ogc/collections/{id}/items", get(ogc::items))
-        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route(
+            "/ogc/collections/{id}/items",
+            get(ogc::items).post(ogc::write::create),
+        )
+        .route(
+            "/ogc/collections/{id}/items/{fid}",
+            get(ogc::item)
+                .put(ogc::write::replace)
+                .patch(ogc::write::patch)
+                .delete(ogc::write::delete),
+        )
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/api/records/{id}/history", get(api::history))

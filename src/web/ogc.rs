@@ -591,3 +591,267 @@ mod tests {
         assert!(parse_crs("http://www.opengis.net/def/crs/EPSG/0/3857", "crs").is_err());
     }
 }
+
+/// Part 4 (Create, Replace, Update, Delete) for officers: each write is a changeset with the
+/// caller as author, names the version it changes (`If-Match`: missing → 428, stale → 412)
+/// and goes through the same checks as the JSON API. The bookkeeping a GET returned
+/// (`version`, `valid_from`, …) may come back in the properties and is ignored: the version
+/// comes from `If-Match` only. The reason may be given, percent-encoded, in `Diming-Reason`.
+pub mod write {
+    use super::super::auth::{Caller, require_write};
+    use super::super::edit::{
+        FeatureInput, check_document, commit_one, if_match, parse_feature, stored_layer, today,
+    };
+    use super::super::extract::ApiPath;
+    use super::super::{ApiError, AppState};
+    use super::layer_of;
+    use crate::record::{RecordId, Write};
+    use axum::body::Bytes;
+    use axum::extract::State;
+    use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+    use serde_json::Value;
+
+    /// What a GET returns beside the layer's attributes.
+    const READ_ONLY: &[&str] = &[
+        "layer",
+        "version",
+        "valid_from",
+        "valid_to",
+        "recorded_at",
+        "retired",
+        "changeset",
+        "romanization",
+        "position",
+    ];
+
+    fn reason(headers: &HeaderMap, default: &str) -> String {
+        headers
+            .get("diming-reason")
+            .and_then(|v| v.to_str().ok())
+            .map(percent_decode)
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| default.to_string())
+    }
+
+    fn percent_decode(s: &str) -> String {
+        form_urlencoded::parse(format!("r={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    }
+
+    fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
+        let ok = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.split(';').next().unwrap_or("").trim();
+                matches!(
+                    v,
+                    "application/json" | "application/geo+json" | "application/merge-patch+json"
+                )
+            });
+        if !ok {
+            return Err(ApiError::Invalid {
+                field: "Content-Type".into(),
+                message: "请求内容应为 GeoJSON（Content-Type: application/geo+json）".into(),
+            });
+        }
+        serde_json::from_slice(body).map_err(|e| ApiError::Invalid {
+            field: "body".into(),
+            message: format!("请求内容不是有效的 JSON：{e}"),
+        })
+    }
+
+    /// A client's feature as the JSON API's input, bookkeeping removed.
+    fn feature_input(mut v: Value) -> Result<FeatureInput, ApiError> {
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("links");
+            obj.remove("bbox");
+            if let Some(Value::Object(p)) = obj.get_mut("properties") {
+                for k in READ_ONLY {
+                    p.remove(*k);
+                }
+            }
+        }
+        serde_path_to_error::deserialize(v).map_err(|e| ApiError::Invalid {
+            field: e.path().to_string(),
+            message: format!("要素无效（{}）：{}", e.path(), e.inner()),
+        })
+    }
+
+    fn located(mut r: Response, collection: &str, id: RecordId) -> Response {
+        if let Ok(v) = HeaderValue::from_str(&format!("/ogc/collections/{collection}/items/{id}")) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        r
+    }
+
+    pub async fn create(
+        State(registry): State<AppState>,
+        caller: Caller,
+        headers: HeaderMap,
+        ApiPath(collection): ApiPath<String>,
+        body: Bytes,
+    ) -> Result<Response, ApiError> {
+        let layer = layer_of(&caller, &collection)?;
+        let target = format!("/ogc/collections/{collection}/items");
+        let author = require_write(&registry, &caller, layer, &target).await?;
+        let input = feature_input(json_body(&headers, &body)?)?;
+        let id = input.id().unwrap_or_default();
+        let (body, geometry) = parse_feature(layer, input, "feature")?;
+        check_document(None, &body, &None)?;
+        let write = Write::Create {
+            id,
+            valid_from: today(),
+            body,
+            geometry,
+        };
+        let r = commit_one(
+            &registry,
+            author,
+            reason(&headers, "经 OGC API 新建"),
+            None,
+            write,
+        )
+        .await?;
+        let mut r = located(r, &collection, id);
+        *r.status_mut() = StatusCode::CREATED;
+        Ok(r)
+    }
+
+    async fn update(
+        registry: &AppState,
+        caller: &Caller,
+        headers: &HeaderMap,
+        collection: &str,
+        fid: &str,
+        input: impl FnOnce(&Value) -> Result<Value, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let layer = layer_of(caller, collection)?;
+        let id: RecordId = fid
+            .parse()
+            .map_err(|_| ApiError::NotFound(format!("没有要素“{fid}”")))?;
+        let (stored, before) = stored_layer(registry, caller, id)?;
+        if stored != layer {
+            return Err(ApiError::NotFound(format!(
+                "集合“{collection}”中没有要素 {fid}"
+            )));
+        }
+        let target = format!("/ogc/collections/{collection}/items/{fid}");
+        let author = require_write(registry, caller, layer, &target).await?;
+        let base_version = if_match(headers)?;
+        let current = {
+            let state = registry.current();
+            state
+                .get(&id)
+                .map(super::super::api::feature)
+                .unwrap_or_default()
+        };
+        let feature = feature_input(input(&current)?)?;
+        if feature.id().is_some_and(|f| f != id) {
+            return Err(ApiError::Invalid {
+                field: "id".into(),
+                message: "要素的 id 与地址中的不一致".into(),
+            });
+        }
+        let (body, geometry) = parse_feature(layer, feature, "feature")?;
+        check_document(Some(&before), &body, &None)?;
+        let write = Write::Update {
+            id,
+            base_version,
+            valid_from: today(),
+            body,
+            geometry,
+        };
+        let r = commit_one(
+            registry,
+            author,
+            reason(headers, "经 OGC API 修改"),
+            None,
+            write,
+        )
+        .await?;
+        Ok(located(r, collection, id))
+    }
+
+    pub async fn replace(
+        State(registry): State<AppState>,
+        caller: Caller,
+        headers: HeaderMap,
+        ApiPath((collection, fid)): ApiPath<(String, String)>,
+        body: Bytes,
+    ) -> Result<Response, ApiError> {
+        let value = json_body(&headers, &body);
+        update(&registry, &caller, &headers, &collection, &fid, |_| value).await
+    }
+
+    /// RFC 7396 merge patch: `null` removes a property, objects merge, the rest replaces.
+    fn merge(target: &mut Value, patch: &Value) {
+        match (target, patch) {
+            (Value::Object(t), Value::Object(p)) => {
+                for (k, v) in p {
+                    if v.is_null() {
+                        t.remove(k);
+                    } else {
+                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                    }
+                }
+            }
+            (t, p) => *t = p.clone(),
+        }
+    }
+
+    pub async fn patch(
+        State(registry): State<AppState>,
+        caller: Caller,
+        headers: HeaderMap,
+        ApiPath((collection, fid)): ApiPath<(String, String)>,
+        body: Bytes,
+    ) -> Result<Response, ApiError> {
+        let patch = json_body(&headers, &body);
+        update(&registry, &caller, &headers, &collection, &fid, |current| {
+            let patch = patch?;
+            let mut merged = current.clone();
+            merge(&mut merged, &patch);
+            Ok(merged)
+        })
+        .await
+    }
+
+    pub async fn delete(
+        State(registry): State<AppState>,
+        caller: Caller,
+        headers: HeaderMap,
+        ApiPath((collection, fid)): ApiPath<(String, String)>,
+    ) -> Result<Response, ApiError> {
+        let layer = layer_of(&caller, &collection)?;
+        let id: RecordId = fid
+            .parse()
+            .map_err(|_| ApiError::NotFound(format!("没有要素“{fid}”")))?;
+        let (stored, _) = stored_layer(&registry, &caller, id)?;
+        if stored != layer {
+            return Err(ApiError::NotFound(format!(
+                "集合“{collection}”中没有要素 {fid}"
+            )));
+        }
+        let target = format!("/ogc/collections/{collection}/items/{fid}");
+        let author = require_write(&registry, &caller, layer, &target).await?;
+        let base_version = if_match(&headers)?;
+        let write = Write::Retire {
+            id,
+            base_version,
+            valid_from: today(),
+        };
+        commit_one(
+            &registry,
+            author,
+            reason(&headers, "经 OGC API 注销"),
+            None,
+            write,
+        )
+        .await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+}

@@ -287,3 +287,187 @@ both_stores!(
         assert!(read["one"].is_string());
     }
 );
+
+both_stores!(
+    ogc_transactions_name_their_version_and_check_the_role,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let names = officer(&registry, "王芳", Role::NamesOfficer).await;
+        let boundary = officer(&registry, "巴特尔", Role::BoundaryOfficer).await;
+        let street = RecordId::derived("street/前进大街");
+        let plate = serde_json::json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [111.9701, 43.6452] },
+            "properties": { "street": street, "number": "1附8" }
+        });
+        let post = |token: Option<&str>| {
+            request(
+                "POST",
+                "/ogc/collections/door_plates/items",
+                token,
+                Some(plate.clone()),
+            )
+            .header("content-type", "application/geo+json")
+            // 补编附号, percent-encoded as headers are ASCII.
+            .header("diming-reason", "%E8%A1%A5%E7%BC%96%E9%99%84%E5%8F%B7")
+        };
+        assert_eq!(
+            send(&app, post(None), Some(plate.clone())).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            send(&app, post(Some(&boundary)), Some(plate.clone()))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let created = send(&app, post(Some(&names)), Some(plate.clone())).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        assert_eq!(created.headers["etag"], "\"1\"");
+        let location = created.headers["location"].to_str().unwrap().to_string();
+        assert!(
+            location.starts_with("/ogc/collections/door_plates/items/"),
+            "{location}"
+        );
+        let id: RecordId = location.rsplit('/').next().unwrap().parse().unwrap();
+        let cs = registry.history(id).await.unwrap()[0].changeset;
+        let summary = registry.store().changeset(cs).await.unwrap().unwrap();
+        assert_eq!(
+            (summary.author.as_str(), summary.reason.as_str()),
+            ("王芳", "补编附号")
+        );
+
+        // PUT what a GET returned (bookkeeping and all): If-Match decides.
+        let mut feature = get(&app, &location).await.json();
+        feature["properties"]["kind"] = "door_small".into();
+        let put = |m: Option<&str>| {
+            let b = request("PUT", &location, Some(&names), Some(feature.clone()))
+                .header("content-type", "application/geo+json");
+            match m {
+                Some(m) => b.header("if-match", m),
+                None => b,
+            }
+        };
+        assert_eq!(
+            send(&app, put(None), Some(feature.clone())).await.status,
+            StatusCode::PRECONDITION_REQUIRED
+        );
+        assert_eq!(
+            send(&app, put(Some("\"9\"")), Some(feature.clone()))
+                .await
+                .status,
+            StatusCode::PRECONDITION_FAILED
+        );
+        assert_eq!(
+            registry.history(id).await.unwrap().len(),
+            1,
+            "nothing changed"
+        );
+        let replaced = send(&app, put(Some("\"1\"")), Some(feature.clone())).await;
+        assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+        assert_eq!(replaced.headers["etag"], "\"2\"");
+
+        // PATCH merges.
+        let patch = serde_json::json!({ "properties": { "kind": "side_door" } });
+        let patched = send(
+            &app,
+            request("PATCH", &location, Some(&names), Some(patch.clone()))
+                .header("content-type", "application/merge-patch+json")
+                .header("if-match", "\"2\""),
+            Some(patch),
+        )
+        .await;
+        assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+        let now = get(&app, &location).await.json();
+        assert_eq!(
+            (
+                now["properties"]["kind"].as_str(),
+                now["properties"]["number"].as_str()
+            ),
+            (Some("side_door"), Some("1附8号"))
+        );
+
+        // DELETE retires.
+        let delete = |m: Option<&str>| {
+            let b = request("DELETE", &location, Some(&names), None);
+            match m {
+                Some(m) => b.header("if-match", m),
+                None => b,
+            }
+        };
+        assert_eq!(
+            send(&app, delete(None), None).await.status,
+            StatusCode::PRECONDITION_REQUIRED
+        );
+        assert_eq!(
+            send(&app, delete(Some("\"2\"")), None).await.status,
+            StatusCode::PRECONDITION_FAILED
+        );
+        assert_eq!(
+            send(&app, delete(Some("\"3\"")), None).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(get(&app, &location).await.status, StatusCode::NOT_FOUND);
+        assert!(registry.history(id).await.unwrap()[3].retired);
+        // A feature of another collection through this one: not found.
+        let unit = registry
+            .current()
+            .layer(diming::layers::Layer::AdminUnit)
+            .next()
+            .unwrap()
+            .id;
+        let wrong = send(
+            &app,
+            request(
+                "DELETE",
+                &format!("/ogc/collections/streets/items/{unit}"),
+                Some(&names),
+                None,
+            )
+            .header("if-match", "\"1\""),
+            None,
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owslib_writes_with_if_match() {
+    let db = TestDb::sqlite().await;
+    let token = {
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        officer(&registry, "王芳", Role::NamesOfficer).await
+    };
+    let port = crate::browser::free_port();
+    let _server = crate::browser::serve(db.url(), port);
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/clients/owslib_transactions.py"
+    );
+    let out = std::process::Command::new(tools_python())
+        .arg(script)
+        .arg(format!("http://127.0.0.1:{port}/ogc"))
+        .arg(&token)
+        .arg(RecordId::derived("street/前进大街").to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["created_etag"], "\"1\"");
+    assert_eq!(done["updated_etag"], "\"2\"");
+    assert_eq!(done["stale"], "stale_version");
+    assert_eq!(done["after_delete"], "gone");
+    let registry = db.registry().await;
+    assert_eq!(
+        registry.current().count(diming::layers::Layer::DoorPlate),
+        3202
+    );
+}
