@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod campaigns;
+mod cql;
 pub(crate) mod edit;
 mod error;
 mod extract;
@@ -62,6 +63,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/ogc/conformance", get(ogc::conformance))
         .route("/ogc/collections", get(ogc::collections))
         .route("/ogc/collections/{id}", get(ogc::one_collection))
+        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route(
             "/ogc/collections/{id}/items",
             get(ogc::items).post(ogc::write::create),

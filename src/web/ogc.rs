@@ -232,7 +232,17 @@ pub async fn conformance() -> Response {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+        "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update"
     ]}))
     .into_response()
 }
@@ -266,7 +276,8 @@ fn collection(registry: &AppState, caller: &Caller, layer: Layer, b: &str) -> Va
         "links": [
             { "rel": "self", "type": "application/json", "href": format!("{b}/collections/{t}") },
             { "rel": "items", "type": "application/geo+json", "href": format!("{b}/collections/{t}/items") },
-            { "rel": "items", "type": "text/html", "href": format!("{b}/collections/{t}/items?f=html") }
+            { "rel": "items", "type": "text/html", "href": format!("{b}/collections/{t}/items?f=html") },
+            { "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "href": format!("{b}/collections/{t}/queryables") }
         ]
     })
 }
@@ -320,6 +331,21 @@ pub async fn one_collection(
     Ok(axum::Json(collection(&registry, &caller, layer, &base(&headers))).into_response())
 }
 
+pub async fn queryables(
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let layer = layer_of(&caller, &id)?;
+    let href = format!("{}/collections/{id}/queryables", base(&headers));
+    let mut r = axum::Json(super::cql::queryables_document(layer, &href)).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/schema+json"),
+    );
+    Ok(r)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsQuery {
@@ -331,6 +357,12 @@ pub struct ItemsQuery {
     offset: Option<usize>,
     datetime: Option<String>,
     f: Option<String>,
+    /// A CQL2 filter (Part 3).
+    filter: Option<String>,
+    #[serde(rename = "filter-lang")]
+    filter_lang: Option<String>,
+    #[serde(rename = "filter-crs")]
+    filter_crs: Option<String>,
 }
 
 fn geojson_response(body: Value, crs: &Crs, etag: Option<u32>) -> Response {
@@ -380,6 +412,20 @@ pub async fn items(
         });
     }
     let offset = q.offset.unwrap_or(0);
+    if let Some(c) = q.filter_crs.as_deref()
+        && c != CRS84
+    {
+        return Err(ApiError::Invalid {
+            field: "filter-crs".into(),
+            message: format!("过滤条件中的坐标只支持 {CRS84}"),
+        });
+    }
+    let filter = q
+        .filter
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| super::cql::Filter::parse(f, q.filter_lang.as_deref(), layer))
+        .transpose()?;
     let bbox = match &q.bbox {
         Some(b) => {
             let values: Vec<f64> = b
@@ -442,6 +488,15 @@ pub async fn items(
                 .collect()
         }
     };
+    if let Some(f) = &filter {
+        let mut kept = Vec::with_capacity(matched.len());
+        for v in matched {
+            if f.matches(&v)? {
+                kept.push(v);
+            }
+        }
+        matched = kept;
+    }
     matched.sort_by(|a, b| a.id.cmp(&b.id).then(a.version.cmp(&b.version)));
     let total = matched.len();
     let features: Vec<Value> = matched
@@ -463,6 +518,13 @@ pub async fn items(
     }
     if let Some(x) = &q.datetime {
         query.push(format!("datetime={x}"));
+    }
+    if let Some(x) = &q.filter {
+        let encoded: String = form_urlencoded::byte_serialize(x.as_bytes()).collect();
+        query.push(format!("filter={encoded}"));
+    }
+    if let Some(x) = &q.filter_lang {
+        query.push(format!("filter-lang={x}"));
     }
     let href = |offset: usize| {
         format!(

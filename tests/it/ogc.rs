@@ -285,6 +285,11 @@ both_stores!(
         );
         assert!(read["plates_in_box"].as_u64().unwrap() > 100);
         assert!(read["one"].is_string());
+        assert_eq!(
+            read["filtered"],
+            serde_json::json!(["建设街"]),
+            "a CQL2 filter through OWSLib"
+        );
     }
 );
 
@@ -469,5 +474,139 @@ async fn owslib_writes_with_if_match() {
     assert_eq!(
         registry.current().count(diming::layers::Layer::DoorPlate),
         3202
+    );
+}
+
+fn enc(s: &str) -> String {
+    // Percent-encodes a filter for a query string.
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cql2_filters_select_records_and_refuse_everything_else_with_the_position() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+    let count = |collection: &str, filter: &str, lang: &str| {
+        let uri = format!(
+            "/ogc/collections/{collection}/items?limit=10000&filter-lang={lang}&filter={}",
+            enc(filter)
+        );
+        let app = app.clone();
+        let filter = filter.to_string();
+        async move {
+            let reply = get(&app, &uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{filter}: {}", reply.body);
+            reply.json()["numberMatched"].as_u64().unwrap()
+        }
+    };
+    let text = "cql2-text";
+    // What the registry holds, counted by hand.
+    let (mut arterial_or_secondary, mut ending_jie, mut lanes) = (0, 0, 0);
+    for v in registry.current().layer(diming::layers::Layer::Street) {
+        if let diming::layers::Body::Street(s) = &v.body {
+            let class = s.class.as_str();
+            arterial_or_secondary += u64::from(class == "arterial" || class == "secondary");
+            lanes += u64::from(class == "lane");
+            ending_jie += u64::from(s.name.ends_with('街'));
+        }
+    }
+    assert_eq!(count("streets", "name = '建设街'", text).await, 1);
+    assert_eq!(
+        count("streets", "class IN ('arterial', 'secondary')", text).await,
+        arterial_or_secondary
+    );
+    assert_eq!(count("streets", "name LIKE '%街'", text).await, ending_jie);
+    assert_eq!(
+        count("streets", "NOT (class = 'lane')", text).await,
+        40 - lanes
+    );
+    let street = RecordId::derived("street/前进大街");
+    assert_eq!(
+        count(
+            "door_plates",
+            &format!("street = '{street}' AND number_value BETWEEN 1 AND 10"),
+            text
+        )
+        .await,
+        10
+    );
+    let boxed = count(
+        "door_plates",
+        "S_INTERSECTS(geometry, POLYGON((111.95 43.63, 111.97 43.63, 111.97 43.65, 111.95 43.65, 111.95 43.63)))",
+        text,
+    )
+    .await;
+    let by_bbox = get(
+        &app,
+        "/ogc/collections/door_plates/items?bbox=111.95,43.63,111.97,43.65&limit=1",
+    )
+    .await
+    .json();
+    assert_eq!(boxed, by_bbox["numberMatched"].as_u64().unwrap());
+    let json = r#"{"op": "=", "args": [{"property": "name"}, "建设街"]}"#;
+    assert_eq!(count("streets", json, "cql2-json").await, 1);
+
+    // Unknown properties, unknown functions, bad syntax: 400, naming the fault and where.
+    let refused = |collection: &str, filter: &str| {
+        let uri = format!("/ogc/collections/{collection}/items?filter={}", enc(filter));
+        let app = app.clone();
+        let filter = filter.to_string();
+        async move {
+            let start = std::time::Instant::now();
+            let reply = get(&app, &uri).await;
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(1),
+                "{filter} took long"
+            );
+            assert_eq!(
+                reply.status,
+                StatusCode::BAD_REQUEST,
+                "{filter}: {}",
+                reply.body
+            );
+            assert_eq!(reply.json()["field"], "filter");
+            reply.json()["error"].as_str().unwrap().to_string()
+        }
+    };
+    let e = refused("streets", "colour = 'red'").await;
+    assert!(
+        e.contains("colour") && e.contains("第 1 个字符处") && e.contains("可查询"),
+        "{e}"
+    );
+    let e = refused("streets", "name = '建设街' AND password = 'x'").await;
+    assert!(
+        e.contains("password") && e.contains("第 18 个字符处"),
+        "{e}"
+    );
+    let e = refused("streets", "name = ").await;
+    assert!(e.contains("无法解析"), "{e}");
+    // An injection set: none of it is SQL here, and none of it passes.
+    for attack in [
+        "name = 'a'; DROP TABLE streets",
+        "name = 'a' -- comment",
+        "name = 'a' /* comment */",
+        "name = 'a' UNION SELECT * FROM users",
+        "pg_sleep(10) = 1",
+        "name = 'x' OR pg_sleep(10) = 1",
+        "\"name; DROP TABLE streets\" = 'x'",
+        "\"1=1) OR (1\" = 1",
+        "1=1; SELECT 1",
+    ] {
+        refused("streets", attack).await;
+    }
+    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+    // Queryables say what may be named.
+    let q = get(&app, "/ogc/collections/streets/queryables").await;
+    assert_eq!(q.headers["content-type"], "application/schema+json");
+    assert!(
+        q.json()["properties"]["class"].is_object()
+            && q.json()["properties"]["geometry"].is_object()
     );
 }

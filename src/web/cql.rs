@@ -1,0 +1,211 @@
+//! OGC API Features Part 3: CQL2 filters (text or JSON), parsed by the `cql2` crate and
+//! evaluated in memory against each record (nothing is ever spliced into SQL). Only the
+//! collection's queryables may be named and only the listed operators used; anything else is
+//! a 400 that says what and where.
+
+use super::ApiError;
+use crate::layers::Layer;
+use crate::record::RecordVersion;
+use cql2::Expr;
+use serde_json::{Map, Value, json};
+
+/// The properties a filter may name, per collection, with their JSON types.
+pub fn queryables(layer: Layer) -> &'static [(&'static str, &'static str)] {
+    match layer {
+        Layer::Street => &[
+            ("name", "string"),
+            ("name_mn", "string"),
+            ("class", "string"),
+            ("status", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::Place => &[
+            ("name", "string"),
+            ("name_mn", "string"),
+            ("category", "string"),
+            ("status", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::DoorPlate => &[
+            ("number", "string"),
+            ("number_value", "integer"),
+            ("street", "string"),
+            ("kind", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::AdminUnit => &[
+            ("code", "string"),
+            ("name", "string"),
+            ("name_mn", "string"),
+            ("level", "string"),
+            ("parent", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::Campaign => &[
+            ("name", "string"),
+            ("status", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+    }
+}
+
+/// The queryables document of a collection (a JSON Schema).
+pub fn queryables_document(layer: Layer, href: &str) -> Value {
+    let mut properties = Map::new();
+    for (name, kind) in queryables(layer) {
+        properties.insert((*name).into(), json!({ "type": kind }));
+    }
+    properties.insert(
+        "geometry".into(),
+        json!({ "format": "geometry-any", "x-ogc-role": "primary-geometry" }),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": href,
+        "type": "object",
+        "title": layer.label(),
+        "properties": properties,
+        "additionalProperties": false
+    })
+}
+
+/// Operators a filter may use (the `cql2` crate's canonical names).
+const OPERATORS: &[&str] = &[
+    "=",
+    "<>",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "and",
+    "or",
+    "not",
+    "like",
+    "in",
+    "between",
+    "isnull",
+    "s_intersects",
+    "casei",
+    "accenti",
+];
+
+fn bad(message: String) -> ApiError {
+    ApiError::Invalid {
+        field: "filter".into(),
+        message,
+    }
+}
+
+/// Where `needle` first appears in the filter, as a 1-based character position.
+fn position(filter: &str, needle: &str) -> String {
+    match filter.find(needle) {
+        Some(byte) => format!("第 {} 个字符处", filter[..byte].chars().count() + 1),
+        None => String::new(),
+    }
+}
+
+fn check(expr: &Expr, layer: Layer, text: &str) -> Result<(), ApiError> {
+    match expr {
+        Expr::Property { property } => {
+            if property == "geometry" || queryables(layer).iter().any(|(n, _)| n == property) {
+                Ok(())
+            } else {
+                let allowed: Vec<&str> = queryables(layer).iter().map(|(n, _)| *n).collect();
+                Err(bad(format!(
+                    "过滤条件{}的属性“{property}”不可查询：“{}”可查询 {}、geometry",
+                    position(text, property),
+                    layer.label(),
+                    allowed.join("、")
+                )))
+            }
+        }
+        Expr::Operation { op, args } => {
+            let name = op.to_lowercase();
+            if !OPERATORS.contains(&name.as_str()) {
+                return Err(bad(format!(
+                    "过滤条件{}使用了不支持的函数或运算“{op}”：可用 {}",
+                    position(text, op),
+                    OPERATORS.join(" ")
+                )));
+            }
+            args.iter().try_for_each(|a| check(a, layer, text))
+        }
+        Expr::Interval { interval } => interval.iter().try_for_each(|a| check(a, layer, text)),
+        Expr::Array(items) => items.iter().try_for_each(|a| check(a, layer, text)),
+        Expr::BBox { bbox } => bbox.iter().try_for_each(|a| check(a, layer, text)),
+        Expr::Timestamp { timestamp } => check(timestamp, layer, text),
+        Expr::Date { date } => check(date, layer, text),
+        Expr::Float(_) | Expr::Literal(_) | Expr::Bool(_) | Expr::Geometry(_) | Expr::Null => {
+            Ok(())
+        }
+    }
+}
+
+/// A parsed, allow-listed filter.
+pub struct Filter(Expr);
+
+impl Filter {
+    /// Parses `text` (`cql2-text`, the default, or `cql2-json`) for `layer`.
+    pub fn parse(text: &str, lang: Option<&str>, layer: Layer) -> Result<Filter, ApiError> {
+        if text.len() > 8 * 1024 {
+            return Err(bad("过滤条件过长（上限 8 KiB）".into()));
+        }
+        let expr = match lang.unwrap_or("cql2-text") {
+            "cql2-text" => {
+                cql2::parse_text(text).map_err(|e| bad(format!("过滤条件无法解析：{e}")))?
+            }
+            "cql2-json" => {
+                cql2::parse_json(text).map_err(|e| bad(format!("过滤条件（JSON）无法解析：{e}")))?
+            }
+            other => {
+                return Err(ApiError::Invalid {
+                    field: "filter-lang".into(),
+                    message: format!("filter-lang“{other}”无效：应为 cql2-text 或 cql2-json"),
+                });
+            }
+        };
+        check(&expr, layer, text)?;
+        Ok(Filter(expr))
+    }
+
+    /// Whether a record satisfies the filter.
+    pub fn matches(&self, v: &RecordVersion) -> Result<bool, ApiError> {
+        self.0
+            .clone()
+            .matches(Some(&item(v)))
+            .map_err(|e| bad(format!("过滤条件无法计算：{e}")))
+    }
+}
+
+/// A record as the filter sees it: its queryables flat, its geometry as GeoJSON.
+fn item(v: &RecordVersion) -> Value {
+    let body = serde_json::to_value(&v.body).unwrap_or_default();
+    let mut p = Map::new();
+    for (name, _) in queryables(v.layer()) {
+        let value = match *name {
+            "status" => body["naming"]["status"]
+                .clone()
+                .as_str()
+                .map(|s| json!(s))
+                .unwrap_or_else(|| body["status"].clone()),
+            "valid_from" => json!(v.valid_from.to_string()),
+            "version" => json!(v.version),
+            "number_value" => match &v.body {
+                crate::layers::Body::DoorPlate(d) => json!(d.number.number()),
+                _ => Value::Null,
+            },
+            other => body[other].clone(),
+        };
+        p.insert((*name).into(), value);
+    }
+    json!({
+        "type": "Feature",
+        "geometry": crate::spatial::geojson::from_geo(&v.geometry),
+        "properties": p,
+    })
+}
