@@ -11,6 +11,22 @@
 //! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. This
 //! module knows SQL and nothing of HTTP.
 
+/// Runs `$body` with `$pool` bound to the backend's pool: the SQL is the same for both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite(s) => {
+                let $pool = s.pool();
+                $body
+            }
+            Store::Postgres(s) => {
+                let $pool = s.pool();
+                $body
+            }
+        }
+    };
+}
+
 mod accounts;
 mod backup;
 mod batch;
@@ -167,5 +183,29 @@ impl Store {
             Store::Sqlite(s) => s.changesets(limit).await,
             Store::Postgres(s) => s.changesets(limit).await,
         }
+    }
+}
+
+impl Store {
+    /// The layers each changeset wrote, for filtering the changeset list.
+    pub async fn changeset_layers(
+        &self,
+    ) -> Result<std::collections::HashMap<ChangesetId, Vec<Layer>>> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT CAST(changeset AS TEXT), layer FROM versions",
+        )
+        .fetch_all(pool)
+        .await)
+        .map_err(|source| StoreError::Database {
+            context: "读取变更集的图层",
+            source,
+        })?;
+        let mut out: std::collections::HashMap<ChangesetId, Vec<Layer>> = Default::default();
+        for (cs, layer) in rows {
+            if let (Ok(id), Some(layer)) = (cs.parse(), Layer::from_table(&layer)) {
+                out.entry(ChangesetId(id)).or_default().push(layer);
+            }
+        }
+        Ok(out)
     }
 }

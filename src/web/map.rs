@@ -14,15 +14,15 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-struct Frame {
+pub(super) struct Frame {
     rect: Rect<f64>,
     k: f64,
     scale: f64,
-    height: f64,
+    pub(super) height: f64,
 }
 
 impl Frame {
-    fn new(rect: Rect<f64>, width: f64) -> Self {
+    pub(super) fn new(rect: Rect<f64>, width: f64) -> Self {
         let k = rect.center().y.to_radians().cos();
         let scale = width / (rect.width() * k);
         Frame {
@@ -33,7 +33,7 @@ impl Frame {
         }
     }
 
-    fn xy(&self, c: Coord<f64>) -> (f64, f64) {
+    pub(super) fn xy(&self, c: Coord<f64>) -> (f64, f64) {
         (
             (c.x - self.rect.min().x) * self.k * self.scale,
             (self.rect.max().y - c.y) * self.scale,
@@ -59,7 +59,7 @@ impl Frame {
             .collect()
     }
 
-    fn geometry(&self, g: &Geometry<f64>) -> String {
+    pub(super) fn geometry(&self, g: &Geometry<f64>) -> String {
         match g {
             Geometry::Polygon(p) => self.polygon(p),
             Geometry::MultiPolygon(m) => m.iter().map(|p| self.polygon(p)).collect(),

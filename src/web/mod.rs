@@ -11,6 +11,7 @@ pub(crate) mod edit;
 mod error;
 mod extract;
 mod files;
+mod history;
 mod map;
 mod numbering;
 mod ogc;
@@ -47,7 +48,10 @@ pub fn app(registry: AppState) -> Router {
             "/api/records/{id}",
             get(api::record).put(edit::replace).delete(edit::retire),
         )
-        .route("/api/changesets", post(edit::changeset))
+        .route("/api/changesets", get(history::list).post(edit::changeset))
+        .route("/history", get(history::page))
+        .route("/changesets/{id}", get(history::changeset_page))
+        .route("/records/{id}", get(history::record_page))
         .route("/api/campaigns", post(campaigns::create))
         .route("/api/campaigns/{id}/pins", post(campaigns::pin))
         .route("/api/campaigns/{id}/approve", post(campaigns::approve))

@@ -298,6 +298,23 @@ pub fn document() -> Value {
                 }
             },
             "/api/changesets": {
+                "get": {
+                    "summary": "变更集列表（仅工作人员）：可按作者、图层、日期、批准文件筛选，最新的在前",
+                    "security": [{ "token": [] }],
+                    "parameters": [
+                        param("author", "query", false, json!({ "type": "string" }), "作者"),
+                        param("layer", "query", false, json!({ "type": "string" }), "写入过的图层"),
+                        param("from", "query", false, json!({ "type": "string", "format": "date" }), "登记日期起"),
+                        param("to", "query", false, json!({ "type": "string", "format": "date" }), "登记日期止"),
+                        param("document", "query", false, json!({ "type": "string" }), "批准文件的文号或发文机关（部分）"),
+                        param("limit", "query", false, json!({ "type": "integer", "minimum": 1, "maximum": 500 }), "每页条数"),
+                        param("offset", "query", false, json!({ "type": "integer", "minimum": 0 }), "跳过的条数"),
+                    ],
+                    "responses": common(json!({
+                        "200": { "description": "变更集", "content": { "application/json": { "schema": { "type": "object", "required": ["numberMatched", "changesets"] } } } },
+                        "401": error_response("未登录")
+                    }))
+                },
                 "post": {
                     "summary": "多项写入组成一个变更集：全部成功或全不写入",
                     "security": [{ "token": [] }],

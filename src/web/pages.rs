@@ -25,6 +25,9 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("login.html", include_str!("templates/login.html")),
         ("map.html", include_str!("templates/map.html")),
         ("import.html", include_str!("templates/import.html")),
+        ("history.html", include_str!("templates/history.html")),
+        ("changeset.html", include_str!("templates/changeset.html")),
+        ("record.html", include_str!("templates/record.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");

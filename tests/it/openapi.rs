@@ -146,6 +146,7 @@ both_stores!(
                 None,
             ),
             ("get", "/api/openapi.json".into(), None, None),
+            ("get", "/api/changesets?layer=streets".into(), None, None),
             (
                 "post",
                 "/api/layers/streets/items".into(),

@@ -363,3 +363,125 @@ both_stores!(
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 );
+
+crate::support::both_stores!(
+    the_history_browser_filters_changesets_and_compares_versions,
+    |db: TestDb| async move {
+        use crate::support::{officer, request, send};
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let token = officer(&registry, "王芳", diming::accounts::Role::NamesOfficer).await;
+        let list = |q: &str| {
+            let uri = format!("/api/changesets?{q}");
+            let app = app.clone();
+            let token = token.clone();
+            async move {
+                send(&app, request("GET", &uri, Some(&token), None), None)
+                    .await
+                    .json()
+            }
+        };
+        let public = send(&app, request("GET", "/api/changesets", None, None), None).await;
+        assert_eq!(public.status, StatusCode::UNAUTHORIZED);
+        let all = list("limit=500").await;
+        let total = all["numberMatched"].as_u64().unwrap();
+        assert!(total > 3);
+        let by_doc = list("document=35%E5%8F%B7").await; // "35号"
+        assert_eq!(by_doc["numberMatched"], 1, "{by_doc}");
+        assert!(
+            by_doc["changesets"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("建设街")
+        );
+        assert_eq!(
+            by_doc["changesets"][0]["layers"],
+            serde_json::json!(["streets"])
+        );
+        let streets = list("layer=streets").await["numberMatched"]
+            .as_u64()
+            .unwrap();
+        assert!(streets >= 2 && streets < total, "{streets} of {total}");
+        assert_eq!(list("from=2099-01-01").await["numberMatched"], 0);
+        assert_eq!(list("author=nobody").await["numberMatched"], 0);
+        let page = send(
+            &app,
+            request("GET", "/history?document=35%E5%8F%B7", Some(&token), None),
+            None,
+        )
+        .await;
+        assert!(
+            page.body.contains("共 1 个变更集") && page.body.contains("二政字〔2021〕35号"),
+            "{}",
+            page.body
+        );
+        let redirect = send(&app, request("GET", "/history", None, None), None).await;
+        assert_eq!(redirect.status, StatusCode::SEE_OTHER);
+
+        // One record's versions and the diff between them.
+        let id = diming::record::RecordId::derived("street/工农街");
+        let page = send(
+            &app,
+            request("GET", &format!("/records/{id}?a=1&b=2"), Some(&token), None),
+            None,
+        )
+        .await;
+        assert!(
+            page.body
+                .contains("<td>name</td><td>工农街</td><td>建设街</td>"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("几何没有变化"));
+        // Move the street a little: the diff shows both geometries.
+        let (version, mut feature) = {
+            let current = registry.current();
+            let v = current.get(&id).unwrap();
+            let mut p = serde_json::to_value(&v.body).unwrap();
+            p.as_object_mut().unwrap().remove("layer");
+            (
+                v.version,
+                serde_json::json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p }),
+            )
+        };
+        let c = &mut feature["geometry"]["coordinates"][0][0][1];
+        *c = serde_json::json!(c.as_f64().unwrap() + 0.0005);
+        let body = serde_json::json!({ "reason": "中心线修测", "feature": feature });
+        let reply = send(
+            &app,
+            request(
+                "PUT",
+                &format!("/api/records/{id}"),
+                Some(&token),
+                Some(body.clone()),
+            )
+            .header("if-match", format!("\"{version}\"")),
+            Some(body),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let page = send(
+            &app,
+            request("GET", &format!("/records/{id}"), Some(&token), None),
+            None,
+        )
+        .await;
+        assert!(
+            page.body.contains("几何有变化")
+                && page.body.contains("id=\"geometry-a\"")
+                && page.body.contains("id=\"geometry-b\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("中心线修测") && page.body.contains("王芳"));
+        // The public sees the timeline without authors.
+        let public = send(
+            &app,
+            request("GET", &format!("/records/{id}"), None, None),
+            None,
+        )
+        .await;
+        assert!(public.body.contains("中心线修测") && !public.body.contains("王芳"));
+    }
+);

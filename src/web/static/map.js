@@ -136,7 +136,7 @@
     let html = `<h3 id="feature-title">${esc(p.name || p.number || id)}</h3><table id="attributes">`;
     for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k]);
     if (p.romanization && p.romanization.standard) html += row("罗马字母拼写", p.romanization.standard);
-    html += `</table><h3>历史</h3><ol id="history">`;
+    html += `</table><h3>历史 <small><a id="record-link" href="/records/${id}">完整历史与比较</a></small></h3><ol id="history">`;
     for (const v of (hist.versions || []).slice().reverse()) {
       const c = v.changeset || {};
       const doc = c.document ? `${esc(c.document.issuer)} ${esc(c.document.number)}（${esc(c.document.date)}）` : "";
