@@ -43,6 +43,9 @@ pub enum RegistryError {
     },
     #[error("{0}")]
     Renumbering(String),
+    /// A changeset that cannot be undone: later changes build on it, or it retired records.
+    #[error("{0}")]
+    Revert(String),
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,
@@ -244,6 +247,67 @@ impl Registry {
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
             self.change_state(|state| state.apply_versions(&versions));
         }
+    }
+
+    /// Undoes a changeset with a new one: records it created are retired, records it changed
+    /// go back to the version before. Refused when a record has changed since (later changes
+    /// depend on it) or when the changeset retired records (re-register them instead).
+    pub async fn revert(
+        &self,
+        id: ChangesetId,
+        author: &str,
+        reason: &str,
+    ) -> Result<ChangesetId, RegistryError> {
+        let written = self.store.changeset_versions(id).await?;
+        if written.is_empty() {
+            return Err(RegistryError::Changeset(ChangesetError::Empty));
+        }
+        let today = chrono::Local::now().date_naive();
+        let mut cs =
+            crate::record::Changeset::new(author, format!("撤销变更集 {}：{reason}", id.0));
+        let mut later = Vec::new();
+        for v in &written {
+            if v.retired {
+                return Err(RegistryError::Revert(format!(
+                    "变更集注销了“{}”：撤销注销须重新登记该记录",
+                    v.body.title()
+                )));
+            }
+            let current_version = self.current().get(&v.id).map(|c| c.version);
+            if current_version != Some(v.version) {
+                later.push(v.body.title());
+                continue;
+            }
+            if v.version == 1 {
+                cs.push(Write::Retire {
+                    id: v.id,
+                    base_version: 1,
+                    valid_from: today,
+                });
+            } else {
+                let history = self.store.history(v.id).await?;
+                let before = history
+                    .iter()
+                    .find(|h| h.version == v.version - 1)
+                    .ok_or_else(|| {
+                        RegistryError::Revert(format!("记录 {} 缺少第 {} 版", v.id, v.version - 1))
+                    })?;
+                cs.push(Write::Update {
+                    id: v.id,
+                    base_version: v.version,
+                    valid_from: today.max(v.valid_from),
+                    body: before.body.clone(),
+                    geometry: before.geometry.clone(),
+                });
+            }
+        }
+        if !later.is_empty() {
+            return Err(RegistryError::Revert(format!(
+                "不能撤销：此后又有变更修改了 {}；请先撤销那些变更",
+                later.join("、")
+            )));
+        }
+        self.commit(cs).await
     }
 
     /// Every version of a record, oldest first.

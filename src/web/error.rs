@@ -51,6 +51,7 @@ impl ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::Registry(RegistryError::NotNamed(_)) => StatusCode::NOT_FOUND,
+            ApiError::Registry(RegistryError::Revert(_)) => StatusCode::CONFLICT,
             ApiError::Registry(
                 RegistryError::Changeset(_)
                 | RegistryError::Workflow { .. }
@@ -88,6 +89,7 @@ impl ApiError {
             }
             ApiError::Registry(RegistryError::Changeset(_)) => "changeset_refused",
             ApiError::Registry(RegistryError::Store(_)) => "store_unavailable",
+            ApiError::Registry(RegistryError::Revert(_)) => "revert_refused",
             ApiError::Registry(_) => "refused",
         }
     }

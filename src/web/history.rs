@@ -363,3 +363,42 @@ pub async fn record_page(
     let html: Html<String> = pages::render("record.html", &context)?;
     Ok(html.into_response())
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevertInput {
+    reason: String,
+}
+
+/// `POST /api/changesets/{id}/revert`: undoes a changeset with a new one, for an officer who
+/// may write every layer it touched.
+pub async fn revert(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    super::edit::ApiJson(input): super::edit::ApiJson<RevertInput>,
+) -> Result<Response, ApiError> {
+    let id: ChangesetId = id
+        .parse()
+        .map(ChangesetId)
+        .map_err(|_| ApiError::BadRequest(format!("变更集 id“{id}”无效")))?;
+    require_officer(&caller)?;
+    let layers = registry
+        .store()
+        .changeset_layers()
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?
+        .remove(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("没有变更集 {}", id.0)))?;
+    let target = format!("/api/changesets/{}/revert", id.0);
+    let mut author = String::new();
+    for layer in layers {
+        author = super::auth::require_write(&registry, &caller, layer, &target).await?;
+    }
+    let undone = registry.revert(id, &author, &input.reason).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "reverted": id, "changeset": undone })),
+    )
+        .into_response())
+}

@@ -81,6 +81,12 @@ pub fn document() -> Value {
         ]
     };
     let bearer = json!([{ "token": [] }, {}]);
+    let revert_responses = {
+        let mut r = write_responses("已撤销", "201");
+        r["201"] = json!({ "description": "已撤销", "content": { "application/json": { "schema": { "type": "object", "required": ["reverted", "changeset"] } } } });
+        r["409"] = error_response("不能撤销：此后又有变更修改了这些记录，或变更集注销了记录");
+        r
+    };
     let put_responses = {
         let mut r = write_responses("已修改", "200");
         r["412"] = error_response("版本已过期，未做任何修改");
@@ -320,6 +326,18 @@ pub fn document() -> Value {
                     "security": [{ "token": [] }],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ChangesetInput" } } } },
                     "responses": changeset_responses
+                }
+            },
+            "/api/changesets/{id}/revert": {
+                "post": {
+                    "summary": "撤销变更集：新建一个变更集，新建的记录被注销，修改过的记录回到此前的版本",
+                    "security": [{ "token": [] }],
+                    "parameters": [param("id", "path", true, json!({ "type": "string", "format": "uuid" }), "变更集 id")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["reason"], "additionalProperties": false,
+                        "properties": { "reason": { "type": "string" } }
+                    } } } },
+                    "responses": revert_responses
                 }
             },
             "/api/layers/{table}/import": {

@@ -454,3 +454,96 @@ async fn layers_page_with_limit_and_offset_in_a_stable_order() {
     .await;
     assert_eq!(bad.json()["field"], "offset", "{}", bad.body);
 }
+
+both_stores!(
+    a_changeset_is_undone_by_a_new_one_unless_later_changes_depend_on_it,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let token = officer(&registry, "王芳", Role::NamesOfficer).await;
+        let burial = officer(&registry, "李强", Role::BurialOfficer).await;
+        let id = RecordId::derived("door/前进大街/1");
+        let (version, mut feature) = editable(&registry, id);
+        feature["properties"]["kind"] = json!("door_small");
+        let body = json!({ "reason": "换小门牌", "feature": feature });
+        let reply = send(
+            &app,
+            request(
+                "PUT",
+                &format!("/api/records/{id}"),
+                Some(&token),
+                Some(body.clone()),
+            )
+            .header("if-match", format!("\"{version}\"")),
+            Some(body),
+        )
+        .await;
+        let changed = reply.json()["changeset"].as_str().unwrap().to_string();
+        let revert = |cs: &str, token: &str| {
+            let body = json!({ "reason": "换错了" });
+            let uri = format!("/api/changesets/{cs}/revert");
+            let app = app.clone();
+            let token = token.to_string();
+            async move {
+                send(
+                    &app,
+                    request("POST", &uri, Some(&token), Some(body.clone())),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        // Not the burial officer's layer.
+        assert_eq!(
+            revert(&changed, &burial).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let undone = revert(&changed, &token).await;
+        assert_eq!(undone.status, StatusCode::CREATED, "{}", undone.body);
+        let history = registry.history(id).await.unwrap();
+        assert_eq!(
+            history.len(),
+            version as usize + 2,
+            "undoing is a version too"
+        );
+        assert_eq!(
+            history.last().unwrap().body,
+            history[history.len() - 3].body
+        );
+        let summary = registry
+            .store()
+            .changeset(history.last().unwrap().changeset)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(summary.reason.starts_with("撤销变更集") && summary.author == "王芳");
+        // The first change cannot be undone again: the undo changed the record after it.
+        let refused = revert(&changed, &token).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert_eq!(refused.json()["code"], "revert_refused");
+        assert_eq!(
+            registry.history(id).await.unwrap().len(),
+            version as usize + 2
+        );
+        // A created record is retired by the undo.
+        let new = json!({ "reason": "新门牌", "feature": {
+            "type": "Feature", "geometry": { "type": "Point", "coordinates": [111.9701, 43.6452] },
+            "properties": { "street": RecordId::derived("street/前进大街"), "number": "1附7" } } });
+        let created = send(
+            &app,
+            request(
+                "POST",
+                "/api/layers/door_plates/items",
+                Some(&token),
+                Some(new.clone()),
+            ),
+            Some(new),
+        )
+        .await;
+        let new_id: RecordId = serde_json::from_value(created.json()["id"].clone()).unwrap();
+        let cs = created.json()["changeset"].as_str().unwrap().to_string();
+        assert_eq!(revert(&cs, &token).await.status, StatusCode::CREATED);
+        assert!(registry.current().get(&new_id).is_none());
+    }
+);

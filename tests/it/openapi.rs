@@ -92,6 +92,24 @@ both_stores!(
             diming::layers::Body::Campaign(c) => (c.lines[0].plate, c.lines[0].old.to_string()),
             _ => unreachable!(),
         };
+        // A changeset to undo through the API.
+        let to_revert = {
+            let plate = RecordId::derived("door/前进大街/5");
+            let v = registry.current().get(&plate).unwrap().clone();
+            let mut body = v.body.clone();
+            if let diming::layers::Body::DoorPlate(d) = &mut body {
+                d.kind = diming::addresses::PlateKind::DoorSmall;
+            }
+            let mut cs = diming::record::Changeset::new("测试", "换小门牌");
+            cs.push(diming::record::Write::Update {
+                id: plate,
+                base_version: v.version,
+                valid_from: v.valid_from,
+                body,
+                geometry: v.geometry.clone(),
+            });
+            registry.commit(cs).await.unwrap()
+        };
         let street = RecordId::derived("street/前进大街");
         let plate = RecordId::derived("door/前进大街/3");
         let street_feature = {
@@ -147,6 +165,12 @@ both_stores!(
             ),
             ("get", "/api/openapi.json".into(), None, None),
             ("get", "/api/changesets?layer=streets".into(), None, None),
+            (
+                "post",
+                format!("/api/changesets/{}/revert", to_revert.0),
+                Some(json!({ "reason": "换错了" })),
+                None,
+            ),
             (
                 "post",
                 "/api/layers/streets/items".into(),
