@@ -190,6 +190,26 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         ])
     );
 
+    // The map as of a date before the rename shows 工农街; back to the present, 建设街.
+    let names = "(async () => (await window.dimingMap.getSource('streets').getData()).features.map(f => f.properties.name))()";
+    browser.eval("const d = document.getElementById('as-of'); d.value = '2020-12-31'; d.dispatchEvent(new Event('change'))");
+    browser.wait_for(
+        "document.getElementById('map').dataset.asOf === '2020-12-31' && window.dimingReady",
+        "the map as of 2020-12-31",
+    );
+    let then: Vec<String> = serde_json::from_value(browser.eval(names)).unwrap();
+    assert!(
+        then.contains(&"工农街".to_string()) && !then.contains(&"建设街".to_string()),
+        "{then:?}"
+    );
+    browser.click_on("#as-of-clear");
+    browser.wait_for(
+        "document.getElementById('map').dataset.asOf === '' && window.dimingReady",
+        "the present map",
+    );
+    let now: Vec<String> = serde_json::from_value(browser.eval(names)).unwrap();
+    assert!(now.contains(&"建设街".to_string()) && !now.contains(&"工农街".to_string()));
+
     // Zoom to 建设街 (renamed from 工农街) and click it with the mouse.
     let id = diming::record::RecordId::derived("street/工农街");
     let at = browser.eval(&format!(

@@ -199,6 +199,25 @@
     map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
   }
 
+  // The map "as of" a date: every layer as it was in the world that day (from the history).
+  async function reloadAsOf(date) {
+    const suffix = date ? `?as_of=${date}` : "";
+    for (const l of layers) {
+      const src = map.getSource(l.layer);
+      if (!src) continue;
+      const fc = await (await fetch(`/api/layers/${l.layer}${suffix}`)).json();
+      for (const f of fc.features) f.properties.rid = f.id;
+      src.setData(fc);
+    }
+    document.getElementById("map").dataset.asOf = date || "";
+    map.once("idle", () => { window.dimingReady = true; });
+  }
+  const asOf = document.getElementById("as-of");
+  if (asOf) {
+    asOf.addEventListener("change", () => { window.dimingReady = false; reloadAsOf(asOf.value); });
+    document.getElementById("as-of-clear").addEventListener("click", () => { asOf.value = ""; window.dimingReady = false; reloadAsOf(""); });
+  }
+
   map.on("load", () => { loadLayers().catch((err) => {
     document.getElementById("panel").innerHTML = `<p class="error">图层读取失败：${esc(err)}</p>`;
   }); });
