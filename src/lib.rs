@@ -29,7 +29,8 @@
 //!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
-//!   Features (read, with CRSs and dates).
+//!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
+//!   diffs and undo.
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants

@@ -166,7 +166,7 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a new session under the hash of its token.
+    /// Stores a new session under the hash of its token (and forgets expired ones).
     pub async fn add_session(
         &self,
         token_hash: &str,
@@ -175,6 +175,12 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         let now = super::truncate_time(Utc::now());
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db("清理过期会话"))?;
         on_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
