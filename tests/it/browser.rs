@@ -190,6 +190,10 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         ])
     );
 
+    // Mongolian names are HTML labels set vertically, top to bottom.
+    let mn = browser.eval("[...document.querySelectorAll('.mn-label')].map(e => [e.textContent, getComputedStyle(e).writingMode])");
+    assert_eq!(mn, serde_json::json!([["ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ", "vertical-lr"]]));
+
     // The map as of a date before the rename shows 工农街; back to the present, 建设街.
     let names = "(async () => (await window.dimingMap.getSource('streets').getData()).features.map(f => f.properties.name))()";
     browser.eval("const d = document.getElementById('as-of'); d.value = '2020-12-31'; d.dispatchEvent(new Event('change'))");

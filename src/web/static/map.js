@@ -91,11 +91,37 @@
   window.dimingReady = false;
 
   const switcher = document.getElementById("layers");
-  function addSwitch(layer, ids) {
+  // Mongolian names, which the map's text renderer cannot shape, as HTML labels set
+  // vertically (top to bottom, lines left to right) by the browser.
+  function mongolianLabels(fc) {
+    const out = [];
+    for (const f of fc.features) {
+      const mn = f.properties.name_mn;
+      if (!mn) continue;
+      let at;
+      if (f.geometry.type === "Point") {
+        at = f.geometry.coordinates;
+      } else {
+        const b = [Infinity, Infinity, -Infinity, -Infinity];
+        const walk = (c) => { if (typeof c[0] === "number") { b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]); } else c.forEach(walk); };
+        walk(f.geometry.coordinates);
+        at = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+      }
+      const div = document.createElement("div");
+      div.className = "mn-label";
+      div.lang = "mn-Mong";
+      div.textContent = mn;
+      out.push(new maplibregl.Marker({ element: div }).setLngLat(at).addTo(map));
+    }
+    return out;
+  }
+
+  function addSwitch(layer, ids, markers = []) {
     const label = document.createElement("label");
     label.innerHTML = `<input type="checkbox" checked data-layer="${esc(layer.layer)}"> <span class="swatch" style="background:${SWATCH[layer.layer] || "#999"}"></span>${esc(layer.label)}（${layer.count}）`;
     label.querySelector("input").addEventListener("change", (ev) => {
       for (const id of ids) map.setLayoutProperty(id, "visibility", ev.target.checked ? "visible" : "none");
+      for (const m of markers) m.getElement().style.display = ev.target.checked ? "" : "none";
     });
     switcher.appendChild(label);
   }
@@ -111,7 +137,8 @@
       map.addSource(table, { type: "geojson", data: fc });
       const styled = STYLES[table](table);
       for (const l of styled) map.addLayer(l);
-      addSwitch(layers.find((l) => l.layer === table), styled.map((l) => l.id));
+      const markers = mongolianLabels(fc);
+      addSwitch(layers.find((l) => l.layer === table), styled.map((l) => l.id), markers);
     });
     map.once("idle", () => { window.dimingReady = true; });
   }
