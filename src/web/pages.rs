@@ -243,6 +243,7 @@ pub async fn map_page(
     context.insert("layers", &serde_json::Value::from(layers).to_string());
     context.insert("maplibre", super::assets::MAPLIBRE);
     context.insert("can_plates", &caller.access.can_write(Layer::DoorPlate));
+    context.insert("can_streets", &caller.access.can_write(Layer::Street));
     context.insert("script", &super::assets::map_script());
     caller.insert_into(&mut context);
     render("map.html", &context)

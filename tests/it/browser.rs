@@ -268,6 +268,54 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let streets = count_colour(&shot, [0xfd, 0xe3, 0xa0]);
     assert!(streets > 10_000, "only {streets} street pixels");
 
+    // Draw a street: the first click lands 3 px from 前进大街's end and snaps to it.
+    let street_id = diming::record::RecordId::derived("street/前进大街");
+    let points = browser.eval(&format!(
+        "(async () => {{
+            const f = await (await fetch('/api/records/{street_id}')).json();
+            const end = f.geometry.coordinates[0][0];
+            const map = window.dimingMap;
+            map.jumpTo({{ center: end, zoom: 17 }});
+            await new Promise(r => map.once('idle', r));
+            const box = map.getContainer().getBoundingClientRect();
+            const p = map.project(end);
+            return {{ end, clicks: [[box.left + p.x + 3, box.top + p.y + 2], [box.left + p.x - 90, box.top + p.y + 140], [box.left + p.x - 200, box.top + p.y + 150]] }};
+        }})()"
+    ));
+    browser.click_on("#draw-street");
+    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    for c in points["clicks"].as_array().unwrap() {
+        browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(350));
+    }
+    browser.click_on("#finish-street");
+    browser.wait_for("document.getElementById('street-name')", "the street form");
+    browser.type_into("#street-name", "曼哈顿巷");
+    let verdict = browser.wait_for(
+        "document.querySelector('#name-verdicts [data-rule=foreign]')?.textContent",
+        "the naming-rule verdict",
+    );
+    assert!(verdict.as_str().unwrap().contains("曼哈顿"), "{verdict}");
+    browser.click_on("#save-street");
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('history')",
+        "the saved street and its history",
+    );
+    let history = browser.eval("document.getElementById('history').innerText");
+    assert!(
+        history.as_str().unwrap().contains("第 1 版")
+            && history.as_str().unwrap().contains("wangfang"),
+        "{history}"
+    );
+    let saved = browser.eval(
+        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return (await (await fetch('/api/records/' + id)).json()).geometry.coordinates; })()",
+    );
+    assert_eq!(
+        saved[0][0], points["end"],
+        "the first vertex snapped to the existing street's end"
+    );
+    assert_eq!(saved[0].as_array().unwrap().len(), 3);
+
     // Infill: a new entrance between two plates gets the next free 附号 and is written.
     let plate = browser.eval(&format!(
         "(async () => {{
@@ -400,5 +448,5 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let streets = browser.eval(
         "(async () => (await (await fetch('/api/layers')).json()).layers.find(l => l.layer === 'streets').count)()",
     );
-    assert_eq!(streets, 42);
+    assert_eq!(streets, 43, "40 demo streets, the drawn one and the two imported");
 }

@@ -90,6 +90,9 @@
   window.dimingMap = map;
   window.dimingReady = false;
 
+  // Each layer's features as fetched: exact coordinates for snapping (rendered features are
+  // quantised to their tile).
+  const sourceData = {};
   const switcher = document.getElementById("layers");
   // Mongolian names, which the map's text renderer cannot shape, as HTML labels set
   // vertically (top to bottom, lines left to right) by the browser.
@@ -134,6 +137,7 @@
     known.forEach((table, i) => {
       const fc = data[i];
       for (const f of fc.features) f.properties.rid = f.id;
+      sourceData[table] = fc;
       map.addSource(table, { type: "geojson", data: fc });
       const styled = STYLES[table](table);
       for (const l of styled) map.addLayer(l);
@@ -212,7 +216,91 @@
     });
   }
 
+  // Drawing a street: click the vertices (a click near an existing street's vertex snaps to
+  // it), finish, name it while the naming rules answer, save it as a proposed name.
+  let drawing = null;
+  const drawButton = document.getElementById("draw-street");
+  const finishButton = document.getElementById("finish-street");
+  function draftData() {
+    const coords = drawing || [];
+    return { type: "FeatureCollection", features: coords.length > 1
+      ? [{ type: "Feature", geometry: { type: "LineString", coordinates: coords }, properties: {} }]
+      : coords.map((c) => ({ type: "Feature", geometry: { type: "Point", coordinates: c }, properties: {} })) };
+  }
+  function snap(e) {
+    const box = [[e.point.x - 8, e.point.y - 8], [e.point.x + 8, e.point.y + 8]];
+    let best = null, bestD = 8;
+    const exact = (rendered) => (sourceData.streets?.features || []).find((f) => f.id === rendered.properties.rid) || rendered;
+    for (const f of map.queryRenderedFeatures(box, { layers: ["streets-line"] }).map(exact)) {
+      const walk = (c) => {
+        if (typeof c[0] === "number") {
+          const p = map.project(c);
+          const d = Math.hypot(p.x - e.point.x, p.y - e.point.y);
+          if (d <= bestD) { bestD = d; best = c; }
+        } else c.forEach(walk);
+      };
+      walk(f.geometry.coordinates);
+    }
+    return best ? [best[0], best[1]] : [e.lngLat.lng, e.lngLat.lat];
+  }
+  if (drawButton) {
+    map.on("load", () => {
+      map.addSource("draft", { type: "geojson", data: draftData() });
+      map.addLayer({ id: "draft-line", type: "line", source: "draft", paint: { "line-color": "#d35400", "line-width": 4, "line-dasharray": [2, 1] } });
+      map.addLayer({ id: "draft-point", type: "circle", source: "draft", paint: { "circle-color": "#d35400", "circle-radius": 5 } });
+    });
+    drawButton.addEventListener("click", () => {
+      drawing = [];
+      finishButton.hidden = false;
+      map.getCanvas().style.cursor = "crosshair";
+      map.doubleClickZoom.disable();
+      document.getElementById("panel").innerHTML = "<p id=\"draw-hint\">依次点击街路巷中心线的各点（靠近已有街路巷的节点会自动吸附），然后点“完成”。</p>";
+    });
+    finishButton.addEventListener("click", () => {
+      const coords = drawing;
+      drawing = null;
+      finishButton.hidden = true;
+      map.getCanvas().style.cursor = "";
+      map.doubleClickZoom.enable();
+      if (!coords || coords.length < 2) { document.getElementById("panel").innerHTML = "<p class=\"error\">中心线至少要有两个点</p>"; return; }
+      streetForm(coords);
+    });
+  }
+  function streetForm(coords) {
+    const panel = document.getElementById("panel");
+    panel.innerHTML = `<h3>新街路巷</h3><p>${coords.length} 个点</p>`
+      + `<label>标准名称 <input id="street-name"></label><div id="name-verdicts"></div>`
+      + `<label>等级 <select id="street-class"><option value="arterial">主干路</option><option value="secondary">次干路</option><option value="branch">支路</option><option value="lane" selected>巷</option></select></label>`
+      + `<label>变更原因 <input id="street-reason" value="新建街路巷（拟命名）"></label> <button id="save-street">保存</button><p class="error" id="save-error"></p>`;
+    const name = document.getElementById("street-name");
+    let seq = 0;
+    name.addEventListener("input", async () => {
+      const mine = ++seq;
+      const v = await (await fetch(`/api/names/check?kind=street&name=${encodeURIComponent(name.value)}`)).json();
+      if (mine !== seq) return;
+      const out = document.getElementById("name-verdicts");
+      out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}：${esc(x.explanation)}</p>`).join("")
+        + (v.romanization ? `<p>拼写：${esc(v.romanization.standard)}</p>` : "");
+    });
+    document.getElementById("save-street").addEventListener("click", async () => {
+      const body = { reason: document.getElementById("street-reason").value, feature: {
+        type: "Feature", geometry: { type: "LineString", coordinates: coords },
+        properties: { name: name.value, class: document.getElementById("street-class").value, naming: { status: "proposed" } } } };
+      const r = await fetch("/api/layers/streets/items", { method: "POST", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
+      const v = await r.json();
+      if (!r.ok) { document.getElementById("save-error").textContent = v.error; return; }
+      map.getSource("draft").setData({ type: "FeatureCollection", features: [] });
+      const fc = await (await fetch("/api/layers/streets")).json();
+      for (const f of fc.features) f.properties.rid = f.id;
+      sourceData.streets = fc;
+      map.getSource("streets").setData(fc);
+      show(v.id);
+    });
+  }
+
   map.on("click", (e) => {
+    if (drawing) { drawing.push(snap(e)); map.getSource("draft").setData(draftData()); return; }
     if (adding) { propose(e.lngLat); return; }
     const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
