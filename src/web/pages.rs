@@ -244,6 +244,14 @@ pub async fn map_page(
     context.insert("maplibre", super::assets::MAPLIBRE);
     context.insert("can_plates", &caller.access.can_write(Layer::DoorPlate));
     context.insert("can_streets", &caller.access.can_write(Layer::Street));
+    let writable: Vec<Layer> = Layer::ALL
+        .into_iter()
+        .filter(|l| caller.access.can_write(*l))
+        .collect();
+    context.insert(
+        "writable",
+        &serde_json::to_string(&writable).unwrap_or_else(|_| "[]".into()),
+    );
     context.insert("script", &super::assets::map_script());
     caller.insert_into(&mut context);
     render("map.html", &context)

@@ -151,10 +151,13 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_import_page() {
     let db = TestDb::sqlite().await;
+    let other: String;
     {
         let registry = db.registry().await;
         crate::support::load_demo(&registry).await;
         crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
+        other =
+            crate::support::officer(&registry, "batu", diming::accounts::Role::NamesOfficer).await;
     }
     let port = free_port();
     let _server = serve(db.url(), port);
@@ -448,5 +451,71 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let streets = browser.eval(
         "(async () => (await (await fetch('/api/layers')).json()).layers.find(l => l.layer === 'streets').count)()",
     );
-    assert_eq!(streets, 43, "40 demo streets, the drawn one and the two imported");
+    assert_eq!(
+        streets, 43,
+        "40 demo streets, the drawn one and the two imported"
+    );
+
+    // Two officers edit the same street: the second save meets the first and shows both.
+    browser.goto(&format!("{base}/map"));
+    browser.wait_for("window.dimingReady === true", "the map's layers");
+    let at = browser.eval(&format!(
+        "(async () => {{
+            const f = await (await fetch('/api/records/{id}')).json();
+            const line = f.geometry.coordinates[0];
+            const a = line[0], b = line[line.length - 1];
+            const p = [a[0] + (b[0] - a[0]) * 0.37, a[1] + (b[1] - a[1]) * 0.37];
+            const map = window.dimingMap;
+            map.jumpTo({{ center: p, zoom: 17 }});
+            await new Promise(r => map.once('idle', r));
+            const px = map.project(p);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        }})()"
+    ));
+    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    browser.wait_for(
+        "document.getElementById('edit-attributes')",
+        "the edit button",
+    );
+    browser.click_on("#edit-attributes");
+    browser.eval("document.querySelector('[data-field=class]').value = 'arterial'");
+    // Meanwhile the other officer records the Mongolian name.
+    let status = browser.eval(&format!(
+        "(async () => {{
+            const r = await fetch('/api/records/{id}');
+            const f = await r.json();
+            const properties = Object.assign({{}}, f.properties);
+            for (const k of ['layer', 'version', 'valid_from', 'valid_to', 'recorded_at', 'retired', 'changeset', 'romanization', 'position']) delete properties[k];
+            properties.name_mn = 'ᠪᠦᠲᠦᠭᠡᠨ ᠭᠤᠳᠤᠮᠵᠢ';
+            const put = await fetch('/api/records/{id}', {{ method: 'PUT', credentials: 'omit',
+                body: JSON.stringify({{ reason: '补录蒙古文', feature: {{ type: 'Feature', geometry: f.geometry, properties }} }}),
+                headers: {{ 'Content-Type': 'application/json', 'Authorization': 'Bearer {other}', 'If-Match': r.headers.get('ETag') }} }});
+            return put.status;
+        }})()"
+    ));
+    assert_eq!(status, 200);
+    browser.click_on("#save-attributes");
+    browser.wait_for("document.getElementById('conflict')", "the conflict view");
+    let table = browser.eval("document.getElementById('conflict-table').innerText");
+    let table = table.as_str().unwrap();
+    assert!(
+        table.contains("次干路") && table.contains("主干路") && table.contains("ᠪᠦᠲᠦᠭᠡᠨ ᠭᠤᠳᠤᠮᠵᠢ"),
+        "{table}"
+    );
+    browser.click_on("#reapply");
+    browser.wait_for(
+        "document.getElementById('attributes') && document.getElementById('attributes').innerText.includes('主干路')",
+        "the re-applied edit",
+    );
+    let attributes = browser.eval("document.getElementById('attributes').innerText");
+    assert!(
+        attributes.as_str().unwrap().contains("ᠪᠦᠲᠦᠭᠡᠨ ᠭᠤᠳᠤᠮᠵᠢ"),
+        "the other officer's edit is kept: {attributes}"
+    );
+    let versions = browser.eval("document.querySelectorAll('#history li').length");
+    assert_eq!(
+        versions, 4,
+        "rename, the other officer's and this officer's versions"
+    );
 }

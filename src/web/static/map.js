@@ -177,7 +177,77 @@
         + `<div>${esc(c.reason)}</div>${doc ? `<div class="meta">依据：${doc}</div>` : ""}</li>`;
     }
     html += "</ol>";
+    const canEdit = writable.includes(p.layer) && EDITABLE[p.layer];
+    if (canEdit) html = html.replace('<table id="attributes">', '<p><button id="edit-attributes">编辑属性</button></p><table id="attributes">');
     panel.innerHTML = html;
+    if (canEdit) document.getElementById("edit-attributes").addEventListener("click", () => editForm(rec));
+  }
+
+  // Editing attributes: the version shown is the one the save names (If-Match). If someone
+  // saved first, both versions are shown and the officer re-applies the edit on the new one.
+  const writable = JSON.parse(el.dataset.writable || "[]");
+  const CHOICES = {
+    class: ["arterial", "secondary", "branch", "lane"],
+    kind: ["door_large", "door_small", "side_door", "building_large", "building_small"],
+  };
+  const EDITABLE = { street: ["class", "name_mn"], place: ["name_mn"], door_plate: ["kind"], admin_unit: ["name_mn"] };
+  const READ_ONLY = ["layer", "version", "valid_from", "valid_to", "recorded_at", "retired", "changeset", "romanization", "position"];
+  function editable(props) {
+    const out = Object.assign({}, props);
+    for (const k of READ_ONLY) delete out[k];
+    return out;
+  }
+  function input(k, value) {
+    if (CHOICES[k]) {
+      return `<select data-field="${k}">` + CHOICES[k].map((c) => `<option value="${c}"${c === value ? " selected" : ""}>${esc(VALUES[c] || c)}</option>`).join("") + "</select>";
+    }
+    return `<input data-field="${k}" value="${esc(value || "")}">`;
+  }
+  async function save(rec, changes, reason) {
+    const properties = Object.assign(editable(rec.properties), changes);
+    for (const [k, v] of Object.entries(changes)) if (v === "") delete properties[k];
+    return fetch(`/api/records/${rec.id}`, { method: "PUT",
+      body: JSON.stringify({ reason, feature: { type: "Feature", geometry: rec.geometry, properties } }),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf, "If-Match": `"${rec.properties.version}"` } });
+  }
+  function editForm(rec) {
+    const panel = document.getElementById("panel");
+    const fields = EDITABLE[rec.properties.layer];
+    panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
+      + fields.map((k) => `<tr><td>${esc(LABELS[k] || k)}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
+      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="save-attributes">保存</button><p class="error" id="edit-error"></p>`;
+    document.getElementById("save-attributes").addEventListener("click", async () => {
+      const changes = {};
+      for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
+      const reason = document.getElementById("edit-reason").value;
+      const r = await save(rec, changes, reason);
+      if (r.status === 412) { conflict(rec, changes, reason); return; }
+      const v = await r.json();
+      if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
+      show(rec.id);
+    });
+  }
+  async function conflict(mine, changes, reason) {
+    const theirs = await (await fetch(`/api/records/${mine.id}`)).json();
+    const panel = document.getElementById("panel");
+    const keys = [...new Set([...Object.keys(editable(mine.properties)), ...Object.keys(editable(theirs.properties))])]
+      .filter((k) => typeof (mine.properties[k] ?? theirs.properties[k]) !== "object");
+    let html = `<h3 id="conflict">他人已先保存了第 ${theirs.properties.version} 版</h3><p>您的修改没有保存，也没有覆盖他人的修改。</p>`
+      + `<table id="conflict-table"><tr><th>属性</th><th>您开始编辑时（第 ${mine.properties.version} 版）</th><th>他人保存的（第 ${theirs.properties.version} 版）</th><th>您的修改</th></tr>`;
+    for (const k of keys) {
+      const a = mine.properties[k] ?? "", b = theirs.properties[k] ?? "";
+      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(LABELS[k] || k)}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
+    }
+    html += `</table><p><button id="reapply">在第 ${theirs.properties.version} 版上重新应用我的修改</button> <button id="discard">放弃我的修改</button></p><p class="error" id="edit-error"></p>`;
+    panel.innerHTML = html;
+    document.getElementById("reapply").addEventListener("click", async () => {
+      const r = await save(theirs, changes, reason);
+      if (r.status === 412) { conflict(theirs, changes, reason); return; }
+      const v = await r.json();
+      if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
+      show(mine.id);
+    });
+    document.getElementById("discard").addEventListener("click", () => show(mine.id));
   }
 
   // Infill: a new entrance gets the next free 附号 (or a reserved number) of the nearest
