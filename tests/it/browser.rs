@@ -518,4 +518,39 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         versions, 4,
         "rename, the other officer's and this officer's versions"
     );
+
+    // Retire the street drawn earlier from the map: it leaves the map, its history stays.
+    let drawn = browser.eval(
+        "(async () => (await (await fetch('/api/layers/streets')).json()).features.find(f => f.properties.name === '曼哈顿巷'))()",
+    );
+    let drawn_id = drawn["id"].as_str().unwrap().to_string();
+    let at = browser.eval(&format!(
+        "(async () => {{
+            const c = {}[0];
+            const p = [(c[0][0] + c[1][0]) / 2, (c[0][1] + c[1][1]) / 2];
+            const map = window.dimingMap;
+            map.jumpTo({{ center: p, zoom: 18 }});
+            await new Promise(r => map.once('idle', r));
+            const px = map.project(p);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        }})()",
+        drawn["geometry"]["coordinates"]
+    ));
+    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('edit-attributes')",
+        "the drawn street's panel",
+    );
+    browser.click_on("#edit-attributes");
+    browser.click_on("#retire-feature");
+    browser.wait_for("document.getElementById('retired')", "the retirement");
+    let gone = browser.eval(&format!(
+        "(async () => (await fetch('/api/records/{drawn_id}')).status)()"
+    ));
+    assert_eq!(gone, 404);
+    let kept = browser.eval(&format!(
+        "(async () => (await (await fetch('/api/records/{drawn_id}/history')).json()).versions.length)()"
+    ));
+    assert_eq!(kept, 2, "created and retired, both in the history");
 }

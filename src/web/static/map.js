@@ -215,7 +215,8 @@
     const fields = EDITABLE[rec.properties.layer];
     panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
       + fields.map((k) => `<tr><td>${esc(LABELS[k] || k)}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
-      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="save-attributes">保存</button><p class="error" id="edit-error"></p>`;
+      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button><p class="error" id="edit-error"></p>`;
+    document.getElementById("retire-feature").addEventListener("click", () => retire(rec));
     document.getElementById("save-attributes").addEventListener("click", async () => {
       const changes = {};
       for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
@@ -227,6 +228,22 @@
       show(rec.id);
     });
   }
+  // Retiring: a version too; the record leaves the map and keeps its history.
+  async function retire(rec) {
+    const reason = document.getElementById("edit-reason").value;
+    const r = await fetch(`/api/records/${rec.id}`, { method: "DELETE", body: JSON.stringify({ reason }),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf, "If-Match": `"${rec.properties.version}"` } });
+    const v = await r.json();
+    if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录，请重新打开后再注销"; return; }
+    if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
+    const table = { street: "streets", place: "places", door_plate: "door_plates", admin_unit: "admin_units" }[rec.properties.layer];
+    const fc = await (await fetch(`/api/layers/${table}`)).json();
+    for (const f of fc.features) f.properties.rid = f.id;
+    sourceData[table] = fc;
+    map.getSource(table).setData(fc);
+    document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.properties.name || rec.properties.number)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
+  }
+
   async function conflict(mine, changes, reason) {
     const theirs = await (await fetch(`/api/records/${mine.id}`)).json();
     const panel = document.getElementById("panel");
