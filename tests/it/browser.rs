@@ -170,7 +170,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     browser.type_into("input[name=password]", "test-password-长长的");
     browser.click_on("form.login button");
     browser.wait_for(
-        "location.pathname === '/map'",
+        "location.pathname === '/map' && document.readyState === 'complete' && document.getElementById('who')",
         "the map page after logging in",
     );
     assert_eq!(
