@@ -8,8 +8,10 @@
 //! Both keep every version in `versions` and every changeset in `changesets`, and behave the
 //! same: a commit is one transaction that refuses a stale version (another process wrote
 //! first) and leaves nothing behind when any write fails. Migrations run on open. A
-//! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. This
-//! module knows SQL and nothing of HTTP.
+//! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. The
+//! stores also keep the accounts (users, sessions, API tokens, refused attempts), with SQL
+//! that is the same for both (`accounts.rs`, through `on_pool!`). This module knows SQL and
+//! nothing of HTTP.
 
 /// Runs `$body` with `$pool` bound to the backend's pool: the SQL is the same for both.
 macro_rules! on_pool {

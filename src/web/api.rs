@@ -92,35 +92,8 @@ pub async fn layer_features(
         });
     }
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
-    let inside = |v: &RecordVersion| {
-        bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
-    };
     // Matching versions in a stable order (by id), so that pages do not overlap.
-    let mut matched: Vec<RecordVersion> = match q.as_of {
-        Some(date) => registry
-            .layer_as_of(layer, date)
-            .await?
-            .into_iter()
-            .filter(|v| inside(v) && caller.access.can_read(&v.body))
-            .collect(),
-        None => {
-            let current = registry.current();
-            let candidates: Vec<&RecordVersion> = match bbox {
-                Some(rect) => current
-                    .index()
-                    .intersecting(layer, rect)
-                    .iter()
-                    .filter_map(|id| current.get(id))
-                    .collect(),
-                None => current.layer(layer).collect(),
-            };
-            candidates
-                .into_iter()
-                .filter(|v| caller.access.can_read(&v.body))
-                .cloned()
-                .collect()
-        }
-    };
+    let mut matched = select(&registry, &caller, layer, bbox, q.as_of).await?;
     matched.sort_by_key(|v| v.id);
     let total = matched.len();
     let offset = q.offset.unwrap_or(0);
@@ -155,6 +128,45 @@ pub async fn layer_features(
         body["links"] = json!([{ "rel": "next", "type": "application/geo+json", "href": next }]);
     }
     Ok(Json(body))
+}
+
+/// The versions of `layer` the caller may see, inside `bbox` if given: the current ones from
+/// memory (through the spatial index), or those in force on `as_of` from the history.
+pub(super) async fn select(
+    registry: &AppState,
+    caller: &Caller,
+    layer: Layer,
+    bbox: Option<Rect<f64>>,
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<Vec<RecordVersion>, ApiError> {
+    if let Some(date) = as_of {
+        return Ok(registry
+            .layer_as_of(layer, date)
+            .await?
+            .into_iter()
+            .filter(|v| inside(v, bbox) && caller.access.can_read(&v.body))
+            .collect());
+    }
+    let current = registry.current();
+    let candidates: Vec<&RecordVersion> = match bbox {
+        Some(rect) => current
+            .index()
+            .intersecting(layer, rect)
+            .iter()
+            .filter_map(|id| current.get(id))
+            .collect(),
+        None => current.layer(layer).collect(),
+    };
+    Ok(candidates
+        .into_iter()
+        .filter(|v| caller.access.can_read(&v.body))
+        .cloned()
+        .collect())
+}
+
+/// Whether a version meets `bbox` (every version does when there is none).
+pub(super) fn inside(v: &RecordVersion, bbox: Option<Rect<f64>>) -> bool {
+    bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
 }
 
 pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {

@@ -69,6 +69,12 @@ impl FeatureInput {
     pub(super) fn id(&self) -> Option<RecordId> {
         self.id
     }
+
+    /// The same feature carrying `id` (for a new record whose id the caller must learn).
+    pub(super) fn with_id(mut self, id: RecordId) -> Self {
+        self.id = Some(id);
+        self
+    }
 }
 
 /// One record written with its reason.
@@ -98,7 +104,7 @@ pub struct RetireWrite {
 /// One write of a multi-write changeset.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ChangeInput {
+pub(super) enum ChangeInput {
     Create {
         layer: String,
         #[serde(default)]
@@ -283,6 +289,113 @@ pub(super) fn check_document(
     Ok(())
 }
 
+/// `prefix.rest`, or `rest` alone for a single write.
+fn at(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// The version named by `If-Match`, if the header is there (a malformed one is a 400).
+pub(super) fn if_match_header(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
+    match headers.get(header::IF_MATCH) {
+        Some(_) => if_match(headers).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// One write checked against the caller and the registry: the layer (named for a new record,
+/// as stored for an existing one), the caller's role on it, the version it names, the body
+/// and its approval document. Returns the author (the caller) and the write.
+pub(super) async fn checked_write(
+    registry: &AppState,
+    caller: &Caller,
+    change: ChangeInput,
+    field: &str,
+    document: &Option<ApprovalDocument>,
+    target: &str,
+) -> Result<(String, Write), ApiError> {
+    let version = |if_match: Option<u32>| {
+        if_match.ok_or_else(|| {
+            let at = if field.is_empty() {
+                String::new()
+            } else {
+                format!("{field}：")
+            };
+            ApiError::PreconditionRequired(format!(
+                "{at}修改或注销记录须给出所依据的版本（If-Match，或写入中的 if_match）"
+            ))
+        })
+    };
+    Ok(match change {
+        ChangeInput::Create {
+            layer,
+            valid_from,
+            feature,
+        } => {
+            let l = Layer::from_table(&layer)
+                .filter(|l| caller.access.can_read_layer(*l))
+                .ok_or_else(|| ApiError::Invalid {
+                    field: at(field, "layer"),
+                    message: format!("没有图层“{layer}”"),
+                })?;
+            let author = require_write(registry, caller, l, target).await?;
+            let id = feature.id.unwrap_or_default();
+            let (body, geometry) = parse_feature(l, feature, &at(field, "feature"))?;
+            check_document(None, &body, document)?;
+            let write = Write::Create {
+                id,
+                valid_from: valid_from.unwrap_or_else(today),
+                body,
+                geometry,
+            };
+            (author, write)
+        }
+        ChangeInput::Update {
+            id,
+            if_match,
+            valid_from,
+            feature,
+        } => {
+            let (l, before) = stored_layer(registry, caller, id)?;
+            let author = require_write(registry, caller, l, target).await?;
+            let base_version = version(if_match)?;
+            if feature.id.is_some_and(|f| f != id) {
+                return Err(ApiError::Invalid {
+                    field: at(field, "feature.id"),
+                    message: "要素的 id 与所修改的记录 id 不一致".into(),
+                });
+            }
+            let (body, geometry) = parse_feature(l, feature, &at(field, "feature"))?;
+            check_document(Some(&before), &body, document)?;
+            let write = Write::Update {
+                id,
+                base_version,
+                valid_from: valid_from.unwrap_or_else(today),
+                body,
+                geometry,
+            };
+            (author, write)
+        }
+        ChangeInput::Retire {
+            id,
+            if_match,
+            valid_from,
+        } => {
+            let (l, _) = stored_layer(registry, caller, id)?;
+            let author = require_write(registry, caller, l, target).await?;
+            let write = Write::Retire {
+                id,
+                base_version: version(if_match)?,
+                valid_from: valid_from.unwrap_or_else(today),
+            };
+            (author, write)
+        }
+    })
+}
+
 /// `POST /api/layers/{layer}/items`: a new record.
 pub async fn create(
     State(registry): State<AppState>,
@@ -290,25 +403,20 @@ pub async fn create(
     Path(table): Path<String>,
     ApiJson(input): ApiJson<FeatureWrite>,
 ) -> Result<Response, ApiError> {
-    let layer = Layer::from_table(&table)
+    if Layer::from_table(&table)
         .filter(|l| caller.access.can_read_layer(*l))
-        .ok_or_else(|| ApiError::NotFound(format!("没有图层“{table}”")))?;
-    let author = require_write(
-        &registry,
-        &caller,
-        layer,
-        &format!("/api/layers/{table}/items"),
-    )
-    .await?;
-    let id = input.feature.id.unwrap_or_default();
-    let (body, geometry) = parse_feature(layer, input.feature, "feature")?;
-    check_document(None, &body, &input.document)?;
-    let write = Write::Create {
-        id,
-        valid_from: input.valid_from.unwrap_or_else(today),
-        body,
-        geometry,
+        .is_none()
+    {
+        return Err(ApiError::NotFound(format!("没有图层“{table}”")));
+    }
+    let change = ChangeInput::Create {
+        layer: table.clone(),
+        valid_from: input.valid_from,
+        feature: input.feature,
     };
+    let target = format!("/api/layers/{table}/items");
+    let (author, write) =
+        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
     let response = commit_one(&registry, author, input.reason, input.document, write).await?;
     Ok((StatusCode::CREATED, response).into_response())
 }
@@ -322,24 +430,15 @@ pub async fn replace(
     ApiJson(input): ApiJson<FeatureWrite>,
 ) -> Result<Response, ApiError> {
     let id = api::parse_id(&id)?;
-    let (layer, before) = stored_layer(&registry, &caller, id)?;
-    let author = require_write(&registry, &caller, layer, &format!("/api/records/{id}")).await?;
-    let base_version = if_match(&headers)?;
-    if input.feature.id.is_some_and(|f| f != id) {
-        return Err(ApiError::Invalid {
-            field: "feature.id".into(),
-            message: "feature.id 与地址中的记录 id 不一致".into(),
-        });
-    }
-    let (body, geometry) = parse_feature(layer, input.feature, "feature")?;
-    check_document(Some(&before), &body, &input.document)?;
-    let write = Write::Update {
+    let change = ChangeInput::Update {
         id,
-        base_version,
-        valid_from: input.valid_from.unwrap_or_else(today),
-        body,
-        geometry,
+        if_match: if_match_header(&headers)?,
+        valid_from: input.valid_from,
+        feature: input.feature,
     };
+    let target = format!("/api/records/{id}");
+    let (author, write) =
+        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
     commit_one(&registry, author, input.reason, input.document, write).await
 }
 
@@ -353,14 +452,14 @@ pub async fn retire(
     ApiJson(input): ApiJson<RetireWrite>,
 ) -> Result<Response, ApiError> {
     let id = api::parse_id(&id)?;
-    let (layer, _) = stored_layer(&registry, &caller, id)?;
-    let author = require_write(&registry, &caller, layer, &format!("/api/records/{id}")).await?;
-    let base_version = if_match(&headers)?;
-    let write = Write::Retire {
+    let change = ChangeInput::Retire {
         id,
-        base_version,
-        valid_from: input.valid_from.unwrap_or_else(today),
+        if_match: if_match_header(&headers)?,
+        valid_from: input.valid_from,
     };
+    let target = format!("/api/records/{id}");
+    let (author, write) =
+        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
     commit_one(&registry, author, input.reason, input.document, write).await
 }
 
@@ -377,74 +476,18 @@ pub async fn changeset(
     };
     let mut changeset = Changeset::new(author, input.reason);
     changeset.document = input.document.clone();
-    for (i, write) in input.writes.into_iter().enumerate() {
+    for (i, change) in input.writes.into_iter().enumerate() {
         let field = format!("writes[{i}]");
-        let w = match write {
-            ChangeInput::Create {
-                layer,
-                valid_from,
-                feature,
-            } => {
-                let l = Layer::from_table(&layer)
-                    .filter(|l| caller.access.can_read_layer(*l))
-                    .ok_or_else(|| ApiError::Invalid {
-                        field: format!("{field}.layer"),
-                        message: format!("没有图层“{layer}”"),
-                    })?;
-                require_write(&registry, &caller, l, "/api/changesets").await?;
-                let id = feature.id.unwrap_or_default();
-                let (body, geometry) = parse_feature(l, feature, &format!("{field}.feature"))?;
-                check_document(None, &body, &input.document)?;
-                Write::Create {
-                    id,
-                    valid_from: valid_from.unwrap_or_else(today),
-                    body,
-                    geometry,
-                }
-            }
-            ChangeInput::Update {
-                id,
-                if_match,
-                valid_from,
-                feature,
-            } => {
-                let (l, before) = stored_layer(&registry, &caller, id)?;
-                require_write(&registry, &caller, l, "/api/changesets").await?;
-                let base_version = if_match.ok_or_else(|| {
-                    ApiError::PreconditionRequired(format!(
-                        "{field}：修改记录须在 if_match 中给出所依据的版本"
-                    ))
-                })?;
-                let (body, geometry) = parse_feature(l, feature, &format!("{field}.feature"))?;
-                check_document(Some(&before), &body, &input.document)?;
-                Write::Update {
-                    id,
-                    base_version,
-                    valid_from: valid_from.unwrap_or_else(today),
-                    body,
-                    geometry,
-                }
-            }
-            ChangeInput::Retire {
-                id,
-                if_match,
-                valid_from,
-            } => {
-                let (l, _) = stored_layer(&registry, &caller, id)?;
-                require_write(&registry, &caller, l, "/api/changesets").await?;
-                let base_version = if_match.ok_or_else(|| {
-                    ApiError::PreconditionRequired(format!(
-                        "{field}：注销记录须在 if_match 中给出所依据的版本"
-                    ))
-                })?;
-                Write::Retire {
-                    id,
-                    base_version,
-                    valid_from: valid_from.unwrap_or_else(today),
-                }
-            }
-        };
-        changeset.push(w);
+        let (_, write) = checked_write(
+            &registry,
+            &caller,
+            change,
+            &field,
+            &input.document,
+            "/api/changesets",
+        )
+        .await?;
+        changeset.push(write);
     }
     let ids: Vec<RecordId> = changeset.writes.iter().map(Write::id).collect();
     let changeset_id = registry.commit(changeset).await?;

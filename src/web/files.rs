@@ -192,15 +192,8 @@ pub async fn export(
     })?;
     let crs = q.crs.as_deref().map(parse_crs).transpose()?.unwrap_or(4490);
     let features = {
-        let versions = match q.as_of {
-            Some(date) => registry.layer_as_of(layer, date).await?,
-            None => registry.current().layer(layer).cloned().collect(),
-        };
-        let visible: Vec<_> = versions
-            .iter()
-            .filter(|v| caller.access.can_read(&v.body))
-            .collect();
-        io::export_features(&visible, &registry.current())
+        let versions = super::api::select(&registry, &caller, layer, None, q.as_of).await?;
+        io::export_features(&versions.iter().collect::<Vec<_>>(), &registry.current())
     };
     let (bytes, name, content_type) = tokio::task::spawn_blocking(move || {
         let dir = tempfile::Builder::new()

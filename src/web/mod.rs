@@ -1,6 +1,8 @@
-//! The web server: axum, the only place that knows HTTP. For now a page with the counts per
-//! layer and a map of the registry, and the first JSON endpoints; the full application is
-//! built on this router.
+//! The web server: axum, the only place that knows HTTP. One router ([`app`]) carries the
+//! pages (tera, Chinese), the map page and its embedded assets, the JSON API under `/api`
+//! (described by `/api/openapi.json`), OGC API Features under `/ogc`, the file gateway's
+//! upload and download, the history browser, and login. Who is calling is decided once per
+//! request (`auth`); every write checks the caller's role against the record's layer.
 
 mod api;
 mod assets;

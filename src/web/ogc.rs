@@ -441,50 +441,24 @@ pub async fn items(
         }
         None => None,
     };
-    let inside = |v: &RecordVersion| {
-        bbox.is_none_or(|r| geo::Intersects::intersects(&v.geometry, &r.to_polygon()))
-    };
-    let mut matched: Vec<RecordVersion> = match q.datetime.as_deref() {
-        Some(dt) if matches!(parse_datetime(dt)?, (Some(a), Some(b)) if a == b) => {
-            let (Some(day), _) = parse_datetime(dt)? else {
-                unreachable!("an instant")
-            };
-            registry
-                .layer_as_of(layer, day)
-                .await?
-                .into_iter()
-                .filter(|v| inside(v) && caller.access.can_read(&v.body))
-                .collect()
+    let mut matched: Vec<RecordVersion> = match q.datetime.as_deref().map(parse_datetime) {
+        None => api::select(&registry, &caller, layer, bbox, None).await?,
+        // An instant: the versions in force that day.
+        Some(Ok((Some(day), Some(end)))) if day == end => {
+            api::select(&registry, &caller, layer, bbox, Some(day)).await?
         }
-        Some(dt) => {
-            let (from, to) = parse_datetime(dt)?;
-            let all = registry
+        // An interval: every version whose lifespan meets it.
+        Some(interval) => {
+            let (from, to) = interval?;
+            registry
                 .store()
                 .layer_versions(layer)
                 .await
-                .map_err(|e| ApiError::Registry(e.into()))?;
-            // Versions recorded later that close earlier ones are history too: take each
-            // version as recorded last (its valid_to is its lifespan's end).
-            all.into_iter()
-                .filter(|v| v.superseded_at.is_none() || v.valid_to.is_some())
-                .filter(|v| lives_in(v, from, to) && inside(v) && caller.access.can_read(&v.body))
-                .collect()
-        }
-        None => {
-            let current = registry.current();
-            let candidates: Vec<&RecordVersion> = match bbox {
-                Some(r) => current
-                    .index()
-                    .intersecting(layer, r)
-                    .iter()
-                    .filter_map(|id| current.get(id))
-                    .collect(),
-                None => current.layer(layer).collect(),
-            };
-            candidates
+                .map_err(|e| ApiError::Registry(e.into()))?
                 .into_iter()
-                .filter(|v| caller.access.can_read(&v.body))
-                .cloned()
+                .filter(|v| {
+                    lives_in(v, from, to) && api::inside(v, bbox) && caller.access.can_read(&v.body)
+                })
                 .collect()
         }
     };
@@ -660,14 +634,14 @@ mod tests {
 /// (`version`, `valid_from`, …) may come back in the properties and is ignored: the version
 /// comes from `If-Match` only. The reason may be given, percent-encoded, in `Diming-Reason`.
 pub mod write {
-    use super::super::auth::{Caller, require_write};
+    use super::super::auth::Caller;
     use super::super::edit::{
-        FeatureInput, check_document, commit_one, if_match, parse_feature, stored_layer, today,
+        ChangeInput, FeatureInput, checked_write, commit_one, if_match_header, stored_layer,
     };
     use super::super::extract::ApiPath;
     use super::super::{ApiError, AppState};
     use super::layer_of;
-    use crate::record::{RecordId, Write};
+    use crate::record::RecordId;
     use axum::body::Bytes;
     use axum::extract::State;
     use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -750,6 +724,42 @@ pub mod write {
         r
     }
 
+    /// The record `fid` of `collection` (refused as not found when it is in another one).
+    fn record_in(
+        registry: &AppState,
+        caller: &Caller,
+        collection: &str,
+        fid: &str,
+    ) -> Result<RecordId, ApiError> {
+        let layer = layer_of(caller, collection)?;
+        let missing = || ApiError::NotFound(format!("集合“{collection}”中没有要素 {fid}"));
+        let id: RecordId = fid.parse().map_err(|_| missing())?;
+        match stored_layer(registry, caller, id)? {
+            (stored, _) if stored == layer => Ok(id),
+            _ => Err(missing()),
+        }
+    }
+
+    /// Checks a write as the JSON API does and commits it with the header's reason.
+    async fn commit(
+        registry: &AppState,
+        caller: &Caller,
+        headers: &HeaderMap,
+        change: ChangeInput,
+        target: &str,
+        default_reason: &str,
+    ) -> Result<Response, ApiError> {
+        let (author, write) = checked_write(registry, caller, change, "", &None, target).await?;
+        commit_one(
+            registry,
+            author,
+            reason(headers, default_reason),
+            None,
+            write,
+        )
+        .await
+    }
+
     pub async fn create(
         State(registry): State<AppState>,
         caller: Caller,
@@ -757,25 +767,23 @@ pub mod write {
         ApiPath(collection): ApiPath<String>,
         body: Bytes,
     ) -> Result<Response, ApiError> {
-        let layer = layer_of(&caller, &collection)?;
-        let target = format!("/ogc/collections/{collection}/items");
-        let author = require_write(&registry, &caller, layer, &target).await?;
-        let input = feature_input(json_body(&headers, &body)?)?;
-        let id = input.id().unwrap_or_default();
-        let (body, geometry) = parse_feature(layer, input, "feature")?;
-        check_document(None, &body, &None)?;
-        let write = Write::Create {
-            id,
-            valid_from: today(),
-            body,
-            geometry,
+        layer_of(&caller, &collection)?;
+        let feature = feature_input(json_body(&headers, &body)?)?;
+        let id = feature.id().unwrap_or_default();
+        let feature = feature.with_id(id);
+        let change = ChangeInput::Create {
+            layer: collection.clone(),
+            valid_from: None,
+            feature,
         };
-        let r = commit_one(
+        let target = format!("/ogc/collections/{collection}/items");
+        let r = commit(
             &registry,
-            author,
-            reason(&headers, "经 OGC API 新建"),
-            None,
-            write,
+            &caller,
+            &headers,
+            change,
+            &target,
+            "经 OGC API 新建",
         )
         .await?;
         let mut r = located(r, &collection, id);
@@ -791,19 +799,7 @@ pub mod write {
         fid: &str,
         input: impl FnOnce(&Value) -> Result<Value, ApiError>,
     ) -> Result<Response, ApiError> {
-        let layer = layer_of(caller, collection)?;
-        let id: RecordId = fid
-            .parse()
-            .map_err(|_| ApiError::NotFound(format!("没有要素“{fid}”")))?;
-        let (stored, before) = stored_layer(registry, caller, id)?;
-        if stored != layer {
-            return Err(ApiError::NotFound(format!(
-                "集合“{collection}”中没有要素 {fid}"
-            )));
-        }
-        let target = format!("/ogc/collections/{collection}/items/{fid}");
-        let author = require_write(registry, caller, layer, &target).await?;
-        let base_version = if_match(headers)?;
+        let id = record_in(registry, caller, collection, fid)?;
         let current = {
             let state = registry.current();
             state
@@ -811,28 +807,20 @@ pub mod write {
                 .map(super::super::api::feature)
                 .unwrap_or_default()
         };
-        let feature = feature_input(input(&current)?)?;
-        if feature.id().is_some_and(|f| f != id) {
-            return Err(ApiError::Invalid {
-                field: "id".into(),
-                message: "要素的 id 与地址中的不一致".into(),
-            });
-        }
-        let (body, geometry) = parse_feature(layer, feature, "feature")?;
-        check_document(Some(&before), &body, &None)?;
-        let write = Write::Update {
+        let change = ChangeInput::Update {
             id,
-            base_version,
-            valid_from: today(),
-            body,
-            geometry,
+            if_match: if_match_header(headers)?,
+            valid_from: None,
+            feature: feature_input(input(&current)?)?,
         };
-        let r = commit_one(
+        let target = format!("/ogc/collections/{collection}/items/{fid}");
+        let r = commit(
             registry,
-            author,
-            reason(headers, "经 OGC API 修改"),
-            None,
-            write,
+            caller,
+            headers,
+            change,
+            &target,
+            "经 OGC API 修改",
         )
         .await?;
         Ok(located(r, collection, id))
@@ -888,30 +876,20 @@ pub mod write {
         headers: HeaderMap,
         ApiPath((collection, fid)): ApiPath<(String, String)>,
     ) -> Result<Response, ApiError> {
-        let layer = layer_of(&caller, &collection)?;
-        let id: RecordId = fid
-            .parse()
-            .map_err(|_| ApiError::NotFound(format!("没有要素“{fid}”")))?;
-        let (stored, _) = stored_layer(&registry, &caller, id)?;
-        if stored != layer {
-            return Err(ApiError::NotFound(format!(
-                "集合“{collection}”中没有要素 {fid}"
-            )));
-        }
-        let target = format!("/ogc/collections/{collection}/items/{fid}");
-        let author = require_write(&registry, &caller, layer, &target).await?;
-        let base_version = if_match(&headers)?;
-        let write = Write::Retire {
+        let id = record_in(&registry, &caller, &collection, &fid)?;
+        let change = ChangeInput::Retire {
             id,
-            base_version,
-            valid_from: today(),
+            if_match: if_match_header(&headers)?,
+            valid_from: None,
         };
-        commit_one(
+        let target = format!("/ogc/collections/{collection}/items/{fid}");
+        commit(
             &registry,
-            author,
-            reason(&headers, "经 OGC API 注销"),
-            None,
-            write,
+            &caller,
+            &headers,
+            change,
+            &target,
+            "经 OGC API 注销",
         )
         .await?;
         Ok(StatusCode::NO_CONTENT.into_response())
