@@ -368,6 +368,8 @@ async fn schemathesis_finds_no_server_error_and_no_schema_violation() {
             report.path().to_str().unwrap(),
         ])
         .env("NO_COLOR", "1")
+        // Its cache goes into the test's own folder, not the clone.
+        .current_dir(report.path())
         .output()
         .expect("run schemathesis");
     let text = String::from_utf8_lossy(&out.stdout);
