@@ -148,6 +148,34 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
     );
 }
 
+/// Centres the map on `point` (JavaScript giving `[lon, lat]`, awaited) at `zoom` and clicks
+/// there with the mouse.
+fn click_map_at(browser: &mut crate::cdp::Browser, point: &str, zoom: u32) {
+    let at = browser.eval(&format!(
+        "(async () => {{
+            const p = await ({point});
+            const map = window.dimingMap;
+            map.jumpTo({{ center: p, zoom: {zoom} }});
+            await new Promise(r => map.once('idle', r));
+            const px = map.project(p);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        }})()"
+    ));
+    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+}
+
+/// JavaScript giving the point `share` of the way along a street record's first line.
+fn along(street: diming::record::RecordId, share: f64) -> String {
+    format!(
+        "(async () => {{
+            const line = (await (await fetch('/api/records/{street}')).json()).geometry.coordinates[0];
+            const a = line[0], b = line[line.length - 1];
+            return [a[0] + (b[0] - a[0]) * {share}, a[1] + (b[1] - a[1]) * {share}];
+        }})()"
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_import_page() {
     let db = TestDb::sqlite().await;
@@ -219,21 +247,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
 
     // Zoom to 建设街 (renamed from 工农街) and click it with the mouse.
     let id = diming::record::RecordId::derived("street/工农街");
-    let at = browser.eval(&format!(
-        "(async () => {{
-            const f = await (await fetch('/api/records/{id}')).json();
-            const line = f.geometry.coordinates[0];
-            const a = line[0], b = line[line.length - 1];
-            const p = [a[0] + (b[0] - a[0]) * 0.37, a[1] + (b[1] - a[1]) * 0.37];
-            const map = window.dimingMap;
-            map.jumpTo({{ center: p, zoom: 17 }});
-            await new Promise(r => map.once('idle', r));
-            const px = map.project(p);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + px.x, box.top + px.y];
-        }})()"
-    ));
-    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    click_map_at(&mut browser, &along(id, 0.37), 17);
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '建设街'",
         "the clicked street's attributes",
@@ -320,24 +334,23 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     assert_eq!(saved[0].as_array().unwrap().len(), 3);
 
     // Infill: a new entrance between two plates gets the next free 附号 and is written.
-    let plate = browser.eval(&format!(
-        "(async () => {{
-            const a = (await (await fetch('/api/records/{}')).json()).geometry.coordinates;
-            const b = (await (await fetch('/api/records/{}')).json()).geometry.coordinates;
-            const map = window.dimingMap;
-            const p = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-            map.jumpTo({{ center: p, zoom: 18 }});
-            await new Promise(r => map.once('idle', r));
-            const px = map.project(p);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + px.x, box.top + px.y];
-        }})()",
-        diming::record::RecordId::derived("door/前进大街/1"),
-        diming::record::RecordId::derived("door/前进大街/3")
-    ));
     browser.click_on("#add-plate");
     browser.wait_for("document.getElementById('add-hint')", "the infill hint");
-    browser.click(plate[0].as_f64().unwrap(), plate[1].as_f64().unwrap());
+    let (one, three) = (
+        diming::record::RecordId::derived("door/前进大街/1"),
+        diming::record::RecordId::derived("door/前进大街/3"),
+    );
+    click_map_at(
+        &mut browser,
+        &format!(
+            "(async () => {{
+                const a = (await (await fetch('/api/records/{one}')).json()).geometry.coordinates;
+                const b = (await (await fetch('/api/records/{three}')).json()).geometry.coordinates;
+                return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+            }})()"
+        ),
+        18,
+    );
     let suggested = browser.wait_for(
         "document.getElementById('suggested')?.textContent",
         "the suggested number",
@@ -459,21 +472,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     // Two officers edit the same street: the second save meets the first and shows both.
     browser.goto(&format!("{base}/map"));
     browser.wait_for("window.dimingReady === true", "the map's layers");
-    let at = browser.eval(&format!(
-        "(async () => {{
-            const f = await (await fetch('/api/records/{id}')).json();
-            const line = f.geometry.coordinates[0];
-            const a = line[0], b = line[line.length - 1];
-            const p = [a[0] + (b[0] - a[0]) * 0.37, a[1] + (b[1] - a[1]) * 0.37];
-            const map = window.dimingMap;
-            map.jumpTo({{ center: p, zoom: 17 }});
-            await new Promise(r => map.once('idle', r));
-            const px = map.project(p);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + px.x, box.top + px.y];
-        }})()"
-    ));
-    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    click_map_at(&mut browser, &along(id, 0.37), 17);
     browser.wait_for(
         "document.getElementById('edit-attributes')",
         "the edit button",
@@ -524,20 +523,12 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         "(async () => (await (await fetch('/api/layers/streets')).json()).features.find(f => f.properties.name === '曼哈顿巷'))()",
     );
     let drawn_id = drawn["id"].as_str().unwrap().to_string();
-    let at = browser.eval(&format!(
-        "(async () => {{
-            const c = {}[0];
-            const p = [(c[0][0] + c[1][0]) / 2, (c[0][1] + c[1][1]) / 2];
-            const map = window.dimingMap;
-            map.jumpTo({{ center: p, zoom: 18 }});
-            await new Promise(r => map.once('idle', r));
-            const px = map.project(p);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + px.x, box.top + px.y];
-        }})()",
-        drawn["geometry"]["coordinates"]
-    ));
-    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    let c = &drawn["geometry"]["coordinates"][0];
+    let middle = format!(
+        "[({} + {}) / 2, ({} + {}) / 2]",
+        c[0][0], c[1][0], c[0][1], c[1][1]
+    );
+    click_map_at(&mut browser, &middle, 18);
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('edit-attributes')",
         "the drawn street's panel",
