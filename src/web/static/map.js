@@ -1,5 +1,7 @@
 // The map page: every layer the caller may see, from our own JSON API, on a MapLibre map with
-// no external base map. A click shows the feature's attributes and its history.
+// no external base map. A click shows the feature's attributes and its history; a date shows
+// the map as it was. Officers' tools, all through the JSON API with the page's CSRF token:
+// add a door plate (infill), draw a street, edit or retire a feature (with the conflict view).
 "use strict";
 
 (function () {
@@ -94,6 +96,20 @@
   // quantised to their tile).
   const sourceData = {};
   const switcher = document.getElementById("layers");
+
+  // A layer's features from the API (as of a date if given), each carrying its record id.
+  async function fetchLayer(table, asOf) {
+    const fc = await (await fetch(`/api/layers/${table}${asOf ? `?as_of=${asOf}` : ""}`)).json();
+    for (const f of fc.features) f.properties.rid = f.id;
+    return fc;
+  }
+
+  // Puts a layer's features on the map again (after a write, or for another date).
+  async function reload(table, asOf) {
+    const fc = await fetchLayer(table, asOf);
+    sourceData[table] = fc;
+    map.getSource(table).setData(fc);
+  }
   // Mongolian names, which the map's text renderer cannot shape, as HTML labels set
   // vertically (top to bottom, lines left to right) by the browser.
   function mongolianLabels(fc) {
@@ -133,10 +149,9 @@
     // Large areas below, small things on top.
     const order = ["admin_units", "campaigns", "streets", "places", "door_plates"];
     const known = order.filter((t) => layers.some((l) => l.layer === t));
-    const data = await Promise.all(known.map((t) => fetch(`/api/layers/${t}`).then((r) => r.json())));
+    const data = await Promise.all(known.map((t) => fetchLayer(t)));
     known.forEach((table, i) => {
       const fc = data[i];
-      for (const f of fc.features) f.properties.rid = f.id;
       sourceData[table] = fc;
       map.addSource(table, { type: "geojson", data: fc });
       const styled = STYLES[table](table);
@@ -237,10 +252,7 @@
     if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录，请重新打开后再注销"; return; }
     if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
     const table = { street: "streets", place: "places", door_plate: "door_plates", admin_unit: "admin_units" }[rec.properties.layer];
-    const fc = await (await fetch(`/api/layers/${table}`)).json();
-    for (const f of fc.features) f.properties.rid = f.id;
-    sourceData[table] = fc;
-    map.getSource(table).setData(fc);
+    await reload(table);
     document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.properties.name || rec.properties.number)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
   }
 
@@ -296,9 +308,7 @@
         headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
       const v = await r.json();
       if (!r.ok) { panel.insertAdjacentHTML("beforeend", `<p class="error">${esc(v.error)}</p>`); return; }
-      const fc = await (await fetch("/api/layers/door_plates")).json();
-      for (const f of fc.features) f.properties.rid = f.id;
-      map.getSource("door_plates").setData(fc);
+      await reload("door_plates");
       show(v.id);
     });
   }
@@ -378,10 +388,7 @@
       const v = await r.json();
       if (!r.ok) { document.getElementById("save-error").textContent = v.error; return; }
       map.getSource("draft").setData({ type: "FeatureCollection", features: [] });
-      const fc = await (await fetch("/api/layers/streets")).json();
-      for (const f of fc.features) f.properties.rid = f.id;
-      sourceData.streets = fc;
-      map.getSource("streets").setData(fc);
+      await reload("streets");
       show(v.id);
     });
   }
@@ -403,14 +410,7 @@
 
   // The map "as of" a date: every layer as it was in the world that day (from the history).
   async function reloadAsOf(date) {
-    const suffix = date ? `?as_of=${date}` : "";
-    for (const l of layers) {
-      const src = map.getSource(l.layer);
-      if (!src) continue;
-      const fc = await (await fetch(`/api/layers/${l.layer}${suffix}`)).json();
-      for (const f of fc.features) f.properties.rid = f.id;
-      src.setData(fc);
-    }
+    for (const l of layers) if (map.getSource(l.layer)) await reload(l.layer, date);
     document.getElementById("map").dataset.asOf = date || "";
     map.once("idle", () => { window.dimingReady = true; });
   }
