@@ -15,6 +15,20 @@ use geo::{Rect, coord};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+/// Properties a GET adds to a record's own attributes (its layer tag, its bookkeeping, and for
+/// names their romanization and position): never written by a client.
+pub(super) const READ_ONLY: &[&str] = &[
+    "layer",
+    "version",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+    "retired",
+    "changeset",
+    "romanization",
+    "position",
+];
+
 /// A version as a GeoJSON feature.
 pub fn feature(v: &RecordVersion) -> Value {
     let mut properties = serde_json::to_value(&v.body).unwrap_or(Value::Null);

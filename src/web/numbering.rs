@@ -263,6 +263,10 @@ pub async fn tool(
         "can_campaign",
         &(caller.access.can_write(Layer::Campaign) && caller.access.can_write(Layer::DoorPlate)),
     );
+    context.insert(
+        "read_only",
+        &serde_json::json!(super::api::READ_ONLY).to_string(),
+    );
     caller.insert_into(&mut context);
     super::pages::render("numbering.html", &context)
 }

@@ -648,19 +648,6 @@ pub mod write {
     use axum::response::{IntoResponse, Response};
     use serde_json::Value;
 
-    /// What a GET returns beside the layer's attributes.
-    const READ_ONLY: &[&str] = &[
-        "layer",
-        "version",
-        "valid_from",
-        "valid_to",
-        "recorded_at",
-        "retired",
-        "changeset",
-        "romanization",
-        "position",
-    ];
-
     fn reason(headers: &HeaderMap, default: &str) -> String {
         headers
             .get("diming-reason")
@@ -706,7 +693,7 @@ pub mod write {
             obj.remove("links");
             obj.remove("bbox");
             if let Some(Value::Object(p)) = obj.get_mut("properties") {
-                for k in READ_ONLY {
+                for k in super::super::api::READ_ONLY {
                     p.remove(*k);
                 }
             }

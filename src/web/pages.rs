@@ -243,6 +243,10 @@ pub async fn map_page(
     context.insert("layers", &serde_json::Value::from(layers).to_string());
     context.insert("maplibre", super::assets::MAPLIBRE);
     context.insert("can_plates", &caller.access.can_write(Layer::DoorPlate));
+    context.insert(
+        "read_only",
+        &serde_json::json!(super::api::READ_ONLY).to_string(),
+    );
     context.insert("can_streets", &caller.access.can_write(Layer::Street));
     let writable: Vec<Layer> = Layer::ALL
         .into_iter()

@@ -206,7 +206,8 @@
     kind: ["door_large", "door_small", "side_door", "building_large", "building_small"],
   };
   const EDITABLE = { street: ["class", "name_mn"], place: ["name_mn"], door_plate: ["kind"], admin_unit: ["name_mn"] };
-  const READ_ONLY = ["layer", "version", "valid_from", "valid_to", "recorded_at", "retired", "changeset", "romanization", "position"];
+  // What a GET adds to a record's own attributes (the server's list, `api::READ_ONLY`).
+  const READ_ONLY = JSON.parse(el.dataset.readOnly);
   function editable(props) {
     const out = Object.assign({}, props);
     for (const k of READ_ONLY) delete out[k];
