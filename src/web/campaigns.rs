@@ -3,7 +3,7 @@
 //! checks the caller's role on the campaign layer and is a changeset of its own.
 
 use super::auth::{Caller, require_write};
-use super::edit::ApiJson;
+use super::edit::{ApiJson, today};
 use super::extract::ApiPath;
 use super::{ApiError, AppState};
 use crate::addresses::DoorNumber;
@@ -16,8 +16,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+/// The author of a step of campaign `id`: an officer who may write campaigns.
+async fn officer(registry: &AppState, caller: &Caller, id: RecordId) -> Result<String, ApiError> {
+    require_write(
+        registry,
+        caller,
+        Layer::Campaign,
+        &format!("/api/campaigns/{id}"),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,13 +101,7 @@ pub async fn pin(
     ApiPath(id): ApiPath<RecordId>,
     ApiJson(input): ApiJson<Pins>,
 ) -> Result<Response, ApiError> {
-    let author = require_write(
-        &registry,
-        &caller,
-        Layer::Campaign,
-        &format!("/api/campaigns/{id}"),
-    )
-    .await?;
+    let author = officer(&registry, &caller, id).await?;
     let pins: Vec<(RecordId, DoorNumber)> = input
         .pins
         .iter()
@@ -125,13 +126,7 @@ pub async fn approve(
     ApiPath(id): ApiPath<RecordId>,
     ApiJson(input): ApiJson<Approval>,
 ) -> Result<Response, ApiError> {
-    let author = require_write(
-        &registry,
-        &caller,
-        Layer::Campaign,
-        &format!("/api/campaigns/{id}"),
-    )
-    .await?;
+    let author = officer(&registry, &caller, id).await?;
     registry
         .approve_campaign(id, input.document, &author, today())
         .await?;
@@ -144,13 +139,7 @@ pub async fn apply(
     ApiPath(id): ApiPath<RecordId>,
     ApiJson(_): ApiJson<Empty>,
 ) -> Result<Response, ApiError> {
-    let author = require_write(
-        &registry,
-        &caller,
-        Layer::Campaign,
-        &format!("/api/campaigns/{id}"),
-    )
-    .await?;
+    let author = officer(&registry, &caller, id).await?;
     // Door plates are written too.
     require_write(
         &registry,
