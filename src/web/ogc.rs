@@ -1,9 +1,10 @@
 //! OGC API – Features at `/ogc`: Part 1 Core (landing page, conformance, one collection per
 //! layer with its extent, items with `bbox`, `limit`, `offset` and next links, `datetime`
 //! against the records' lifespans, one item with its ETag; GeoJSON and HTML) and Part 2 CRS
-//! (CRS84, EPSG:4490 and the city's Gauss–Krüger CRS, `crs`, `bbox-crs`, `Content-Crs`).
-//! QGIS and GDAL's OAPIF driver read the registry through it. The public sees public records
-//! only, as everywhere.
+//! (CRS84, EPSG:4490 and the city's Gauss–Krüger CRS, `crs`, `bbox-crs`, `Content-Crs`),
+//! Part 3 filters (CQL2, in `cql.rs`, with `/queryables`) and Part 4 writes ([`write`], through
+//! the same checked writes as the JSON API). QGIS and GDAL's OAPIF driver read the registry
+//! through it. The public sees public records only, as everywhere.
 
 use super::auth::Caller;
 use super::extract::{ApiPath, ApiQuery};
