@@ -77,6 +77,9 @@ impl Role {
                 Layer::Place,
                 Layer::DoorPlate,
                 Layer::Campaign,
+                Layer::Sign,
+                Layer::SignInspection,
+                Layer::WorkOrder,
             ],
             Role::BoundaryOfficer => &[Layer::AdminUnit],
             // Cemetery layers come with the cemetery module.
@@ -154,9 +157,13 @@ impl Access {
     }
 }
 
-/// Layers the public may see.
+/// Layers the public may see: not campaigns in progress, not the sign office's inspections
+/// and work orders (costs, contractors).
 pub fn is_public_layer(layer: Layer) -> bool {
-    !matches!(layer, Layer::Campaign)
+    !matches!(
+        layer,
+        Layer::Campaign | Layer::SignInspection | Layer::WorkOrder
+    )
 }
 
 /// A record the public may see: in a public layer and, for names, approved or published (a

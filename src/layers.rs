@@ -18,6 +18,12 @@ pub enum Layer {
     DoorPlate,
     /// Renumbering campaigns (门牌整编), with the area they cover.
     Campaign,
+    /// Street signs and plates (地名标志).
+    Sign,
+    /// Field inspections of signs.
+    SignInspection,
+    /// Repair work orders for signs.
+    WorkOrder,
 }
 
 /// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
@@ -59,12 +65,15 @@ impl GeometryKind {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 8] = [
         Layer::AdminUnit,
         Layer::Street,
         Layer::Place,
         Layer::DoorPlate,
         Layer::Campaign,
+        Layer::Sign,
+        Layer::SignInspection,
+        Layer::WorkOrder,
     ];
 
     /// The name of the layer's table in both stores.
@@ -75,6 +84,9 @@ impl Layer {
             Layer::Place => "places",
             Layer::DoorPlate => "door_plates",
             Layer::Campaign => "campaigns",
+            Layer::Sign => "signs",
+            Layer::SignInspection => "sign_inspections",
+            Layer::WorkOrder => "work_orders",
         }
     }
 
@@ -90,6 +102,9 @@ impl Layer {
             Layer::Place => "地名",
             Layer::DoorPlate => "门牌",
             Layer::Campaign => "门牌整编",
+            Layer::Sign => "地名标志",
+            Layer::SignInspection => "标志巡查",
+            Layer::WorkOrder => "标志维修工单",
         }
     }
 
@@ -100,6 +115,7 @@ impl Layer {
             Layer::Place => GeometryKind::Any,
             Layer::DoorPlate => GeometryKind::Point,
             Layer::Campaign => GeometryKind::MultiPolygon,
+            Layer::Sign | Layer::SignInspection | Layer::WorkOrder => GeometryKind::Point,
         }
     }
 
@@ -111,6 +127,9 @@ impl Layer {
             Layer::Place => &["name", "name_mn", "category", "status"],
             Layer::DoorPlate => &["street_id", "number", "number_value"],
             Layer::Campaign => &["name", "status", "plates", "changed", "installed"],
+            Layer::Sign => &["code", "kind", "shows", "condition", "names_id"],
+            Layer::SignInspection => &["sign_id", "date", "condition"],
+            Layer::WorkOrder => &["sign_id", "kind", "status", "cost_fen"],
         }
     }
 }
@@ -126,7 +145,10 @@ impl fmt::Display for Layer {
 pub enum ColumnValue {
     Text(String),
     Integer(i64),
+    /// NULL in a text column.
     Null,
+    /// NULL in an integer column.
+    NullInteger,
 }
 
 impl From<Option<String>> for ColumnValue {
@@ -144,6 +166,9 @@ pub enum Body {
     Place(Place),
     DoorPlate(DoorPlate),
     Campaign(crate::addresses::numbering::Campaign),
+    Sign(crate::signs::Sign),
+    SignInspection(crate::signs::Inspection),
+    WorkOrder(crate::signs::WorkOrder),
 }
 
 impl Body {
@@ -154,6 +179,9 @@ impl Body {
             Body::Place(_) => Layer::Place,
             Body::DoorPlate(_) => Layer::DoorPlate,
             Body::Campaign(_) => Layer::Campaign,
+            Body::Sign(_) => Layer::Sign,
+            Body::SignInspection(_) => Layer::SignInspection,
+            Body::WorkOrder(_) => Layer::WorkOrder,
         }
     }
 
@@ -165,6 +193,9 @@ impl Body {
             Body::Place(b) => b.source,
             Body::DoorPlate(b) => b.source,
             Body::Campaign(c) => c.source,
+            Body::Sign(s) => s.source,
+            Body::SignInspection(i) => i.source,
+            Body::WorkOrder(o) => o.source,
         }
     }
 
@@ -176,6 +207,9 @@ impl Body {
             Body::Place(p) => p.name.clone(),
             Body::DoorPlate(d) => d.number.to_string(),
             Body::Campaign(c) => c.name.clone(),
+            Body::Sign(s) => format!("{} {}", s.code, s.shows.zh),
+            Body::SignInspection(i) => format!("{} {}", i.date, i.condition.label()),
+            Body::WorkOrder(o) => format!("{}（{}）", o.kind.label(), o.status.label()),
         }
     }
 
@@ -186,7 +220,7 @@ impl Body {
             Body::Street(s) => Some(&s.naming),
             Body::Place(p) => Some(&p.naming),
             Body::AdminUnit(u) => Some(&u.naming),
-            Body::DoorPlate(_) | Body::Campaign(_) => None,
+            _ => None,
         }
     }
 
@@ -212,7 +246,7 @@ impl Body {
                     u.name = n.to_string();
                 }
             }
-            Body::DoorPlate(_) | Body::Campaign(_) => {}
+            _ => {}
         }
         next
     }
@@ -251,6 +285,24 @@ impl Body {
                 Integer(c.lines.len() as i64),
                 Integer(c.changed() as i64),
                 Integer(c.installed_count() as i64),
+            ],
+            Body::Sign(s) => vec![
+                Text(s.code.clone()),
+                Text(s.kind.as_str().into()),
+                Text(s.shows.zh.clone()),
+                Text(s.condition.as_str().into()),
+                s.names.first().map(|r| r.to_string()).into(),
+            ],
+            Body::SignInspection(i) => vec![
+                Text(i.sign.to_string()),
+                Text(i.date.to_string()),
+                Text(i.condition.as_str().into()),
+            ],
+            Body::WorkOrder(o) => vec![
+                Text(o.sign.to_string()),
+                Text(o.kind.as_str().into()),
+                Text(o.status.as_str().into()),
+                o.cost_fen.map_or(ColumnValue::NullInteger, Integer),
             ],
         }
     }

@@ -67,6 +67,7 @@ pub mod names;
 pub mod publish;
 pub mod record;
 pub mod registry;
+pub mod signs;
 pub mod spatial;
 pub mod store;
 pub mod web;

@@ -6,6 +6,7 @@ mod crs;
 mod io;
 mod names;
 mod numbering;
+mod signs;
 mod user;
 
 use anyhow::{Context, Result};
@@ -16,6 +17,7 @@ use diming::registry::Registry;
 use crs::CrsCommand;
 use names::NamesCommand;
 use numbering::NumberingCommand;
+use signs::SignsCommand;
 use user::UserCommand;
 
 #[derive(Parser)]
@@ -79,6 +81,11 @@ pub(crate) enum Command {
     Numbering {
         #[command(subcommand)]
         command: NumberingCommand,
+    },
+    /// 地名标志：核查、版面、巡查、维修工单、统计
+    Signs {
+        #[command(subcommand)]
+        command: SignsCommand,
     },
     /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件（可恢复到任一种数据库）
     #[command(
@@ -190,5 +197,6 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => io::export(db, &config, args).await,
         Command::Names { command } => names::run(db, &config, &author, command).await,
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
+        Command::Signs { command } => signs::run(db, &config, &author, command).await,
     }
 }

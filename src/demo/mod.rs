@@ -8,12 +8,14 @@
 //! ids and geometries every time. Pure: the data files are compiled in.
 
 mod places;
+mod signs;
 mod streets;
 mod units;
 
 use crate::record::{Changeset, ChangesetId, Write};
 
 use chrono::NaiveDate;
+pub use signs::LIGHTBOXES;
 pub use streets::PLANTED;
 pub use units::BUILT_UP;
 
@@ -58,7 +60,8 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
     let mut rename = changeset("rename", "示例数据：工农街更名为建设街", vec![write]);
     rename.document = Some(document);
     out.push(rename);
-    out.push(changeset("places", "示例数据：主要地标", places::writes()));
+    let places = places::writes();
+    out.push(changeset("places", "示例数据：主要地标", places.clone()));
     let plates = streets::door_plates(&streets);
     for (i, chunk) in plates.chunks(1000).enumerate() {
         out.push(changeset(
@@ -67,5 +70,17 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
             chunk.to_vec(),
         ));
     }
+    let signs = signs::writes(&streets, &plates, &places);
+    let inspections = signs::inspections(&signs);
+    out.push(changeset(
+        "signs",
+        "示例数据：地名标志（含 2020 年重新安装的 124 块灯箱式街路牌）",
+        signs,
+    ));
+    out.push(changeset(
+        "sign-inspections",
+        "示例数据：2026 年春季地名标志巡查及维修工单",
+        inspections,
+    ));
     Ok(out)
 }

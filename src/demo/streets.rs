@@ -61,13 +61,13 @@ const NORTH_SOUTH: [&str; 20] = [
 const RENAMED: (&str, &str) = ("工农街", "建设街");
 
 /// Plates stand this far from the centre line (metres) and this far apart along it.
-const OFFSET_M: f64 = 12.0;
+pub(super) const OFFSET_M: f64 = 12.0;
 const SPACING_M: f64 = 115.0;
 /// Entrances this near another street are on its corner, and left out.
 const CORNER_M: f64 = 30.0;
-const M_PER_DEG_LAT: f64 = 111_320.0;
+pub(super) const M_PER_DEG_LAT: f64 = 111_320.0;
 
-fn m_per_deg_lon(lat: f64) -> f64 {
+pub(super) fn m_per_deg_lon(lat: f64) -> f64 {
     M_PER_DEG_LAT * lat.to_radians().cos()
 }
 
@@ -121,10 +121,25 @@ pub fn streets() -> Vec<DemoStreet> {
     out
 }
 
+/// Mongolian forms of the demo streets whose names are Mongolian words (sample data: the
+/// word, then ᠵᠠᠮ "road"). Streets with Chinese names have none in the demo.
+pub const MONGOLIAN: [(&str, &str); 6] = [
+    ("苏尼特路", "ᠰᠥᠨᠢᠳ ᠵᠠᠮ"),
+    ("赛罕路", "ᠰᠠᠶᠢᠬᠠᠨ ᠵᠠᠮ"),
+    ("额仁路", "ᠡᠷᠢᠶᠡᠨ ᠵᠠᠮ"),
+    ("乌兰路", "ᠤᠯᠠᠭᠠᠨ ᠵᠠᠮ"),
+    ("呼和路", "ᠬᠥᠬᠡ ᠵᠠᠮ"),
+    ("那达慕路", "ᠨᠠᠭᠠᠳᠤᠮ ᠵᠠᠮ"),
+];
+
+pub fn mongolian(name: &str) -> Option<&'static str> {
+    MONGOLIAN.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+}
+
 fn street(name: &str, class: StreetClass) -> Street {
     Street {
         name: name.into(),
-        name_mn: None,
+        name_mn: mongolian(name).map(Into::into),
         class,
         source: Source::Sample,
         naming: Naming::default(),

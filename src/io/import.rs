@@ -31,7 +31,7 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
         Layer::Place => &["name", "name_mn", "category", "status"],
         Layer::DoorPlate => &["number", "street", "street_id", "kind"],
         Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent"],
-        Layer::Campaign => &[],
+        Layer::Campaign | Layer::Sign | Layer::SignInspection | Layer::WorkOrder => &[],
     }
 }
 
@@ -118,7 +118,7 @@ fn typed(layer: Layer, value: Value) -> Result<Body, String> {
         Layer::Street => Body::Street(de(value)?),
         Layer::Place => Body::Place(de(value)?),
         Layer::DoorPlate => Body::DoorPlate(de(value)?),
-        Layer::Campaign => return Err("门牌整编不能从文件导入".into()),
+        other => return Err(format!("“{}”不能从文件导入", other.label())),
     })
 }
 
@@ -158,10 +158,10 @@ pub fn plan(
         ignored_columns: Vec::new(),
         writes: Vec::new(),
     };
-    if layer == Layer::Campaign {
+    if columns(layer).is_empty() {
         report.refused.push(Refused {
             row: 0,
-            reason: "门牌整编不能从文件导入".into(),
+            reason: format!("“{}”不能从文件导入", layer.label()),
         });
         return report;
     }

@@ -11,6 +11,7 @@
 //! GDAL is thread-bound: callers run these functions in a blocking task.
 
 pub mod import;
+pub mod photo;
 pub mod safety;
 
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};

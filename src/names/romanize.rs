@@ -89,6 +89,46 @@ fn all_readings(c: char) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Every toneless pinyin syllable (ü written as v), from the pinyin data.
+fn syllables() -> &'static std::collections::HashSet<String> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        (0x3400u32..=0x9FFF)
+            .filter_map(char::from_u32)
+            .filter_map(all_readings)
+            .flatten()
+            .map(|r| r.replace('ü', "v"))
+            .collect()
+    })
+}
+
+/// Whether `word` (any case, apostrophes allowed, no tones) is a run of pinyin syllables:
+/// HSINHUA, STREET and CH'ANG are not; ERLIANHAOTE and TIAN'ANMEN are.
+pub fn is_pinyin_word(word: &str) -> bool {
+    let w: Vec<char> = word
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == 'ü' { 'v' } else { c })
+        .collect();
+    let set = syllables();
+    // reach[i]: w[..i] splits into syllables; an apostrophe may only stand between two.
+    let mut reach = vec![false; w.len() + 1];
+    reach[0] = true;
+    for i in 0..w.len() {
+        if !reach[i] {
+            continue;
+        }
+        let start = if w[i] == '\'' && i > 0 { i + 1 } else { i };
+        for end in start + 1..=w.len().min(start + 6) {
+            let s: String = w[start..end].iter().collect();
+            if set.contains(&s) {
+                reach[end] = true;
+            }
+        }
+    }
+    !w.is_empty() && reach[w.len()]
+}
+
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {

@@ -151,7 +151,7 @@ fn weight(body: &Body) -> u8 {
             C::Building => 3,
         },
         Body::DoorPlate(_) => 1,
-        Body::Campaign(_) => 0,
+        Body::Campaign(_) | Body::Sign(_) | Body::SignInspection(_) | Body::WorkOrder(_) => 0,
     }
 }
 
@@ -178,7 +178,12 @@ impl SearchIndex {
     /// "street + number".
     pub fn build(state: &CurrentState, lists: &WordLists) -> Self {
         let mut entries = Vec::new();
-        for v in state.records().filter(|v| v.layer() != Layer::Campaign) {
+        for v in state.records().filter(|v| {
+            matches!(
+                v.layer(),
+                Layer::AdminUnit | Layer::Street | Layer::Place | Layer::DoorPlate
+            )
+        }) {
             let name = match &v.body {
                 Body::DoorPlate(d) => match state.get(&d.street) {
                     Some(street) => format!("{}{}", street.body.title(), d.number),

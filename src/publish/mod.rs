@@ -8,3 +8,4 @@ pub mod certificate;
 pub mod crosswalk;
 pub mod notice;
 pub mod pdf;
+pub mod signs;

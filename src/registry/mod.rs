@@ -4,6 +4,7 @@
 
 mod names;
 mod numbering;
+pub mod signs;
 
 pub use names::{NameAction, PendingName};
 
@@ -46,6 +47,10 @@ pub enum RegistryError {
     /// A changeset that cannot be undone: later changes build on it, or it retired records.
     #[error("{0}")]
     Revert(String),
+    /// A request the sign office cannot act on (a bad cost, a missing photo, a step out of
+    /// order).
+    #[error("{0}")]
+    Invalid(String),
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,
@@ -183,7 +188,13 @@ impl Registry {
         let _writing = self.writer.lock().await;
         let plan: CommitPlan = {
             let now = crate::store::truncate_time(Utc::now());
-            self.current().plan(changeset, now)?
+            let state = self.current();
+            // Signs that would show a superseded name or number get a drafted replacement
+            // order in the same changeset.
+            let mut changeset = changeset;
+            let orders = signs::follow_up(&state, &changeset.writes);
+            changeset.writes.extend(orders);
+            state.plan(changeset, now)?
         };
         self.store.commit(&plan).await?;
         self.change_state(|state| state.apply(&plan));

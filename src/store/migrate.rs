@@ -8,6 +8,7 @@ pub const SQLITE: &[(u32, &str)] = &[
         include_str!("../../migrations/sqlite/0002_campaigns.sql"),
     ),
     (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_signs.sql")),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -21,6 +22,7 @@ pub const POSTGRES: &[(u32, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_accounts.sql"),
     ),
+    (4, include_str!("../../migrations/postgres/0004_signs.sql")),
 ];
 
 /// The table that records which migrations a store has.

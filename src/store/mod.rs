@@ -30,6 +30,7 @@ macro_rules! on_pool {
 }
 
 mod accounts;
+pub mod attachments;
 mod backup;
 mod batch;
 mod error;

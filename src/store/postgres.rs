@@ -373,6 +373,7 @@ async fn replace_current(
                         ColumnValue::Text(s) => q.bind(s),
                         ColumnValue::Integer(i) => q.bind(i as i32),
                         ColumnValue::Null => q.bind(None::<String>),
+                        ColumnValue::NullInteger => q.bind(None::<i32>),
                     };
                 }
                 q = q.bind(geom.clone());

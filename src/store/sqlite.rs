@@ -391,6 +391,7 @@ async fn replace_current(
                         ColumnValue::Text(s) => q.bind(s),
                         ColumnValue::Integer(i) => q.bind(i),
                         ColumnValue::Null => q.bind(None::<String>),
+                        ColumnValue::NullInteger => q.bind(None::<i64>),
                     };
                 }
                 q = q.bind(geom.clone());

@@ -25,11 +25,26 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("static/map.js"),
     ),
+    (
+        concat!("signs-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/signs.js"),
+    ),
+    (
+        concat!("sign-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/sign.js"),
+    ),
 ];
 
 /// The URL of our map script.
 pub fn map_script() -> String {
-    format!("/static/map-{}.js", env!("CARGO_PKG_VERSION"))
+    script("map")
+}
+
+/// The URL of one of our scripts (`map`, `signs`, `sign`).
+pub fn script(name: &str) -> String {
+    format!("/static/{name}-{}.js", env!("CARGO_PKG_VERSION"))
 }
 
 pub async fn asset(Path(path): Path<String>) -> Response {

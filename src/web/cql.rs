@@ -51,6 +51,32 @@ pub fn queryables(layer: Layer) -> &'static [(&'static str, &'static str)] {
             ("valid_from", "string"),
             ("version", "integer"),
         ],
+        Layer::Sign => &[
+            ("code", "string"),
+            ("kind", "string"),
+            ("condition", "string"),
+            ("mounting", "string"),
+            ("installed", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::SignInspection => &[
+            ("sign", "string"),
+            ("date", "string"),
+            ("condition", "string"),
+            ("inspector", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::WorkOrder => &[
+            ("sign", "string"),
+            ("kind", "string"),
+            ("status", "string"),
+            ("cost_fen", "integer"),
+            ("assignee", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
     }
 }
 

@@ -190,6 +190,9 @@ pub(super) fn parse_feature(
         Layer::Place => Body::Place(typed(properties, field)?),
         Layer::DoorPlate => Body::DoorPlate(typed(properties, field)?),
         Layer::Campaign => Body::Campaign(typed(properties, field)?),
+        Layer::Sign => Body::Sign(typed(properties, field)?),
+        Layer::SignInspection => Body::SignInspection(typed(properties, field)?),
+        Layer::WorkOrder => Body::WorkOrder(typed(properties, field)?),
     };
     Ok((body, geometry))
 }

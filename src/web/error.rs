@@ -58,6 +58,7 @@ impl ApiError {
                 | RegistryError::Reading(_)
                 | RegistryError::Campaign { .. }
                 | RegistryError::Renumbering(_)
+                | RegistryError::Invalid(_)
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -19,6 +19,7 @@ mod numbering;
 mod ogc;
 pub mod openapi;
 mod pages;
+mod signs;
 
 pub use error::ApiError;
 
@@ -93,6 +94,26 @@ pub fn app(registry: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
         .route("/numbering", get(numbering::tool))
+        .route("/signs", get(signs::page))
+        .route("/signs/{key}", get(signs::sign_page))
+        .route("/signs/{key}/{file}", get(signs::artwork))
+        .route("/api/signs/check", get(signs::check))
+        .route("/api/signs/report", get(signs::report))
+        .route("/api/signs/{id}/inspections", post(signs::inspect))
+        .route(
+            "/api/attachments",
+            post(signs::upload).layer(DefaultBodyLimit::max(signs::MAX_PHOTO_UPLOAD)),
+        )
+        .route("/attachments/{sha}", get(signs::attachment))
+        .route(
+            "/api/work-orders",
+            get(signs::list_orders).post(signs::open_order),
+        )
+        .route("/api/work-orders/from-findings", post(signs::from_findings))
+        .route(
+            "/api/work-orders/{id}",
+            axum::routing::patch(signs::change_order),
+        )
         .layer(axum::middleware::from_fn_with_state(
             registry.clone(),
             auth::csrf_guard,

@@ -28,6 +28,8 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("history.html", include_str!("templates/history.html")),
         ("changeset.html", include_str!("templates/changeset.html")),
         ("record.html", include_str!("templates/record.html")),
+        ("signs.html", include_str!("templates/signs.html")),
+        ("sign.html", include_str!("templates/sign.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");

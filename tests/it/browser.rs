@@ -217,13 +217,27 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
             "门牌整编（0）",
             "街路巷（40）",
             "地名（14）",
-            "门牌（3202）"
+            "门牌（3202）",
+            "地名标志（418）"
         ])
     );
 
-    // Mongolian names are HTML labels set vertically, top to bottom.
-    let mn = browser.eval("[...document.querySelectorAll('.mn-label')].map(e => [e.textContent, getComputedStyle(e).writingMode])");
-    assert_eq!(mn, serde_json::json!([["ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ", "vertical-lr"]]));
+    // Mongolian names are HTML labels set vertically, top to bottom: the city's and the six
+    // demo streets with Mongolian names.
+    let mn = browser.eval("[...document.querySelectorAll('.mn-label')].map(e => [e.textContent, getComputedStyle(e).writingMode]).sort()");
+    let mut want: Vec<serde_json::Value> = std::iter::once("ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ")
+        .chain([
+            "ᠰᠥᠨᠢᠳ ᠵᠠᠮ",
+            "ᠰᠠᠶᠢᠬᠠᠨ ᠵᠠᠮ",
+            "ᠡᠷᠢᠶᠡᠨ ᠵᠠᠮ",
+            "ᠤᠯᠠᠭᠠᠨ ᠵᠠᠮ",
+            "ᠬᠥᠬᠡ ᠵᠠᠮ",
+            "ᠨᠠᠭᠠᠳᠤᠮ ᠵᠠᠮ",
+        ])
+        .map(|m| serde_json::json!([m, "vertical-lr"]))
+        .collect();
+    want.sort_by_key(|v| v[0].as_str().unwrap().to_string());
+    assert_eq!(mn, serde_json::Value::Array(want));
 
     // The map as of a date before the rename shows 工农街; back to the present, 建设街.
     let names = "(async () => (await window.dimingMap.getSource('streets').getData()).features.map(f => f.properties.name))()";

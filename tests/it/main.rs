@@ -16,6 +16,7 @@ mod names;
 mod numbering;
 mod ogc;
 mod openapi;
+mod signs;
 mod store;
 mod validation;
 mod web;

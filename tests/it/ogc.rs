@@ -44,8 +44,8 @@ async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
         .collect();
     assert_eq!(
         ids,
-        ["admin_units", "streets", "places", "door_plates"],
-        "campaigns are internal"
+        ["admin_units", "streets", "places", "door_plates", "signs"],
+        "campaigns, inspections and work orders are internal"
     );
     let streets = &collections["collections"][1];
     let bbox = &streets["extent"]["spatial"]["bbox"][0];
@@ -273,7 +273,7 @@ both_stores!(
         let read: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             read["collections"],
-            serde_json::json!(["admin_units", "door_plates", "places", "streets"])
+            serde_json::json!(["admin_units", "door_plates", "places", "signs", "streets"])
         );
         assert_eq!(
             (

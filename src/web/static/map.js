@@ -47,14 +47,20 @@
                   "text-font": ["Noto Sans CJK SC Regular"] },
         paint: { "text-color": "#1f4f6b", "text-halo-color": "#fff", "text-halo-width": 1.2 } },
     ],
+    signs: (src) => [
+      { id: "signs-circle", type: "circle", source: src, minzoom: 13,
+        paint: { "circle-color": ["match", ["get", "condition"], "good", "#2e7d32", "damaged", "#c62828", "dirty", "#8d6e63",
+                                  "faded", "#f9a825", "missing", "#6a1b9a", "#999"],
+                 "circle-radius": 4, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
+    ],
     door_plates: (src) => [
       { id: "door_plates-circle", type: "circle", source: src, minzoom: 14,
         paint: { "circle-color": "#c0392b", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } },
     ],
   };
-  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b" };
+  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32" };
   // Clicks prefer small things over large ones.
-  const CLICK_ORDER = ["door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
+  const CLICK_ORDER = ["signs-circle", "door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
 
   const LABELS = {
     name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
@@ -147,7 +153,7 @@
 
   async function loadLayers() {
     // Large areas below, small things on top.
-    const order = ["admin_units", "campaigns", "streets", "places", "door_plates"];
+    const order = ["admin_units", "campaigns", "streets", "places", "door_plates", "signs"];
     const known = order.filter((t) => layers.some((l) => l.layer === t));
     const data = await Promise.all(known.map((t) => fetchLayer(t)));
     known.forEach((table, i) => {
@@ -252,7 +258,7 @@
     const v = await r.json();
     if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录，请重新打开后再注销"; return; }
     if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
-    const table = { street: "streets", place: "places", door_plate: "door_plates", admin_unit: "admin_units" }[rec.properties.layer];
+    const table = { street: "streets", place: "places", door_plate: "door_plates", admin_unit: "admin_units", sign: "signs" }[rec.properties.layer];
     await reload(table);
     document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.properties.name || rec.properties.number)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
   }

@@ -1,0 +1,581 @@
+//! Street signs on the web: the register page (counts, the map coloured by condition, the
+//! signs with findings, open work orders), a page per sign (its face drawn from the registry,
+//! findings, inspections, work orders and the inspection form made for a phone in the field),
+//! the artwork as SVG/PNG/PDF, photo uploads, and the JSON API for inspections and work orders.
+
+use super::api::parse_id;
+use super::auth::{Caller, require_write};
+use super::edit::{ApiJson, if_match, today};
+use super::extract::{ApiPath as Path, ApiQuery};
+use super::{ApiError, AppState, pages};
+use crate::layers::{Body, Layer};
+use crate::record::{RecordId, RecordVersion};
+use crate::registry::signs::{OrderChange, SignReport, summary};
+use crate::signs::{Condition, Inspection, Sign, WorkKind, WorkOrder, yuan};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tera::Context;
+
+/// The largest photo upload (the photo check has its own, smaller limit).
+pub const MAX_PHOTO_UPLOAD: usize = crate::io::photo::MAX_BYTES + 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    unit: Option<String>,
+    kind: Option<String>,
+    condition: Option<String>,
+    /// Only signs with findings.
+    #[serde(default)]
+    findings: Option<String>,
+}
+
+/// The current sign with this code or id, if the caller may see it.
+fn find_sign(current: &crate::record::CurrentState, key: &str) -> Option<RecordVersion> {
+    current
+        .layer(Layer::Sign)
+        .find(|v| match &v.body {
+            Body::Sign(s) => s.code == key || v.id.to_string() == key,
+            _ => false,
+        })
+        .cloned()
+}
+
+fn sign_of(v: &RecordVersion) -> &Sign {
+    match &v.body {
+        Body::Sign(s) => s,
+        _ => unreachable!("a record of the sign layer holds a sign"),
+    }
+}
+
+/// Work orders (id, version, order, sign code) of the sign `sign`, or of every sign.
+fn orders(current: &crate::record::CurrentState, sign: Option<RecordId>) -> Vec<Value> {
+    let mut out: Vec<Value> = current
+        .layer(Layer::WorkOrder)
+        .filter_map(|v| match &v.body {
+            Body::WorkOrder(o) if sign.is_none_or(|s| s == o.sign) => {
+                let code = current.get(&o.sign).map(|s| match &s.body {
+                    Body::Sign(s) => s.code.clone(),
+                    _ => String::new(),
+                });
+                Some(order_json(v.id, v.version, o, code.unwrap_or_default()))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b["open"].as_bool(), a["sign_code"].as_str())
+            .cmp(&(a["open"].as_bool(), b["sign_code"].as_str()))
+    });
+    out
+}
+
+fn order_json(id: RecordId, version: u32, o: &WorkOrder, code: String) -> Value {
+    json!({
+        "id": id,
+        "version": version,
+        "sign": o.sign,
+        "sign_code": code,
+        "kind": o.kind,
+        "kind_label": o.kind.label(),
+        "status": o.status,
+        "status_label": o.status.label(),
+        "open": o.status.is_open(),
+        "reason": o.reason,
+        "opened": o.opened,
+        "assignee": o.assignee,
+        "cost_fen": o.cost_fen,
+        "cost": o.cost_fen.map(yuan),
+        "done": o.done,
+        "done_photo": o.done_photo,
+    })
+}
+
+fn matches(r: &SignReport, q: &ListQuery) -> bool {
+    q.kind
+        .as_deref()
+        .is_none_or(|k| k.is_empty() || r.kind.as_str() == k)
+        && q.condition
+            .as_deref()
+            .is_none_or(|c| c.is_empty() || r.condition.as_str() == c)
+        && (q.findings.as_deref().is_none_or(|f| f.is_empty()) || !r.findings.is_empty())
+}
+
+/// `GET /signs`: the register.
+pub async fn page(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Html<String>, ApiError> {
+    let reports = registry.check_signs(q.unit.as_deref().filter(|u| !u.is_empty()));
+    let current = registry.current();
+    let s = summary(&current, &reports);
+    let shown: Vec<&SignReport> = reports.iter().filter(|r| matches(r, &q)).collect();
+    let internal = caller.access.can_read_layer(Layer::WorkOrder);
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("summary", &s);
+    context.insert("open_cost", &yuan(s.open_cost_fen));
+    context.insert("done_cost", &yuan(s.done_cost_fen));
+    context.insert("signs", &shown);
+    context.insert(
+        "kinds",
+        &crate::signs::SignKind::ALL.map(|k| (k.as_str(), k.label())),
+    );
+    context.insert(
+        "conditions",
+        &Condition::ALL.map(|c| {
+            let n = s.by_condition.get(c.label()).copied().unwrap_or(0);
+            (c.as_str(), c.label(), c.colour(), n)
+        }),
+    );
+    context.insert("q_kind", &q.kind.clone().unwrap_or_default());
+    context.insert("q_condition", &q.condition.clone().unwrap_or_default());
+    context.insert("q_findings", &q.findings.is_some());
+    context.insert("maplibre", super::assets::MAPLIBRE);
+    let points: Vec<Value> = shown
+        .iter()
+        .map(|r| {
+            json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                   "properties": {"code": r.code, "colour": r.condition.colour(),
+                                  "findings": r.findings.len()}})
+        })
+        .collect();
+    context.insert(
+        "points",
+        &json!({"type": "FeatureCollection", "features": points}).to_string(),
+    );
+    if internal {
+        let open: Vec<Value> = orders(&current, None)
+            .into_iter()
+            .filter(|o| o["open"] == json!(true))
+            .collect();
+        context.insert("orders", &open);
+    }
+    context.insert("can_orders", &caller.access.can_write(Layer::WorkOrder));
+    context.insert("script", &super::assets::script("signs"));
+    caller.insert_into(&mut context);
+    drop(current);
+    pages::render("signs.html", &context)
+}
+
+/// `GET /signs/{code}`: one sign.
+pub async fn sign_page(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> Result<Html<String>, ApiError> {
+    let current = registry.current();
+    let v =
+        find_sign(&current, &key).ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))?;
+    let sign = sign_of(&v).clone();
+    let want = sign
+        .names
+        .first()
+        .and_then(|r| crate::registry::signs::expected(&current, registry.word_lists(), *r));
+    let findings = crate::signs::check(&sign, want.as_ref());
+    let internal = caller.access.can_read_layer(Layer::SignInspection);
+    let mut inspections: Vec<Value> = if internal {
+        current
+            .layer(Layer::SignInspection)
+            .filter_map(|i| match &i.body {
+                Body::SignInspection(x) if x.sign == v.id => Some(json!({
+                    "date": x.date, "inspector": x.inspector, "condition": x.condition.label(),
+                    "notes": x.notes, "photos": x.photos,
+                })),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    inspections.sort_by(|a, b| b["date"].as_str().cmp(&a["date"].as_str()));
+    let named: Vec<Value> = sign
+        .names
+        .iter()
+        .map(|r| {
+            json!({"id": r, "title": current.get(r).map(|x| x.body.title()).unwrap_or_else(|| "（已注销）".into())})
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("id", &v.id);
+    context.insert("version", &v.version);
+    context.insert("sign", &sign);
+    context.insert("kind", sign.kind.label());
+    context.insert("mounting", sign.mounting.label());
+    context.insert("condition", sign.condition.label());
+    context.insert(
+        "conditions",
+        &Condition::ALL.map(|c| (c.as_str(), c.label())),
+    );
+    context.insert(
+        "work_kinds",
+        &[
+            WorkKind::Repair,
+            WorkKind::Clean,
+            WorkKind::Replace,
+            WorkKind::Install,
+        ]
+        .map(|k| (k.as_str(), k.label())),
+    );
+    context.insert("named", &named);
+    context.insert(
+        "expected",
+        &want.map(|e| json!({"zh": e.zh, "mn": e.mn, "pinyin": e.pinyin, "number": e.number})),
+    );
+    context.insert("findings", &findings);
+    context.insert("inspections", &inspections);
+    context.insert("internal", &internal);
+    if internal {
+        context.insert("orders", &orders(&current, Some(v.id)));
+    }
+    let (lon, lat) = match v.geometry {
+        geo::Geometry::Point(p) => (p.x(), p.y()),
+        _ => (0.0, 0.0),
+    };
+    context.insert("lon", &format!("{lon:.6}"));
+    context.insert("lat", &format!("{lat:.6}"));
+    context.insert(
+        "svg",
+        &crate::publish::signs::svg(&crate::signs::artwork::face(&sign)),
+    );
+    context.insert(
+        "can_inspect",
+        &caller.access.can_write(Layer::SignInspection),
+    );
+    context.insert("can_orders", &caller.access.can_write(Layer::WorkOrder));
+    context.insert("script", &super::assets::script("sign"));
+    caller.insert_into(&mut context);
+    drop(current);
+    pages::render("sign.html", &context)
+}
+
+/// `GET /signs/{code}/artwork.svg|png|pdf`: the face for the sign maker.
+pub async fn artwork(
+    State(registry): State<AppState>,
+    Path((key, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let sign = {
+        let current = registry.current();
+        let v = find_sign(&current, &key)
+            .ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))?;
+        sign_of(&v).clone()
+    };
+    let face = crate::signs::artwork::face(&sign);
+    let name = format!("{}.{}", sign.code, file.rsplit('.').next().unwrap_or(""));
+    let disposition = format!("inline; filename=\"{}\"", name.replace('"', ""));
+    let (media, bytes) = match file.as_str() {
+        "artwork.svg" => (
+            "image/svg+xml",
+            crate::publish::signs::svg(&face).into_bytes(),
+        ),
+        "artwork.png" => (
+            "image/png",
+            tokio::task::spawn_blocking(move || crate::publish::signs::png(&face, 1600))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
+        "artwork.pdf" => (
+            "application/pdf",
+            tokio::task::spawn_blocking(move || crate::publish::signs::pdf(&face))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
+        other => {
+            return Err(ApiError::NotFound(format!(
+                "没有“{other}”：可用 artwork.svg、artwork.png、artwork.pdf"
+            )));
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/signs/check?unit=…`: the conformance report.
+pub async fn check(
+    State(registry): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Json<Vec<SignReport>> {
+    let reports = registry.check_signs(q.unit.as_deref().filter(|u| !u.is_empty()));
+    Json(reports.into_iter().filter(|r| matches(r, &q)).collect())
+}
+
+/// `GET /api/signs/report`: counts; work orders and costs only for the sign office.
+pub async fn report(State(registry): State<AppState>, caller: Caller) -> Json<Value> {
+    let reports = registry.check_signs(None);
+    let s = summary(&registry.current(), &reports);
+    let mut v = serde_json::to_value(&s).unwrap_or(Value::Null);
+    if !caller.access.can_read_layer(Layer::WorkOrder)
+        && let Value::Object(m) = &mut v
+    {
+        m.retain(|k, _| !k.contains("order") && !k.contains("cost"));
+    }
+    Json(v)
+}
+
+/// `POST /api/attachments`: a photo as the request body; answers its hash.
+pub async fn upload(
+    State(registry): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::SignInspection,
+        "/api/attachments",
+    )
+    .await?;
+    if body.len() > crate::io::photo::MAX_BYTES {
+        return Err(ApiError::TooLarge(
+            crate::io::photo::PhotoError::TooLarge(body.len()).to_string(),
+        ));
+    }
+    let checked = body.clone();
+    let media = tokio::task::spawn_blocking(move || crate::io::photo::check(&checked))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Invalid {
+            field: "body".into(),
+            message: e.to_string(),
+        })?;
+    let sha = registry
+        .store()
+        .put_attachment(media, &body, &author)
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"sha256": sha, "media_type": media})),
+    )
+        .into_response())
+}
+
+/// `GET /attachments/{sha}`: a stored photo, for the sign office.
+pub async fn attachment(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    let valid = sha.len() == 64
+        && sha
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    if !valid || !caller.access.can_read_layer(Layer::SignInspection) {
+        return Err(ApiError::NotFound(format!("没有附件“{sha}”")));
+    }
+    let (media, bytes) = registry
+        .store()
+        .attachment(&sha)
+        .await
+        .map_err(|e| ApiError::Registry(e.into()))?
+        .ok_or_else(|| ApiError::NotFound(format!("没有附件“{sha}”")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".into(),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionInput {
+    condition: Condition,
+    #[serde(default)]
+    notes: String,
+    /// Hashes of photos uploaded through `POST /api/attachments`.
+    #[serde(default)]
+    photos: Vec<String>,
+    date: Option<chrono::NaiveDate>,
+}
+
+/// `POST /api/signs/{id}/inspections` with `If-Match` (the sign's version).
+pub async fn inspect(
+    State(registry): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<InspectionInput>,
+) -> Result<Response, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::SignInspection,
+        &format!("/api/signs/{id}/inspections"),
+    )
+    .await?;
+    let id = parse_id(&id)?;
+    let version = if_match(&headers)?;
+    if !caller.access.can_write(Layer::Sign) {
+        return Err(ApiError::Forbidden("无权修改标志状况".into()));
+    }
+    for p in &input.photos {
+        let known = registry
+            .store()
+            .has_attachment(p)
+            .await
+            .map_err(|e| ApiError::Registry(e.into()))?;
+        if !known {
+            return Err(ApiError::Invalid {
+                field: "photos".into(),
+                message: format!("照片 {p} 不存在：请先通过 /api/attachments 上传"),
+            });
+        }
+    }
+    let changeset = registry
+        .inspect_sign(
+            &author,
+            id,
+            version,
+            Inspection {
+                sign: id,
+                date: input.date.unwrap_or_else(today),
+                inspector: author.clone(),
+                condition: input.condition,
+                notes: input.notes,
+                photos: input.photos,
+                source: crate::layers::Source::Survey,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"changeset": changeset}))).into_response())
+}
+
+/// `GET /api/work-orders`.
+pub async fn list_orders(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    if !caller.access.can_read_layer(Layer::WorkOrder) {
+        return Err(ApiError::Unauthorized("请先登录".into()));
+    }
+    Ok(Json(orders(&registry.current(), None)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderInput {
+    sign: String,
+    kind: WorkKind,
+    reason: String,
+    cost_fen: Option<i64>,
+}
+
+/// `POST /api/work-orders`: a work order by hand.
+pub async fn open_order(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<OrderInput>,
+) -> Result<Response, ApiError> {
+    let author = require_write(&registry, &caller, Layer::WorkOrder, "/api/work-orders").await?;
+    if input.reason.trim().is_empty() {
+        return Err(ApiError::Invalid {
+            field: "reason".into(),
+            message: "请写明开具工单的原因".into(),
+        });
+    }
+    if input.cost_fen.is_some_and(|c| c < 0) {
+        return Err(ApiError::Invalid {
+            field: "cost_fen".into(),
+            message: "费用不能为负数".into(),
+        });
+    }
+    let sign = {
+        let current = registry.current();
+        find_sign(&current, &input.sign).map(|v| v.id)
+    }
+    .ok_or_else(|| ApiError::NotFound(format!("没有标志“{}”", input.sign)))?;
+    let (id, changeset) = registry
+        .open_work_order(
+            &author,
+            sign,
+            input.kind,
+            input.reason.trim(),
+            input.cost_fen,
+            today(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "changeset": changeset})),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FromFindingsInput {
+    unit: Option<String>,
+}
+
+/// `POST /api/work-orders/from-findings`.
+pub async fn from_findings(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<FromFindingsInput>,
+) -> Result<Json<Value>, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::WorkOrder,
+        "/api/work-orders/from-findings",
+    )
+    .await?;
+    let n = registry
+        .orders_from_findings(&author, input.unit.as_deref(), today())
+        .await?;
+    Ok(Json(json!({"opened": n})))
+}
+
+/// `PATCH /api/work-orders/{id}` with `If-Match`: assign, price, finish with a photo, cancel.
+pub async fn change_order(
+    State(registry): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<OrderChange>,
+) -> Result<Json<Value>, ApiError> {
+    let author = require_write(
+        &registry,
+        &caller,
+        Layer::WorkOrder,
+        &format!("/api/work-orders/{id}"),
+    )
+    .await?;
+    let id = parse_id(&id)?;
+    let version = if_match(&headers)?;
+    let changeset = registry
+        .change_work_order(&author, id, version, change, today())
+        .await?;
+    let current = registry.current();
+    let v = current
+        .get(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("没有工单 {id}")))?;
+    let Body::WorkOrder(o) = &v.body else {
+        return Err(ApiError::NotFound(format!("没有工单 {id}")));
+    };
+    Ok(Json(
+        json!({"changeset": changeset, "order": order_json(v.id, v.version, o, String::new())}),
+    ))
+}
