@@ -559,3 +559,68 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     ));
     assert_eq!(kept, 2, "created and retired, both in the history");
 }
+
+/// A sign inspection in the field: on a phone-sized screen, the officer opens a sign's page,
+/// picks the condition, takes a photo and submits; the page shows the new condition, the
+/// photo and the work order it opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_inspects_a_sign_from_a_phone() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(390, 844);
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }),
+    );
+    browser.call(
+        "Emulation.setTouchEmulationEnabled",
+        serde_json::json!({ "enabled": true }),
+    );
+
+    browser.goto(&format!("{base}/login?next=/signs/DX-002"));
+    browser.type_into("input[name=name]", "wangfang");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/signs/DX-002' && document.readyState === 'complete' && document.getElementById('inspect')",
+        "the sign's page after logging in",
+    );
+    // The face and the form fit the phone's width: nothing to scroll sideways.
+    let fits = browser.eval(
+        "['face', 'inspect'].every(id => document.getElementById(id).getBoundingClientRect().right <= window.innerWidth)",
+    );
+    assert_eq!(fits, serde_json::json!(true));
+    assert_eq!(
+        browser.eval("document.getElementById('condition').textContent"),
+        "完好"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("现场.png");
+    image::RgbImage::from_fn(120, 90, |x, y| image::Rgb([x as u8, y as u8, 140]))
+        .save(&photo)
+        .unwrap();
+    browser.click_on("#inspect input[value=damaged]");
+    browser.choose_file("#inspect input[name=photos]", &photo);
+    browser.type_into("#inspect textarea[name=notes]", "灯箱面板破裂");
+    browser.click_on("#inspect button");
+    browser.wait_for(
+        "document.readyState === 'complete' && document.getElementById('condition')?.textContent === '残缺'",
+        "the page showing the new condition",
+    );
+    let row = browser.eval("document.querySelector('#inspections tr:nth-child(2)').textContent");
+    assert!(row.as_str().unwrap().contains("灯箱面板破裂"), "{row}");
+    browser.wait_for(
+        "[...document.querySelectorAll('#inspections img')].some(i => i.complete && i.naturalWidth === 120)",
+        "the photo served back",
+    );
+    let orders = browser.eval("document.getElementById('orders').textContent");
+    assert!(orders.as_str().unwrap().contains("维修"), "{orders}");
+}

@@ -11,7 +11,12 @@
         { id: "bg", type: "background", paint: { "background-color": "#f2efe9" } }] },
       attributionControl: false,
     });
-    map.on("load", () => {
+    map.on("load", async () => {
+      // The streets for orientation, under the signs.
+      const streets = await (await fetch("/api/layers/streets")).json();
+      map.addSource("streets", { type: "geojson", data: streets });
+      map.addLayer({ id: "streets", type: "line", source: "streets",
+        paint: { "line-color": "#c8b48a", "line-width": 2 } });
       map.addSource("signs", { type: "geojson", data: points });
       map.addLayer({ id: "signs", type: "circle", source: "signs", paint: {
         "circle-radius": ["case", [">", ["get", "findings"], 0], 6, 4],
