@@ -114,6 +114,57 @@ pub fn document() -> Value {
         r
     };
 
+    // Sign writes answer small objects of their own.
+    let object_response = |ok: &str, status: &str, required: Value| {
+        let mut r = write_responses(ok, status);
+        r[status] = json!({ "description": ok, "content": { "application/json": { "schema": { "type": "object", "required": required } } } });
+        r
+    };
+    let mut inspect_responses = object_response(
+        "已登记巡查（标志状况与所需工单在同一变更集中）",
+        "201",
+        json!(["changeset"]),
+    );
+    inspect_responses["412"] = error_response("标志版本已过期，未做任何修改");
+    inspect_responses["428"] = error_response("缺少 If-Match");
+    let mut order_change_responses =
+        object_response("已修改工单", "200", json!(["changeset", "order"]));
+    order_change_responses["412"] = error_response("工单版本已过期，未做任何修改");
+    order_change_responses["428"] = error_response("缺少 If-Match");
+    let upload_responses = object_response("已保存照片", "201", json!(["sha256", "media_type"]));
+    let open_order_responses = object_response("已开具工单", "201", json!(["id", "changeset"]));
+    let from_findings_responses = object_response("已开具的工单数", "200", json!(["opened"]));
+    let sign_filters = vec![
+        param(
+            "unit",
+            "query",
+            false,
+            json!({ "type": "string" }),
+            "区划代码：只列其中的标志",
+        ),
+        param(
+            "kind",
+            "query",
+            false,
+            json!({ "enum": ["street", "lane", "lightbox", "building", "door", "place", "guide"] }),
+            "标志种类",
+        ),
+        param(
+            "condition",
+            "query",
+            false,
+            json!({ "enum": ["good", "damaged", "dirty", "faded", "missing"] }),
+            "状况",
+        ),
+        param(
+            "findings",
+            "query",
+            false,
+            json!({ "type": "string" }),
+            "非空时只列有问题的标志",
+        ),
+    ];
+
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -466,6 +517,97 @@ pub fn document() -> Value {
                     "parameters": [id_param()],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false } } } },
                     "responses": write_responses("已写入", "200")
+                }
+            },
+            "/api/signs/check": {
+                "get": {
+                    "summary": "地名标志核查：每块标志所示文字与版式对照核准名称与 GB 17733，每项问题注明规则",
+                    "parameters": sign_filters,
+                    "responses": common(json!({ "200": { "description": "每块标志及其问题", "content": { "application/json": { "schema": {
+                        "type": "array", "items": { "type": "object", "required": ["id", "code", "kind", "condition", "findings"],
+                        "properties": { "findings": { "type": "array", "items": { "type": "object", "required": ["rule", "message", "shown", "expected", "source"] } } } } } } } } }))
+                }
+            },
+            "/api/signs/report": {
+                "get": {
+                    "summary": "地名标志统计：按状况、种类、单位；灯箱式街路牌；工单与费用（仅限登录的工作人员）",
+                    "responses": common(json!({ "200": { "description": "统计", "content": { "application/json": { "schema": { "type": "object", "required": ["signs", "by_condition", "by_kind", "lightbox"] } } } } }))
+                }
+            },
+            "/api/signs/{id}/inspections": {
+                "post": {
+                    "summary": "登记一次标志巡查（状况、照片、说明）；状况不佳时同时开具工单",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "标志的版本，如 \"3\"")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["condition"], "additionalProperties": false,
+                        "properties": {
+                            "condition": { "enum": ["good", "damaged", "dirty", "faded", "missing"] },
+                            "notes": { "type": "string" },
+                            "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "description": "先经 /api/attachments 上传所得的 sha256" },
+                            "date": { "type": "string", "format": "date" }
+                        }
+                    } } } },
+                    "responses": inspect_responses
+                }
+            },
+            "/api/attachments": {
+                "post": {
+                    "summary": "上传照片（JPEG、PNG 或 WebP，不超过 12 MB、5000 万像素；须能完整解码）",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "image/*": { "schema": { "type": "string", "format": "binary" } } } },
+                    "responses": upload_responses
+                }
+            },
+            "/api/work-orders": {
+                "get": {
+                    "summary": "标志维修工单（仅限登录的工作人员）",
+                    "security": [{ "token": [] }],
+                    "responses": common(json!({
+                        "200": { "description": "工单", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "required": ["id", "version", "sign", "kind", "status"] } } } } },
+                        "401": error_response("未登录")
+                    }))
+                },
+                "post": {
+                    "summary": "为一块标志开具维修工单",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["sign", "kind", "reason"], "additionalProperties": false,
+                        "properties": {
+                            "sign": { "type": "string", "description": "标志编号或记录 id" },
+                            "kind": { "enum": ["repair", "clean", "replace", "install"] },
+                            "reason": { "type": "string" },
+                            "cost_fen": { "type": "integer", "minimum": 0, "description": "预算（分）" }
+                        }
+                    } } } },
+                    "responses": open_order_responses
+                }
+            },
+            "/api/work-orders/from-findings": {
+                "post": {
+                    "summary": "依据标志核查结果，为尚无相应工单的问题标志开具工单",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "additionalProperties": false, "properties": { "unit": { "type": "string" } }
+                    } } } },
+                    "responses": from_findings_responses
+                }
+            },
+            "/api/work-orders/{id}": {
+                "patch": {
+                    "summary": "修改工单：派工（须写施工单位）、定价、完工（须附照片，标志随之恢复完好）、撤销",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "工单的版本")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "additionalProperties": false,
+                        "properties": {
+                            "status": { "enum": ["draft", "open", "assigned", "done", "cancelled"] },
+                            "assignee": { "type": "string" },
+                            "cost_fen": { "type": "integer", "minimum": 0 },
+                            "done_photo": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
+                        }
+                    } } } },
+                    "responses": order_change_responses
                 }
             },
             "/api/openapi.json": {

@@ -119,6 +119,14 @@ both_stores!(
             p.as_object_mut().unwrap().remove("layer");
             json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p })
         };
+        let photo = {
+            let img = image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]));
+            let mut out = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+                .unwrap();
+            out
+        };
+        let photo_sha = diming::store::attachments::digest(&photo);
         let geojson = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"文档巷","class":"lane"},"geometry":{"type":"LineString","coordinates":[[111.9605,43.6305],[111.9625,43.6305]]}}]}"#.as_bytes().to_vec();
         // One realistic call per documented operation, in an order where writes do not
         // disturb later calls.
@@ -232,6 +240,44 @@ both_stores!(
                 None,
                 None,
             ),
+            ("get", "/api/signs/check?findings=1".into(), None, None),
+            ("get", "/api/signs/report".into(), None, None),
+            ("post", "/api/attachments".into(), None, None),
+            (
+                "post",
+                format!(
+                    "/api/signs/{}/inspections",
+                    RecordId::derived("sign/DX-004")
+                ),
+                Some(
+                    json!({ "condition": "dirty", "notes": "文档", "photos": [photo_sha.clone()] }),
+                ),
+                Some("\"1\""),
+            ),
+            ("get", "/api/work-orders".into(), None, None),
+            (
+                "post",
+                "/api/work-orders".into(),
+                Some(
+                    json!({ "sign": "DX-004", "kind": "repair", "reason": "文档", "cost_fen": 50000 }),
+                ),
+                None,
+            ),
+            (
+                "post",
+                "/api/work-orders/from-findings".into(),
+                Some(json!({})),
+                None,
+            ),
+            (
+                "patch",
+                format!(
+                    "/api/work-orders/{}",
+                    RecordId::derived("work-order/DX-003")
+                ),
+                Some(json!({ "status": "cancelled" })),
+                Some("\"1\""),
+            ),
         ];
         let mut covered = std::collections::BTreeSet::new();
         for (method, uri, body, if_match) in calls {
@@ -258,7 +304,15 @@ both_stores!(
             if let Some(m) = if_match {
                 b = b.header("if-match", m);
             }
-            let reply = if template.ends_with("/import") {
+            let reply = if template == "/api/attachments" {
+                call(
+                    &app,
+                    b.header("content-type", "image/png")
+                        .body(axum::body::Body::from(photo.clone()))
+                        .unwrap(),
+                )
+                .await
+            } else if template.ends_with("/import") {
                 call(
                     &app,
                     b.header("content-type", "application/octet-stream")
