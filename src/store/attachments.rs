@@ -56,6 +56,47 @@ impl Store {
         .map_err(db("读取附件"))
     }
 
+    /// Every attachment, oldest first, for a backup.
+    pub async fn all_attachments(&self) -> Result<Vec<super::Attachment>> {
+        type Row = (String, String, Vec<u8>, chrono::DateTime<Utc>, String);
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT sha256, media_type, bytes, uploaded_at, uploaded_by FROM attachments ORDER BY uploaded_at, sha256",
+        )
+        .fetch_all(pool)
+        .await)
+        .map_err(db("读取附件"))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(sha256, media_type, bytes, uploaded_at, uploaded_by)| super::Attachment {
+                    sha256,
+                    media_type,
+                    bytes,
+                    uploaded_at,
+                    uploaded_by,
+                },
+            )
+            .collect())
+    }
+
+    /// Puts back an attachment from a backup, with its original time and uploader.
+    pub async fn restore_attachment(&self, a: &super::Attachment) -> Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO attachments (sha256, media_type, bytes, uploaded_at, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&a.sha256)
+        .bind(&a.media_type)
+        .bind(&a.bytes)
+        .bind(a.uploaded_at)
+        .bind(&a.uploaded_by)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db("恢复附件"))?;
+        Ok(())
+    }
+
     /// Whether an attachment is stored.
     pub async fn has_attachment(&self, sha: &str) -> Result<bool> {
         Ok(self.attachment(sha).await?.is_some())

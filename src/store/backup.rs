@@ -18,6 +18,34 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Backup {
     pub changesets: Vec<ChangesetSummary>,
     pub versions: Vec<RecordVersion>,
+    /// Photos and other uploads the records refer to.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A stored upload, as a backup carries it (the bytes in base64 on its line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub sha256: String,
+    pub media_type: String,
+    #[serde(with = "base64_bytes")]
+    pub bytes: Vec<u8>,
+    pub uploaded_at: DateTime<Utc>,
+    pub uploaded_by: String,
+}
+
+mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -45,6 +73,7 @@ enum Line {
     },
     Changeset(ChangesetSummary),
     Version(Box<VersionLine>),
+    Attachment(Attachment),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +121,9 @@ impl Backup {
             }));
             writeln!(out, "{}", line(&l)?)?;
         }
+        for a in &self.attachments {
+            writeln!(out, "{}", line(&Line::Attachment(a.clone()))?)?;
+        }
         out.flush()?;
         Ok(())
     }
@@ -123,6 +155,12 @@ impl Backup {
                 }
                 _ if !header => return Err(BackupError::NoHeader),
                 Line::Changeset(c) => backup.changesets.push(c),
+                Line::Attachment(a) => {
+                    if super::attachments::digest(&a.bytes) != a.sha256 {
+                        return Err(err(format!("附件 {} 的内容与其校验值不符", a.sha256)));
+                    }
+                    backup.attachments.push(a);
+                }
                 Line::Version(v) => {
                     let geometry = geo::Geometry::<f64>::try_from(v.geometry.value.clone())
                         .map_err(|e| err(e.to_string()))?;

@@ -41,7 +41,7 @@ mod rows;
 mod sqlite;
 
 pub use accounts::{Refusal, Session, User};
-pub use backup::{Backup, BackupError};
+pub use backup::{Attachment, Backup, BackupError};
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use rows::truncate as truncate_time;
@@ -106,9 +106,11 @@ impl Store {
         };
         let mut changesets = changesets;
         changesets.reverse(); // oldest first
+        let attachments = self.all_attachments().await?;
         Ok(Backup {
             changesets,
             versions,
+            attachments,
         })
     }
 
@@ -121,6 +123,9 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.restore(backup).await?,
             Store::Postgres(s) => s.restore(backup).await?,
+        }
+        for a in &backup.attachments {
+            self.restore_attachment(a).await?;
         }
         Ok(())
     }

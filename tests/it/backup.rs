@@ -15,6 +15,19 @@ async fn registry_with_history(db: &TestDb) -> diming::registry::Registry {
         valid_from: "2025-01-01".parse().unwrap(),
     });
     registry.commit(cs).await.unwrap();
+    // A photo of a sign, which a backup must carry too.
+    let photo = {
+        let img = image::RgbImage::from_pixel(16, 12, image::Rgb([200, 30, 40]));
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    registry
+        .store()
+        .put_attachment("image/png", &photo, "测试员")
+        .await
+        .unwrap();
     registry
 }
 
@@ -49,6 +62,8 @@ async fn round_trip(from: TestDb, to: TestDb) {
         a.versions, b.versions,
         "every version, with both times, exactly"
     );
+    assert_eq!(a.attachments.len(), 1);
+    assert_eq!(a.attachments, b.attachments, "photos, byte for byte");
     assert_eq!(source.current().len(), restored.current().len());
     for v in source.current().records() {
         assert_eq!(restored.current().get(&v.id), Some(v));
