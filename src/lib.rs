@@ -11,14 +11,16 @@
 //! - [`layers`]: which domain types are records, their geometry and their typed columns.
 //! - [`spatial`]: validation, measurement, coverage, the rstar index; `spatial::crs` alone
 //!   touches PROJ.
-//! - [`boundaries`], [`addresses`], [`names`]: the domains: types and rules, pure (the naming
-//!   rules, romanization and search live in `names`; the numbering engine, checks,
-//!   renumbering and campaigns, and reverse geocoding in `addresses`).
+//! - [`boundaries`], [`addresses`], [`names`], [`signs`]: the domains: types and rules, pure
+//!   (the naming rules, romanization and search live in `names`; the numbering engine, checks,
+//!   renumbering and campaigns, and reverse geocoding in `addresses`; the sign register, its
+//!   conformance rules (GB 17733) and sign faces drawn to scale in `signs`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
 //!   with PostGIS; backups as JSON Lines that restore into either.
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it,
-//!   including the steps of the naming workflow and of renumbering campaigns; the search index
-//!   is derived from it.
+//!   including the steps of the naming workflow and of renumbering campaigns, sign inspections
+//!   and work orders (a rename or renumbering drafts the replacement of every sign that shows
+//!   the old text, in the same changeset); the search index is derived from it.
 //! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
@@ -26,7 +28,8 @@
 //! - [`io`]: imports and exports (GeoJSON, Shapefile, GeoPackage, KML, DXF, CSV); the only
 //!   place that touches GDAL; hostile files are refused before GDAL opens them.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
-//!   CSV/XLSX, certificates and notices as PDF); `publish::pdf` alone touches typst.
+//!   CSV/XLSX, certificates and notices as PDF, sign faces as SVG/PDF/PNG and the sign check
+//!   as HTML/CSV); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
@@ -35,7 +38,7 @@
 //!
 //! ## Invariants
 //!
-//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`) does no
+//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`, `signs`) does no
 //!   I/O and knows nothing of HTTP or SQL.
 //! - Every change is a [`record::Changeset`], applied all or nothing, with author, time, reason
 //!   and, where the law wants one, an approval document. Nothing is overwritten or deleted: a
