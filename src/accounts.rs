@@ -81,7 +81,12 @@ impl Role {
                 Layer::SignInspection,
                 Layer::WorkOrder,
             ],
-            Role::BoundaryOfficer => &[Layer::AdminUnit],
+            Role::BoundaryOfficer => &[
+                Layer::AdminUnit,
+                Layer::Marker,
+                Layer::MarkerObservation,
+                Layer::Dispute,
+            ],
             // Cemetery layers come with the cemetery module.
             Role::BurialOfficer | Role::Editor | Role::Viewer => &[],
         }
@@ -162,7 +167,7 @@ impl Access {
 pub fn is_public_layer(layer: Layer) -> bool {
     !matches!(
         layer,
-        Layer::Campaign | Layer::SignInspection | Layer::WorkOrder
+        Layer::Campaign | Layer::SignInspection | Layer::WorkOrder | Layer::MarkerObservation
     )
 }
 

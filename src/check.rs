@@ -137,6 +137,10 @@ fn units(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
                 coverage::Problem::OutsideParent { child } => {
                     ("units.outside_parent", format!("{child} 超出上级范围"))
                 }
+                coverage::Problem::Hole => ("units.hole", "相邻区域之间有空洞".to_string()),
+                coverage::Problem::GapBetween { a, b } => {
+                    ("units.gap_between", format!("{a} 与 {b} 之间有缝隙"))
+                }
             };
             let sliver = if f.sliver { "（狭长碎片）" } else { "" };
             out.push(Finding {

@@ -81,6 +81,14 @@ pub struct Jurisdiction {
     /// CRS lengths and areas are measured in.
     pub measure_crs: String,
     pub coverage: Thresholds,
+    /// A boundary marker found farther than this from its registered position (metres) is
+    /// reported as possibly moved.
+    #[serde(default = "default_marker_tolerance")]
+    pub marker_tolerance_m: f64,
+}
+
+fn default_marker_tolerance() -> f64 {
+    0.5
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

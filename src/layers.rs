@@ -24,6 +24,12 @@ pub enum Layer {
     SignInspection,
     /// Repair work orders for signs.
     WorkOrder,
+    /// Boundary markers (界桩).
+    Marker,
+    /// Field observations of boundary markers.
+    MarkerObservation,
+    /// Boundary disputes, with the disputed area.
+    Dispute,
 }
 
 /// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
@@ -65,7 +71,7 @@ impl GeometryKind {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 8] = [
+    pub const ALL: [Layer; 11] = [
         Layer::AdminUnit,
         Layer::Street,
         Layer::Place,
@@ -74,6 +80,9 @@ impl Layer {
         Layer::Sign,
         Layer::SignInspection,
         Layer::WorkOrder,
+        Layer::Marker,
+        Layer::MarkerObservation,
+        Layer::Dispute,
     ];
 
     /// The name of the layer's table in both stores.
@@ -87,6 +96,9 @@ impl Layer {
             Layer::Sign => "signs",
             Layer::SignInspection => "sign_inspections",
             Layer::WorkOrder => "work_orders",
+            Layer::Marker => "boundary_markers",
+            Layer::MarkerObservation => "marker_observations",
+            Layer::Dispute => "boundary_disputes",
         }
     }
 
@@ -105,6 +117,9 @@ impl Layer {
             Layer::Sign => "地名标志",
             Layer::SignInspection => "标志巡查",
             Layer::WorkOrder => "标志维修工单",
+            Layer::Marker => "界桩",
+            Layer::MarkerObservation => "界桩观测",
+            Layer::Dispute => "边界争议",
         }
     }
 
@@ -114,8 +129,12 @@ impl Layer {
             Layer::Street => GeometryKind::MultiLineString,
             Layer::Place => GeometryKind::Any,
             Layer::DoorPlate => GeometryKind::Point,
-            Layer::Campaign => GeometryKind::MultiPolygon,
-            Layer::Sign | Layer::SignInspection | Layer::WorkOrder => GeometryKind::Point,
+            Layer::Campaign | Layer::Dispute => GeometryKind::MultiPolygon,
+            Layer::Sign
+            | Layer::SignInspection
+            | Layer::WorkOrder
+            | Layer::Marker
+            | Layer::MarkerObservation => GeometryKind::Point,
         }
     }
 
@@ -130,6 +149,9 @@ impl Layer {
             Layer::Sign => &["code", "kind", "shows", "condition", "names_id"],
             Layer::SignInspection => &["sign_id", "date", "condition"],
             Layer::WorkOrder => &["sign_id", "kind", "status", "cost_fen"],
+            Layer::Marker => &["number", "kind", "units"],
+            Layer::MarkerObservation => &["marker_id", "date", "state", "offset_mm", "alert"],
+            Layer::Dispute => &["title", "status", "parties", "area_m2"],
         }
     }
 }
@@ -169,6 +191,9 @@ pub enum Body {
     Sign(crate::signs::Sign),
     SignInspection(crate::signs::Inspection),
     WorkOrder(crate::signs::WorkOrder),
+    Marker(crate::boundaries::marker::Marker),
+    MarkerObservation(crate::boundaries::marker::Observation),
+    Dispute(crate::boundaries::dispute::Dispute),
 }
 
 impl Body {
@@ -182,6 +207,9 @@ impl Body {
             Body::Sign(_) => Layer::Sign,
             Body::SignInspection(_) => Layer::SignInspection,
             Body::WorkOrder(_) => Layer::WorkOrder,
+            Body::Marker(_) => Layer::Marker,
+            Body::MarkerObservation(_) => Layer::MarkerObservation,
+            Body::Dispute(_) => Layer::Dispute,
         }
     }
 
@@ -196,6 +224,9 @@ impl Body {
             Body::Sign(s) => s.source,
             Body::SignInspection(i) => i.source,
             Body::WorkOrder(o) => o.source,
+            Body::Marker(m) => m.source,
+            Body::MarkerObservation(o) => o.source,
+            Body::Dispute(d) => d.source,
         }
     }
 
@@ -210,6 +241,9 @@ impl Body {
             Body::Sign(s) => format!("{} {}", s.code, s.shows.zh),
             Body::SignInspection(i) => format!("{} {}", i.date, i.condition.label()),
             Body::WorkOrder(o) => format!("{}（{}）", o.kind.label(), o.status.label()),
+            Body::Marker(m) => format!("界桩 {}", m.number),
+            Body::MarkerObservation(o) => format!("{} {}", o.date, o.state.label()),
+            Body::Dispute(d) => d.title.clone(),
         }
     }
 
@@ -303,6 +337,30 @@ impl Body {
                 Text(o.kind.as_str().into()),
                 Text(o.status.as_str().into()),
                 o.cost_fen.map_or(ColumnValue::NullInteger, Integer),
+            ],
+            Body::Marker(m) => vec![
+                Text(m.number.clone()),
+                Text(m.kind.label().into()),
+                Text(m.units.join(",")),
+            ],
+            Body::MarkerObservation(o) => vec![
+                Text(o.marker.to_string()),
+                Text(o.date.to_string()),
+                Text(o.state.label().into()),
+                Integer((o.offset_m * 1000.0).round() as i64),
+                Integer(i64::from(o.alert)),
+            ],
+            Body::Dispute(d) => vec![
+                Text(d.title.clone()),
+                Text(d.status.as_str().into()),
+                Text(
+                    d.parties
+                        .iter()
+                        .map(|p| p.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                Integer(d.area_m2.round() as i64),
             ],
         }
     }

@@ -1,7 +1,10 @@
 //! Administrative units and their boundaries (区划界线): units with statistical codes, levels and
 //! parents. Pure: no I/O, no SQL, no HTTP.
 
+pub mod check;
 mod code;
+pub mod dispute;
+pub mod marker;
 mod unit;
 
 pub use code::{DivisionCode, DivisionCodeError, UnitLevel};

@@ -2,6 +2,7 @@
 //! the output formats, the approval-document arguments, opening the registry.
 
 mod admin;
+mod boundaries;
 mod crs;
 mod io;
 mod names;
@@ -14,6 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use diming::config::Config;
 use diming::registry::Registry;
 
+use boundaries::BoundariesCommand;
 use crs::CrsCommand;
 use names::NamesCommand;
 use numbering::NumberingCommand;
@@ -81,6 +83,11 @@ pub(crate) enum Command {
     Numbering {
         #[command(subcommand)]
         command: NumberingCommand,
+    },
+    /// 区划界线：覆盖与接边检查、界桩登记与观测
+    Boundaries {
+        #[command(subcommand)]
+        command: BoundariesCommand,
     },
     /// 地名标志：核查、版面、巡查、维修工单、统计
     Signs {
@@ -197,6 +204,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => io::export(db, &config, args).await,
         Command::Names { command } => names::run(db, &config, &author, command).await,
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
+        Command::Boundaries { command } => boundaries::run(db, &config, &author, command).await,
         Command::Signs { command } => signs::run(db, &config, &author, command).await,
     }
 }

@@ -7,6 +7,7 @@
 //! landmarks. The same input gives the same
 //! ids and geometries every time. Pure: the data files are compiled in.
 
+mod markers;
 mod places;
 mod signs;
 mod streets;
@@ -40,6 +41,7 @@ fn changeset(key: &str, reason: &str, writes: Vec<Write>) -> Changeset {
         reason: reason.into(),
         document: None,
         writes,
+        freeze_override: None,
     }
 }
 
@@ -70,6 +72,16 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
             chunk.to_vec(),
         ));
     }
+    out.push(changeset(
+        "markers",
+        "示例数据：界桩（2019 年埋设）",
+        markers::writes(),
+    ));
+    out.push(changeset(
+        "marker-observations",
+        "示例数据：2026 年春季界线联合检查的界桩观测",
+        markers::observations(),
+    ));
     let signs = signs::writes(&streets, &plates, &places);
     let inspections = signs::inspections(&signs);
     out.push(changeset(

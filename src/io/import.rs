@@ -31,7 +31,13 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
         Layer::Place => &["name", "name_mn", "category", "status"],
         Layer::DoorPlate => &["number", "street", "street_id", "kind"],
         Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent"],
-        Layer::Campaign | Layer::Sign | Layer::SignInspection | Layer::WorkOrder => &[],
+        Layer::Campaign
+        | Layer::Sign
+        | Layer::SignInspection
+        | Layer::WorkOrder
+        | Layer::Marker
+        | Layer::MarkerObservation
+        | Layer::Dispute => &[],
     }
 }
 

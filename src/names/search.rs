@@ -151,7 +151,13 @@ fn weight(body: &Body) -> u8 {
             C::Building => 3,
         },
         Body::DoorPlate(_) => 1,
-        Body::Campaign(_) | Body::Sign(_) | Body::SignInspection(_) | Body::WorkOrder(_) => 0,
+        Body::Campaign(_)
+        | Body::Sign(_)
+        | Body::SignInspection(_)
+        | Body::WorkOrder(_)
+        | Body::Marker(_)
+        | Body::MarkerObservation(_)
+        | Body::Dispute(_) => 0,
     }
 }
 

@@ -59,6 +59,9 @@ pub struct Changeset {
     pub reason: String,
     pub document: Option<ApprovalDocument>,
     pub writes: Vec<Write>,
+    /// An officer's reason for editing inside the area of an open boundary dispute, which is
+    /// otherwise frozen; recorded in the changeset's reason.
+    pub freeze_override: Option<String>,
 }
 
 impl Changeset {
@@ -69,7 +72,14 @@ impl Changeset {
             reason: reason.into(),
             document: None,
             writes: Vec::new(),
+            freeze_override: None,
         }
+    }
+
+    /// Allows edits inside a disputed area, for `reason`.
+    pub fn with_freeze_override(mut self, reason: impl Into<String>) -> Self {
+        self.freeze_override = Some(reason.into());
+        self
     }
 
     pub fn with_document(mut self, document: ApprovalDocument) -> Self {

@@ -2,6 +2,7 @@
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
 //! (stale versions refused), written to the store, and only then made current in memory.
 
+pub mod boundaries;
 mod names;
 mod numbering;
 pub mod signs;
@@ -47,6 +48,9 @@ pub enum RegistryError {
     /// A changeset that cannot be undone: later changes build on it, or it retired records.
     #[error("{0}")]
     Revert(String),
+    /// An edit inside the area of an open boundary dispute, without an officer's override.
+    #[error("{0}")]
+    Frozen(String),
     /// A request the sign office cannot act on (a bad cost, a missing photo, a step out of
     /// order).
     #[error("{0}")]
@@ -189,6 +193,8 @@ impl Registry {
         let plan: CommitPlan = {
             let now = crate::store::truncate_time(Utc::now());
             let state = self.current();
+            boundaries::marker_rules(&state, &changeset)?;
+            let changeset = boundaries::freeze(&state, changeset)?;
             // Signs that would show a superseded name or number get a drafted replacement
             // order in the same changeset.
             let mut changeset = changeset;

@@ -40,6 +40,10 @@ pub enum Problem {
     Overlap { a: String, b: String },
     /// Part of a child outside its parent.
     OutsideParent { child: String },
+    /// A hole enclosed by neighbouring units and covered by none (no parent known).
+    Hole,
+    /// A narrow gap between two neighbours that should share an edge (no parent known).
+    GapBetween { a: String, b: String },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +139,223 @@ pub fn check_tiling(
         out.extend(findings(a.difference(&parent), &problem, t)?);
     }
     Ok(out)
+}
+
+/// Checks a set of neighbouring polygons that should not overlap and leave no holes (no
+/// parent known): overlaps between each pair, and holes of their union (gaps enclosed by them).
+pub fn check_neighbours(
+    units: &[(String, Geometry<f64>)],
+    t: Thresholds,
+    near_m: f64,
+) -> Result<Vec<Finding>, CrsError> {
+    let mut out = check_overlaps(units, t)?;
+    let union = units.iter().fold(MultiPolygon(vec![]), |acc, (_, g)| {
+        acc.union(&polygons(g.clone()))
+    });
+    let holes: Vec<geo::Polygon<f64>> = union
+        .0
+        .iter()
+        .flat_map(|p| p.interiors().iter().cloned())
+        .map(|ring| geo::Polygon::new(ring, vec![]))
+        .collect();
+    out.extend(findings(MultiPolygon(holes), &Problem::Hole, t)?);
+    out.extend(gaps_between(units, t, near_m)?);
+    Ok(out)
+}
+
+/// Gaps between neighbours that run along each other: what a morphological closing (grow by
+/// half of `near_m`, shrink back) of the pair fills that neither covers, and that touches
+/// both. Wider bays are not gaps between them, and are left alone. The closing approximates
+/// arcs, so regions thinner than 10 cm on average are its noise, not gaps.
+fn gaps_between(
+    units: &[(String, Geometry<f64>)],
+    t: Thresholds,
+    near_m: f64,
+) -> Result<Vec<Finding>, CrsError> {
+    use geo::{Buffer, Distance};
+    let polys: Vec<(String, MultiPolygon<f64>)> = units
+        .iter()
+        .map(|(l, g)| (l.clone(), polygons(g.clone())))
+        .collect();
+    // The closing radius, in degrees of latitude.
+    let r = near_m / 2.0 / M_PER_DEG;
+    let t = Thresholds {
+        noise_width_m: t.noise_width_m.max(0.1),
+        ..t
+    };
+    let all = polys
+        .iter()
+        .fold(MultiPolygon(vec![]), |acc, (_, p)| acc.union(p));
+    let mut out = Vec::new();
+    for (i, (la, a)) in polys.iter().enumerate() {
+        for (lb, b) in &polys[i + 1..] {
+            let (Some(ra), Some(rb)) = (a.bounding_rect(), b.bounding_rect()) else {
+                continue;
+            };
+            let grown = |x: geo::Rect<f64>| {
+                geo::Rect::new(
+                    geo::Coord {
+                        x: x.min().x - 4.0 * r,
+                        y: x.min().y - 4.0 * r,
+                    },
+                    geo::Coord {
+                        x: x.max().x + 4.0 * r,
+                        y: x.max().y + 4.0 * r,
+                    },
+                )
+            };
+            if !grown(ra).intersects(&grown(rb)) || Euclidean.distance(a, b) > 2.0 * r {
+                continue;
+            }
+            let pair = a.union(b);
+            let closed = pair.buffer(r).buffer(-r);
+            // What the closing fills that no unit covers (other neighbours' land is not a gap).
+            let gap = closed.difference(&all);
+            // A gap between the two runs along both: most of its outline lies on one or the
+            // other. (Where their outer edges meet at an angle the closing also fills the
+            // wedge outside both; its open side is the closing's arc, and it is left alone.)
+            let eps = 0.01 / M_PER_DEG;
+            let touching: Vec<geo::Polygon<f64>> = gap
+                .0
+                .into_iter()
+                .filter(|g| {
+                    let (mut on, mut total) = (0.0, 0.0);
+                    for line in g.exterior().lines() {
+                        let length = Euclidean.length(&line);
+                        let mid = geo::Point((line.start + line.end) / 2.0);
+                        total += length;
+                        if Euclidean.distance(&mid, a) < eps || Euclidean.distance(&mid, b) < eps {
+                            on += length;
+                        }
+                    }
+                    total > 0.0
+                        && on / total >= 0.8
+                        && Euclidean.distance(g, a) < eps
+                        && Euclidean.distance(g, b) < eps
+                })
+                .collect();
+            let problem = Problem::GapBetween {
+                a: la.clone(),
+                b: lb.clone(),
+            };
+            out.extend(findings(MultiPolygon(touching), &problem, t)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A stretch of one unit's boundary running along a neighbour's without sharing its
+/// vertices: the edge is not matched (接边), and the two lines may cross or leave slivers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unmatched {
+    /// The unit whose vertices are not on the neighbour's.
+    pub unit: String,
+    pub neighbour: String,
+    /// How many of its vertices near the neighbour's boundary are not the neighbour's.
+    pub vertices: usize,
+    /// The largest distance of one of them from the neighbour's boundary, in metres.
+    pub max_offset_m: f64,
+    /// The vertices, CGCS2000 longitude/latitude.
+    #[serde(skip)]
+    pub location: Geometry<f64>,
+}
+
+/// Metres per degree of latitude (CGCS2000 ellipsoid, mean): enough to compare small offsets
+/// with a tolerance.
+const M_PER_DEG: f64 = 111_320.0;
+
+/// Vertices of each unit that lie within `near_m` of a neighbour's boundary (so on a shared
+/// edge) but more than `same_m` from every vertex of that neighbour.
+pub fn unmatched_edges(
+    units: &[(String, Geometry<f64>)],
+    near_m: f64,
+    same_m: f64,
+) -> Vec<Unmatched> {
+    use geo::{Coord, CoordsIter, Distance};
+    let polys: Vec<(String, MultiPolygon<f64>)> = units
+        .iter()
+        .map(|(l, g)| (l.clone(), polygons(g.clone())))
+        .collect();
+    let rings = |m: &MultiPolygon<f64>| -> Vec<geo::LineString<f64>> {
+        m.0.iter()
+            .flat_map(|p| {
+                std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (i, (la, a)) in polys.iter().enumerate() {
+        for (j, (lb, b)) in polys.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let (Some(ra), Some(rb)) = (a.bounding_rect(), b.bounding_rect()) else {
+                continue;
+            };
+            // Expanded by the tolerance, in degrees (generously, for the longitude).
+            let pad = near_m / M_PER_DEG * 2.0;
+            let rb = geo::Rect::new(
+                Coord {
+                    x: rb.min().x - pad,
+                    y: rb.min().y - pad,
+                },
+                Coord {
+                    x: rb.max().x + pad,
+                    y: rb.max().y + pad,
+                },
+            );
+            if !ra.intersects(&rb) {
+                continue;
+            }
+            let b_rings = rings(b);
+            let b_vertices: Vec<Coord<f64>> = b.coords_iter().collect();
+            let mut found = Vec::new();
+            let mut max = 0.0f64;
+            for v in a.coords_iter() {
+                if !rb.intersects(&v) {
+                    continue;
+                }
+                let kx = M_PER_DEG * v.y.to_radians().cos();
+                let metres = |d: Coord<f64>| (d.x * kx).hypot(d.y * M_PER_DEG);
+                let p = geo::Point(v);
+                // Distance to the neighbour's boundary, measured in local metres.
+                let near = b_rings
+                    .iter()
+                    .any(|r| Euclidean.distance(&p, r) * kx.min(M_PER_DEG) <= near_m);
+                if !near {
+                    continue;
+                }
+                let shared = b_vertices.iter().any(|w| metres(*w - v) <= same_m);
+                if shared {
+                    continue;
+                }
+                let offset = b_rings
+                    .iter()
+                    .map(|r| {
+                        use geo::ClosestPoint;
+                        match r.closest_point(&p) {
+                            geo::Closest::Intersection(c) | geo::Closest::SinglePoint(c) => {
+                                metres(c.0 - v)
+                            }
+                            geo::Closest::Indeterminate => f64::INFINITY,
+                        }
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                max = max.max(offset);
+                found.push(p);
+            }
+            if !found.is_empty() {
+                out.push(Unmatched {
+                    unit: la.clone(),
+                    neighbour: lb.clone(),
+                    vertices: found.len(),
+                    max_offset_m: max,
+                    location: Geometry::MultiPoint(geo::MultiPoint(found)),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Checks a set of neighbouring polygons that should not overlap (no parent known): overlaps

@@ -13,6 +13,9 @@ use std::cell::RefCell;
 pub const STORAGE: &str = "EPSG:4490";
 /// CGCS2000 / 3-degree Gauss–Krüger CM 111°E, the measuring CRS at Erenhot.
 pub const MEASURE: &str = "EPSG:4546";
+/// The same zone with its number before the easting (zone 37: Y = 37 xxx xxx m), as boundary
+/// marker registers write it.
+pub const MEASURE_ZONED: &str = "EPSG:4525";
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CrsError {
@@ -113,6 +116,13 @@ pub fn to_measure(g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
 /// Brings a geometry in the measuring CRS back to storage coordinates.
 pub fn from_measure(g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
     with_measuring(|_, inverse| inverse.geometry(g))
+}
+
+/// Gauss–Krüger coordinates of a stored point as surveyors write them: X (northing) and Y
+/// (easting with the zone number in front), in metres.
+pub fn gauss_kruger(lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
+    let (east, north) = Transformer::new(STORAGE, MEASURE_ZONED)?.point(lon, lat)?;
+    Ok((north, east))
 }
 
 /// Whether surveyors write this CRS northing first (X = northing, Y = easting): the CGCS2000

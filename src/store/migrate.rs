@@ -9,6 +9,10 @@ pub const SQLITE: &[(u32, &str)] = &[
     ),
     (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
     (4, include_str!("../../migrations/sqlite/0004_signs.sql")),
+    (
+        5,
+        include_str!("../../migrations/sqlite/0005_boundaries.sql"),
+    ),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -23,6 +27,10 @@ pub const POSTGRES: &[(u32, &str)] = &[
         include_str!("../../migrations/postgres/0003_accounts.sql"),
     ),
     (4, include_str!("../../migrations/postgres/0004_signs.sql")),
+    (
+        5,
+        include_str!("../../migrations/postgres/0005_boundaries.sql"),
+    ),
 ];
 
 /// The table that records which migrations a store has.

@@ -193,6 +193,9 @@ pub(super) fn parse_feature(
         Layer::Sign => Body::Sign(typed(properties, field)?),
         Layer::SignInspection => Body::SignInspection(typed(properties, field)?),
         Layer::WorkOrder => Body::WorkOrder(typed(properties, field)?),
+        Layer::Marker => Body::Marker(typed(properties, field)?),
+        Layer::MarkerObservation => Body::MarkerObservation(typed(properties, field)?),
+        Layer::Dispute => Body::Dispute(typed(properties, field)?),
     };
     Ok((body, geometry))
 }

@@ -51,7 +51,9 @@ impl ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::Registry(RegistryError::NotNamed(_)) => StatusCode::NOT_FOUND,
-            ApiError::Registry(RegistryError::Revert(_)) => StatusCode::CONFLICT,
+            ApiError::Registry(RegistryError::Revert(_) | RegistryError::Frozen(_)) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Registry(
                 RegistryError::Changeset(_)
                 | RegistryError::Workflow { .. }
@@ -91,6 +93,7 @@ impl ApiError {
             ApiError::Registry(RegistryError::Changeset(_)) => "changeset_refused",
             ApiError::Registry(RegistryError::Store(_)) => "store_unavailable",
             ApiError::Registry(RegistryError::Revert(_)) => "revert_refused",
+            ApiError::Registry(RegistryError::Frozen(_)) => "disputed_area_frozen",
             ApiError::Registry(_) => "refused",
         }
     }

@@ -218,7 +218,8 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
             "街路巷（40）",
             "地名（14）",
             "门牌（3202）",
-            "地名标志（418）"
+            "地名标志（418）",
+            "界桩（8）"
         ])
     );
 

@@ -67,8 +67,10 @@ async fn after_demo_psql_shows_the_layers_with_srid_4490() {
         rows,
         vec![
             "admin_units|4490|MULTIPOLYGON",
+            "boundary_markers|4490|POINT",
             "campaigns|4490|MULTIPOLYGON",
             "door_plates|4490|POINT",
+            "marker_observations|4490|POINT",
             "places|4490|GEOMETRY",
             "sign_inspections|4490|POINT",
             "signs|4490|POINT",
@@ -140,8 +142,9 @@ async fn check_reports_the_demos_planted_errors_and_nothing_else() {
     );
     let json = diming(db.url(), &["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    // 3,274 names, streets and plates; 418 signs, 59 inspections and 59 work orders.
-    assert_eq!(report["records"], 3810);
+    // 3,274 names, streets and plates; 418 signs, 59 inspections and 59 work orders; 8
+    // boundary markers and 3 observations.
+    assert_eq!(report["records"], 3821);
     let mut found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()

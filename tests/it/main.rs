@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod api;
 mod backup;
+mod boundaries;
 mod browser;
 mod cdp;
 mod cli;

@@ -44,7 +44,14 @@ async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
         .collect();
     assert_eq!(
         ids,
-        ["admin_units", "streets", "places", "door_plates", "signs"],
+        [
+            "admin_units",
+            "streets",
+            "places",
+            "door_plates",
+            "signs",
+            "boundary_markers"
+        ],
         "campaigns, inspections and work orders are internal"
     );
     let streets = &collections["collections"][1];
@@ -273,7 +280,14 @@ both_stores!(
         let read: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             read["collections"],
-            serde_json::json!(["admin_units", "door_plates", "places", "signs", "streets"])
+            serde_json::json!([
+                "admin_units",
+                "boundary_markers",
+                "door_plates",
+                "places",
+                "signs",
+                "streets"
+            ])
         );
         assert_eq!(
             (

@@ -53,14 +53,18 @@
                                   "faded", "#f9a825", "missing", "#6a1b9a", "#999"],
                  "circle-radius": 4, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
     ],
+    boundary_markers: (src) => [
+      { id: "boundary_markers-circle", type: "circle", source: src, minzoom: 10,
+        paint: { "circle-color": "#111", "circle-radius": 5, "circle-stroke-color": "#f1c40f", "circle-stroke-width": 2 } },
+    ],
     door_plates: (src) => [
       { id: "door_plates-circle", type: "circle", source: src, minzoom: 14,
         paint: { "circle-color": "#c0392b", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } },
     ],
   };
-  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32" };
+  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111" };
   // Clicks prefer small things over large ones.
-  const CLICK_ORDER = ["signs-circle", "door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
+  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
 
   const LABELS = {
     name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
@@ -153,7 +157,7 @@
 
   async function loadLayers() {
     // Large areas below, small things on top.
-    const order = ["admin_units", "campaigns", "streets", "places", "door_plates", "signs"];
+    const order = ["admin_units", "campaigns", "streets", "places", "door_plates", "signs", "boundary_markers"];
     const known = order.filter((t) => layers.some((l) => l.layer === t));
     const data = await Promise.all(known.map((t) => fetchLayer(t)));
     known.forEach((table, i) => {

@@ -1,0 +1,332 @@
+//! The boundary check (`diming boundaries check`): children tile their parent (gaps, overlaps,
+//! slivers, parts outside the parent), neighbours leave no holes between them, and shared edges
+//! are matched (the same vertices on both sides). Each finding carries its location for the
+//! map. Works on the registry's units (by level) and on any set of polygons read from a file.
+
+use crate::layers::{Body, Layer};
+use crate::record::CurrentState;
+use crate::spatial::coverage::{self, Problem, Thresholds};
+use crate::spatial::crs::CrsError;
+use geo::Geometry;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::{DivisionCode, UnitLevel};
+
+/// How near a neighbour's boundary a vertex must lie to be on a shared edge, and how near one
+/// of its vertices to count as the same vertex.
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
+pub struct EdgeTolerance {
+    pub near_m: f64,
+    pub same_m: f64,
+}
+
+impl Default for EdgeTolerance {
+    fn default() -> Self {
+        EdgeTolerance {
+            near_m: 50.0,
+            same_m: 0.01,
+        }
+    }
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Gap,
+    Overlap,
+    OutsideParent,
+    Hole,
+    GapBetween,
+    UnmatchedEdge,
+    /// A marker whose registered position is not on the boundary of every unit it names.
+    MarkerOffLine,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Gap => "空隙（上级范围内无下级覆盖）",
+            Kind::Overlap => "重叠",
+            Kind::OutsideParent => "超出上级范围",
+            Kind::Hole => "相邻区域之间的空洞",
+            Kind::GapBetween => "之间的缝隙",
+            Kind::UnmatchedEdge => "边线未接边（顶点不重合）",
+            Kind::MarkerOffLine => "界桩不在其所分隔单位的界线上",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The units involved (code and name, or the file's name field).
+    pub units: Vec<String>,
+    /// The parent whose children these are, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Area (m², EPSG:4546) and mean width (m) of a region; none for an edge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_m2: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width_m: Option<f64>,
+    pub sliver: bool,
+    /// For an unmatched edge: vertices off the neighbour's and the largest offset (m).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertices: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_offset_m: Option<f64>,
+    pub message: String,
+    /// Where, CGCS2000 longitude/latitude.
+    #[serde(skip)]
+    pub location: Geometry<f64>,
+}
+
+impl Finding {
+    fn region(f: coverage::Finding, parent: Option<&str>) -> Finding {
+        let (kind, units) = match &f.problem {
+            Problem::Gap => (Kind::Gap, vec![]),
+            Problem::Overlap { a, b } => (Kind::Overlap, vec![a.clone(), b.clone()]),
+            Problem::OutsideParent { child } => (Kind::OutsideParent, vec![child.clone()]),
+            Problem::Hole => (Kind::Hole, vec![]),
+            Problem::GapBetween { a, b } => (Kind::GapBetween, vec![a.clone(), b.clone()]),
+        };
+        let whose = match (&kind, parent) {
+            (Kind::Gap, Some(p)) => format!("{p} 内"),
+            _ => units.join(" 与 "),
+        };
+        let sliver = if f.sliver { "，狭长碎片" } else { "" };
+        Finding {
+            kind,
+            message: format!(
+                "{whose}{}{sliver}：面积 {:.1} 平方米，平均宽度 {:.2} 米",
+                kind.label(),
+                f.area_m2,
+                f.width_m
+            ),
+            units,
+            parent: parent.map(String::from),
+            area_m2: Some(f.area_m2),
+            width_m: Some(f.width_m),
+            sliver: f.sliver,
+            vertices: None,
+            max_offset_m: None,
+            location: f.location,
+        }
+    }
+
+    fn edge(u: coverage::Unmatched, parent: Option<&str>) -> Finding {
+        Finding {
+            kind: Kind::UnmatchedEdge,
+            message: format!(
+                "{} 沿 {} 的边线有 {} 个顶点不在对方边线的顶点上，最大偏差 {:.2} 米",
+                u.unit, u.neighbour, u.vertices, u.max_offset_m
+            ),
+            units: vec![u.unit, u.neighbour],
+            parent: parent.map(String::from),
+            area_m2: None,
+            width_m: None,
+            sliver: false,
+            vertices: Some(u.vertices),
+            max_offset_m: Some(u.max_offset_m),
+            location: u.location,
+        }
+    }
+}
+
+/// The report, with the thresholds it was made with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub units: usize,
+    pub thresholds: Thresholds,
+    pub edges: EdgeTolerance,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The findings as a GeoJSON FeatureCollection for the map.
+    pub fn geojson(&self) -> serde_json::Value {
+        let features: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let mut properties = serde_json::to_value(f).unwrap_or_default();
+                if let serde_json::Value::Object(p) = &mut properties {
+                    p.insert("label".into(), f.kind.label().into());
+                }
+                serde_json::json!({
+                    "type": "Feature",
+                    "geometry": crate::spatial::geojson::from_geo(&f.location),
+                    "properties": properties,
+                })
+            })
+            .collect();
+        serde_json::json!({ "type": "FeatureCollection", "features": features })
+    }
+
+    fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (a.kind, &a.units, a.message.as_str()).cmp(&(b.kind, &b.units, b.message.as_str()))
+        });
+    }
+}
+
+/// Checks a set of polygons with no parent known (e.g. neighbouring banners from a file):
+/// overlaps, holes between them, unmatched shared edges.
+pub fn check_polygons(
+    units: &[(String, Geometry<f64>)],
+    t: Thresholds,
+    edges: EdgeTolerance,
+) -> Result<Report, CrsError> {
+    let mut findings: Vec<Finding> = coverage::check_neighbours(units, t, edges.near_m)?
+        .into_iter()
+        .map(|f| Finding::region(f, None))
+        .collect();
+    findings.extend(
+        coverage::unmatched_edges(units, edges.near_m, edges.same_m)
+            .into_iter()
+            .map(|u| Finding::edge(u, None)),
+    );
+    let mut report = Report {
+        units: units.len(),
+        thresholds: t,
+        edges,
+        findings,
+    };
+    report.sort();
+    Ok(report)
+}
+
+/// Markers whose registered position lies farther than `tolerance_m` from the boundary of a
+/// unit they name (a three-faced marker must be where all three meet), or that name a unit the
+/// registry does not have.
+pub fn check_markers(state: &CurrentState, tolerance_m: f64) -> Result<Vec<Finding>, CrsError> {
+    use geo::{Closest, ClosestPoint};
+    let units: BTreeMap<String, (String, Geometry<f64>)> = state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some((
+                u.code.short(),
+                (format!("{} {}", u.code.short(), u.name), v.geometry.clone()),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for v in state.layer(Layer::Marker) {
+        let (Body::Marker(m), Geometry::Point(p)) = (&v.body, &v.geometry) else {
+            continue;
+        };
+        let mut worst: Option<(String, f64)> = None;
+        for code in &m.units {
+            let Some((label, g)) = units.get(code.trim()) else {
+                worst = Some((format!("{code}（登记簿中没有此单位）"), f64::INFINITY));
+                break;
+            };
+            let rings: Vec<geo::LineString<f64>> = match g {
+                Geometry::MultiPolygon(mp) => mp
+                    .0
+                    .iter()
+                    .flat_map(|p| {
+                        std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
+                    })
+                    .collect(),
+                Geometry::Polygon(p) => std::iter::once(p.exterior().clone())
+                    .chain(p.interiors().iter().cloned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut best = f64::INFINITY;
+            for r in &rings {
+                if let Closest::Intersection(c) | Closest::SinglePoint(c) = r.closest_point(p) {
+                    let line = Geometry::LineString(geo::LineString::from(vec![p.0, c.0]));
+                    best = best.min(crate::spatial::measure::length_m(&line)?);
+                }
+            }
+            if best > tolerance_m && worst.as_ref().is_none_or(|w| best > w.1) {
+                worst = Some((label.clone(), best));
+            }
+        }
+        if let Some((unit, d)) = worst {
+            let message = if d.is_finite() {
+                format!(
+                    "{} {} 距 {unit} 的界线 {d:.2} 米，超过 {tolerance_m} 米",
+                    m.kind.label(),
+                    m.number
+                )
+            } else {
+                format!("{} {} 所注单位 {unit}", m.kind.label(), m.number)
+            };
+            out.push(Finding {
+                kind: Kind::MarkerOffLine,
+                units: m.units.clone(),
+                parent: None,
+                area_m2: None,
+                width_m: None,
+                sliver: false,
+                vertices: None,
+                max_offset_m: d.is_finite().then_some(d),
+                message,
+                location: v.geometry.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Checks the registry's units: for every parent, its children (at `level`, if given) tile it
+/// and match each other's edges; and every boundary marker stands on the lines it marks.
+pub fn check_registry(
+    state: &CurrentState,
+    level: Option<UnitLevel>,
+    t: Thresholds,
+    edges: EdgeTolerance,
+    marker_tolerance_m: f64,
+) -> Result<Report, CrsError> {
+    let mut units: BTreeMap<DivisionCode, (String, Geometry<f64>)> = BTreeMap::new();
+    let mut children: BTreeMap<DivisionCode, Vec<(String, Geometry<f64>)>> = BTreeMap::new();
+    let mut count = 0;
+    for v in state.layer(Layer::AdminUnit) {
+        let Body::AdminUnit(u) = &v.body else {
+            continue;
+        };
+        let label = format!("{} {}", u.code.short(), u.name);
+        units.insert(u.code, (label.clone(), v.geometry.clone()));
+        if let Some(parent) = u.parent
+            && level.is_none_or(|l| l == u.level)
+        {
+            count += 1;
+            children
+                .entry(parent)
+                .or_default()
+                .push((label, v.geometry.clone()));
+        }
+    }
+    let mut findings = Vec::new();
+    for (parent, kids) in &children {
+        let Some((plabel, pgeom)) = units.get(parent) else {
+            continue;
+        };
+        findings.extend(
+            coverage::check_tiling(pgeom, kids, t)?
+                .into_iter()
+                .map(|f| Finding::region(f, Some(plabel))),
+        );
+        findings.extend(
+            coverage::unmatched_edges(kids, edges.near_m, edges.same_m)
+                .into_iter()
+                .map(|u| Finding::edge(u, Some(plabel))),
+        );
+    }
+    findings.extend(check_markers(state, marker_tolerance_m)?);
+    let mut report = Report {
+        units: count,
+        thresholds: t,
+        edges,
+        findings,
+    };
+    report.sort();
+    Ok(report)
+}

@@ -1,0 +1,332 @@
+//! Boundary disputes (边界争议), from claim to decision, under the 1989 regulation on the
+//! handling of administrative boundary disputes (《行政区域边界争议处理条例》): the parties and
+//! what each claims, the evidence of the kinds it admits, the steps (filed → consultation →
+//! submitted to the common superior → mediation → decided, or withdrawn) with their dates and
+//! documents, and the disputed area computed from the claims. While a dispute is open, edits
+//! inside its area are frozen (the registry enforces it).
+
+use crate::layers::Source;
+use crate::record::ApprovalDocument;
+use chrono::NaiveDate;
+use geo::{BooleanOps, Geometry, MultiPolygon};
+use serde::{Deserialize, Serialize};
+
+/// One party: a unit, by division code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub code: String,
+    pub name: String,
+    /// What the party claims: the area it holds to be its own (CGCS2000, GeoJSON).
+    pub claim: geojson::Geometry,
+}
+
+/// Kinds of evidence the 1989 regulation admits (第十四条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// 行政区划批准文件
+    DivisionApproval,
+    /// 边界协议、纪要
+    Agreement,
+    /// 边界地图（附有标界线的地图）
+    Map,
+    /// 历史上的行政区划与管辖的资料
+    History,
+    /// 其他
+    Other,
+}
+
+impl EvidenceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::DivisionApproval => "行政区划批准文件",
+            EvidenceKind::Agreement => "边界协议或纪要",
+            EvidenceKind::Map => "标有界线的地图",
+            EvidenceKind::History => "历史管辖资料",
+            EvidenceKind::Other => "其他材料",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Who brought it (a party's code).
+    pub party: String,
+    pub kind: EvidenceKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+}
+
+/// Where a dispute stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    /// 已受理
+    Filed,
+    /// 双方协商
+    Consultation,
+    /// 报请共同上级
+    Submitted,
+    /// 上级调解
+    Mediation,
+    /// 已裁决
+    Decided,
+    /// 已撤回
+    Withdrawn,
+}
+
+impl DisputeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeStatus::Filed => "filed",
+            DisputeStatus::Consultation => "consultation",
+            DisputeStatus::Submitted => "submitted",
+            DisputeStatus::Mediation => "mediation",
+            DisputeStatus::Decided => "decided",
+            DisputeStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DisputeStatus::Filed => "已受理",
+            DisputeStatus::Consultation => "双方协商",
+            DisputeStatus::Submitted => "报请共同上级",
+            DisputeStatus::Mediation => "上级调解",
+            DisputeStatus::Decided => "已裁决",
+            DisputeStatus::Withdrawn => "已撤回",
+        }
+    }
+
+    /// Open disputes freeze their area.
+    pub fn is_open(self) -> bool {
+        !matches!(self, DisputeStatus::Decided | DisputeStatus::Withdrawn)
+    }
+}
+
+/// One step of the procedure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub status: DisputeStatus,
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<ApprovalDocument>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// What lies in the disputed area.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contents {
+    pub door_plates: usize,
+    pub places: usize,
+    pub streets: usize,
+    pub markers: usize,
+}
+
+/// A dispute (layer `boundary_disputes`; the geometry is the disputed area).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dispute {
+    pub title: String,
+    pub parties: Vec<Party>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    pub status: DisputeStatus,
+    pub steps: Vec<Step>,
+    /// The disputed area, m² (EPSG:4546).
+    pub area_m2: f64,
+    #[serde(default)]
+    pub contents: Contents,
+    pub source: Source,
+}
+
+/// Why a dispute cannot be filed or moved on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DisputeError {
+    #[error("争议须有两个以上的当事单位，各有其主张范围")]
+    Parties,
+    #[error("当事单位 {0} 的主张范围不是面")]
+    NotAnArea(String),
+    #[error("各方主张的范围没有重叠之处：没有争议区域")]
+    NoOverlap,
+    #[error("争议状态不能从“{from}”改为“{to}”")]
+    Transition {
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("“{0}”须附文件（报请上级、调解与裁决均须有文书）")]
+    NeedsDocument(&'static str),
+    #[error("步骤日期 {date} 早于上一步骤的日期 {last}")]
+    Date { date: NaiveDate, last: NaiveDate },
+}
+
+fn area_of(p: &Party) -> Result<MultiPolygon<f64>, DisputeError> {
+    match Geometry::<f64>::try_from(p.claim.value.clone()) {
+        Ok(Geometry::Polygon(x)) => Ok(MultiPolygon(vec![x])),
+        Ok(Geometry::MultiPolygon(m)) => Ok(m),
+        _ => Err(DisputeError::NotAnArea(p.code.clone())),
+    }
+}
+
+/// The disputed area: land claimed by more than one party.
+pub fn disputed_area(parties: &[Party]) -> Result<MultiPolygon<f64>, DisputeError> {
+    if parties.len() < 2 {
+        return Err(DisputeError::Parties);
+    }
+    let areas: Vec<MultiPolygon<f64>> = parties.iter().map(area_of).collect::<Result<_, _>>()?;
+    let mut disputed = MultiPolygon(vec![]);
+    for (i, a) in areas.iter().enumerate() {
+        for b in &areas[i + 1..] {
+            disputed = disputed.union(&a.intersection(b));
+        }
+    }
+    if disputed.0.is_empty() {
+        return Err(DisputeError::NoOverlap);
+    }
+    Ok(disputed)
+}
+
+/// 1 亩 = 10,000 / 15 m².
+pub fn mu(m2: f64) -> f64 {
+    m2 * 15.0 / 10_000.0
+}
+
+impl Dispute {
+    /// The dispute moved to `status` on `date`: filed → consultation → submitted → mediation →
+    /// decided; consultation may end in a decision by agreement; withdrawn from any open state.
+    /// Submitting, mediating and deciding need their document.
+    pub fn moved(
+        &self,
+        status: DisputeStatus,
+        date: NaiveDate,
+        document: Option<ApprovalDocument>,
+        note: &str,
+    ) -> Result<Dispute, DisputeError> {
+        use DisputeStatus::*;
+        let allowed = matches!(
+            (self.status, status),
+            (Filed, Consultation)
+                | (Consultation, Submitted)
+                | (Consultation, Decided)
+                | (Submitted, Mediation)
+                | (Submitted | Mediation, Decided)
+                | (Filed | Consultation | Submitted | Mediation, Withdrawn)
+        );
+        if !allowed {
+            return Err(DisputeError::Transition {
+                from: self.status.label(),
+                to: status.label(),
+            });
+        }
+        if matches!(status, Submitted | Mediation | Decided) && document.is_none() {
+            return Err(DisputeError::NeedsDocument(status.label()));
+        }
+        if let Some(last) = self.steps.last()
+            && date < last.date
+        {
+            return Err(DisputeError::Date {
+                date,
+                last: last.date,
+            });
+        }
+        let mut next = self.clone();
+        next.status = status;
+        next.steps.push(Step {
+            status,
+            date,
+            document,
+            note: note.to_string(),
+        });
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Rect, coord};
+
+    fn party(code: &str, w: f64, e: f64) -> Party {
+        let r = Rect::new(coord! {x: w, y: 43.60}, coord! {x: e, y: 43.62}).to_polygon();
+        Party {
+            code: code.into(),
+            name: code.into(),
+            claim: geojson::Geometry::from(&Geometry::Polygon(r)),
+        }
+    }
+
+    fn doc() -> ApprovalDocument {
+        ApprovalDocument {
+            issuer: "锡林郭勒盟行政公署".into(),
+            number: "锡署函〔2026〕5号".into(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_disputed_area_is_what_both_claim() {
+        let a = party("A", 111.90, 111.95);
+        let b = party("B", 111.94, 112.00);
+        let area = disputed_area(&[a.clone(), b]).unwrap();
+        let r = geo::BoundingRect::bounding_rect(&area).unwrap();
+        assert!((r.min().x - 111.94).abs() < 1e-12 && (r.max().x - 111.95).abs() < 1e-12);
+        assert_eq!(
+            disputed_area(&[a.clone(), party("C", 111.96, 112.0)]),
+            Err(DisputeError::NoOverlap)
+        );
+        assert_eq!(disputed_area(&[a]), Err(DisputeError::Parties));
+        assert!((mu(666.666_666_7) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn steps_follow_the_regulation_and_need_their_documents() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let d = Dispute {
+            title: "t".into(),
+            parties: vec![],
+            evidence: vec![],
+            status: DisputeStatus::Filed,
+            steps: vec![Step {
+                status: DisputeStatus::Filed,
+                date: day(1),
+                document: None,
+                note: String::new(),
+            }],
+            area_m2: 0.0,
+            contents: Contents::default(),
+            source: Source::Survey,
+        };
+        assert!(matches!(
+            d.moved(DisputeStatus::Decided, day(2), Some(doc()), ""),
+            Err(DisputeError::Transition { .. })
+        ));
+        let c = d
+            .moved(DisputeStatus::Consultation, day(2), None, "")
+            .unwrap();
+        assert_eq!(
+            c.moved(DisputeStatus::Submitted, day(3), None, ""),
+            Err(DisputeError::NeedsDocument("报请共同上级"))
+        );
+        assert!(matches!(
+            c.moved(DisputeStatus::Withdrawn, day(1), None, ""),
+            Err(DisputeError::Date { .. })
+        ));
+        let s = c
+            .moved(DisputeStatus::Submitted, day(3), Some(doc()), "")
+            .unwrap();
+        let m = s
+            .moved(DisputeStatus::Mediation, day(4), Some(doc()), "")
+            .unwrap();
+        let done = m
+            .moved(DisputeStatus::Decided, day(5), Some(doc()), "")
+            .unwrap();
+        assert!(!done.status.is_open());
+        assert_eq!(done.steps.len(), 5);
+    }
+}

@@ -1,0 +1,595 @@
+//! Administrative boundaries: the coverage and edge check, on the registry or on a file.
+
+use super::open;
+use anyhow::{Context, Result, bail};
+use clap::{Subcommand, ValueEnum};
+use diming::boundaries::UnitLevel;
+use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_registry};
+use diming::boundaries::marker::MarkerState;
+use diming::config::Config;
+use diming::io::{self, ReadOptions};
+use diming::layers::{Body, Layer};
+use diming::publish::markers::Entry;
+
+#[derive(Subcommand)]
+pub(crate) enum BoundariesCommand {
+    /// 检查区域覆盖与接边：空隙、重叠、狭长碎片、超出上级、空洞、未接边
+    #[command(
+        after_help = "示例：\n  diming boundaries check\n  diming boundaries check --level community --format geojson > 问题.geojson\n  diming boundaries check --input xilingol_neighbours_cgcs2000.geojson --label name"
+    )]
+    Check {
+        /// 只检查此级别的下级区域：township、township_like、community、village
+        #[arg(long)]
+        level: Option<String>,
+        /// 不查登记簿，检查文件中的多边形（GeoJSON、Shapefile 的 zip、GeoPackage、KML……）
+        #[arg(long)]
+        input: Option<String>,
+        /// 文件中作为区域名称的字段
+        #[arg(long, default_value = "name")]
+        label: String,
+        /// 文件的坐标系（文件未注明时），如 EPSG:4546
+        #[arg(long)]
+        crs: Option<String>,
+        /// 视为共用边线的距离（米）
+        #[arg(long, default_value_t = EdgeTolerance::default().near_m)]
+        near_m: f64,
+        /// 视为同一顶点的距离（米）
+        #[arg(long, default_value_t = EdgeTolerance::default().same_m)]
+        same_m: f64,
+        #[arg(long, value_enum, default_value_t = Output::Text)]
+        format: Output,
+    },
+
+    /// 边界争议：受理、推进、裁决（争议期间区域内的修改被冻结）
+    Dispute {
+        #[command(subcommand)]
+        command: DisputeCommand,
+    },
+    /// 列出界桩：编号、类型、分隔单位、经纬度与高斯–克吕格坐标（含带号），最近一次观测
+    #[command(
+        after_help = "示例：\n  diming boundaries markers\n  diming boundaries markers --format json"
+    )]
+    Markers {
+        #[arg(long, value_enum, default_value_t = super::Format::Text)]
+        format: super::Format,
+    },
+    /// 登记一次界桩实地观测；偏离登记位置超过容差、损坏或丢失即告警（界桩位置不因观测而改变）
+    #[command(
+        after_help = "示例：\n  diming boundaries observe JZ-004 --at 111.93502,43.66 --state intact\n  diming boundaries observe JZ-006 --state missing --notes 仅见基座"
+    )]
+    Observe {
+        number: String,
+        /// 观测位置：经度,纬度（CGCS2000）；丢失时可不填
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t = StateArg::Intact)]
+        state: StateArg,
+        #[arg(long, default_value = "")]
+        notes: String,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// 界桩登记表（每桩一页）或界桩成果表（--table），PDF
+    #[command(
+        after_help = "示例：\n  diming boundaries marker-form JZ-001 -o JZ-001登记表.pdf\n  diming boundaries marker-form --all --table -o 界桩成果表.pdf"
+    )]
+    MarkerForm {
+        numbers: Vec<String>,
+        #[arg(long)]
+        all: bool,
+        /// 成果表（所有所选界桩一张表）
+        #[arg(long)]
+        table: bool,
+        #[arg(short, long)]
+        output: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DisputeCommand {
+    /// 受理争议：各当事单位及其主张范围（GeoJSON 面），证据
+    #[command(
+        after_help = "示例：\n  diming boundaries dispute file --title 苏吉嘎查与城区北界争议 --party 152501200=嘎查主张.geojson --party 152501400=城区主张.geojson --evidence 152501200:map:1985年边界图"
+    )]
+    File {
+        #[arg(long)]
+        title: String,
+        /// 单位代码=主张范围文件，至少两个
+        #[arg(long, required = true)]
+        party: Vec<String>,
+        /// 单位代码:种类:名称；种类为 division_approval、agreement、map、history、other
+        #[arg(long)]
+        evidence: Vec<String>,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// 列出争议：状态、面积（平方米、亩、平方千米）与区域内的门牌、地名、街路巷、界桩
+    #[command(after_help = "示例：\n  diming boundaries dispute list")]
+    List,
+    /// 推进一步：consultation（协商）、submitted（报请上级，须附文件）、mediation（调解，须附文件）、withdrawn（撤回）
+    #[command(
+        after_help = "示例：\n  diming boundaries dispute step ID --to submitted --date 2026-05-01 --issuer 二连浩特市人民政府 --number 二政函〔2026〕8号 --doc-date 2026-04-28"
+    )]
+    Step {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        #[arg(long, requires_all = ["number", "doc_date"])]
+        issuer: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        doc_date: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 裁决：按裁决文书给出当事单位的新范围，一个变更集内更新单位并结案
+    #[command(
+        after_help = "示例：\n  diming boundaries dispute decide ID --unit 152501200=新范围.geojson --unit 152501400=新范围2.geojson --issuer 锡林郭勒盟行政公署 --number 锡署发〔2026〕30号 --date 2026-09-01"
+    )]
+    Decide {
+        id: String,
+        #[arg(long, required = true)]
+        unit: Vec<String>,
+        #[command(flatten)]
+        document: super::DocumentArgs,
+    },
+}
+
+/// Reads the one area of a GeoJSON file (a geometry, a feature or a collection of features).
+fn read_area(path: &str) -> Result<geo::Geometry<f64>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("读取 {path}"))?;
+    let features =
+        diming::spatial::geojson::features(&text).map_err(|e| anyhow::anyhow!("{path}：{e}"))?;
+    let mut area = geo::MultiPolygon::<f64>(vec![]);
+    for (_, g) in features {
+        match diming::spatial::geojson::as_multipolygon(g) {
+            Some(m) => area.0.extend(m.0),
+            None => bail!("{path} 中的范围应为面（Polygon 或 MultiPolygon）"),
+        }
+    }
+    if area.0.is_empty() {
+        bail!("{path} 中没有面");
+    }
+    Ok(geo::Geometry::MultiPolygon(area))
+}
+
+fn split_pair(s: &str) -> Result<(String, String)> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .with_context(|| format!("“{s}”应写作 单位代码=文件"))
+}
+
+async fn dispute(
+    registry: &diming::registry::Registry,
+    author: &str,
+    command: DisputeCommand,
+) -> Result<()> {
+    use diming::boundaries::dispute::{DisputeStatus, Evidence, EvidenceKind, Party, mu};
+    let names: std::collections::BTreeMap<String, String> = registry
+        .current()
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some((u.code.short(), u.name.clone())),
+            _ => None,
+        })
+        .collect();
+    match command {
+        DisputeCommand::File {
+            title,
+            party,
+            evidence,
+            date,
+        } => {
+            let mut parties = Vec::new();
+            for p in &party {
+                let (code, file) = split_pair(p)?;
+                let name = names
+                    .get(&code)
+                    .cloned()
+                    .with_context(|| format!("登记簿中没有单位 {code}"))?;
+                let area = read_area(&file)?;
+                parties.push(Party {
+                    code,
+                    name,
+                    claim: diming::spatial::geojson::from_geo(&area),
+                });
+            }
+            let mut items = Vec::new();
+            for e in &evidence {
+                let mut it = e.splitn(3, ':');
+                let (Some(party), Some(kind), Some(title)) = (it.next(), it.next(), it.next())
+                else {
+                    bail!("证据“{e}”应写作 单位代码:种类:名称");
+                };
+                let kind: EvidenceKind = serde_json::from_value(serde_json::json!(kind))
+                    .map_err(|_| anyhow::anyhow!("证据种类“{kind}”无法识别"))?;
+                items.push(Evidence {
+                    party: party.into(),
+                    kind,
+                    title: title.into(),
+                    date: None,
+                });
+            }
+            let (id, _) = registry
+                .file_dispute(
+                    author,
+                    &title,
+                    parties,
+                    items,
+                    date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                )
+                .await?;
+            println!("已受理边界争议 {id}");
+        }
+        DisputeCommand::List => {
+            let state = registry.current();
+            for v in state.layer(Layer::Dispute) {
+                let Body::Dispute(d) = &v.body else { continue };
+                println!(
+                    "{}\t第{}版\t{}\t{}\t{}\t{:.1} 平方米（{:.2} 亩，{:.4} 平方千米）\t门牌 {} 地名 {} 街路巷 {} 界桩 {}",
+                    v.id,
+                    v.version,
+                    d.title,
+                    d.status.label(),
+                    d.parties
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                    d.area_m2,
+                    mu(d.area_m2),
+                    d.area_m2 / 1e6,
+                    d.contents.door_plates,
+                    d.contents.places,
+                    d.contents.streets,
+                    d.contents.markers
+                );
+            }
+        }
+        DisputeCommand::Step {
+            id,
+            to,
+            date,
+            issuer,
+            number,
+            doc_date,
+            note,
+        } => {
+            let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let status: DisputeStatus = serde_json::from_value(serde_json::json!(to))
+                .map_err(|_| anyhow::anyhow!("状态“{to}”无法识别"))?;
+            let version = registry
+                .current()
+                .get(&rid)
+                .map(|v| v.version)
+                .with_context(|| format!("没有争议 {id}"))?;
+            let document = match (issuer, number, doc_date) {
+                (Some(issuer), Some(number), Some(date)) => {
+                    Some(diming::record::ApprovalDocument {
+                        issuer,
+                        number,
+                        date,
+                    })
+                }
+                _ => None,
+            };
+            let step = diming::boundaries::dispute::Step {
+                status,
+                date,
+                document,
+                note,
+            };
+            registry.dispute_step(author, rid, version, step).await?;
+            println!("争议 {id}：{}", status.label());
+        }
+        DisputeCommand::Decide { id, unit, document } => {
+            let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let version = registry
+                .current()
+                .get(&rid)
+                .map(|v| v.version)
+                .with_context(|| format!("没有争议 {id}"))?;
+            let mut units = Vec::new();
+            for u in &unit {
+                let (code, file) = split_pair(u)?;
+                units.push((code, read_area(&file)?));
+            }
+            let document = document.document();
+            let date = document.date;
+            registry
+                .decide_dispute(author, rid, version, units, document, date)
+                .await?;
+            println!("争议 {id} 已裁决，当事单位的范围已按裁决更新");
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum StateArg {
+    Intact,
+    Damaged,
+    Missing,
+}
+
+impl From<StateArg> for MarkerState {
+    fn from(s: StateArg) -> MarkerState {
+        match s {
+            StateArg::Intact => MarkerState::Intact,
+            StateArg::Damaged => MarkerState::Damaged,
+            StateArg::Missing => MarkerState::Missing,
+        }
+    }
+}
+
+/// The register entries with unit names and both coordinate forms, by number.
+fn entries(registry: &diming::registry::Registry) -> Result<Vec<Entry>> {
+    let state = registry.current();
+    let names: std::collections::BTreeMap<String, String> = state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some((u.code.short(), u.name.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for v in state.layer(Layer::Marker) {
+        let (Body::Marker(m), geo::Geometry::Point(p)) = (&v.body, &v.geometry) else {
+            continue;
+        };
+        let (x, y) = diming::spatial::crs::gauss_kruger(p.x(), p.y())?;
+        out.push(Entry {
+            unit_names: m
+                .units
+                .iter()
+                .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect(),
+            marker: m.clone(),
+            lon: p.x(),
+            lat: p.y(),
+            x,
+            y,
+        });
+    }
+    out.sort_by(|a, b| a.marker.number.cmp(&b.marker.number));
+    Ok(out)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Output {
+    Text,
+    Json,
+    Geojson,
+}
+
+fn parse_level(s: &str) -> Result<UnitLevel> {
+    [
+        UnitLevel::County,
+        UnitLevel::Township,
+        UnitLevel::TownshipLike,
+        UnitLevel::Community,
+        UnitLevel::Village,
+    ]
+    .into_iter()
+    .find(|l| l.as_str() == s || l.label() == s)
+    .with_context(|| {
+        format!("级别“{s}”无法识别：可用 county、township、township_like、community、village")
+    })
+}
+
+pub(crate) async fn run(
+    db: &str,
+    config: &Config,
+    author: &str,
+    command: BoundariesCommand,
+) -> Result<()> {
+    match command {
+        BoundariesCommand::Dispute { command } => {
+            let registry = open(db, config).await?;
+            dispute(&registry, author, command).await?;
+        }
+        BoundariesCommand::Markers { format } => {
+            let registry = open(db, config).await?;
+            let list = entries(&registry)?;
+            let state = registry.current();
+            let last = |id: diming::record::RecordId| {
+                state
+                    .layer(Layer::MarkerObservation)
+                    .filter_map(|v| match &v.body {
+                        Body::MarkerObservation(o) if o.marker == id => Some(o.clone()),
+                        _ => None,
+                    })
+                    .max_by_key(|o| o.date)
+            };
+            let ids: std::collections::BTreeMap<String, diming::record::RecordId> = state
+                .layer(Layer::Marker)
+                .filter_map(|v| match &v.body {
+                    Body::Marker(m) => Some((m.number.clone(), v.id)),
+                    _ => None,
+                })
+                .collect();
+            match format {
+                super::Format::Json => {
+                    let rows: Vec<serde_json::Value> = list
+                        .iter()
+                        .map(|e| {
+                            serde_json::json!({
+                                "number": e.marker.number, "kind": e.marker.kind,
+                                "units": e.marker.units, "unit_names": e.unit_names,
+                                "lon": e.lon, "lat": e.lat, "x": e.x, "y": e.y,
+                                "last_observation": last(ids[&e.marker.number]),
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                }
+                super::Format::Text => {
+                    for e in &list {
+                        let seen = match last(ids[&e.marker.number]) {
+                            Some(o) => format!(
+                                "{} {} 偏离 {:.2} 米{}",
+                                o.date,
+                                o.state.label(),
+                                o.offset_m,
+                                if o.alert { "【告警】" } else { "" }
+                            ),
+                            None => "未观测".into(),
+                        };
+                        println!(
+                            "{}\t{}\t{}\t{:.8},{:.8}\tX={:.3} Y={:.3}\t{seen}",
+                            e.marker.number,
+                            e.marker.kind.label(),
+                            e.unit_names.join("、"),
+                            e.lon,
+                            e.lat,
+                            e.x,
+                            e.y
+                        );
+                    }
+                }
+            }
+        }
+        BoundariesCommand::Observe {
+            number,
+            at,
+            state,
+            notes,
+            date,
+        } => {
+            let registry = open(db, config).await?;
+            let at = at
+                .as_deref()
+                .map(super::parse_point)
+                .transpose()?
+                .map(geo::Point::from);
+            let (offset, alert, cs) = registry
+                .observe_marker(
+                    author,
+                    &number,
+                    at,
+                    state.into(),
+                    &notes,
+                    date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                )
+                .await?;
+            println!(
+                "已登记界桩 {number} 的观测：偏离登记位置 {offset:.2} 米{}（变更集 {cs}）",
+                if alert {
+                    "，【告警】界桩可能被移动或损坏，登记位置不变；恢复或迁移须附批准文件"
+                } else {
+                    ""
+                }
+            );
+        }
+        BoundariesCommand::MarkerForm {
+            numbers,
+            all,
+            table,
+            output,
+        } => {
+            let registry = open(db, config).await?;
+            let list: Vec<Entry> = entries(&registry)?
+                .into_iter()
+                .filter(|e| all || numbers.contains(&e.marker.number))
+                .collect();
+            for n in &numbers {
+                if !list.iter().any(|e| &e.marker.number == n) {
+                    bail!("没有编号为 {n} 的界桩");
+                }
+            }
+            if list.is_empty() {
+                bail!("请给出界桩编号，或用 --all");
+            }
+            let fonts = diming::publish::pdf::Fonts::load()?;
+            let city = config.jurisdiction.name.clone();
+            let pdf = tokio::task::spawn_blocking(move || {
+                if table {
+                    diming::publish::markers::results_table(&list, &city, &fonts)
+                } else {
+                    diming::publish::markers::register_forms(&list, &city, &fonts)
+                }
+            })
+            .await??;
+            std::fs::write(&output, pdf).with_context(|| format!("写入 {output}"))?;
+            println!("已生成 {output}");
+        }
+        BoundariesCommand::Check {
+            level,
+            input,
+            label,
+            crs,
+            near_m,
+            same_m,
+            format,
+        } => {
+            if !(near_m > 0.0 && same_m >= 0.0 && same_m < near_m) {
+                bail!("容差无效：应有 0 ≤ same-m < near-m");
+            }
+            let edges = EdgeTolerance { near_m, same_m };
+            let thresholds = config.jurisdiction.coverage;
+            let report: Report = match input {
+                Some(file) => {
+                    let options = ReadOptions {
+                        crs: crs.as_deref().map(super::io::parse_crs).transpose()?,
+                        encoding: None,
+                        limits: io::Limits::default(),
+                    };
+                    let path = std::path::PathBuf::from(&file);
+                    let raw = tokio::task::spawn_blocking(move || {
+                        io::read(&path, &options, &mut |_, _| {})
+                    })
+                    .await??;
+                    let mut units = Vec::new();
+                    for f in raw.features {
+                        let name = f
+                            .fields
+                            .get(&label)
+                            .cloned()
+                            .unwrap_or_else(|| format!("第 {} 个要素", f.row));
+                        match f.geometry {
+                            Some(
+                                g @ (geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)),
+                            ) => units.push((name, g)),
+                            _ => bail!("{file} 第 {} 个要素（{name}）不是面", f.row),
+                        }
+                    }
+                    tokio::task::spawn_blocking(move || check_polygons(&units, thresholds, edges))
+                        .await??
+                }
+                None => {
+                    let level = level.as_deref().map(parse_level).transpose()?;
+                    let registry = open(db, config).await?;
+                    check_registry(
+                        &registry.current(),
+                        level,
+                        thresholds,
+                        edges,
+                        config.jurisdiction.marker_tolerance_m,
+                    )?
+                }
+            };
+            match format {
+                Output::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                Output::Geojson => println!("{}", report.geojson()),
+                Output::Text => {
+                    for f in &report.findings {
+                        println!("{}", f.message);
+                    }
+                    println!(
+                        "检查区域 {} 个，发现问题 {} 处（面积阈值 {} 平方米，狭长碎片宽度小于 {} 米；共用边线 {} 米内、同一顶点 {} 米内）。",
+                        report.units,
+                        report.findings.len(),
+                        thresholds.min_area_m2,
+                        thresholds.sliver_width_m,
+                        edges.near_m,
+                        edges.same_m
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

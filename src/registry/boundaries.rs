@@ -1,0 +1,405 @@
+//! Boundaries on the registry: the rules a changeset touching boundary markers must keep (a
+//! complete register entry, a unique number, a document to move a marker), and field
+//! observations of markers.
+
+use super::{Registry, RegistryError};
+use crate::boundaries::marker::{MarkerState, Observation, is_alert};
+use crate::layers::{Body, Layer};
+use crate::record::{Changeset, ChangesetId, CurrentState, RecordId, Write};
+use chrono::NaiveDate;
+use geo::Geometry;
+
+/// Refuses a changeset that would register an incomplete marker, reuse a marker number, or
+/// move a registered marker without an approval document.
+pub fn marker_rules(state: &CurrentState, changeset: &Changeset) -> Result<(), RegistryError> {
+    for w in &changeset.writes {
+        let (id, body, geometry) = match w {
+            Write::Create {
+                id, body, geometry, ..
+            }
+            | Write::Update {
+                id, body, geometry, ..
+            } => (*id, body, geometry),
+            Write::Retire { .. } => continue,
+        };
+        let Body::Marker(m) = body else { continue };
+        m.validate()
+            .map_err(|e| RegistryError::Invalid(format!("界桩 {}：{e}", m.number)))?;
+        let taken = state.layer(Layer::Marker).any(|v| {
+            v.id != id && matches!(&v.body, Body::Marker(o) if o.number.trim() == m.number.trim())
+        }) || changeset.writes.iter().any(|o| {
+            o.id() != id
+                && matches!(o, Write::Create { body: Body::Marker(x), .. } | Write::Update { body: Body::Marker(x), .. } if x.number.trim() == m.number.trim())
+        });
+        if taken {
+            return Err(RegistryError::Invalid(format!(
+                "界桩编号 {} 已被其他界桩使用",
+                m.number
+            )));
+        }
+        if let (Write::Update { .. }, Some(current)) = (w, state.get(&id))
+            && &current.geometry != geometry
+            && changeset.document.is_none()
+        {
+            return Err(RegistryError::Invalid(format!(
+                "界桩 {} 的登记位置具有法律效力：移动或恢复界桩须附批准文件",
+                m.number
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Distance in metres (EPSG:4546) between two stored points.
+fn distance_m(a: &Geometry<f64>, b: &Geometry<f64>) -> Result<f64, RegistryError> {
+    let line = Geometry::LineString(geo::LineString::from(vec![
+        match a {
+            Geometry::Point(p) => p.0,
+            _ => return Err(RegistryError::Invalid("界桩位置应为点".into())),
+        },
+        match b {
+            Geometry::Point(p) => p.0,
+            _ => return Err(RegistryError::Invalid("观测位置应为点".into())),
+        },
+    ]));
+    crate::spatial::measure::length_m(&line).map_err(|e| RegistryError::Invalid(e.to_string()))
+}
+
+impl Registry {
+    /// Records a field observation of the marker `number`: where it was found (`at`, or
+    /// nothing when it is missing) and its state. The marker is never moved; an offset
+    /// beyond the tolerance, a damaged or a missing marker is an alert. Returns the offset,
+    /// whether it is an alert, and the changeset.
+    pub async fn observe_marker(
+        &self,
+        author: &str,
+        number: &str,
+        at: Option<geo::Point<f64>>,
+        state: MarkerState,
+        notes: &str,
+        date: NaiveDate,
+    ) -> Result<(f64, bool, ChangesetId), RegistryError> {
+        let (marker, registered) = {
+            let current = self.current();
+            let v = current
+                .layer(Layer::Marker)
+                .find(|v| matches!(&v.body, Body::Marker(m) if m.number == number))
+                .ok_or_else(|| RegistryError::Invalid(format!("没有编号为 {number} 的界桩")))?;
+            (v.id, v.geometry.clone())
+        };
+        if at.is_none() && state != MarkerState::Missing {
+            return Err(RegistryError::Invalid("未丢失的界桩须给出观测位置".into()));
+        }
+        let observed = at.map_or_else(|| registered.clone(), Geometry::Point);
+        crate::spatial::validate(&observed, &self.config.jurisdiction.extent).map_err(
+            |invalid| RegistryError::Geometry {
+                id: marker,
+                invalid,
+            },
+        )?;
+        let offset = if at.is_some() {
+            distance_m(&registered, &observed)?
+        } else {
+            0.0
+        };
+        let alert = is_alert(state, offset, self.config.jurisdiction.marker_tolerance_m);
+        let mut cs = Changeset::new(
+            author,
+            format!(
+                "界桩 {number} 实地观测：{}，偏离登记位置 {offset:.2} 米{}",
+                state.label(),
+                if alert { "（告警）" } else { "" }
+            ),
+        );
+        cs.push(Write::Create {
+            id: RecordId::new(),
+            valid_from: date,
+            body: Body::MarkerObservation(Observation {
+                marker,
+                date,
+                observer: author.to_string(),
+                state,
+                offset_m: offset,
+                alert,
+                notes: notes.to_string(),
+                source: crate::layers::Source::Survey,
+            }),
+            geometry: observed,
+        });
+        let id = self.commit(cs).await?;
+        Ok((offset, alert, id))
+    }
+}
+
+/// Layers whose edits a dispute freezes: what is inside the area, and the lines themselves.
+fn frozen_layer(layer: Layer) -> bool {
+    matches!(
+        layer,
+        Layer::AdminUnit | Layer::DoorPlate | Layer::Place | Layer::Street | Layer::Marker
+    )
+}
+
+/// The part of a record's geometry a write changes: all of it for a creation or retirement,
+/// the difference between old and new for an update (a unit's new name touches nothing).
+fn changed_part(old: Option<&Geometry<f64>>, new: Option<&Geometry<f64>>) -> Option<Geometry<f64>> {
+    use geo::BooleanOps;
+    let area = |g: &Geometry<f64>| match g {
+        Geometry::Polygon(p) => Some(geo::MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(m) => Some(m.clone()),
+        _ => None,
+    };
+    match (old, new) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), Some(b)) => match (area(a), area(b)) {
+            (Some(x), Some(y)) => Some(Geometry::MultiPolygon(x.xor(&y))),
+            // A moved point or line: both where it was and where it goes.
+            _ => Some(Geometry::GeometryCollection(geo::GeometryCollection(vec![
+                a.clone(),
+                b.clone(),
+            ]))),
+        },
+        (None, Some(g)) | (Some(g), None) => Some(g.clone()),
+        (None, None) => None,
+    }
+}
+
+/// Refuses a changeset that edits inside the area of an open dispute (new door plates, places,
+/// streets, markers, moved boundaries), unless it carries an officer's override, whose reason
+/// is then written into the changeset's reason.
+pub fn freeze(state: &CurrentState, mut changeset: Changeset) -> Result<Changeset, RegistryError> {
+    use geo::Intersects;
+    use geo::relate::Relate;
+    let open: Vec<(&str, &Geometry<f64>)> = state
+        .layer(Layer::Dispute)
+        .filter_map(|v| match &v.body {
+            Body::Dispute(d) if d.status.is_open() => Some((d.title.as_str(), &v.geometry)),
+            _ => None,
+        })
+        .collect();
+    if open.is_empty() {
+        return Ok(changeset);
+    }
+    let mut hit: Option<(String, &str)> = None;
+    for w in &changeset.writes {
+        let (id, new) = match w {
+            Write::Create {
+                id, body, geometry, ..
+            }
+            | Write::Update {
+                id, body, geometry, ..
+            } => {
+                if !frozen_layer(body.layer()) {
+                    continue;
+                }
+                (*id, Some(geometry))
+            }
+            Write::Retire { id, .. } => (*id, None),
+        };
+        let old = state.get(&id);
+        if old.is_some_and(|v| !frozen_layer(v.layer())) {
+            continue;
+        }
+        let Some(part) = changed_part(old.map(|v| &v.geometry), new) else {
+            continue;
+        };
+        // Inside means sharing interior, not just touching the area's edge.
+        if let Some((title, _)) = open
+            .iter()
+            .find(|(_, area)| area.intersects(&part) && !area.relate(&part).is_touches())
+        {
+            let what = old
+                .map(|v| v.body.title())
+                .or_else(|| match w {
+                    Write::Create { body, .. } => Some(body.title()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            hit = Some((what, title));
+            break;
+        }
+    }
+    let Some((what, title)) = hit else {
+        return Ok(changeset);
+    };
+    match changeset.freeze_override.as_deref().map(str::trim) {
+        Some(reason) if !reason.is_empty() => {
+            changeset.reason = format!(
+                "{}［争议区“{title}”冻结期间修改，理由：{reason}］",
+                changeset.reason
+            );
+            Ok(changeset)
+        }
+        _ => Err(RegistryError::Frozen(format!(
+            "“{what}”位于边界争议“{title}”的争议区域内：争议解决前该区域冻结，如确需修改，须由工作人员写明理由"
+        ))),
+    }
+}
+
+/// A filed dispute's record: the disputed area from the claims, and what lies in it.
+pub fn new_dispute(
+    state: &CurrentState,
+    title: &str,
+    parties: Vec<crate::boundaries::dispute::Party>,
+    evidence: Vec<crate::boundaries::dispute::Evidence>,
+    filed: NaiveDate,
+) -> Result<(crate::boundaries::dispute::Dispute, Geometry<f64>), RegistryError> {
+    use crate::boundaries::dispute::{Contents, Dispute, DisputeStatus, Step, disputed_area};
+    use geo::Intersects;
+    let area = disputed_area(&parties).map_err(|e| RegistryError::Invalid(e.to_string()))?;
+    let geometry = Geometry::MultiPolygon(area);
+    let area_m2 = crate::spatial::measure::area_m2(&geometry)
+        .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+    let count = |layer| {
+        state
+            .layer(layer)
+            .filter(|v| v.geometry.intersects(&geometry))
+            .count()
+    };
+    let contents = Contents {
+        door_plates: count(Layer::DoorPlate),
+        places: count(Layer::Place),
+        streets: count(Layer::Street),
+        markers: count(Layer::Marker),
+    };
+    Ok((
+        Dispute {
+            title: title.to_string(),
+            parties,
+            evidence,
+            status: DisputeStatus::Filed,
+            steps: vec![Step {
+                status: DisputeStatus::Filed,
+                date: filed,
+                document: None,
+                note: String::new(),
+            }],
+            area_m2,
+            contents,
+            source: crate::layers::Source::Survey,
+        },
+        geometry,
+    ))
+}
+
+impl Registry {
+    /// Files a dispute; returns its id.
+    pub async fn file_dispute(
+        &self,
+        author: &str,
+        title: &str,
+        parties: Vec<crate::boundaries::dispute::Party>,
+        evidence: Vec<crate::boundaries::dispute::Evidence>,
+        filed: NaiveDate,
+    ) -> Result<(RecordId, ChangesetId), RegistryError> {
+        let (dispute, geometry) = new_dispute(&self.current(), title, parties, evidence, filed)?;
+        let id = RecordId::new();
+        let mut cs = Changeset::new(author, format!("受理边界争议：{title}"));
+        cs.push(Write::Create {
+            id,
+            valid_from: filed,
+            body: Body::Dispute(dispute),
+            geometry,
+        });
+        Ok((id, self.commit(cs).await?))
+    }
+
+    /// Moves a dispute one step (not to a decision: see [`Registry::decide_dispute`]).
+    pub async fn dispute_step(
+        &self,
+        author: &str,
+        id: RecordId,
+        base_version: u32,
+        step: crate::boundaries::dispute::Step,
+    ) -> Result<ChangesetId, RegistryError> {
+        use crate::boundaries::dispute::DisputeStatus;
+        let crate::boundaries::dispute::Step {
+            status,
+            date,
+            document,
+            note,
+        } = step;
+        if status == DisputeStatus::Decided {
+            return Err(RegistryError::Invalid(
+                "裁决须同时给出各单位的新界线（decide）".into(),
+            ));
+        }
+        let (d, geometry) = self.dispute(id)?;
+        let next = d
+            .moved(status, date, document.clone(), &note)
+            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let mut cs = Changeset::new(author, format!("边界争议“{}”：{}", d.title, status.label()));
+        cs.document = document;
+        cs.push(Write::Update {
+            id,
+            base_version,
+            valid_from: date,
+            body: Body::Dispute(next),
+            geometry,
+        });
+        self.commit(cs).await
+    }
+
+    fn dispute(
+        &self,
+        id: RecordId,
+    ) -> Result<(crate::boundaries::dispute::Dispute, Geometry<f64>), RegistryError> {
+        match self.current().get(&id) {
+            Some(v) => match &v.body {
+                Body::Dispute(d) => Ok((d.clone(), v.geometry.clone())),
+                _ => Err(crate::record::ChangesetError::NotFound(id).into()),
+            },
+            None => Err(crate::record::ChangesetError::NotFound(id).into()),
+        }
+    }
+
+    /// Applies the decision: the units named get their new geometry and the dispute is closed,
+    /// in one changeset with the decision's document. Units must be the dispute's parties.
+    pub async fn decide_dispute(
+        &self,
+        author: &str,
+        id: RecordId,
+        base_version: u32,
+        units: Vec<(String, Geometry<f64>)>,
+        document: crate::record::ApprovalDocument,
+        date: NaiveDate,
+    ) -> Result<ChangesetId, RegistryError> {
+        use crate::boundaries::dispute::DisputeStatus;
+        let (d, area) = self.dispute(id)?;
+        let next = d
+            .moved(DisputeStatus::Decided, date, Some(document.clone()), "")
+            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let mut cs = Changeset::new(author, format!("边界争议“{}”裁决", d.title))
+            .with_document(document)
+            .with_freeze_override("执行争议裁决");
+        cs.push(Write::Update {
+            id,
+            base_version,
+            valid_from: date,
+            body: Body::Dispute(next),
+            geometry: area,
+        });
+        {
+            let state = self.current();
+            for (code, geometry) in units {
+                if !d.parties.iter().any(|p| p.code == code) {
+                    return Err(RegistryError::Invalid(format!(
+                        "{code} 不是争议“{}”的当事单位",
+                        d.title
+                    )));
+                }
+                let v = state
+                    .layer(Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
+                    .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))?;
+                cs.push(Write::Update {
+                    id: v.id,
+                    base_version: v.version,
+                    valid_from: date,
+                    body: v.body.clone(),
+                    geometry,
+                });
+            }
+        }
+        self.commit(cs).await
+    }
+}

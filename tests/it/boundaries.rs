@@ -1,0 +1,761 @@
+//! The boundary check: hand-made units with a known gap, overlaps and a part outside their
+//! parent (areas to 1 m²), unmatched edges, the real neighbour polygons, the registry.
+
+use crate::support::{TestDb, diming, load_demo};
+use diming::boundaries::check::{EdgeTolerance, Kind, check_polygons};
+use diming::spatial::coverage::{self, Thresholds};
+use diming::spatial::crs::Transformer;
+use geo::{Geometry, LineString, Polygon};
+
+/// A rectangle given in EPSG:4546 metres (east, north), stored as CGCS2000 lon/lat with its
+/// edges densified every 10 m.
+fn rect(w: f64, s: f64, e: f64, n: f64) -> Geometry<f64> {
+    let t = Transformer::new("EPSG:4546", "EPSG:4490").unwrap();
+    let corners = [(w, s), (e, s), (e, n), (w, n), (w, s)];
+    let mut ring = Vec::new();
+    for pair in corners.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let steps = ((x1 - x0).hypot(y1 - y0) / 10.0).ceil().max(1.0) as usize;
+        for k in 0..steps {
+            let f = k as f64 / steps as f64;
+            ring.push(t.point(x0 + (x1 - x0) * f, y0 + (y1 - y0) * f).unwrap());
+        }
+    }
+    ring.push(ring[0]);
+    Geometry::Polygon(Polygon::new(LineString::from(ring), vec![]))
+}
+
+fn area_of(findings: &[coverage::Finding], pick: impl Fn(&coverage::Problem) -> bool) -> f64 {
+    findings
+        .iter()
+        .filter(|f| pick(&f.problem))
+        .map(|f| f.area_m2)
+        .sum()
+}
+
+#[test]
+fn a_known_gap_overlaps_and_an_outside_part_are_measured_to_the_square_metre() {
+    let (x, y) = (578_000.0, 4_834_000.0);
+    let parent = rect(x, y, x + 1000.0, y + 1000.0);
+    let children = vec![
+        ("A".to_string(), rect(x, y, x + 500.0, y + 1000.0)),
+        // A strip 2 m wide between A and B: a sliver gap.
+        ("B".to_string(), rect(x + 502.0, y, x + 1000.0, y + 1000.0)),
+        // C overlaps A and B and covers the top 100 m of the strip.
+        (
+            "C".to_string(),
+            rect(x + 300.0, y + 900.0, x + 700.0, y + 1000.0),
+        ),
+        // D pokes 100 m out of the parent and overlaps B.
+        ("D".to_string(), rect(x + 900.0, y, x + 1100.0, y + 50.0)),
+    ];
+    let f = coverage::check_tiling(&parent, &children, Thresholds::default()).unwrap();
+    let near =
+        |got: f64, want: f64| assert!((got - want).abs() < 1.0, "{got} m², expected {want} m²");
+    near(area_of(&f, |p| matches!(p, coverage::Problem::Gap)), 1800.0);
+    let gap = f
+        .iter()
+        .find(|f| matches!(f.problem, coverage::Problem::Gap))
+        .unwrap();
+    assert!(
+        gap.sliver && (gap.width_m - 2.0).abs() < 0.02,
+        "{}",
+        gap.width_m
+    );
+    let overlap = |a: &str, b: &str| {
+        area_of(
+            &f,
+            |p| matches!(p, coverage::Problem::Overlap { a: x, b: y } if x == a && y == b),
+        )
+    };
+    near(overlap("A", "C"), 200.0 * 100.0);
+    near(overlap("B", "C"), 198.0 * 100.0);
+    near(overlap("B", "D"), 100.0 * 50.0);
+    near(overlap("A", "B"), 0.0);
+    near(
+        area_of(
+            &f,
+            |p| matches!(p, coverage::Problem::OutsideParent { child } if child == "D"),
+        ),
+        100.0 * 50.0,
+    );
+    assert_eq!(f.len(), 5, "{f:#?}");
+}
+
+#[test]
+fn neighbours_without_a_parent_show_gaps_holes_and_unmatched_edges() {
+    let (x, y) = (578_000.0, 4_834_000.0);
+    // Three neighbours around a 20 × 20 m hole; the third leaves a 3 m gap along the second.
+    let units = vec![
+        ("甲".to_string(), rect(x, y, x + 100.0, y + 300.0)),
+        ("乙".to_string(), rect(x + 100.0, y, x + 200.0, y + 140.0)),
+        (
+            "丙".to_string(),
+            rect(x + 100.0, y + 160.0, x + 200.0, y + 300.0),
+        ),
+        (
+            "丁".to_string(),
+            rect(x + 120.0, y + 140.0, x + 200.0, y + 160.0),
+        ),
+        ("戊".to_string(), rect(x + 203.0, y, x + 300.0, y + 300.0)),
+    ];
+    let report = check_polygons(&units, Thresholds::default(), EdgeTolerance::default()).unwrap();
+    let kinds: Vec<Kind> = report.findings.iter().map(|f| f.kind).collect();
+    let hole = report
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Hole)
+        .expect("the hole enclosed by 甲乙丙丁");
+    assert!((hole.area_m2.unwrap() - 400.0).abs() < 1.0, "{hole:?}");
+    let gap = report
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::GapBetween)
+        .unwrap_or_else(|| panic!("the gap between 乙/丙/丁 and 戊: {kinds:?}"));
+    assert!(gap.units.contains(&"戊".to_string()));
+    assert!((gap.width_m.unwrap() - 3.0).abs() < 0.5, "{gap:?}");
+    // The rectangles are densified every 10 m on their own: where 甲's and 乙's vertices
+    // fall on the same line they coincide, so no unmatched edge is invented there.
+    assert!(!kinds.contains(&Kind::Overlap), "{kinds:?}");
+}
+
+#[test]
+fn a_vertex_on_a_neighbours_edge_but_not_its_vertex_is_an_unmatched_edge() {
+    // Two squares sharing an edge; the left one has an extra vertex 0.5 m off the edge.
+    let sq = |pts: Vec<(f64, f64)>| Geometry::Polygon(Polygon::new(LineString::from(pts), vec![]));
+    let (a, b): (f64, f64) = (111.97, 43.65);
+    let d = 0.001;
+    let off = 0.5 / (111_320.0 * b.to_radians().cos());
+    let left = sq(vec![
+        (a - d, b),
+        (a, b),
+        (a - off, b + d / 2.0),
+        (a, b + d),
+        (a - d, b + d),
+        (a - d, b),
+    ]);
+    let right = sq(vec![(a, b), (a + d, b), (a + d, b + d), (a, b + d), (a, b)]);
+    let found = coverage::unmatched_edges(&[("左".into(), left), ("右".into(), right)], 50.0, 0.01);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].unit.as_str(), found[0].vertices), ("左", 1));
+    assert!(
+        (found[0].max_offset_m - 0.5).abs() < 0.01,
+        "{}",
+        found[0].max_offset_m
+    );
+}
+
+#[tokio::test]
+async fn the_real_neighbour_polygons_give_a_stable_plausible_report() {
+    let db = TestDb::sqlite().await;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/xilingol_neighbours_cgcs2000.geojson"
+    );
+    let out = diming(
+        db.url(),
+        &["boundaries", "check", "--input", file, "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["units"], 5);
+    // The five polygons touch without overlapping (PostGIS and GDAL agree: shared area 0);
+    // where 苏尼特左旗 meets 苏尼特右旗 in the south one vertex lies 20.5 m off its
+    // neighbour's line.
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["kind"], "unmatched_edge");
+    assert_eq!(
+        findings[0]["units"],
+        serde_json::json!(["苏尼特左旗", "苏尼特右旗"])
+    );
+    let offset = findings[0]["max_offset_m"].as_f64().unwrap();
+    assert!((offset - 20.52).abs() < 0.05, "{offset}");
+    // The same as GeoJSON for the map: a point where it is.
+    let out = diming(
+        db.url(),
+        &[
+            "boundaries",
+            "check",
+            "--input",
+            file,
+            "--format",
+            "geojson",
+        ],
+    );
+    let fc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = &fc["features"][0]["geometry"]["coordinates"][0];
+    assert!((at[0].as_f64().unwrap() - 114.2649).abs() < 1e-3, "{at}");
+    // A file that is not polygons is refused with its row.
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("p.geojson");
+    std::fs::write(&points, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Point","coordinates":[111.9,43.6]}}]}"#).unwrap();
+    let out = diming(
+        db.url(),
+        &["boundaries", "check", "--input", points.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是面"));
+}
+
+#[tokio::test]
+async fn the_registry_check_reports_the_demos_t_junctions_only() {
+    let db = TestDb::sqlite().await;
+    load_demo(&db.registry().await).await;
+    let out = diming(db.url(), &["boundaries", "check", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo's units tile their parents (no gap, overlap or outside part over 1 m²); where
+    // three township-level units meet, one's corner lies on the others' edges: T-junctions.
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["kind"], "unmatched_edge", "{f}");
+        assert!(f["max_offset_m"].as_f64().unwrap() < 0.01, "{f}");
+    }
+    let communities = diming(
+        db.url(),
+        &[
+            "boundaries",
+            "check",
+            "--level",
+            "community",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&communities.stdout).unwrap();
+    assert_eq!(
+        report["units"], 9,
+        "8 communities and the border zone's virtual one"
+    );
+    let bad = diming(db.url(), &["boundaries", "check", "--level", "province"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("province"));
+}
+
+mod markers {
+    use crate::support::{TestDb, both_stores, diming, load_demo};
+    use diming::boundaries::check::{EdgeTolerance, Kind, check_registry};
+    use diming::boundaries::marker::{MarkerState, Reference};
+    use diming::layers::Body;
+    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::registry::RegistryError;
+    use diming::spatial::coverage::Thresholds;
+    use geo::{Geometry, Point};
+
+    fn marker_body(
+        registry: &diming::registry::Registry,
+        number: &str,
+    ) -> (
+        RecordId,
+        u32,
+        diming::boundaries::marker::Marker,
+        Geometry<f64>,
+    ) {
+        let state = registry.current();
+        let v = state
+            .get(&RecordId::derived(&format!("marker/{number}")))
+            .expect("a demo marker");
+        let Body::Marker(m) = &v.body else {
+            unreachable!()
+        };
+        (v.id, v.version, m.clone(), v.geometry.clone())
+    }
+
+    both_stores!(
+        markers_keep_their_registered_position_and_their_rules,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+
+            // An observation 0.8 m off is an alert; the marker stays where it is registered.
+            let (id, version, m, at) = marker_body(&registry, "JZ-005");
+            let Geometry::Point(p) = at else {
+                unreachable!()
+            };
+            let east = 0.8 / (111_320.0 * p.y().to_radians().cos());
+            let (offset, alert, _) = registry
+                .observe_marker(
+                    "巴特尔",
+                    "JZ-005",
+                    Some(Point::new(p.x() + east, p.y())),
+                    MarkerState::Intact,
+                    "",
+                    day("2026-05-02"),
+                )
+                .await
+                .unwrap();
+            assert!((offset - 0.8).abs() < 0.01, "{offset}");
+            assert!(alert);
+            let (_, after, _, still) = marker_body(&registry, "JZ-005");
+            assert_eq!((after, &still), (version, &Geometry::Point(p)));
+            let (offset, alert, _) = registry
+                .observe_marker(
+                    "巴特尔",
+                    "JZ-005",
+                    Some(Point::new(p.x() + east / 4.0, p.y())),
+                    MarkerState::Intact,
+                    "",
+                    day("2026-05-03"),
+                )
+                .await
+                .unwrap();
+            assert!(offset < 0.5 && !alert);
+            let missing = registry
+                .observe_marker(
+                    "巴特尔",
+                    "JZ-005",
+                    None,
+                    MarkerState::Intact,
+                    "",
+                    day("2026-05-03"),
+                )
+                .await
+                .unwrap_err();
+            assert!(missing.to_string().contains("观测位置"), "{missing}");
+
+            // Moving it needs a document.
+            let moved = Geometry::Point(Point::new(p.x() + east, p.y()));
+            let mut cs = Changeset::new("巴特尔", "恢复界桩");
+            cs.push(Write::Update {
+                id,
+                base_version: version,
+                valid_from: day("2026-05-10"),
+                body: Body::Marker(m.clone()),
+                geometry: moved.clone(),
+            });
+            let refused = registry.commit(cs.clone()).await.unwrap_err();
+            assert!(
+                matches!(&refused, RegistryError::Invalid(t) if t.contains("批准文件")),
+                "{refused}"
+            );
+            let cs = cs.with_document(ApprovalDocument {
+                issuer: "二连浩特市人民政府".into(),
+                number: "二政字〔2026〕21号".into(),
+                date: day("2026-05-08"),
+            });
+            registry.commit(cs).await.unwrap();
+            assert_eq!(marker_body(&registry, "JZ-005").3, moved);
+
+            // An incomplete entry and a number already used are refused.
+            let mut short = m.clone();
+            short.number = "JZ-101".into();
+            short.references.truncate(2);
+            let mut cs = Changeset::new("巴特尔", "新设界桩");
+            cs.push(Write::Create {
+                id: RecordId::new(),
+                valid_from: day("2026-05-10"),
+                body: Body::Marker(short),
+                geometry: moved.clone(),
+            });
+            let refused = registry.commit(cs).await.unwrap_err();
+            assert!(refused.to_string().contains("方位物"), "{refused}");
+            let mut cs = Changeset::new("巴特尔", "新设界桩");
+            cs.push(Write::Create {
+                id: RecordId::new(),
+                valid_from: day("2026-05-10"),
+                body: Body::Marker(m.clone()),
+                geometry: moved.clone(),
+            });
+            let refused = registry.commit(cs).await.unwrap_err();
+            assert!(
+                refused.to_string().contains("已被其他界桩使用"),
+                "{refused}"
+            );
+        }
+    );
+
+    both_stores!(
+        a_three_unit_junction_marker_must_stand_where_the_three_meet,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let run = |r: &diming::registry::Registry| {
+                check_registry(
+                    &r.current(),
+                    None,
+                    Thresholds::default(),
+                    EdgeTolerance::default(),
+                    0.5,
+                )
+                .unwrap()
+            };
+            // The demo's junctions stand on the tripoints.
+            assert!(
+                !run(&registry)
+                    .findings
+                    .iter()
+                    .any(|f| f.kind == Kind::MarkerOffLine)
+            );
+            // A new three-faced marker 30 m into the sumu from JZ-001's tripoint.
+            let (_, _, mut m, at) = marker_body(&registry, "JZ-001");
+            let Geometry::Point(p) = at else {
+                unreachable!()
+            };
+            m.number = "JZ-102".into();
+            m.references.push(Reference {
+                object: "围栏拐角".into(),
+                azimuth_deg: 10.0,
+                distance_m: 12.0,
+            });
+            let off = Geometry::Point(Point::new(
+                p.x() - 30.0 / (111_320.0 * p.y().to_radians().cos()),
+                p.y(),
+            ));
+            let mut cs = Changeset::new("巴特尔", "新设界桩");
+            cs.push(Write::Create {
+                id: RecordId::new(),
+                valid_from: "2026-05-10".parse().unwrap(),
+                body: Body::Marker(m),
+                geometry: off,
+            });
+            registry.commit(cs).await.unwrap();
+            let report = run(&registry);
+            let found: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.kind == Kind::MarkerOffLine)
+                .collect();
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(found[0].message.contains("JZ-102"));
+            let d = found[0].max_offset_m.unwrap();
+            assert!((d - 30.0).abs() < 0.5, "{d}");
+        }
+    );
+
+    #[tokio::test]
+    async fn the_marker_register_shows_both_coordinate_forms_and_prints_its_forms() {
+        let db = TestDb::sqlite().await;
+        assert!(diming(db.url(), &["demo"]).status.success());
+        let out = diming(db.url(), &["boundaries", "markers", "--format", "json"]);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 8);
+        let jz1 = &list[0];
+        assert_eq!(jz1["number"], "JZ-001");
+        assert_eq!(jz1["kind"], "three_faced");
+        assert_eq!(jz1["units"].as_array().unwrap().len(), 3);
+        // Gauss–Krüger with the zone number in front, checked against PROJ's own cs2cs.
+        let cs2cs = std::process::Command::new("cs2cs")
+            .args(["-f", "%.3f", "EPSG:4490", "EPSG:4525"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write as _;
+                c.stdin.take().unwrap().write_all(b"43.675 111.965\n")?;
+                c.wait_with_output()
+            })
+            .expect("cs2cs (proj-bin) is installed");
+        let text = String::from_utf8(cs2cs.stdout).unwrap();
+        let v: Vec<f64> = text
+            .split_whitespace()
+            .take(2)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert!(
+            (jz1["x"].as_f64().unwrap() - v[0]).abs() < 0.002,
+            "{text} vs {jz1}"
+        );
+        assert!(
+            (jz1["y"].as_f64().unwrap() - v[1]).abs() < 0.002,
+            "{text} vs {jz1}"
+        );
+        assert!(jz1["y"].as_f64().unwrap() > 37_000_000.0);
+        let jz4 = list.iter().find(|m| m["number"] == "JZ-004").unwrap();
+        assert_eq!(jz4["last_observation"]["alert"], true);
+
+        let dir = tempfile::tempdir().unwrap();
+        let form = dir.path().join("form.pdf");
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "marker-form",
+                "JZ-001",
+                "-o",
+                form.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::process::Command::new("pdftotext")
+            .arg(&form)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("界桩登记表") && text.contains("JZ-001") && text.contains("输电线路杆塔"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{:.3}", jz1["x"].as_f64().unwrap())),
+            "{text}"
+        );
+        let table = dir.path().join("table.pdf");
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "marker-form",
+                "--all",
+                "--table",
+                "-o",
+                table.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success());
+        let text = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&table)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            (1..=8).all(|i| text.contains(&format!("JZ-00{i}"))),
+            "{text}"
+        );
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "marker-form",
+                "JZ-404",
+                "-o",
+                table.to_str().unwrap(),
+            ],
+        );
+        assert!(!out.status.success());
+    }
+}
+
+mod disputes {
+    use crate::support::{TestDb, both_stores, load_demo};
+    use diming::boundaries::dispute::{DisputeStatus, Evidence, EvidenceKind, Party};
+    use diming::layers::Body;
+    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::registry::RegistryError;
+    use geo::{BooleanOps, Geometry, MultiPolygon, Point, Rect, coord};
+
+    fn rect(w: f64, s: f64, e: f64, n: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![
+            Rect::new(coord! {x: w, y: s}, coord! {x: e, y: n}).to_polygon(),
+        ])
+    }
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn doc(number: &str, date: &str) -> ApprovalDocument {
+        ApprovalDocument {
+            issuer: "锡林郭勒盟行政公署".into(),
+            number: number.into(),
+            date: day(date),
+        }
+    }
+
+    fn plate_at(registry: &diming::registry::Registry, lon: f64, lat: f64) -> Changeset {
+        let street = RecordId::derived("street/环城西路");
+        let mut cs = Changeset::new("王芳", "新增门牌");
+        cs.push(Write::Create {
+            id: RecordId::new(),
+            valid_from: day("2026-06-01"),
+            body: Body::DoorPlate(diming::addresses::DoorPlate {
+                street,
+                number: "501".parse().unwrap(),
+                source: diming::layers::Source::Survey,
+                kind: Default::default(),
+            }),
+            geometry: Geometry::Point(Point::new(lon, lat)),
+        });
+        let _ = registry;
+        cs
+    }
+
+    fn unit(registry: &diming::registry::Registry, code: &str) -> (RecordId, Geometry<f64>) {
+        let state = registry.current();
+        let v = state
+            .layer(diming::layers::Layer::AdminUnit)
+            .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
+            .unwrap();
+        (v.id, v.geometry.clone())
+    }
+
+    both_stores!(
+        a_dispute_from_filing_to_decision_freezes_its_area_meanwhile,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            // The sumu claims a strip of the town's west edge, 0.004° wide.
+            let sumu_claim = rect(111.930, 43.630, 111.939, 43.670);
+            let (_, town_geometry) = unit(&registry, "152501400");
+            let parties = vec![
+                Party {
+                    code: "152501200".into(),
+                    name: "格日勒敖都苏木".into(),
+                    claim: diming::spatial::geojson::from_geo(&Geometry::MultiPolygon(sumu_claim)),
+                },
+                Party {
+                    code: "152501400".into(),
+                    name: "二连浩特市社区建设管理局".into(),
+                    claim: diming::spatial::geojson::from_geo(&town_geometry),
+                },
+            ];
+            let evidence = vec![Evidence {
+                party: "152501200".into(),
+                kind: EvidenceKind::Map,
+                title: "1985 年草场界线图".into(),
+                date: None,
+            }];
+            let (id, _) = registry
+                .file_dispute(
+                    "巴特尔",
+                    "苏木与城区西界争议",
+                    parties,
+                    evidence,
+                    day("2026-03-01"),
+                )
+                .await
+                .unwrap();
+            let (dispute, area) = match registry
+                .current()
+                .get(&id)
+                .map(|v| (v.body.clone(), v.geometry.clone()))
+            {
+                Some((Body::Dispute(d), g)) => (d, g),
+                other => panic!("{other:?}"),
+            };
+            // 0.004° × 0.04° at 43.65°N: about 322 m × 4,448 m.
+            assert!(
+                (dispute.area_m2 - 1_432_000.0).abs() < 15_000.0,
+                "{}",
+                dispute.area_m2
+            );
+            assert!(
+                dispute.contents.door_plates > 10,
+                "环城西路's plates lie in the strip"
+            );
+            // 环城西路 runs through it, and the east–west streets start in it.
+            assert!(dispute.contents.streets >= 1, "{:?}", dispute.contents);
+            assert!(matches!(area, Geometry::MultiPolygon(_)));
+
+            // Frozen: a new plate inside the strip is refused, one outside is not.
+            let inside = registry
+                .commit(plate_at(&registry, 111.9375, 43.650))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&inside, RegistryError::Frozen(t) if t.contains("苏木与城区西界争议")),
+                "{inside}"
+            );
+            registry
+                .commit(plate_at(&registry, 111.9600, 43.650))
+                .await
+                .unwrap();
+            // An officer may override with a reason, which is recorded.
+            let cs = plate_at(&registry, 111.9375, 43.651)
+                .with_freeze_override("危房抢险安置，须立即编号");
+            let cid = registry.commit(cs).await.unwrap();
+            let summary = registry.store().changeset(cid).await.unwrap().unwrap();
+            assert!(
+                summary.reason.contains("危房抢险安置"),
+                "{}",
+                summary.reason
+            );
+
+            // Consultation, then up to the common superior and its mediation, with documents.
+            let step = |v: u32, to: DisputeStatus, date: &str, doc: Option<ApprovalDocument>| {
+                let date = day(date);
+                let registry = &registry;
+                async move {
+                    let step = diming::boundaries::dispute::Step {
+                        status: to,
+                        date,
+                        document: doc,
+                        note: String::new(),
+                    };
+                    registry.dispute_step("巴特尔", id, v, step).await
+                }
+            };
+            step(1, DisputeStatus::Consultation, "2026-03-10", None)
+                .await
+                .unwrap();
+            let no_doc = step(2, DisputeStatus::Submitted, "2026-04-01", None)
+                .await
+                .unwrap_err();
+            assert!(no_doc.to_string().contains("须附文件"), "{no_doc}");
+            step(
+                2,
+                DisputeStatus::Submitted,
+                "2026-04-01",
+                Some(doc("二政函〔2026〕8号", "2026-03-30")),
+            )
+            .await
+            .unwrap();
+            step(
+                3,
+                DisputeStatus::Mediation,
+                "2026-05-01",
+                Some(doc("锡署函〔2026〕12号", "2026-04-28")),
+            )
+            .await
+            .unwrap();
+
+            // The decision gives the western 0.001° to the sumu: one changeset.
+            let given = rect(111.935, 43.625, 111.936, 43.675);
+            let (sumu_id, sumu) = unit(&registry, "152501200");
+            let (town_id, town) = unit(&registry, "152501400");
+            let as_mp = |g: Geometry<f64>| diming::spatial::geojson::as_multipolygon(g).unwrap();
+            let sumu_new = Geometry::MultiPolygon(as_mp(sumu).union(&given));
+            let town_new = Geometry::MultiPolygon(as_mp(town.clone()).difference(&given));
+            let decided = registry
+                .decide_dispute(
+                    "巴特尔",
+                    id,
+                    4,
+                    vec![
+                        ("152501200".into(), sumu_new.clone()),
+                        ("152501400".into(), town_new.clone()),
+                    ],
+                    doc("锡署发〔2026〕30号", "2026-09-01"),
+                    day("2026-09-01"),
+                )
+                .await
+                .unwrap();
+            {
+                let state = registry.current();
+                assert!(
+                    matches!(&state.get(&id).unwrap().body, Body::Dispute(d) if d.status == DisputeStatus::Decided && d.steps.len() == 5)
+                );
+                assert_eq!(state.get(&town_id).unwrap().geometry, town_new);
+                assert_eq!(state.get(&sumu_id).unwrap().geometry, sumu_new);
+            }
+            // The history shows the line before and after, in the decision's changeset.
+            let history = registry.history(town_id).await.unwrap();
+            let last = history.last().unwrap();
+            assert_eq!(
+                (last.changeset, &history[history.len() - 2].geometry),
+                (decided, &town)
+            );
+            // The freeze is lifted.
+            registry
+                .commit(plate_at(&registry, 111.9375, 43.652))
+                .await
+                .unwrap();
+        }
+    );
+}
