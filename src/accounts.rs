@@ -86,6 +86,9 @@ impl Role {
                 Layer::Marker,
                 Layer::MarkerObservation,
                 Layer::Dispute,
+                Layer::BoundaryLine,
+                Layer::LineInspection,
+                Layer::Agreement,
             ],
             // Cemetery layers come with the cemetery module.
             Role::BurialOfficer | Role::Editor | Role::Viewer => &[],
@@ -167,7 +170,12 @@ impl Access {
 pub fn is_public_layer(layer: Layer) -> bool {
     !matches!(
         layer,
-        Layer::Campaign | Layer::SignInspection | Layer::WorkOrder | Layer::MarkerObservation
+        Layer::Campaign
+            | Layer::SignInspection
+            | Layer::WorkOrder
+            | Layer::MarkerObservation
+            | Layer::LineInspection
+            | Layer::Dispute
     )
 }
 

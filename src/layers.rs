@@ -30,6 +30,12 @@ pub enum Layer {
     MarkerObservation,
     /// Boundary disputes, with the disputed area.
     Dispute,
+    /// Boundary lines between neighbouring units.
+    BoundaryLine,
+    /// Joint inspections of boundary lines.
+    LineInspection,
+    /// 平安边界 agreements between neighbours.
+    Agreement,
 }
 
 /// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
@@ -71,7 +77,7 @@ impl GeometryKind {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 11] = [
+    pub const ALL: [Layer; 14] = [
         Layer::AdminUnit,
         Layer::Street,
         Layer::Place,
@@ -83,6 +89,9 @@ impl Layer {
         Layer::Marker,
         Layer::MarkerObservation,
         Layer::Dispute,
+        Layer::BoundaryLine,
+        Layer::LineInspection,
+        Layer::Agreement,
     ];
 
     /// The name of the layer's table in both stores.
@@ -99,6 +108,9 @@ impl Layer {
             Layer::Marker => "boundary_markers",
             Layer::MarkerObservation => "marker_observations",
             Layer::Dispute => "boundary_disputes",
+            Layer::BoundaryLine => "boundary_lines",
+            Layer::LineInspection => "line_inspections",
+            Layer::Agreement => "boundary_agreements",
         }
     }
 
@@ -120,13 +132,18 @@ impl Layer {
             Layer::Marker => "界桩",
             Layer::MarkerObservation => "界桩观测",
             Layer::Dispute => "边界争议",
+            Layer::BoundaryLine => "界线",
+            Layer::LineInspection => "界线联合检查",
+            Layer::Agreement => "平安边界协议",
         }
     }
 
     pub fn geometry_kind(self) -> GeometryKind {
         match self {
             Layer::AdminUnit => GeometryKind::MultiPolygon,
-            Layer::Street => GeometryKind::MultiLineString,
+            Layer::Street | Layer::BoundaryLine | Layer::LineInspection | Layer::Agreement => {
+                GeometryKind::MultiLineString
+            }
             Layer::Place => GeometryKind::Any,
             Layer::DoorPlate => GeometryKind::Point,
             Layer::Campaign | Layer::Dispute => GeometryKind::MultiPolygon,
@@ -152,6 +169,9 @@ impl Layer {
             Layer::Marker => &["number", "kind", "units"],
             Layer::MarkerObservation => &["marker_id", "date", "state", "offset_mm", "alert"],
             Layer::Dispute => &["title", "status", "parties", "area_m2"],
+            Layer::BoundaryLine => &["left_unit", "right_unit", "legal", "technical"],
+            Layer::LineInspection => &["line_id", "date"],
+            Layer::Agreement => &["title", "parties", "renewal"],
         }
     }
 }
@@ -194,6 +214,9 @@ pub enum Body {
     Marker(crate::boundaries::marker::Marker),
     MarkerObservation(crate::boundaries::marker::Observation),
     Dispute(crate::boundaries::dispute::Dispute),
+    BoundaryLine(crate::boundaries::line::BoundaryLine),
+    LineInspection(crate::boundaries::line::LineInspection),
+    Agreement(crate::boundaries::line::Agreement),
 }
 
 impl Body {
@@ -210,6 +233,9 @@ impl Body {
             Body::Marker(_) => Layer::Marker,
             Body::MarkerObservation(_) => Layer::MarkerObservation,
             Body::Dispute(_) => Layer::Dispute,
+            Body::BoundaryLine(_) => Layer::BoundaryLine,
+            Body::LineInspection(_) => Layer::LineInspection,
+            Body::Agreement(_) => Layer::Agreement,
         }
     }
 
@@ -227,6 +253,9 @@ impl Body {
             Body::Marker(m) => m.source,
             Body::MarkerObservation(o) => o.source,
             Body::Dispute(d) => d.source,
+            Body::BoundaryLine(l) => l.source,
+            Body::LineInspection(i) => i.source,
+            Body::Agreement(a) => a.source,
         }
     }
 
@@ -244,6 +273,9 @@ impl Body {
             Body::Marker(m) => format!("界桩 {}", m.number),
             Body::MarkerObservation(o) => format!("{} {}", o.date, o.state.label()),
             Body::Dispute(d) => d.title.clone(),
+            Body::BoundaryLine(l) => format!("{}—{}界线", l.left_name, l.right_name),
+            Body::LineInspection(i) => format!("{} 联合检查", i.date),
+            Body::Agreement(a) => a.title.clone(),
         }
     }
 
@@ -361,6 +393,18 @@ impl Body {
                         .join(","),
                 ),
                 Integer(d.area_m2.round() as i64),
+            ],
+            Body::BoundaryLine(l) => vec![
+                Text(l.left.clone()),
+                Text(l.right.clone()),
+                Text(l.legal.label().into()),
+                Text(l.technical.label().into()),
+            ],
+            Body::LineInspection(i) => vec![Text(i.line.to_string()), Text(i.date.to_string())],
+            Body::Agreement(a) => vec![
+                Text(a.title.clone()),
+                Text(a.parties.join(",")),
+                Text(a.renewal.to_string()),
             ],
         }
     }

@@ -4,6 +4,7 @@
 pub mod check;
 mod code;
 pub mod dispute;
+pub mod line;
 pub mod marker;
 mod unit;
 

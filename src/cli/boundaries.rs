@@ -45,6 +45,55 @@ pub(crate) enum BoundariesCommand {
         #[command(subcommand)]
         command: DisputeCommand,
     },
+    /// 界线：由区域公共边生成或更新（一个变更集），列出
+    #[command(after_help = "示例：\n  diming boundaries lines --derive\n  diming boundaries lines")]
+    Lines {
+        /// 由区域公共边生成或更新界线
+        #[arg(long)]
+        derive: bool,
+    },
+    /// 登记一次界线联合检查（逐桩、逐段的检查结果），并更新该界线的检查日期
+    #[command(
+        after_help = "示例：\n  diming boundaries inspect-line 152501200 152501400 --date 2026-05-20 --inspector 巴特尔 --inspector 张伟 --finding JZ-003=完好 --finding \"JZ-003至JZ-004=界线清楚\""
+    )]
+    InspectLine {
+        a: String,
+        b: String,
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        #[arg(long, required = true)]
+        inspector: Vec<String>,
+        /// 位置=结果，可重复
+        #[arg(long)]
+        finding: Vec<String>,
+    },
+    /// 登记平安边界协议
+    #[command(
+        after_help = "示例：\n  diming boundaries agreement --title 城区与苏木平安边界协议 --party 152501200 --party 152501400 --signed 2021-06-01 --renewal 2026-06-01 --summary 共同维护界桩，争议协商解决"
+    )]
+    Agreement {
+        #[arg(long)]
+        title: String,
+        #[arg(long, required = true)]
+        party: Vec<String>,
+        #[arg(long)]
+        signed: chrono::NaiveDate,
+        #[arg(long)]
+        renewal: chrono::NaiveDate,
+        #[arg(long)]
+        summary: String,
+    },
+    /// 到期事项：界线联合检查（默认 5 年一次）与平安边界协议续签
+    #[command(
+        after_help = "示例：\n  diming boundaries due\n  diming boundaries due --within-days 180"
+    )]
+    Due {
+        /// 以此日为今天（默认今天）
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        #[arg(long, default_value_t = 90)]
+        within_days: u64,
+    },
     /// 列出界桩：编号、类型、分隔单位、经纬度与高斯–克吕格坐标（含带号），最近一次观测
     #[command(
         after_help = "示例：\n  diming boundaries markers\n  diming boundaries markers --format json"
@@ -386,7 +435,116 @@ pub(crate) async fn run(
     author: &str,
     command: BoundariesCommand,
 ) -> Result<()> {
+    let today = || chrono::Local::now().date_naive();
     match command {
+        BoundariesCommand::Lines { derive } => {
+            let registry = open(db, config).await?;
+            if derive {
+                let n = registry.derive_lines(author, today()).await?;
+                println!("已生成或更新界线 {n} 条");
+            }
+            let state = registry.current();
+            for v in state.layer(Layer::BoundaryLine) {
+                let Body::BoundaryLine(l) = &v.body else {
+                    continue;
+                };
+                println!(
+                    "{}—{}\t{:.0} 米\t{}\t{}\t下次联合检查 {}",
+                    l.left_name,
+                    l.right_name,
+                    l.length_m,
+                    l.legal.label(),
+                    l.technical.label(),
+                    l.next_inspection()
+                );
+            }
+        }
+        BoundariesCommand::InspectLine {
+            a,
+            b,
+            date,
+            inspector,
+            finding,
+        } => {
+            let registry = open(db, config).await?;
+            let findings = finding
+                .iter()
+                .map(|f| {
+                    f.split_once('=')
+                        .map(|(at, what)| diming::boundaries::line::InspectionFinding {
+                            at: at.trim().into(),
+                            finding: what.trim().into(),
+                        })
+                        .with_context(|| format!("检查结果“{f}”应写作 位置=结果"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let inspection = diming::boundaries::line::LineInspection {
+                line: diming::record::RecordId::derived("placeholder"),
+                date,
+                inspectors: inspector,
+                findings,
+                photos: Vec::new(),
+                source: diming::layers::Source::Survey,
+            };
+            let id = registry.inspect_line(author, &a, &b, inspection).await?;
+            println!("已登记界线联合检查 {id}");
+        }
+        BoundariesCommand::Agreement {
+            title,
+            party,
+            signed,
+            renewal,
+            summary,
+        } => {
+            let registry = open(db, config).await?;
+            if renewal <= signed {
+                bail!("续签日期应晚于签订日期");
+            }
+            let names: Vec<String> = {
+                let state = registry.current();
+                party
+                    .iter()
+                    .map(|code| {
+                        state
+                            .layer(Layer::AdminUnit)
+                            .find_map(|v| match &v.body {
+                                Body::AdminUnit(u) if &u.code.short() == code => {
+                                    Some(u.name.clone())
+                                }
+                                _ => None,
+                            })
+                            .with_context(|| format!("登记簿中没有单位 {code}"))
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let agreement = diming::boundaries::line::Agreement {
+                title,
+                parties: party,
+                party_names: names,
+                signed,
+                summary,
+                renewal,
+                meetings: Vec::new(),
+                source: diming::layers::Source::Survey,
+            };
+            let id = registry.add_agreement(author, agreement).await?;
+            println!("已登记平安边界协议 {id}");
+        }
+        BoundariesCommand::Due { on, within_days } => {
+            let registry = open(db, config).await?;
+            let on = on.unwrap_or_else(today);
+            let until = on + chrono::Days::new(within_days);
+            let list = diming::registry::boundaries::due(&registry.current(), on, until);
+            for d in &list {
+                println!(
+                    "{}\t{}{}",
+                    d.date,
+                    d.what,
+                    if d.overdue { "【已逾期】" } else { "" }
+                );
+            }
+            println!("{} 至 {until} 到期事项 {} 项", on, list.len());
+        }
         BoundariesCommand::Dispute { command } => {
             let registry = open(db, config).await?;
             dispute(&registry, author, command).await?;

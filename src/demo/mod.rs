@@ -7,6 +7,7 @@
 //! landmarks. The same input gives the same
 //! ids and geometries every time. Pure: the data files are compiled in.
 
+mod lines;
 mod markers;
 mod places;
 mod signs;
@@ -47,11 +48,20 @@ fn changeset(key: &str, reason: &str, writes: Vec<Write>) -> Changeset {
 
 /// The demo registry as a sequence of changesets, to be committed in order.
 pub fn changesets() -> Result<Vec<Changeset>, String> {
+    let unit_writes = units::writes()?;
+    let line_writes = lines::writes(&unit_writes);
+    let agreement = lines::agreement(&line_writes);
     let mut out = vec![changeset(
         "units",
         "示例数据：行政区域（代码与名称为官方数据，社区与嘎查范围为示意）",
-        units::writes()?,
+        unit_writes,
     )];
+    out.push(changeset(
+        "lines",
+        "示例数据：界线（由区域公共边生成；苏木、城区与合作区之间的界线 2019 年勘定）",
+        line_writes,
+    ));
+    out.extend(agreement.map(|a| changeset("agreement", "示例数据：平安边界协议", vec![a])));
     let streets = streets::streets();
     out.push(changeset(
         "streets",

@@ -37,7 +37,10 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
         | Layer::WorkOrder
         | Layer::Marker
         | Layer::MarkerObservation
-        | Layer::Dispute => &[],
+        | Layer::Dispute
+        | Layer::BoundaryLine
+        | Layer::LineInspection
+        | Layer::Agreement => &[],
     }
 }
 

@@ -157,7 +157,10 @@ fn weight(body: &Body) -> u8 {
         | Body::WorkOrder(_)
         | Body::Marker(_)
         | Body::MarkerObservation(_)
-        | Body::Dispute(_) => 0,
+        | Body::Dispute(_)
+        | Body::BoundaryLine(_)
+        | Body::LineInspection(_)
+        | Body::Agreement(_) => 0,
     }
 }
 

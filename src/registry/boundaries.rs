@@ -50,6 +50,32 @@ pub fn marker_rules(state: &CurrentState, changeset: &Changeset) -> Result<(), R
     Ok(())
 }
 
+/// The city's own outline (its national border and its borders with the neighbouring
+/// banners) is fixed by higher authorities: changing or retiring it needs the document.
+pub fn outer_border(state: &CurrentState, changeset: &Changeset) -> Result<(), RegistryError> {
+    if changeset.document.is_some() {
+        return Ok(());
+    }
+    for w in &changeset.writes {
+        let (id, geometry) = match w {
+            Write::Update { id, geometry, .. } => (*id, Some(geometry)),
+            Write::Retire { id, .. } => (*id, None),
+            Write::Create { .. } => continue,
+        };
+        let Some(v) = state.get(&id) else { continue };
+        let Body::AdminUnit(u) = &v.body else {
+            continue;
+        };
+        if u.level == crate::boundaries::UnitLevel::County && geometry != Some(&v.geometry) {
+            return Err(RegistryError::Invalid(format!(
+                "{} 的外围界线（国界与相邻旗县的界线）只能凭上级批准文件修改",
+                u.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Distance in metres (EPSG:4546) between two stored points.
 fn distance_m(a: &Geometry<f64>, b: &Geometry<f64>) -> Result<f64, RegistryError> {
     let line = Geometry::LineString(geo::LineString::from(vec![
@@ -401,5 +427,233 @@ impl Registry {
             }
         }
         self.commit(cs).await
+    }
+}
+
+/// Something that falls due.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Due {
+    pub what: String,
+    pub date: NaiveDate,
+    pub overdue: bool,
+    pub record: RecordId,
+}
+
+/// Joint inspections and agreement renewals due by `until` (overdue ones: before `today`).
+pub fn due(state: &CurrentState, today: NaiveDate, until: NaiveDate) -> Vec<Due> {
+    let mut out = Vec::new();
+    for v in state.layer(Layer::BoundaryLine) {
+        let Body::BoundaryLine(l) = &v.body else {
+            continue;
+        };
+        let date = l.next_inspection();
+        if date <= until {
+            out.push(Due {
+                what: format!(
+                    "{}—{}界线联合检查（每 {} 年）",
+                    l.left_name, l.right_name, l.cycle_years
+                ),
+                date,
+                overdue: date < today,
+                record: v.id,
+            });
+        }
+    }
+    for v in state.layer(Layer::Agreement) {
+        let Body::Agreement(a) = &v.body else {
+            continue;
+        };
+        if a.renewal <= until {
+            out.push(Due {
+                what: format!(
+                    "平安边界协议“{}”续签（{}）",
+                    a.title,
+                    a.party_names.join("、")
+                ),
+                date: a.renewal,
+                overdue: a.renewal < today,
+                record: v.id,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.date, &a.what).cmp(&(b.date, &b.what)));
+    out
+}
+
+impl Registry {
+    /// Derives the boundary lines between sibling units (same parent) from their shared edges,
+    /// in one changeset: new lines are created (not agreed until a document says so), existing
+    /// ones get the new geometry and edge-matching status and keep their legal status,
+    /// document and inspections. Returns how many lines were written.
+    pub async fn derive_lines(&self, author: &str, on: NaiveDate) -> Result<usize, RegistryError> {
+        use crate::boundaries::line::{BoundaryLine, DEFAULT_CYCLE_YEARS, LegalStatus, derive};
+        let mut cs = Changeset::new(author, "由区域公共边生成界线");
+        {
+            let state = self.current();
+            let units: Vec<crate::boundaries::line::UnitShape> = state
+                .layer(Layer::AdminUnit)
+                .filter_map(|v| match &v.body {
+                    Body::AdminUnit(u) => Some((
+                        u.code.short(),
+                        u.name.clone(),
+                        u.parent.map(|p| p.short()),
+                        v.geometry.clone(),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let existing: std::collections::BTreeMap<
+                (String, String),
+                (RecordId, u32, BoundaryLine),
+            > = state
+                .layer(Layer::BoundaryLine)
+                .filter_map(|v| match &v.body {
+                    Body::BoundaryLine(l) => Some((l.pair(), (v.id, v.version, l.clone()))),
+                    _ => None,
+                })
+                .collect();
+            for d in derive(&units) {
+                let geometry = Geometry::MultiLineString(d.line);
+                let length_m = crate::spatial::measure::length_m(&geometry)
+                    .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+                if length_m < 1.0 {
+                    continue; // they meet at a point
+                }
+                let pair = (d.left.0.clone(), d.right.0.clone());
+                match existing.get(&pair) {
+                    Some((id, version, old)) => {
+                        let mut next = old.clone();
+                        next.technical = d.technical;
+                        // Lengths to the centimetre: the same edge, traced again, is no change.
+                        if (old.length_m - length_m).abs() >= 0.01 {
+                            next.length_m = length_m;
+                        }
+                        if next != *old {
+                            cs.push(Write::Update {
+                                id: *id,
+                                base_version: *version,
+                                valid_from: on,
+                                body: Body::BoundaryLine(next),
+                                geometry,
+                            });
+                        }
+                    }
+                    None => {
+                        cs.push(Write::Create {
+                            id: RecordId::derived(&format!("line/{}/{}", pair.0, pair.1)),
+                            valid_from: on,
+                            body: Body::BoundaryLine(BoundaryLine {
+                                left: d.left.0,
+                                left_name: d.left.1,
+                                right: d.right.0,
+                                right_name: d.right.1,
+                                legal: LegalStatus::NotAgreed,
+                                technical: d.technical,
+                                document: None,
+                                cycle_years: DEFAULT_CYCLE_YEARS,
+                                established: on,
+                                last_inspected: None,
+                                length_m,
+                                source: crate::layers::Source::Survey,
+                            }),
+                            geometry,
+                        });
+                    }
+                }
+            }
+        }
+        let n = cs.writes.len();
+        if n > 0 {
+            self.commit(cs).await?;
+        }
+        Ok(n)
+    }
+
+    /// Records a joint inspection of the line between units `a` and `b` and its date on the
+    /// line, in one changeset.
+    pub async fn inspect_line(
+        &self,
+        author: &str,
+        a: &str,
+        b: &str,
+        mut inspection: crate::boundaries::line::LineInspection,
+    ) -> Result<RecordId, RegistryError> {
+        let (id, version, mut line, geometry) = {
+            let state = self.current();
+            let found = state
+                .layer(Layer::BoundaryLine)
+                .find_map(|v| match &v.body {
+                    Body::BoundaryLine(l)
+                        if (l.left == a && l.right == b) || (l.left == b && l.right == a) =>
+                    {
+                        Some((v.id, v.version, l.clone(), v.geometry.clone()))
+                    }
+                    _ => None,
+                });
+            found.ok_or_else(|| {
+                RegistryError::Invalid(format!("没有 {a} 与 {b} 之间的界线：请先生成界线"))
+            })?
+        };
+        inspection.line = id;
+        let date = inspection.date;
+        line.last_inspected = Some(date);
+        let record = RecordId::new();
+        let mut cs = Changeset::new(
+            author,
+            format!("{}—{}界线联合检查", line.left_name, line.right_name),
+        );
+        cs.push(Write::Create {
+            id: record,
+            valid_from: date,
+            body: Body::LineInspection(inspection),
+            geometry: geometry.clone(),
+        });
+        cs.push(Write::Update {
+            id,
+            base_version: version,
+            valid_from: date,
+            body: Body::BoundaryLine(line),
+            geometry,
+        });
+        self.commit(cs).await?;
+        Ok(record)
+    }
+
+    /// Registers a 平安边界 agreement between units; its geometry is the lines between them.
+    pub async fn add_agreement(
+        &self,
+        author: &str,
+        agreement: crate::boundaries::line::Agreement,
+    ) -> Result<RecordId, RegistryError> {
+        let lines: Vec<geo::LineString<f64>> = self
+            .current()
+            .layer(Layer::BoundaryLine)
+            .filter_map(|v| match (&v.body, &v.geometry) {
+                (Body::BoundaryLine(l), Geometry::MultiLineString(m))
+                    if agreement.parties.contains(&l.left)
+                        && agreement.parties.contains(&l.right) =>
+                {
+                    Some(m.0.clone())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if lines.is_empty() {
+            return Err(RegistryError::Invalid(format!(
+                "{} 之间没有界线：请先生成界线",
+                agreement.party_names.join("、")
+            )));
+        }
+        let id = RecordId::new();
+        let mut cs = Changeset::new(author, format!("登记平安边界协议：{}", agreement.title));
+        cs.push(Write::Create {
+            id,
+            valid_from: agreement.signed,
+            body: Body::Agreement(agreement),
+            geometry: Geometry::MultiLineString(geo::MultiLineString(lines)),
+        });
+        self.commit(cs).await?;
+        Ok(id)
     }
 }

@@ -194,6 +194,7 @@ impl Registry {
             let now = crate::store::truncate_time(Utc::now());
             let state = self.current();
             boundaries::marker_rules(&state, &changeset)?;
+            boundaries::outer_border(&state, &changeset)?;
             let changeset = boundaries::freeze(&state, changeset)?;
             // Signs that would show a superseded name or number get a drafted replacement
             // order in the same changeset.

@@ -13,6 +13,7 @@ pub const SQLITE: &[(u32, &str)] = &[
         5,
         include_str!("../../migrations/sqlite/0005_boundaries.sql"),
     ),
+    (6, include_str!("../../migrations/sqlite/0006_lines.sql")),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -31,6 +32,7 @@ pub const POSTGRES: &[(u32, &str)] = &[
         5,
         include_str!("../../migrations/postgres/0005_boundaries.sql"),
     ),
+    (6, include_str!("../../migrations/postgres/0006_lines.sql")),
 ];
 
 /// The table that records which migrations a store has.

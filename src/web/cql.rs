@@ -91,6 +91,26 @@ pub fn queryables(layer: Layer) -> &'static [(&'static str, &'static str)] {
             ("valid_from", "string"),
             ("version", "integer"),
         ],
+        Layer::BoundaryLine => &[
+            ("left", "string"),
+            ("right", "string"),
+            ("legal", "string"),
+            ("technical", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::LineInspection => &[
+            ("line", "string"),
+            ("date", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
+        Layer::Agreement => &[
+            ("title", "string"),
+            ("renewal", "string"),
+            ("valid_from", "string"),
+            ("version", "integer"),
+        ],
         Layer::WorkOrder => &[
             ("sign", "string"),
             ("kind", "string"),

@@ -196,6 +196,9 @@ pub(super) fn parse_feature(
         Layer::Marker => Body::Marker(typed(properties, field)?),
         Layer::MarkerObservation => Body::MarkerObservation(typed(properties, field)?),
         Layer::Dispute => Body::Dispute(typed(properties, field)?),
+        Layer::BoundaryLine => Body::BoundaryLine(typed(properties, field)?),
+        Layer::LineInspection => Body::LineInspection(typed(properties, field)?),
+        Layer::Agreement => Body::Agreement(typed(properties, field)?),
     };
     Ok((body, geometry))
 }

@@ -759,3 +759,160 @@ mod disputes {
         }
     );
 }
+
+mod lines {
+    use crate::support::{TestDb, both_stores, load_demo};
+    use diming::boundaries::line::{InspectionFinding, LegalStatus, LineInspection};
+    use diming::layers::{Body, Layer};
+    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::registry::RegistryError;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    both_stores!(
+        lines_are_derived_from_shared_edges_and_fall_due_for_inspection,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let (lines, agreed) = {
+                let state = registry.current();
+                let lines: Vec<_> = state
+                    .layer(Layer::BoundaryLine)
+                    .filter_map(|v| match &v.body {
+                        Body::BoundaryLine(l) => Some(l.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let agreed = lines
+                    .iter()
+                    .filter(|l| l.legal == LegalStatus::Agreed)
+                    .count();
+                (lines, agreed)
+            };
+            // 3 among the township-level units, 10 among the communities, 4 among the 嘎查.
+            assert_eq!(lines.len(), 17);
+            assert_eq!(agreed, 3);
+            let town_sumu = lines
+                .iter()
+                .find(|l| l.pair() == ("152501200".into(), "152501400".into()))
+                .unwrap();
+            // The town's west, south and part of its north edge (6.4 + 5.6 + … km).
+            assert!(
+                town_sumu.length_m > 15_000.0 && town_sumu.length_m < 25_000.0,
+                "{}",
+                town_sumu.length_m
+            );
+            // Deriving again from unchanged units changes nothing.
+            assert_eq!(
+                registry
+                    .derive_lines("巴特尔", day("2026-11-29"))
+                    .await
+                    .unwrap(),
+                0
+            );
+
+            let today = day("2026-11-29");
+            let horizon = day("2027-02-27");
+            let due = diming::registry::boundaries::due(&registry.current(), today, horizon);
+            assert!(
+                due.iter()
+                    .any(|d| d.what.contains("平安边界协议") && d.overdue)
+            );
+            let inspections_due = |list: &[diming::registry::boundaries::Due]| {
+                list.iter()
+                    .filter(|d| d.what.contains("格日勒敖都苏木—二连浩特市社区建设管理局"))
+                    .count()
+            };
+            assert_eq!(inspections_due(&due), 1);
+
+            // A joint inspection sets the line's date and the next one five years on.
+            let inspection = LineInspection {
+                line: RecordId::derived("unused"),
+                date: day("2026-11-20"),
+                inspectors: vec!["巴特尔".into(), "张伟".into()],
+                findings: vec![InspectionFinding {
+                    at: "JZ-004".into(),
+                    finding: "偏离 1.3 米，待恢复".into(),
+                }],
+                photos: vec![],
+                source: diming::layers::Source::Survey,
+            };
+            let id = registry
+                .inspect_line("巴特尔", "152501400", "152501200", inspection)
+                .await
+                .unwrap();
+            let due = diming::registry::boundaries::due(&registry.current(), today, horizon);
+            assert_eq!(inspections_due(&due), 0);
+            let state = registry.current();
+            let Body::LineInspection(i) = &state.get(&id).unwrap().body else {
+                unreachable!()
+            };
+            let Body::BoundaryLine(l) = &state.get(&i.line).unwrap().body else {
+                unreachable!()
+            };
+            assert_eq!(l.next_inspection(), day("2031-11-20"));
+        }
+    );
+
+    both_stores!(
+        the_citys_outer_border_changes_only_with_a_document,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let city = {
+                let state = registry.current();
+                state
+                    .layer(Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == "152501"))
+                    .unwrap()
+                    .clone()
+            };
+            let moved = {
+                use geo::Translate;
+                city.geometry.translate(0.0001, 0.0)
+            };
+            let write = Write::Update {
+                id: city.id,
+                base_version: city.version,
+                valid_from: day("2026-12-01"),
+                body: city.body.clone(),
+                geometry: moved,
+            };
+            let mut cs = Changeset::new("巴特尔", "修改市界");
+            cs.push(write.clone());
+            let refused = registry.commit(cs.clone()).await.unwrap_err();
+            assert!(
+                matches!(&refused, RegistryError::Invalid(t) if t.contains("上级批准文件")),
+                "{refused}"
+            );
+            // A new name alone is no border change.
+            let mut renamed = city.body.clone();
+            if let Body::AdminUnit(u) = &mut renamed {
+                u.naming.meaning = Some("以二连盐池得名".into());
+            }
+            let mut names = Changeset::new("巴特尔", "补充地名含义");
+            names.push(Write::Update {
+                id: city.id,
+                base_version: city.version,
+                valid_from: day("2026-12-01"),
+                body: renamed,
+                geometry: city.geometry.clone(),
+            });
+            registry.commit(names).await.unwrap();
+            // With the higher authority's document the border moves.
+            let version = registry.current().get(&city.id).unwrap().version;
+            let mut cs = cs;
+            if let Write::Update { base_version, .. } = &mut cs.writes[0] {
+                *base_version = version;
+            }
+            let cs = cs.with_document(ApprovalDocument {
+                issuer: "内蒙古自治区人民政府".into(),
+                number: "内政字〔2026〕88号（示例）".into(),
+                date: day("2026-11-25"),
+            });
+            registry.commit(cs).await.unwrap();
+        }
+    );
+}

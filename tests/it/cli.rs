@@ -67,9 +67,13 @@ async fn after_demo_psql_shows_the_layers_with_srid_4490() {
         rows,
         vec![
             "admin_units|4490|MULTIPOLYGON",
+            "boundary_agreements|4490|MULTILINESTRING",
+            "boundary_disputes|4490|MULTIPOLYGON",
+            "boundary_lines|4490|MULTILINESTRING",
             "boundary_markers|4490|POINT",
             "campaigns|4490|MULTIPOLYGON",
             "door_plates|4490|POINT",
+            "line_inspections|4490|MULTILINESTRING",
             "marker_observations|4490|POINT",
             "places|4490|GEOMETRY",
             "sign_inspections|4490|POINT",
@@ -143,8 +147,8 @@ async fn check_reports_the_demos_planted_errors_and_nothing_else() {
     let json = diming(db.url(), &["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     // 3,274 names, streets and plates; 418 signs, 59 inspections and 59 work orders; 8
-    // boundary markers and 3 observations.
-    assert_eq!(report["records"], 3821);
+    // boundary markers and 3 observations; 17 boundary lines and an agreement.
+    assert_eq!(report["records"], 3839);
     let mut found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()

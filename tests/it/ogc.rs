@@ -50,9 +50,11 @@ async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
             "places",
             "door_plates",
             "signs",
-            "boundary_markers"
+            "boundary_markers",
+            "boundary_lines",
+            "boundary_agreements"
         ],
-        "campaigns, inspections and work orders are internal"
+        "campaigns, inspections, work orders, observations and disputes are internal"
     );
     let streets = &collections["collections"][1];
     let bbox = &streets["extent"]["spatial"]["bbox"][0];
@@ -282,6 +284,8 @@ both_stores!(
             read["collections"],
             serde_json::json!([
                 "admin_units",
+                "boundary_agreements",
+                "boundary_lines",
                 "boundary_markers",
                 "door_plates",
                 "places",
