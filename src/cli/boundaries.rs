@@ -174,6 +174,13 @@ pub(crate) enum DisputeCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// 争议区域图（调解会用）：各方主张、争议区域、界桩、比例尺；SVG、PNG 或 PDF（按扩展名）
+    #[command(after_help = "示例：\n  diming boundaries dispute map ID -o 争议区域图.pdf")]
+    Map {
+        id: String,
+        #[arg(short, long)]
+        output: String,
+    },
     /// 裁决：按裁决文书给出当事单位的新范围，一个变更集内更新单位并结案
     #[command(
         after_help = "示例：\n  diming boundaries dispute decide ID --unit 152501200=新范围.geojson --unit 152501400=新范围2.geojson --issuer 锡林郭勒盟行政公署 --number 锡署发〔2026〕30号 --date 2026-09-01"
@@ -333,6 +340,57 @@ async fn dispute(
             };
             registry.dispute_step(author, rid, version, step).await?;
             println!("争议 {id}：{}", status.label());
+        }
+        DisputeCommand::Map { id, output } => {
+            let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (dispute, area, units, markers) = {
+                let state = registry.current();
+                let v = state.get(&rid).with_context(|| format!("没有争议 {id}"))?;
+                let Body::Dispute(d) = &v.body else {
+                    bail!("{id} 不是边界争议");
+                };
+                let units: Vec<(String, geo::Geometry<f64>)> = d
+                    .parties
+                    .iter()
+                    .filter_map(|p| {
+                        state.layer(Layer::AdminUnit).find_map(|u| match &u.body {
+                            Body::AdminUnit(a) if a.code.short() == p.code => {
+                                Some((a.name.clone(), u.geometry.clone()))
+                            }
+                            _ => None,
+                        })
+                    })
+                    .collect();
+                let markers: Vec<(String, geo::Point<f64>)> = state
+                    .layer(Layer::Marker)
+                    .filter_map(|m| match (&m.body, &m.geometry) {
+                        (Body::Marker(x), geo::Geometry::Point(p)) => Some((x.number.clone(), *p)),
+                        _ => None,
+                    })
+                    .collect();
+                (d.clone(), v.geometry.clone(), units, markers)
+            };
+            let input = diming::publish::dispute_map::MapInput {
+                dispute: &dispute,
+                area: &area,
+                units,
+                markers,
+                city: &names.get("152501").cloned().unwrap_or_default(),
+                date: chrono::Local::now().date_naive(),
+            };
+            let svg = diming::publish::dispute_map::svg(&input)?;
+            let lower = output.to_lowercase();
+            let bytes = if lower.ends_with(".svg") {
+                svg.into_bytes()
+            } else if lower.ends_with(".png") {
+                diming::publish::signs::svg_to_png(&svg, 3508)?
+            } else if lower.ends_with(".pdf") {
+                diming::publish::dispute_map::pdf(&svg)?
+            } else {
+                bail!("输出文件“{output}”的扩展名应为 .svg、.png 或 .pdf");
+            };
+            std::fs::write(&output, bytes).with_context(|| format!("写入 {output}"))?;
+            println!("已绘制争议区域图 {output}");
         }
         DisputeCommand::Decide { id, unit, document } => {
             let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod certificate;
 pub mod crosswalk;
+pub mod dispute_map;
 pub mod markers;
 pub mod notice;
 pub mod pdf;

@@ -259,6 +259,12 @@ pub enum PngError {
 
 /// The face as a PNG `width_px` wide.
 pub fn png(face: &Face, width_px: u32) -> Result<Vec<u8>, PngError> {
+    svg_to_png(&svg(face), width_px)
+}
+
+/// Rasterises an SVG of ours (its text in the sign fonts) to a PNG `width_px` wide, white
+/// where the drawing leaves the page empty.
+pub fn svg_to_png(svg: &str, width_px: u32) -> Result<Vec<u8>, PngError> {
     use resvg::{tiny_skia, usvg};
     let mut db = usvg::fontdb::Database::new();
     for f in SIGN_FONTS {
@@ -269,8 +275,7 @@ pub fn png(face: &Face, width_px: u32) -> Result<Vec<u8>, PngError> {
         fontdb: std::sync::Arc::new(db),
         ..Default::default()
     };
-    let tree =
-        usvg::Tree::from_str(&svg(face), &options).map_err(|e| PngError::Render(e.to_string()))?;
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PngError::Render(e.to_string()))?;
     let size = tree.size();
     let scale = width_px as f32 / size.width();
     let height_px = (size.height() * scale).ceil() as u32;

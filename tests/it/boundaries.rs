@@ -651,7 +651,57 @@ mod disputes {
             );
             // 环城西路 runs through it, and the east–west streets start in it.
             assert!(dispute.contents.streets >= 1, "{:?}", dispute.contents);
-            assert!(matches!(area, Geometry::MultiPolygon(_)));
+            assert!(matches!(&area, Geometry::MultiPolygon(_)));
+
+            // The map for the mediation meeting: the scale bar is as long as the scale says.
+            let svg = {
+                let state = registry.current();
+                let units = ["152501200", "152501400"]
+                    .iter()
+                    .map(|c| {
+                        let v = state
+                            .layer(diming::layers::Layer::AdminUnit)
+                            .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == *c))
+                            .unwrap();
+                        (v.body.title(), v.geometry.clone())
+                    })
+                    .collect();
+                let input = diming::publish::dispute_map::MapInput {
+                    dispute: &dispute,
+                    area: &area,
+                    units,
+                    markers: vec![("JZ-003".into(), Point::new(111.935, 43.64))],
+                    city: "二连浩特市",
+                    date: day("2026-03-02"),
+                };
+                diming::publish::dispute_map::svg(&input).unwrap()
+            };
+            let attr = |name: &str| -> f64 {
+                let i = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                svg[i..i + svg[i..].find('"').unwrap()].parse().unwrap()
+            };
+            let scale: f64 = {
+                let i = svg.find("比例尺 1:").unwrap() + "比例尺 1:".len();
+                svg[i..].split('<').next().unwrap().parse().unwrap()
+            };
+            let (bar_m, bar_mm) = (attr("data-length-m"), attr("data-length-mm"));
+            // The bar is written to the thousandth of a millimetre.
+            assert!(
+                (bar_mm * scale / 1000.0 - bar_m).abs() < 0.1,
+                "{bar_m} m on {bar_mm} mm at 1:{scale}"
+            );
+            assert!(
+                svg.contains("id=\"disputed\"")
+                    && svg.contains("JZ-003")
+                    && svg.contains("格日勒敖都苏木主张")
+            );
+            let png = diming::publish::signs::svg_to_png(&svg, 1200).unwrap();
+            let img = image::load_from_memory(&png).unwrap().to_rgb8();
+            let red = img
+                .pixels()
+                .filter(|p| p.0[0] > 170 && p.0[1] < 90 && p.0[2] < 80)
+                .count();
+            assert!(red > 200, "the disputed area is drawn ({red} red pixels)");
 
             // Frozen: a new plate inside the strip is refused, one outside is not.
             let inside = registry
