@@ -6,6 +6,7 @@ mod code;
 pub mod dispute;
 pub mod line;
 pub mod marker;
+pub mod repair;
 mod unit;
 
 pub use code::{DivisionCode, DivisionCodeError, UnitLevel};

@@ -94,6 +94,21 @@ pub(crate) enum BoundariesCommand {
         #[arg(long, default_value_t = 90)]
         within_days: u64,
     },
+    /// 修复建议：空隙并入相邻单位、重叠归一方；须附批准文件才能接受，从不自动修改
+    #[command(
+        after_help = "示例：\n  diming boundaries repair\n  diming boundaries repair --accept 1 --issuer 二连浩特市人民政府 --number 二政字〔2026〕40号 --date 2026-12-01"
+    )]
+    Repair {
+        /// 接受第几条建议
+        #[arg(long, requires_all = ["issuer", "number", "date"])]
+        accept: Option<usize>,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
     /// 列出界桩：编号、类型、分隔单位、经纬度与高斯–克吕格坐标（含带号），最近一次观测
     #[command(
         after_help = "示例：\n  diming boundaries markers\n  diming boundaries markers --format json"
@@ -495,6 +510,35 @@ pub(crate) async fn run(
 ) -> Result<()> {
     let today = || chrono::Local::now().date_naive();
     match command {
+        BoundariesCommand::Repair {
+            accept,
+            issuer,
+            number,
+            date,
+        } => {
+            let registry = open(db, config).await?;
+            match (accept, issuer, number, date) {
+                (Some(n), Some(issuer), Some(number), Some(date)) => {
+                    let document = diming::record::ApprovalDocument {
+                        issuer,
+                        number,
+                        date,
+                    };
+                    let cs = registry.accept_repair(author, n, document, today()).await?;
+                    println!("已接受第 {n} 条修复建议（变更集 {cs}）");
+                }
+                _ => {
+                    let proposals = registry.repair_proposals()?;
+                    for (i, p) in proposals.iter().enumerate() {
+                        println!("{}\t{}", i + 1, p.description);
+                    }
+                    println!(
+                        "修复建议 {} 条；接受须附批准文件：--accept 编号 --issuer … --number … --date …",
+                        proposals.len()
+                    );
+                }
+            }
+        }
         BoundariesCommand::Lines { derive } => {
             let registry = open(db, config).await?;
             if derive {

@@ -657,3 +657,85 @@ impl Registry {
         Ok(id)
     }
 }
+
+impl Registry {
+    /// Repair proposals for every parent whose children do not tile it, numbered from 1 in a
+    /// stable order (by parent, then as the check reports).
+    pub fn repair_proposals(
+        &self,
+    ) -> Result<Vec<crate::boundaries::repair::Proposal>, RegistryError> {
+        let state = self.current();
+        let mut units: std::collections::BTreeMap<String, (String, Geometry<f64>)> =
+            std::collections::BTreeMap::new();
+        let mut children: std::collections::BTreeMap<String, Vec<(String, Geometry<f64>)>> =
+            std::collections::BTreeMap::new();
+        for v in state.layer(Layer::AdminUnit) {
+            let Body::AdminUnit(u) = &v.body else {
+                continue;
+            };
+            let label = format!("{} {}", u.code.short(), u.name);
+            units.insert(u.code.short(), (label.clone(), v.geometry.clone()));
+            if let Some(p) = u.parent {
+                children
+                    .entry(p.short())
+                    .or_default()
+                    .push((label, v.geometry.clone()));
+            }
+        }
+        let mut out = Vec::new();
+        for (parent, mut kids) in children {
+            let Some((plabel, pgeom)) = units.get(&parent) else {
+                continue;
+            };
+            kids.sort_by(|a, b| a.0.cmp(&b.0));
+            let findings = crate::spatial::coverage::check_tiling(
+                pgeom,
+                &kids,
+                self.config.jurisdiction.coverage,
+            )
+            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+            out.extend(crate::boundaries::repair::propose(plabel, &kids, &findings));
+        }
+        Ok(out)
+    }
+
+    /// Accepts proposal `number` (from 1) into one changeset with its document.
+    pub async fn accept_repair(
+        &self,
+        author: &str,
+        number: usize,
+        document: crate::record::ApprovalDocument,
+        on: NaiveDate,
+    ) -> Result<ChangesetId, RegistryError> {
+        let proposals = self.repair_proposals()?;
+        let p = number
+            .checked_sub(1)
+            .and_then(|i| proposals.get(i))
+            .ok_or_else(|| {
+                RegistryError::Invalid(format!(
+                    "没有第 {number} 号修复建议（共 {} 条）",
+                    proposals.len()
+                ))
+            })?;
+        let mut cs = Changeset::new(author, format!("接受界线修复建议：{}", p.description))
+            .with_document(document);
+        {
+            let state = self.current();
+            for (label, geometry) in &p.changes {
+                let code = label.split_whitespace().next().unwrap_or_default();
+                let v = state
+                    .layer(Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
+                    .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))?;
+                cs.push(Write::Update {
+                    id: v.id,
+                    base_version: v.version,
+                    valid_from: on,
+                    body: v.body.clone(),
+                    geometry: geometry.clone(),
+                });
+            }
+        }
+        self.commit(cs).await
+    }
+}
