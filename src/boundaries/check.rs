@@ -62,6 +62,8 @@ impl Kind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub kind: Kind,
+    /// The kind in words.
+    pub label: &'static str,
     /// The units involved (code and name, or the file's name field).
     pub units: Vec<String>,
     /// The parent whose children these are, if any.
@@ -100,6 +102,7 @@ impl Finding {
         let sliver = if f.sliver { "，狭长碎片" } else { "" };
         Finding {
             kind,
+            label: kind.label(),
             message: format!(
                 "{whose}{}{sliver}：面积 {:.1} 平方米，平均宽度 {:.2} 米",
                 kind.label(),
@@ -120,6 +123,7 @@ impl Finding {
     fn edge(u: coverage::Unmatched, parent: Option<&str>) -> Finding {
         Finding {
             kind: Kind::UnmatchedEdge,
+            label: Kind::UnmatchedEdge.label(),
             message: format!(
                 "{} 沿 {} 的边线有 {} 个顶点不在对方边线的顶点上，最大偏差 {:.2} 米",
                 u.unit, u.neighbour, u.vertices, u.max_offset_m
@@ -152,10 +156,7 @@ impl Report {
             .findings
             .iter()
             .map(|f| {
-                let mut properties = serde_json::to_value(f).unwrap_or_default();
-                if let serde_json::Value::Object(p) = &mut properties {
-                    p.insert("label".into(), f.kind.label().into());
-                }
+                let properties = serde_json::to_value(f).unwrap_or_default();
                 serde_json::json!({
                     "type": "Feature",
                     "geometry": crate::spatial::geojson::from_geo(&f.location),
@@ -261,6 +262,7 @@ pub fn check_markers(state: &CurrentState, tolerance_m: f64) -> Result<Vec<Findi
             };
             out.push(Finding {
                 kind: Kind::MarkerOffLine,
+                label: Kind::MarkerOffLine.label(),
                 units: m.units.clone(),
                 parent: None,
                 area_m2: None,

@@ -35,6 +35,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("static/sign.js"),
     ),
+    (
+        concat!("boundaries-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/boundaries.js"),
+    ),
 ];
 
 /// The URL of our map script.

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod boundaries;
 mod campaigns;
 mod cql;
 pub(crate) mod edit;
@@ -94,6 +95,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
         .route("/numbering", get(numbering::tool))
+        .route("/boundaries", get(boundaries::page))
+        .route("/api/boundaries/check", get(boundaries::check_api))
         .route("/signs", get(signs::page))
         .route("/signs/{key}", get(signs::sign_page))
         .route("/signs/{key}/{file}", get(signs::artwork))

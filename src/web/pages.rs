@@ -30,6 +30,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("record.html", include_str!("templates/record.html")),
         ("signs.html", include_str!("templates/signs.html")),
         ("sign.html", include_str!("templates/sign.html")),
+        ("boundaries.html", include_str!("templates/boundaries.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");

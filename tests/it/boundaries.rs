@@ -1053,3 +1053,60 @@ mod repairs {
         }
     );
 }
+
+mod page {
+    use crate::support::{TestDb, load_demo, officer, request, send};
+    use axum::http::StatusCode;
+    use diming::accounts::Role;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_boundary_page_shows_lines_markers_and_what_is_due() {
+        let db = TestDb::sqlite().await;
+        let registry = std::sync::Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let token = officer(&registry, "bateer", Role::BoundaryOfficer).await;
+        let app = diming::web::app(registry.clone());
+        let public = send(&app, request("GET", "/boundaries", None, None), None).await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(
+            public.body.contains("JZ-001") && public.body.contains("37577820.393"),
+            "GK with zone number"
+        );
+        // The agreement's renewal (2026-06-01) is overdue by the time of any run after it.
+        assert!(public.body.contains("平安边界协议") && public.body.contains("已逾期"));
+        assert!(
+            !public.body.contains("id=\"disputes\""),
+            "disputes are internal"
+        );
+        assert!(
+            !public.body.contains("偏离 1.30 米"),
+            "observations are internal"
+        );
+        let page = send(
+            &app,
+            request("GET", "/boundaries", Some(&token), None),
+            None,
+        )
+        .await;
+        assert!(
+            page.body.contains("id=\"disputes\"") && page.body.contains("偏离 1.30 米"),
+            "{}",
+            page.body
+        );
+        let check = send(
+            &app,
+            request("GET", "/api/boundaries/check", None, None),
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(check["type"], "FeatureCollection");
+        assert!(
+            check["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["properties"]["kind"] == "unmatched_edge")
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! The boundary officers' page (`/boundaries`): the units, lines and markers on a map with the
+//! check's findings; what falls due (joint inspections, 平安边界 renewals); the markers with both
+//! coordinate forms and their last observation; open disputes and their frozen areas (for
+//! officers); and the same as JSON at `/api/boundaries/check`.
+
+use super::auth::Caller;
+use super::{ApiError, AppState, pages};
+use crate::boundaries::check::{EdgeTolerance, check_registry};
+use crate::layers::{Body, Layer};
+use crate::spatial::geojson::from_geo;
+use axum::Json;
+use axum::extract::State;
+use axum::response::Html;
+use serde_json::{Value, json};
+use tera::Context;
+
+fn check(registry: &AppState) -> Result<crate::boundaries::check::Report, ApiError> {
+    let config = registry.config();
+    check_registry(
+        &registry.current(),
+        None,
+        config.jurisdiction.coverage,
+        EdgeTolerance::default(),
+        config.jurisdiction.marker_tolerance_m,
+    )
+    .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `GET /api/boundaries/check`: the findings as GeoJSON.
+pub async fn check_api(State(registry): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(check(&registry)?.geojson()))
+}
+
+/// `GET /boundaries`.
+pub async fn page(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, ApiError> {
+    let report = check(&registry)?;
+    let today = chrono::Local::now().date_naive();
+    let state = registry.current();
+    let internal = caller.access.can_read_layer(Layer::Dispute);
+    let feature = |v: &crate::record::RecordVersion, props: Value| json!({"type": "Feature", "geometry": from_geo(&v.geometry), "properties": props});
+    let units: Vec<Value> = state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some(feature(
+                v,
+                json!({"name": u.name, "level": u.level.as_str()}),
+            )),
+            _ => None,
+        })
+        .collect();
+    let lines: Vec<Value> = state
+        .layer(Layer::BoundaryLine)
+        .filter_map(|v| match &v.body {
+            Body::BoundaryLine(l) => Some(feature(
+                v,
+                json!({"agreed": l.legal == crate::boundaries::line::LegalStatus::Agreed,
+                       "name": format!("{}—{}", l.left_name, l.right_name)}),
+            )),
+            _ => None,
+        })
+        .collect();
+    let observations: Vec<(
+        crate::record::RecordId,
+        crate::boundaries::marker::Observation,
+    )> = if internal {
+        state
+            .layer(Layer::MarkerObservation)
+            .filter_map(|v| match &v.body {
+                Body::MarkerObservation(o) => Some((o.marker, o.clone())),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut markers: Vec<Value> = Vec::new();
+    let mut marker_points: Vec<Value> = Vec::new();
+    for v in state.layer(Layer::Marker) {
+        let (Body::Marker(m), geo::Geometry::Point(p)) = (&v.body, &v.geometry) else {
+            continue;
+        };
+        let (x, y) = crate::spatial::crs::gauss_kruger(p.x(), p.y())
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let last = observations
+            .iter()
+            .filter(|(id, _)| *id == v.id)
+            .map(|(_, o)| o)
+            .max_by_key(|o| o.date);
+        let alert = last.is_some_and(|o| o.alert);
+        markers.push(json!({
+            "number": m.number, "kind": m.kind.label(), "units": m.units.join("、"),
+            "lon": format!("{:.8}", p.x()), "lat": format!("{:.8}", p.y()),
+            "x": format!("{x:.3}"), "y": format!("{y:.3}"),
+            "last": last.map(|o| format!("{} {}，偏离 {:.2} 米", o.date, o.state.label(), o.offset_m)),
+            "alert": alert,
+        }));
+        marker_points.push(feature(v, json!({"number": m.number, "alert": alert})));
+    }
+    markers.sort_by(|a, b| a["number"].as_str().cmp(&b["number"].as_str()));
+    let disputes: Vec<Value> = if internal {
+        state
+            .layer(Layer::Dispute)
+            .filter_map(|v| match &v.body {
+                Body::Dispute(d) => Some(json!({
+                    "id": v.id, "title": d.title, "status": d.status.label(), "open": d.status.is_open(),
+                    "parties": d.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" / "),
+                    "area": format!("{:.0}", d.area_m2),
+                    "mu": format!("{:.2}", crate::boundaries::dispute::mu(d.area_m2)),
+                    "feature": feature(v, json!({"title": d.title, "open": d.status.is_open()})),
+                })),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let due = crate::registry::boundaries::due(&state, today, today + chrono::Days::new(90));
+    let collection =
+        |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("maplibre", super::assets::MAPLIBRE);
+    context.insert("script", &super::assets::script("boundaries"));
+    context.insert(
+        "data",
+        &json!({
+            "units": collection(units),
+            "lines": collection(lines),
+            "markers": collection(marker_points),
+            "disputes": collection(disputes.iter().map(|d| d["feature"].clone()).collect()),
+            "findings": report.geojson(),
+        })
+        .to_string(),
+    );
+    context.insert("findings", &report.findings);
+    context.insert("markers", &markers);
+    context.insert("disputes", &disputes);
+    context.insert("due", &due);
+    context.insert("internal", &internal);
+    caller.insert_into(&mut context);
+    drop(state);
+    pages::render("boundaries.html", &context)
+}
