@@ -157,7 +157,21 @@ pub struct Observation {
     pub alert: bool,
     #[serde(default)]
     pub notes: String,
+    /// Photos taken at the marker (SHA-256 of stored attachments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
     pub source: Source,
+}
+
+/// What an inspector brings back from a marker: where it was found (nothing when it is
+/// missing), its state, notes and photos, and the day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub at: Option<geo::Point<f64>>,
+    pub state: MarkerState,
+    pub notes: String,
+    pub photos: Vec<String>,
+    pub date: NaiveDate,
 }
 
 /// Whether an observation `offset_m` from the registered position in `state` is an alert.

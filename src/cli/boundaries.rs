@@ -66,6 +66,9 @@ pub(crate) enum BoundariesCommand {
         /// 位置=结果，可重复
         #[arg(long)]
         finding: Vec<String>,
+        /// 同时生成检查报告（PDF）
+        #[arg(long)]
+        report: Option<String>,
     },
     /// 登记平安边界协议
     #[command(
@@ -130,8 +133,24 @@ pub(crate) enum BoundariesCommand {
         state: StateArg,
         #[arg(long, default_value = "")]
         notes: String,
+        /// 现场照片（JPEG、PNG、WebP），可重复
+        #[arg(long)]
+        photo: Vec<String>,
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+    },
+    /// 登记平安边界协议的联席会议
+    #[command(
+        after_help = "示例：\n  diming boundaries agreement-meeting ID --date 2026-06-10 --place 二连浩特市民政局 --summary 通报界桩维护情况，商定续签"
+    )]
+    AgreementMeeting {
+        id: String,
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        summary: String,
     },
     /// 界桩登记表（每桩一页）或界桩成果表（--table），PDF
     #[command(
@@ -567,6 +586,7 @@ pub(crate) async fn run(
             date,
             inspector,
             finding,
+            report,
         } => {
             let registry = open(db, config).await?;
             let findings = finding
@@ -590,6 +610,28 @@ pub(crate) async fn run(
             };
             let id = registry.inspect_line(author, &a, &b, inspection).await?;
             println!("已登记界线联合检查 {id}");
+            if let Some(path) = report {
+                let (line, inspection) = {
+                    let state = registry.current();
+                    let Some(Body::LineInspection(i)) = state.get(&id).map(|v| v.body.clone())
+                    else {
+                        bail!("检查记录 {id} 未找到");
+                    };
+                    let Some(Body::BoundaryLine(l)) = state.get(&i.line).map(|v| v.body.clone())
+                    else {
+                        bail!("界线 {} 未找到", i.line);
+                    };
+                    (l, i)
+                };
+                let fonts = diming::publish::pdf::Fonts::load()?;
+                let city = config.jurisdiction.name.clone();
+                let pdf = tokio::task::spawn_blocking(move || {
+                    diming::publish::markers::inspection_report(&line, &inspection, &city, &fonts)
+                })
+                .await??;
+                std::fs::write(&path, pdf).with_context(|| format!("写入 {path}"))?;
+                println!("已生成检查报告 {path}");
+            }
         }
         BoundariesCommand::Agreement {
             title,
@@ -712,29 +754,56 @@ pub(crate) async fn run(
                 }
             }
         }
+        BoundariesCommand::AgreementMeeting {
+            id,
+            date,
+            place,
+            summary,
+        } => {
+            let registry = open(db, config).await?;
+            let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let meeting = diming::boundaries::line::Meeting {
+                date,
+                place,
+                summary,
+            };
+            registry.agreement_meeting(author, rid, meeting).await?;
+            println!("已登记联席会议");
+        }
         BoundariesCommand::Observe {
             number,
             at,
             state,
             notes,
+            photo,
             date,
         } => {
             let registry = open(db, config).await?;
+            let mut photos = Vec::new();
+            for path in &photo {
+                let bytes = std::fs::read(path).with_context(|| format!("读取照片 {path}"))?;
+                let media =
+                    diming::io::photo::check(&bytes).with_context(|| format!("照片 {path}"))?;
+                photos.push(
+                    registry
+                        .store()
+                        .put_attachment(media, &bytes, author)
+                        .await?,
+                );
+            }
             let at = at
                 .as_deref()
                 .map(super::parse_point)
                 .transpose()?
                 .map(geo::Point::from);
-            let (offset, alert, cs) = registry
-                .observe_marker(
-                    author,
-                    &number,
-                    at,
-                    state.into(),
-                    &notes,
-                    date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                )
-                .await?;
+            let visit = diming::boundaries::marker::Visit {
+                at,
+                state: state.into(),
+                notes,
+                photos,
+                date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            };
+            let (offset, alert, cs) = registry.observe_marker(author, &number, visit).await?;
             println!(
                 "已登记界桩 {number} 的观测：偏离登记位置 {offset:.2} 米{}（变更集 {cs}）",
                 if alert {

@@ -147,6 +147,7 @@ pub fn observations() -> Vec<Write> {
                 offset_m: east_m,
                 alert,
                 notes: String::new(),
+                photos: Vec::new(),
                 source: Source::Sample,
             }),
             geometry: Geometry::Point(Point::new(lon + east_m / m_per_deg_lon, *lat)),

@@ -146,6 +146,73 @@ pub fn results_table(entries: &[Entry], city: &str, fonts: &Fonts) -> Result<Vec
     render(&source, fonts)
 }
 
+/// The report of a joint inspection of a line (界线联合检查报告).
+pub fn inspection_report(
+    line: &crate::boundaries::line::BoundaryLine,
+    inspection: &crate::boundaries::line::LineInspection,
+    city: &str,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, PdfError> {
+    let findings: String = inspection
+        .findings
+        .iter()
+        .map(|f| format!("[#{}], [#{}],", string(&f.at), string(&f.finding)))
+        .collect::<Vec<_>>()
+        .join("\n  ");
+    let document = line
+        .document
+        .as_ref()
+        .map(|d| format!("{} {}（{}）", d.issuer, d.number, d.date))
+        .unwrap_or_else(|| "（无）".into());
+    let source = format!(
+        r#"{HEAD}#align(center)[#text(size: 17pt, weight: "bold")[#{title}]]
+#v(3mm)
+#table(
+  columns: (32mm, 1fr),
+  inset: 3mm,
+  stroke: 0.5pt,
+  [界线], [#{name}],
+  [长度], [#{length}],
+  [法律状态], [#{legal}],
+  [技术状态], [#{technical}],
+  [确定界线的文件], [#{document}],
+  [检查日期], [#{date}],
+  [检查人员], [#{inspectors}],
+  [下次联合检查], [#{next}],
+)
+#v(3mm)
+#text(weight: "bold")[检查结果（逐桩、逐段）]
+#table(
+  columns: (50mm, 1fr),
+  inset: 3mm,
+  stroke: 0.5pt,
+  [位置], [结果],
+  {findings}
+)
+#v(1fr)
+#grid(columns: (1fr, 1fr), [#{left}（盖章）], align(right)[#{right}（盖章）])
+"#,
+        title = string(&format!(
+            "{city}{}—{}界线联合检查报告",
+            line.left_name, line.right_name
+        )),
+        name = string(&format!(
+            "{}（{}）与{}（{}）",
+            line.left_name, line.left, line.right_name, line.right
+        )),
+        length = string(&format!("{:.0} 米", line.length_m)),
+        legal = string(line.legal.label()),
+        technical = string(line.technical.label()),
+        document = string(&document),
+        date = string(&inspection.date.to_string()),
+        inspectors = string(&inspection.inspectors.join("、")),
+        next = string(&line.next_inspection().to_string()),
+        left = string(&line.left_name),
+        right = string(&line.right_name),
+    );
+    render(&source, fonts)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -100,11 +100,20 @@ impl Registry {
         &self,
         author: &str,
         number: &str,
-        at: Option<geo::Point<f64>>,
-        state: MarkerState,
-        notes: &str,
-        date: NaiveDate,
+        visit: crate::boundaries::marker::Visit,
     ) -> Result<(f64, bool, ChangesetId), RegistryError> {
+        let crate::boundaries::marker::Visit {
+            at,
+            state,
+            notes,
+            photos,
+            date,
+        } = visit;
+        for p in &photos {
+            if !self.store.has_attachment(p).await? {
+                return Err(RegistryError::Invalid(format!("照片 {p} 不存在，请先上传")));
+            }
+        }
         let (marker, registered) = {
             let current = self.current();
             let v = current
@@ -147,7 +156,8 @@ impl Registry {
                 state,
                 offset_m: offset,
                 alert,
-                notes: notes.to_string(),
+                notes,
+                photos,
                 source: crate::layers::Source::Survey,
             }),
             geometry: observed,
@@ -617,6 +627,33 @@ impl Registry {
         });
         self.commit(cs).await?;
         Ok(record)
+    }
+
+    /// Adds a joint meeting to an agreement.
+    pub async fn agreement_meeting(
+        &self,
+        author: &str,
+        id: RecordId,
+        meeting: crate::boundaries::line::Meeting,
+    ) -> Result<ChangesetId, RegistryError> {
+        let (version, mut agreement, geometry) = match self.current().get(&id) {
+            Some(v) => match &v.body {
+                Body::Agreement(a) => (v.version, a.clone(), v.geometry.clone()),
+                _ => return Err(crate::record::ChangesetError::NotFound(id).into()),
+            },
+            None => return Err(crate::record::ChangesetError::NotFound(id).into()),
+        };
+        let date = meeting.date;
+        let mut cs = Changeset::new(author, format!("平安边界协议“{}”联席会议", agreement.title));
+        agreement.meetings.push(meeting);
+        cs.push(Write::Update {
+            id,
+            base_version: version,
+            valid_from: date,
+            body: Body::Agreement(agreement),
+            geometry,
+        });
+        self.commit(cs).await
     }
 
     /// Registers a 平安边界 agreement between units; its geometry is the lines between them.

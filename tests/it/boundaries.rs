@@ -250,6 +250,16 @@ mod markers {
     use diming::spatial::coverage::Thresholds;
     use geo::{Geometry, Point};
 
+    fn visit(at: Option<Point>, date: &str) -> diming::boundaries::marker::Visit {
+        diming::boundaries::marker::Visit {
+            at,
+            state: MarkerState::Intact,
+            notes: String::new(),
+            photos: Vec::new(),
+            date: date.parse().unwrap(),
+        }
+    }
+
     fn marker_body(
         registry: &diming::registry::Registry,
         number: &str,
@@ -286,10 +296,7 @@ mod markers {
                 .observe_marker(
                     "巴特尔",
                     "JZ-005",
-                    Some(Point::new(p.x() + east, p.y())),
-                    MarkerState::Intact,
-                    "",
-                    day("2026-05-02"),
+                    visit(Some(Point::new(p.x() + east, p.y())), "2026-05-02"),
                 )
                 .await
                 .unwrap();
@@ -301,23 +308,13 @@ mod markers {
                 .observe_marker(
                     "巴特尔",
                     "JZ-005",
-                    Some(Point::new(p.x() + east / 4.0, p.y())),
-                    MarkerState::Intact,
-                    "",
-                    day("2026-05-03"),
+                    visit(Some(Point::new(p.x() + east / 4.0, p.y())), "2026-05-03"),
                 )
                 .await
                 .unwrap();
             assert!(offset < 0.5 && !alert);
             let missing = registry
-                .observe_marker(
-                    "巴特尔",
-                    "JZ-005",
-                    None,
-                    MarkerState::Intact,
-                    "",
-                    day("2026-05-03"),
-                )
+                .observe_marker("巴特尔", "JZ-005", visit(None, "2026-05-03"))
                 .await
                 .unwrap_err();
             assert!(missing.to_string().contains("观测位置"), "{missing}");
@@ -527,6 +524,101 @@ mod markers {
         assert!(
             (1..=8).all(|i| text.contains(&format!("JZ-00{i}"))),
             "{text}"
+        );
+        // An observation with a photo; a joint inspection with its report; a joint meeting.
+        let photo = dir.path().join("jz7.png");
+        image::RgbImage::from_pixel(32, 24, image::Rgb([90, 90, 90]))
+            .save(&photo)
+            .unwrap();
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "observe",
+                "JZ-007",
+                "--at",
+                "111.965,43.695",
+                "--photo",
+                photo.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let not_photo = dir.path().join("x.png");
+        std::fs::write(&not_photo, b"not a picture").unwrap();
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "observe",
+                "JZ-007",
+                "--at",
+                "111.965,43.695",
+                "--photo",
+                not_photo.to_str().unwrap(),
+            ],
+        );
+        assert!(!out.status.success());
+        let report = dir.path().join("report.pdf");
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "inspect-line",
+                "152501400",
+                "152501200",
+                "--date",
+                "2026-11-20",
+                "--inspector",
+                "巴特尔",
+                "--inspector",
+                "张伟",
+                "--finding",
+                "JZ-004=偏离1.3米，待恢复",
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::process::Command::new("pdftotext")
+            .arg(&report)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("检查报告")
+                && text.contains("待恢复")
+                && text.contains("2031-11-20"),
+            "{text}"
+        );
+        let agreement =
+            diming::record::RecordId::derived("agreement/152501200/152501400").to_string();
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "agreement-meeting",
+                &agreement,
+                "--date",
+                "2026-06-10",
+                "--place",
+                "民政局",
+                "--summary",
+                "商定续签",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
         let out = diming(
             db.url(),
