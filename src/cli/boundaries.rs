@@ -69,6 +69,9 @@ pub(crate) enum BoundariesCommand {
         /// 同时生成检查报告（PDF）
         #[arg(long)]
         report: Option<String>,
+        /// 现场照片（JPEG、PNG、WebP），可重复
+        #[arg(long)]
+        photo: Vec<String>,
     },
     /// 登记平安边界协议
     #[command(
@@ -587,8 +590,13 @@ pub(crate) async fn run(
             inspector,
             finding,
             report,
+            photo,
         } => {
             let registry = open(db, config).await?;
+            let mut photos = Vec::new();
+            for path in &photo {
+                photos.push(super::store_photo(&registry, path, author).await?);
+            }
             let findings = finding
                 .iter()
                 .map(|f| {
@@ -605,7 +613,7 @@ pub(crate) async fn run(
                 date,
                 inspectors: inspector,
                 findings,
-                photos: Vec::new(),
+                photos,
                 source: diming::layers::Source::Survey,
             };
             let id = registry.inspect_line(author, &a, &b, inspection).await?;
@@ -781,15 +789,7 @@ pub(crate) async fn run(
             let registry = open(db, config).await?;
             let mut photos = Vec::new();
             for path in &photo {
-                let bytes = std::fs::read(path).with_context(|| format!("读取照片 {path}"))?;
-                let media =
-                    diming::io::photo::check(&bytes).with_context(|| format!("照片 {path}"))?;
-                photos.push(
-                    registry
-                        .store()
-                        .put_attachment(media, &bytes, author)
-                        .await?,
-                );
+                photos.push(super::store_photo(&registry, path, author).await?);
             }
             let at = at
                 .as_deref()

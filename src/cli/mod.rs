@@ -168,6 +168,16 @@ pub(crate) async fn open(db: &str, config: &Config) -> Result<Registry> {
         .with_context(|| format!("打开登记簿 {db}"))
 }
 
+/// Reads, checks and stores a photo (JPEG, PNG or WebP); returns its hash.
+pub(crate) async fn store_photo(registry: &Registry, path: &str, author: &str) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("读取照片 {path}"))?;
+    let media = diming::io::photo::check(&bytes).with_context(|| format!("照片 {path}"))?;
+    Ok(registry
+        .store()
+        .put_attachment(media, &bytes, author)
+        .await?)
+}
+
 /// A point written as `经度,纬度`.
 pub(crate) fn parse_point(at: &str) -> Result<geo::Coord<f64>> {
     let (x, y) = at

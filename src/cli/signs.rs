@@ -199,16 +199,6 @@ fn find_sign(registry: &Registry, key: &str) -> Result<(RecordId, u32)> {
         .with_context(|| format!("没有编号或记录号为“{key}”的现行标志"))
 }
 
-/// Reads, checks and stores a photo; returns its hash.
-async fn store_photo(registry: &Registry, path: &str, author: &str) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("读取照片 {path}"))?;
-    let media = diming::io::photo::check(&bytes).with_context(|| format!("照片 {path}"))?;
-    Ok(registry
-        .store()
-        .put_attachment(media, &bytes, author)
-        .await?)
-}
-
 pub(crate) async fn run(
     db: &str,
     config: &Config,
@@ -295,7 +285,7 @@ pub(crate) async fn run(
             let (id, version) = find_sign(&registry, &sign)?;
             let mut photos = Vec::new();
             for p in &photo {
-                photos.push(store_photo(&registry, p, author).await?);
+                photos.push(super::store_photo(&registry, p, author).await?);
             }
             let condition: Condition = condition.into();
             let cs = registry
@@ -439,7 +429,7 @@ async fn orders(registry: &Registry, author: &str, command: OrdersCommand) -> Re
                 .map(|v| v.version)
                 .with_context(|| format!("没有现行工单 {id}"))?;
             let done_photo = match photo {
-                Some(p) => Some(store_photo(registry, &p, author).await?),
+                Some(p) => Some(super::store_photo(registry, &p, author).await?),
                 None => None,
             };
             let change = OrderChange {

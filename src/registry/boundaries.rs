@@ -51,7 +51,8 @@ pub fn marker_rules(state: &CurrentState, changeset: &Changeset) -> Result<(), R
 }
 
 /// The city's own outline (its national border and its borders with the neighbouring
-/// banners) is fixed by higher authorities: changing or retiring it needs the document.
+/// banners) is fixed by higher authorities: changing or retiring it needs the document; so does
+/// a unit's new code and a unit's abolition or merger.
 pub fn outer_border(state: &CurrentState, changeset: &Changeset) -> Result<(), RegistryError> {
     if changeset.document.is_some() {
         return Ok(());
@@ -69,6 +70,17 @@ pub fn outer_border(state: &CurrentState, changeset: &Changeset) -> Result<(), R
         if u.level == crate::boundaries::UnitLevel::County && geometry != Some(&v.geometry) {
             return Err(RegistryError::Invalid(format!(
                 "{} 的外围界线（国界与相邻旗县的界线）只能凭上级批准文件修改",
+                u.name
+            )));
+        }
+        // A new code, or a unit abolished (merged into another), is a change of the division
+        // itself: it needs its document.
+        let recoded =
+            matches!(w, Write::Update { body: Body::AdminUnit(n), .. } if n.code != u.code);
+        if recoded || matches!(w, Write::Retire { .. }) {
+            return Err(RegistryError::Invalid(format!(
+                "{} {} 的区划代码变更、撤销或合并须附批准文件",
+                u.code.short(),
                 u.name
             )));
         }

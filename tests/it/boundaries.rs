@@ -594,9 +594,7 @@ mod markers {
             .unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(
-            text.contains("检查报告")
-                && text.contains("待恢复")
-                && text.contains("2031-11-20"),
+            text.contains("检查报告") && text.contains("待恢复") && text.contains("2031-11-20"),
             "{text}"
         );
         let agreement =
@@ -1055,6 +1053,26 @@ mod lines {
                 date: day("2026-11-25"),
             });
             registry.commit(cs).await.unwrap();
+            // Abolishing a unit (or merging it) needs its document too.
+            let xicheng = {
+                let state = registry.current();
+                state
+                    .layer(Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == "152501400008"))
+                    .unwrap()
+                    .clone()
+            };
+            let mut abolish = Changeset::new("巴特尔", "撤销西城社区");
+            abolish.push(Write::Retire {
+                id: xicheng.id,
+                base_version: xicheng.version,
+                valid_from: day("2026-12-01"),
+            });
+            let refused = registry.commit(abolish).await.unwrap_err();
+            assert!(
+                refused.to_string().contains("撤销或合并须附批准文件"),
+                "{refused}"
+            );
         }
     );
 }
