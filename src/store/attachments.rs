@@ -97,6 +97,15 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database answers, and how many changesets it holds.
+    pub async fn ping(&self) -> Result<i64> {
+        let (n,): (i64,) = on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM changesets")
+            .fetch_one(pool)
+            .await)
+        .map_err(db("检查数据库"))?;
+        Ok(n)
+    }
+
     /// Whether an attachment is stored.
     pub async fn has_attachment(&self, sha: &str) -> Result<bool> {
         Ok(self.attachment(sha).await?.is_some())

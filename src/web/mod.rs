@@ -19,6 +19,7 @@ mod map;
 mod numbering;
 mod ogc;
 pub mod openapi;
+mod ops;
 mod pages;
 mod signs;
 
@@ -95,6 +96,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
         .route("/numbering", get(numbering::tool))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
         .route("/boundaries", get(boundaries::page))
         .route("/api/boundaries/check", get(boundaries::check_api))
         .route("/signs", get(signs::page))
@@ -122,6 +125,7 @@ pub fn app(registry: AppState) -> Router {
             auth::csrf_guard,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(ops::count))
         .with_state(registry)
 }
 

@@ -485,3 +485,45 @@ crate::support::both_stores!(
         assert!(public.body.contains("中心线修测") && !public.body.contains("王芳"));
     }
 );
+
+crate::support::both_stores!(
+    health_and_metrics_answer_for_operators,
+    |db: crate::support::TestDb| async move {
+        use crate::support::{request, send};
+        let registry = std::sync::Arc::new(db.registry().await);
+        crate::support::load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let health = send(&app, request("GET", "/healthz", None, None), None).await;
+        assert_eq!(health.status, axum::http::StatusCode::OK);
+        let h = health.json();
+        assert_eq!(h["status"], "ok");
+        assert!(h["changesets"].as_i64().unwrap() > 5);
+        let _ = send(&app, request("GET", "/no-such-page", None, None), None).await;
+        let metrics = send(&app, request("GET", "/metrics", None, None), None).await;
+        assert_eq!(metrics.status, axum::http::StatusCode::OK);
+        assert!(
+            metrics.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain; version=0.0.4")
+        );
+        let body = metrics.body;
+        assert!(
+            body.contains("diming_records{layer=\"door_plates\"} 3202"),
+            "{body}"
+        );
+        assert!(
+            body.contains("diming_store_up{store=") && body.contains("} 1\n"),
+            "{body}"
+        );
+        // Every line is a comment or `name{labels} value` with a number.
+        for line in body.lines().filter(|l| !l.starts_with('#')) {
+            let value = line.rsplit(' ').next().unwrap();
+            assert!(value.parse::<f64>().is_ok(), "{line}");
+        }
+        assert!(
+            body.contains("diming_http_responses_total{class=\"4xx\"}"),
+            "{body}"
+        );
+    }
+);
