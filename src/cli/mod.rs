@@ -117,6 +117,14 @@ pub(crate) enum Command {
         command: UserCommand,
     },
     /// 对整个登记簿运行全部检查并输出报告
+    /// 存储完整性检查：历史一致、图层表与现行记录相符、引用有效、几何有效、已批准地名有文件、数据库自检
+    #[command(
+        after_help = "示例：\n  diming verify\n  diming --db postgres://… verify --format json"
+    )]
+    Verify {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -206,6 +214,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Layers => admin::layers(db, &config).await,
         Command::History { id } => admin::history(db, &config, &id).await,
         Command::Check { format } => admin::check(db, &config, format).await,
+        Command::Verify { format } => admin::verify(db, &config, format).await,
         Command::Backup { output } => admin::backup(db, &output).await,
         Command::Restore { file } => admin::restore(db, &file).await,
         Command::Crs { command } => crs::run(command),

@@ -39,6 +39,7 @@ mod migrate;
 mod postgres;
 mod rows;
 mod sqlite;
+pub mod verify;
 
 pub use accounts::{Refusal, Session, User};
 pub use backup::{Attachment, Backup, BackupError};

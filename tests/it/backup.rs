@@ -103,3 +103,70 @@ fn a_file_that_is_not_a_backup_is_refused_with_its_line() {
     let e = diming::store::Backup::read(std::io::Cursor::new("")).unwrap_err();
     assert!(e.to_string().contains("不是 diming 备份文件"), "{e}");
 }
+
+mod verify {
+    use crate::support::{TestDb, both_stores, load_demo};
+    use diming::record::{Changeset, RecordId, Write};
+
+    both_stores!(
+        verify_passes_on_a_sound_store_and_names_what_is_broken,
+        |db: TestDb| async move {
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let extent = registry.config().jurisdiction.extent;
+            let v = registry.store().verify(&extent).await.unwrap();
+            assert!(v.problems.is_empty(), "{:#?}", v.problems);
+            assert_eq!(v.current, registry.current().len());
+
+            // A street retired while its plates still name it: dangling references.
+            let street = RecordId::derived("street/口岸大街");
+            let mut cs = Changeset::new("测试", "注销街路巷");
+            cs.push(Write::Retire {
+                id: street,
+                base_version: 1,
+                valid_from: "2026-12-01".parse().unwrap(),
+            });
+            registry.commit(cs).await.unwrap();
+            let v = registry.store().verify(&extent).await.unwrap();
+            assert!(!v.problems.is_empty());
+            assert!(
+                v.problems.iter().all(|p| p.check == "references"),
+                "{:#?}",
+                v.problems
+            );
+            assert!(
+                v.problems[0].message.contains("street"),
+                "{}",
+                v.problems[0].message
+            );
+
+            // A row lost from a layer table (as a bad manual edit would do).
+            let sql = "DELETE FROM signs WHERE code = 'DX-001'";
+            match registry.store() {
+                diming::store::Store::Sqlite(s) => {
+                    sqlx::query(sql).execute(s.pool()).await.unwrap();
+                }
+                diming::store::Store::Postgres(s) => {
+                    sqlx::query(sql).execute(s.pool()).await.unwrap();
+                }
+            }
+            let v = registry.store().verify(&extent).await.unwrap();
+            let lost: Vec<_> = v
+                .problems
+                .iter()
+                .filter(|p| p.check == "tables.count")
+                .collect();
+            assert_eq!(lost.len(), 1, "{:#?}", v.problems);
+            assert!(
+                lost[0].message.contains("signs") && lost[0].message.contains("417"),
+                "{}",
+                lost[0].message
+            );
+
+            // The command says so and fails.
+            let out = crate::support::diming(db.url(), &["verify"]);
+            assert!(!out.status.success());
+            assert!(String::from_utf8_lossy(&out.stdout).contains("[tables.count]"));
+        }
+    );
+}
