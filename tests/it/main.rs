@@ -10,6 +10,7 @@ mod boundaries;
 mod browser;
 mod cdp;
 mod cli;
+mod concurrency;
 mod demo;
 mod files;
 mod index;
