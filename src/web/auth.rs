@@ -176,6 +176,23 @@ pub async fn csrf_guard(
     let caller = identify(&parts.headers, &registry, &target).await?;
     parts.extensions.insert(caller.clone());
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // Every state-changing API call needs a caller who may write something: the public and
+    // read-only roles are refused before their request's body is even read, so a refusal
+    // never depends on (or reveals) the shape of the body.
+    if !safe && (target.starts_with("/api/") || target.starts_with("/ogc/")) {
+        match &caller.access {
+            Access::Public => {
+                log_refusal(&registry, None, "write", &target, "未登录").await;
+                return Err(ApiError::Unauthorized("请先登录".into()));
+            }
+            Access::Officer { name, role } if role.writable().is_empty() => {
+                let reason = format!("{}不能修改任何数据", role.label());
+                log_refusal(&registry, Some(name), "write", &target, &reason).await;
+                return Err(ApiError::Forbidden(reason));
+            }
+            Access::Officer { .. } => {}
+        }
+    }
     let Some(expected) = caller.csrf.as_deref().filter(|_| !safe) else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };

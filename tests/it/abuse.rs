@@ -1,0 +1,178 @@
+//! Hostile HTTP: oversized bodies, deep nesting, absurd coordinates, invalid UTF-8, path
+//! traversal in path parameters, a viewer and the public calling every write endpoint. Each is
+//! answered with the right status and changes nothing.
+
+use crate::support::{TestDb, call, load_demo, officer, request, send};
+use axum::body::Body;
+use axum::http::StatusCode;
+use diming::accounts::Role;
+use diming::record::RecordId;
+use std::sync::Arc;
+
+async fn changesets(registry: &diming::registry::Registry) -> usize {
+    registry.store().changesets(u32::MAX).await.unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_are_refused_and_change_nothing() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let officer_token = officer(&registry, "wangfang", Role::NamesOfficer).await;
+    let viewer = officer(&registry, "guest", Role::Viewer).await;
+    let app = diming::web::app(registry.clone());
+    let before = changesets(&registry).await;
+    let street = RecordId::derived("street/康宁街");
+    let sign = RecordId::derived("sign/DX-002");
+    let order = RecordId::derived("work-order/DX-003");
+    let campaign = RecordId::new();
+    let changeset = registry.store().changesets(1).await.unwrap()[0].id;
+
+    // Every write endpoint, as a viewer (403) and as the public (401).
+    let writes: Vec<(&str, String)> = vec![
+        ("POST", "/api/layers/streets/items".into()),
+        ("PUT", format!("/api/records/{street}")),
+        ("DELETE", format!("/api/records/{street}")),
+        ("POST", "/api/changesets".into()),
+        ("POST", format!("/api/changesets/{changeset}/revert")),
+        ("POST", "/api/campaigns".into()),
+        ("POST", format!("/api/campaigns/{campaign}/pins")),
+        ("POST", format!("/api/campaigns/{campaign}/approve")),
+        ("POST", format!("/api/campaigns/{campaign}/apply")),
+        (
+            "POST",
+            "/api/layers/streets/import?filename=a.geojson".into(),
+        ),
+        ("POST", format!("/api/signs/{sign}/inspections")),
+        ("POST", "/api/attachments".into()),
+        ("POST", "/api/work-orders".into()),
+        ("POST", "/api/work-orders/from-findings".into()),
+        ("PATCH", format!("/api/work-orders/{order}")),
+        ("POST", "/ogc/collections/streets/items".into()),
+        ("PUT", format!("/ogc/collections/streets/items/{street}")),
+        ("PATCH", format!("/ogc/collections/streets/items/{street}")),
+        ("DELETE", format!("/ogc/collections/streets/items/{street}")),
+    ];
+    let body = serde_json::json!({ "reason": "x" });
+    for (method, uri) in &writes {
+        for (who, token, want) in [
+            ("viewer", Some(viewer.as_str()), StatusCode::FORBIDDEN),
+            ("public", None, StatusCode::UNAUTHORIZED),
+        ] {
+            let r = send(
+                &app,
+                request(method, uri, token, Some(body.clone())).header("if-match", "\"1\""),
+                Some(body.clone()),
+            )
+            .await;
+            assert_eq!(r.status, want, "{who} {method} {uri}: {}", r.body);
+        }
+    }
+    assert_eq!(
+        changesets(&registry).await,
+        before,
+        "no refused request wrote anything"
+    );
+
+    // An oversized body.
+    let huge = vec![b' '; 5 * 1024 * 1024];
+    let r = call(
+        &app,
+        request(
+            "POST",
+            "/api/layers/streets/items",
+            Some(&officer_token),
+            None,
+        )
+        .header("content-type", "application/json")
+        .body(Body::from(huge))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Deeply nested JSON.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let r = call(
+        &app,
+        request("POST", "/api/changesets", Some(&officer_token), None)
+            .header("content-type", "application/json")
+            .body(Body::from(deep))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // Invalid UTF-8.
+    let r = call(
+        &app,
+        request("POST", "/api/changesets", Some(&officer_token), None)
+            .header("content-type", "application/json")
+            .body(Body::from(vec![
+                b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}',
+            ]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // Absurd coordinates: refused with the reason, nothing stored.
+    for coords in [
+        serde_json::json!([[1e308, 43.6], [111.96, 43.61]]),
+        serde_json::json!([[111.95, 43.6], [111.96, 91.0]]),
+        serde_json::json!([[-200.0, 43.6], [111.96, 43.61]]),
+    ] {
+        let body = serde_json::json!({ "reason": "x", "feature": {
+            "type": "Feature", "geometry": { "type": "LineString", "coordinates": coords },
+            "properties": { "name": "怪异路", "class": "lane", "naming": { "status": "proposed" } } } });
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/layers/streets/items",
+                Some(&officer_token),
+                Some(body.clone()),
+            ),
+            Some(body),
+        )
+        .await;
+        assert!(
+            r.status.is_client_error(),
+            "{coords}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+
+    // Path traversal in every kind of path parameter: never a file of the machine.
+    for uri in [
+        "/static/..%2F..%2FCargo.toml",
+        "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/records/..%2F..%2Fetc%2Fpasswd",
+        "/api/layers/..%2F..%2Fetc%2Fpasswd",
+        "/api/layers/..%2Fsigns/export?format=geojson",
+        "/signs/..%2F..%2Fetc%2Fpasswd",
+        "/signs/DX-001/..%2F..%2FCargo.toml",
+        "/attachments/..%2F..%2Fetc%2Fpasswd",
+        "/records/..%2F..%2Fetc%2Fpasswd",
+        "/changesets/..%2F..%2Fetc%2Fpasswd",
+        "/ogc/collections/..%2F..%2Fetc/items",
+        "/glyphs/..%2F..%2Fetc/passwd",
+    ] {
+        let r = send(&app, request("GET", uri, Some(&officer_token), None), None).await;
+        assert!(
+            !r.body.contains("root:") && !r.body.contains("[package]"),
+            "{uri} leaked a file"
+        );
+        assert!(
+            r.status.is_client_error() || (uri.starts_with("/glyphs") && r.body.is_empty()),
+            "{uri}: {}",
+            r.status
+        );
+    }
+    assert_eq!(
+        changesets(&registry).await,
+        before,
+        "nothing written by any of it"
+    );
+}
