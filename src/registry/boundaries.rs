@@ -88,6 +88,26 @@ pub fn outer_border(state: &CurrentState, changeset: &Changeset) -> Result<(), R
     Ok(())
 }
 
+/// The write that gives the unit with division code `code` a new geometry from `on`.
+fn unit_geometry(
+    state: &CurrentState,
+    code: &str,
+    geometry: Geometry<f64>,
+    on: NaiveDate,
+) -> Result<Write, RegistryError> {
+    let v = state
+        .layer(Layer::AdminUnit)
+        .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
+        .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))?;
+    Ok(Write::Update {
+        id: v.id,
+        base_version: v.version,
+        valid_from: on,
+        body: v.body.clone(),
+        geometry,
+    })
+}
+
 /// Distance in metres (EPSG:4546) between two stored points.
 fn distance_m(a: &Geometry<f64>, b: &Geometry<f64>) -> Result<f64, RegistryError> {
     let line = Geometry::LineString(geo::LineString::from(vec![
@@ -435,17 +455,7 @@ impl Registry {
                         d.title
                     )));
                 }
-                let v = state
-                    .layer(Layer::AdminUnit)
-                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
-                    .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))?;
-                cs.push(Write::Update {
-                    id: v.id,
-                    base_version: v.version,
-                    valid_from: date,
-                    body: v.body.clone(),
-                    geometry,
-                });
+                cs.push(unit_geometry(&state, &code, geometry, date)?);
             }
         }
         self.commit(cs).await
@@ -772,17 +782,7 @@ impl Registry {
             let state = self.current();
             for (label, geometry) in &p.changes {
                 let code = label.split_whitespace().next().unwrap_or_default();
-                let v = state
-                    .layer(Layer::AdminUnit)
-                    .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
-                    .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))?;
-                cs.push(Write::Update {
-                    id: v.id,
-                    base_version: v.version,
-                    valid_from: on,
-                    body: v.body.clone(),
-                    geometry: geometry.clone(),
-                });
+                cs.push(unit_geometry(&state, code, geometry.clone(), on)?);
             }
         }
         self.commit(cs).await

@@ -217,18 +217,13 @@ pub fn follow_up(state: &CurrentState, writes: &[Write]) -> Vec<Write> {
         out.push(Write::Create {
             id: RecordId::new(),
             valid_from: on,
-            body: Body::WorkOrder(WorkOrder {
-                sign: v.id,
-                kind: WorkKind::Replace,
-                status: WorkStatus::Draft,
-                reason: format!("renamed: {why}，标志 {} 须更换", sign.code),
-                opened: on,
-                assignee: None,
-                cost_fen: None,
-                done: None,
-                done_photo: None,
-                source: crate::layers::Source::Survey,
-            }),
+            body: Body::WorkOrder(WorkOrder::new(
+                v.id,
+                WorkKind::Replace,
+                WorkStatus::Draft,
+                format!("renamed: {why}，标志 {} 须更换", sign.code),
+                on,
+            )),
             geometry: v.geometry.clone(),
         });
     }
@@ -367,18 +362,13 @@ impl Registry {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: on,
-                body: Body::WorkOrder(WorkOrder {
+                body: Body::WorkOrder(WorkOrder::new(
                     sign,
                     kind,
-                    status: WorkStatus::Open,
-                    reason: format!("condition.{}", inspection.condition.as_str()),
-                    opened: on,
-                    assignee: None,
-                    cost_fen: None,
-                    done: None,
-                    done_photo: None,
-                    source: crate::layers::Source::Survey,
-                }),
+                    WorkStatus::Open,
+                    format!("condition.{}", inspection.condition.as_str()),
+                    on,
+                )),
                 geometry,
             });
         }
@@ -434,16 +424,8 @@ impl Registry {
             id,
             valid_from: on,
             body: Body::WorkOrder(WorkOrder {
-                sign,
-                kind,
-                status: WorkStatus::Open,
-                reason: reason.to_string(),
-                opened: on,
-                assignee: None,
                 cost_fen,
-                done: None,
-                done_photo: None,
-                source: crate::layers::Source::Survey,
+                ..WorkOrder::new(sign, kind, WorkStatus::Open, reason.to_string(), on)
             }),
             geometry,
         });
@@ -492,18 +474,13 @@ impl Registry {
                     cs.push(Write::Create {
                         id: RecordId::new(),
                         valid_from: on,
-                        body: Body::WorkOrder(WorkOrder {
-                            sign: r.id,
+                        body: Body::WorkOrder(WorkOrder::new(
+                            r.id,
                             kind,
-                            status: WorkStatus::Open,
-                            reason: reason.join(", "),
-                            opened: on,
-                            assignee: None,
-                            cost_fen: None,
-                            done: None,
-                            done_photo: None,
-                            source: crate::layers::Source::Survey,
-                        }),
+                            WorkStatus::Open,
+                            reason.join(", "),
+                            on,
+                        )),
                         geometry: v.geometry.clone(),
                     });
                 }

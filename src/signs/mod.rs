@@ -394,6 +394,28 @@ pub enum WorkOrderError {
 }
 
 impl WorkOrder {
+    /// A new order of the registry's own (no contractor, no cost yet).
+    pub fn new(
+        sign: RecordId,
+        kind: WorkKind,
+        status: WorkStatus,
+        reason: String,
+        opened: NaiveDate,
+    ) -> WorkOrder {
+        WorkOrder {
+            sign,
+            kind,
+            status,
+            reason,
+            opened,
+            assignee: None,
+            cost_fen: None,
+            done: None,
+            done_photo: None,
+            source: Source::Survey,
+        }
+    }
+
     /// The order moved to `status`, if that step is allowed: draft → open → assigned → done,
     /// and cancelled from any open state. Assigning needs an assignee; done needs a photo.
     pub fn moved(&self, status: WorkStatus, on: NaiveDate) -> Result<WorkOrder, WorkOrderError> {
