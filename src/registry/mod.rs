@@ -6,6 +6,7 @@ pub mod boundaries;
 mod names;
 mod numbering;
 pub mod signs;
+pub mod tiles;
 
 pub use names::{NameAction, PendingName};
 
@@ -78,6 +79,7 @@ pub struct Registry {
     config: Config,
     lists: WordLists,
     state: RwLock<CurrentState>,
+    tiles: tiles::TileCache,
     /// Counts changes of the current state (bumped under its write lock).
     generation: AtomicU64,
     /// Built on the first search after a change, with the generation it was built from.
@@ -96,6 +98,7 @@ impl Registry {
             config,
             lists,
             state: RwLock::new(CurrentState::from_versions(current)),
+            tiles: tiles::TileCache::default(),
             generation: AtomicU64::new(0),
             search: RwLock::new(None),
             writer: Mutex::new(()),
@@ -113,6 +116,28 @@ impl Registry {
     /// The word lists of the naming rules and romanization.
     pub fn word_lists(&self) -> &WordLists {
         &self.lists
+    }
+
+    /// The layers and extents new versions touch: where they are, and where the records were.
+    fn touched(&self, versions: &[RecordVersion]) -> Vec<(crate::layers::Layer, geo::Rect<f64>)> {
+        use geo::BoundingRect;
+        let state = self.current();
+        versions
+            .iter()
+            .flat_map(|v| {
+                let old = state.get(&v.id).and_then(|o| o.geometry.bounding_rect());
+                [v.geometry.bounding_rect(), old]
+                    .into_iter()
+                    .flatten()
+                    .map(|r| (v.layer(), r))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The cache of encoded vector tiles.
+    pub fn tile_cache(&self) -> &tiles::TileCache {
+        &self.tiles
     }
 
     /// Changes the current state and forgets what was derived from it.
@@ -204,7 +229,9 @@ impl Registry {
             state.plan(changeset, now)?
         };
         self.store.commit(&plan).await?;
+        let touched = self.touched(&plan.versions);
         self.change_state(|state| state.apply(&plan));
+        self.tiles.invalidate(&touched);
         Ok(plan.id())
     }
 
@@ -251,6 +278,7 @@ impl Registry {
             let _writing = self.writer.lock().await;
             let current = self.store.load_current().await?;
             self.change_state(|state| *state = CurrentState::from_versions(current));
+            self.tiles.clear();
         }
         loop {
             let notification = listener.recv().await.map_err(|source| {
@@ -263,7 +291,9 @@ impl Registry {
                 continue;
             };
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
+            let touched = self.touched(&versions);
             self.change_state(|state| state.apply_versions(&versions));
+            self.tiles.invalidate(&touched);
         }
     }
 

@@ -11,6 +11,7 @@ mod extent;
 pub mod geojson;
 mod index;
 pub mod measure;
+pub mod tiles;
 pub mod validate;
 
 pub use extent::Extent;

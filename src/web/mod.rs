@@ -22,6 +22,7 @@ pub mod openapi;
 mod ops;
 mod pages;
 mod signs;
+mod tiles;
 
 pub use error::ApiError;
 
@@ -96,6 +97,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
         .route("/numbering", get(numbering::tool))
+        .route("/tiles/{file}", get(tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/boundaries", get(boundaries::page))

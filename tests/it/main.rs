@@ -21,5 +21,6 @@ mod ogc;
 mod openapi;
 mod signs;
 mod store;
+mod tiles;
 mod validation;
 mod web;
