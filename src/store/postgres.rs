@@ -99,8 +99,11 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 impl PgStore {
     pub async fn open(url: &str) -> Result<Self> {
+        // A database that does not answer is reported within seconds (writes get 503 and
+        // reads go on from memory), not after sqlx's default half minute.
         let pool = PgPoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect(url)
             .await
             .map_err(|source| StoreError::Open {
@@ -122,7 +125,23 @@ impl PgStore {
                 url: redact(url),
                 source,
             })?;
-        sqlx::raw_sql("DROP TABLE IF EXISTS admin_units, streets, places, door_plates, campaigns, versions, changesets, sessions, api_tokens, access_log, users, diming_migrations CASCADE")
+        // Every layer's table, and the registry's own.
+        let tables: Vec<&str> = crate::layers::Layer::ALL
+            .iter()
+            .map(|l| l.table())
+            .chain([
+                "versions",
+                "changesets",
+                "sessions",
+                "api_tokens",
+                "access_log",
+                "users",
+                "attachments",
+                "diming_migrations",
+            ])
+            .collect();
+        let sql = format!("DROP TABLE IF EXISTS {} CASCADE", tables.join(", "));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&pool)
             .await
             .context("删除数据表")?;

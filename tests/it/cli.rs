@@ -89,6 +89,10 @@ async fn after_demo_psql_shows_the_layers_with_srid_4490() {
     let names = ok(psql);
     assert_eq!(names.lines().count(), 1, "{names}");
     assert!(names.trim().ends_with("社区居委会"), "{names}");
+    // Rebuilding the demo drops every table, the newer layers' too.
+    ok(diming(db.url(), &["demo", "--force"]));
+    let layers = ok(diming(db.url(), &["layers"]));
+    assert!(layers.contains("418"), "{layers}");
 }
 
 #[tokio::test]

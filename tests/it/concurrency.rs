@@ -81,3 +81,96 @@ both_stores!(
         );
     }
 );
+
+/// With PostgreSQL unreachable, writes answer 503 at once and change nothing, reads go on from
+/// memory, and writes work again when the database comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_postgresql_goes_away_writes_fail_cleanly_and_reads_go_on() {
+    use sqlx::postgres::PgPoolOptions;
+    let db = TestDb::postgres().await;
+    let crate::support::TestDb::Postgres { name, .. } = &db else {
+        unreachable!()
+    };
+    let name = name.clone();
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let token = officer(&registry, "wangfang", Role::NamesOfficer).await;
+    let app = diming::web::app(registry.clone());
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&crate::support::pg_admin_url())
+        .await
+        .unwrap();
+    let street = RecordId::derived("street/康宁街");
+    let put = |version: u32| {
+        let v = registry.current().get(&street).unwrap().clone();
+        let mut p = serde_json::to_value(&v.body).unwrap();
+        p.as_object_mut().unwrap().remove("layer");
+        p["class"] = serde_json::json!("secondary");
+        let body = serde_json::json!({ "reason": "改等级", "feature": {
+            "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p } });
+        (
+            request(
+                "PUT",
+                &format!("/api/records/{street}"),
+                Some(&token),
+                Some(body.clone()),
+            )
+            .header("if-match", format!("\"{version}\"")),
+            body,
+        )
+    };
+    let version = registry.current().get(&street).unwrap().version;
+
+    // The database stops accepting connections and drops the ones it has.
+    for sql in [
+        format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+    let started = std::time::Instant::now();
+    let (b, body) = put(version);
+    let refused = send(&app, b, Some(body)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "answered promptly"
+    );
+    let read = send(
+        &app,
+        request("GET", "/api/layers/streets", None, None),
+        None,
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK, "reads go on from memory");
+    assert_eq!(read.json()["features"].as_array().unwrap().len(), 40);
+    assert_eq!(
+        registry.current().get(&street).unwrap().version,
+        version,
+        "nothing half-written"
+    );
+
+    // It comes back: the same write goes through.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE {name} ALLOW_CONNECTIONS true"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    let (b, body) = put(version);
+    let ok = send(&app, b, Some(body)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        registry.current().get(&street).unwrap().version,
+        version + 1
+    );
+}
