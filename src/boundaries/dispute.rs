@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 pub struct Party {
     pub code: String,
     pub name: String,
-    /// What the party claims: the area it holds to be its own (CGCS2000, GeoJSON).
+    /// What the party claims (CGCS2000, GeoJSON): the area it holds to be its own, or, between
+    /// two parties, the line it holds to be the boundary.
     pub claim: geojson::Geometry,
 }
 
@@ -151,7 +152,7 @@ pub struct Dispute {
 pub enum DisputeError {
     #[error("争议须有两个以上的当事单位，各有其主张范围")]
     Parties,
-    #[error("当事单位 {0} 的主张范围不是面")]
+    #[error("当事单位 {0} 的主张应为面（主张范围），或在两方争议中为线（主张界线）")]
     NotAnArea(String),
     #[error("各方主张的范围没有重叠之处：没有争议区域")]
     NoOverlap,
@@ -166,26 +167,74 @@ pub enum DisputeError {
     Date { date: NaiveDate, last: NaiveDate },
 }
 
-fn area_of(p: &Party) -> Result<MultiPolygon<f64>, DisputeError> {
+/// A party's claim: an area it holds to be its own, or the line it holds to be the boundary.
+enum Claim {
+    Area(MultiPolygon<f64>),
+    Line(geo::LineString<f64>),
+}
+
+fn claim_of(p: &Party) -> Result<Claim, DisputeError> {
     match Geometry::<f64>::try_from(p.claim.value.clone()) {
-        Ok(Geometry::Polygon(x)) => Ok(MultiPolygon(vec![x])),
-        Ok(Geometry::MultiPolygon(m)) => Ok(m),
+        Ok(Geometry::Polygon(x)) => Ok(Claim::Area(MultiPolygon(vec![x]))),
+        Ok(Geometry::MultiPolygon(m)) => Ok(Claim::Area(m)),
+        Ok(Geometry::LineString(l)) if l.0.len() >= 2 => Ok(Claim::Line(l)),
+        Ok(Geometry::MultiLineString(m)) if m.0.len() == 1 && m.0[0].0.len() >= 2 => {
+            Ok(Claim::Line(m.0[0].clone()))
+        }
         _ => Err(DisputeError::NotAnArea(p.code.clone())),
     }
 }
 
-/// The disputed area: land claimed by more than one party.
+/// The area between two claimed lines: the ring that runs along the first and back along the
+/// second (their ends joined), cleaned where the lines cross each other.
+fn between(a: &geo::LineString<f64>, b: &geo::LineString<f64>) -> MultiPolygon<f64> {
+    let d = |p: geo::Coord<f64>, q: geo::Coord<f64>| (p.x - q.x).hypot(p.y - q.y);
+    // Along the first line, then back along the second from the end nearer the first's end.
+    let a_end = a.0[a.0.len() - 1];
+    let mut back: Vec<geo::Coord<f64>> = b.0.clone();
+    if d(a_end, back[0]) > d(a_end, back[back.len() - 1]) {
+        back.reverse();
+    }
+    let mut ring: Vec<geo::Coord<f64>> = a.0.clone();
+    ring.extend(back);
+    ring.dedup();
+    let first = ring[0];
+    if ring.last() != Some(&first) {
+        ring.push(first);
+    }
+    // Where the lines cross, the ring crosses itself: the boolean engine splits it into the
+    // regions between them.
+    let raw = MultiPolygon(vec![geo::Polygon::new(geo::LineString(ring), vec![])]);
+    raw.union(&MultiPolygon(vec![]))
+}
+
+/// The disputed area: land claimed by more than one party, or, where two parties each claim a
+/// line, the land between their lines.
 pub fn disputed_area(parties: &[Party]) -> Result<MultiPolygon<f64>, DisputeError> {
     if parties.len() < 2 {
         return Err(DisputeError::Parties);
     }
-    let areas: Vec<MultiPolygon<f64>> = parties.iter().map(area_of).collect::<Result<_, _>>()?;
-    let mut disputed = MultiPolygon(vec![]);
-    for (i, a) in areas.iter().enumerate() {
-        for b in &areas[i + 1..] {
-            disputed = disputed.union(&a.intersection(b));
+    let claims: Vec<Claim> = parties.iter().map(claim_of).collect::<Result<_, _>>()?;
+    let disputed = match claims.as_slice() {
+        [Claim::Line(a), Claim::Line(b)] => between(a, b),
+        _ => {
+            let mut areas = Vec::new();
+            for (p, c) in parties.iter().zip(&claims) {
+                match c {
+                    Claim::Area(m) => areas.push(m),
+                    // Lines are claims between two parties only.
+                    Claim::Line(_) => return Err(DisputeError::NotAnArea(p.code.clone())),
+                }
+            }
+            let mut disputed = MultiPolygon(vec![]);
+            for (i, a) in areas.iter().enumerate() {
+                for b in &areas[i + 1..] {
+                    disputed = disputed.union(&a.intersection(*b));
+                }
+            }
+            disputed
         }
-    }
+    };
     if disputed.0.is_empty() {
         return Err(DisputeError::NoOverlap);
     }
@@ -283,6 +332,39 @@ mod tests {
         );
         assert_eq!(disputed_area(&[a]), Err(DisputeError::Parties));
         assert!((mu(666.666_666_7) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn two_claimed_lines_enclose_the_disputed_area() {
+        let line = |pts: &[(f64, f64)]| Party {
+            code: "X".into(),
+            name: "X".into(),
+            claim: geojson::Geometry::from(&Geometry::LineString(geo::LineString::from(
+                pts.to_vec(),
+            ))),
+        };
+        // One side holds the straight line, the other a bend 0.01° east at the middle: a
+        // triangle of 0.01 × 1 / 2 square degrees. The second line is drawn the other way.
+        let a = line(&[(112.0, 43.0), (112.0, 44.0)]);
+        let b = line(&[(112.0, 44.0), (112.01, 43.5), (112.0, 43.0)]);
+        let area = disputed_area(&[a.clone(), b]).unwrap();
+        let got = geo::Area::unsigned_area(&area);
+        assert!((got - 0.005).abs() < 1e-9, "{got}");
+        // Lines that cross: two lobes, one on each side.
+        let c = line(&[
+            (112.0, 43.0),
+            (112.01, 43.25),
+            (111.99, 43.75),
+            (112.0, 44.0),
+        ]);
+        let lobes = disputed_area(&[a.clone(), c]).unwrap();
+        assert_eq!(lobes.0.len(), 2, "{lobes:?}");
+        // A line against an area is not a claim the registry can compare.
+        let area_claim = party("B", 111.94, 112.00);
+        assert!(matches!(
+            disputed_area(&[a, area_claim]),
+            Err(DisputeError::NotAnArea(_))
+        ));
     }
 
     #[test]

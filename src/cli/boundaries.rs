@@ -180,7 +180,7 @@ pub(crate) enum DisputeCommand {
     File {
         #[arg(long)]
         title: String,
-        /// 单位代码=主张范围文件，至少两个
+        /// 单位代码=主张文件（GeoJSON：主张范围为面；两方争议也可各给一条主张界线），至少两个
         #[arg(long, required = true)]
         party: Vec<String>,
         /// 单位代码:种类:名称；种类为 division_approval、agreement、map、history、other
@@ -229,6 +229,17 @@ pub(crate) enum DisputeCommand {
         #[command(flatten)]
         document: super::DocumentArgs,
     },
+}
+
+/// Reads a party's claim: its area (polygons), or the one line it holds to be the boundary.
+fn read_claim(path: &str) -> Result<geo::Geometry<f64>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("读取 {path}"))?;
+    let features =
+        diming::spatial::geojson::features(&text).map_err(|e| anyhow::anyhow!("{path}：{e}"))?;
+    if let [(_, g @ geo::Geometry::LineString(_))] = features.as_slice() {
+        return Ok(g.clone());
+    }
+    read_area(path)
 }
 
 /// Reads the one area of a GeoJSON file (a geometry, a feature or a collection of features).
@@ -283,11 +294,11 @@ async fn dispute(
                     .get(&code)
                     .cloned()
                     .with_context(|| format!("登记簿中没有单位 {code}"))?;
-                let area = read_area(&file)?;
+                let claim = read_claim(&file)?;
                 parties.push(Party {
                     code,
                     name,
-                    claim: diming::spatial::geojson::from_geo(&area),
+                    claim: diming::spatial::geojson::from_geo(&claim),
                 });
             }
             let mut items = Vec::new();

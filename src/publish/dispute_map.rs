@@ -86,6 +86,18 @@ impl Frame {
             }
             d.push_str("Z ");
         }
+        // A claimed line: open.
+        let lines: Vec<&geo::LineString<f64>> = match g {
+            Geometry::LineString(l) => vec![l],
+            Geometry::MultiLineString(m) => m.0.iter().collect(),
+            _ => Vec::new(),
+        };
+        for l in lines {
+            for (i, c) in l.coords_iter().enumerate() {
+                let (x, y) = self.at(c);
+                let _ = write!(d, "{}{x:.2},{y:.2} ", if i == 0 { "M" } else { "L" });
+            }
+        }
         d
     }
 }
@@ -144,10 +156,13 @@ pub fn svg(input: &MapInput) -> Result<String, CrsError> {
     }
     for (i, c) in claims.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
+        let line = matches!(c, Geometry::LineString(_) | Geometry::MultiLineString(_));
         let _ = writeln!(
             s,
-            r##"<path d="{}" fill="{colour}" fill-opacity="0.14" stroke="{colour}" stroke-width="0.7" stroke-dasharray="2.5,1.2" fill-rule="evenodd"/>"##,
-            frame.path(c)
+            r##"<path d="{}" fill="{}" fill-opacity="0.14" stroke="{colour}" stroke-width="{}" stroke-dasharray="2.5,1.2" fill-rule="evenodd"/>"##,
+            frame.path(c),
+            if line { "none" } else { colour },
+            if line { 1.1 } else { 0.7 }
         );
     }
     let _ = writeln!(
@@ -180,14 +195,22 @@ pub fn svg(input: &MapInput) -> Result<String, CrsError> {
             (frame.x0 + FRAME.2 * m_per_mm, frame.y1),
         )
         .to_polygon();
-        let visible = match c {
-            Geometry::Polygon(x) => MultiPolygon(vec![x.clone()]),
-            Geometry::MultiPolygon(m) => m.clone(),
-            _ => continue,
+        let at = match c {
+            Geometry::Polygon(x) => {
+                use geo::BooleanOps;
+                MultiPolygon(vec![x.clone()])
+                    .intersection(&MultiPolygon(vec![clip]))
+                    .centroid()
+            }
+            Geometry::MultiPolygon(m) => {
+                use geo::BooleanOps;
+                m.intersection(&MultiPolygon(vec![clip])).centroid()
+            }
+            // A claimed line is labelled at its middle vertex.
+            Geometry::LineString(l) => l.0.get(l.0.len() / 2).map(|c| geo::Point(*c)),
+            _ => None,
         };
-        use geo::BooleanOps;
-        let inside = visible.intersection(&MultiPolygon(vec![clip]));
-        let Some(at) = inside.centroid() else {
+        let Some(at) = at else {
             continue;
         };
         let (x, y) = frame.at(at.0);

@@ -1220,3 +1220,85 @@ mod page {
         );
     }
 }
+
+mod line_claims {
+    use crate::support::{TestDb, diming};
+
+    #[tokio::test]
+    async fn two_parties_claiming_lines_dispute_the_land_between_them() {
+        let db = TestDb::sqlite().await;
+        assert!(diming(db.url(), &["demo"]).status.success());
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, coords: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(
+                &path,
+                format!(r#"{{"type":"LineString","coordinates":{coords}}}"#),
+            )
+            .unwrap();
+            path.to_str().unwrap().to_string()
+        };
+        // The town holds the present west edge; the sumu a line bent 0.002° into the town.
+        let town = write("town.geojson", "[[111.935,43.63],[111.935,43.67]]");
+        let sumu = write(
+            "sumu.geojson",
+            "[[111.935,43.67],[111.937,43.65],[111.935,43.63]]",
+        );
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "dispute",
+                "file",
+                "--title",
+                "西界线之争",
+                "--party",
+                &format!("152501400={town}"),
+                "--party",
+                &format!("152501200={sumu}"),
+                "--date",
+                "2026-03-01",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list =
+            String::from_utf8(diming(db.url(), &["boundaries", "dispute", "list"]).stdout).unwrap();
+        // A triangle 0.002° × 0.04° / 2 at 43.65°N: about 161 m × 4,448 m / 2 ≈ 358,000 m².
+        let area: f64 = list
+            .split('\t')
+            .find(|f| f.contains("平方米"))
+            .and_then(|f| f.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((area - 358_000.0).abs() < 6_000.0, "{list}");
+        let id = list.split('\t').next().unwrap();
+        let map = dir.path().join("map.svg");
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "dispute",
+                "map",
+                id,
+                "-o",
+                map.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let svg = std::fs::read_to_string(&map).unwrap();
+        assert!(svg.contains("西界线之争") && svg.contains("id=\"disputed\""));
+        assert!(
+            svg.contains("fill=\"none\" fill-opacity=\"0.14\""),
+            "claimed lines drawn as lines"
+        );
+    }
+}
