@@ -132,12 +132,20 @@ pub fn app(registry: AppState) -> Router {
         .with_state(registry)
 }
 
-/// Serves the application on `addr` until Ctrl-C.
+/// Serves the application on `addr` until Ctrl-C or SIGTERM (as systemd and container
+/// runtimes stop a service); requests in flight, and the changesets they commit, finish first.
 pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     axum::serve(listener, app(registry))
         .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            tracing::info!("stopping: finishing the requests in flight");
         })
         .await
 }

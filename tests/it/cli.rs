@@ -312,3 +312,27 @@ fn every_command_has_help_with_an_example() {
         assert!(out.contains("示例"), "{cmd:?}: {out}");
     }
 }
+
+/// `diming serve` stops cleanly on SIGTERM, as systemd and container runtimes stop it.
+#[tokio::test]
+async fn the_server_stops_cleanly_on_sigterm() {
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let port = crate::browser::free_port();
+    let mut server = crate::browser::serve(db.url(), port);
+    let pid = server.0.id() as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
