@@ -33,6 +33,9 @@ pub struct ListQuery {
     /// Only signs with findings.
     #[serde(default)]
     findings: Option<String>,
+    /// Go straight to the sign with this number (as an inspector types it in the field).
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// The current sign with this code or id, if the caller may see it.
@@ -106,12 +109,23 @@ fn matches(r: &SignReport, q: &ListQuery) -> bool {
         && (q.findings.as_deref().is_none_or(|f| f.is_empty()) || !r.findings.is_empty())
 }
 
-/// `GET /signs`: the register.
+/// `GET /signs`: the register; `?code=DX-010` goes to that sign.
 pub async fn page(
     State(registry): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
+    if let Some(code) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let found = find_sign(&registry.current(), &code.to_uppercase())
+            .or_else(|| find_sign(&registry.current(), code));
+        return match found {
+            Some(v) => Ok(
+                axum::response::Redirect::to(&format!("/signs/{}", sign_of(&v).code))
+                    .into_response(),
+            ),
+            None => Err(ApiError::NotFound(format!("没有编号为“{code}”的标志"))),
+        };
+    }
     let reports = registry.check_signs(q.unit.as_deref().filter(|u| !u.is_empty()));
     let current = registry.current();
     let s = summary(&current, &reports);
@@ -161,7 +175,7 @@ pub async fn page(
     context.insert("script", &super::assets::script("signs"));
     caller.insert_into(&mut context);
     drop(current);
-    pages::render("signs.html", &context)
+    Ok(pages::render("signs.html", &context)?.into_response())
 }
 
 /// `GET /signs/{code}`: one sign.

@@ -591,6 +591,12 @@ both_stores!(
         assert!(public.get("done_cost_fen").is_none());
 
         // Pages: the register and the sign, with its face drawn inline.
+        // By number, as an inspector types it in the field.
+        let go = send(&app, request("GET", "/signs?code=dx-010", None, None), None).await;
+        assert_eq!(go.status, StatusCode::SEE_OTHER);
+        assert_eq!(go.headers["location"], "/signs/DX-010");
+        let none = send(&app, request("GET", "/signs?code=DX-999", None, None), None).await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND);
         let page = send(
             &app,
             request("GET", "/signs?findings=1", Some(&officer), None),
