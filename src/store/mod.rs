@@ -99,11 +99,13 @@ impl Store {
         }
     }
 
-    /// Every changeset and every version, for a backup.
+    /// Every changeset and every version, for a backup, as one consistent snapshot.
     pub async fn dump(&self) -> Result<Backup> {
+        // One snapshot of both, so that a commit meanwhile cannot leave a version without its
+        // changeset; attachments are never changed, and those the versions name came first.
         let (changesets, versions) = match self {
-            Store::Sqlite(s) => (s.changesets(u32::MAX).await?, s.all_versions().await?),
-            Store::Postgres(s) => (s.changesets(u32::MAX).await?, s.all_versions().await?),
+            Store::Sqlite(s) => s.snapshot().await?,
+            Store::Postgres(s) => s.snapshot().await?,
         };
         let mut changesets = changesets;
         changesets.reverse(); // oldest first

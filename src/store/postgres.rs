@@ -250,6 +250,29 @@ impl PgStore {
         decode(rows)
     }
 
+    /// Every changeset (newest first) and every version, read in one repeatable-read
+    /// transaction: one snapshot, whatever commits meanwhile.
+    pub async fn snapshot(&self) -> Result<(Vec<ChangesetSummary>, Vec<RecordVersion>)> {
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .context("开始快照")?;
+        let changesets = sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC")
+            .fetch_all(&mut *tx)
+            .await
+            .context("读取变更集列表")?;
+        let versions = sqlx::query(AssertSqlSafe(select("ORDER BY id, version")))
+            .fetch_all(&mut *tx)
+            .await
+            .context("读取全部版本")?;
+        tx.commit().await.context("结束事务")?;
+        Ok((
+            changesets.iter().map(summary).collect::<Result<_>>()?,
+            decode(versions)?,
+        ))
+    }
+
     /// Writes a backup's changesets and versions as they are, and the current state.
     pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
         let mut tx = self.pool.begin().await.context("开始事务")?;

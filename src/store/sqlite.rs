@@ -233,6 +233,27 @@ impl SqliteStore {
         decode(rows)
     }
 
+    /// Every changeset (newest first) and every version, read in one transaction: one
+    /// snapshot of the WAL, whatever commits meanwhile.
+    pub async fn snapshot(&self) -> Result<(Vec<ChangesetSummary>, Vec<RecordVersion>)> {
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        let changesets =
+            sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC, fid DESC")
+                .fetch_all(&mut *tx)
+                .await
+                .context("读取变更集列表")?;
+        let sql = format!("SELECT {VERSION_COLUMNS}, geom FROM versions ORDER BY id, version");
+        let versions = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
+            .await
+            .context("读取全部版本")?;
+        tx.commit().await.context("结束事务")?;
+        Ok((
+            changesets.iter().map(summary).collect::<Result<_>>()?,
+            decode(versions)?,
+        ))
+    }
+
     /// Writes a backup's changesets and versions as they are, and the current state.
     pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
         let mut tx = self

@@ -170,3 +170,71 @@ mod verify {
         }
     );
 }
+
+mod snapshot {
+    use crate::support::{TestDb, both_stores, load_demo};
+    use diming::layers::Body;
+    use diming::record::{Changeset, RecordId, Write};
+    use std::sync::Arc;
+
+    both_stores!(
+        a_backup_taken_while_officers_write_is_one_consistent_snapshot,
+        |db: TestDb| async move {
+            let registry = Arc::new(db.registry().await);
+            load_demo(&registry).await;
+            let writer = {
+                let registry = registry.clone();
+                tokio::spawn(async move {
+                    let plate = RecordId::derived("door/前进大街/1");
+                    for i in 0..40 {
+                        let v = registry.current().get(&plate).unwrap().clone();
+                        let Body::DoorPlate(mut d) = v.body.clone() else {
+                            unreachable!()
+                        };
+                        d.kind = if i % 2 == 0 {
+                            diming::addresses::PlateKind::DoorSmall
+                        } else {
+                            diming::addresses::PlateKind::DoorLarge
+                        };
+                        let mut cs = Changeset::new("测试", format!("换门牌 {i}"));
+                        cs.push(Write::Update {
+                            id: plate,
+                            base_version: v.version,
+                            valid_from: v.valid_from,
+                            body: Body::DoorPlate(d),
+                            geometry: v.geometry.clone(),
+                        });
+                        registry.commit(cs).await.unwrap();
+                    }
+                })
+            };
+            let mut dumps = 0;
+            while !writer.is_finished() || dumps < 3 {
+                let dump = registry.store().dump().await.unwrap();
+                let ids: std::collections::HashSet<_> =
+                    dump.changesets.iter().map(|c| c.id).collect();
+                for v in &dump.versions {
+                    assert!(
+                        ids.contains(&v.changeset),
+                        "version {} of {} without its changeset",
+                        v.version,
+                        v.id
+                    );
+                }
+                // Each record's versions are numbered 1..n and only the last is open.
+                let mut by: std::collections::BTreeMap<_, Vec<_>> =
+                    std::collections::BTreeMap::new();
+                for v in &dump.versions {
+                    by.entry(v.id).or_default().push(v);
+                }
+                for vs in by.values() {
+                    let open = vs.iter().filter(|v| v.superseded_at.is_none()).count();
+                    assert!(open <= 1);
+                }
+                dumps += 1;
+            }
+            writer.await.unwrap();
+            assert!(dumps >= 3);
+        }
+    );
+}
