@@ -121,8 +121,17 @@ pub fn from_measure(g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
 /// Gauss–Krüger coordinates of a stored point as surveyors write them: X (northing) and Y
 /// (easting with the zone number in front), in metres.
 pub fn gauss_kruger(lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
-    let (east, north) = Transformer::new(STORAGE, MEASURE_ZONED)?.point(lon, lat)?;
-    Ok((north, east))
+    thread_local! {
+        static ZONED: RefCell<Option<Transformer>> = const { RefCell::new(None) };
+    }
+    ZONED.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(Transformer::new(STORAGE, MEASURE_ZONED)?);
+        }
+        let (east, north) = slot.as_ref().expect("set just above").point(lon, lat)?;
+        Ok((north, east))
+    })
 }
 
 /// Whether surveyors write this CRS northing first (X = northing, Y = easting): the CGCS2000
