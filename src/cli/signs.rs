@@ -189,13 +189,8 @@ fn fen(yuan: f64) -> Result<i64> {
 
 /// A sign by its code (DX-001) or record id, with its current version.
 fn find_sign(registry: &Registry, key: &str) -> Result<(RecordId, u32)> {
-    let state = registry.current();
-    let found = state.layer(Layer::Sign).find(|v| match &v.body {
-        Body::Sign(s) => s.code == key || v.id.to_string() == key,
-        _ => false,
-    });
-    found
-        .map(|v| (v.id, v.version))
+    diming::registry::signs::find(&registry.current(), key)
+        .map(|(v, _)| (v.id, v.version))
         .with_context(|| format!("没有编号或记录号为“{key}”的现行标志"))
 }
 

@@ -21,6 +21,20 @@ fn plate_number(n: &crate::addresses::DoorNumber) -> String {
     s.strip_suffix('号').unwrap_or(&s).to_string()
 }
 
+/// The current sign with this number (in any case, as typed in the field) or record id.
+pub fn find<'a>(
+    state: &'a CurrentState,
+    key: &str,
+) -> Option<(&'a RecordVersion, &'a crate::signs::Sign)> {
+    let key = key.trim();
+    state.layer(Layer::Sign).find_map(|v| match &v.body {
+        Body::Sign(s) if s.code.eq_ignore_ascii_case(key) || v.id.to_string() == key => {
+            Some((v, s))
+        }
+        _ => None,
+    })
+}
+
 /// What a sign naming `record` should show, from the record's current version.
 pub fn expected(state: &CurrentState, lists: &WordLists, record: RecordId) -> Option<Expected> {
     let v = state.get(&record)?;
@@ -296,6 +310,20 @@ pub fn summary(state: &CurrentState, reports: &[SignReport]) -> SignSummary {
 }
 
 impl Registry {
+    /// The current sign `id` and where it stands.
+    fn current_sign(
+        &self,
+        id: RecordId,
+    ) -> Result<(crate::signs::Sign, Geometry<f64>), RegistryError> {
+        match self.current().get(&id) {
+            Some(v) => match &v.body {
+                Body::Sign(s) => Ok((s.clone(), v.geometry.clone())),
+                _ => Err(crate::record::ChangesetError::NotFound(id).into()),
+            },
+            None => Err(crate::record::ChangesetError::NotFound(id).into()),
+        }
+    }
+
     /// The conformance report over the current signs.
     pub fn check_signs(&self, unit: Option<&str>) -> Vec<SignReport> {
         check_all(&self.current(), &self.lists, unit)
@@ -311,23 +339,16 @@ impl Registry {
         base_version: u32,
         inspection: Inspection,
     ) -> Result<ChangesetId, RegistryError> {
-        let (current, geometry, orders) = {
+        let (current, geometry) = self.current_sign(sign)?;
+        let orders: Vec<WorkKind> = {
             let state = self.current();
-            let v = state
-                .get(&sign)
-                .filter(|v| v.layer() == Layer::Sign)
-                .ok_or(crate::record::ChangesetError::NotFound(sign))?;
-            let Body::Sign(s) = &v.body else {
-                unreachable!("a record of the sign layer holds a sign")
-            };
-            let orders: Vec<WorkKind> = state
+            state
                 .layer(Layer::WorkOrder)
                 .filter_map(|o| match &o.body {
                     Body::WorkOrder(o) if o.sign == sign && o.status.is_open() => Some(o.kind),
                     _ => None,
                 })
-                .collect();
-            (s.clone(), v.geometry.clone(), orders)
+                .collect()
         };
         let mut next = current.clone();
         next.condition = inspection.condition;
@@ -391,19 +412,6 @@ pub struct OrderChange {
 }
 
 impl Registry {
-    fn sign_geometry(&self, sign: RecordId) -> Result<(Geometry<f64>, String), RegistryError> {
-        let state = self.current();
-        match state.get(&sign) {
-            Some(v) if v.layer() == Layer::Sign => Ok((v.geometry.clone(), {
-                let Body::Sign(s) = &v.body else {
-                    unreachable!("a record of the sign layer holds a sign")
-                };
-                s.code.clone()
-            })),
-            _ => Err(crate::record::ChangesetError::NotFound(sign).into()),
-        }
-    }
-
     /// Opens a work order for a sign by hand.
     pub async fn open_work_order(
         &self,
@@ -414,7 +422,8 @@ impl Registry {
         cost_fen: Option<i64>,
         on: NaiveDate,
     ) -> Result<(RecordId, ChangesetId), RegistryError> {
-        let (geometry, code) = self.sign_geometry(sign)?;
+        let (current, geometry) = self.current_sign(sign)?;
+        let code = current.code;
         let id = RecordId::new();
         let mut cs = crate::record::Changeset::new(
             author,

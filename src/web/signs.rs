@@ -38,24 +38,15 @@ pub struct ListQuery {
     code: Option<String>,
 }
 
-/// The current sign with this code or id, if the caller may see it.
-fn find_sign(current: &crate::record::CurrentState, key: &str) -> Option<RecordVersion> {
-    current
-        .layer(Layer::Sign)
-        .find(|v| match &v.body {
-            Body::Sign(s) => s.code == key || v.id.to_string() == key,
-            _ => false,
-        })
-        .cloned()
+/// The current sign with this number or id, and where it stands.
+fn find_sign(
+    current: &crate::record::CurrentState,
+    key: &str,
+) -> Result<(RecordVersion, Sign), ApiError> {
+    crate::registry::signs::find(current, key)
+        .map(|(v, s)| (v.clone(), s.clone()))
+        .ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))
 }
-
-fn sign_of(v: &RecordVersion) -> &Sign {
-    match &v.body {
-        Body::Sign(s) => s,
-        _ => unreachable!("a record of the sign layer holds a sign"),
-    }
-}
-
 /// Work orders (id, version, order, sign code) of the sign `sign`, or of every sign.
 fn orders(current: &crate::record::CurrentState, sign: Option<RecordId>) -> Vec<Value> {
     let mut out: Vec<Value> = current
@@ -116,13 +107,11 @@ pub async fn page(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(code) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let found = find_sign(&registry.current(), &code.to_uppercase())
-            .or_else(|| find_sign(&registry.current(), code));
+        let found = find_sign(&registry.current(), code).ok();
         return match found {
-            Some(v) => Ok(
-                axum::response::Redirect::to(&format!("/signs/{}", sign_of(&v).code))
-                    .into_response(),
-            ),
+            Some((_, sign)) => {
+                Ok(axum::response::Redirect::to(&format!("/signs/{}", sign.code)).into_response())
+            }
             None => Err(ApiError::NotFound(format!("没有编号为“{code}”的标志"))),
         };
     }
@@ -185,9 +174,7 @@ pub async fn sign_page(
     Path(key): Path<String>,
 ) -> Result<Html<String>, ApiError> {
     let current = registry.current();
-    let v =
-        find_sign(&current, &key).ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))?;
-    let sign = sign_of(&v).clone();
+    let (v, sign) = find_sign(&current, &key)?;
     let want = sign
         .names
         .first()
@@ -275,12 +262,7 @@ pub async fn artwork(
     State(registry): State<AppState>,
     Path((key, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let sign = {
-        let current = registry.current();
-        let v = find_sign(&current, &key)
-            .ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))?;
-        sign_of(&v).clone()
-    };
+    let (_, sign) = find_sign(&registry.current(), &key)?;
     let face = crate::signs::artwork::face(&sign);
     let name = format!("{}.{}", sign.code, file.rsplit('.').next().unwrap_or(""));
     let disposition = format!("inline; filename=\"{}\"", name.replace('"', ""));
@@ -515,11 +497,8 @@ pub async fn open_order(
             message: "费用不能为负数".into(),
         });
     }
-    let sign = {
-        let current = registry.current();
-        find_sign(&current, &input.sign).map(|v| v.id)
-    }
-    .ok_or_else(|| ApiError::NotFound(format!("没有标志“{}”", input.sign)))?;
+    let (sign, _) = find_sign(&registry.current(), &input.sign)?;
+    let sign = sign.id;
     let (id, changeset) = registry
         .open_work_order(
             &author,
