@@ -431,7 +431,7 @@ async fn dispute(
             let bytes = if lower.ends_with(".svg") {
                 svg.into_bytes()
             } else if lower.ends_with(".png") {
-                diming::publish::signs::svg_to_png(&svg, 3508)?
+                diming::publish::raster::svg_to_png(&svg, 3508)?
             } else if lower.ends_with(".pdf") {
                 diming::publish::dispute_map::pdf(&svg)?
             } else {

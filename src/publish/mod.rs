@@ -1,7 +1,8 @@
 //! Publishing: documents made from the registry: the names audit as a standalone HTML report,
-//! the renumbering crosswalk (CSV, XLSX) and the door-plate certificates (PDF through typst,
-//! [`pdf`] alone touches it). Maps, the gazetteer and notices come with their issues. Knows
-//! nothing of HTTP or SQL.
+//! the renumbering crosswalk (CSV, XLSX), the door-plate certificates and notices (PDF through
+//! typst, [`pdf`] alone touches it), sign faces (SVG, PDF, PNG) and the sign check (HTML,
+//! CSV), the boundary marker forms and inspection reports, and the dispute map. The print
+//! maps and the gazetteer come with their issues. Knows nothing of HTTP or SQL.
 
 pub mod audit;
 pub mod certificate;
@@ -10,4 +11,5 @@ pub mod dispute_map;
 pub mod markers;
 pub mod notice;
 pub mod pdf;
+pub mod raster;
 pub mod signs;

@@ -156,11 +156,7 @@ async fn the_real_neighbour_polygons_give_a_stable_plausible_report() {
         db.url(),
         &["boundaries", "check", "--input", file, "--format", "json"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["units"], 5);
     // The five polygons touch without overlapping (PostGIS and GDAL agree: shared area 0);
@@ -207,11 +203,7 @@ async fn the_registry_check_reports_the_demos_t_junctions_only() {
     let db = TestDb::sqlite().await;
     load_demo(&db.registry().await).await;
     let out = diming(db.url(), &["boundaries", "check", "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The demo's units tile their parents (no gap, overlap or outside part over 1 m²); where
     // three township-level units meet, one's corner lies on the others' edges: T-junctions.
@@ -482,17 +474,8 @@ mod markers {
                 form.to_str().unwrap(),
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = std::process::Command::new("pdftotext")
-            .arg(&form)
-            .arg("-")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&text.stdout);
+        crate::support::succeeded(&out);
+        let text = crate::support::pdf_text(&form);
         assert!(
             text.contains("界桩登记表") && text.contains("JZ-001") && text.contains("输电线路杆塔"),
             "{text}"
@@ -542,11 +525,7 @@ mod markers {
                 photo.to_str().unwrap(),
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let not_photo = dir.path().join("x.png");
         std::fs::write(&not_photo, b"not a picture").unwrap();
         let out = diming(
@@ -582,17 +561,8 @@ mod markers {
                 report.to_str().unwrap(),
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = std::process::Command::new("pdftotext")
-            .arg(&report)
-            .arg("-")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&text.stdout);
+        crate::support::succeeded(&out);
+        let text = crate::support::pdf_text(&report);
         assert!(
             text.contains("检查报告") && text.contains("待恢复") && text.contains("2031-11-20"),
             "{text}"
@@ -613,11 +583,7 @@ mod markers {
                 "商定续签",
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let out = diming(
             db.url(),
             &[
@@ -785,7 +751,7 @@ mod disputes {
                     && svg.contains("JZ-003")
                     && svg.contains("格日勒敖都苏木主张")
             );
-            let png = diming::publish::signs::svg_to_png(&svg, 1200).unwrap();
+            let png = diming::publish::raster::svg_to_png(&svg, 1200).unwrap();
             let img = image::load_from_memory(&png).unwrap().to_rgb8();
             let red = img
                 .pixels()
@@ -1260,11 +1226,7 @@ mod line_claims {
                 "2026-03-01",
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let list =
             String::from_utf8(diming(db.url(), &["boundaries", "dispute", "list"]).stdout).unwrap();
         // A triangle 0.002° × 0.04° / 2 at 43.65°N: about 161 m × 4,448 m / 2 ≈ 358,000 m².
@@ -1289,11 +1251,7 @@ mod line_claims {
                 map.to_str().unwrap(),
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let svg = std::fs::read_to_string(&map).unwrap();
         assert!(svg.contains("西界线之争") && svg.contains("id=\"disputed\""));
         assert!(

@@ -120,6 +120,26 @@ pub fn diming(db: &str, args: &[&str]) -> std::process::Output {
         .expect("run diming")
 }
 
+/// Asserts that a run of `diming` succeeded, showing what it said otherwise.
+pub fn succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The text of a PDF, as poppler's `pdftotext` reads it.
+pub fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Where the demo's plate `number` (as first numbered) of `street` stands.
 pub fn plate_at(
     state: &diming::record::CurrentState,
@@ -201,6 +221,18 @@ pub async fn call(app: &axum::Router, request: axum::http::Request<axum::body::B
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
+}
+
+/// The body of a GET, as bytes (tiles, PDFs).
+pub async fn get_bytes(app: &axum::Router, uri: &str) -> axum::body::Bytes {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    response.into_body().collect().await.unwrap().to_bytes()
 }
 
 /// A request with an optional bearer token and an optional JSON body.
