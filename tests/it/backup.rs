@@ -37,17 +37,9 @@ async fn round_trip(from: TestDb, to: TestDb) {
     let file = dir.path().join("backup.jsonl").display().to_string();
     let run = crate::support::diming;
     let out = run(from.url(), &["backup", "-o", &file]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let out = run(to.url(), &["restore", &file]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
 
     let restored = to.registry().await;
     let (a, b) = (

@@ -30,11 +30,7 @@ fn plan(args: &[&str]) -> (serde_json::Value, String) {
         .args(args)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     (
         serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -302,11 +298,7 @@ async fn a_renumbering_gives_the_crosswalk_and_is_applied_as_one_changeset() {
         "--date",
         "2026-05-01",
     ]);
-    assert!(
-        applied.status.success(),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    crate::support::succeeded(&applied);
     assert!(
         run(&["numbering", "check"]).status.success(),
         "after the renumbering the check is clean"
@@ -358,11 +350,7 @@ async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_n
         "--date",
         "2026-05-01",
     ]);
-    assert!(
-        applied.status.success(),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    crate::support::succeeded(&applied);
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("证.pdf").display().to_string();
     let out = run(&[
@@ -373,11 +361,7 @@ async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_n
         "-o",
         &pdf,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let plates = {
         let registry = db.registry().await;
         let street = diming::record::RecordId::derived("street/团结大街");
@@ -459,11 +443,7 @@ async fn notices_to_residents_list_each_streets_changes() {
         "-o",
         &pdf,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let info =
         String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
     assert!(

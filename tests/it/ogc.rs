@@ -251,11 +251,7 @@ both_stores!(
             .args([&format!("OAPIF:{base}"), "door_plates"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let out = std::process::Command::new("ogrinfo")
             .args(["-so"])
             .arg(&gpkg)
@@ -274,11 +270,7 @@ both_stores!(
             .arg(&base)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::succeeded(&out);
         let read: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             read["collections"],
@@ -478,11 +470,7 @@ async fn owslib_writes_with_if_match() {
         .arg(RecordId::derived("street/前进大街").to_string())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::succeeded(&out);
     let done: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(done["created_etag"], "\"1\"");
     assert_eq!(done["updated_etag"], "\"2\"");

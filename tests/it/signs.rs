@@ -354,12 +354,7 @@ fn a_sign_pdf_embeds_its_fonts_and_shows_its_text() {
         fonts.lines().skip(2).all(|l| l.contains(" yes yes ")),
         "all embedded: {fonts}"
     );
-    let text = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = crate::support::pdf_text(&path);
     assert!(
         text.contains("那达慕路") && text.contains("NADAMU LU"),
         "{text}"
@@ -670,11 +665,7 @@ async fn the_signs_commands_check_draw_and_report() {
             db.url(),
             &["signs", "artwork", "DX-010", "-o", out.to_str().unwrap()],
         );
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        crate::support::succeeded(&run);
         assert!(std::fs::metadata(&out).unwrap().len() > 500);
     }
     let wrong = diming(db.url(), &["signs", "artwork", "DX-999", "-o", "x.svg"]);

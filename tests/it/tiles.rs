@@ -68,20 +68,7 @@ both_stores!(
             .path()
             .join(format!("{}/{}/{}.pbf", TOWN.0, TOWN.1, TOWN.2));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let bytes = {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let r = app
-                .clone()
-                .oneshot(
-                    request("GET", &uri("streets", TOWN), None, None)
-                        .body(axum::body::Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            r.into_body().collect().await.unwrap().to_bytes()
-        };
+        let bytes = crate::support::get_bytes(&app, &uri("streets", TOWN)).await;
         std::fs::write(&path, &bytes).unwrap();
         let out = std::process::Command::new("ogrinfo")
             .arg("-ro")
@@ -132,20 +119,10 @@ both_stores!(
         )
         .await;
         assert_eq!(again.status, StatusCode::OK);
-        std::fs::write(&path, {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let r = app
-                .clone()
-                .oneshot(
-                    request("GET", &uri("streets", TOWN), None, None)
-                        .body(axum::body::Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            r.into_body().collect().await.unwrap().to_bytes()
-        })
+        std::fs::write(
+            &path,
+            crate::support::get_bytes(&app, &uri("streets", TOWN)).await,
+        )
         .unwrap();
         let out = std::process::Command::new("ogrinfo")
             .arg("-ro")
