@@ -9,18 +9,22 @@
 //!   settings, server), read from TOML (`data/erenhot.toml` is the default).
 //! - [`record`]: ids, versions, lifespans, changesets, the in-memory current state.
 //! - [`layers`]: which domain types are records, their geometry and their typed columns.
-//! - [`spatial`]: validation, measurement, coverage, the rstar index; `spatial::crs` alone
-//!   touches PROJ.
+//! - [`spatial`]: validation, measurement, coverage and edge matching, the rstar index, web-tile
+//!   arithmetic; `spatial::crs` alone touches PROJ.
 //! - [`boundaries`], [`addresses`], [`names`], [`signs`]: the domains: types and rules, pure
 //!   (the naming rules, romanization and search live in `names`; the numbering engine, checks,
 //!   renumbering and campaigns, and reverse geocoding in `addresses`; the sign register, its
-//!   conformance rules (GB 17733) and sign faces drawn to scale in `signs`).
+//!   conformance rules (GB 17733) and sign faces drawn to scale in `signs`; the boundary
+//!   check and repairs, lines, markers, inspections, agreements and disputes in `boundaries`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
-//!   with PostGIS; backups as JSON Lines that restore into either.
+//!   with PostGIS; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
+//!   restore into either; `store::verify` checks a store's integrity.
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it,
 //!   including the steps of the naming workflow and of renumbering campaigns, sign inspections
 //!   and work orders (a rename or renumbering drafts the replacement of every sign that shows
-//!   the old text, in the same changeset); the search index is derived from it.
+//!   the old text, in the same changeset), boundary markers, lines and disputes (the freeze of
+//!   a disputed area, documents for the outer border and for new codes); the search index and
+//!   the vector-tile cache are derived from it.
 //! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
@@ -29,11 +33,12 @@
 //!   place that touches GDAL; hostile files are refused before GDAL opens them.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF, sign faces as SVG/PDF/PNG and the sign check
-//!   as HTML/CSV); `publish::pdf` alone touches typst.
+//!   as HTML/CSV, boundary marker forms, inspection reports and the dispute map);
+//!   `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
-//!   diffs and undo.
+//!   diffs and undo, the sign and boundary pages, vector tiles, `/healthz` and `/metrics`.
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants

@@ -1,5 +1,7 @@
 //! Administrative units and their boundaries (区划界线): units with statistical codes, levels and
-//! parents. Pure: no I/O, no SQL, no HTTP.
+//! parents; the coverage and edge check and its repair proposals; boundary lines, their joint
+//! inspections and 平安边界 agreements; markers (界桩) and their observations; disputes. Pure:
+//! no I/O, no SQL, no HTTP.
 
 pub mod check;
 mod code;

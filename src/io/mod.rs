@@ -7,6 +7,7 @@
 //! - [`import::plan`]: those features against the registry: one changeset, or a report of
 //!   every refused feature with its row and reason.
 //! - [`export`]: a layer (current or as of a date) into any of those formats, in any CRS.
+//! - [`photo`]: an uploaded photo checked to be a real JPEG, PNG or WebP of sane size.
 //!
 //! GDAL is thread-bound: callers run these functions in a blocking task.
 

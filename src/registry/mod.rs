@@ -1,6 +1,10 @@
 //! The registry: a store plus the in-memory current state. Every write goes through
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
 //! (stale versions refused), written to the store, and only then made current in memory.
+//! On the way it applies the rules that need the whole registry: boundary markers and the
+//! city's outer border (`boundaries`), the freeze of disputed areas, and the replacement
+//! orders for signs that would show a superseded name (`signs`); afterwards it drops the
+//! cached vector tiles the changeset touched (`tiles`).
 
 pub mod boundaries;
 mod names;

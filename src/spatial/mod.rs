@@ -3,7 +3,8 @@
 //! Geometries are stored as CGCS2000 longitude/latitude (EPSG:4490) and measured in metres in
 //! EPSG:4546. [`crs`] is the only file that touches PROJ; [`index`] keeps the rstar index of
 //! everything current; [`validate`] says why a geometry is refused and where; [`coverage`] finds
-//! gaps, overlaps and slivers between units. Nothing here does I/O.
+//! gaps, overlaps, slivers, holes and unmatched edges between units; [`tiles`] is the web-tile
+//! arithmetic. Nothing here does I/O.
 
 pub mod coverage;
 pub mod crs;

@@ -1,8 +1,11 @@
 //! The web server: axum, the only place that knows HTTP. One router ([`app`]) carries the
 //! pages (tera, Chinese), the map page and its embedded assets, the JSON API under `/api`
 //! (described by `/api/openapi.json`), OGC API Features under `/ogc`, the file gateway's
-//! upload and download, the history browser, and login. Who is calling is decided once per
-//! request (`auth`); every write checks the caller's role against the record's layer.
+//! upload and download, the history browser, and login; the sign register and the boundary
+//! officers' pages (`signs`, `boundaries`), vector tiles (`tiles`), and `/healthz` and
+//! `/metrics` (`ops`). Who is calling is decided once per request (`auth`): state-changing
+//! calls from the public or read-only roles are refused there, before their body is read,
+//! and every write checks the caller's role against the record's layer.
 
 mod api;
 mod assets;
