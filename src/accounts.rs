@@ -90,8 +90,17 @@ impl Role {
                 Layer::LineInspection,
                 Layer::Agreement,
             ],
-            // Cemetery layers come with the cemetery module.
-            Role::BurialOfficer | Role::Editor | Role::Viewer => &[],
+            Role::BurialOfficer => &[
+                Layer::Cemetery,
+                Layer::CemeterySection,
+                Layer::Plot,
+                Layer::Burial,
+                Layer::SubsidyClaim,
+                Layer::Grave,
+                Layer::Notice,
+                Layer::Zone,
+            ],
+            Role::Editor | Role::Viewer => &[],
         }
     }
 }
@@ -145,14 +154,27 @@ impl Access {
         matches!(self, Access::Officer { .. })
     }
 
-    /// Whether the layer is visible at all.
+    /// Whether the layer is visible at all. Layers of personal data (burials, graves,
+    /// notices, subsidy claims) are the burial office's: its officers and the administrator.
     pub fn can_read_layer(&self, layer: Layer) -> bool {
+        if is_personal_layer(layer) {
+            return matches!(self.role(), Some(Role::BurialOfficer | Role::Admin));
+        }
         self.sees_internal() || is_public_layer(layer)
     }
 
     /// Whether one record is visible.
     pub fn can_read(&self, body: &Body) -> bool {
+        if is_personal_layer(body.layer()) {
+            return self.can_read_layer(body.layer());
+        }
         self.sees_internal() || is_public(body)
+    }
+
+    /// Whether whole ID-card and telephone numbers may be shown: the burial office's own
+    /// screens only (not even the administrator's).
+    pub fn sees_whole_personal_data(&self) -> bool {
+        self.role() == Some(Role::BurialOfficer)
     }
 
     /// Whether the layer may be written.
@@ -176,6 +198,14 @@ pub fn is_public_layer(layer: Layer) -> bool {
             | Layer::MarkerObservation
             | Layer::LineInspection
             | Layer::Dispute
+    ) && !is_personal_layer(layer)
+}
+
+/// Layers that hold personal data (PIPL): the burial office's alone.
+pub fn is_personal_layer(layer: Layer) -> bool {
+    matches!(
+        layer,
+        Layer::Burial | Layer::SubsidyClaim | Layer::Grave | Layer::Notice
     )
 }
 
@@ -304,9 +334,18 @@ mod tests {
         assert!(!officer(Role::NamesOfficer).can_write(Layer::AdminUnit));
         assert!(officer(Role::BoundaryOfficer).can_write(Layer::AdminUnit));
         assert!(!officer(Role::BoundaryOfficer).can_write(Layer::DoorPlate));
-        for role in [Role::BurialOfficer, Role::Editor, Role::Viewer] {
+        for role in [Role::Editor, Role::Viewer] {
             assert!(Layer::ALL.iter().all(|l| !officer(role).can_write(*l)));
         }
+        assert!(officer(Role::BurialOfficer).can_write(Layer::Burial));
+        assert!(!officer(Role::BurialOfficer).can_write(Layer::AdminUnit));
+        // Personal data is the burial office's alone.
+        assert!(!officer(Role::NamesOfficer).can_read_layer(Layer::Burial));
+        assert!(!Access::Public.can_read_layer(Layer::Grave));
+        assert!(officer(Role::Admin).can_read_layer(Layer::Burial));
+        assert!(Access::Public.can_read_layer(Layer::Plot));
+        assert!(officer(Role::BurialOfficer).sees_whole_personal_data());
+        assert!(!officer(Role::Admin).sees_whole_personal_data());
         assert!(Layer::ALL.iter().all(|l| !Access::Public.can_write(*l)));
         assert!(!Access::Public.can_read_layer(Layer::Campaign));
         assert!(officer(Role::Viewer).can_read_layer(Layer::Campaign));

@@ -44,6 +44,19 @@ pub struct Config {
     #[serde(default)]
     pub numbering: crate::addresses::numbering::Conventions,
     pub server: Server,
+    /// Plot size limits and funeral subsidy rules.
+    #[serde(default)]
+    pub cemetery: CemeterySettings,
+}
+
+/// Settings of the cemetery module: dated, per jurisdiction.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CemeterySettings {
+    #[serde(default)]
+    pub plot_limits: Vec<crate::cemetery::check::Limit>,
+    #[serde(default)]
+    pub subsidies: Vec<crate::cemetery::subsidy::Rule>,
 }
 
 /// Settings of the naming rules.

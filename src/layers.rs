@@ -36,6 +36,22 @@ pub enum Layer {
     LineInspection,
     /// 平安边界 agreements between neighbours.
     Agreement,
+    /// Cemeteries (公墓).
+    Cemetery,
+    /// Sections (墓区) of cemeteries.
+    CemeterySection,
+    /// Plots (墓位).
+    Plot,
+    /// Deaths and their disposition (殡葬登记): personal data.
+    Burial,
+    /// Funeral subsidy claims: personal data.
+    SubsidyClaim,
+    /// Graves outside cemeteries (散埋乱葬): personal data.
+    Grave,
+    /// Relocation notices (迁坟告知书): personal data.
+    Notice,
+    /// Zones: the cremation zone and where graves may not be (三沿七区).
+    Zone,
 }
 
 /// The geometry a layer takes (GeoPackage `geometry_type_name`, PostGIS type modifier).
@@ -77,7 +93,7 @@ impl GeometryKind {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 14] = [
+    pub const ALL: [Layer; 22] = [
         Layer::AdminUnit,
         Layer::Street,
         Layer::Place,
@@ -92,6 +108,14 @@ impl Layer {
         Layer::BoundaryLine,
         Layer::LineInspection,
         Layer::Agreement,
+        Layer::Cemetery,
+        Layer::CemeterySection,
+        Layer::Plot,
+        Layer::Burial,
+        Layer::SubsidyClaim,
+        Layer::Grave,
+        Layer::Notice,
+        Layer::Zone,
     ];
 
     /// The name of the layer's table in both stores.
@@ -111,6 +135,14 @@ impl Layer {
             Layer::BoundaryLine => "boundary_lines",
             Layer::LineInspection => "line_inspections",
             Layer::Agreement => "boundary_agreements",
+            Layer::Cemetery => "cemeteries",
+            Layer::CemeterySection => "cemetery_sections",
+            Layer::Plot => "plots",
+            Layer::Burial => "burials",
+            Layer::SubsidyClaim => "subsidy_claims",
+            Layer::Grave => "graves",
+            Layer::Notice => "relocation_notices",
+            Layer::Zone => "zones",
         }
     }
 
@@ -135,6 +167,14 @@ impl Layer {
             Layer::BoundaryLine => "界线",
             Layer::LineInspection => "界线联合检查",
             Layer::Agreement => "平安边界协议",
+            Layer::Cemetery => "公墓",
+            Layer::CemeterySection => "墓区",
+            Layer::Plot => "墓位",
+            Layer::Burial => "殡葬登记",
+            Layer::SubsidyClaim => "殡葬补贴",
+            Layer::Grave => "散埋坟墓",
+            Layer::Notice => "迁坟告知书",
+            Layer::Zone => "殡葬区划",
         }
     }
 
@@ -146,7 +186,15 @@ impl Layer {
             }
             Layer::Place => GeometryKind::Any,
             Layer::DoorPlate => GeometryKind::Point,
-            Layer::Campaign | Layer::Dispute => GeometryKind::MultiPolygon,
+            Layer::Campaign
+            | Layer::Dispute
+            | Layer::Cemetery
+            | Layer::CemeterySection
+            | Layer::Plot
+            | Layer::Zone => GeometryKind::MultiPolygon,
+            Layer::Burial | Layer::SubsidyClaim | Layer::Grave | Layer::Notice => {
+                GeometryKind::Point
+            }
             Layer::Sign
             | Layer::SignInspection
             | Layer::WorkOrder
@@ -172,6 +220,14 @@ impl Layer {
             Layer::BoundaryLine => &["left_unit", "right_unit", "legal", "technical"],
             Layer::LineInspection => &["line_id", "date"],
             Layer::Agreement => &["title", "parties", "renewal"],
+            Layer::Cemetery => &["name", "kind"],
+            Layer::CemeterySection => &["cemetery_id", "code"],
+            Layer::Plot => &["section_id", "number", "kind", "status", "period_until"],
+            Layer::Burial => &["died", "disposition", "residence", "plot_id", "in_zone"],
+            Layer::SubsidyClaim => &["burial_id", "rule", "total_fen", "claimed_on"],
+            Layer::Grave => &["number", "kind", "treatment"],
+            Layer::Notice => &["number", "batch", "status", "deadline"],
+            Layer::Zone => &["name", "kind"],
         }
     }
 }
@@ -217,6 +273,14 @@ pub enum Body {
     BoundaryLine(crate::boundaries::line::BoundaryLine),
     LineInspection(crate::boundaries::line::LineInspection),
     Agreement(crate::boundaries::line::Agreement),
+    Cemetery(crate::cemetery::Cemetery),
+    CemeterySection(crate::cemetery::Section),
+    Plot(crate::cemetery::Plot),
+    Burial(crate::cemetery::Burial),
+    SubsidyClaim(crate::cemetery::SubsidyClaim),
+    Grave(crate::cemetery::Grave),
+    Notice(crate::cemetery::Notice),
+    Zone(crate::cemetery::Zone),
 }
 
 impl Body {
@@ -236,6 +300,14 @@ impl Body {
             Body::BoundaryLine(_) => Layer::BoundaryLine,
             Body::LineInspection(_) => Layer::LineInspection,
             Body::Agreement(_) => Layer::Agreement,
+            Body::Cemetery(_) => Layer::Cemetery,
+            Body::CemeterySection(_) => Layer::CemeterySection,
+            Body::Plot(_) => Layer::Plot,
+            Body::Burial(_) => Layer::Burial,
+            Body::SubsidyClaim(_) => Layer::SubsidyClaim,
+            Body::Grave(_) => Layer::Grave,
+            Body::Notice(_) => Layer::Notice,
+            Body::Zone(_) => Layer::Zone,
         }
     }
 
@@ -256,6 +328,14 @@ impl Body {
             Body::BoundaryLine(l) => l.source,
             Body::LineInspection(i) => i.source,
             Body::Agreement(a) => a.source,
+            Body::Cemetery(c) => c.source,
+            Body::CemeterySection(c) => c.source,
+            Body::Plot(c) => c.source,
+            Body::Burial(c) => c.source,
+            Body::SubsidyClaim(c) => c.source,
+            Body::Grave(c) => c.source,
+            Body::Notice(c) => c.source,
+            Body::Zone(c) => c.source,
         }
     }
 
@@ -276,6 +356,14 @@ impl Body {
             Body::BoundaryLine(l) => format!("{}—{}界线", l.left_name, l.right_name),
             Body::LineInspection(i) => format!("{} 联合检查", i.date),
             Body::Agreement(a) => a.title.clone(),
+            Body::Cemetery(c) => c.name.clone(),
+            Body::CemeterySection(c) => format!("{}区", c.code),
+            Body::Plot(p) => format!("墓位 {}", p.number),
+            Body::Burial(b) => b.public_title(),
+            Body::SubsidyClaim(c) => format!("补贴 {} 元", crate::cemetery::yuan(c.total_fen)),
+            Body::Grave(g) => format!("散坟 {}", g.number),
+            Body::Notice(n) => format!("迁坟告知书 {}", n.number),
+            Body::Zone(z) => z.name.clone(),
         }
     }
 
@@ -406,6 +494,42 @@ impl Body {
                 Text(a.parties.join(",")),
                 Text(a.renewal.to_string()),
             ],
+            Body::Cemetery(c) => vec![Text(c.name.clone()), Text(c.kind.label().into())],
+            Body::CemeterySection(c) => vec![Text(c.cemetery.to_string()), Text(c.code.clone())],
+            Body::Plot(p) => vec![
+                Text(p.section.to_string()),
+                Text(p.number.to_string()),
+                Text(p.kind.as_str().into()),
+                Text(p.status.as_str().into()),
+                p.period.as_ref().map(|u| u.until.to_string()).into(),
+            ],
+            // No name and no ID number in the typed columns: the GeoPackage's tables are
+            // read by GIS tools outside the burial office.
+            Body::Burial(b) => vec![
+                Text(b.deceased.died.to_string()),
+                Text(b.disposition.as_str().into()),
+                Text(b.deceased.residence.clone()),
+                b.plot.map(|p| p.to_string()).into(),
+                Integer(i64::from(b.in_zone)),
+            ],
+            Body::SubsidyClaim(c) => vec![
+                Text(c.burial.to_string()),
+                Text(c.rule.clone()),
+                Integer(c.total_fen),
+                Text(c.claimed_on.to_string()),
+            ],
+            Body::Grave(g) => vec![
+                Text(g.number.clone()),
+                Text(g.kind.label().into()),
+                g.treatment.map(|t| t.label().to_string()).into(),
+            ],
+            Body::Notice(n) => vec![
+                Text(n.number.clone()),
+                Text(n.batch.clone()),
+                Text(n.status.as_str().into()),
+                Text(n.terms.deadline.to_string()),
+            ],
+            Body::Zone(z) => vec![Text(z.name.clone()), Text(z.kind.as_str().into())],
         }
     }
 }

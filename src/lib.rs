@@ -66,6 +66,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod boundaries;
+pub mod cemetery;
 pub mod check;
 pub mod config;
 pub mod demo;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod boundaries;
+mod cemetery;
 mod crs;
 mod io;
 mod names;
@@ -16,6 +17,7 @@ use diming::config::Config;
 use diming::registry::Registry;
 
 use boundaries::BoundariesCommand;
+use cemetery::{CemeteryCommand, NoticesCommand, StatsCommand};
 use crs::CrsCommand;
 use names::NamesCommand;
 use numbering::NumberingCommand;
@@ -93,6 +95,21 @@ pub(crate) enum Command {
     Signs {
         #[command(subcommand)]
         command: SignsCommand,
+    },
+    /// 公墓殡葬：墓位、殡葬登记与台账导入、补贴、检查、查墓
+    Cemetery {
+        #[command(subcommand)]
+        command: CemeteryCommand,
+    },
+    /// 统计：火化率（按官方口径）与上报数字核对
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+    /// 迁坟告知书：批量发出（PDF）、进展登记、迁入公墓
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
     },
     /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件（可恢复到任一种数据库）
     #[command(
@@ -225,5 +242,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
         Command::Boundaries { command } => boundaries::run(db, &config, &author, command).await,
         Command::Signs { command } => signs::run(db, &config, &author, command).await,
+        Command::Cemetery { command } => cemetery::run(db, &config, &author, command).await,
+        Command::Stats { command } => cemetery::stats(db, &config, command).await,
+        Command::Notices { command } => cemetery::notices(db, &config, &author, command).await,
     }
 }

@@ -7,6 +7,7 @@
 //! landmarks. The same input gives the same
 //! ids and geometries every time. Pure: the data files are compiled in.
 
+mod cemetery;
 mod lines;
 mod markers;
 mod places;
@@ -16,6 +17,7 @@ mod units;
 
 use crate::record::{Changeset, ChangesetId, Write};
 
+pub use cemetery::{FUNERAL_HOME, YEARS as BURIAL_YEARS};
 use chrono::NaiveDate;
 pub use signs::LIGHTBOXES;
 pub use streets::PLANTED;
@@ -104,5 +106,14 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
         "示例数据：2026 年春季地名标志巡查及维修工单",
         inspections,
     ));
+    let outline = units::outline()?;
+    out.push(changeset(
+        "zones",
+        "示例数据：火葬区及三沿七区禁止埋葬区域",
+        cemetery::zones(&outline),
+    ));
+    for (key, reason, writes) in cemetery::changesets()? {
+        out.push(changeset(&key, &reason, writes));
+    }
     Ok(out)
 }

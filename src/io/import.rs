@@ -40,7 +40,15 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
         | Layer::Dispute
         | Layer::BoundaryLine
         | Layer::LineInspection
-        | Layer::Agreement => &[],
+        | Layer::Agreement
+        | Layer::Cemetery
+        | Layer::CemeterySection
+        | Layer::Plot
+        | Layer::Burial
+        | Layer::SubsidyClaim
+        | Layer::Grave
+        | Layer::Notice
+        | Layer::Zone => &[],
     }
 }
 

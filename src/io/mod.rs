@@ -12,6 +12,7 @@
 //! GDAL is thread-bound: callers run these functions in a blocking task.
 
 pub mod import;
+pub mod ledger;
 pub mod photo;
 pub mod safety;
 

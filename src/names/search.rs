@@ -160,7 +160,15 @@ fn weight(body: &Body) -> u8 {
         | Body::Dispute(_)
         | Body::BoundaryLine(_)
         | Body::LineInspection(_)
-        | Body::Agreement(_) => 0,
+        | Body::Agreement(_)
+        | Body::Cemetery(_)
+        | Body::CemeterySection(_)
+        | Body::Plot(_)
+        | Body::Burial(_)
+        | Body::SubsidyClaim(_)
+        | Body::Grave(_)
+        | Body::Notice(_)
+        | Body::Zone(_) => 0,
     }
 }
 

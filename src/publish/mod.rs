@@ -5,6 +5,7 @@
 //! maps and the gazetteer come with their issues. Knows nothing of HTTP or SQL.
 
 pub mod audit;
+pub mod cemetery;
 pub mod certificate;
 pub mod crosswalk;
 pub mod dispute_map;
@@ -12,4 +13,5 @@ pub mod markers;
 pub mod notice;
 pub mod pdf;
 pub mod raster;
+pub mod relocation;
 pub mod signs;

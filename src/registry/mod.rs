@@ -7,6 +7,7 @@
 //! cached vector tiles the changeset touched (`tiles`).
 
 pub mod boundaries;
+pub mod cemetery;
 mod names;
 mod numbering;
 pub mod signs;
@@ -225,6 +226,7 @@ impl Registry {
             boundaries::marker_rules(&state, &changeset)?;
             boundaries::outer_border(&state, &changeset)?;
             let changeset = boundaries::freeze(&state, changeset)?;
+            let changeset = cemetery::rules(&state, &self.config, changeset)?;
             // Signs that would show a superseded name or number get a drafted replacement
             // order in the same changeset.
             let mut changeset = changeset;

@@ -100,8 +100,10 @@ impl Backup {
             store: store.into(),
             created_at: Utc::now(),
         };
-        let line =
-            |l: &Line| serde_json::to_string(l).map_err(|e| std::io::Error::other(e.to_string()));
+        let line = |l: &Line| {
+            crate::cemetery::personal::reveal(|| serde_json::to_string(l))
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        };
         writeln!(out, "{}", line(&header)?)?;
         for c in &self.changesets {
             writeln!(out, "{}", line(&Line::Changeset(c.clone()))?)?;

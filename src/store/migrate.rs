@@ -14,6 +14,7 @@ pub const SQLITE: &[(u32, &str)] = &[
         include_str!("../../migrations/sqlite/0005_boundaries.sql"),
     ),
     (6, include_str!("../../migrations/sqlite/0006_lines.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_cemetery.sql")),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -33,6 +34,10 @@ pub const POSTGRES: &[(u32, &str)] = &[
         include_str!("../../migrations/postgres/0005_boundaries.sql"),
     ),
     (6, include_str!("../../migrations/postgres/0006_lines.sql")),
+    (
+        7,
+        include_str!("../../migrations/postgres/0007_cemetery.sql"),
+    ),
 ];
 
 /// The table that records which migrations a store has.

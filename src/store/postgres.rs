@@ -449,7 +449,8 @@ fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, se
                 reason,
             };
             let geom = to_ewkb(&v.geometry).map_err(corrupt)?;
-            let body = serde_json::to_value(&v.body).map_err(|e| corrupt(e.to_string()))?;
+            let body = crate::cemetery::personal::reveal(|| serde_json::to_value(&v.body))
+                .map_err(|e| corrupt(e.to_string()))?;
             Ok((v, geom, body))
         })
         .collect()

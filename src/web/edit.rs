@@ -199,6 +199,14 @@ pub(super) fn parse_feature(
         Layer::BoundaryLine => Body::BoundaryLine(typed(properties, field)?),
         Layer::LineInspection => Body::LineInspection(typed(properties, field)?),
         Layer::Agreement => Body::Agreement(typed(properties, field)?),
+        Layer::Cemetery => Body::Cemetery(typed(properties, field)?),
+        Layer::CemeterySection => Body::CemeterySection(typed(properties, field)?),
+        Layer::Plot => Body::Plot(typed(properties, field)?),
+        Layer::Burial => Body::Burial(typed(properties, field)?),
+        Layer::SubsidyClaim => Body::SubsidyClaim(typed(properties, field)?),
+        Layer::Grave => Body::Grave(typed(properties, field)?),
+        Layer::Notice => Body::Notice(typed(properties, field)?),
+        Layer::Zone => Body::Zone(typed(properties, field)?),
     };
     Ok((body, geometry))
 }
