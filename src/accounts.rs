@@ -198,6 +198,8 @@ pub fn is_public_layer(layer: Layer) -> bool {
             | Layer::MarkerObservation
             | Layer::LineInspection
             | Layer::Dispute
+            // Plots name who holds them.
+            | Layer::Plot
     ) && !is_personal_layer(layer)
 }
 
@@ -343,7 +345,8 @@ mod tests {
         assert!(!officer(Role::NamesOfficer).can_read_layer(Layer::Burial));
         assert!(!Access::Public.can_read_layer(Layer::Grave));
         assert!(officer(Role::Admin).can_read_layer(Layer::Burial));
-        assert!(Access::Public.can_read_layer(Layer::Plot));
+        assert!(!Access::Public.can_read_layer(Layer::Plot));
+        assert!(Access::Public.can_read_layer(Layer::Cemetery));
         assert!(officer(Role::BurialOfficer).sees_whole_personal_data());
         assert!(!officer(Role::Admin).sees_whole_personal_data());
         assert!(Layer::ALL.iter().all(|l| !Access::Public.can_write(*l)));

@@ -712,16 +712,14 @@ async fn import_burials(
             Err(r) => refused.extend(r),
         }
     }
-    let n = rows.len();
-    let report = if refused.is_empty() {
-        registry.import_burials(author, read, dry_run).await?
-    } else {
-        diming::registry::cemetery::LedgerImport {
-            rows: n,
-            refused,
-            changeset: None,
-        }
-    };
+    // Rows that read well are still checked against the registry (plots, capacity, the
+    // cremation zone) so that one run reports every refusal; nothing is written if any.
+    let mut report = registry
+        .import_burials(author, read, dry_run || !refused.is_empty())
+        .await?;
+    report.rows = rows.len();
+    report.refused.extend(refused);
+    report.refused.sort_by_key(|r| r.line);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => {

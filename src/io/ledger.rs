@@ -89,6 +89,9 @@ fn xlsx_rows(path: &Path) -> Result<Vec<Row>, String> {
             Data::Empty => String::new(),
             Data::String(s) => s.trim().to_string(),
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            // Excel keeps 15 significant digits: a longer number (an ID typed as a number)
+            // is shown in the form Excel stored, so that its reader can say so.
+            Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
             Data::Float(f) => format!("{f}"),
             Data::Int(i) => i.to_string(),
             Data::Bool(b) => b.to_string(),

@@ -615,7 +615,29 @@ impl Registry {
     /// Registers a death and its disposition; with a plot, the plot becomes occupied (its
     /// use period starts on the registration date) in the same changeset. `site` is where
     /// the remains went when there is no plot (burial site or funeral home).
+    ///
+    /// This is an action on the plot as it is now, not an edit of a version the caller saw:
+    /// when another officer changed the plot meanwhile (a second burial in a double plot),
+    /// it is planned again on the new version, and the capacity rule decides.
     pub async fn register_burial(
+        &self,
+        author: &str,
+        burial: Burial,
+        site: Option<Point<f64>>,
+    ) -> Result<(RecordId, ChangesetId), RegistryError> {
+        let mut attempts = 0;
+        loop {
+            match self
+                .register_burial_once(author, burial.clone(), site)
+                .await
+            {
+                Err(e) if e.is_stale() && attempts < 5 => attempts += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn register_burial_once(
         &self,
         author: &str,
         burial: Burial,
@@ -624,11 +646,8 @@ impl Registry {
         let id = RecordId::new();
         let mut cs = Changeset::new(
             author,
-            format!(
-                "殡葬登记：{}（{}）",
-                burial.deceased.name,
-                burial.disposition.label()
-            ),
+            // No name in the reason: changeset reasons are shown to every officer.
+            format!("殡葬登记（{}）", burial.disposition.label()),
         );
         let geometry = match burial.plot {
             Some(plot_id) => {
@@ -757,11 +776,7 @@ impl Registry {
         let id = RecordId::new();
         let mut cs = Changeset::new(
             author,
-            format!(
-                "殡葬补贴：{} {} 元",
-                burial.deceased.name,
-                crate::cemetery::yuan(total)
-            ),
+            format!("殡葬补贴：{} 元", crate::cemetery::yuan(total)),
         );
         cs.push(Write::Create {
             id,
@@ -1239,6 +1254,8 @@ pub struct GraveHit {
     pub cemetery: String,
     pub section: String,
     pub plot: String,
+    #[serde(skip)]
+    pub plot_id: RecordId,
     /// The plot's centre, for the map.
     pub lon: f64,
     pub lat: f64,
@@ -1278,6 +1295,7 @@ pub fn find_graves(state: &CurrentState, name: &str) -> Vec<GraveHit> {
                 cemetery,
                 section,
                 plot: p.number.to_string(),
+                plot_id: plot.id,
                 lon: centre.x(),
                 lat: centre.y(),
             })

@@ -12,6 +12,7 @@ mod assets;
 pub mod auth;
 mod boundaries;
 mod campaigns;
+mod cemetery;
 mod cql;
 pub(crate) mod edit;
 mod error;
@@ -104,6 +105,10 @@ pub fn app(registry: AppState) -> Router {
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .route("/cemetery", get(cemetery::page))
+        .route("/cemetery/burials/{id}", get(cemetery::burial_page))
+        .route("/api/cemetery/stats", get(cemetery::stats_api))
+        .route("/graves", get(cemetery::finder))
         .route("/boundaries", get(boundaries::page))
         .route("/api/boundaries/check", get(boundaries::check_api))
         .route("/signs", get(signs::page))
@@ -138,12 +143,13 @@ pub fn app(registry: AppState) -> Router {
 /// Serves the application on `addr` until Ctrl-C or SIGTERM (as systemd and container
 /// runtimes stop a service); requests in flight, and the changesets they commit, finish first.
 pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
+    // The handler is in place before the port opens: a SIGTERM that comes as soon as the
+    // server answers stops it gracefully, never by the default action.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let router = app(registry);
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, app(registry))
-        .with_graceful_shutdown(async {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("a SIGTERM handler");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}

@@ -31,6 +31,9 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("signs.html", include_str!("templates/signs.html")),
         ("sign.html", include_str!("templates/sign.html")),
         ("boundaries.html", include_str!("templates/boundaries.html")),
+        ("cemetery.html", include_str!("templates/cemetery.html")),
+        ("burial.html", include_str!("templates/burial.html")),
+        ("graves.html", include_str!("templates/graves.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
@@ -39,10 +42,16 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
 
 /// Renders one of the built-in templates.
 pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiError> {
-    TEMPLATES
-        .render(name, context)
-        .map(Html)
-        .map_err(|e| ApiError::Internal(format!("页面模板 {name} 出错：{e}")))
+    TEMPLATES.render(name, context).map(Html).map_err(|e| {
+        // Tera says what went wrong in the error's sources.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!("：{s}"));
+            source = s.source();
+        }
+        ApiError::Internal(format!("页面模板 {name} 出错：{message}"))
+    })
 }
 
 pub async fn home(

@@ -270,7 +270,7 @@ both_stores!(the_public_sees_public_data_only, |db: TestDb| async move {
         .await
         .body;
     assert!(
-        home.contains("示例数据：地名标志") && home.contains("王芳（地名管理员）"),
+        home.contains("示例数据：5 座坟墓迁入") && home.contains("王芳（地名管理员）"),
         "{home}"
     );
 });

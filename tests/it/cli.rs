@@ -66,15 +66,23 @@ async fn after_demo_psql_shows_the_layers_with_srid_4490() {
             "boundary_disputes|4490|MULTIPOLYGON",
             "boundary_lines|4490|MULTILINESTRING",
             "boundary_markers|4490|POINT",
+            "burials|4490|POINT",
             "campaigns|4490|MULTIPOLYGON",
+            "cemeteries|4490|MULTIPOLYGON",
+            "cemetery_sections|4490|MULTIPOLYGON",
             "door_plates|4490|POINT",
+            "graves|4490|POINT",
             "line_inspections|4490|MULTILINESTRING",
             "marker_observations|4490|POINT",
             "places|4490|GEOMETRY",
+            "plots|4490|MULTIPOLYGON",
+            "relocation_notices|4490|POINT",
             "sign_inspections|4490|POINT",
             "signs|4490|POINT",
             "streets|4490|MULTILINESTRING",
+            "subsidy_claims|4490|POINT",
             "work_orders|4490|POINT",
+            "zones|4490|MULTIPOLYGON",
         ]
     );
     let psql = Command::new("psql")
@@ -146,8 +154,9 @@ async fn check_reports_the_demos_planted_errors_and_nothing_else() {
     let json = diming(db.url(), &["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     // 3,274 names, streets and plates; 418 signs, 59 inspections and 59 work orders; 8
-    // boundary markers and 3 observations; 17 boundary lines and an agreement.
-    assert_eq!(report["records"], 3839);
+    // boundary markers and 3 observations; 17 boundary lines and an agreement; 2 cemeteries,
+    // 6 sections, 1,134 plots, 762 burials, 5 subsidies, 92 graves and 92 notices, 4 zones.
+    assert_eq!(report["records"], 5936);
     let mut found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()

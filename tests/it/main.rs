@@ -10,6 +10,7 @@ mod backup;
 mod boundaries;
 mod browser;
 mod cdp;
+mod cemetery;
 mod cli;
 mod concurrency;
 mod demo;

@@ -52,9 +52,13 @@ async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
             "signs",
             "boundary_markers",
             "boundary_lines",
-            "boundary_agreements"
+            "boundary_agreements",
+            "cemeteries",
+            "cemetery_sections",
+            "zones"
         ],
-        "campaigns, inspections, work orders, observations and disputes are internal"
+        "campaigns, inspections, work orders, observations, disputes, plots (they name their \
+         holders) and the burial office's personal data are internal"
     );
     let streets = &collections["collections"][1];
     let bbox = &streets["extent"]["spatial"]["bbox"][0];
@@ -279,10 +283,13 @@ both_stores!(
                 "boundary_agreements",
                 "boundary_lines",
                 "boundary_markers",
+                "cemeteries",
+                "cemetery_sections",
                 "door_plates",
                 "places",
                 "signs",
-                "streets"
+                "streets",
+                "zones"
             ])
         );
         assert_eq!(

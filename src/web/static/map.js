@@ -57,14 +57,43 @@
       { id: "boundary_markers-circle", type: "circle", source: src, minzoom: 10,
         paint: { "circle-color": "#111", "circle-radius": 5, "circle-stroke-color": "#f1c40f", "circle-stroke-width": 2 } },
     ],
+    zones: (src) => [
+      { id: "zones-fill", type: "fill", source: src,
+        paint: { "fill-color": ["match", ["get", "kind"], "cremation", "#b0bec5", "road_railway", "#e8c07d", "village", "#b6d7a8",
+                                "water_source", "#9cc3e6", "#d5a6bd"],
+                 "fill-opacity": ["match", ["get", "kind"], "cremation", 0.08, 0.3] } },
+      { id: "zones-line", type: "line", source: src, paint: { "line-color": "#78909c", "line-width": 1, "line-dasharray": [2, 2] } },
+    ],
+    cemeteries: (src) => [
+      { id: "cemeteries-fill", type: "fill", source: src, paint: { "fill-color": "#7d9b76", "fill-opacity": 0.25 } },
+      { id: "cemeteries-line", type: "line", source: src, paint: { "line-color": "#4e6b47", "line-width": 1.5 } },
+      { id: "cemeteries-label", type: "symbol", source: src, minzoom: 13,
+        layout: { "text-field": ["get", "name"], "text-size": 12, "text-font": ["Noto Sans CJK SC Regular"] },
+        paint: { "text-color": "#2f4a2a", "text-halo-color": "#fff", "text-halo-width": 1.2 } },
+    ],
+    cemetery_sections: (src) => [
+      { id: "cemetery_sections-line", type: "line", source: src, minzoom: 14, paint: { "line-color": "#4e6b47", "line-width": 1 } },
+    ],
+    plots: (src) => [
+      { id: "plots-fill", type: "fill", source: src, minzoom: 16,
+        paint: { "fill-color": ["match", ["get", "status"], "available", "#ffffff", "reserved", "#f9a825", "occupied", "#8d6e63",
+                                "relocated_in", "#6a1b9a", "expired", "#c62828", "#999"],
+                 "fill-outline-color": "#666" } },
+    ],
+    graves: (src) => [
+      { id: "graves-circle", type: "circle", source: src, minzoom: 11,
+        paint: { "circle-color": ["case", ["to-boolean", ["get", "moved_to"]], "#6a1b9a", "#37474f"], "circle-radius": 4,
+                 "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
+    ],
     door_plates: (src) => [
       { id: "door_plates-circle", type: "circle", source: src, minzoom: 14,
         paint: { "circle-color": "#c0392b", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } },
     ],
   };
-  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111" };
+  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111",
+                   zones: "#b0bec5", cemeteries: "#7d9b76", cemetery_sections: "#4e6b47", plots: "#8d6e63", graves: "#37474f" };
   // Clicks prefer small things over large ones.
-  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "door_plates-circle", "places-circle", "places-fill", "streets-line", "streets-casing", "campaigns-fill", "admin_units-fill"];
+  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
 
   const LABELS = {
     name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
@@ -78,6 +107,9 @@
     official: "官方文件", survey: "调查", sample: "示例",
     door_large: "大门牌", door_small: "小门牌", side_door: "侧门、后门牌", building_large: "楼牌（大）", building_small: "楼牌（小）",
     township_like: "乡级类似单位", community: "社区", draft: "草案", reviewed: "已审核", applied: "已写入", closed: "已完成",
+    available: "可用", reserved: "已预订", occupied: "已安葬", relocated_in: "迁入安葬", expired: "使用期满",
+    ashes_single: "骨灰单穴", ashes_double: "骨灰双穴", body_single: "遗体单穴", body_double: "遗体双穴",
+    public: "公益性公墓", commercial: "经营性公墓", cremation: "火葬区", road_railway: "公路铁路沿线", water_source: "水源保护区",
   };
 
   function esc(s) {
@@ -157,7 +189,7 @@
 
   async function loadLayers() {
     // Large areas below, small things on top.
-    const order = ["admin_units", "campaigns", "streets", "places", "door_plates", "signs", "boundary_markers"];
+    const order = ["admin_units", "zones", "campaigns", "cemeteries", "cemetery_sections", "plots", "streets", "places", "door_plates", "signs", "graves", "boundary_markers"];
     const known = order.filter((t) => layers.some((l) => l.layer === t));
     const data = await Promise.all(known.map((t) => fetchLayer(t)));
     known.forEach((table, i) => {
@@ -188,6 +220,7 @@
     ]);
     if (rec.error) { panel.innerHTML = `<p class="error">${esc(rec.error)}</p>`; return; }
     const p = rec.properties;
+    if (p.kind && typeof p.kind === "object") p.kind = p.kind.remains + "_" + p.kind.occupancy;
     const keys = ["name", "name_mn", "number", "class", "category", "code", "level", "status", "kind", "source", "version", "valid_from"];
     let html = `<h3 id="feature-title">${esc(p.name || p.number || id)}</h3><table id="attributes">`;
     for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k]);

@@ -1,0 +1,326 @@
+//! The burial office's pages: the cremation statistics with their chart and the
+//! reconciliation of reported figures (`/cemetery`, `/api/cemetery/stats`), a burial record
+//! as the office sees it (`/cemetery/burials/{id}`: the whole ID number for the burial
+//! officer only), and the public grave finder (`/graves`: name and years, cemetery, section
+//! and plot on a plan; nothing else).
+
+use super::auth::Caller;
+use super::{ApiError, AppState, pages};
+use crate::cemetery::stats::{By, Reported, percent, reconcile};
+use crate::layers::{Body, Layer};
+use crate::record::RecordId;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tera::Context;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    pub from: Option<i16>,
+    pub to: Option<i16>,
+    /// `year` or `unit`.
+    pub by: Option<String>,
+    /// Reported figures to reconcile, `2016-2020:51.8%;2020:44.4%`.
+    pub reported: Option<String>,
+}
+
+fn years(registry: &AppState, q: &StatsQuery) -> (i16, i16) {
+    let (deaths, _) = crate::registry::cemetery::deaths(&registry.current());
+    let min = deaths.iter().map(|d| d.year).min().unwrap_or(2016);
+    let max = deaths.iter().map(|d| d.year).max().unwrap_or(2016);
+    let from = q.from.unwrap_or(min.max(max - 9));
+    (from, q.to.unwrap_or(max).max(from))
+}
+
+fn by(q: &StatsQuery) -> Result<By, ApiError> {
+    match q.by.as_deref() {
+        None | Some("year") => Ok(By::Year),
+        Some("unit") => Ok(By::Unit),
+        Some(other) => Err(ApiError::Invalid {
+            field: "by".into(),
+            message: format!("分组“{other}”无效：应为 year 或 unit"),
+        }),
+    }
+}
+
+fn officer_only(caller: &Caller) -> Result<(), ApiError> {
+    if caller.access.sees_internal() {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized("殡葬统计须登录后查看".into()))
+    }
+}
+
+/// `GET /api/cemetery/stats`.
+pub async fn stats_api(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    officer_only(&caller)?;
+    let (from, to) = years(&registry, &q);
+    let table = registry.cremation_stats(from, to, by(&q)?);
+    let text = crate::publish::cemetery::stats_text(
+        &table,
+        from,
+        to,
+        crate::publish::cemetery::StatsFormat::Json,
+    )
+    .map_err(ApiError::Internal)?;
+    let rows: Value = serde_json::from_str(&text).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(json!({ "from": from, "to": to, "rows": rows })))
+}
+
+/// `GET /cemetery`: statistics, chart, reconciliation, plots due, the cemetery check.
+pub async fn page(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StatsQuery>,
+) -> Result<Html<String>, ApiError> {
+    officer_only(&caller)?;
+    let (from, to) = years(&registry, &q);
+    let by = by(&q)?;
+    let table = registry.cremation_stats(from, to, by);
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|(k, c)| (k.clone(), c))
+        .chain(std::iter::once((format!("合计 {from}—{to}"), &table.total)))
+        .map(|(k, c)| {
+            json!({
+                "key": k, "deaths": c.deaths, "cremations": c.cremations, "burials": c.burials,
+                "other": c.other, "rate": percent(c.rate()), "zone_deaths": c.zone_deaths,
+                "zone_rate": percent(c.zone_rate()), "ratio": percent(c.cremation_burial_ratio()),
+                "balanced": c.balanced(),
+            })
+        })
+        .collect();
+    let chart = if by == By::Year {
+        crate::publish::cemetery::chart_svg(&table)
+    } else {
+        String::new()
+    };
+    let mut reconciled = Vec::new();
+    let mut errors = Vec::new();
+    for r in q
+        .reported
+        .as_deref()
+        .unwrap_or("")
+        .split([';', '；', '\n'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        match r.parse::<Reported>() {
+            Ok(rep) => {
+                let t = registry.cremation_stats(rep.from, rep.to, By::Year);
+                let r = reconcile(&rep, t.total);
+                reconciled.push(json!({
+                    "reported": r.reported, "deaths": r.counts.deaths,
+                    "rate": percent(r.rate), "zone_rate": percent(r.zone_rate), "ratio": percent(r.ratio),
+                    "matches": r.matches.iter().map(|d| d.label()).collect::<Vec<_>>(),
+                }));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let burial_office = caller.access.can_read_layer(Layer::Burial);
+    let today = chrono::Local::now().date_naive();
+    let until = today
+        .checked_add_months(chrono::Months::new(6))
+        .unwrap_or(today);
+    let expiring: Vec<Value> = if burial_office {
+        registry
+            .expiring_plots(until)
+            .into_iter()
+            .map(|e| json!({"number": e.number, "cemetery": e.cemetery, "until": e.until, "overdue": e.until < today}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let findings: Vec<Value> = registry
+        .cemetery_check()
+        .into_iter()
+        .map(|f| json!({"label": f.label, "message": f.message}))
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("from", &from);
+    context.insert("to", &to);
+    context.insert("by", if by == By::Year { "year" } else { "unit" });
+    context.insert("rows", &rows);
+    context.insert("chart", &chart);
+    context.insert("reported", &q.reported.clone().unwrap_or_default());
+    context.insert("reconciled", &reconciled);
+    context.insert("errors", &errors);
+    context.insert("expiring", &expiring);
+    context.insert("findings", &findings);
+    context.insert("burial_office", &burial_office);
+    caller.insert_into(&mut context);
+    pages::render("cemetery.html", &context)
+}
+
+/// `GET /cemetery/burials/{id}`: a burial record as the burial office sees it. The whole ID
+/// number is shown to the burial officer only; everyone else who may read the layer sees it
+/// masked.
+pub async fn burial_page(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Html<String>, ApiError> {
+    if !caller.access.can_read_layer(Layer::Burial) {
+        return Err(ApiError::Forbidden(
+            "殡葬登记含个人信息，仅殡葬管理部门可查看".into(),
+        ));
+    }
+    let id: RecordId = id
+        .parse()
+        .map_err(|_| ApiError::NotFound(format!("记录号“{id}”无效")))?;
+    let state = registry.current();
+    let v = state
+        .get(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("没有记录 {id}")))?;
+    let Body::Burial(b) = &v.body else {
+        return Err(ApiError::NotFound(format!("记录 {id} 不是殡葬登记")));
+    };
+    let whole = caller.access.sees_whole_personal_data();
+    let id_number = b.deceased.id_number.as_ref().map(|n| {
+        if whole {
+            n.whole().map_or_else(|| n.masked(), str::to_string)
+        } else {
+            n.masked()
+        }
+    });
+    let plot = b.plot.and_then(|p| match state.get(&p).map(|v| &v.body) {
+        Some(Body::Plot(p)) => Some(p.number.to_string()),
+        _ => None,
+    });
+    let claims: Vec<Value> = state
+        .layer(Layer::SubsidyClaim)
+        .filter_map(|c| match &c.body {
+            Body::SubsidyClaim(s) if s.burial == id => Some(json!({
+                "total": crate::cemetery::yuan(s.total_fen), "claimed_on": s.claimed_on,
+                "items": s.items.iter().map(|i| format!("{} {} 元", i.name, crate::cemetery::yuan(i.amount_fen))).collect::<Vec<_>>(),
+            })),
+            _ => None,
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("id", &id.to_string());
+    context.insert("version", &v.version);
+    context.insert("name", &b.deceased.name);
+    context.insert("sex", b.deceased.sex.label());
+    context.insert("ethnicity", &b.deceased.ethnicity);
+    context.insert("id_number", &id_number.unwrap_or_else(|| "—".into()));
+    context.insert("whole", &whole);
+    context.insert(
+        "born",
+        &b.deceased
+            .born
+            .map_or_else(|| "—".into(), |d| d.to_string()),
+    );
+    context.insert("died", &b.deceased.died);
+    context.insert("residence", &b.deceased.residence);
+    context.insert("place_of_death", &b.deceased.place_of_death);
+    context.insert("disposition", b.disposition.label());
+    context.insert(
+        "certificate",
+        b.cremation_certificate.as_deref().unwrap_or("—"),
+    );
+    context.insert("plot", plot.as_deref().unwrap_or("—"));
+    context.insert("in_zone", &b.in_zone);
+    context.insert("exemption", b.exemption.as_deref().unwrap_or("—"));
+    context.insert("registered_by", &b.registered_by);
+    context.insert("registered_on", &b.registered_on);
+    context.insert("claims", &claims);
+    caller.insert_into(&mut context);
+    pages::render("burial.html", &context)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindQuery {
+    pub q: Option<String>,
+}
+
+/// A plan of the section with the plot marked (SVG), for the grave finder.
+fn plan(state: &crate::record::CurrentState, plot_id: RecordId) -> Option<String> {
+    use geo::BoundingRect;
+    use std::fmt::Write as _;
+    let v = state.get(&plot_id)?;
+    let Body::Plot(p) = &v.body else { return None };
+    let section = state.get(&p.section)?;
+    let to_m = |g: &geo::Geometry<f64>| crate::spatial::crs::to_measure(g).ok();
+    let s = to_m(&section.geometry)?;
+    let r = s.bounding_rect()?;
+    let (w, h) = (360.0, 240.0);
+    let k = ((r.width() + 4.0) / w).max((r.height() + 4.0) / h);
+    let at = |c: geo::Coord<f64>| {
+        (
+            w / 2.0 + (c.x - r.center().x) / k,
+            h / 2.0 - (c.y - r.center().y) / k,
+        )
+    };
+    let path = |g: &geo::Geometry<f64>| {
+        let mut d = String::new();
+        if let geo::Geometry::MultiPolygon(m) = g {
+            for poly in &m.0 {
+                for (i, c) in poly.exterior().0.iter().enumerate() {
+                    let (x, y) = at(*c);
+                    let _ = write!(d, "{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+        }
+        d
+    };
+    let mut out = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="墓区平面图"><rect width="{w}" height="{h}" fill="#f4f1ea"/><path d="{}" fill="#e3ddd0" stroke="#777"/>"##,
+        path(&s)
+    );
+    for o in state.layer(Layer::Plot) {
+        if let Body::Plot(q) = &o.body
+            && q.section == p.section
+            && let Some(g) = to_m(&o.geometry)
+        {
+            let mine = o.id == plot_id;
+            let _ = write!(
+                out,
+                r##"<path d="{}" fill="{}" stroke="#999" stroke-width="0.3"{}/>"##,
+                path(&g),
+                if mine { "#c0392b" } else { "#fff" },
+                if mine { r#" id="found""# } else { "" }
+            );
+        }
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
+/// `GET /graves?q=NAME`: the public grave finder.
+pub async fn finder(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Query(q): Query<FindQuery>,
+) -> Result<Html<String>, ApiError> {
+    let query = q.q.unwrap_or_default();
+    let state = registry.current();
+    let hits = crate::registry::cemetery::find_graves(&state, &query);
+    let results: Vec<Value> = hits
+        .iter()
+        .map(|h| {
+            let plan = plan(&state, h.plot_id);
+            json!({"title": h.title, "cemetery": h.cemetery, "section": h.section, "plot": h.plot, "plan": plan})
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("q", &query);
+    context.insert("results", &results);
+    context.insert("searched", &!query.trim().is_empty());
+    caller.insert_into(&mut context);
+    pages::render("graves.html", &context)
+}
