@@ -102,7 +102,10 @@ pub fn table<'a>(
     units: &[String],
 ) -> Table {
     let mut groups: Vec<Counts> = match by {
-        By::Year => vec![Counts::default(); usize::try_from((to - from + 1).max(0)).unwrap_or(0)],
+        By::Year => vec![
+            Counts::default();
+            usize::try_from((i32::from(to) - i32::from(from) + 1).max(0)).unwrap_or(0)
+        ],
         By::Unit => vec![Counts::default(); units.len()],
     };
     for d in deaths {
@@ -110,7 +113,7 @@ pub fn table<'a>(
             continue;
         }
         let i = match by {
-            By::Year => (d.year - from) as usize,
+            By::Year => (i32::from(d.year) - i32::from(from)) as usize,
             By::Unit => d.unit as usize,
         };
         if let Some(g) = groups.get_mut(i) {

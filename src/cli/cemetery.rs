@@ -142,6 +142,17 @@ pub(crate) enum CemeteryCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// 散埋坟墓台账：编号、类型、所在禁葬区域、处理方式、告知书进展、迁入墓位（坟主电话遮蔽）
+    #[command(
+        after_help = "示例：\n  diming cemetery graves\n  diming cemetery graves --zone village --format json"
+    )]
+    Graves {
+        /// 只列位于此类区域内的坟墓（road_railway、village、water_source…）
+        #[arg(long)]
+        zone: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// 公众查墓：按姓名查找安葬位置（只显示姓名与生卒年）
     #[command(after_help = "示例：\n  diming cemetery find 巴特尔")]
     Find { name: String },
@@ -588,6 +599,71 @@ pub(crate) async fn run(
                     let n: usize = by_year.values().map(|v| v.0).sum();
                     let fen: i64 = by_year.values().map(|v| v.1).sum();
                     println!("合计\t{n}\t{}", yuan(fen));
+                }
+            }
+        }
+        CemeteryCommand::Graves { zone, format } => {
+            let zone = zone
+                .as_deref()
+                .map(str::parse::<ZoneKind>)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let state = registry.current();
+            let mut notices: BTreeMap<RecordId, (String, &'static str)> = BTreeMap::new();
+            for v in state.layer(Layer::Notice) {
+                if let Body::Notice(n) = &v.body {
+                    let e = notices.entry(n.grave).or_insert((String::new(), ""));
+                    if n.number > e.0 {
+                        *e = (n.number.clone(), n.status.label());
+                    }
+                }
+            }
+            let mut rows: Vec<serde_json::Value> = state
+                .layer(Layer::Grave)
+                .filter_map(|v| match &v.body {
+                    Body::Grave(g) if zone.is_none_or(|z| g.zones.contains(&z)) => {
+                        let moved = g
+                            .moved_to
+                            .and_then(|p| match state.get(&p).map(|p| &p.body) {
+                                Some(Body::Plot(p)) => Some(p.number.to_string()),
+                                _ => None,
+                            });
+                        let notice = notices.get(&v.id);
+                        Some(serde_json::json!({
+                            "id": v.id, "number": g.number, "kind": g.kind.label(),
+                            "zones": g.zones.iter().map(|z| z.label()).collect::<Vec<_>>(),
+                            "treatment": g.treatment.map(|t| t.label()),
+                            "owner": g.owner, "owner_phone": g.owner_phone,
+                            "notice": notice.map(|n| &n.0), "notice_status": notice.map(|n| n.1),
+                            "moved_to": moved,
+                        }))
+                    }
+                    _ => None,
+                })
+                .collect();
+            rows.sort_by(|a, b| a["number"].as_str().cmp(&b["number"].as_str()));
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                Format::Text => {
+                    for r in &rows {
+                        let zones: Vec<&str> = r["zones"]
+                            .as_array()
+                            .map(|z| z.iter().filter_map(|z| z.as_str()).collect())
+                            .unwrap_or_default();
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}",
+                            r["number"].as_str().unwrap_or(""),
+                            r["kind"].as_str().unwrap_or(""),
+                            zones.join("、"),
+                            r["treatment"].as_str().unwrap_or(""),
+                            r["notice_status"].as_str().unwrap_or("未发告知书"),
+                            r["moved_to"]
+                                .as_str()
+                                .map(|p| format!("已迁入 {p}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                    println!("共 {} 座", rows.len());
                 }
             }
         }

@@ -503,10 +503,86 @@ pub fn export(
     Ok(())
 }
 
+/// Attributes of layers that are exported but not imported, with where each is in the
+/// record (a JSON pointer). Personal numbers come out masked, as everywhere.
+fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'static str)] {
+    use crate::layers::Layer as L;
+    match layer {
+        L::Cemetery => &[
+            ("name", "/name"),
+            ("kind", "/kind"),
+            ("operator", "/operator"),
+            ("address", "/address"),
+            ("approval", "/approval"),
+            ("opened", "/opened"),
+        ],
+        L::CemeterySection => &[
+            ("cemetery", "/cemetery"),
+            ("code", "/code"),
+            ("name", "/name"),
+        ],
+        L::Plot => &[
+            ("number", "/number"),
+            ("remains", "/kind/remains"),
+            ("occupancy", "/kind/occupancy"),
+            ("status", "/status"),
+            ("laid_out", "/laid_out"),
+            ("holder", "/holder"),
+            ("until", "/period/until"),
+        ],
+        L::Burial => &[
+            ("name", "/deceased/name"),
+            ("sex", "/deceased/sex"),
+            ("ethnicity", "/deceased/ethnicity"),
+            ("id_number", "/deceased/id_number"),
+            ("born", "/deceased/born"),
+            ("died", "/deceased/died"),
+            ("residence", "/deceased/residence"),
+            ("disposition", "/disposition"),
+            ("certificate", "/cremation_certificate"),
+            ("plot", "/plot"),
+            ("in_zone", "/in_zone"),
+            ("exemption", "/exemption"),
+            ("registered_on", "/registered_on"),
+        ],
+        L::SubsidyClaim => &[
+            ("burial", "/burial"),
+            ("rule", "/rule"),
+            ("total_fen", "/total_fen"),
+            ("claimed_on", "/claimed_on"),
+            ("claimant", "/claimant"),
+            ("paid_on", "/paid_on"),
+        ],
+        L::Grave => &[
+            ("number", "/number"),
+            ("kind", "/kind"),
+            ("area_m2", "/area_m2"),
+            ("buried", "/buried"),
+            ("owner", "/owner"),
+            ("owner_phone", "/owner_phone"),
+            ("treatment", "/treatment"),
+            ("surveyed", "/surveyed"),
+            ("moved_to", "/moved_to"),
+        ],
+        L::Notice => &[
+            ("number", "/number"),
+            ("batch", "/batch"),
+            ("grave", "/grave"),
+            ("status", "/status"),
+            ("deadline", "/terms/deadline"),
+            ("plot", "/plot"),
+            ("compensation_fen", "/compensation_fen"),
+        ],
+        L::Zone => &[("name", "/name"), ("kind", "/kind"), ("basis", "/basis")],
+        _ => &[],
+    }
+}
+
 /// The attributes an export writes for `layer`, in order.
 pub fn export_fields(layer: crate::layers::Layer) -> Vec<&'static str> {
     let mut fields = vec!["id", "version", "valid_from"];
     fields.extend(import::columns(layer));
+    fields.extend(export_paths(layer).iter().map(|(name, _)| *name));
     fields
 }
 
@@ -543,7 +619,14 @@ pub fn export_features(
                         .and_then(|id| current.get(&id))
                         .map(|s| s.body.title()),
                     "street_id" => text("street"),
-                    other => text(other),
+                    other => match export_paths(v.layer()).iter().find(|(n, _)| *n == other) {
+                        Some((_, path)) => match body.pointer(path) {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(serde_json::Value::String(s)) => Some(s.clone()),
+                            Some(x) => Some(x.to_string()),
+                        },
+                        None => text(other),
+                    },
                 })
                 .collect();
             OutFeature {

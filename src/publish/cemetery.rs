@@ -131,6 +131,22 @@ pub fn chart_svg(table: &Table) -> String {
         left + plot_w,
         top + plot_h
     );
+    // Left axis: deaths; right axis: the rate, 0–100 %.
+    for k in 0..=4 {
+        let f = f64::from(k) / 4.0;
+        let y = top + plot_h - f * plot_h;
+        let _ = writeln!(
+            s,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="10">{}</text><text x="{:.1}" y="{:.1}" font-size="10" fill="#c62828">{}%</text>"##,
+            left + plot_w,
+            left - 4.0,
+            y + 3.5,
+            (max * f).round(),
+            left + plot_w + 4.0,
+            y + 3.5,
+            k * 25
+        );
+    }
     let mut rate_points = Vec::new();
     for (i, (key, c)) in table.rows.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
@@ -184,7 +200,7 @@ pub fn chart_svg(table: &Table) -> String {
     }
     let _ = writeln!(
         s,
-        r##"<g font-size="11"><rect x="{left}" y="4" width="10" height="10" fill="#2e7d32"/><text x="{}" y="13">火化</text><rect x="{}" y="4" width="10" height="10" fill="#8d6e63"/><text x="{}" y="13">土葬</text><rect x="{}" y="4" width="10" height="10" fill="#9e9e9e"/><text x="{}" y="13">其他</text><line x1="{}" y1="9" x2="{}" y2="9" stroke="#c62828" stroke-width="2"/><text x="{}" y="13">火化率（火化÷死亡，右轴 0—100%）</text></g>"##,
+        r##"<g font-size="11"><rect x="{left}" y="4" width="10" height="10" fill="#2e7d32"/><text x="{}" y="13">火化</text><rect x="{}" y="4" width="10" height="10" fill="#8d6e63"/><text x="{}" y="13">土葬</text><rect x="{}" y="4" width="10" height="10" fill="#9e9e9e"/><text x="{}" y="13">其他</text><line x1="{}" y1="9" x2="{}" y2="9" stroke="#c62828" stroke-width="2"/><text x="{}" y="13">火化率（火化÷死亡，右轴）</text></g>"##,
         left + 14.0,
         left + 50.0,
         left + 64.0,

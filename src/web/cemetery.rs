@@ -71,7 +71,25 @@ pub async fn stats_api(
     )
     .map_err(ApiError::Internal)?;
     let rows: Value = serde_json::from_str(&text).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(json!({ "from": from, "to": to, "rows": rows })))
+    let mut reconciliation = Vec::new();
+    for r in q
+        .reported
+        .as_deref()
+        .unwrap_or("")
+        .split([';', '；'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        let rep: Reported = r.parse().map_err(|e: String| ApiError::Invalid {
+            field: "reported".into(),
+            message: e,
+        })?;
+        let t = registry.cremation_stats(rep.from, rep.to, By::Year);
+        reconciliation.push(reconcile(&rep, t.total));
+    }
+    Ok(Json(
+        json!({ "from": from, "to": to, "rows": rows, "reconciliation": reconciliation }),
+    ))
 }
 
 /// `GET /cemetery`: statistics, chart, reconciliation, plots due, the cemetery check.

@@ -534,6 +534,25 @@ pub fn document() -> Value {
                     "responses": common(json!({ "200": { "description": "统计", "content": { "application/json": { "schema": { "type": "object", "required": ["signs", "by_condition", "by_kind", "lightbox"] } } } } }))
                 }
             },
+            "/api/cemetery/stats": {
+                "get": {
+                    "summary": "火化统计：死亡、火化、土葬、其他，火化率（火化÷死亡）、火葬区火化率、火化与土葬之比（并非火化率）；可同时核对上报数字（仅限登录的工作人员）",
+                    "parameters": [
+                        param("from", "query", false, json!({ "type": "integer", "minimum": -32768, "maximum": 32767 }), "起始年份"),
+                        param("to", "query", false, json!({ "type": "integer", "minimum": -32768, "maximum": 32767 }), "截止年份"),
+                        param("by", "query", false, json!({ "enum": ["year", "unit"] }), "按年份或户籍地分组"),
+                        param("reported", "query", false, json!({ "type": "string" }), "上报数字，如 2016-2020:51.8%;2020:44.4%")
+                    ],
+                    "responses": common(json!({ "200": { "description": "统计表（末行为合计）与核对结果", "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["from", "to", "rows", "reconciliation"],
+                        "properties": {
+                            "from": { "type": "integer" }, "to": { "type": "integer" },
+                            "rows": { "type": "array", "items": { "type": "object", "required": ["group", "deaths", "cremations", "burials", "other", "balanced"] } },
+                            "reconciliation": { "type": "array", "items": { "type": "object", "required": ["reported", "matches"] } }
+                        }
+                    } } } }, "401": error_response("未登录：殡葬统计仅限工作人员") }))
+                }
+            },
             "/api/signs/{id}/inspections": {
                 "post": {
                     "summary": "登记一次标志巡查（状况、照片、说明）；状况不佳时同时开具工单",

@@ -1187,6 +1187,7 @@ both_stores!(
             vec!["cemetery", "expiring", "--months", "24", "--format", "json"],
             vec!["notices", "list", "--format", "json"],
             vec!["cemetery", "find", "巴特尔"],
+            vec!["cemetery", "graves", "--format", "json"],
         ] {
             let out = diming(db.url(), &args);
             succeeded(&out);
@@ -1195,15 +1196,26 @@ both_stores!(
                 "{args:?}"
             );
         }
-        let export = dir.path().join("burials.geojson");
-        let out = diming(
-            db.url(),
-            &["export", "burials", "-o", export.to_str().unwrap()],
-        );
-        if out.status.success() {
-            assert!(!contains_whole_id(
-                &std::fs::read_to_string(&export).unwrap()
+        for (format, file) in [("geojson", "burials.geojson"), ("csv", "burials.csv")] {
+            let export = dir.path().join(file);
+            succeeded(&diming(
+                db.url(),
+                &[
+                    "export",
+                    "--layer",
+                    "burials",
+                    "--format",
+                    format,
+                    "-o",
+                    export.to_str().unwrap(),
+                ],
             ));
+            let text = std::fs::read_to_string(&export).unwrap();
+            assert!(
+                text.contains("cremation") && text.contains("********"),
+                "the export has the burials, their numbers masked: {text:.300}"
+            );
+            assert!(!contains_whole_id(&text), "{format} export");
         }
         // The backup keeps the whole number (it restores the registry exactly).
         let backup = dir.path().join("backup.jsonl");
