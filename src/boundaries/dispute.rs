@@ -128,6 +128,11 @@ pub struct Contents {
     pub places: usize,
     pub streets: usize,
     pub markers: usize,
+    /// Cemetery plots and graves outside cemeteries in the area.
+    #[serde(default)]
+    pub plots: usize,
+    #[serde(default)]
+    pub graves: usize,
 }
 
 /// A dispute (layer `boundary_disputes`; the geometry is the disputed area).

@@ -333,7 +333,7 @@ async fn dispute(
             for v in state.layer(Layer::Dispute) {
                 let Body::Dispute(d) = &v.body else { continue };
                 println!(
-                    "{}\t第{}版\t{}\t{}\t{}\t{:.1} 平方米（{:.2} 亩，{:.4} 平方千米）\t门牌 {} 地名 {} 街路巷 {} 界桩 {}",
+                    "{}\t第{}版\t{}\t{}\t{}\t{:.1} 平方米（{:.2} 亩，{:.4} 平方千米）\t门牌 {} 地名 {} 街路巷 {} 界桩 {} 墓位 {} 散坟 {}",
                     v.id,
                     v.version,
                     d.title,
@@ -349,7 +349,9 @@ async fn dispute(
                     d.contents.door_plates,
                     d.contents.places,
                     d.contents.streets,
-                    d.contents.markers
+                    d.contents.markers,
+                    d.contents.plots,
+                    d.contents.graves
                 );
             }
         }

@@ -312,8 +312,13 @@ pub fn svg(input: &MapInput) -> Result<String, CrsError> {
             d.area_m2 / 1e6
         ),
         format!(
-            "区域内：门牌 {}，地名 {}，街路巷 {}，界桩 {}",
-            d.contents.door_plates, d.contents.places, d.contents.streets, d.contents.markers
+            "区域内：门牌 {}，地名 {}，街路巷 {}，界桩 {}，墓位 {}，散坟 {}",
+            d.contents.door_plates,
+            d.contents.places,
+            d.contents.streets,
+            d.contents.markers,
+            d.contents.plots,
+            d.contents.graves
         ),
         format!("状态：{}", d.status.label()),
         format!("比例尺 1:{scale:.0}"),

@@ -203,7 +203,15 @@ impl Registry {
 fn frozen_layer(layer: Layer) -> bool {
     matches!(
         layer,
-        Layer::AdminUnit | Layer::DoorPlate | Layer::Place | Layer::Street | Layer::Marker
+        Layer::AdminUnit
+            | Layer::DoorPlate
+            | Layer::Place
+            | Layer::Street
+            | Layer::Marker
+            | Layer::Cemetery
+            | Layer::CemeterySection
+            | Layer::Plot
+            | Layer::Grave
     )
 }
 
@@ -328,6 +336,8 @@ pub fn new_dispute(
         places: count(Layer::Place),
         streets: count(Layer::Street),
         markers: count(Layer::Marker),
+        plots: count(Layer::Plot),
+        graves: count(Layer::Grave),
     };
     Ok((
         Dispute {

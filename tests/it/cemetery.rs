@@ -1267,3 +1267,81 @@ async fn the_statistics_page_draws_the_rate_and_names_the_ratio() {
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+both_stores!(
+    plots_and_graves_in_a_disputed_area_are_counted_and_frozen,
+    |db: TestDb| async move {
+        use diming::boundaries::dispute::Party;
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        // The sumu and the town both claim the ground of the public cemetery.
+        let claim = || {
+            diming::spatial::geojson::from_geo(&Geometry::MultiPolygon(MultiPolygon(vec![
+                geo::Rect::new(
+                    Coord {
+                        x: 112.0295,
+                        y: 43.5975,
+                    },
+                    Coord {
+                        x: 112.0335,
+                        y: 43.6000,
+                    },
+                )
+                .to_polygon(),
+            ])))
+        };
+        let parties = vec![
+            Party {
+                code: "152501200".into(),
+                name: "格日勒敖都苏木".into(),
+                claim: claim(),
+            },
+            Party {
+                code: "152501400".into(),
+                name: "二连浩特市社区建设管理局".into(),
+                claim: claim(),
+            },
+        ];
+        let (id, _) = registry
+            .file_dispute("测试", "公墓用地争议", parties, vec![], day("2026-03-01"))
+            .await
+            .unwrap();
+        let Some(Body::Dispute(d)) = registry.current().get(&id).map(|v| v.body.clone()) else {
+            panic!()
+        };
+        assert!(d.contents.plots > 500, "{:?}", d.contents);
+        // A grave surveyed inside the area waits for the decision, unless an officer says why.
+        let grave = |number: &str| Write::Create {
+            id: RecordId::new(),
+            valid_from: day("2026-04-01"),
+            body: Body::Grave(diming::cemetery::Grave {
+                number: number.into(),
+                kind: diming::cemetery::GraveKind::Ordinary,
+                area_m2: None,
+                buried: None,
+                owner: None,
+                owner_phone: None,
+                zones: vec![],
+                treatment: None,
+                surveyed: day("2026-04-01"),
+                moved_to: None,
+                burial: None,
+                photos: vec![],
+                notes: String::new(),
+                source: Source::Survey,
+            }),
+            geometry: Geometry::Point(Point::new(112.0300, 43.5990)),
+        };
+        let mut cs = Changeset::new("测试", "散坟登记");
+        cs.push(grave("SM-2026-001"));
+        let err = registry.commit(cs).await.unwrap_err();
+        assert!(
+            matches!(err, diming::registry::RegistryError::Frozen(_)),
+            "{err}"
+        );
+        let mut cs =
+            Changeset::new("测试", "散坟登记").with_freeze_override("迁坟工作需要，经双方同意");
+        cs.push(grave("SM-2026-002"));
+        registry.commit(cs).await.unwrap();
+    }
+);
