@@ -47,6 +47,21 @@ pub struct Config {
     /// Plot size limits and funeral subsidy rules.
     #[serde(default)]
     pub cemetery: CemeterySettings,
+    /// The gazetteer's editorial board and preface.
+    #[serde(default)]
+    pub gazetteer: GazetteerSettings,
+}
+
+/// What the bureau writes in the gazetteer's front matter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GazetteerSettings {
+    /// 编纂委员会: one line per member or role.
+    #[serde(default)]
+    pub board: Vec<String>,
+    /// 前言: paragraphs separated by blank lines or newlines.
+    #[serde(default)]
+    pub preface: String,
 }
 
 /// Settings of the cemetery module: dated, per jurisdiction.

@@ -70,6 +70,7 @@ pub mod cemetery;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod gazetteer;
 pub mod io;
 pub mod layers;
 pub mod names;

@@ -5,6 +5,7 @@ mod admin;
 mod boundaries;
 mod cemetery;
 mod crs;
+mod gazetteer;
 mod io;
 mod names;
 mod numbering;
@@ -111,6 +112,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: NoticesCommand,
     },
+    /// 地名志：由登记簿编纂可付印的 PDF（16 开或 A4）
+    #[command(
+        after_help = "示例：\n  diming gazetteer -o 二连浩特市地名志.pdf\n  diming gazetteer --unit 152501400 --categories streets,settlement --paper a4 -o 城区地名志.pdf\n  diming gazetteer --as-of 2020-12-31 -o 2020年版地名志.pdf"
+    )]
+    Gazetteer(gazetteer::GazetteerArgs),
+    /// 标准地名表：供省级和国家地名数据库（全部字段）
+    #[command(
+        after_help = "示例：\n  diming export-names --format xlsx -o 地名表.xlsx\n  diming export-names --format gpkg -o 地名.gpkg"
+    )]
+    ExportNames(gazetteer::ExportNamesArgs),
     /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件（可恢复到任一种数据库）
     #[command(
         after_help = "示例：\n  diming backup -o 备份-2026-11-29.jsonl\n  diming --db postgres://… backup -o 备份.jsonl"
@@ -242,6 +253,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Numbering { command } => numbering::run(db, &config, &author, command).await,
         Command::Boundaries { command } => boundaries::run(db, &config, &author, command).await,
         Command::Signs { command } => signs::run(db, &config, &author, command).await,
+        Command::Gazetteer(args) => gazetteer::run(db, &config, args).await,
+        Command::ExportNames(args) => gazetteer::export_names(db, &config, args).await,
         Command::Cemetery { command } => cemetery::run(db, &config, &author, command).await,
         Command::Stats { command } => cemetery::stats(db, &config, command).await,
         Command::Notices { command } => cemetery::notices(db, &config, &author, command).await,

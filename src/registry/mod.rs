@@ -8,6 +8,7 @@
 
 pub mod boundaries;
 pub mod cemetery;
+pub mod gazetteer;
 mod names;
 mod numbering;
 pub mod signs;

@@ -15,6 +15,7 @@ mod cli;
 mod concurrency;
 mod demo;
 mod files;
+mod gazetteer;
 mod index;
 mod names;
 mod numbering;

@@ -1,0 +1,267 @@
+//! The gazetteer (地名志) and the name table: every standard name in the book and in index
+//! order, page references that point at the entry's page, the stroke index in stroke order,
+//! fonts embedded, the same state giving the same PDF, an edition as of a date, and the name
+//! table in four formats.
+
+use crate::support::{TestDb, both_stores, diming, load_demo, succeeded};
+use diming::layers::{Body, Layer};
+use diming::names::naming::NameStatus;
+
+fn page_text(pdf: &std::path::Path, page: usize) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pages(pdf: &std::path::Path) -> usize {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The (name, page) lines of an index, in the order printed.
+fn index_lines(pdf: &std::path::Path, heading: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for p in 1..=pages(pdf) {
+        let text = page_text(pdf, p);
+        if !text.lines().take(4).any(|l| l.trim() == heading) {
+            continue;
+        }
+        for line in text.lines() {
+            if let Some((name, rest)) = line.split_once("..") {
+                let page: String = rest.chars().filter(char::is_ascii_digit).collect();
+                if let Ok(n) = page.parse() {
+                    out.push((squeeze(name), n));
+                }
+            }
+        }
+    }
+    out
+}
+
+both_stores!(
+    the_gazetteer_holds_every_standard_name_with_indexes_that_point_at_their_pages,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        let names: Vec<String> = registry
+            .current()
+            .records()
+            .filter_map(|v| match (&v.body, v.body.naming()) {
+                (Body::AdminUnit(_) | Body::Street(_) | Body::Place(_), Some(n))
+                    if matches!(n.status, NameStatus::Approved | NameStatus::Published) =>
+                {
+                    Some(v.body.title())
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(names.len() >= 70);
+        let last = registry.store().changesets(1).await.unwrap()[0]
+            .id
+            .0
+            .to_string();
+        drop(registry);
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("地名志.pdf");
+        succeeded(&diming(
+            db.url(),
+            &[
+                "gazetteer",
+                "--printed",
+                "2026-11-29",
+                "-o",
+                pdf.to_str().unwrap(),
+            ],
+        ));
+
+        // Fonts embedded (and subset), Mongolian among them.
+        let fonts = std::process::Command::new("pdffonts")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(rows.len() >= 3, "{fonts}");
+        for row in &rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            assert_eq!(cols[cols.len() - 5], "yes", "not embedded: {row}");
+        }
+        assert!(fonts.contains("NotoSansMongolian"), "{fonts}");
+
+        // Every standard name, and the edition's changeset.
+        let all = squeeze(&crate::support::pdf_text(&pdf));
+        for n in &names {
+            assert!(all.contains(&squeeze(n)), "{n} is not in the book");
+        }
+        assert!(
+            all.contains(&last),
+            "the copyright page names changeset {last}"
+        );
+
+        // The pinyin index: every name once, in pinyin order, each page showing its entry.
+        let pinyin = index_lines(&pdf, "汉语拼音索引");
+        assert_eq!(pinyin.len(), names.len(), "{pinyin:?}");
+        let keys: Vec<String> = pinyin
+            .iter()
+            .map(|(n, _)| diming::names::romanize::toneless(n))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+        for (name, page) in &pinyin {
+            let text = squeeze(&page_text(&pdf, *page));
+            assert!(text.contains(name.as_str()), "{name} is not on page {page}");
+        }
+        // The stroke index: by the strokes of the first character (二 2, 工 3, 乌 4, 永 5).
+        let strokes = index_lines(&pdf, "笔画索引");
+        assert_eq!(strokes.len(), names.len());
+        let at = |n: &str| {
+            strokes
+                .iter()
+                .position(|(m, _)| m == n)
+                .unwrap_or_else(|| panic!("{n} not in the stroke index"))
+        };
+        assert!(at("二连浩特市") < at("工业路"));
+        assert!(at("工业路") < at("乌兰路"));
+        assert!(at("乌兰路") < at("永安街"));
+        let counts: Vec<u8> = strokes
+            .iter()
+            .filter_map(|(n, _)| n.chars().next().and_then(diming::gazetteer::strokes))
+            .collect();
+        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+
+        // The same state gives the same book.
+        let again = dir.path().join("again.pdf");
+        succeeded(&diming(
+            db.url(),
+            &[
+                "gazetteer",
+                "--printed",
+                "2026-11-29",
+                "-o",
+                again.to_str().unwrap(),
+            ],
+        ));
+        assert!(
+            std::fs::read(&pdf).unwrap() == std::fs::read(&again).unwrap(),
+            "two builds differ"
+        );
+
+        // As of 2020 the street was still 工农街; today's book records the rename.
+        assert!(all.contains("校勘记录") && all.contains("工农街"));
+        let old = dir.path().join("2020.pdf");
+        succeeded(&diming(
+            db.url(),
+            &[
+                "gazetteer",
+                "--as-of",
+                "2020-12-31",
+                "--categories",
+                "streets",
+                "-o",
+                old.to_str().unwrap(),
+            ],
+        ));
+        let text = squeeze(&crate::support::pdf_text(&old));
+        assert!(
+            text.contains("工农街") && !text.contains("建设街"),
+            "the 2020 edition"
+        );
+        assert!(
+            !text.contains("格日勒敖都苏木Gerile"),
+            "units left out by --categories"
+        );
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_name_table_goes_out_in_four_formats_with_every_field() {
+    let db = TestDb::sqlite().await;
+    let registry = db.registry().await;
+    load_demo(&registry).await;
+    let count = [Layer::AdminUnit, Layer::Street, Layer::Place]
+        .iter()
+        .map(|l| registry.current().count(*l))
+        .sum::<usize>();
+    drop(registry);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["csv", "xlsx", "json", "gpkg"] {
+        let path = dir.path().join(format!("names.{format}"));
+        succeeded(&diming(
+            db.url(),
+            &[
+                "export-names",
+                "--format",
+                format,
+                "-o",
+                path.to_str().unwrap(),
+            ],
+        ));
+    }
+    let csv = std::fs::read_to_string(dir.path().join("names.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("\u{feff}记录号,标准名称,罗马字母拼写"),
+        "{header}"
+    );
+    for field in [
+        "蒙古文名称",
+        "地名含义",
+        "历史沿革",
+        "地理实体描述",
+        "批准文号",
+        "地理位置",
+    ] {
+        assert!(header.contains(field), "{field}");
+    }
+    assert_eq!(csv.lines().count(), count + 1);
+    assert!(
+        csv.contains("二连浩特市,Erenhot Shi"),
+        "the Mongolian transcription"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("names.json")).unwrap())
+            .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), count);
+    assert!(json[0]["location"].as_str().unwrap().starts_with("东经"));
+    // The workbook: Chinese header, frozen panes.
+    let file = std::fs::File::open(dir.path().join("names.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(sheet.contains("state=\"frozen\""), "frozen panes");
+    let mut shared = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut shared,
+    )
+    .unwrap();
+    assert!(shared.contains("标准名称") && shared.contains("二连浩特市"));
+    let info = std::process::Command::new("ogrinfo")
+        .args([
+            "-so",
+            dir.path().join("names.gpkg").to_str().unwrap(),
+            "names",
+        ])
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains(&format!("Feature Count: {count}")), "{info}");
+    assert!(info.contains("romanization: String"), "{info}");
+}
