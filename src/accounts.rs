@@ -182,6 +182,12 @@ impl Access {
         self.role().is_some_and(|r| r.writable().contains(&layer))
     }
 
+    /// Whether the caller may publish (build a gazetteer edition): editors and the
+    /// administrator.
+    pub fn can_publish(&self) -> bool {
+        matches!(self.role(), Some(Role::Editor | Role::Admin))
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role() == Some(Role::Admin)
     }

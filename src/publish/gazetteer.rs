@@ -112,7 +112,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
     if p > 1 {{ align(center, text(size: 8.5pt, str(counter(page).get().first()))) }}
   }})
 #set text(font: ("Noto Serif CJK SC", "Noto Sans Mongolian"), size: 9.5pt, lang: "zh", region: "cn")
-#set par(justify: true, leading: 0.75em, first-line-indent: (amount: 2em, all: false))
+#set par(justify: true, linebreaks: "simple", leading: 0.75em, first-line-indent: (amount: 2em, all: false))
 #show heading.where(level: 1): it => {{ pagebreak(weak: true); align(center, text(size: 16pt, weight: "bold", it.body)); v(1em) }}
 #show heading.where(level: 2): it => {{ v(0.5em); text(size: 11pt, weight: "bold", fill: rgb("#7b1f1f"), it.body); v(0.3em) }}
 "##,

@@ -15,6 +15,7 @@ pub const SQLITE: &[(u32, &str)] = &[
     ),
     (6, include_str!("../../migrations/sqlite/0006_lines.sql")),
     (7, include_str!("../../migrations/sqlite/0007_cemetery.sql")),
+    (8, include_str!("../../migrations/sqlite/0008_editions.sql")),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -37,6 +38,10 @@ pub const POSTGRES: &[(u32, &str)] = &[
     (
         7,
         include_str!("../../migrations/postgres/0007_cemetery.sql"),
+    ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_editions.sql"),
     ),
 ];
 

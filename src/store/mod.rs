@@ -34,6 +34,7 @@ mod accounts;
 pub mod attachments;
 mod backup;
 mod batch;
+pub mod editions;
 mod error;
 mod geometry;
 mod migrate;

@@ -136,6 +136,7 @@ impl PgStore {
                 "api_tokens",
                 "access_log",
                 "users",
+                "gazetteer_editions",
                 "attachments",
                 "diming_migrations",
             ])

@@ -40,6 +40,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("static/boundaries.js"),
     ),
+    (
+        concat!("gazetteer-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/gazetteer.js"),
+    ),
 ];
 
 /// The URL of our map script.

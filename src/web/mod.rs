@@ -18,6 +18,7 @@ pub(crate) mod edit;
 mod error;
 mod extract;
 mod files;
+mod gazetteer;
 mod history;
 mod map;
 mod numbering;
@@ -109,6 +110,10 @@ pub fn app(registry: AppState) -> Router {
         .route("/cemetery/burials/{id}", get(cemetery::burial_page))
         .route("/api/cemetery/stats", get(cemetery::stats_api))
         .route("/graves", get(cemetery::finder))
+        .route("/gazetteer", get(gazetteer::page))
+        .route("/gazetteer/editions/{file}", get(gazetteer::edition))
+        .route("/api/gazetteer/editions", post(gazetteer::build))
+        .route("/api/gazetteer/jobs/{id}", get(gazetteer::job))
         .route("/boundaries", get(boundaries::page))
         .route("/api/boundaries/check", get(boundaries::check_api))
         .route("/signs", get(signs::page))

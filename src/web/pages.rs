@@ -34,6 +34,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("cemetery.html", include_str!("templates/cemetery.html")),
         ("burial.html", include_str!("templates/burial.html")),
         ("graves.html", include_str!("templates/graves.html")),
+        ("gazetteer.html", include_str!("templates/gazetteer.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");

@@ -625,3 +625,69 @@ async fn an_officer_inspects_a_sign_from_a_phone() {
     let orders = browser.eval("document.getElementById('orders').textContent");
     assert!(orders.as_str().unwrap().contains("维修"), "{orders}");
 }
+
+/// An editor builds the gazetteer from its page in Chromium: the progress shows, the edition
+/// appears in the list and downloads as a PDF; a burial officer finds the statistics page with
+/// its chart, and the public finds a grave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "editor", diming::accounts::Role::Editor).await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1200, 900);
+    browser.goto(&format!("{base}/graves?q=巴特尔"));
+    browser.wait_for("document.readyState === 'complete'", "the grave finder");
+    let found = browser.eval("document.querySelectorAll('#graves li').length");
+    assert!(found.as_u64().unwrap() >= 1, "{found}");
+    let marked = browser.eval("document.querySelector('#graves li svg #found') !== null");
+    assert_eq!(
+        marked,
+        serde_json::json!(true),
+        "the plot is marked on the plan"
+    );
+
+    browser.goto(&format!("{base}/login?next=/gazetteer"));
+    browser.type_into("input[name=name]", "editor");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/gazetteer' && document.readyState === 'complete' && document.getElementById('build')",
+        "the gazetteer page with its form",
+    );
+    browser.type_into("#build input[name=categories]", "streets");
+    browser.click_on("#build button");
+    browser.wait_for(
+        "document.getElementById('progress') && !document.getElementById('progress').hidden",
+        "the progress",
+    );
+    browser.wait_for(
+        "document.getElementById('new-edition') !== null",
+        "the finished edition",
+    );
+    browser.wait_for(
+        "document.readyState === 'complete' && document.querySelectorAll('#editions tr').length === 2",
+        "the list with the new edition",
+    );
+    let href = browser.eval("document.querySelector('#editions a').href");
+    let pdf = http_get(href.as_str().unwrap());
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+/// A GET with the standard library (the server is on loopback).
+fn http_get(url: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    response[split + 4..].to_vec()
+}

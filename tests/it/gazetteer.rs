@@ -265,3 +265,106 @@ async fn the_name_table_goes_out_in_four_formats_with_every_field() {
     assert!(info.contains(&format!("Feature Count: {count}")), "{info}");
     assert!(info.contains("romanization: String"), "{info}");
 }
+
+both_stores!(
+    an_editor_builds_an_edition_on_the_web_and_earlier_editions_are_kept,
+    |db: TestDb| async move {
+        use crate::support::{officer, request, send};
+        use axum::http::StatusCode;
+        use diming::accounts::Role;
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        let editor = officer(&registry, "出版编辑", Role::Editor).await;
+        let viewer = officer(&registry, "查看", Role::Viewer).await;
+        let app = diming::web::app(std::sync::Arc::new(registry));
+        let body = serde_json::json!({"categories": ["streets"], "paper": "a4"});
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/gazetteer/editions",
+                Some(&viewer),
+                Some(body.clone()),
+            ),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let r = send(
+            &app,
+            request("POST", "/api/gazetteer/editions", None, Some(body.clone())),
+            Some(body.clone()),
+        )
+        .await;
+        assert!(r.status.is_client_error());
+        let bad = serde_json::json!({"paper": "b5"});
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/gazetteer/editions",
+                Some(&editor),
+                Some(bad.clone()),
+            ),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+        let mut hrefs = Vec::new();
+        for _ in 0..2 {
+            let r = send(
+                &app,
+                request(
+                    "POST",
+                    "/api/gazetteer/editions",
+                    Some(&editor),
+                    Some(body.clone()),
+                ),
+                Some(body.clone()),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+            let job = r.json()["href"].as_str().unwrap().to_string();
+            let start = std::time::Instant::now();
+            let done = loop {
+                let j = send(&app, request("GET", &job, Some(&editor), None), None)
+                    .await
+                    .json();
+                match j["state"].as_str() {
+                    Some("done") => break j,
+                    Some("failed") => panic!("{j}"),
+                    _ => {}
+                }
+                assert!(start.elapsed().as_secs() < 120, "still building: {j}");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            };
+            assert_eq!(done["entries"], 40, "the 40 streets");
+            hrefs.push(done["href"].as_str().unwrap().to_string());
+        }
+        // Both editions are kept and downloadable, by anyone.
+        for href in &hrefs {
+            let pdf = crate::support::get_bytes(&app, href).await;
+            assert!(pdf.starts_with(b"%PDF"), "{href}");
+        }
+        let page = send(
+            &app,
+            request("GET", "/gazetteer", Some(&editor), None),
+            None,
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.body.matches("下载 PDF").count(), 2, "{}", page.body);
+        assert!(
+            page.body.contains("id=\"build\""),
+            "the editor has the form"
+        );
+        let page = send(
+            &app,
+            request("GET", "/gazetteer", Some(&viewer), None),
+            None,
+        )
+        .await;
+        assert!(!page.body.contains("id=\"build\""), "a viewer has not");
+    }
+);
