@@ -54,7 +54,7 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         revoke: bool,
     },
-    /// 显示最近被拒绝的访问（登录失败、无权修改、无效令牌）
+    /// 显示最近被拒绝的访问（登录失败、无权修改、无效令牌）与个人信息查看记录（personal_data）
     #[command(after_help = "示例：\n  diming user refusals --limit 50")]
     Refusals {
         #[arg(long, default_value_t = 20)]

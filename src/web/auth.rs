@@ -104,6 +104,22 @@ pub async fn log_refusal(
     }
 }
 
+/// Records that someone saw personal data whole (who, when, which record), in the same log
+/// as refusals, with the action `personal_data`.
+pub async fn log_personal_access(registry: &AppState, user: &str, target: &str, what: &str) {
+    tracing::info!(user, target, what, "personal data shown");
+    let entry = Refusal {
+        at: Utc::now(),
+        user: Some(user.to_string()),
+        action: "personal_data".to_string(),
+        target: target.to_string(),
+        reason: what.to_string(),
+    };
+    if let Err(e) = registry.store().log_refusal(&entry).await {
+        tracing::error!(error = %e, "could not log access to personal data");
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

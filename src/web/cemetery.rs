@@ -196,6 +196,25 @@ pub async fn burial_page(
     let id: RecordId = id
         .parse()
         .map_err(|_| ApiError::NotFound(format!("记录号“{id}”无效")))?;
+    let (context, shown_whole) = burial_context(&registry, &caller, id)?;
+    if shown_whole {
+        super::auth::log_personal_access(
+            &registry,
+            caller.access.name().unwrap_or_default(),
+            &format!("/cemetery/burials/{id}"),
+            "查看殡葬登记的完整身份证号码",
+        )
+        .await;
+    }
+    pages::render("burial.html", &context)
+}
+
+/// The burial page's context, and whether it shows the whole ID number.
+fn burial_context(
+    registry: &AppState,
+    caller: &Caller,
+    id: RecordId,
+) -> Result<(Context, bool), ApiError> {
     let state = registry.current();
     let v = state
         .get(&id)
@@ -204,6 +223,7 @@ pub async fn burial_page(
         return Err(ApiError::NotFound(format!("记录 {id} 不是殡葬登记")));
     };
     let whole = caller.access.sees_whole_personal_data();
+    let shown_whole = whole && b.deceased.id_number.is_some();
     let id_number = b.deceased.id_number.as_ref().map(|n| {
         if whole {
             n.whole().map_or_else(|| n.masked(), str::to_string)
@@ -255,7 +275,7 @@ pub async fn burial_page(
     context.insert("registered_on", &b.registered_on);
     context.insert("claims", &claims);
     caller.insert_into(&mut context);
-    pages::render("burial.html", &context)
+    Ok((context, shown_whole))
 }
 
 #[derive(Debug, Deserialize)]

@@ -214,7 +214,11 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         switches,
         serde_json::json!([
             "行政区域（18）",
+            "殡葬区划（4）",
             "门牌整编（0）",
+            "公墓（2）",
+            "墓区（6）",
+            "墓位（1134）",
             "街路巷（40）",
             "地名（14）",
             "门牌（3202）",

@@ -1054,6 +1054,14 @@ both_stores!(
         .await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains(&whole));
+        // Who saw it, when, which record: logged.
+        let log = app_registry_state_log(&db).await;
+        assert!(
+            log.iter().any(|r| r.action == "personal_data"
+                && r.user.as_deref() == Some("殡葬员")
+                && r.target.contains(&some_burial.to_string())),
+            "{log:?}"
+        );
         let page = send(
             &app,
             request(
@@ -1227,6 +1235,10 @@ both_stores!(
     }
 );
 
+async fn app_registry_state_log(db: &TestDb) -> Vec<diming::store::Refusal> {
+    db.registry().await.store().refusals(50).await.unwrap()
+}
+
 async fn app_registry_state(db: &TestDb) -> diming::record::CurrentState {
     let registry = db.registry().await;
     let versions = registry.store().load_current().await.unwrap();
@@ -1343,5 +1355,64 @@ both_stores!(
             Changeset::new("测试", "散坟登记").with_freeze_override("迁坟工作需要，经双方同意");
         cs.push(grave("SM-2026-002"));
         registry.commit(cs).await.unwrap();
+    }
+);
+
+both_stores!(
+    fifty_officers_assign_plots_in_one_section_at_once,
+    |db: TestDb| async move {
+        let registry = std::sync::Arc::new(db.registry().await);
+        let single = PlotKind {
+            remains: Remains::Body,
+            occupancy: Occupancy::Single,
+        };
+        small_cemetery(&registry, single).await;
+        // Fifty officers at once, five for each of ten plots of row 1.
+        let plots: Vec<RecordId> = (1..=10)
+            .map(|n| plot(&registry, &format!("A-1-{n}")).0)
+            .collect();
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let r = std::sync::Arc::clone(&registry);
+            let p = plots[i % 10];
+            tasks.push(tokio::spawn(async move {
+                r.register_burial(
+                    "测试",
+                    burial(
+                        &format!("并发{i}"),
+                        "2024-05-01",
+                        Disposition::Burial,
+                        Some(p),
+                    ),
+                    None,
+                )
+                .await
+                .is_ok()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            ok += usize::from(t.await.unwrap());
+        }
+        assert_eq!(ok, 10, "one burial per single plot");
+        let state = registry.current();
+        for p in &plots {
+            let n = state
+                .layer(Layer::Burial)
+                .filter(|v| matches!(&v.body, Body::Burial(b) if b.plot == Some(*p)))
+                .count();
+            assert_eq!(n, 1, "no plot assigned twice");
+            assert!(
+                matches!(&state.get(p).unwrap().body, Body::Plot(pl) if pl.status == PlotStatus::Occupied)
+            );
+        }
+        drop(state);
+        // The store agrees with memory.
+        let stored = registry.store().load_current().await.unwrap();
+        let in_store = stored
+            .iter()
+            .filter(|v| matches!(&v.body, Body::Burial(b) if b.plot.is_some_and(|p| plots.contains(&p))))
+            .count();
+        assert_eq!(in_store, 10);
     }
 );

@@ -242,6 +242,12 @@ both_stores!(
             ),
             ("get", "/api/signs/check?findings=1".into(), None, None),
             ("get", "/api/signs/report".into(), None, None),
+            (
+                "get",
+                "/api/cemetery/stats?from=2016&to=2020&reported=2016-2020:51.8%25".into(),
+                None,
+                None,
+            ),
             ("post", "/api/attachments".into(), None, None),
             (
                 "post",
