@@ -1395,18 +1395,19 @@ both_stores!(
             ok += usize::from(t.await.unwrap());
         }
         assert_eq!(ok, 10, "one burial per single plot");
-        let state = registry.current();
-        for p in &plots {
-            let n = state
-                .layer(Layer::Burial)
-                .filter(|v| matches!(&v.body, Body::Burial(b) if b.plot == Some(*p)))
-                .count();
-            assert_eq!(n, 1, "no plot assigned twice");
-            assert!(
-                matches!(&state.get(p).unwrap().body, Body::Plot(pl) if pl.status == PlotStatus::Occupied)
-            );
+        {
+            let state = registry.current();
+            for p in &plots {
+                let n = state
+                    .layer(Layer::Burial)
+                    .filter(|v| matches!(&v.body, Body::Burial(b) if b.plot == Some(*p)))
+                    .count();
+                assert_eq!(n, 1, "no plot assigned twice");
+                assert!(
+                    matches!(&state.get(p).unwrap().body, Body::Plot(pl) if pl.status == PlotStatus::Occupied)
+                );
+            }
         }
-        drop(state);
         // The store agrees with memory.
         let stored = registry.store().load_current().await.unwrap();
         let in_store = stored
