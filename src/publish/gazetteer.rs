@@ -82,6 +82,29 @@ fn entry(e: &Entry) -> String {
     out
 }
 
+/// One group of an index: its heading never ends a column alone.
+fn index_group(out: &mut String, label: &str, entries: &[&Entry]) {
+    let line = |e: &Entry| {
+        format!(
+            "#{} #box(width: 1fr, repeat[.]) {}",
+            s(&e.name),
+            page_of(&e.key)
+        )
+    };
+    let Some((first, rest)) = entries.split_first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "#block(breakable: false, above: 0.55em, below: 0.55em)[#text(weight: \"bold\", {})\\ {}]",
+        s(label),
+        line(first)
+    );
+    for e in rest {
+        let _ = writeln!(out, "{}\\", line(e));
+    }
+}
+
 /// `#context` page number of an entry.
 fn page_of(key: &str) -> String {
     format!("#context counter(page).at(<{key}>).first()")
@@ -227,23 +250,21 @@ pub fn source(book: &Book, paper: Paper) -> String {
         out,
         "#columns(3, gutter: 5mm)[#set par(first-line-indent: 0em, leading: 0.55em)\n#set text(size: 8.5pt)"
     );
-    let mut letter = None;
+    let mut groups: Vec<(String, Vec<&Entry>)> = Vec::new();
     for e in book.pinyin_index() {
-        let first = e.pinyin.chars().next().map(|c| c.to_ascii_uppercase());
-        if first != letter {
-            letter = first;
-            let _ = writeln!(
-                out,
-                "#text(weight: \"bold\", {})\\",
-                s(&first.map(String::from).unwrap_or_default())
-            );
+        let first: String = e
+            .pinyin
+            .chars()
+            .next()
+            .map(|c| c.to_ascii_uppercase().to_string())
+            .unwrap_or_default();
+        match groups.last_mut() {
+            Some((l, list)) if *l == first => list.push(e),
+            _ => groups.push((first, vec![e])),
         }
-        let _ = writeln!(
-            out,
-            "#{} #box(width: 1fr, repeat[.]) {}\\",
-            s(&e.name),
-            page_of(&e.key)
-        );
+    }
+    for (label, entries) in &groups {
+        index_group(&mut out, label, entries);
     }
     let _ = writeln!(out, "]");
     let _ = writeln!(out, "= 笔画索引");
@@ -252,15 +273,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
         "#columns(3, gutter: 5mm)[#set par(first-line-indent: 0em, leading: 0.55em)\n#set text(size: 8.5pt)"
     );
     for (label, entries) in book.stroke_index() {
-        let _ = writeln!(out, "#text(weight: \"bold\", {})\\", s(&label));
-        for e in entries {
-            let _ = writeln!(
-                out,
-                "#{} #box(width: 1fr, repeat[.]) {}\\",
-                s(&e.name),
-                page_of(&e.key)
-            );
-        }
+        index_group(&mut out, &label, &entries);
     }
     let _ = writeln!(out, "]");
     // Back matter.
