@@ -13,6 +13,7 @@ mod cdp;
 mod cemetery;
 mod cli;
 mod concurrency;
+mod crash;
 mod demo;
 mod files;
 mod gazetteer;
