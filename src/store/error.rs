@@ -46,6 +46,13 @@ pub enum StoreError {
         version: i64,
         reason: String,
     },
+    /// The disk (or the database's tablespace) is full: nothing of the write was kept.
+    #[error("磁盘已满（{context}）：本次变更未写入，登记簿保持原样；请释放磁盘空间后重试")]
+    DiskFull {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("数据库操作失败（{context}）：{source}")]
     Database {
         context: &'static str,
@@ -61,6 +68,33 @@ pub(crate) trait Context<T> {
 
 impl<T> Context<T> for Result<T, sqlx::Error> {
     fn context(self, context: &'static str) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Database { context, source })
+        self.map_err(|source| StoreError::from_sqlx(context, source))
+    }
+}
+
+impl StoreError {
+    /// A database error, told apart when it is a full disk (SQLite `SQLITE_FULL`, PostgreSQL
+    /// `53100 disk_full`, or an I/O error saying so).
+    pub fn from_sqlx(context: &'static str, source: sqlx::Error) -> StoreError {
+        let full = match &source {
+            sqlx::Error::Database(e) => {
+                e.code().is_some_and(|c| c == "13" || c == "53100")
+                    || e.message().contains("disk is full")
+                    || e.message().contains("No space left")
+            }
+            sqlx::Error::Io(e) => e.raw_os_error() == Some(28),
+            other => other.to_string().contains("No space left"),
+        };
+        if full {
+            StoreError::DiskFull { context, source }
+        } else {
+            StoreError::Database { context, source }
+        }
+    }
+
+    /// Whether the store could not be reached or is out of space: the write can be tried
+    /// again later (HTTP 503).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::DiskFull { .. })
     }
 }

@@ -148,10 +148,12 @@ impl SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .context("读取迁移版本")?;
+        let mut applied = false;
         for (version, sql) in migrate::SQLITE {
             if i64::from(*version) <= done.unwrap_or(0) {
                 continue;
             }
+            applied = true;
             let fail = |source| StoreError::Migration {
                 version: *version,
                 source,
@@ -170,11 +172,14 @@ impl SqliteStore {
         }
         tx.commit().await.context("提交迁移")?;
         // GDAL reads the GeoPackage application id from the file header, not through SQLite:
-        // move the migration out of the WAL into the main file.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-            .context("写入文件头")?;
+        // move a new migration out of the WAL into the main file. (Opening an up-to-date
+        // store writes nothing, so that it opens on a full disk.)
+        if applied {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+                .context("写入文件头")?;
+        }
         Ok(())
     }
 

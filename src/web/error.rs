@@ -113,7 +113,13 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+        let message = if matches!(
+            &self,
+            ApiError::Registry(RegistryError::Store(StoreError::DiskFull { .. }))
+        ) {
+            tracing::error!(error = %self, "disk full");
+            "服务器磁盘已满：本次变更未写入，登记簿保持原样；请联系管理员释放空间后重试".to_string()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "store failure");
             "数据库暂时不可用，请稍后重试".to_string()
         } else if status == StatusCode::INTERNAL_SERVER_ERROR {

@@ -15,6 +15,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod demo;
+mod diskfull;
 mod files;
 mod gazetteer;
 mod index;
