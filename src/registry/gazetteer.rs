@@ -32,30 +32,9 @@ pub struct Editorial {
     pub printed: NaiveDate,
 }
 
-/// Degrees, minutes and seconds to a tenth of a second (rounded before splitting, so that
-/// 59.96″ becomes the next minute, never 60.0″).
-fn dms(v: f64) -> String {
-    let tenths = (v * 36_000.0).round() as i64;
-    let (d, rest) = (tenths / 36_000, tenths % 36_000);
-    let (m, t) = (rest / 600, rest % 600);
-    format!("{d}°{m:02}′{:02}.{}″", t / 10, t % 10)
-}
-
-/// "东经…至东经…，北纬…至北纬…", or one point.
+/// "东经…至…，北纬…至…" (the census form's 地理位置), or one point.
 pub fn location(g: &Geometry<f64>) -> String {
-    match g {
-        Geometry::Point(p) => format!("东经 {}，北纬 {}", dms(p.x()), dms(p.y())),
-        other => match other.bounding_rect() {
-            Some(r) => format!(
-                "东经 {} 至 {}，北纬 {} 至 {}",
-                dms(r.min().x),
-                dms(r.max().x),
-                dms(r.min().y),
-                dms(r.max().y)
-            ),
-            None => String::new(),
-        },
-    }
+    crate::names::naming::position_text(g).unwrap_or_default()
 }
 
 fn approved(n: &Naming) -> bool {
@@ -719,15 +698,5 @@ impl Registry {
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1[0].cmp(&b.1[0])));
         rows.into_iter().map(|(_, v, g)| (v, g)).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn seconds_never_reach_sixty() {
-        assert_eq!(super::dms(43.65), "43°39′00.0″");
-        assert_eq!(super::dms(111.97667), "111°58′36.0″");
-        assert_eq!(super::dms(43.6499999), "43°39′00.0″");
     }
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Load test on loopback: the demo registry served by a release build, 4 connections, 2 wrk
+# threads, 30 s of mixed reads and writes (benches/load.lua), against each store; then the
+# server's peak memory. Usage: benches/load.sh [seconds]   (installs wrk from Debian if needed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-30}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet
+bin=$CARGO_TARGET_DIR/release/diming
+pg=$(.ci/postgres)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+run() {
+  local name=$1 db=$2
+  "$bin" --db "$db" demo --force >/dev/null
+  echo "load-test-密码-长长的" | "$bin" --db "$db" user add loadtest --role names_officer --password-stdin >/dev/null
+  local token
+  token=$("$bin" --db "$db" user token loadtest --label load | grep -Eo '[0-9a-f]{64}' | head -1)
+  "$bin" --db "$db" serve --addr 127.0.0.1:8099 >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8099/healthz >/dev/null && break; sleep 0.2; done
+  local rss_start
+  rss_start=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status)
+  echo "== $name"
+  DIMING_TOKEN=$token wrk -t2 -c4 -d"${secs}s" --latency -s benches/load.lua http://127.0.0.1:8099 | grep -E '^requests|Non-2xx' || true
+  echo "server memory: ${rss_start} MB after loading the demo, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$pid/status) MB"
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
+run sqlite "sqlite://$work/load.gpkg"
+db=$(echo "$pg" | sed 's|/postgres$|/diming_load|')
+su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_load WITH (FORCE)' -c 'CREATE DATABASE diming_load OWNER diming'" >/dev/null
+run postgresql "$db"
+su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_load WITH (FORCE)'" >/dev/null
