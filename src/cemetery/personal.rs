@@ -110,35 +110,6 @@ fn check_char(first17: &str) -> char {
     CHECK[(sum % 11) as usize]
 }
 
-impl fmt::Debug for IdNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IdNumber({})", self.masked())
-    }
-}
-
-impl fmt::Display for IdNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
-impl Serialize for IdNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if revealing() {
-            s.serialize_str(&self.0)
-        } else {
-            s.serialize_str(&self.masked())
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for IdNumber {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        IdNumber::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
 /// A telephone number of a relative or a grave's owner: stored whole, shown with all but the
 /// last four digits masked.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -181,34 +152,61 @@ impl Phone {
     }
 }
 
-impl fmt::Debug for Phone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Phone({})", self.masked())
-    }
+/// A personal number stored whole and shown masked ([`IdNumber`], [`Phone`]).
+pub trait Masked: Clone {
+    /// What it is, in the user's words.
+    const WHAT: &'static str;
+    fn is_masked(&self) -> bool;
+    fn masked(&self) -> String;
 }
 
-impl fmt::Display for Phone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
-impl Serialize for Phone {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if revealing() {
-            s.serialize_str(&self.0)
-        } else {
-            s.serialize_str(&self.masked())
+/// The impls both personal numbers share: masked in `Debug`, `Display` and serialization
+/// (unless inside [`reveal`]), read back through `parse`.
+macro_rules! personal_number {
+    ($t:ident, $what:literal) => {
+        impl Masked for $t {
+            const WHAT: &'static str = $what;
+            fn is_masked(&self) -> bool {
+                $t::is_masked(self)
+            }
+            fn masked(&self) -> String {
+                $t::masked(self)
+            }
         }
-    }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($t), self.masked())
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.masked())
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                if revealing() {
+                    s.serialize_str(&self.0)
+                } else {
+                    s.serialize_str(&self.masked())
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $t::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
 }
 
-impl<'de> Deserialize<'de> for Phone {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Phone::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+personal_number!(IdNumber, "身份证号码");
+personal_number!(Phone, "电话号码");
 
 /// Whether `text` holds what looks like a whole ID-card number (`\d{17}[\dXx]`, as a
 /// regular expression would find it): the scan every public output must pass.

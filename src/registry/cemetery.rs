@@ -107,10 +107,10 @@ fn point_of(g: &Geometry<f64>) -> Option<Point<f64>> {
 /// Puts back the stored whole ID-card and telephone numbers where a client sent the masked
 /// form of the same value; refuses a masked value that matches nothing.
 fn unmask(state: &CurrentState, id: RecordId, body: &mut Body) -> Result<(), RegistryError> {
-    use crate::cemetery::personal::{IdNumber, Phone};
-    fn id_number(
-        new: &mut Option<IdNumber>,
-        old: Option<&Option<IdNumber>>,
+    use crate::cemetery::personal::Masked;
+    fn restore<T: Masked>(
+        new: &mut Option<T>,
+        old: Option<&Option<T>>,
     ) -> Result<(), RegistryError> {
         let Some(n) = new else { return Ok(()) };
         if !n.is_masked() {
@@ -122,51 +122,36 @@ fn unmask(state: &CurrentState, id: RecordId, body: &mut Body) -> Result<(), Reg
                 Ok(())
             }
             _ => Err(invalid(format!(
-                "身份证号码 {} 是遮蔽形式：新登记或更改号码时须填写完整号码",
-                n.masked()
-            ))),
-        }
-    }
-    fn phone(new: &mut Option<Phone>, old: Option<&Option<Phone>>) -> Result<(), RegistryError> {
-        let Some(n) = new else { return Ok(()) };
-        if !n.is_masked() {
-            return Ok(());
-        }
-        match old.and_then(|o| o.as_ref()) {
-            Some(o) if o.masked() == n.masked() => {
-                *new = Some(o.clone());
-                Ok(())
-            }
-            _ => Err(invalid(format!(
-                "电话号码 {} 是遮蔽形式：新登记或更改号码时须填写完整号码",
+                "{} {} 是遮蔽形式：新登记或更改号码时须填写完整号码",
+                T::WHAT,
                 n.masked()
             ))),
         }
     }
     let old = state.get(&id).map(|v| &v.body);
     match body {
-        Body::Burial(b) => id_number(
+        Body::Burial(b) => restore(
             &mut b.deceased.id_number,
             old.and_then(|o| match o {
                 Body::Burial(o) => Some(&o.deceased.id_number),
                 _ => None,
             }),
         ),
-        Body::Plot(p) => phone(
+        Body::Plot(p) => restore(
             &mut p.holder_phone,
             old.and_then(|o| match o {
                 Body::Plot(o) => Some(&o.holder_phone),
                 _ => None,
             }),
         ),
-        Body::Grave(g) => phone(
+        Body::Grave(g) => restore(
             &mut g.owner_phone,
             old.and_then(|o| match o {
                 Body::Grave(o) => Some(&o.owner_phone),
                 _ => None,
             }),
         ),
-        Body::SubsidyClaim(c) => phone(
+        Body::SubsidyClaim(c) => restore(
             &mut c.claimant_phone,
             old.and_then(|o| match o {
                 Body::SubsidyClaim(o) => Some(&o.claimant_phone),

@@ -37,16 +37,28 @@ pub fn location(g: &Geometry<f64>) -> String {
     crate::names::naming::position_text(g).unwrap_or_default()
 }
 
+/// Each unit's name and parent code, by code.
+type Units = HashMap<String, (String, Option<String>)>;
+
+fn unit_names(state: &CurrentState) -> Units {
+    state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some((
+                u.code.to_string(),
+                (u.name.clone(), u.parent.map(|p| p.to_string())),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 fn approved(n: &Naming) -> bool {
     matches!(n.status, NameStatus::Approved | NameStatus::Published)
 }
 
 /// The unit path (city down to the deepest unit) and the deepest unit's code.
-fn unit_of(
-    state: &CurrentState,
-    units: &HashMap<String, (String, Option<String>)>,
-    v: &RecordVersion,
-) -> (String, String) {
+fn unit_of(state: &CurrentState, units: &Units, v: &RecordVersion) -> (String, String) {
     let start = match &v.body {
         Body::AdminUnit(u) => u.parent.map(|p| p.to_string()),
         _ => v
@@ -261,16 +273,7 @@ impl Registry {
     fn gather(&self, state: &CurrentState, selection: &Selection, editorial: &Editorial) -> Book {
         use crate::names::romanize::{romanize, toneless};
         let config = &self.config;
-        let units: HashMap<String, (String, Option<String>)> = state
-            .layer(Layer::AdminUnit)
-            .filter_map(|v| match &v.body {
-                Body::AdminUnit(u) => Some((
-                    u.code.to_string(),
-                    (u.name.clone(), u.parent.map(|p| p.to_string())),
-                )),
-                _ => None,
-            })
-            .collect();
+        let units = unit_names(state);
         let wanted_category = |id: &str, label: &str| {
             selection.categories.is_empty()
                 || selection.categories.iter().any(|c| c == id || c == label)
@@ -572,16 +575,7 @@ impl Registry {
         use crate::names::naming::{NameUse, Script};
         use crate::names::romanize::{romanize, toneless};
         let state = self.current();
-        let units: HashMap<String, (String, Option<String>)> = state
-            .layer(Layer::AdminUnit)
-            .filter_map(|v| match &v.body {
-                Body::AdminUnit(u) => Some((
-                    u.code.to_string(),
-                    (u.name.clone(), u.parent.map(|p| p.to_string())),
-                )),
-                _ => None,
-            })
-            .collect();
+        let units = unit_names(&state);
         let mut rows: Vec<NameRow> = Vec::new();
         for v in state.records() {
             let (naming, name, name_mn, kind, category, order) = match &v.body {
