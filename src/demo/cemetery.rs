@@ -26,6 +26,74 @@ use geo::{BooleanOps, Centroid, Coord, Geometry, LineString, MultiPolygon, Point
 pub const FUNERAL_HOME: (f64, f64) = (111.99, 43.615);
 /// The public cemetery's south-west corner.
 const CEMETERY_SW: (f64, f64) = (112.03, 43.598);
+/// The sections: code, name, area in metres from the cemetery's corner (x, y, width,
+/// height), the grid (plot width, depth, aisle, row aisle), what the plots hold, when laid out.
+type SectionPlan = (
+    &'static str,
+    &'static str,
+    (f64, f64, f64, f64),
+    (f64, f64, f64, f64),
+    Remains,
+    Occupancy,
+    (i32, u32, u32),
+);
+const SECTIONS: [SectionPlan; 6] = [
+    (
+        "A",
+        "骨灰单穴区",
+        (10.0, 10.0, 30.0, 20.0),
+        (0.9, 1.0, 0.5, 0.8),
+        Remains::Ashes,
+        Occupancy::Single,
+        (2015, 10, 1),
+    ),
+    (
+        "B",
+        "骨灰双穴区",
+        (10.0, 50.0, 20.0, 15.0),
+        (0.95, 1.0, 0.5, 0.8),
+        Remains::Ashes,
+        Occupancy::Double,
+        (2015, 10, 1),
+    ),
+    (
+        "C",
+        "遗体单穴区",
+        (60.0, 10.0, 70.0, 50.0),
+        (1.8, 2.2, 0.8, 1.2),
+        Remains::Body,
+        Occupancy::Single,
+        (2015, 10, 1),
+    ),
+    (
+        "D",
+        "遗体双穴区",
+        (60.0, 70.0, 60.0, 40.0),
+        (2.4, 2.4, 0.8, 1.2),
+        Remains::Body,
+        Occupancy::Double,
+        (2015, 10, 1),
+    ),
+    (
+        "E",
+        "老墓区（2005 年）",
+        (140.0, 10.0, 40.0, 40.0),
+        (1.8, 2.2, 0.8, 1.2),
+        Remains::Body,
+        Occupancy::Single,
+        (2005, 5, 1),
+    ),
+    (
+        "F",
+        "迁坟安置区",
+        (140.0, 70.0, 30.0, 20.0),
+        (1.8, 2.2, 0.8, 1.2),
+        Remains::Body,
+        Occupancy::Single,
+        (2019, 10, 1),
+    ),
+];
+
 /// Deaths, burials (土葬) and cremations per year, 2016–2020: 733 = 483 + 250.
 pub const YEARS: [(i32, usize, usize); 5] = [
     (2016, 92, 47),
@@ -313,67 +381,24 @@ fn phone(rng: &mut Lcg) -> Phone {
 pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
     let site = Site::new()?;
     let mut rng = Lcg(20_200_404);
-    let ashes = |occupancy| PlotKind {
-        remains: Remains::Ashes,
-        occupancy,
-    };
-    let body = |occupancy| PlotKind {
-        remains: Remains::Body,
-        occupancy,
-    };
     let opened = date(2005, 5, 1);
-    let new_sections = date(2015, 10, 1);
-    let sections = vec![
-        lay(
-            &site,
-            "A",
-            (10.0, 10.0, 30.0, 20.0),
-            (0.9, 1.0, 0.5, 0.8),
-            ashes(Occupancy::Single),
-            new_sections,
-        )?,
-        lay(
-            &site,
-            "B",
-            (10.0, 50.0, 20.0, 15.0),
-            (0.95, 1.0, 0.5, 0.8),
-            ashes(Occupancy::Double),
-            new_sections,
-        )?,
-        lay(
-            &site,
-            "C",
-            (60.0, 10.0, 70.0, 50.0),
-            (1.8, 2.2, 0.8, 1.2),
-            body(Occupancy::Single),
-            new_sections,
-        )?,
-        lay(
-            &site,
-            "D",
-            (60.0, 70.0, 60.0, 40.0),
-            (2.4, 2.4, 0.8, 1.2),
-            body(Occupancy::Double),
-            new_sections,
-        )?,
-        lay(
-            &site,
-            "E",
-            (140.0, 10.0, 40.0, 40.0),
-            (1.8, 2.2, 0.8, 1.2),
-            body(Occupancy::Single),
-            opened,
-        )?,
-        lay(
-            &site,
-            "F",
-            (140.0, 70.0, 30.0, 20.0),
-            (1.8, 2.2, 0.8, 1.2),
-            body(Occupancy::Single),
-            date(2019, 10, 1),
-        )?,
-    ];
-    let mut sections = sections;
+    let mut sections = SECTIONS
+        .iter()
+        .map(|(code, _, area, grid, remains, occupancy, laid_out)| {
+            let (y, m, d) = *laid_out;
+            lay(
+                &site,
+                code,
+                *area,
+                *grid,
+                PlotKind {
+                    remains: *remains,
+                    occupancy: *occupancy,
+                },
+                date(y, m, d),
+            )
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     // Section E keeps 8 rows of the 2005 layout; the free ground above holds the two plots
     // planted for the check: 5.0 m² (over the 4 m² limit) and one overlapping it by 1 m².
     let e = sections
@@ -432,19 +457,11 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
             geometry: Geometry::MultiPolygon(rect_deg(111.905, 43.600, 111.908, 43.602)),
         },
     ];
-    let section_names = [
-        ("A", "骨灰单穴区"),
-        ("B", "骨灰双穴区"),
-        ("C", "遗体单穴区"),
-        ("D", "遗体双穴区"),
-        ("E", "老墓区（2005 年）"),
-        ("F", "迁坟安置区"),
-    ];
     for (polygon, laid) in &sections {
-        let name = section_names
+        let name = SECTIONS
             .iter()
-            .find(|(c, _)| *c == laid.code)
-            .map_or("", |(_, n)| n);
+            .find(|s| s.0 == laid.code)
+            .map_or("", |s| s.1);
         layout_writes.push(Write::Create {
             id: section_id(laid.code),
             valid_from: laid.laid_out,
