@@ -1,6 +1,6 @@
 //! `diming check`: every validation over the registry as one report (geometries, the tiling
-//! of units, door plates, and the naming rules). Each finding names its rule, the record at
-//! fault and where it is.
+//! of units, door plates, the naming rules and the cemetery check). Each finding names its
+//! rule, the record at fault and where it is.
 
 use crate::addresses::numbering;
 use crate::boundaries::DivisionCode;
@@ -55,10 +55,33 @@ pub fn run(state: &CurrentState, config: &Config, lists: &WordLists) -> Report {
     units(state, config, &mut report.findings);
     door_plates(state, config, &mut report.findings);
     names(state, config, lists, &mut report.findings);
+    cemeteries(state, config, &mut report.findings);
     report
         .findings
         .sort_by(|a, b| a.rule.cmp(&b.rule).then(a.title.cmp(&b.title)));
     report
+}
+
+/// The cemetery check (plot sizes, plots in sections, overlaps, numbers, capacity).
+fn cemeteries(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
+    for f in crate::cemetery::check::check(state, &config.cemetery.plot_limits) {
+        let first = f.records.first().and_then(|id| state.get(id));
+        out.push(Finding {
+            rule: format!(
+                "cemetery.{}",
+                serde_json::to_value(f.rule)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            layer: first.map_or(Layer::Plot, |v| v.layer()),
+            record: f.records.first().copied(),
+            title: first.map(|v| v.body.title()).unwrap_or_default(),
+            message: f.message,
+            at: f.location.as_ref().and_then(centre),
+            location: f.location.as_ref().map(crate::spatial::geojson::from_geo),
+        });
+    }
 }
 
 fn geometries(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {

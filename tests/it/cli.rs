@@ -183,6 +183,8 @@ async fn check_reports_the_demos_planted_errors_and_nothing_else() {
         ("曼哈顿国际花园", "names.grandiose"),
         ("東城市场", "names.odd"),
         ("老口岸市场", "names.derived_duplicate"),
+        ("墓位 E-9-1", "cemetery.too_large"),
+        ("墓位 E-9-1", "cemetery.overlap"),
     ];
     let mut expected: Vec<(String, String)> = expected
         .iter()
