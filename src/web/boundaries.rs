@@ -140,7 +140,67 @@ pub async fn page(
     context.insert("disputes", &disputes);
     context.insert("due", &due);
     context.insert("internal", &internal);
+    context.insert(
+        "can_observe",
+        &caller.access.can_write(Layer::MarkerObservation),
+    );
     caller.insert_into(&mut context);
     drop(state);
     pages::render("boundaries.html", &context)
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationInput {
+    /// Where the marker was found (CGCS2000); none for a missing marker.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub state: crate::boundaries::marker::MarkerState,
+    #[serde(default)]
+    pub notes: String,
+    /// Photos uploaded first through `/api/attachments` (SHA-256).
+    #[serde(default)]
+    pub photos: Vec<String>,
+    pub date: Option<chrono::NaiveDate>,
+}
+
+/// `POST /api/markers/{number}/observations`: a field observation of a marker. It never
+/// moves the marker; farther than the tolerance (or damaged, or missing) it is an alert.
+pub async fn observe(
+    State(registry): State<AppState>,
+    caller: Caller,
+    super::extract::ApiPath(number): super::extract::ApiPath<String>,
+    super::edit::ApiJson(input): super::edit::ApiJson<ObservationInput>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let author = super::auth::require_write(
+        &registry,
+        &caller,
+        Layer::MarkerObservation,
+        &format!("/api/markers/{number}/observations"),
+    )
+    .await?;
+    let at = match (input.lon, input.lat) {
+        (Some(x), Some(y)) => Some(geo::Point::new(x, y)),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::Invalid {
+                field: "lon".into(),
+                message: "经度与纬度须同时给出".into(),
+            });
+        }
+    };
+    let visit = crate::boundaries::marker::Visit {
+        at,
+        state: input.state,
+        notes: input.notes,
+        photos: input.photos,
+        date: input.date.unwrap_or_else(super::edit::today),
+    };
+    let (offset_m, alert, changeset) = registry.observe_marker(&author, &number, visit).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "offset_m": offset_m, "alert": alert, "changeset": changeset })),
+    )
+        .into_response())
 }

@@ -116,6 +116,10 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/gazetteer/jobs/{id}", get(gazetteer::job))
         .route("/boundaries", get(boundaries::page))
         .route("/api/boundaries/check", get(boundaries::check_api))
+        .route(
+            "/api/markers/{number}/observations",
+            post(boundaries::observe),
+        )
         .route("/signs", get(signs::page))
         .route("/signs/{key}", get(signs::sign_page))
         .route("/signs/{key}/{file}", get(signs::artwork))

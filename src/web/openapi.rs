@@ -534,6 +534,32 @@ pub fn document() -> Value {
                     "responses": common(json!({ "200": { "description": "统计", "content": { "application/json": { "schema": { "type": "object", "required": ["signs", "by_condition", "by_kind", "lightbox"] } } } } }))
                 }
             },
+            "/api/markers/{number}/observations": {
+                "post": {
+                    "summary": "登记一次界桩实地观测（不改变界桩登记位置；偏离超过容差、损坏或丢失时报警）",
+                    "security": [{ "token": [] }],
+                    "parameters": [param("number", "path", true, json!({ "type": "string" }), "界桩编号，如 JZ-004")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["state"], "additionalProperties": false,
+                        "properties": {
+                            "lon": { "type": "number" }, "lat": { "type": "number" },
+                            "state": { "enum": ["intact", "damaged", "missing"] },
+                            "notes": { "type": "string" },
+                            "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" } },
+                            "date": { "type": "string", "format": "date" }
+                        }
+                    } } } },
+                    "responses": common(json!({
+                        "201": { "description": "已登记", "content": { "application/json": { "schema": {
+                            "type": "object", "required": ["offset_m", "alert", "changeset"],
+                            "properties": { "offset_m": { "type": "number" }, "alert": { "type": "boolean" }, "changeset": { "type": "string" } }
+                        } } } },
+                        "401": error_response("未登录"),
+                        "403": error_response("无权登记界桩观测"),
+                        "422": error_response("界桩不存在或观测无效")
+                    }))
+                }
+            },
             "/api/cemetery/stats": {
                 "get": {
                     "summary": "火化统计：死亡、火化、土葬、其他，火化率（火化÷死亡）、火葬区火化率、火化与土葬之比（并非火化率）；可同时核对上报数字（仅限登录的工作人员）",

@@ -1260,3 +1260,103 @@ mod line_claims {
         );
     }
 }
+
+crate::support::both_stores!(
+    a_boundary_officer_records_an_observation_through_the_api_and_the_marker_stays,
+    |db: TestDb| async move {
+        use crate::support::{officer, request, send};
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        let boundary = officer(&registry, "巴特尔", diming::accounts::Role::BoundaryOfficer).await;
+        let names = officer(&registry, "王芳", diming::accounts::Role::NamesOfficer).await;
+        let id = diming::record::RecordId::derived("marker/JZ-005");
+        let before = registry.current().get(&id).unwrap().geometry.clone();
+        let app = diming::web::app(std::sync::Arc::new(registry));
+        // 1 m east of the registered 111.960, 43.625.
+        let east = 1.0 / (111_320.0 * 43.625_f64.to_radians().cos());
+        let body = serde_json::json!({ "lon": 111.960 + east, "lat": 43.625, "state": "intact", "notes": "桩体倾斜" });
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/markers/JZ-005/observations",
+                Some(&names),
+                Some(body.clone()),
+            ),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 403, "{}", r.body);
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/markers/JZ-005/observations",
+                Some(&boundary),
+                Some(body.clone()),
+            ),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+        let answer = r.json();
+        assert!(
+            (answer["offset_m"].as_f64().unwrap() - 1.0).abs() < 0.01,
+            "{answer}"
+        );
+        assert_eq!(answer["alert"], true);
+        let r = send(
+            &app,
+            request("GET", &format!("/api/records/{id}"), Some(&boundary), None),
+            None,
+        )
+        .await;
+        let geometry = r.json()["geometry"].clone();
+        assert_eq!(
+            geometry,
+            serde_json::to_value(diming::spatial::geojson::from_geo(&before)).unwrap(),
+            "the marker did not move"
+        );
+        let missing = serde_json::json!({ "state": "missing" });
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/markers/JZ-404/observations",
+                Some(&boundary),
+                Some(missing.clone()),
+            ),
+            Some(missing),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        let half = serde_json::json!({ "lon": 111.96, "state": "intact" });
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/markers/JZ-005/observations",
+                Some(&boundary),
+                Some(half.clone()),
+            ),
+            Some(half),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 400, "{}", r.body);
+        // The page offers the form to the boundary officer only.
+        let page = send(
+            &app,
+            request("GET", "/boundaries", Some(&boundary), None),
+            None,
+        )
+        .await;
+        assert!(page.body.contains("id=\"observe\""));
+        let page = send(
+            &app,
+            request("GET", "/boundaries", Some(&names), None),
+            None,
+        )
+        .await;
+        assert!(!page.body.contains("id=\"observe\""));
+    }
+);

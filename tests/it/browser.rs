@@ -695,3 +695,46 @@ fn http_get(url: &str) -> Vec<u8> {
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     response[split + 4..].to_vec()
 }
+
+/// A boundary officer records a field observation from the boundaries page: the form starts
+/// from the registered position, the answer tells the offset and raises the alert, and the
+/// table shows the new observation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_boundary_officer_records_a_marker_observation_in_chromium() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "bater", diming::accounts::Role::BoundaryOfficer).await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1200, 900);
+    browser.goto(&format!("{base}/login?next=/boundaries"));
+    browser.type_into("input[name=name]", "bater");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/boundaries' && document.readyState === 'complete' && document.getElementById('observe')",
+        "the boundaries page with the form",
+    );
+    browser.eval("(() => { const s = document.querySelector('#observe select[name=number]'); s.value = 'JZ-007'; s.dispatchEvent(new Event('change')); })()");
+    let lon = browser.eval("document.querySelector('#observe input[name=lon]').value");
+    assert!(lon.as_str().unwrap().starts_with("111.965"), "{lon}");
+    // Found 2 m north of its registered place.
+    browser.eval(
+        "document.querySelector('#observe input[name=lat]').value = String(43.695 + 2 / 110574)",
+    );
+    browser.click_on("#observe button");
+    browser.wait_for(
+        "document.getElementById('observed') && document.getElementById('observed').textContent.includes('已报警')",
+        "the answer with the alert",
+    );
+    let text = browser.eval("document.getElementById('observed').textContent");
+    assert!(text.as_str().unwrap().contains("偏离登记位置 2.0"), "{text}");
+    browser.wait_for(
+        "document.readyState === 'complete' && [...document.querySelectorAll('#markers tr')].some(r => r.textContent.includes('JZ-007') && r.querySelector('td.alert'))",
+        "the table with the new observation",
+    );
+}

@@ -248,6 +248,14 @@ both_stores!(
                 None,
                 None,
             ),
+            (
+                "post",
+                "/api/markers/JZ-003/observations".into(),
+                Some(
+                    serde_json::json!({ "lon": 111.935, "lat": 43.640, "state": "intact", "date": "2026-11-20" }),
+                ),
+                None,
+            ),
             ("post", "/api/attachments".into(), None, None),
             (
                 "post",

@@ -36,3 +36,41 @@
     el.dataset.ready = "1";
   });
 })();
+
+// The observation form: the marker's registered position fills in, the officer corrects it to
+// where the marker stands; the answer says how far that is and whether it raised an alert.
+(function () {
+  "use strict";
+  const form = document.getElementById("observe");
+  if (!form) return;
+  const select = form.elements.number;
+  const fill = () => {
+    const o = select.selectedOptions[0];
+    form.elements.lon.value = o.dataset.lon;
+    form.elements.lat.value = o.dataset.lat;
+  };
+  select.addEventListener("change", fill);
+  fill();
+  form.elements.state.addEventListener("change", () => {
+    const missing = form.elements.state.value === "missing";
+    form.elements.lon.required = !missing;
+    form.elements.lat.required = !missing;
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = form.elements;
+    const body = { state: f.state.value, notes: f.notes.value };
+    if (f.state.value !== "missing") { body.lon = Number(f.lon.value); body.lat = Number(f.lat.value); }
+    if (f.date.value) body.date = f.date.value;
+    const out = document.getElementById("observed");
+    const r = await fetch(`/api/markers/${encodeURIComponent(f.number.value)}/observations`, {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": f.csrf.value },
+      body: JSON.stringify(body),
+    });
+    const answer = await r.json();
+    if (!r.ok) { out.textContent = answer.error; out.className = "alert"; return; }
+    out.textContent = `已登记：偏离登记位置 ${answer.offset_m.toFixed(2)} 米，${answer.alert ? "已报警（界桩可能移动或损坏）" : "正常"}`;
+    out.className = answer.alert ? "alert" : "";
+    setTimeout(() => location.reload(), 1200);
+  });
+})();
