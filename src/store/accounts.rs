@@ -36,7 +36,7 @@ pub struct Refusal {
 }
 
 fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |source| StoreError::Database { context, source }
+    move |source| StoreError::from_sqlx(context, source)
 }
 
 type UserRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);

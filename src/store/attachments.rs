@@ -7,7 +7,7 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 
 fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |source| StoreError::Database { context, source }
+    move |source| StoreError::from_sqlx(context, source)
 }
 
 /// The hash an attachment is stored under: SHA-256, lower-case hex.

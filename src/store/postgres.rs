@@ -507,10 +507,7 @@ async fn insert_versions(
             if is_unique_violation(&e) {
                 StoreError::AlreadyExists(chunk[0].0.id)
             } else {
-                StoreError::Database {
-                    context: "写入版本",
-                    source: e,
-                }
+                StoreError::from_sqlx("写入版本", e)
             }
         })?;
     }

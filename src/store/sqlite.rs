@@ -299,9 +299,24 @@ impl SqliteStore {
     }
 
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
+        let mut conn = self.pool.acquire().await.context("取得数据库连接")?;
+        let result = Self::commit_on(&mut conn, plan).await;
+        if matches!(
+            result,
+            Err(StoreError::DiskFull { .. } | StoreError::Database { .. })
+        ) {
+            // A COMMIT that fails (a full disk) leaves SQLite's transaction open on this
+            // connection; closing the connection rolls it back, and the pool opens a new one.
+            drop(conn.detach());
+        }
+        result
+    }
+
+    async fn commit_on(
+        conn: &mut sqlx::pool::PoolConnection<Sqlite>,
+        plan: &CommitPlan,
+    ) -> Result<()> {
+        let mut tx = sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE")
             .await
             .context("开始事务")?;
         let recorded_at = time_text(plan.recorded_at);
@@ -338,7 +353,7 @@ impl SqliteStore {
 }
 
 /// Refuses the commit if one of its new records already exists (written by another process).
-async fn refuse_existing(tx: &mut Transaction<'static, Sqlite>, plan: &CommitPlan) -> Result<()> {
+async fn refuse_existing(tx: &mut Transaction<'_, Sqlite>, plan: &CommitPlan) -> Result<()> {
     let created: Vec<String> = plan
         .versions
         .iter()
@@ -373,7 +388,7 @@ async fn refuse_existing(tx: &mut Transaction<'static, Sqlite>, plan: &CommitPla
 /// Brings the layers' feature tables in step: rows of changed or retired records are
 /// removed, rows of current versions inserted.
 async fn replace_current(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'_, Sqlite>,
     rows: &[(&RecordVersion, Vec<u8>, String)],
 ) -> Result<()> {
     for layer in Layer::ALL {
@@ -446,10 +461,7 @@ fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, St
         .collect()
 }
 
-async fn insert_changeset(
-    tx: &mut Transaction<'static, Sqlite>,
-    c: &ChangesetSummary,
-) -> Result<()> {
+async fn insert_changeset(tx: &mut Transaction<'_, Sqlite>, c: &ChangesetSummary) -> Result<()> {
     let doc = c.document.as_ref();
     sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(c.id.to_string())
@@ -469,7 +481,7 @@ async fn insert_changeset(
 /// Inserts versions with every column (a new version has no valid_to and no superseded_at);
 /// a version that exists already is reported with its record.
 async fn insert_versions(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'_, Sqlite>,
     rows: &[(&RecordVersion, Vec<u8>, String)],
 ) -> Result<()> {
     for chunk in rows.chunks(batch::ROWS) {
@@ -496,10 +508,7 @@ async fn insert_versions(
             if is_unique_violation(&e) {
                 StoreError::AlreadyExists(chunk[0].0.id)
             } else {
-                StoreError::Database {
-                    context: "写入版本",
-                    source: e,
-                }
+                StoreError::from_sqlx("写入版本", e)
             }
         })?;
     }

@@ -732,7 +732,10 @@ async fn a_boundary_officer_records_a_marker_observation_in_chromium() {
         "the answer with the alert",
     );
     let text = browser.eval("document.getElementById('observed').textContent");
-    assert!(text.as_str().unwrap().contains("偏离登记位置 2.0"), "{text}");
+    assert!(
+        text.as_str().unwrap().contains("偏离登记位置 2.0"),
+        "{text}"
+    );
     browser.wait_for(
         "document.readyState === 'complete' && [...document.querySelectorAll('#markers tr')].some(r => r.textContent.includes('JZ-007') && r.querySelector('td.alert'))",
         "the table with the new observation",

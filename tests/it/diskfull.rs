@@ -70,6 +70,9 @@ async fn a_full_disk_refuses_the_write_whole_and_loses_nothing() {
         "this test mounts a 3 MB tmpfs and needs root (CI runs as root)"
     );
     let _mount = Mount(dir.path().to_path_buf());
+    // Ballast, removed later to free space.
+    let ballast = dir.path().join("ballast");
+    std::fs::write(&ballast, vec![0u8; 600_000]).unwrap();
     let url = format!("sqlite://{}", dir.path().join("full.gpkg").display());
     let registry = Registry::open(&url, diming::config::Config::erenhot())
         .await
@@ -89,8 +92,33 @@ async fn a_full_disk_refuses_the_write_whole_and_loses_nothing() {
         "{error:?}"
     );
     assert!(error.to_string().contains("磁盘已满"), "{error}");
+    // The next writes fail the same way (the connection the failed COMMIT left in a
+    // transaction is not reused): never a confused store.
+    for _ in 0..3 {
+        let e = registry.commit(places(50, written)).await.unwrap_err();
+        assert!(
+            matches!(e, RegistryError::Store(StoreError::DiskFull { .. })),
+            "{e:?}"
+        );
+    }
     // Memory holds exactly what was written, reads go on.
     assert_eq!(registry.current().count(Layer::Place), written);
+    // Space freed, the same registry writes again with no restart.
+    std::fs::remove_file(&ballast).unwrap();
+    registry.commit(places(5, written)).await.unwrap();
+    written += 5;
+    assert_eq!(registry.current().count(Layer::Place), written);
+    // Full again for the API call below.
+    let error = loop {
+        match registry.commit(places(50, written)).await {
+            Ok(_) => written += 50,
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(error, RegistryError::Store(StoreError::DiskFull { .. })),
+        "{error:?}"
+    );
     // Through the API: 503 and a message that says what happened.
     let app = diming::web::app(std::sync::Arc::new(registry));
     let feature = serde_json::json!({ "op": "create", "layer": "places", "feature": {
