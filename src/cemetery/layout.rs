@@ -196,3 +196,55 @@ mod tests {
         assert!(t.cells.iter().all(|c| section.contains(&c.polygon)));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rect(w: f64, h: f64) -> Polygon<f64> {
+        Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (w, 0.0), (w, h), (0.0, h), (0.0, 0.0)]),
+            vec![],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the section, grid and orientation: every plot lies inside the section, no
+        /// two overlap, each has the asked size, and numbers run 1, 2, 3… in every row.
+        #[test]
+        fn plots_stay_inside_never_overlap_and_number_in_order(
+            w in 5.0f64..60.0, h in 5.0f64..60.0,
+            pw in 0.5f64..3.0, pd in 0.5f64..3.0,
+            aisle in 0.0f64..1.5, row_aisle in 0.0f64..1.5,
+            angle in -90.0f64..90.0,
+            start in 0usize..4,
+        ) {
+            let section = rect(w, h);
+            let grid = Grid {
+                width_m: pw, depth_m: pd, aisle_m: aisle, row_aisle_m: row_aisle, angle_deg: angle,
+                start: [Start::SouthWest, Start::SouthEast, Start::NorthWest, Start::NorthEast][start],
+                first_row: 1,
+            };
+            let fill = fill(&section, &[], &grid).unwrap();
+            for c in &fill.cells {
+                prop_assert!(section.contains(&c.polygon));
+                prop_assert!((c.polygon.unsigned_area() - pw * pd).abs() < 1e-6);
+            }
+            for (i, a) in fill.cells.iter().enumerate() {
+                for b in &fill.cells[i + 1..] {
+                    prop_assert!(overlap_area(&a.polygon, &b.polygon) < 1e-6);
+                }
+            }
+            let mut rows: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+            for c in &fill.cells {
+                rows.entry(c.row).or_default().push(c.number);
+            }
+            for (i, (row, numbers)) in rows.iter().enumerate() {
+                prop_assert_eq!(*row as usize, i + 1);
+                prop_assert_eq!(numbers.clone(), (1..=numbers.len() as u32).collect::<Vec<_>>());
+            }
+        }
+    }
+}

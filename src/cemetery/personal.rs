@@ -275,3 +275,27 @@ mod tests {
         assert!(!contains_whole_id("1234567890123456 7X"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any valid number: its masked form hides it from the scan and from serialization,
+        /// revealing gives it back whole, and reading the masked form back stays masked.
+        #[test]
+        fn masked_numbers_never_show_whole(first17 in "[1-9][0-9]{16}") {
+            let id = IdNumber::with_check(&first17).unwrap();
+            let whole = id.whole().unwrap().to_string();
+            prop_assert!(contains_whole_id(&whole));
+            prop_assert!(!contains_whole_id(&id.masked()));
+            let json = serde_json::to_string(&id).unwrap();
+            prop_assert!(!contains_whole_id(&json));
+            prop_assert_eq!(reveal(|| serde_json::to_string(&id).unwrap()), format!("\"{whole}\""));
+            let back: IdNumber = serde_json::from_str(&json).unwrap();
+            prop_assert!(back.is_masked());
+            prop_assert_eq!(back.masked(), id.masked());
+        }
+    }
+}

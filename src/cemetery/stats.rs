@@ -295,3 +295,46 @@ mod tests {
         assert_eq!(r.matches, vec![Definition::Rate]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn death() -> impl Strategy<Value = Death> {
+        (2000i16..2030, 0u32..20, 0u8..3, any::<bool>()).prop_map(|(year, unit, d, in_zone)| {
+            Death {
+                year,
+                unit,
+                disposition: [
+                    Disposition::Cremation,
+                    Disposition::Burial,
+                    Disposition::Other,
+                ][usize::from(d)],
+                in_zone,
+            }
+        })
+    }
+
+    proptest! {
+        /// By year or by unit, the totals are the same and balanced; rates are shares; the
+        /// reconciliation of the rate as computed names the rate.
+        #[test]
+        fn totals_agree_and_balance(deaths in proptest::collection::vec(death(), 0..400)) {
+            let units: Vec<String> = (0..20).map(|u| format!("u{u}")).collect();
+            let by_year = table(&deaths, 2000, 2029, By::Year, &units);
+            let by_unit = table(&deaths, 2000, 2029, By::Unit, &units);
+            prop_assert_eq!(&by_year.total, &by_unit.total);
+            prop_assert_eq!(by_year.total.deaths as usize, deaths.len());
+            prop_assert!(by_year.total.balanced());
+            prop_assert!(by_year.rows.iter().all(|(_, c)| c.balanced()));
+            let sum: u64 = by_year.rows.iter().map(|(_, c)| c.deaths).sum();
+            prop_assert_eq!(sum, by_year.total.deaths);
+            if let Some(rate) = by_year.total.rate() {
+                prop_assert!((0.0..=1.0).contains(&rate));
+                let reported: Reported = format!("2000-2029:{:.1}%", rate * 100.0).parse().unwrap();
+                prop_assert!(reconcile(&reported, by_year.total.clone()).matches.contains(&Definition::Rate));
+            }
+        }
+    }
+}
