@@ -137,6 +137,15 @@ pub fn normalize(s: &str) -> String {
 
 /// Among equal matches: units, then streets, then places by category (landmarks people ask
 /// for before single buildings), then door plates.
+/// Whether the search index holds records of `layer` (a change to any other layer leaves it
+/// as it is).
+pub fn indexes(layer: Layer) -> bool {
+    matches!(
+        layer,
+        Layer::AdminUnit | Layer::Street | Layer::Place | Layer::DoorPlate
+    )
+}
+
 fn weight(body: &Body) -> u8 {
     use crate::names::PlaceCategory as C;
     match body {
@@ -195,12 +204,7 @@ impl SearchIndex {
     /// "street + number".
     pub fn build(state: &CurrentState, lists: &WordLists) -> Self {
         let mut entries = Vec::new();
-        for v in state.records().filter(|v| {
-            matches!(
-                v.layer(),
-                Layer::AdminUnit | Layer::Street | Layer::Place | Layer::DoorPlate
-            )
-        }) {
+        for v in state.records().filter(|v| indexes(v.layer())) {
             let name = match &v.body {
                 Body::DoorPlate(d) => match state.get(&d.street) {
                     Some(street) => format!("{}{}", street.body.title(), d.number),

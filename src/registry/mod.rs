@@ -19,7 +19,7 @@ pub use names::{NameAction, PendingName};
 use crate::config::Config;
 use crate::layers::Layer;
 use crate::names::WordLists;
-use crate::names::search::SearchIndex;
+use crate::names::search::{SearchIndex, indexes};
 use crate::record::{
     ChangesetError, ChangesetId, CommitPlan, CurrentState, RecordId, RecordVersion, Write, as_of,
 };
@@ -86,7 +86,8 @@ pub struct Registry {
     lists: WordLists,
     state: RwLock<CurrentState>,
     tiles: tiles::TileCache,
-    /// Counts changes of the current state (bumped under its write lock).
+    /// Counts changes of the searchable part of the current state (bumped under its write
+    /// lock).
     generation: AtomicU64,
     /// Built on the first search after a change, with the generation it was built from.
     search: RwLock<Option<(u64, Arc<SearchIndex>)>>,
@@ -147,10 +148,14 @@ impl Registry {
     }
 
     /// Changes the current state and forgets what was derived from it.
-    fn change_state(&self, change: impl FnOnce(&mut CurrentState)) {
+    /// `searchable`: whether the change touches a layer the search index holds; other
+    /// changes (a burial, a sign inspection) keep the index.
+    fn change_state(&self, searchable: bool, change: impl FnOnce(&mut CurrentState)) {
         let mut state = self.state.write().expect("current state lock poisoned");
         change(&mut state);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        if searchable {
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     /// The search index of the current state (rebuilt after a change).
@@ -237,7 +242,8 @@ impl Registry {
         };
         self.store.commit(&plan).await?;
         let touched = self.touched(&plan.versions);
-        self.change_state(|state| state.apply(&plan));
+        let searchable = plan.versions.iter().any(|v| indexes(v.layer()));
+        self.change_state(searchable, |state| state.apply(&plan));
         self.tiles.invalidate(&touched);
         Ok(plan.id())
     }
@@ -284,7 +290,7 @@ impl Registry {
         {
             let _writing = self.writer.lock().await;
             let current = self.store.load_current().await?;
-            self.change_state(|state| *state = CurrentState::from_versions(current));
+            self.change_state(true, |state| *state = CurrentState::from_versions(current));
             self.tiles.clear();
         }
         loop {
@@ -299,7 +305,8 @@ impl Registry {
             };
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
             let touched = self.touched(&versions);
-            self.change_state(|state| state.apply_versions(&versions));
+            let searchable = versions.iter().any(|v| indexes(v.layer()));
+            self.change_state(searchable, |state| state.apply_versions(&versions));
             self.tiles.invalidate(&touched);
         }
     }

@@ -1417,3 +1417,47 @@ both_stores!(
         assert_eq!(in_store, 10);
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burial_keeps_the_search_index_and_a_new_name_rebuilds_it() {
+    let db = TestDb::sqlite().await;
+    let registry = db.registry().await;
+    load_demo(&registry).await;
+    let before = registry.search_index();
+    let site = Point::new(diming::demo::FUNERAL_HOME.0, diming::demo::FUNERAL_HOME.1);
+    registry
+        .register_burial(
+            "测试",
+            burial("索引", "2026-03-01", Disposition::Cremation, None),
+            Some(site),
+        )
+        .await
+        .unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&before, &registry.search_index()),
+        "not rebuilt for a burial"
+    );
+    let mut cs = Changeset::new("测试", "新地名");
+    cs.document = Some(diming::record::ApprovalDocument {
+        issuer: "二连浩特市人民政府".into(),
+        number: "二政发〔2026〕5号".into(),
+        date: day("2026-11-01"),
+    });
+    cs.push(Write::Create {
+        id: RecordId::new(),
+        valid_from: day("2026-11-01"),
+        body: Body::Place(diming::names::Place {
+            name: "索引测试广场".into(),
+            name_mn: None,
+            category: diming::names::PlaceCategory::MemorialOrScenic,
+            source: Source::Survey,
+            naming: Default::default(),
+        }),
+        geometry: Geometry::Point(Point::new(111.97, 43.65)),
+    });
+    registry.commit(cs).await.unwrap();
+    let after = registry.search_index();
+    assert!(!std::sync::Arc::ptr_eq(&before, &after));
+    let found = after.search("索引测试广场", None, 5);
+    assert!(!found.is_empty());
+}
