@@ -124,6 +124,34 @@ async fn small_cemetery(registry: &Registry, kind: PlotKind) -> (RecordId, Recor
     (cemetery, section)
 }
 
+/// Officers registering at once, each a burial into a plot; how many succeeded.
+async fn race(
+    registry: &std::sync::Arc<Registry>,
+    attempts: Vec<(RecordId, Disposition)>,
+) -> usize {
+    let tasks: Vec<_> = attempts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (plot, disposition))| {
+            let r = std::sync::Arc::clone(registry);
+            tokio::spawn(async move {
+                r.register_burial(
+                    "测试",
+                    burial(&format!("并发{i}"), "2024-05-01", disposition, Some(plot)),
+                    None,
+                )
+                .await
+                .is_ok()
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        ok += usize::from(t.await.unwrap());
+    }
+    ok
+}
+
 fn plot(registry: &Registry, number: &str) -> (RecordId, u32, diming::cemetery::Plot) {
     let state = registry.current();
     let id = diming::registry::cemetery::find_plot(&state, None, &number.parse().unwrap()).unwrap();
@@ -402,28 +430,11 @@ both_stores!(
         small_cemetery(&registry, double).await;
         let (b11, _, _) = plot(&registry, "A-1-1");
         // Twenty officers at once put someone into the same double plot: two succeed.
-        let mut tasks = Vec::new();
-        for i in 0..20 {
-            let r = std::sync::Arc::clone(&registry);
-            tasks.push(tokio::spawn(async move {
-                r.register_burial(
-                    "测试",
-                    burial(
-                        &format!("张{i}"),
-                        "2024-05-01",
-                        Disposition::Cremation,
-                        Some(b11),
-                    ),
-                    None,
-                )
-                .await
-                .is_ok()
-            }));
-        }
-        let mut ok = 0;
-        for t in tasks {
-            ok += usize::from(t.await.unwrap());
-        }
+        let ok = race(
+            &registry,
+            (0..20).map(|_| (b11, Disposition::Cremation)).collect(),
+        )
+        .await;
         assert_eq!(ok, 2);
         let in_plot = registry
             .current()
@@ -1371,29 +1382,13 @@ both_stores!(
         let plots: Vec<RecordId> = (1..=10)
             .map(|n| plot(&registry, &format!("A-1-{n}")).0)
             .collect();
-        let mut tasks = Vec::new();
-        for i in 0..50 {
-            let r = std::sync::Arc::clone(&registry);
-            let p = plots[i % 10];
-            tasks.push(tokio::spawn(async move {
-                r.register_burial(
-                    "测试",
-                    burial(
-                        &format!("并发{i}"),
-                        "2024-05-01",
-                        Disposition::Burial,
-                        Some(p),
-                    ),
-                    None,
-                )
-                .await
-                .is_ok()
-            }));
-        }
-        let mut ok = 0;
-        for t in tasks {
-            ok += usize::from(t.await.unwrap());
-        }
+        let ok = race(
+            &registry,
+            (0..50)
+                .map(|i| (plots[i % 10], Disposition::Burial))
+                .collect(),
+        )
+        .await;
         assert_eq!(ok, 10, "one burial per single plot");
         {
             let state = registry.current();
