@@ -11,11 +11,14 @@
 //! - [`layers`]: which domain types are records, their geometry and their typed columns.
 //! - [`spatial`]: validation, measurement, coverage and edge matching, the rstar index, web-tile
 //!   arithmetic; `spatial::crs` alone touches PROJ.
-//! - [`boundaries`], [`addresses`], [`names`], [`signs`]: the domains: types and rules, pure
-//!   (the naming rules, romanization and search live in `names`; the numbering engine, checks,
-//!   renumbering and campaigns, and reverse geocoding in `addresses`; the sign register, its
-//!   conformance rules (GB 17733) and sign faces drawn to scale in `signs`; the boundary
-//!   check and repairs, lines, markers, inspections, agreements and disputes in `boundaries`).
+//! - [`boundaries`], [`addresses`], [`names`], [`signs`], [`cemetery`], [`gazetteer`]: the
+//!   domains: types and rules, pure (the naming rules, romanization and search live in
+//!   `names`; the numbering engine, checks, renumbering and campaigns, and reverse geocoding
+//!   in `addresses`; the sign register, its conformance rules (GB 17733) and sign faces drawn
+//!   to scale in `signs`; the boundary check and repairs, lines, markers, inspections,
+//!   agreements and disputes in `boundaries`; cemeteries, plots and their grid layout, burials,
+//!   subsidies, graves, relocation notices, the cremation statistics and the masking of
+//!   personal numbers in `cemetery`; what the 地名志 holds and in which order in `gazetteer`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
 //!   with PostGIS; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
 //!   restore into either; `store::verify` checks a store's integrity.
@@ -33,8 +36,9 @@
 //!   place that touches GDAL; hostile files are refused before GDAL opens them.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF, sign faces as SVG/PDF/PNG and the sign check
-//!   as HTML/CSV, boundary marker forms, inspection reports and the dispute map);
-//!   `publish::pdf` alone touches typst.
+//!   as HTML/CSV, boundary marker forms, inspection reports and the dispute map, relocation
+//!   notices with their maps, the cremation statistics and their chart, the gazetteer and the
+//!   name table); `publish::pdf` alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
@@ -43,8 +47,10 @@
 //!
 //! ## Invariants
 //!
-//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`, `signs`) does no
-//!   I/O and knows nothing of HTTP or SQL.
+//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`, `signs`,
+//!   `cemetery`, `gazetteer`) does no I/O and knows nothing of HTTP or SQL.
+//! - ID-card and telephone numbers serialize masked everywhere except inside
+//!   [`cemetery::personal::reveal`] (the stores, backups, the burial officer's own page).
 //! - Every change is a [`record::Changeset`], applied all or nothing, with author, time, reason
 //!   and, where the law wants one, an approval document. Nothing is overwritten or deleted: a
 //!   change closes the current version and adds the next; a retirement is a version too.
