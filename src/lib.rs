@@ -42,7 +42,8 @@
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
-//!   diffs and undo, the sign and boundary pages, vector tiles, `/healthz` and `/metrics`.
+//!   diffs and undo, the sign and boundary pages, the cemetery pages and grave finder, the
+//!   gazetteer's editions, vector tiles, `/healthz` and `/metrics`.
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants

@@ -8,6 +8,7 @@
 //!   every refused feature with its row and reason.
 //! - [`export`]: a layer (current or as of a date) into any of those formats, in any CRS.
 //! - [`photo`]: an uploaded photo checked to be a real JPEG, PNG or WebP of sane size.
+//! - [`ledger`]: a tabular ledger (CSV or XLSX, read exactly with calamine) into rows.
 //!
 //! GDAL is thread-bound: callers run these functions in a blocking task.
 

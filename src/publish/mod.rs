@@ -1,8 +1,10 @@
 //! Publishing: documents made from the registry: the names audit as a standalone HTML report,
 //! the renumbering crosswalk (CSV, XLSX), the door-plate certificates and notices (PDF through
 //! typst, [`pdf`] alone touches it), sign faces (SVG, PDF, PNG) and the sign check (HTML,
-//! CSV), the boundary marker forms and inspection reports, and the dispute map. The print
-//! maps and the gazetteer come with their issues. Knows nothing of HTTP or SQL.
+//! CSV), the boundary marker forms and inspection reports, the dispute map, relocation
+//! notices with their maps (`relocation`), the cremation statistics as text and chart
+//! (`cemetery`), the gazetteer (`gazetteer`) and the name table (`names_table`). The print
+//! maps come with their issue. Knows nothing of HTTP or SQL.
 
 pub mod audit;
 pub mod cemetery;

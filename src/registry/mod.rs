@@ -2,9 +2,11 @@
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
 //! (stale versions refused), written to the store, and only then made current in memory.
 //! On the way it applies the rules that need the whole registry: boundary markers and the
-//! city's outer border (`boundaries`), the freeze of disputed areas, and the replacement
-//! orders for signs that would show a superseded name (`signs`); afterwards it drops the
-//! cached vector tiles the changeset touched (`tiles`).
+//! city's outer border (`boundaries`), the freeze of disputed areas, the replacement
+//! orders for signs that would show a superseded name (`signs`), and the cemetery rules
+//! (plots, capacity, the cremation zone, subsidies, notices; masked personal numbers put
+//! back: `cemetery`); afterwards it drops the cached vector tiles the changeset touched
+//! (`tiles`). `gazetteer` gathers the 地名志 and the name table from the registry.
 
 pub mod boundaries;
 pub mod cemetery;

@@ -9,10 +9,11 @@
 //! same: a commit is one transaction that refuses a stale version (another process wrote
 //! first) and leaves nothing behind when any write fails. Migrations run on open. A
 //! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. The
-//! stores also keep the accounts (users, sessions, API tokens, refused attempts) and the
-//! attachments (photos, by SHA-256), with SQL that is the same for both (`accounts.rs`,
-//! `attachments.rs`, through `on_pool!`); [`verify`] checks a store's integrity. This module
-//! knows SQL and nothing of HTTP.
+//! stores also keep the accounts (users, sessions, API tokens, refused attempts and sights of
+//! personal data), the attachments (photos and gazetteer PDFs, by SHA-256) and the
+//! gazetteer editions, with SQL that is the same for both (`accounts.rs`, `attachments.rs`,
+//! `editions.rs`, through `on_pool!`); [`verify`] checks a store's integrity. A full disk is
+//! its own error ([`StoreError::DiskFull`]). This module knows SQL and nothing of HTTP.
 
 /// Runs `$body` with `$pool` bound to the backend's pool: the SQL is the same for both.
 macro_rules! on_pool {
