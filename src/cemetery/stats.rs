@@ -6,7 +6,6 @@
 
 use super::Disposition;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One death as the statistics see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +15,35 @@ pub struct Death {
     pub unit: u32,
     pub disposition: Disposition,
     pub in_zone: bool,
+}
+
+/// The deaths the statistics count, with the names of the units they index, extracted once
+/// and asked as often as needed (the table, its years, each reported figure).
+#[derive(Debug, Clone, Default)]
+pub struct Deaths {
+    pub rows: Vec<Death>,
+    pub units: Vec<String>,
+}
+
+impl Deaths {
+    /// The first and last year with a death.
+    pub fn years(&self) -> Option<(i16, i16)> {
+        let min = self.rows.iter().map(|d| d.year).min()?;
+        let max = self.rows.iter().map(|d| d.year).max()?;
+        Some((min, max))
+    }
+
+    pub fn table(&self, from: i16, to: i16, by: By) -> Table {
+        table(&self.rows, from, to, by, &self.units)
+    }
+
+    /// A reported figure against the counts of its period.
+    pub fn reconcile(&self, reported: &Reported) -> Reconciliation {
+        reconcile(
+            reported,
+            self.table(reported.from, reported.to, By::Year).total,
+        )
+    }
 }
 
 /// Group by year or by unit of residence.
@@ -248,15 +276,6 @@ pub fn reconcile(reported: &Reported, counts: Counts) -> Reconciliation {
 /// A percentage with one decimal, or "—".
 pub fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
-}
-
-/// Counts per key over any grouping the caller chooses (used for the unit names of codes).
-pub fn by_key<K: Ord + Clone>(items: impl IntoIterator<Item = (K, Death)>) -> BTreeMap<K, Counts> {
-    let mut out: BTreeMap<K, Counts> = BTreeMap::new();
-    for (k, d) in items {
-        out.entry(k).or_default().add(&d);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use diming::cemetery::layout::{Grid, Start};
 use diming::cemetery::personal::IdNumber;
-use diming::cemetery::stats::{self, By, Reported, percent};
+use diming::cemetery::stats::{By, Reported, percent};
 use diming::cemetery::{
     Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotKind, PlotNumber, PlotStatus,
     Sex, ZoneKind, yuan,
@@ -833,9 +833,8 @@ pub(crate) async fn stats(db: &str, config: &Config, command: StatsCommand) -> R
             by,
             format,
         } => {
-            let (deaths, _) = diming::registry::cemetery::deaths(&registry.current());
-            let min = deaths.iter().map(|d| d.year).min().unwrap_or(2016);
-            let max = deaths.iter().map(|d| d.year).max().unwrap_or(2016);
+            let deaths = registry.deaths();
+            let (min, max) = deaths.years().unwrap_or((2016, 2016));
             let (from, to) = (from.unwrap_or(min), to.unwrap_or(max));
             if from > to {
                 bail!("起始年份 {from} 晚于截止年份 {to}");
@@ -844,7 +843,7 @@ pub(crate) async fn stats(db: &str, config: &Config, command: StatsCommand) -> R
                 ByArg::Year => By::Year,
                 ByArg::Unit => By::Unit,
             };
-            let table = registry.cremation_stats(from, to, by);
+            let table = deaths.table(from, to, by);
             print!(
                 "{}",
                 diming::publish::cemetery::stats_text(&table, from, to, format_of(format))
@@ -852,11 +851,11 @@ pub(crate) async fn stats(db: &str, config: &Config, command: StatsCommand) -> R
             );
         }
         StatsCommand::Reconcile { reported, format } => {
+            let deaths = registry.deaths();
             let mut out = Vec::new();
             for r in &reported {
                 let r: Reported = r.parse().map_err(anyhow::Error::msg)?;
-                let t = registry.cremation_stats(r.from, r.to, By::Year);
-                out.push(stats::reconcile(&r, t.total));
+                out.push(deaths.reconcile(&r));
             }
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),

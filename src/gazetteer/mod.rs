@@ -32,18 +32,22 @@ pub fn strokes(c: char) -> Option<u8> {
     TABLE.get(i).copied().filter(|n| *n > 0)
 }
 
-/// Chinese numerals for stroke-count headings: 二画, 十四画.
-pub fn count_label(n: u8) -> String {
+/// A number in Chinese numerals, 0–99: 二, 十四, 二十.
+pub fn numeral(n: u8) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     let n = usize::from(n);
-    let s = match n {
+    match n {
         0 => "〇".to_string(),
         1..=9 => DIGITS[n].to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", DIGITS[n - 10]),
         _ => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
-    };
-    format!("{s}画")
+    }
+}
+
+/// A stroke-count heading: 二画, 十四画.
+pub fn count_label(n: u8) -> String {
+    format!("{}画", numeral(n))
 }
 
 /// One entry of the book.

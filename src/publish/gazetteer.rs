@@ -182,7 +182,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
             "#par({})",
             s(&format!(
                 "{}、{r}",
-                crate::gazetteer::count_label((i + 1) as u8).trim_end_matches('画')
+                crate::gazetteer::numeral((i + 1) as u8)
             ))
         );
     }
@@ -343,9 +343,6 @@ pub fn source(book: &Book, paper: Paper) -> String {
 
 /// The book as PDF.
 pub fn pdf(book: &Book, paper: Paper) -> Result<Vec<u8>, PdfError> {
-    let fonts = Fonts::load_from(&GAZETTEER_FONTS)?;
+    let fonts = Fonts::load()?;
     render(&source(book, paper), &fonts)
 }
-
-/// Serif for the text, Mongolian for the vertical forms.
-pub const GAZETTEER_FONTS: [&str; 3] = super::pdf::FONT_FILES;

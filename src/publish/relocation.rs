@@ -319,11 +319,6 @@ pub fn public_source(
     s
 }
 
-/// Typesets a notice source.
-pub fn pdf(source: &str, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    render(source, fonts)
-}
-
 /// The PDFs of a batch: one notice per grave (named by its number) and the public notice
 /// for the area, as (file name, bytes).
 pub fn batch(
@@ -372,7 +367,10 @@ pub fn batch(
             70.0,
         );
         let source = notice_source(n, grave, p, map.as_deref());
-        out.push((format!("迁坟告知书-{}.pdf", n.number), pdf(&source, fonts)?));
+        out.push((
+            format!("迁坟告知书-{}.pdf", n.number),
+            render(&source, fonts)?,
+        ));
         terms.get_or_insert_with(|| n.terms.clone());
     }
     if let Some(terms) = terms {
@@ -387,7 +385,7 @@ pub fn batch(
             110.0,
         );
         let source = public_source(title, &terms, &numbers, map.as_deref());
-        out.push(("迁坟公告.pdf".into(), pdf(&source, fonts)?));
+        out.push(("迁坟公告.pdf".into(), render(&source, fonts)?));
     }
     Ok(out)
 }

@@ -441,7 +441,7 @@ pub struct Expiring {
 }
 
 /// The deaths the statistics count, with the units they are grouped by.
-pub fn deaths(state: &CurrentState) -> (Vec<Death>, Vec<String>) {
+pub fn deaths(state: &CurrentState) -> stats::Deaths {
     let mut units: Vec<String> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
     let names: HashMap<String, String> = state
@@ -473,7 +473,7 @@ pub fn deaths(state: &CurrentState) -> (Vec<Death>, Vec<String>) {
             in_zone: b.in_zone,
         });
     }
-    (out, units)
+    stats::Deaths { rows: out, units }
 }
 
 impl Registry {
@@ -482,10 +482,14 @@ impl Registry {
         check::check(&self.current(), &self.config.cemetery.plot_limits)
     }
 
+    /// The deaths the statistics count, extracted once from the burial records.
+    pub fn deaths(&self) -> stats::Deaths {
+        deaths(&self.current())
+    }
+
     /// The statistics table.
     pub fn cremation_stats(&self, from: i16, to: i16, by: By) -> stats::Table {
-        let (deaths, units) = deaths(&self.current());
-        stats::table(&deaths, from, to, by, &units)
+        self.deaths().table(from, to, by)
     }
 
     /// Plots whose use period ends before `until` (and after `today`'s start: expired ones

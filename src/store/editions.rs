@@ -65,6 +65,15 @@ impl Store {
 
     /// Every edition, newest first.
     pub async fn editions(&self) -> Result<Vec<Edition>> {
+        self.editions_where(None).await
+    }
+
+    /// One edition.
+    pub async fn edition(&self, id: &str) -> Result<Option<Edition>> {
+        Ok(self.editions_where(Some(id)).await?.pop())
+    }
+
+    async fn editions_where(&self, id: Option<&str>) -> Result<Vec<Edition>> {
         type Row = (
             String,
             DateTime<Utc>,
@@ -76,8 +85,10 @@ impl Store {
         );
         let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id, built_at, built_by, changeset, CAST(entries AS BIGINT), options, sha256 \
-             FROM gazetteer_editions ORDER BY built_at DESC, id DESC",
+             FROM gazetteer_editions WHERE CAST($1 AS TEXT) IS NULL OR id = $1 \
+             ORDER BY built_at DESC, id DESC",
         )
+        .bind(id)
         .fetch_all(pool)
         .await)
         .map_err(db("读取地名志版本"))?;

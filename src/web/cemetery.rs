@@ -6,7 +6,7 @@
 
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
-use crate::cemetery::stats::{By, Reported, percent, reconcile};
+use crate::cemetery::stats::{By, Deaths, Reported, percent};
 use crate::layers::{Body, Layer};
 use crate::record::RecordId;
 use axum::Json;
@@ -27,12 +27,23 @@ pub struct StatsQuery {
     pub reported: Option<String>,
 }
 
-fn years(registry: &AppState, q: &StatsQuery) -> (i16, i16) {
-    let (deaths, _) = crate::registry::cemetery::deaths(&registry.current());
-    let min = deaths.iter().map(|d| d.year).min().unwrap_or(2016);
-    let max = deaths.iter().map(|d| d.year).max().unwrap_or(2016);
+/// The years asked for; by default the last ten with deaths.
+fn years(deaths: &Deaths, q: &StatsQuery) -> (i16, i16) {
+    let (min, max) = deaths.years().unwrap_or((2016, 2016));
     let from = q.from.unwrap_or(min.max(max - 9));
     (from, q.to.unwrap_or(max).max(from))
+}
+
+/// The reported figures of `?reported=`, each read or refused.
+fn reported(q: &StatsQuery) -> Vec<Result<Reported, String>> {
+    q.reported
+        .as_deref()
+        .unwrap_or("")
+        .split([';', '；', '\n'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::parse)
+        .collect()
 }
 
 fn by(q: &StatsQuery) -> Result<By, ApiError> {
@@ -61,8 +72,9 @@ pub async fn stats_api(
     Query(q): Query<StatsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     officer_only(&caller)?;
-    let (from, to) = years(&registry, &q);
-    let table = registry.cremation_stats(from, to, by(&q)?);
+    let deaths = registry.deaths();
+    let (from, to) = years(&deaths, &q);
+    let table = deaths.table(from, to, by(&q)?);
     let text = crate::publish::cemetery::stats_text(
         &table,
         from,
@@ -71,22 +83,16 @@ pub async fn stats_api(
     )
     .map_err(ApiError::Internal)?;
     let rows: Value = serde_json::from_str(&text).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut reconciliation = Vec::new();
-    for r in q
-        .reported
-        .as_deref()
-        .unwrap_or("")
-        .split([';', '；'])
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-    {
-        let rep: Reported = r.parse().map_err(|e: String| ApiError::Invalid {
-            field: "reported".into(),
-            message: e,
-        })?;
-        let t = registry.cremation_stats(rep.from, rep.to, By::Year);
-        reconciliation.push(reconcile(&rep, t.total));
-    }
+    let reconciliation = reported(&q)
+        .into_iter()
+        .map(|r| {
+            r.map(|rep| deaths.reconcile(&rep))
+                .map_err(|message| ApiError::Invalid {
+                    field: "reported".into(),
+                    message,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(
         json!({ "from": from, "to": to, "rows": rows, "reconciliation": reconciliation }),
     ))
@@ -99,9 +105,10 @@ pub async fn page(
     Query(q): Query<StatsQuery>,
 ) -> Result<Html<String>, ApiError> {
     officer_only(&caller)?;
-    let (from, to) = years(&registry, &q);
+    let deaths = registry.deaths();
+    let (from, to) = years(&deaths, &q);
     let by = by(&q)?;
-    let table = registry.cremation_stats(from, to, by);
+    let table = deaths.table(from, to, by);
     let rows: Vec<Value> = table
         .rows
         .iter()
@@ -123,18 +130,10 @@ pub async fn page(
     };
     let mut reconciled = Vec::new();
     let mut errors = Vec::new();
-    for r in q
-        .reported
-        .as_deref()
-        .unwrap_or("")
-        .split([';', '；', '\n'])
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-    {
-        match r.parse::<Reported>() {
+    for r in reported(&q) {
+        match r {
             Ok(rep) => {
-                let t = registry.cremation_stats(rep.from, rep.to, By::Year);
-                let r = reconcile(&rep, t.total);
+                let r = deaths.reconcile(&rep);
                 reconciled.push(json!({
                     "reported": r.reported, "deaths": r.counts.deaths,
                     "rate": percent(r.rate), "zone_rate": percent(r.zone_rate), "ratio": percent(r.ratio),

@@ -182,14 +182,11 @@ pub async fn edition(
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = file.strip_suffix(".pdf").unwrap_or(&file);
-    let editions = registry
+    let e = registry
         .store()
-        .editions()
+        .edition(id)
         .await
-        .map_err(|e| ApiError::Registry(e.into()))?;
-    let e = editions
-        .into_iter()
-        .find(|e| e.id == id)
+        .map_err(|e| ApiError::Registry(e.into()))?
         .ok_or_else(|| ApiError::NotFound(format!("没有地名志版本“{id}”")))?;
     let (_, bytes) = registry
         .store()
