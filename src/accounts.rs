@@ -68,6 +68,17 @@ impl Role {
         }
     }
 
+    /// Whether the role publishes (builds gazetteer editions): editors and the administrator.
+    pub fn publishes(self) -> bool {
+        matches!(self, Role::Editor | Role::Admin)
+    }
+
+    /// Whether the role may change nothing at all (no layer to write, nothing to publish):
+    /// its state-changing calls are refused before their body is read.
+    pub fn changes_nothing(self) -> bool {
+        self.writable().is_empty() && !self.publishes()
+    }
+
     /// The layers this role may write.
     pub fn writable(self) -> &'static [Layer] {
         match self {
@@ -185,7 +196,7 @@ impl Access {
     /// Whether the caller may publish (build a gazetteer edition): editors and the
     /// administrator.
     pub fn can_publish(&self) -> bool {
-        matches!(self.role(), Some(Role::Editor | Role::Admin))
+        self.role().is_some_and(Role::publishes)
     }
 
     pub fn is_admin(&self) -> bool {
