@@ -679,21 +679,10 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         "the list with the new edition",
     );
     let href = browser.eval("document.querySelector('#editions a').href");
-    let pdf = http_get(href.as_str().unwrap());
-    assert!(pdf.starts_with(b"%PDF"));
-}
-
-/// A GET with the standard library (the server is on loopback).
-fn http_get(url: &str) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_once('/').unwrap();
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    response[split + 4..].to_vec()
+    let path = href.as_str().unwrap().trim_start_matches(&base).to_string();
+    let (status, answer) = crate::support::http(port, "GET", &path, None, "").unwrap();
+    assert_eq!(status, 200);
+    assert!(crate::support::http_body(&answer).starts_with(b"%PDF"));
 }
 
 /// A boundary officer records a field observation from the boundaries page: the form starts

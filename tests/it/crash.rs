@@ -6,11 +6,10 @@
 //! layer tables, SQLite's `PRAGMA integrity_check`) finds nothing.
 
 use crate::browser::{free_port, serve};
-use crate::support::{TestDb, both_stores, officer};
+use crate::support::{TestDb, both_stores, http, officer};
 use diming::layers::{Body, Layer};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
 /// A name made of Chinese numerals (no digits in place names).
@@ -22,26 +21,6 @@ fn numeral_name(n: usize, half: &str) -> String {
         .map(|c| D[c.to_digit(10).unwrap() as usize])
         .collect();
     format!("测试{digits}{half}楼")
-}
-
-/// POSTs JSON; the status and the answer, if a whole status line came back.
-fn post(port: u16, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).ok()?;
-    let text = String::from_utf8_lossy(&response);
-    let line = text.lines().next()?;
-    let status = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, text.into_owned()))
 }
 
 both_stores!(
@@ -80,9 +59,12 @@ both_stores!(
                         "writes": [feature("甲", 0.0), feature("乙", 0.001)]
                     })
                     .to_string();
-                    match post(port, "/api/changesets", &token_w, &body) {
+                    match http(port, "POST", "/api/changesets", Some(&token_w), &body) {
                         Some((201, _)) => acked_w.lock().unwrap().push(k),
-                        Some((status, text)) => panic!("changeset {k} answered {status}: {text}"),
+                        Some((status, answer)) => panic!(
+                            "changeset {k} answered {status}: {}",
+                            String::from_utf8_lossy(&answer)
+                        ),
                         None => return k + 1,
                     }
                     k += 1;
