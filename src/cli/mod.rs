@@ -9,6 +9,7 @@ mod gazetteer;
 mod io;
 mod names;
 mod numbering;
+mod render;
 mod signs;
 mod user;
 
@@ -111,6 +112,11 @@ pub(crate) enum Command {
     Notices {
         #[command(subcommand)]
         command: NoticesCommand,
+    },
+    /// 地图：按真实比例尺绘制可印制的街区图（SVG、PNG、PDF；A4 至 A0）
+    Render {
+        #[command(subcommand)]
+        command: render::RenderCommand,
     },
     /// 地名志：由登记簿编纂可付印的 PDF（16 开或 A4）
     #[command(
@@ -258,5 +264,6 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Cemetery { command } => cemetery::run(db, &config, &author, command).await,
         Command::Stats { command } => cemetery::stats(db, &config, command).await,
         Command::Notices { command } => cemetery::notices(db, &config, &author, command).await,
+        Command::Render { command } => render::run(db, &config, command).await,
     }
 }

@@ -3,8 +3,9 @@
 //! typst, [`pdf`] alone touches it), sign faces (SVG, PDF, PNG) and the sign check (HTML,
 //! CSV), the boundary marker forms and inspection reports, the dispute map, relocation
 //! notices with their maps (`relocation`), the cremation statistics as text and chart
-//! (`cemetery`), the gazetteer (`gazetteer`) and the name table (`names_table`). The print
-//! maps come with their issue. Knows nothing of HTTP or SQL.
+//! (`cemetery`), the gazetteer (`gazetteer`) and the name table (`names_table`), and the print
+//! maps (`map`: the street map, from the styles and layouts in `maps/`). Knows nothing of HTTP
+//! or SQL.
 
 pub mod audit;
 pub mod cemetery;
@@ -12,6 +13,7 @@ pub mod certificate;
 pub mod crosswalk;
 pub mod dispute_map;
 pub mod gazetteer;
+pub mod map;
 pub mod markers;
 pub mod names_table;
 pub mod notice;

@@ -13,9 +13,14 @@ pub enum PngError {
 /// Rasterises an SVG of ours (its text in the sign fonts) to a PNG `width_px` wide, white
 /// where the drawing leaves the page empty.
 pub fn svg_to_png(svg: &str, width_px: u32) -> Result<Vec<u8>, PngError> {
+    svg_to_png_with(svg, width_px, &super::signs::SIGN_FONTS)
+}
+
+/// Rasterises an SVG whose text is in `fonts` (font files) to a PNG `width_px` wide.
+pub fn svg_to_png_with(svg: &str, width_px: u32, fonts: &[&str]) -> Result<Vec<u8>, PngError> {
     use resvg::{tiny_skia, usvg};
     let mut db = usvg::fontdb::Database::new();
-    for f in super::signs::SIGN_FONTS {
+    for f in fonts {
         db.load_font_file(f)
             .map_err(|_| PngError::Font(f.to_string()))?;
     }

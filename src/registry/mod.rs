@@ -6,11 +6,13 @@
 //! orders for signs that would show a superseded name (`signs`), and the cemetery rules
 //! (plots, capacity, the cremation zone, subsidies, notices; masked personal numbers put
 //! back: `cemetery`); afterwards it drops the cached vector tiles the changeset touched
-//! (`tiles`). `gazetteer` gathers the 地名志 and the name table from the registry.
+//! (`tiles`). `gazetteer` gathers the 地名志 and the name table from the registry, `maps`
+//! what a print map shows.
 
 pub mod boundaries;
 pub mod cemetery;
 pub mod gazetteer;
+pub mod maps;
 mod names;
 mod numbering;
 pub mod signs;

@@ -19,6 +19,7 @@ mod diskfull;
 mod files;
 mod gazetteer;
 mod index;
+mod maps;
 mod names;
 mod numbering;
 mod ogc;

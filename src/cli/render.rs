@@ -1,0 +1,113 @@
+//! Print maps: `diming render street-map`.
+
+use super::open;
+use anyhow::{Context, Result, bail};
+use diming::config::Config;
+use diming::publish::map::{self, Layout, Style, labels::Measure};
+use diming::registry::maps::MapExtent;
+
+#[derive(clap::Subcommand)]
+pub(crate) enum RenderCommand {
+    /// 街区图：街路巷按等级、路名沿街注记（蒙古文随汉字）、门牌号（大比例尺时）、区划与地名
+    #[command(
+        after_help = "示例：\n  diming render street-map -o 二连浩特市街区图.pdf\n  diming render street-map --layout A3-portrait --unit 152501001 -o 社区街区图.png --dpi 200\n  diming render street-map --bbox 111.96,43.64,111.99,43.66 --layout A4-landscape -o 局部.svg"
+    )]
+    StreetMap(StreetMapArgs),
+}
+
+#[derive(clap::Args)]
+pub(crate) struct StreetMapArgs {
+    /// 版式：A4 至 A0，-landscape（横）或 -portrait（竖）
+    #[arg(long, default_value = "A1-landscape")]
+    layout: String,
+    /// 只画此区划（代码）的范围
+    #[arg(long, conflicts_with = "bbox")]
+    unit: Option<String>,
+    /// 范围：西经度,南纬度,东经度,北纬度（CGCS2000）
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    bbox: Option<Vec<f64>>,
+    /// 比例尺分母（默认为能容下范围的最大比例尺）
+    #[arg(long)]
+    scale: Option<f64>,
+    /// svg、png 或 pdf（默认取输出文件的扩展名）
+    #[arg(long)]
+    format: Option<String>,
+    /// PNG 的分辨率（每英寸点数）
+    #[arg(long, default_value_t = 150.0)]
+    dpi: f64,
+    /// 另一份样式文件（格式同 maps/street-map.toml）
+    #[arg(long)]
+    style: Option<String>,
+    /// 审图号
+    #[arg(long)]
+    approval: Option<String>,
+    #[arg(short, long)]
+    output: String,
+}
+
+pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Result<()> {
+    let RenderCommand::StreetMap(args) = command;
+    let format = match &args.format {
+        Some(f) => f.to_ascii_lowercase(),
+        None => std::path::Path::new(&args.output)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+    };
+    if !matches!(format.as_str(), "svg" | "png" | "pdf") {
+        bail!("输出格式须为 svg、png 或 pdf（可用 --format 指定）");
+    }
+    if !(10.0..=1200.0).contains(&args.dpi) {
+        bail!("分辨率须在 10 至 1200 dpi 之间");
+    }
+    let mut style = match &args.style {
+        Some(path) => Style::parse(
+            &std::fs::read_to_string(path).with_context(|| format!("读取样式文件 {path}"))?,
+        )
+        .with_context(|| format!("样式文件 {path}"))?,
+        None => Style::street_map(),
+    };
+    if let Some(a) = args.approval {
+        style.credits.approval = a;
+    }
+    let layout = Layout::named(&args.layout)?;
+    let extent = match (args.unit, args.bbox) {
+        (Some(code), _) => MapExtent::Unit(code),
+        (None, Some(b)) if b.len() == 4 && b[0] < b[2] && b[1] < b[3] => {
+            MapExtent::BBox(geo::Rect::new((b[0], b[1]), (b[2], b[3])))
+        }
+        (None, Some(_)) => {
+            bail!("范围须为 西经度,南纬度,东经度,北纬度 四个数，且西小于东、南小于北")
+        }
+        (None, None) => MapExtent::Streets,
+    };
+    let registry = open(db, config).await?;
+    let today = chrono::Local::now().date_naive();
+    let (plan, data) = registry.street_map(layout, &extent, args.scale, today)?;
+    let measure = Measure::load()?;
+    let drawn = map::render(&plan, &style, &data, &measure);
+    let bytes = match format.as_str() {
+        "svg" => drawn.svg.clone().into_bytes(),
+        "png" => map::png(&drawn, args.dpi)?,
+        _ => map::pdf(&drawn)?,
+    };
+    std::fs::write(&args.output, &bytes).with_context(|| format!("写入 {}", args.output))?;
+    println!(
+        "{}{}（{}，{}）：街路巷 {}，注记 {} 处，写入 {}",
+        data.city,
+        style.title,
+        plan.layout.name,
+        map::scale_text(plan.scale),
+        data.streets.len(),
+        drawn.labels.len(),
+        args.output
+    );
+    if !drawn.unnamed.is_empty() {
+        eprintln!(
+            "注意：以下街路巷在图上没有位置注记名称（可换更大的纸或更大的比例尺）：{}",
+            drawn.unnamed.join("、")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! Map definitions read from `maps/`: the style of a map (what is drawn, colours, widths,
+//! fonts, label rules) and the print layouts (paper, orientation, the furniture around the
+//! frame). The files shipped in `maps/` are built in; another style file can be given.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The street map's style as shipped (`maps/street-map.toml`).
+pub const STREET_MAP: &str = include_str!("../../../maps/street-map.toml");
+/// The print layouts as shipped (`maps/layouts.toml`).
+pub const LAYOUTS: &str = include_str!("../../../maps/layouts.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StyleError {
+    #[error("地图样式文件有误：{0}")]
+    Style(String),
+    #[error("没有版式“{0}”（可用：A4 至 A0，后接 -landscape 或 -portrait，如 A1-landscape）")]
+    Layout(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Style {
+    pub title: String,
+    pub background: String,
+    pub fonts: Fonts,
+    pub units: Vec<UnitStyle>,
+    pub streets: StreetStyles,
+    pub labels: LabelStyle,
+    pub door_plates: DoorPlateStyle,
+    pub places: PlaceStyle,
+    pub grid: GridStyle,
+    pub credits: Credits,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fonts {
+    pub chinese: String,
+    pub mongolian: String,
+    pub halo: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitStyle {
+    pub depth: u8,
+    pub stroke: String,
+    pub width: f64,
+    pub dash: String,
+    pub label_size: f64,
+    #[serde(default)]
+    pub label_colour: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreetStyles {
+    pub arterial: StreetStyle,
+    pub secondary: StreetStyle,
+    pub branch: StreetStyle,
+    pub lane: StreetStyle,
+}
+
+impl StreetStyles {
+    pub fn of(&self, class: crate::addresses::StreetClass) -> &StreetStyle {
+        use crate::addresses::StreetClass::*;
+        match class {
+            Arterial => &self.arterial,
+            Secondary => &self.secondary,
+            Branch => &self.branch,
+            Lane => &self.lane,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreetStyle {
+    pub casing: String,
+    pub fill: String,
+    pub width: f64,
+    pub label_size: f64,
+    pub pitch: f64,
+    pub repeat: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelStyle {
+    pub colour: String,
+    pub mongolian_colour: String,
+    pub mongolian_scale: f64,
+    pub padding: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoorPlateStyle {
+    pub max_scale: f64,
+    pub size: f64,
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceStyle {
+    pub symbol: f64,
+    pub label_size: f64,
+    pub colour: String,
+    pub water_fill: String,
+    pub water_stroke: String,
+    pub settlement_fill: String,
+    pub green_fill: String,
+    pub building_fill: String,
+    pub railway: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridStyle {
+    pub colour: String,
+    pub width: f64,
+    pub label_size: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credits {
+    pub approval: String,
+}
+
+impl Style {
+    /// The street map's style as shipped.
+    pub fn street_map() -> Style {
+        Style::parse(STREET_MAP).expect("maps/street-map.toml is checked by the tests")
+    }
+
+    pub fn parse(text: &str) -> Result<Style, StyleError> {
+        let style: Style = toml::from_str(text).map_err(|e| StyleError::Style(e.to_string()))?;
+        for s in [
+            &style.streets.arterial,
+            &style.streets.secondary,
+            &style.streets.branch,
+            &style.streets.lane,
+        ] {
+            if s.pitch < 1.0 || s.label_size <= 0.0 || s.repeat <= 0.0 {
+                return Err(StyleError::Style(
+                    "街路巷注记的字号与重复间距须为正数，字距（pitch）不小于 1".into(),
+                ));
+            }
+        }
+        Ok(style)
+    }
+
+    pub fn unit(&self, depth: u8) -> Option<&UnitStyle> {
+        self.units.iter().find(|u| u.depth == depth)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Furniture {
+    margin: f64,
+    title_height: f64,
+    title_size: f64,
+    panel: f64,
+    grid_labels: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutFile {
+    paper: BTreeMap<String, [f64; 2]>,
+    landscape: Furniture,
+    portrait: Furniture,
+}
+
+/// A rectangle on paper, in millimetres from the top left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Area {
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+}
+
+/// A print layout resolved for one paper: where the frame, the title and the panel go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub name: String,
+    pub page: (f64, f64),
+    pub landscape: bool,
+    /// How much larger than A4 the furniture is drawn.
+    pub k: f64,
+    pub title: Area,
+    pub title_size: f64,
+    /// The map frame (the neatline).
+    pub frame: Area,
+    /// The panel beside (landscape) or below (portrait) the frame.
+    pub panel: Area,
+}
+
+impl Layout {
+    /// Names like `A1-landscape`, `a4-portrait` or just `A3` (landscape).
+    pub fn named(name: &str) -> Result<Layout, StyleError> {
+        let file: LayoutFile =
+            toml::from_str(LAYOUTS).expect("maps/layouts.toml is checked by the tests");
+        let (paper, orientation) = name.split_once('-').unwrap_or((name, "landscape"));
+        let paper = paper.to_ascii_uppercase();
+        let landscape = match orientation.to_ascii_lowercase().as_str() {
+            "landscape" | "横" => true,
+            "portrait" | "竖" => false,
+            _ => return Err(StyleError::Layout(name.into())),
+        };
+        let [short, long] = *file
+            .paper
+            .get(&paper)
+            .ok_or_else(|| StyleError::Layout(name.into()))?;
+        let k = short / 210.0;
+        let f = if landscape {
+            file.landscape
+        } else {
+            file.portrait
+        };
+        let page = if landscape {
+            (long, short)
+        } else {
+            (short, long)
+        };
+        let m = f.margin * k;
+        let g = f.grid_labels * k;
+        let title = Area {
+            x: m,
+            y: m,
+            w: page.0 - 2.0 * m,
+            h: f.title_height * k,
+        };
+        let top = title.bottom() + g;
+        let (frame, panel) = if landscape {
+            let panel_w = f.panel * k;
+            let frame = Area {
+                x: m + g,
+                y: top,
+                w: page.0 - 2.0 * m - 2.0 * g - panel_w - m,
+                h: page.1 - top - m - g,
+            };
+            let panel = Area {
+                x: frame.right() + g + m,
+                y: top - g,
+                w: panel_w,
+                h: page.1 - top + g - m,
+            };
+            (frame, panel)
+        } else {
+            let panel_h = f.panel * k;
+            let frame = Area {
+                x: m + g,
+                y: top,
+                w: page.0 - 2.0 * m - 2.0 * g,
+                h: page.1 - top - 2.0 * g - panel_h - m,
+            };
+            let panel = Area {
+                x: m,
+                y: frame.bottom() + g + m * 0.5,
+                w: page.0 - 2.0 * m,
+                h: panel_h - m * 0.5,
+            };
+            (frame, panel)
+        };
+        Ok(Layout {
+            name: format!(
+                "{paper}-{}",
+                if landscape { "landscape" } else { "portrait" }
+            ),
+            page,
+            landscape,
+            k,
+            title,
+            title_size: f.title_size * k,
+            frame,
+            panel,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_files_parse_and_layouts_fit_their_paper() {
+        Style::street_map();
+        for paper in ["A4", "A3", "A2", "A1", "A0"] {
+            for o in ["landscape", "portrait"] {
+                let l = Layout::named(&format!("{paper}-{o}")).unwrap();
+                for a in [l.title, l.frame, l.panel] {
+                    assert!(a.x >= 0.0 && a.y >= 0.0 && a.w > 0.0 && a.h > 0.0, "{l:?}");
+                    assert!(a.right() <= l.page.0 + 1e-9 && a.bottom() <= l.page.1 + 1e-9);
+                }
+                // The frame and the panel do not overlap.
+                let (f, p) = (l.frame, l.panel);
+                assert!(f.right() <= p.x || f.bottom() <= p.y, "{l:?}");
+            }
+        }
+        assert_eq!(Layout::named("a1").unwrap().page, (841.0, 594.0));
+        assert!(Layout::named("B5-landscape").is_err());
+        assert!(Layout::named("A4-sideways").is_err());
+    }
+
+    #[test]
+    fn a_style_with_an_unknown_key_is_refused() {
+        let bad = STREET_MAP.replace("title = ", "titel = ");
+        assert!(Style::parse(&bad).is_err());
+    }
+}
