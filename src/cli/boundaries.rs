@@ -215,6 +215,9 @@ pub(crate) enum DisputeCommand {
     #[command(after_help = "示例：\n  diming boundaries dispute map ID -o 争议区域图.pdf")]
     Map {
         id: String,
+        /// 版式：A4 至 A0，-landscape（横）或 -portrait（竖）
+        #[arg(long, default_value = "A4-landscape")]
+        layout: String,
         #[arg(short, long)]
         output: String,
     },
@@ -391,55 +394,13 @@ async fn dispute(
             registry.dispute_step(author, rid, version, step).await?;
             println!("争议 {id}：{}", status.label());
         }
-        DisputeCommand::Map { id, output } => {
+        DisputeCommand::Map { id, layout, output } => {
             let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (dispute, area, units, markers) = {
-                let state = registry.current();
-                let v = state.get(&rid).with_context(|| format!("没有争议 {id}"))?;
-                let Body::Dispute(d) = &v.body else {
-                    bail!("{id} 不是边界争议");
-                };
-                let units: Vec<(String, geo::Geometry<f64>)> = d
-                    .parties
-                    .iter()
-                    .filter_map(|p| {
-                        state.layer(Layer::AdminUnit).find_map(|u| match &u.body {
-                            Body::AdminUnit(a) if a.code.short() == p.code => {
-                                Some((a.name.clone(), u.geometry.clone()))
-                            }
-                            _ => None,
-                        })
-                    })
-                    .collect();
-                let markers: Vec<(String, geo::Point<f64>)> = state
-                    .layer(Layer::Marker)
-                    .filter_map(|m| match (&m.body, &m.geometry) {
-                        (Body::Marker(x), geo::Geometry::Point(p)) => Some((x.number.clone(), *p)),
-                        _ => None,
-                    })
-                    .collect();
-                (d.clone(), v.geometry.clone(), units, markers)
-            };
-            let input = diming::publish::dispute_map::MapInput {
-                dispute: &dispute,
-                area: &area,
-                units,
-                markers,
-                city: &names.get("152501").cloned().unwrap_or_default(),
-                date: chrono::Local::now().date_naive(),
-            };
-            let svg = diming::publish::dispute_map::svg(&input)?;
-            let lower = output.to_lowercase();
-            let bytes = if lower.ends_with(".svg") {
-                svg.into_bytes()
-            } else if lower.ends_with(".png") {
-                diming::publish::raster::svg_to_png(&svg, 3508)?
-            } else if lower.ends_with(".pdf") {
-                diming::publish::dispute_map::pdf(&svg)?
-            } else {
-                bail!("输出文件“{output}”的扩展名应为 .svg、.png 或 .pdf");
-            };
-            std::fs::write(&output, bytes).with_context(|| format!("写入 {output}"))?;
+            let layout = diming::publish::map::Layout::named(&layout)?;
+            let (plan, data) =
+                registry.dispute_map(rid, layout, chrono::Local::now().date_naive())?;
+            let style = diming::publish::map::Style::named("dispute-map");
+            super::render::write_map(&plan, &style, &data, None, 300.0, &output)?;
             println!("已绘制争议区域图 {output}");
         }
         DisputeCommand::Decide { id, unit, document } => {

@@ -45,15 +45,43 @@ pub(crate) struct StreetMapArgs {
     output: String,
 }
 
+/// Draws a map and writes it as SVG, PNG or PDF (`format`, or the output's extension).
+pub(crate) fn write_map(
+    plan: &map::Plan,
+    style: &Style,
+    data: &map::MapData,
+    format: Option<&str>,
+    dpi: f64,
+    output: &str,
+) -> Result<map::Rendered> {
+    let format = match format {
+        Some(f) => f.to_ascii_lowercase(),
+        None => output_format(output),
+    };
+    let drawn = map::render(plan, style, data, &Measure::load()?);
+    let bytes = match format.as_str() {
+        "svg" => drawn.svg.clone().into_bytes(),
+        "png" => map::png(&drawn, dpi)?,
+        "pdf" => map::pdf(&drawn)?,
+        _ => bail!("输出格式须为 svg、png 或 pdf（按扩展名或 --format）"),
+    };
+    std::fs::write(output, &bytes).with_context(|| format!("写入 {output}"))?;
+    Ok(drawn)
+}
+
+fn output_format(output: &str) -> String {
+    std::path::Path::new(output)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Result<()> {
     let RenderCommand::StreetMap(args) = command;
     let format = match &args.format {
         Some(f) => f.to_ascii_lowercase(),
-        None => std::path::Path::new(&args.output)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase(),
+        None => output_format(&args.output),
     };
     if !matches!(format.as_str(), "svg" | "png" | "pdf") {
         bail!("输出格式须为 svg、png 或 pdf（可用 --format 指定）");
@@ -85,14 +113,7 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
     let registry = open(db, config).await?;
     let today = chrono::Local::now().date_naive();
     let (plan, data) = registry.street_map(layout, &extent, args.scale, today)?;
-    let measure = Measure::load()?;
-    let drawn = map::render(&plan, &style, &data, &measure);
-    let bytes = match format.as_str() {
-        "svg" => drawn.svg.clone().into_bytes(),
-        "png" => map::png(&drawn, args.dpi)?,
-        _ => map::pdf(&drawn)?,
-    };
-    std::fs::write(&args.output, &bytes).with_context(|| format!("写入 {}", args.output))?;
+    let drawn = write_map(&plan, &style, &data, Some(&format), args.dpi, &args.output)?;
     println!(
         "{}{}（{}，{}）：街路巷 {}，注记 {} 处，写入 {}",
         data.city,

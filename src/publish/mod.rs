@@ -1,17 +1,16 @@
 //! Publishing: documents made from the registry: the names audit as a standalone HTML report,
 //! the renumbering crosswalk (CSV, XLSX), the door-plate certificates and notices (PDF through
 //! typst, [`pdf`] alone touches it), sign faces (SVG, PDF, PNG) and the sign check (HTML,
-//! CSV), the boundary marker forms and inspection reports, the dispute map, relocation
-//! notices with their maps (`relocation`), the cremation statistics as text and chart
-//! (`cemetery`), the gazetteer (`gazetteer`) and the name table (`names_table`), and the print
-//! maps (`map`: the street map, from the styles and layouts in `maps/`). Knows nothing of HTTP
-//! or SQL.
+//! CSV), the boundary marker forms and inspection reports, relocation notices with their maps
+//! (`relocation`), the cremation statistics as text and chart (`cemetery`), the gazetteer
+//! (`gazetteer`) and the name table (`names_table`), and the print maps (`map`: the street
+//! map and the dispute map, one renderer with the styles and layouts in `maps/`). Knows
+//! nothing of HTTP or SQL.
 
 pub mod audit;
 pub mod cemetery;
 pub mod certificate;
 pub mod crosswalk;
-pub mod dispute_map;
 pub mod gazetteer;
 pub mod map;
 pub mod markers;

@@ -5,7 +5,7 @@
 //! compensation, the documents to bring, the consequence, contact, issuer and date. The
 //! owner's telephone and any ID number never appear.
 
-use super::dispute_map::round_length;
+use super::map::round_length;
 use super::pdf::{Fonts, PdfError, render, string};
 use crate::cemetery::{Grave, Notice, NoticeTerms, yuan};
 use crate::spatial::crs::to_measure;

@@ -183,7 +183,7 @@ fn locator(state: &CurrentState, v: &RecordVersion) -> Option<String> {
             );
         }
     }
-    let length = crate::publish::dispute_map::round_length(w_mm / 3.0 * m_per_mm);
+    let length = crate::publish::map::round_length(w_mm / 3.0 * m_per_mm);
     let bar = length / m_per_mm;
     let label = if length >= 1000.0 {
         format!("{} km", length / 1000.0)

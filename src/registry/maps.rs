@@ -80,6 +80,9 @@ fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, 
     Ok(r)
 }
 
+/// Party colours on the dispute map: the first, the second, more.
+const PARTY_COLOURS: [&str; 4] = ["#1f5fa8", "#2e8b57", "#b8860b", "#6a3d9a"];
+
 impl Registry {
     /// Plans a street map on `layout` over `extent` (at `scale`, or the largest scale that
     /// fits) and gathers what it shows.
@@ -93,19 +96,112 @@ impl Registry {
         let state = self.current();
         let plan = Plan::new(layout, ground_extent(&state, extent)?, scale)
             .map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let view = from_measure(&Geometry::Polygon(plan.ground().to_polygon()))
-            .map_err(|e| RegistryError::Invalid(e.to_string()))?
+        let data = self.base_map(&state, &plan, made)?;
+        Ok((plan, data))
+    }
+
+    /// The dispute map for the mediation meeting (争议区域图): the disputed area hatched, each
+    /// party's claim in its colour, the boundary markers with their numbers, over the muted
+    /// street map, with the dispute's figures in the panel.
+    pub fn dispute_map(
+        &self,
+        id: crate::record::RecordId,
+        layout: Layout,
+        made: chrono::NaiveDate,
+    ) -> Result<(Plan, MapData), RegistryError> {
+        use crate::boundaries::dispute::mu;
+        use crate::publish::map::{Overlay, OverlayStyle, Symbol};
+        let state = self.current();
+        let v = state
+            .get(&id)
+            .ok_or_else(|| RegistryError::Invalid(format!("没有争议 {id}")))?;
+        let Body::Dispute(d) = &v.body else {
+            return Err(RegistryError::Invalid(format!("{id} 不是边界争议")));
+        };
+        let area = measured(&v.geometry)?;
+        // The disputed area with a generous margin, so both claims' edges near it show.
+        let r = area
             .bounding_rect()
-            .ok_or_else(|| RegistryError::Invalid("范围为空".into()))?;
+            .ok_or_else(|| RegistryError::Invalid("争议区域为空".into()))?;
+        let margin = (r.width().max(r.height()) * 0.6).max(200.0);
+        let extent = Rect::new(
+            (r.min().x - margin, r.min().y - margin),
+            (r.max().x + margin, r.max().y + margin),
+        );
+        let plan =
+            Plan::new(layout, extent, None).map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let mut data = self.base_map(&state, &plan, made)?;
+        for (i, p) in d.parties.iter().enumerate() {
+            let claim = Geometry::<f64>::try_from(p.claim.value.clone())
+                .map_err(|e| RegistryError::Invalid(format!("{} 的主张：{e}", p.name)))?;
+            let mut style = OverlayStyle::area(PARTY_COLOURS[i % PARTY_COLOURS.len()]);
+            style.dash = Some("2.5,1.2".into());
+            data.overlays.push(Overlay {
+                id: format!("claim-{}", i + 1),
+                legend: format!("{}主张范围", p.name),
+                style,
+                features: vec![(Some(format!("{}主张", p.name)), measured(&claim)?)],
+            });
+        }
+        let mut hatched = OverlayStyle::area("#c0392b");
+        hatched.hatch = true;
+        hatched.width = 0.9;
+        data.overlays.push(Overlay {
+            id: "disputed".into(),
+            legend: "争议区域".into(),
+            style: hatched,
+            features: vec![(None, area)],
+        });
+        let mut markers = Vec::new();
+        for mid in sorted(&state, Layer::Marker, plan_view(&plan)?) {
+            if let Some(m) = state.get(&mid)
+                && let Body::Marker(x) = &m.body
+            {
+                markers.push((Some(x.number.clone()), measured(&m.geometry)?));
+            }
+        }
+        if !markers.is_empty() {
+            data.overlays.push(Overlay {
+                id: "markers".into(),
+                legend: "界桩".into(),
+                style: OverlayStyle::points("#111111", Symbol::Triangle),
+                features: markers,
+            });
+        }
+        data.title = Some(format!("{}（争议区域图）", d.title));
+        data.notes = vec![
+            format!("争议面积：{:.0} 平方米", d.area_m2),
+            format!(
+                "　　{:.2} 亩，{:.4} 平方千米",
+                mu(d.area_m2),
+                d.area_m2 / 1e6
+            ),
+            format!(
+                "区域内：门牌 {}，地名 {}，街路巷 {}",
+                d.contents.door_plates, d.contents.places, d.contents.streets
+            ),
+            format!(
+                "　　界桩 {}，墓位 {}，散坟 {}",
+                d.contents.markers, d.contents.plots, d.contents.graves
+            ),
+            format!("状态：{}", d.status.label()),
+        ];
+        Ok((plan, data))
+    }
+
+    /// The base map within the plan's frame: units, streets, places, door plates, the city
+    /// outline for the inset, and the date of the newest change among them.
+    fn base_map(
+        &self,
+        state: &CurrentState,
+        plan: &Plan,
+        made: chrono::NaiveDate,
+    ) -> Result<MapData, RegistryError> {
+        let view = plan_view(plan)?;
         let mut data = MapData {
             city: self.config().jurisdiction.name.clone(),
             made: Some(made),
             ..MapData::default()
-        };
-        let ids = |layer| {
-            let mut ids = state.index().intersecting(layer, view);
-            ids.sort();
-            ids
         };
         let mut newest = None;
         for layer in [
@@ -114,7 +210,7 @@ impl Registry {
             Layer::Place,
             Layer::DoorPlate,
         ] {
-            for id in ids(layer) {
+            for id in sorted(state, layer, view) {
                 let Some(v) = state.get(&id) else { continue };
                 newest = newest.max(Some(v.valid_from));
                 match &v.body {
@@ -153,6 +249,21 @@ impl Registry {
             .min_by_key(|v| v.id)
             .map(|v| measured(&v.geometry))
             .transpose()?;
-        Ok((plan, data))
+        Ok(data)
     }
+}
+
+/// The frame in longitude and latitude, to ask the index with.
+fn plan_view(plan: &Plan) -> Result<Rect<f64>, RegistryError> {
+    from_measure(&Geometry::Polygon(plan.ground().to_polygon()))
+        .map_err(|e| RegistryError::Invalid(e.to_string()))?
+        .bounding_rect()
+        .ok_or_else(|| RegistryError::Invalid("范围为空".into()))
+}
+
+/// The records of `layer` meeting `view`, in a stable order.
+fn sorted(state: &CurrentState, layer: Layer, view: Rect<f64>) -> Vec<crate::record::RecordId> {
+    let mut ids = state.index().intersecting(layer, view);
+    ids.sort();
+    ids
 }

@@ -709,48 +709,73 @@ mod disputes {
             assert!(dispute.contents.streets >= 1, "{:?}", dispute.contents);
             assert!(matches!(&area, Geometry::MultiPolygon(_)));
 
-            // The map for the mediation meeting: the scale bar is as long as the scale says.
-            let svg = {
-                let state = registry.current();
-                let units = ["152501200", "152501400"]
-                    .iter()
-                    .map(|c| {
-                        let v = state
-                            .layer(diming::layers::Layer::AdminUnit)
-                            .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == *c))
-                            .unwrap();
-                        (v.body.title(), v.geometry.clone())
-                    })
-                    .collect();
-                let input = diming::publish::dispute_map::MapInput {
-                    dispute: &dispute,
-                    area: &area,
-                    units,
-                    markers: vec![("JZ-003".into(), Point::new(111.935, 43.64))],
-                    city: "二连浩特市",
-                    date: day("2026-03-02"),
-                };
-                diming::publish::dispute_map::svg(&input).unwrap()
-            };
-            let attr = |name: &str| -> f64 {
-                let i = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            // The map for the mediation meeting, drawn by the print renderer over the muted
+            // street map: the scale bar is as long as the scale says.
+            let (plan, data) = registry
+                .dispute_map(
+                    id,
+                    diming::publish::map::Layout::named("A4-landscape").unwrap(),
+                    day("2026-03-02"),
+                )
+                .unwrap();
+            let drawn = diming::publish::map::render(
+                &plan,
+                &diming::publish::map::Style::named("dispute-map"),
+                &data,
+                &diming::publish::map::labels::Measure::load().unwrap(),
+            );
+            let svg = drawn.svg.clone();
+            let attr = |marker: &str, name: &str| -> f64 {
+                let at = svg.find(marker).unwrap();
+                let key = format!(" {name}=\"");
+                let i = at + svg[at..].find(&key).unwrap() + key.len();
                 svg[i..i + svg[i..].find('"').unwrap()].parse().unwrap()
             };
-            let scale: f64 = {
-                let i = svg.find("比例尺 1:").unwrap() + "比例尺 1:".len();
-                svg[i..].split('<').next().unwrap().parse().unwrap()
-            };
-            let (bar_m, bar_mm) = (attr("data-length-m"), attr("data-length-mm"));
-            // The bar is written to the thousandth of a millimetre.
+            let scale = plan.scale;
+            assert!(svg.contains(&diming::publish::map::scale_text(scale)));
+            let (bar_m, bar_mm) = (
+                attr("class=\"scale-bar\"", "data-metres"),
+                attr("class=\"scale-bar\"", "width"),
+            );
+            // The bar is written to the ten-thousandth of a millimetre.
             assert!(
                 (bar_mm * scale / 1000.0 - bar_m).abs() < 0.1,
                 "{bar_m} m on {bar_mm} mm at 1:{scale}"
             );
+            // The disputed area, both claims with their parties' names, the markers in the
+            // frame with their numbers, the figures, and no label over another.
+            assert!(svg.contains("id=\"disputed\""));
             assert!(
-                svg.contains("id=\"disputed\"")
-                    && svg.contains("JZ-003")
-                    && svg.contains("格日勒敖都苏木主张")
+                svg.contains(">格日勒敖都苏木主张范围<"),
+                "the legend names the claim"
             );
+            assert!(
+                drawn.labels.iter().any(|l| l.text == "格日勒敖都苏木主张"),
+                "the claim is labelled on the map"
+            );
+            assert!(svg.contains("（争议区域图）") && svg.contains("争议面积："));
+            let markers: Vec<_> = drawn
+                .labels
+                .iter()
+                .filter(|l| l.text.starts_with("JZ-"))
+                .map(|l| l.text.clone())
+                .collect();
+            assert!(
+                !markers.is_empty(),
+                "the markers near the strip are numbered"
+            );
+            for (i, a) in drawn.labels.iter().enumerate() {
+                for b in &drawn.labels[i + 1..] {
+                    assert!(
+                        a.boxes
+                            .iter()
+                            .all(|x| b.boxes.iter().all(|y| !x.overlaps(y))),
+                        "{} / {}",
+                        a.text,
+                        b.text
+                    );
+                }
+            }
             let png = diming::publish::raster::svg_to_png(&svg, 1200).unwrap();
             let img = image::load_from_memory(&png).unwrap().to_rgb8();
             let red = img
@@ -1254,10 +1279,15 @@ mod line_claims {
         crate::support::succeeded(&out);
         let svg = std::fs::read_to_string(&map).unwrap();
         assert!(svg.contains("西界线之争") && svg.contains("id=\"disputed\""));
-        assert!(
-            svg.contains("fill=\"none\" fill-opacity=\"0.14\""),
-            "claimed lines drawn as lines"
-        );
+        // Claimed lines are drawn as lines (no fill), each in its party's group.
+        for claim in ["claim-1", "claim-2"] {
+            let at = svg.find(&format!("<g id=\"{claim}\"")).expect(claim);
+            let group = &svg[at..at + svg[at..].find("</g>").unwrap()];
+            assert!(
+                group.contains("fill=\"none\"") && !group.contains("fill-opacity"),
+                "claimed lines drawn as lines: {group}"
+            );
+        }
     }
 }
 

@@ -6,7 +6,9 @@ use crate::support::{TestDb, both_stores, diming, load_demo, succeeded};
 use diming::addresses::StreetClass;
 use diming::names::PlaceCategory;
 use diming::publish::map::labels::{LabelKind, Measure, Placed};
-use diming::publish::map::{self, Layout, MapData, Named, Plan, Style};
+use diming::publish::map::{
+    self, Layout, MapData, Named, Overlay, OverlayStyle, Plan, Style, Symbol,
+};
 use diming::registry::maps::MapExtent;
 use diming::spatial::crs::from_measure;
 use geo::{BoundingRect, Coord, Geometry, LineString, Rect, line_string};
@@ -242,8 +244,34 @@ fn small_area() -> MapData {
         kind: class,
         geometry: Geometry::LineString(l),
     };
+    let mut hatched = OverlayStyle::area("#c0392b");
+    hatched.hatch = true;
     MapData {
         city: "二连浩特市".into(),
+        title: None,
+        overlays: vec![
+            Overlay {
+                id: "area".into(),
+                legend: "迁坟区域".into(),
+                style: hatched,
+                features: vec![(
+                    Some("迁坟区域".into()),
+                    Geometry::Polygon(
+                        Rect::new((578_350.0, 4_835_300.0), (578_550.0, 4_835_450.0)).to_polygon(),
+                    ),
+                )],
+            },
+            Overlay {
+                id: "markers".into(),
+                legend: "界桩".into(),
+                style: OverlayStyle::points("#111111", Symbol::Triangle),
+                features: vec![(
+                    Some("JZ-009".into()),
+                    Geometry::Point((578_100.0, 4_835_400.0).into()),
+                )],
+            },
+        ],
+        notes: vec!["面积：30000 平方米".into()],
         data_date: Some(date("2020-10-01")),
         made: Some(date("2026-11-29")),
         city_outline: Some(Geometry::Polygon(
@@ -338,6 +366,11 @@ fn a_small_area_draws_as_its_snapshot() {
             .count(),
         3
     );
+    // The overlays come first: their labels, the legend rows and the figures.
+    for text in ["JZ-009", "迁坟区域", "面积：30000 平方米"] {
+        assert!(drawn.svg.contains(&format!(">{text}<")), "{text}");
+    }
+    assert!(drawn.labels.iter().any(|l| l.text == "JZ-009"));
 }
 
 #[test]

@@ -129,10 +129,83 @@ pub struct Named<T> {
     pub geometry: Geometry<f64>,
 }
 
+/// How a point of an overlay is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    Circle,
+    /// A boundary marker.
+    Triangle,
+    Square,
+}
+
+/// How an overlay draws its features.
+#[derive(Debug, Clone)]
+pub struct OverlayStyle {
+    pub colour: String,
+    /// How opaque an area's fill is (0 = outline only).
+    pub fill_opacity: f64,
+    /// Areas hatched in the colour (a disputed area).
+    pub hatch: bool,
+    /// Outline or line width (mm).
+    pub width: f64,
+    pub dash: Option<String>,
+    pub symbol: Symbol,
+    /// Size of the symbol (mm).
+    pub symbol_size: f64,
+    pub label_size: f64,
+}
+
+impl OverlayStyle {
+    /// An area in `colour`, outlined and lightly filled.
+    pub fn area(colour: &str) -> OverlayStyle {
+        OverlayStyle {
+            colour: colour.into(),
+            fill_opacity: 0.15,
+            hatch: false,
+            width: 0.7,
+            dash: None,
+            symbol: Symbol::Circle,
+            symbol_size: 2.0,
+            label_size: 3.6,
+        }
+    }
+
+    /// Points drawn as `symbol` in `colour`, labelled beside.
+    pub fn points(colour: &str, symbol: Symbol) -> OverlayStyle {
+        OverlayStyle {
+            label_size: 2.6,
+            ..OverlayStyle::area(colour).with_symbol(symbol)
+        }
+    }
+
+    fn with_symbol(mut self, symbol: Symbol) -> OverlayStyle {
+        self.symbol = symbol;
+        self
+    }
+}
+
+/// A theme drawn over the base map, with its legend entry: a dispute's claims and disputed
+/// area, boundary markers, a relocation area and its graves, a cemetery's plots.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// The SVG id of the overlay's group.
+    pub id: String,
+    pub legend: String,
+    pub style: OverlayStyle,
+    /// Features (EPSG:4546), each with its label if it has one.
+    pub features: Vec<(Option<String>, Geometry<f64>)>,
+}
+
 /// What the registry hands the renderer: the features in or near the frame, in EPSG:4546.
 #[derive(Debug, Clone, Default)]
 pub struct MapData {
     pub city: String,
+    /// The map's title (by default the city's name and the style's title).
+    pub title: Option<String>,
+    /// Themes over the base map, drawn and labelled before it is labelled.
+    pub overlays: Vec<Overlay>,
+    /// Figures printed in the panel above the credits.
+    pub notes: Vec<String>,
     /// The date of the newest change drawn.
     pub data_date: Option<chrono::NaiveDate>,
     pub made: Option<chrono::NaiveDate>,
@@ -265,6 +338,8 @@ enum Text {
 const BASELINE: f64 = 0.36;
 
 struct Drawer<'a> {
+    /// How much thinner than in the style lines are drawn at this scale.
+    thin: f64,
     style: &'a Style,
     measure: &'a Measure,
     labels: Labels,
@@ -323,7 +398,8 @@ impl Drawer<'_> {
         let step = len / repeats as f64;
         let smn = s * self.style.labels.mongolian_scale;
         let mn_width = name_mn.map(|m| self.measure.width(m, smn, true));
-        let beside = st.width < 0.8 * s;
+        let width = st.width * self.thin;
+        let beside = width < 0.8 * s;
         // Candidate centres around each anchor, a character apart, nearest first.
         let shifts: Vec<f64> = std::iter::once(0.0)
             .chain(
@@ -359,7 +435,7 @@ impl Drawer<'_> {
                     let off = if *side == 0.0 {
                         0.0
                     } else {
-                        side * (st.width / 2.0 + 0.3 + s / 2.0)
+                        side * (width / 2.0 + 0.3 + s / 2.0)
                     };
                     let mut texts = Vec::with_capacity(n + 1);
                     let mut boxes = Vec::with_capacity(n + 4);
@@ -385,7 +461,7 @@ impl Drawer<'_> {
                             let g = s / 2.0 + pad + 0.2 + smn * 0.6;
                             vec![g, -g]
                         } else {
-                            vec![side * (st.width / 2.0 + pad + 0.2 + smn * 0.6)]
+                            vec![side * (width / 2.0 + pad + 0.2 + smn * 0.6)]
                         };
                         let Some((t, b)) = self.mongolian_along(path, c, w, smn, &gaps, &boxes)
                         else {
@@ -568,6 +644,7 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
     let f = l.frame;
     let (pw, ph) = l.page;
     let mut d = Drawer {
+        thin: (style.reference_scale / plan.scale).sqrt().clamp(0.4, 1.0),
         style,
         measure,
         labels: Labels::new(f, style.labels.padding),
@@ -643,7 +720,7 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
                 r#"<path class="unit" d="{}" fill="none" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>"#,
                 path_d(plan, &u.geometry),
                 us.stroke,
-                us.width,
+                us.width * d.thin,
                 us.dash
             );
         }
@@ -660,9 +737,9 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
             let st = style.streets.of(class);
             for s in data.streets.iter().filter(|s| s.kind == class) {
                 let (colour, width) = if casing {
-                    (&st.casing, st.width + 0.5)
+                    (&st.casing, (st.width + 0.5) * d.thin)
                 } else {
-                    (&st.fill, st.width)
+                    (&st.fill, st.width * d.thin)
                 };
                 let _ = write!(
                     svg,
@@ -672,6 +749,10 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
                 );
             }
         }
+    }
+    // Overlays over the streets, their labels and symbols placed before any other label.
+    for o in &data.overlays {
+        draw_overlay(&mut svg, &mut d, plan, o);
     }
     // Landmark symbols, kept free of labels.
     let sym = style.places.symbol;
@@ -712,7 +793,8 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
     });
     let mut unnamed = Vec::new();
     for (i, (s, parts)) in streets.iter().enumerate() {
-        if parts.is_empty() {
+        // Streets of a class are named only at the scales its style names them.
+        if parts.is_empty() || plan.scale > style.streets.of(s.kind).label_max_scale {
             continue;
         }
         let mut placed = 0;
@@ -945,7 +1027,12 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         l.title.y + l.title.h * 0.72,
         l.title_size,
         l.title_size * 0.3,
-        escape(&format!("{}{}", data.city, style.title))
+        escape(
+            &data
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{}{}", data.city, style.title))
+        )
     );
     panel(&mut svg, plan, style, data, door_plates_shown);
     svg.push_str("</svg>\n");
@@ -961,6 +1048,148 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         unnamed,
         scale: plan.scale,
         page: l.page,
+    }
+}
+
+fn symbol_svg(symbol: Symbol, x: f64, y: f64, size: f64, colour: &str) -> String {
+    let h = size / 2.0;
+    match symbol {
+        Symbol::Circle => format!(
+            r##"<circle cx="{x:.2}" cy="{y:.2}" r="{h:.2}" fill="{colour}" stroke="#fff" stroke-width="0.3"/>"##
+        ),
+        Symbol::Triangle => format!(
+            r##"<path d="M{x:.2} {:.2}L{:.2} {:.2}L{:.2} {:.2}Z" fill="{colour}" stroke="#fff" stroke-width="0.3"/>"##,
+            y - h,
+            x - h,
+            y + h * 0.8,
+            x + h,
+            y + h * 0.8
+        ),
+        Symbol::Square => format!(
+            r##"<rect x="{:.2}" y="{:.2}" width="{size:.2}" height="{size:.2}" fill="{colour}" stroke="#fff" stroke-width="0.3"/>"##,
+            x - h,
+            y - h
+        ),
+    }
+}
+
+/// An overlay's hatch pattern id.
+fn hatch_id(o: &Overlay) -> String {
+    format!("hatch-{}", o.id)
+}
+
+fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
+    let st = &o.style;
+    let dash = st
+        .dash
+        .as_ref()
+        .map(|d| format!(r#" stroke-dasharray="{d}""#))
+        .unwrap_or_default();
+    let fill = if st.hatch {
+        let id = hatch_id(o);
+        let _ = write!(
+            svg,
+            r#"<defs><pattern id="{id}" width="2.2" height="2.2" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="2.2" stroke="{}" stroke-width="0.45"/></pattern></defs>"#,
+            st.colour
+        );
+        format!(r#"fill="url(#{id})""#)
+    } else {
+        format!(r#"fill="{}" fill-opacity="{}""#, st.colour, st.fill_opacity)
+    };
+    let _ = write!(svg, r#"<g id="{}" class="overlay">"#, escape(&o.id));
+    for (_, g) in &o.features {
+        match g {
+            Geometry::Point(p) => {
+                let (x, y) = plan.at(p.0);
+                svg.push_str(&symbol_svg(st.symbol, x, y, st.symbol_size, &st.colour));
+                let h = st.symbol_size / 2.0;
+                d.labels.try_place(
+                    LabelKind::Symbol,
+                    &o.legend,
+                    vec![LabelBox::around(x, y, h, h)],
+                );
+            }
+            Geometry::LineString(_) | Geometry::MultiLineString(_) => {
+                let _ = write!(
+                    svg,
+                    r#"<path d="{}" fill="none" stroke="{}" stroke-width="{}"{dash}/>"#,
+                    path_d(plan, g),
+                    st.colour,
+                    st.width * 1.5
+                );
+            }
+            _ => {
+                let _ = write!(
+                    svg,
+                    r#"<path d="{}" {fill} stroke="{}" stroke-width="{}"{dash} fill-rule="evenodd"/>"#,
+                    path_d(plan, g),
+                    st.colour,
+                    st.width
+                );
+            }
+        }
+    }
+    svg.push_str("</g>");
+    for (label, g) in &o.features {
+        let Some(label) = label else { continue };
+        let size = st.label_size;
+        match g {
+            Geometry::Point(p) => {
+                let (x, y) = plan.at(p.0);
+                let gap = st.symbol_size / 2.0 + 0.5;
+                let offsets = [
+                    (gap, 0.0),
+                    (-gap, 0.0),
+                    (0.0, -gap - size / 2.0),
+                    (0.0, gap + size / 2.0),
+                ];
+                d.horizontal(
+                    LabelKind::Place,
+                    &st.colour,
+                    label,
+                    None,
+                    (x, y),
+                    size,
+                    1.0,
+                    &offsets,
+                );
+            }
+            Geometry::LineString(l) => {
+                if let Some(c) = l.0.get(l.0.len() / 2) {
+                    let at = plan.at(*c);
+                    d.horizontal(
+                        LabelKind::Place,
+                        &st.colour,
+                        label,
+                        None,
+                        at,
+                        size,
+                        1.0,
+                        &around(size),
+                    );
+                }
+            }
+            g => {
+                let frame = MultiPolygon(vec![plan.ground().to_polygon()]);
+                let inside = match g {
+                    Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]).intersection(&frame),
+                    Geometry::MultiPolygon(m) => m.intersection(&frame),
+                    _ => continue,
+                };
+                if let Some(c) = inside.interior_point() {
+                    d.horizontal(
+                        LabelKind::Place,
+                        &st.colour,
+                        label,
+                        None,
+                        plan.at(c.0),
+                        size,
+                        1.0,
+                        &around(size),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -1020,8 +1249,17 @@ fn panel(svg: &mut String, plan: &Plan, style: &Style, data: &MapData, door_plat
     let l = &plan.layout;
     let p = l.panel;
     let k = l.k;
-    // Four blocks: stacked in a landscape layout, side by side in a portrait one.
-    let shares = [0.14, 0.30, 0.38, 0.18];
+    // Four blocks: stacked in a landscape layout, side by side in a portrait one. The last
+    // (scale bar, figures, credits) takes what its lines need, the legend the rest.
+    let fs = 2.6 * k;
+    let cs = 2.2 * k;
+    let credit_lines = data.notes.len() + 6;
+    let last = if l.landscape {
+        ((fs * 4.4 + credit_lines as f64 * cs * 1.45) / p.h).max(0.18)
+    } else {
+        0.26
+    };
+    let shares = [0.14, 0.26, 0.60 - last, last];
     let mut blocks = Vec::new();
     let mut at = 0.0;
     for s in shares {
@@ -1042,7 +1280,6 @@ fn panel(svg: &mut String, plan: &Plan, style: &Style, data: &MapData, door_plat
         });
         at += s;
     }
-    let fs = 2.6 * k;
     // North arrow and the scale in figures.
     let b = blocks[0];
     let (ax, ay, ah) = (
@@ -1109,11 +1346,12 @@ fn panel(svg: &mut String, plan: &Plan, style: &Style, data: &MapData, door_plat
         );
     }
     svg.push_str("</g>");
-    let mut credits = vec![
+    let mut credits = data.notes.clone();
+    credits.extend([
         "2000 国家大地坐标系（CGCS2000）".to_string(),
         "高斯-克吕格投影，3° 带，中央子午线 111°E".to_string(),
         format!("方里网间隔 {}", length_text(grid_interval(plan))),
-    ];
+    ]);
     if let Some(date) = data.data_date {
         credits.push(format!("数据截至 {}", date.format("%Y年%-m月%-d日")));
     }
@@ -1130,7 +1368,6 @@ fn panel(svg: &mut String, plan: &Plan, style: &Style, data: &MapData, door_plat
             &style.credits.approval
         }
     ));
-    let cs = 2.2 * k;
     let mut y = by + bh + fs * 2.0;
     for c in credits {
         let _ = write!(
@@ -1250,6 +1487,40 @@ fn legend(
     let row = 4.6 * k;
     let sw = 9.0 * k;
     let mut rows: Vec<(String, String)> = Vec::new();
+    for o in &data.overlays {
+        let st = &o.style;
+        let points = o
+            .features
+            .iter()
+            .all(|(_, g)| matches!(g, Geometry::Point(_)));
+        let sample = if points {
+            symbol_svg(
+                st.symbol,
+                sw / 2.0,
+                0.0,
+                st.symbol_size * k.sqrt(),
+                &st.colour,
+            )
+        } else {
+            let fill = if st.hatch {
+                format!(r#"fill="url(#{})""#, hatch_id(o))
+            } else {
+                format!(r#"fill="{}" fill-opacity="{}""#, st.colour, st.fill_opacity)
+            };
+            format!(
+                r#"<rect x="0" y="{:.2}" width="{sw:.2}" height="{:.2}" {fill} stroke="{}" stroke-width="{:.2}"{}/>"#,
+                -row * 0.3,
+                row * 0.6,
+                st.colour,
+                st.width,
+                st.dash
+                    .as_ref()
+                    .map(|d| format!(r#" stroke-dasharray="{d}""#))
+                    .unwrap_or_default()
+            )
+        };
+        rows.push((sample, o.legend.clone()));
+    }
     let line = |stroke: &str, width: f64, dash: &str| {
         format!(
             r#"<path d="M0 0 L{sw:.2} 0" stroke="{stroke}" stroke-width="{:.2}" stroke-dasharray="{dash}" fill="none"/>"#,
@@ -1364,6 +1635,10 @@ fn legend(
         fs * 1.2
     );
     let top = b.y + fs * 2.6;
+    // Rows close up (to three quarters) before the legend takes a second column.
+    let row = row
+        .min((b.bottom() - top) / rows.len().max(1) as f64)
+        .max(row * 0.75);
     let per_col = (((b.bottom() - top) / row).floor() as usize).max(1);
     let cols = rows.len().div_ceil(per_col).max(1);
     let col_w = b.w / cols as f64;

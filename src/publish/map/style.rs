@@ -7,6 +7,15 @@ use std::collections::BTreeMap;
 
 /// The street map's style as shipped (`maps/street-map.toml`).
 pub const STREET_MAP: &str = include_str!("../../../maps/street-map.toml");
+/// The styles shipped in `maps/`, by name. A style may start from another with
+/// `extends = "name"` and change only what differs.
+pub const STYLES: [(&str, &str); 2] = [
+    ("street-map", STREET_MAP),
+    (
+        "dispute-map",
+        include_str!("../../../maps/dispute-map.toml"),
+    ),
+];
 /// The print layouts as shipped (`maps/layouts.toml`).
 pub const LAYOUTS: &str = include_str!("../../../maps/layouts.toml");
 
@@ -23,6 +32,8 @@ pub enum StyleError {
 pub struct Style {
     pub title: String,
     pub background: String,
+    /// The scale the widths are drawn for; at smaller scales lines are drawn thinner.
+    pub reference_scale: f64,
     pub fonts: Fonts,
     pub units: Vec<UnitStyle>,
     pub streets: StreetStyles,
@@ -83,6 +94,8 @@ pub struct StreetStyle {
     pub label_size: f64,
     pub pitch: f64,
     pub repeat: f64,
+    /// Names are placed at this scale and larger (denominator at most this).
+    pub label_max_scale: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,8 +149,31 @@ impl Style {
         Style::parse(STREET_MAP).expect("maps/street-map.toml is checked by the tests")
     }
 
+    /// A style shipped in `maps/`.
+    pub fn named(name: &str) -> Style {
+        let text = STYLES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or_else(|| panic!("no style {name} in maps/"));
+        Style::parse(text).expect("the styles in maps/ are checked by the tests")
+    }
+
     pub fn parse(text: &str) -> Result<Style, StyleError> {
-        let style: Style = toml::from_str(text).map_err(|e| StyleError::Style(e.to_string()))?;
+        let bad = |e: String| StyleError::Style(e);
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if let Some(base) = table.remove("extends") {
+            let base = base
+                .as_str()
+                .and_then(|b| STYLES.iter().find(|(n, _)| *n == b))
+                .ok_or_else(|| bad(format!("extends = {base}：没有这个样式")))?;
+            let mut merged: toml::Table = toml::from_str(base.1).map_err(|e| bad(e.to_string()))?;
+            merge(&mut merged, table);
+            table = merged;
+        }
+        let style: Style = table
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
         for s in [
             &style.streets.arterial,
             &style.streets.secondary,
@@ -155,6 +191,18 @@ impl Style {
 
     pub fn unit(&self, depth: u8) -> Option<&UnitStyle> {
         self.units.iter().find(|u| u.depth == depth)
+    }
+}
+
+/// Lays `over` onto `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
     }
 }
 
@@ -315,6 +363,21 @@ mod tests {
         assert_eq!(Layout::named("a1").unwrap().page, (841.0, 594.0));
         assert!(Layout::named("B5-landscape").is_err());
         assert!(Layout::named("A4-sideways").is_err());
+    }
+
+    #[test]
+    fn a_style_extends_another_and_changes_only_what_it_names() {
+        let street = Style::street_map();
+        let dispute = Style::named("dispute-map");
+        assert_ne!(dispute.title, street.title);
+        assert_ne!(dispute.streets.arterial.fill, street.streets.arterial.fill);
+        // Untouched keys come from the street map.
+        assert_eq!(
+            dispute.streets.arterial.pitch,
+            street.streets.arterial.pitch
+        );
+        assert_eq!(dispute.fonts.mongolian, street.fonts.mongolian);
+        assert!(Style::parse("extends = \"nowhere\"").is_err());
     }
 
     #[test]
