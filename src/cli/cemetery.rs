@@ -1182,13 +1182,7 @@ async fn relocation(
     let dir = std::path::Path::new(&a.output);
     std::fs::create_dir_all(dir).with_context(|| format!("创建目录 {}", a.output))?;
     let fonts = diming::publish::pdf::Fonts::load()?;
-    let files = diming::publish::relocation::batch(
-        &registry.current(),
-        &ids,
-        area.as_ref(),
-        &batch,
-        &fonts,
-    )?;
+    let files = registry.notice_pdfs(&ids, area.as_ref(), &batch, &fonts)?;
     println!(
         "已发出 {} 份迁坟告知书（批次“{batch}”），写入 {}：",
         ids.len(),

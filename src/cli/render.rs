@@ -58,7 +58,7 @@ pub(crate) fn write_map(
         Some(f) => f.to_ascii_lowercase(),
         None => output_format(output),
     };
-    let drawn = map::render(plan, style, data, &Measure::load()?);
+    let drawn = map::render(plan, style, data, Measure::shared()?);
     let bytes = match format.as_str() {
         "svg" => drawn.svg.clone().into_bytes(),
         "png" => map::png(&drawn, dpi)?,

@@ -1294,3 +1294,134 @@ pub fn find_graves(state: &CurrentState, name: &str) -> Vec<GraveHit> {
     out.truncate(100);
     out
 }
+
+impl Registry {
+    /// The PDFs of a batch of relocation notices: one notice per grave (named by its number),
+    /// each with a figure of the grave among the streets and zones, and the public notice for
+    /// the area with every grave to move; as (file name, bytes).
+    pub fn notice_pdfs(
+        &self,
+        notices: &[RecordId],
+        area: Option<&Geometry<f64>>,
+        title: &str,
+        fonts: &crate::publish::pdf::Fonts,
+    ) -> Result<Vec<(String, Vec<u8>)>, RegistryError> {
+        use super::maps::{around, measured};
+        use crate::publish::map::{Overlay, OverlayStyle, Symbol};
+        use crate::publish::relocation::{notice_source, public_source};
+        use geo::BoundingRect;
+        let pdf = |source: &str| {
+            crate::publish::pdf::render(source, fonts)
+                .map_err(|e| RegistryError::Invalid(e.to_string()))
+        };
+        let state = self.current();
+        // The zones the graves lie in (the cremation zone covers the town: not drawn).
+        let colours = ["#e8c07d", "#9cc3e6", "#b6d7a8", "#d5a6bd"];
+        let mut zones = Vec::new();
+        for (i, v) in state
+            .layer(Layer::Zone)
+            .filter(|v| matches!(&v.body, Body::Zone(z) if z.kind != ZoneKind::Cremation))
+            .enumerate()
+        {
+            let Body::Zone(z) = &v.body else { continue };
+            let mut style = OverlayStyle::area(colours[i % colours.len()]);
+            style.fill_opacity = 0.45;
+            style.width = 0.2;
+            style.label_size = 2.4;
+            style.label_colour = Some("#5b4636".into());
+            zones.push(Overlay {
+                id: format!("zone-{}", i + 1),
+                legend: z.name.clone(),
+                style,
+                features: vec![(Some(z.name.clone()), measured(&v.geometry)?)],
+            });
+        }
+        let area_m = area.map(measured).transpose()?;
+        let mut base = zones;
+        if let Some(a) = &area_m {
+            let mut style = OverlayStyle::area("#c0392b");
+            style.fill_opacity = 0.0;
+            style.width = 0.6;
+            style.dash = Some("2,1".into());
+            base.push(Overlay {
+                id: "area".into(),
+                legend: "迁移范围".into(),
+                style,
+                features: vec![(None, a.clone())],
+            });
+        }
+        let mut out = Vec::new();
+        let (mut numbers, mut points) = (Vec::new(), Vec::new());
+        let mut terms = None;
+        for id in notices {
+            let Some(v) = state.get(id) else { continue };
+            let Body::Notice(n) = &v.body else { continue };
+            let Some(g) = state.get(&n.grave) else {
+                continue;
+            };
+            let (Body::Grave(grave), Geometry::Point(p)) = (&g.body, &g.geometry) else {
+                continue;
+            };
+            let at = measured(&g.geometry)?;
+            numbers.push(grave.number.clone());
+            points.push((None, at.clone()));
+            let mut focus = OverlayStyle::points("#c0392b", Symbol::Circle);
+            focus.symbol_size = 3.0;
+            focus.label_size = 3.0;
+            let mut overlays = base.clone();
+            overlays.push(Overlay {
+                id: "grave".into(),
+                legend: "本坟墓".into(),
+                style: focus,
+                features: vec![(Some(grave.number.clone()), at.clone())],
+            });
+            let r = at.bounding_rect().expect("a point has a box");
+            let svg = self.figure(
+                &state,
+                around(r, 0.0, 1600.0, 930.0),
+                overlays,
+                (120.0, 70.0),
+                "figure-map",
+            )?;
+            out.push((
+                format!("迁坟告知书-{}.pdf", n.number),
+                pdf(&notice_source(n, grave, *p, Some(&svg)))?,
+            ));
+            terms.get_or_insert_with(|| n.terms.clone());
+        }
+        if let Some(terms) = terms {
+            let mut dots = OverlayStyle::points("#333333", Symbol::Circle);
+            dots.symbol_size = if points.len() > 40 { 1.0 } else { 1.6 };
+            let r = match &area_m {
+                Some(a) => a.bounding_rect(),
+                None => geo::GeometryCollection(points.iter().map(|(_, g)| g.clone()).collect())
+                    .bounding_rect(),
+            };
+            let mut overlays = base;
+            overlays.push(Overlay {
+                id: "graves".into(),
+                legend: "须迁移的坟墓".into(),
+                style: dots,
+                features: points,
+            });
+            let svg = match r {
+                Some(r) => {
+                    let pad = (r.width().max(r.height()) * 0.08).max(100.0);
+                    Some(self.figure(
+                        &state,
+                        around(r, pad, 400.0, 275.0),
+                        overlays,
+                        (160.0, 110.0),
+                        "figure-map",
+                    )?)
+                }
+                None => None,
+            };
+            out.push((
+                "迁坟公告.pdf".into(),
+                pdf(&public_source(title, &terms, &numbers, svg.as_deref()))?,
+            ));
+        }
+        Ok(out)
+    }
+}

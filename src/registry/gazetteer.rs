@@ -11,7 +11,6 @@ use crate::record::{CurrentState, RecordVersion};
 use chrono::NaiveDate;
 use geo::{BoundingRect, Geometry, InteriorPoint};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 /// What goes in.
 #[derive(Debug, Clone, Default)]
@@ -90,114 +89,25 @@ fn unit_of(state: &CurrentState, units: &Units, v: &RecordVersion) -> (String, S
     (chain.join(" "), own)
 }
 
-/// A locator map: the entry in red over the streets and unit outlines around it
-/// (equirectangular at the entry's latitude; the scale bar is a round length).
-fn locator(state: &CurrentState, v: &RecordVersion) -> Option<String> {
-    let r = v.geometry.bounding_rect()?;
-    let lat = r.center().y;
-    let k = lat.to_radians().cos();
-    // At least 1.2 km across, with a margin.
-    let (cx, cy) = (r.center().x, r.center().y);
-    let half_w_m = ((r.width() * 111_320.0 * k).max(r.height() * 110_574.0) * 0.65).max(600.0);
-    let (w_mm, h_mm) = (46.0, 34.0);
-    let m_per_mm = (2.0 * half_w_m / w_mm).max(2.0 * half_w_m / h_mm);
-    let at = |c: geo::Coord<f64>| {
-        (
-            w_mm / 2.0 + (c.x - cx) * 111_320.0 * k / m_per_mm,
-            h_mm / 2.0 - (c.y - cy) * 110_574.0 / m_per_mm,
-        )
+/// A locator map: the entry in red over the streets and units around it, at least 1.2 km
+/// across, drawn by the print renderer as a figure.
+fn locator(registry: &Registry, state: &CurrentState, v: &RecordVersion) -> Option<String> {
+    use crate::publish::map::{Overlay, OverlayStyle};
+    let g = super::maps::measured(&v.geometry).ok()?;
+    let r = g.bounding_rect()?;
+    let mut style = OverlayStyle::area("#c0392b");
+    style.fill_opacity = 0.25;
+    style.width = 0.6;
+    let overlay = Overlay {
+        id: "entry".into(),
+        legend: v.body.title(),
+        style,
+        features: vec![(None, g)],
     };
-    let path = |g: &Geometry<f64>| -> String {
-        let mut d = String::new();
-        let mut line = |ls: &geo::LineString<f64>, close: bool| {
-            for (i, c) in ls.0.iter().enumerate() {
-                let (x, y) = at(*c);
-                let _ = write!(d, "{}{x:.2},{y:.2} ", if i == 0 { "M" } else { "L" });
-            }
-            if close {
-                d.push('Z');
-            }
-        };
-        match g {
-            Geometry::LineString(l) => line(l, false),
-            Geometry::MultiLineString(m) => m.0.iter().for_each(|l| line(l, false)),
-            Geometry::Polygon(p) => line(p.exterior(), true),
-            Geometry::MultiPolygon(m) => m.0.iter().for_each(|p| line(p.exterior(), true)),
-            _ => {}
-        }
-        d
-    };
-    let dx = half_w_m / (111_320.0 * k) * 1.6;
-    let dy = half_w_m / 110_574.0 * 1.6;
-    let view = geo::Rect::new((cx - dx, cy - dy), (cx + dx, cy + dy));
-    let mut s = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w_mm}mm" height="{h_mm}mm" viewBox="0 0 {w_mm} {h_mm}"><defs><clipPath id="c"><rect width="{w_mm}" height="{h_mm}"/></clipPath></defs><rect width="{w_mm}" height="{h_mm}" fill="#f7f5ef" stroke="#555" stroke-width="0.2"/><g clip-path="url(#c)">"##
-    );
-    let sorted = |layer| {
-        let mut ids = state.index().intersecting(layer, view);
-        ids.sort();
-        ids
-    };
-    for id in sorted(Layer::AdminUnit) {
-        if let Some(u) = state.get(&id)
-            && u.id != v.id
-            && matches!(&u.body, Body::AdminUnit(a) if a.level.depth() >= 2)
-        {
-            let _ = write!(
-                s,
-                r##"<path d="{}" fill="none" stroke="#b9a77e" stroke-width="0.2" stroke-dasharray="0.8,0.5"/>"##,
-                path(&u.geometry)
-            );
-        }
-    }
-    for id in sorted(Layer::Street) {
-        if let Some(st) = state.get(&id)
-            && st.id != v.id
-        {
-            let _ = write!(
-                s,
-                r##"<path d="{}" fill="none" stroke="#bbb" stroke-width="0.45"/>"##,
-                path(&st.geometry)
-            );
-        }
-    }
-    let own = path(&v.geometry);
-    match &v.geometry {
-        Geometry::Point(p) => {
-            let (x, y) = at(p.0);
-            let _ = write!(
-                s,
-                r##"<circle cx="{x:.2}" cy="{y:.2}" r="1.2" fill="#c0392b"/>"##
-            );
-        }
-        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
-            let _ = write!(
-                s,
-                r##"<path d="{own}" fill="#c0392b" fill-opacity="0.25" stroke="#c0392b" stroke-width="0.4"/>"##
-            );
-        }
-        _ => {
-            let _ = write!(
-                s,
-                r##"<path d="{own}" fill="none" stroke="#c0392b" stroke-width="0.9"/>"##
-            );
-        }
-    }
-    let length = crate::publish::map::round_length(w_mm / 3.0 * m_per_mm);
-    let bar = length / m_per_mm;
-    let label = if length >= 1000.0 {
-        format!("{} km", length / 1000.0)
-    } else {
-        format!("{length} m")
-    };
-    let _ = write!(
-        s,
-        r##"</g><rect x="2" y="{:.2}" width="{bar:.2}" height="0.7" fill="#111"/><text x="2" y="{:.2}" font-size="2.2" font-family="Noto Serif CJK SC">{label}</text><text x="{:.1}" y="4" font-size="2.4" text-anchor="middle" font-family="Noto Serif CJK SC">北↑</text></svg>"##,
-        h_mm - 2.5,
-        h_mm - 3.4,
-        w_mm - 4.0
-    );
-    Some(s)
+    let extent = super::maps::around(r, r.width().max(r.height()) * 0.15, 1200.0, 890.0);
+    registry
+        .figure(state, extent, vec![overlay], (46.0, 34.0), "locator-map")
+        .ok()
 }
 
 /// A section's entries by unit code: (unit heading, entries).
@@ -345,7 +255,7 @@ impl Registry {
             let map = match (&v.body, &v.geometry) {
                 (Body::AdminUnit(u), _) if u.level.depth() < 2 => None,
                 (_, Geometry::Point(_)) => None,
-                _ => locator(state, v),
+                _ => locator(self, state, v),
             };
             let approval = naming
                 .approval

@@ -20,7 +20,7 @@ pub enum MapExtent {
     BBox(Rect<f64>),
 }
 
-fn measured(g: &Geometry<f64>) -> Result<Geometry<f64>, RegistryError> {
+pub(crate) fn measured(g: &Geometry<f64>) -> Result<Geometry<f64>, RegistryError> {
     to_measure(g).map_err(|e| RegistryError::Invalid(e.to_string()))
 }
 
@@ -96,7 +96,7 @@ impl Registry {
         let state = self.current();
         let plan = Plan::new(layout, ground_extent(&state, extent)?, scale)
             .map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let data = self.base_map(&state, &plan, made)?;
+        let data = self.base_map(&state, &plan, made, true)?;
         Ok((plan, data))
     }
 
@@ -130,7 +130,7 @@ impl Registry {
         );
         let plan =
             Plan::new(layout, extent, None).map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let mut data = self.base_map(&state, &plan, made)?;
+        let mut data = self.base_map(&state, &plan, made, false)?;
         for (i, p) in d.parties.iter().enumerate() {
             let claim = Geometry::<f64>::try_from(p.claim.value.clone())
                 .map_err(|e| RegistryError::Invalid(format!("{} 的主张：{e}", p.name)))?;
@@ -189,13 +189,14 @@ impl Registry {
         Ok((plan, data))
     }
 
-    /// The base map within the plan's frame: units, streets, places, door plates, the city
-    /// outline for the inset, and the date of the newest change among them.
+    /// The base map within the plan's frame: units, streets, places, door plates (when
+    /// `plates`), the city outline for the inset, and the date of the newest change among them.
     fn base_map(
         &self,
         state: &CurrentState,
         plan: &Plan,
         made: chrono::NaiveDate,
+        plates: bool,
     ) -> Result<MapData, RegistryError> {
         let view = plan_view(plan)?;
         let mut data = MapData {
@@ -210,6 +211,9 @@ impl Registry {
             Layer::Place,
             Layer::DoorPlate,
         ] {
+            if layer == Layer::DoorPlate && !plates {
+                continue;
+            }
             for id in sorted(state, layer, view) {
                 let Some(v) = state.get(&id) else { continue };
                 newest = newest.max(Some(v.valid_from));
@@ -266,4 +270,38 @@ fn sorted(state: &CurrentState, layer: Layer, view: Rect<f64>) -> Vec<crate::rec
     let mut ids = state.index().intersecting(layer, view);
     ids.sort();
     ids
+}
+
+impl Registry {
+    /// A figure `w` × `h` mm for a document: the base map around `extent` (EPSG:4546) in
+    /// `style` (one of `maps/`), with `overlays` over it; the SVG.
+    pub(crate) fn figure(
+        &self,
+        state: &CurrentState,
+        extent: Rect<f64>,
+        overlays: Vec<crate::publish::map::Overlay>,
+        (w, h): (f64, f64),
+        style: &str,
+    ) -> Result<String, RegistryError> {
+        use crate::publish::map::{self, Style, labels::Measure};
+        let plan = Plan::new(Layout::figure(w, h), extent, None)
+            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let mut data = self.base_map(state, &plan, chrono::NaiveDate::MIN, false)?;
+        data.overlays = overlays;
+        let measure = Measure::shared().map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        Ok(map::render(&plan, &Style::named(style), &data, measure).svg)
+    }
+}
+
+/// `r` grown to at least `min_w` × `min_h` metres around its centre, and by `pad` on each side.
+pub(crate) fn around(r: Rect<f64>, pad: f64, min_w: f64, min_h: f64) -> Rect<f64> {
+    let c = r.center();
+    let (w, h) = (
+        (r.width() + 2.0 * pad).max(min_w),
+        (r.height() + 2.0 * pad).max(min_h),
+    );
+    Rect::new(
+        (c.x - w / 2.0, c.y - h / 2.0),
+        (c.x + w / 2.0, c.y + h / 2.0),
+    )
 }

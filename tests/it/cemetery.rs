@@ -870,6 +870,13 @@ both_stores!(
         ] {
             assert!(text.contains(element), "the notice lacks {element}: {text}");
         }
+        // The figure is drawn by the print renderer at a true scale: its scale, its north
+        // arrow and the grave labelled among the streets and the zones it lies in.
+        assert!(text.contains("1:15000") && text.contains("北"), "{text}");
+        assert!(
+            text.contains("陶力嘎查居民点周边"),
+            "the zone the grave lies in is named on the map: {text}"
+        );
         let public = pdf_text(&out_dir.join("迁坟公告.pdf"))
             .split_whitespace()
             .collect::<String>();

@@ -20,6 +20,17 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// The fonts read once per process (a figure in every gazetteer entry must not read
+    /// 20 MB of fonts each time).
+    pub fn shared() -> Result<&'static Measure, super::MapError> {
+        static SHARED: std::sync::OnceLock<Measure> = std::sync::OnceLock::new();
+        if let Some(m) = SHARED.get() {
+            return Ok(m);
+        }
+        let m = Measure::load()?;
+        Ok(SHARED.get_or_init(|| m))
+    }
+
     pub fn load() -> Result<Measure, super::MapError> {
         let read = |p: &str| std::fs::read(p).map_err(|_| super::MapError::Font(p.to_string()));
         Ok(Measure {

@@ -153,6 +153,8 @@ pub struct OverlayStyle {
     /// Size of the symbol (mm).
     pub symbol_size: f64,
     pub label_size: f64,
+    /// The labels' colour (by default the overlay's own).
+    pub label_colour: Option<String>,
 }
 
 impl OverlayStyle {
@@ -167,6 +169,7 @@ impl OverlayStyle {
             symbol: Symbol::Circle,
             symbol_size: 2.0,
             label_size: 3.6,
+            label_colour: None,
         }
     }
 
@@ -750,6 +753,12 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
             }
         }
     }
+    // A figure's scale bar and north arrow lie inside the frame: no label goes under them.
+    if l.figure {
+        for b in figure_furniture(plan).1 {
+            d.labels.try_place(LabelKind::Symbol, "", vec![b]);
+        }
+    }
     // Overlays over the streets, their labels and symbols placed before any other label.
     for o in &data.overlays {
         draw_overlay(&mut svg, &mut d, plan, o);
@@ -766,8 +775,9 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
             );
             let _ = write!(
                 svg,
-                r##"<circle class="landmark" cx="{x:.2}" cy="{y:.2}" r="{:.2}" fill="#c0392b" stroke="#ffffff" stroke-width="0.3"/>"##,
-                sym / 2.0
+                r##"<circle class="landmark" cx="{x:.2}" cy="{y:.2}" r="{:.2}" fill="{}" stroke="#ffffff" stroke-width="0.3"/>"##,
+                sym / 2.0,
+                style.places.symbol_colour
             );
         }
     }
@@ -814,7 +824,8 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         }
     }
     let ls = style.places.label_size;
-    for p in &data.places {
+    // A label size of 0 leaves places unnamed (small figures).
+    for p in data.places.iter().filter(|_| ls > 0.0) {
         let at = match &p.geometry {
             Geometry::Point(pt) => {
                 let (x, y) = plan.at(pt.0);
@@ -938,11 +949,13 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         );
         n += grid;
     }
-    let _ = write!(
-        svg,
-        r#"<g stroke="{}" stroke-width="{}">{gridlines}</g>"#,
-        style.grid.colour, style.grid.width
-    );
+    if !l.figure {
+        let _ = write!(
+            svg,
+            r#"<g stroke="{}" stroke-width="{}">{gridlines}</g>"#,
+            style.grid.colour, style.grid.width
+        );
+    }
     // Labels, each with a halo.
     let _ = write!(
         svg,
@@ -1003,6 +1016,27 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         svg.push_str("</g>");
     }
     svg.push_str("</g></g>");
+    if l.figure {
+        svg.push_str(&figure_furniture(plan).0);
+        let _ = write!(
+            svg,
+            r##"<rect x="0.15" y="0.15" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="0.3"/></svg>"##,
+            f.w - 0.3,
+            f.h - 0.3
+        );
+        return Rendered {
+            svg,
+            labels: d
+                .labels
+                .placed
+                .into_iter()
+                .filter(|p| p.kind != LabelKind::Symbol)
+                .collect(),
+            unnamed,
+            scale: plan.scale,
+            page: l.page,
+        };
+    }
     // The neatline: a thin inner line and a heavy outer one.
     let o = 1.2 * l.k;
     let _ = write!(
@@ -1130,6 +1164,7 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
         }
     }
     svg.push_str("</g>");
+    let colour = st.label_colour.as_ref().unwrap_or(&st.colour);
     for (label, g) in &o.features {
         let Some(label) = label else { continue };
         let size = st.label_size;
@@ -1145,7 +1180,7 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                 ];
                 d.horizontal(
                     LabelKind::Place,
-                    &st.colour,
+                    colour,
                     label,
                     None,
                     (x, y),
@@ -1159,7 +1194,7 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                     let at = plan.at(*c);
                     d.horizontal(
                         LabelKind::Place,
-                        &st.colour,
+                        colour,
                         label,
                         None,
                         at,
@@ -1179,7 +1214,7 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                 if let Some(c) = inside.interior_point() {
                     d.horizontal(
                         LabelKind::Place,
-                        &st.colour,
+                        colour,
                         label,
                         None,
                         plan.at(c.0),
@@ -1191,6 +1226,47 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
             }
         }
     }
+}
+
+/// A figure's scale bar (bottom left), scale (bottom right) and north arrow (top right), and
+/// the boxes they take.
+fn figure_furniture(plan: &Plan) -> (String, Vec<LabelBox>) {
+    let f = plan.layout.frame;
+    let fs = 2.4;
+    let m_per_mm = plan.m_per_mm();
+    let length = round_length(f.w / 3.0 * m_per_mm);
+    let bar = length / m_per_mm;
+    let (bx, by) = (f.x + 3.0, f.bottom() - 3.5);
+    let (nx, ny) = (f.right() - 6.0, f.y + 2.0);
+    let scale = scale_text(plan.scale);
+    let svg = format!(
+        r##"<g class="furniture" fill="#111"><rect class="scale-bar" data-metres="{length}" x="{bx:.2}" y="{by:.2}" width="{bar:.4}" height="1" fill="#111"/><text x="{bx:.2}" y="{:.2}" font-size="{fs}" stroke="#fff" stroke-width="0.5" paint-order="stroke">{}</text><text x="{:.2}" y="{:.2}" font-size="{fs}" text-anchor="end" stroke="#fff" stroke-width="0.5" paint-order="stroke">{scale}</text><path d="M{nx:.2} {ny:.2}L{:.2} {:.2}L{nx:.2} {:.2}L{:.2} {:.2}Z"/><text x="{nx:.2}" y="{:.2}" font-size="{fs}" text-anchor="middle">北</text></g>"##,
+        by - 0.8,
+        length_text(length),
+        f.right() - 2.5,
+        f.bottom() - 2.5,
+        nx + 1.8,
+        ny + 7.0,
+        ny + 5.5,
+        nx - 1.8,
+        ny + 7.0,
+        ny + 7.0 + fs * 1.1,
+    );
+    let boxes = vec![
+        LabelBox {
+            min: (bx - 0.5, by - 0.8 - fs),
+            max: (bx + bar.max(fs * 4.0) + 0.5, by + 1.5),
+        },
+        LabelBox {
+            min: (f.right() - 2.5 - fs * 4.0, f.bottom() - 2.5 - fs),
+            max: (f.right(), f.bottom()),
+        },
+        LabelBox {
+            min: (nx - 2.5, ny - 0.5),
+            max: (nx + 2.5, ny + 7.5 + fs * 1.2),
+        },
+    ];
+    (svg, boxes)
 }
 
 /// A grid interval (m) that puts lines about 10 cm apart on paper.
@@ -1608,9 +1684,10 @@ fn legend(
     {
         rows.push((
             format!(
-                r##"<circle cx="{:.2}" cy="0" r="{:.2}" fill="#c0392b"/>"##,
+                r##"<circle cx="{:.2}" cy="0" r="{:.2}" fill="{}"/>"##,
                 sw / 2.0,
-                p.symbol / 2.0 * k.sqrt()
+                p.symbol / 2.0 * k.sqrt(),
+                p.symbol_colour
             ),
             "重要地物".into(),
         ));

@@ -9,11 +9,16 @@ use std::collections::BTreeMap;
 pub const STREET_MAP: &str = include_str!("../../../maps/street-map.toml");
 /// The styles shipped in `maps/`, by name. A style may start from another with
 /// `extends = "name"` and change only what differs.
-pub const STYLES: [(&str, &str); 2] = [
+pub const STYLES: [(&str, &str); 4] = [
     ("street-map", STREET_MAP),
     (
         "dispute-map",
         include_str!("../../../maps/dispute-map.toml"),
+    ),
+    ("figure-map", include_str!("../../../maps/figure-map.toml")),
+    (
+        "locator-map",
+        include_str!("../../../maps/locator-map.toml"),
     ),
 ];
 /// The print layouts as shipped (`maps/layouts.toml`).
@@ -119,6 +124,7 @@ pub struct DoorPlateStyle {
 #[serde(deny_unknown_fields)]
 pub struct PlaceStyle {
     pub symbol: f64,
+    pub symbol_colour: String,
     pub label_size: f64,
     pub colour: String,
     pub water_fill: String,
@@ -162,7 +168,11 @@ impl Style {
     pub fn parse(text: &str) -> Result<Style, StyleError> {
         let bad = |e: String| StyleError::Style(e);
         let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
-        if let Some(base) = table.remove("extends") {
+        // A style extends a shipped one, which may extend another (at most a few deep).
+        for _ in 0..4 {
+            let Some(base) = table.remove("extends") else {
+                break;
+            };
             let base = base
                 .as_str()
                 .and_then(|b| STYLES.iter().find(|(n, _)| *n == b))
@@ -248,6 +258,9 @@ pub struct Layout {
     pub name: String,
     pub page: (f64, f64),
     pub landscape: bool,
+    /// A figure in a document: the frame is the whole drawing, with a scale bar and a north
+    /// arrow inside it and no title, grid, panel or credits.
+    pub figure: bool,
     /// How much larger than A4 the furniture is drawn.
     pub k: f64,
     pub title: Area,
@@ -259,6 +272,31 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// A figure `w` × `h` mm for a document (a notice, a gazetteer entry).
+    pub fn figure(w: f64, h: f64) -> Layout {
+        let frame = Area {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+        };
+        Layout {
+            name: format!("figure-{w}x{h}"),
+            page: (w, h),
+            landscape: w >= h,
+            figure: true,
+            k: 1.0,
+            title: Area { h: 0.0, ..frame },
+            title_size: 0.0,
+            frame,
+            panel: Area {
+                x: w,
+                w: 0.0,
+                ..frame
+            },
+        }
+    }
+
     /// Names like `A1-landscape`, `a4-portrait` or just `A3` (landscape).
     pub fn named(name: &str) -> Result<Layout, StyleError> {
         let file: LayoutFile =
@@ -332,6 +370,7 @@ impl Layout {
             ),
             page,
             landscape,
+            figure: false,
             k,
             title,
             title_size: f.title_size * k,
@@ -347,7 +386,9 @@ mod tests {
 
     #[test]
     fn shipped_files_parse_and_layouts_fit_their_paper() {
-        Style::street_map();
+        for (name, _) in STYLES {
+            Style::named(name);
+        }
         for paper in ["A4", "A3", "A2", "A1", "A0"] {
             for o in ["landscape", "portrait"] {
                 let l = Layout::named(&format!("{paper}-{o}")).unwrap();
