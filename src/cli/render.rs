@@ -13,6 +13,22 @@ pub(crate) enum RenderCommand {
         after_help = "示例：\n  diming render street-map -o 二连浩特市街区图.pdf\n  diming render street-map --layout A3-portrait --unit 152501001 -o 社区街区图.png --dpi 200\n  diming render street-map --bbox 111.96,43.64,111.99,43.66 --layout A4-landscape -o 局部.svg"
     )]
     StreetMap(StreetMapArgs),
+    /// 公墓墓位图：墓区与墓位（按状态着色），比例尺允许处注墓位号
+    #[command(
+        after_help = "示例：\n  diming render cemetery 二连浩特市公益性公墓 --layout A1-landscape -o 墓位图.pdf"
+    )]
+    Cemetery {
+        /// 公墓名称（或记录 id）
+        name: String,
+        /// 版式：A4 至 A0，-landscape（横）或 -portrait（竖）
+        #[arg(long, default_value = "A3-landscape")]
+        layout: String,
+        /// PNG 的分辨率（每英寸点数）
+        #[arg(long, default_value_t = 150.0)]
+        dpi: f64,
+        #[arg(short, long)]
+        output: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -78,7 +94,40 @@ fn output_format(output: &str) -> String {
 }
 
 pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Result<()> {
-    let RenderCommand::StreetMap(args) = command;
+    let args = match command {
+        RenderCommand::StreetMap(args) => args,
+        RenderCommand::Cemetery {
+            name,
+            layout,
+            dpi,
+            output,
+        } => {
+            let layout = Layout::named(&layout)?;
+            let registry = open(db, config).await?;
+            let (plan, data) =
+                registry.cemetery_map(&name, layout, chrono::Local::now().date_naive())?;
+            let drawn = write_map(
+                &plan,
+                &Style::named("figure-map"),
+                &data,
+                None,
+                dpi,
+                &output,
+            )?;
+            let numbered = drawn
+                .labels
+                .iter()
+                .filter(|l| l.text.chars().all(|c| c.is_ascii_digit() || c == '-'))
+                .count();
+            println!(
+                "{}（{}，{}）：墓位号注记 {numbered} 个，写入 {output}",
+                data.title.unwrap_or_default(),
+                plan.layout.name,
+                map::scale_text(plan.scale)
+            );
+            return Ok(());
+        }
+    };
     let format = match &args.format {
         Some(f) => f.to_ascii_lowercase(),
         None => output_format(&args.output),

@@ -1425,3 +1425,156 @@ impl Registry {
         Ok(out)
     }
 }
+
+/// Plot colours on the cemetery map, by status.
+const PLOT_COLOURS: [(PlotStatus, &str); 5] = [
+    (PlotStatus::Available, "#ffffff"),
+    (PlotStatus::Reserved, "#f3d98b"),
+    (PlotStatus::Occupied, "#9aa5b1"),
+    (PlotStatus::RelocatedIn, "#a9c6a0"),
+    (PlotStatus::Expired, "#d9a0a0"),
+];
+
+impl Registry {
+    /// The plot overlays of one cemetery (or one section): a layer per status, each plot
+    /// labelled with its number where it fits, and the sections with their codes.
+    fn plot_overlays(
+        &self,
+        state: &CurrentState,
+        cemetery: RecordId,
+        section: Option<RecordId>,
+        numbers: bool,
+    ) -> Result<Vec<crate::publish::map::Overlay>, RegistryError> {
+        use super::maps::measured;
+        use crate::publish::map::{Overlay, OverlayStyle};
+        let mut sections = OverlayStyle::area("#8a7f6a");
+        sections.fill_opacity = 0.12;
+        sections.width = 0.4;
+        sections.label_size = 4.0;
+        let mut out = vec![Overlay {
+            id: "sections".into(),
+            legend: "墓区".into(),
+            style: sections,
+            features: Vec::new(),
+        }];
+        for v in state.layer(Layer::CemeterySection) {
+            if let Body::CemeterySection(s) = &v.body
+                && s.cemetery == cemetery
+                && section.is_none_or(|id| id == v.id)
+            {
+                let label = if s.name.is_empty() {
+                    format!("{}区", s.code)
+                } else {
+                    format!("{}区 {}", s.code, s.name)
+                };
+                out[0].features.push((Some(label), measured(&v.geometry)?));
+            }
+        }
+        out[0].features.sort_by(|a, b| a.0.cmp(&b.0));
+        for (status, colour) in PLOT_COLOURS {
+            let mut style = OverlayStyle::area(colour);
+            style.fill_opacity = 1.0;
+            style.width = 0.15;
+            style.label_size = 1.2;
+            style.label_colour = Some("#333333".into());
+            style.outline = Some("#8c8c8c".into());
+            style.label_inside = true;
+            let mut features = Vec::new();
+            for v in state.layer(Layer::Plot) {
+                if let Body::Plot(p) = &v.body
+                    && p.cemetery == cemetery
+                    && section.is_none_or(|id| id == p.section)
+                    && p.status == status
+                {
+                    // 排-号: the section is named on the map.
+                    let label = numbers.then(|| {
+                        let n = p.number.to_string();
+                        n.split_once('-')
+                            .map_or(n.clone(), |(_, rest)| rest.to_string())
+                    });
+                    features.push((label, measured(&v.geometry)?));
+                }
+            }
+            features.sort_by(|a, b| a.0.cmp(&b.0));
+            if !features.is_empty() {
+                out.push(Overlay {
+                    id: format!("plots-{}", status.as_str()),
+                    legend: format!("墓位：{}", status.label()),
+                    style,
+                    features,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The map of a cemetery on a page: its sections and plots coloured by status, with the
+    /// plot numbers where the scale leaves room for them.
+    pub fn cemetery_map(
+        &self,
+        name: &str,
+        layout: crate::publish::map::Layout,
+        made: NaiveDate,
+    ) -> Result<(crate::publish::map::Plan, crate::publish::map::MapData), RegistryError> {
+        use geo::BoundingRect;
+        let state = self.current();
+        let v = state
+            .layer(Layer::Cemetery)
+            .find(|v| {
+                matches!(&v.body, Body::Cemetery(c) if c.name == name) || v.id.to_string() == name
+            })
+            .ok_or_else(|| RegistryError::Invalid(format!("没有公墓“{name}”")))?;
+        let r = super::maps::measured(&v.geometry)?
+            .bounding_rect()
+            .ok_or_else(|| RegistryError::Invalid(format!("公墓“{name}”没有范围")))?;
+        let extent = super::maps::around(r, r.width().max(r.height()) * 0.05, 60.0, 40.0);
+        let (plan, mut data) =
+            self.street_map(layout, &super::maps::MapExtent::Ground(extent), None, made)?;
+        data.overlays = self.plot_overlays(&state, v.id, None, true)?;
+        if let Body::Cemetery(c) = &v.body {
+            data.title = Some(format!("{}墓位图", c.name));
+            data.notes = PLOT_COLOURS
+                .iter()
+                .map(|(s, _)| {
+                    let n = state
+                        .layer(Layer::Plot)
+                        .filter(|p| matches!(&p.body, Body::Plot(x) if x.cemetery == v.id && x.status == *s))
+                        .count();
+                    format!("{}：{n} 个", s.label())
+                })
+                .collect();
+        }
+        Ok((plan, data))
+    }
+
+    /// A plan of a plot's section with the plot in red and numbered, for the grave finder.
+    pub fn plot_plan(&self, state: &CurrentState, plot: RecordId) -> Option<String> {
+        use crate::publish::map::{Overlay, OverlayStyle};
+        use geo::BoundingRect;
+        let v = state.get(&plot)?;
+        let Body::Plot(p) = &v.body else { return None };
+        let section = state.get(&p.section)?;
+        let r = super::maps::measured(&section.geometry)
+            .ok()?
+            .bounding_rect()?;
+        let mut overlays = self
+            .plot_overlays(state, p.cemetery, Some(p.section), false)
+            .ok()?;
+        let mut found = OverlayStyle::area("#c0392b");
+        found.fill_opacity = 1.0;
+        found.label_size = 2.6;
+        found.label_colour = Some("#8b1a10".into());
+        overlays.push(Overlay {
+            id: "found".into(),
+            legend: "所查墓位".into(),
+            style: found,
+            features: vec![(
+                Some(p.number.to_string()),
+                super::maps::measured(&v.geometry).ok()?,
+            )],
+        });
+        let extent = super::maps::around(r, 4.0, 30.0, 20.0);
+        self.figure(state, extent, overlays, (120.0, 80.0), "figure-map")
+            .ok()
+    }
+}

@@ -18,6 +18,8 @@ pub enum MapExtent {
     Unit(String),
     /// A box in longitude and latitude (CGCS2000).
     BBox(Rect<f64>),
+    /// A box on the ground (EPSG:4546, m).
+    Ground(Rect<f64>),
 }
 
 pub(crate) fn measured(g: &Geometry<f64>) -> Result<Geometry<f64>, RegistryError> {
@@ -68,6 +70,7 @@ fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, 
                 .bounding_rect()
                 .ok_or_else(|| RegistryError::Invalid(format!("单位 {code} 没有范围")))?
         }
+        MapExtent::Ground(r) => *r,
         MapExtent::BBox(r) => {
             if r.width() <= 0.0 || r.height() <= 0.0 {
                 return Err(RegistryError::Invalid(

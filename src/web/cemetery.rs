@@ -283,60 +283,6 @@ pub struct FindQuery {
     pub q: Option<String>,
 }
 
-/// A plan of the section with the plot marked (SVG), for the grave finder.
-fn plan(state: &crate::record::CurrentState, plot_id: RecordId) -> Option<String> {
-    use geo::BoundingRect;
-    use std::fmt::Write as _;
-    let v = state.get(&plot_id)?;
-    let Body::Plot(p) = &v.body else { return None };
-    let section = state.get(&p.section)?;
-    let to_m = |g: &geo::Geometry<f64>| crate::spatial::crs::to_measure(g).ok();
-    let s = to_m(&section.geometry)?;
-    let r = s.bounding_rect()?;
-    let (w, h) = (360.0, 240.0);
-    let k = ((r.width() + 4.0) / w).max((r.height() + 4.0) / h);
-    let at = |c: geo::Coord<f64>| {
-        (
-            w / 2.0 + (c.x - r.center().x) / k,
-            h / 2.0 - (c.y - r.center().y) / k,
-        )
-    };
-    let path = |g: &geo::Geometry<f64>| {
-        let mut d = String::new();
-        if let geo::Geometry::MultiPolygon(m) = g {
-            for poly in &m.0 {
-                for (i, c) in poly.exterior().0.iter().enumerate() {
-                    let (x, y) = at(*c);
-                    let _ = write!(d, "{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" });
-                }
-                d.push('Z');
-            }
-        }
-        d
-    };
-    let mut out = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="墓区平面图"><rect width="{w}" height="{h}" fill="#f4f1ea"/><path d="{}" fill="#e3ddd0" stroke="#777"/>"##,
-        path(&s)
-    );
-    for o in state.layer(Layer::Plot) {
-        if let Body::Plot(q) = &o.body
-            && q.section == p.section
-            && let Some(g) = to_m(&o.geometry)
-        {
-            let mine = o.id == plot_id;
-            let _ = write!(
-                out,
-                r##"<path d="{}" fill="{}" stroke="#999" stroke-width="0.3"{}/>"##,
-                path(&g),
-                if mine { "#c0392b" } else { "#fff" },
-                if mine { r#" id="found""# } else { "" }
-            );
-        }
-    }
-    out.push_str("</svg>");
-    Some(out)
-}
-
 /// `GET /graves?q=NAME`: the public grave finder.
 pub async fn finder(
     State(registry): State<AppState>,
@@ -349,7 +295,7 @@ pub async fn finder(
     let results: Vec<Value> = hits
         .iter()
         .map(|h| {
-            let plan = plan(&state, h.plot_id);
+            let plan = registry.plot_plan(&state, h.plot_id);
             json!({"title": h.title, "cemetery": h.cemetery, "section": h.section, "plot": h.plot, "plan": plan})
         })
         .collect();

@@ -1100,7 +1100,16 @@ both_stores!(
             "{}",
             r.body
         );
-        assert!(!r.body.contains("********") && !r.body.contains("138"));
+        // No masked number and no telephone number (11 digits from 1) in the page; the plan's
+        // coordinates are decimals.
+        let phone = r.body.as_bytes().windows(13).any(|w| {
+            !w[0].is_ascii_digit()
+                && w[1] == b'1'
+                && w[2..12].iter().all(u8::is_ascii_digit)
+                && !w[12].is_ascii_digit()
+                && w[12] != b'.'
+        });
+        assert!(!r.body.contains("********") && !phone);
 
         // A masked number sent back with an edit keeps the stored number; a wrong one is refused.
         let item = send(

@@ -479,3 +479,96 @@ fn the_street_map_prints_as_pdf_with_its_fonts_and_as_png() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("样式文件"));
 }
+
+both_stores!(
+    the_cemetery_map_numbers_its_plots_inside_them,
+    |db: TestDb| async move {
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        let (plan, data) = registry
+            .cemetery_map(
+                "二连浩特市公益性公墓",
+                Layout::named("A1-landscape").unwrap(),
+                date("2026-11-29"),
+            )
+            .unwrap();
+        assert_eq!(plan.scale, 500.0);
+        assert_eq!(data.title.as_deref(), Some("二连浩特市公益性公墓墓位图"));
+        // A layer per status, every plot of the cemetery in one of them.
+        let plots: usize = data
+            .overlays
+            .iter()
+            .filter(|o| o.id.starts_with("plots-"))
+            .map(|o| o.features.len())
+            .sum();
+        let in_registry = registry
+            .current()
+            .layer(diming::layers::Layer::Plot)
+            .count();
+        assert_eq!(plots, in_registry);
+        let drawn = map::render(
+            &plan,
+            &Style::named("figure-map"),
+            &data,
+            Measure::shared().unwrap(),
+        );
+        // At 1:500 most plots carry their 排-号 inside them (not those under a section's name);
+        // none overlaps another label.
+        let numbers: Vec<&Placed> = drawn
+            .labels
+            .iter()
+            .filter(|l| {
+                l.text.contains('-') && l.text.chars().all(|c| c.is_ascii_digit() || c == '-')
+            })
+            .collect();
+        assert!(
+            numbers.len() * 4 >= plots * 3,
+            "{} of {plots}",
+            numbers.len()
+        );
+        assert_no_overlap(&drawn.labels, plan.layout.frame);
+        for status in ["可用", "已安葬"] {
+            assert!(
+                drawn.svg.contains(&format!(">墓位：{status}<")),
+                "legend: {status}"
+            );
+        }
+        // At 1:1 000 (A3) most plots are too narrow for 排-号: only the wide ones keep it.
+        let at_500 = numbers.len();
+        let (plan, data) = registry
+            .cemetery_map(
+                "二连浩特市公益性公墓",
+                Layout::named("A3-landscape").unwrap(),
+                date("2026-11-29"),
+            )
+            .unwrap();
+        assert_eq!(plan.scale, 1000.0);
+        let drawn = map::render(
+            &plan,
+            &Style::named("figure-map"),
+            &data,
+            Measure::shared().unwrap(),
+        );
+        let at_1000 = drawn
+            .labels
+            .iter()
+            .filter(|l| {
+                l.text.contains('-') && l.text.chars().all(|c| c.is_ascii_digit() || c == '-')
+            })
+            .count();
+        assert!(
+            at_1000 * 2 < at_500,
+            "{at_1000} at 1:1 000, {at_500} at 1:500"
+        );
+        assert_no_overlap(&drawn.labels, plan.layout.frame);
+        assert!(
+            registry
+                .cemetery_map(
+                    "没有的公墓",
+                    Layout::named("A3").unwrap(),
+                    date("2026-11-29")
+                )
+                .is_err()
+        );
+    }
+);

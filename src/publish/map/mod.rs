@@ -155,6 +155,10 @@ pub struct OverlayStyle {
     pub label_size: f64,
     /// The labels' colour (by default the overlay's own).
     pub label_colour: Option<String>,
+    /// The outline's colour (by default the overlay's own).
+    pub outline: Option<String>,
+    /// An area's label goes inside the area or not at all (plot numbers).
+    pub label_inside: bool,
 }
 
 impl OverlayStyle {
@@ -170,6 +174,8 @@ impl OverlayStyle {
             symbol_size: 2.0,
             label_size: 3.6,
             label_colour: None,
+            outline: None,
+            label_inside: false,
         }
     }
 
@@ -1157,7 +1163,7 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                     svg,
                     r#"<path d="{}" {fill} stroke="{}" stroke-width="{}"{dash} fill-rule="evenodd"/>"#,
                     path_d(plan, g),
-                    st.colour,
+                    st.outline.as_ref().unwrap_or(&st.colour),
                     st.width
                 );
             }
@@ -1211,7 +1217,34 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                     Geometry::MultiPolygon(m) => m.intersection(&frame),
                     _ => continue,
                 };
-                if let Some(c) = inside.interior_point() {
+                let Some(c) = inside.interior_point() else {
+                    continue;
+                };
+                if st.label_inside {
+                    // Only at the middle, and only if the label is narrower than the area; a
+                    // label too wide falls back to its last part ("12-3" → "3": a plot's
+                    // number in its row).
+                    let fits = |text: &str| {
+                        inside.bounding_rect().is_some_and(|r| {
+                            let w = d.measure.width(text, size, false);
+                            w <= r.width() / plan.m_per_mm() && size <= r.height() / plan.m_per_mm()
+                        })
+                    };
+                    let short = label.rsplit('-').next().unwrap_or(label);
+                    let label = if fits(label) { label.as_str() } else { short };
+                    if fits(label) {
+                        d.horizontal(
+                            LabelKind::Place,
+                            colour,
+                            label,
+                            None,
+                            plan.at(c.0),
+                            size,
+                            1.0,
+                            &[(0.0, 0.0)],
+                        );
+                    }
+                } else {
                     d.horizontal(
                         LabelKind::Place,
                         colour,
@@ -1587,7 +1620,7 @@ fn legend(
                 r#"<rect x="0" y="{:.2}" width="{sw:.2}" height="{:.2}" {fill} stroke="{}" stroke-width="{:.2}"{}/>"#,
                 -row * 0.3,
                 row * 0.6,
-                st.colour,
+                st.outline.as_ref().unwrap_or(&st.colour),
                 st.width,
                 st.dash
                     .as_ref()
