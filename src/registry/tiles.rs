@@ -4,7 +4,7 @@
 use crate::layers::Layer;
 use geo::Rect;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// (layer, internal (what officers see, or the public), z, x, y).
 pub type TileKey = (Layer, bool, u8, u32, u32);
@@ -12,11 +12,11 @@ pub type TileKey = (Layer, bool, u8, u32, u32);
 /// Encoded tiles (`None` for an empty one).
 #[derive(Default)]
 pub struct TileCache {
-    tiles: Mutex<HashMap<TileKey, Option<Arc<Vec<u8>>>>>,
+    tiles: Mutex<HashMap<TileKey, Option<bytes::Bytes>>>,
 }
 
 impl TileCache {
-    pub fn get(&self, key: &TileKey) -> Option<Option<Arc<Vec<u8>>>> {
+    pub fn get(&self, key: &TileKey) -> Option<Option<bytes::Bytes>> {
         self.tiles
             .lock()
             .expect("tile cache lock")
@@ -24,7 +24,7 @@ impl TileCache {
             .cloned()
     }
 
-    pub fn insert(&self, key: TileKey, tile: Option<Arc<Vec<u8>>>) {
+    pub fn insert(&self, key: TileKey, tile: Option<bytes::Bytes>) {
         self.tiles
             .lock()
             .expect("tile cache lock")

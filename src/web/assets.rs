@@ -71,6 +71,18 @@ pub async fn asset(Path(path): Path<String>) -> Response {
     }
 }
 
+/// The web map's drawing of each layer (`maps/web-map.json`), which the map page reads.
+pub async fn web_map_style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../maps/web-map.json"),
+    )
+        .into_response()
+}
+
 /// Glyphs for map labels. Chinese characters are drawn by the browser from its own fonts
 /// (`localIdeographFontFamily`), so the server answers every glyph range with an empty set;
 /// server-side glyphs for Latin and Mongolian labels come with the vector tiles.

@@ -52,6 +52,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/map", get(pages::map_page))
         .route("/static/{path}", get(assets::asset))
         .route("/glyphs/{stack}/{range}", get(assets::glyphs))
+        .route("/maps/web-map.json", get(assets::web_map_style))
         .route("/api/openapi.json", get(openapi::serve))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{table}", get(api::layer_features))

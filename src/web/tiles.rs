@@ -16,7 +16,6 @@ use geo::{BooleanOps, Geometry, MapCoords, MultiPolygon, Rect, Simplify};
 use geozero::ToMvt;
 use geozero::mvt::{Message, Tile, TileValue, tile};
 use serde_json::json;
-use std::sync::Arc;
 
 const EXTENT: u32 = 4096;
 
@@ -53,6 +52,12 @@ fn properties(v: &crate::record::RecordVersion) -> Vec<(&'static str, TileValue)
         Body::Sign(s) => {
             out.push(("code", TileValue::Str(s.code.clone())));
             out.push(("condition", TileValue::Str(s.condition.as_str().into())));
+        }
+        Body::Plot(p) => out.push(("status", TileValue::Str(p.status.as_str().into()))),
+        Body::Grave(g) => {
+            if let Some(to) = g.moved_to {
+                out.push(("moved_to", TileValue::Str(to.to_string())));
+            }
         }
         _ => {}
     }
@@ -167,7 +172,8 @@ pub async fn tile(
     let bytes = match registry.tile_cache().get(&key) {
         Some(cached) => cached,
         None => {
-            let encoded = encode(&registry.current(), &caller, layer, (z, x, y))?.map(Arc::new);
+            let encoded =
+                encode(&registry.current(), &caller, layer, (z, x, y))?.map(bytes::Bytes::from);
             registry.tile_cache().insert(key, encoded.clone());
             encoded
         }
@@ -179,7 +185,8 @@ pub async fn tile(
                 (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
                 (header::CACHE_CONTROL, "no-cache"),
             ],
-            b.as_ref().clone(),
+            // A reference-counted copy of the cached bytes, not a copy of the tile.
+            b,
         )
             .into_response(),
     })

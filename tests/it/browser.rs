@@ -289,6 +289,19 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         "{history:?}"
     );
 
+    // Door plates come as vector tiles from our own server (back from the history view too),
+    // drawn as maps/web-map.json says; their features carry their record ids.
+    assert_eq!(
+        browser.eval("window.dimingMap.getSource('door_plates').type"),
+        "vector"
+    );
+    let plates = browser.eval(
+        "window.dimingMap.querySourceFeatures('door_plates', { sourceLayer: 'door_plates' }).filter(f => f.properties.id && f.properties.number).length",
+    );
+    assert!(
+        plates.as_u64().unwrap() > 0,
+        "door plates in tiles: {plates}"
+    );
     // The layer switch hides door plates from the map.
     browser.click_on("input[data-layer=door_plates]");
     assert_eq!(

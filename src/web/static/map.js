@@ -1,5 +1,6 @@
-// The map page: every layer the caller may see, from our own JSON API, on a MapLibre map with
-// no external base map. A click shows the feature's attributes and its history; a date shows
+// The map page: every layer the caller may see, from our own server (vector tiles for the
+// layers of many small things, GeoJSON from the JSON API for the rest), drawn as
+// maps/web-map.json says, on a MapLibre map with no external base map. A click shows the feature's attributes and its history; a date shows
 // the map as it was. Officers' tools, all through the JSON API with the page's CSRF token:
 // add a door plate (infill), draw a street, edit or retire a feature (with the conflict view).
 "use strict";
@@ -9,87 +10,20 @@
   const extent = JSON.parse(el.dataset.extent);
   const layers = JSON.parse(el.dataset.layers);
 
-  // A line width in pixels at zoom 14 that grows with the zoom, as a street does on the ground.
-  const byZoom = (w) => ["interpolate", ["exponential", 2], ["zoom"], 10, ["*", w, 0.35], 14, w, 18, ["*", w, 6]];
-
-  // Drawing of each layer: MapLibre layers made from one GeoJSON source.
-  const STYLES = {
-    admin_units: (src) => [
-      { id: "admin_units-fill", type: "fill", source: src,
-        paint: { "fill-color": ["match", ["get", "level"], "county", "#f4efe4", "township", "#efe6d2", "#fbf8f1"],
-                 "fill-opacity": 0.55 } },
-      { id: "admin_units-line", type: "line", source: src,
-        paint: { "line-color": "#8a6d3b", "line-width": ["match", ["get", "level"], "county", 2.5, "township", 1.6, 0.8],
-                 "line-dasharray": [3, 1.5] } },
-    ],
-    campaigns: (src) => [
-      { id: "campaigns-fill", type: "fill", source: src, paint: { "fill-color": "#6a3d9a", "fill-opacity": 0.12 } },
-      { id: "campaigns-line", type: "line", source: src, paint: { "line-color": "#6a3d9a", "line-width": 1.5 } },
-    ],
-    streets: (src) => [
-      { id: "streets-casing", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
-        paint: { "line-color": "#a88", "line-width": byZoom(["match", ["get", "class"], "arterial", 7, "secondary", 5.5, "branch", 4, 3]) } },
-      { id: "streets-line", type: "line", source: src, layout: { "line-cap": "round", "line-join": "round" },
-        paint: { "line-color": ["match", ["get", "class"], "arterial", "#f6c85f", "secondary", "#fde3a0", "#ffffff"],
-                 "line-width": byZoom(["match", ["get", "class"], "arterial", 5, "secondary", 3.8, "branch", 2.6, 1.8]) } },
-      { id: "streets-label", type: "symbol", source: src, minzoom: 13,
-        layout: { "symbol-placement": "line", "text-field": ["get", "name"], "text-size": 13,
-                  "text-font": ["Noto Sans CJK SC Regular"], "symbol-spacing": 300 },
-        paint: { "text-color": "#333", "text-halo-color": "#fff", "text-halo-width": 1.5 } },
-    ],
-    places: (src) => [
-      { id: "places-fill", type: "fill", source: src, filter: ["==", ["geometry-type"], "Polygon"],
-        paint: { "fill-color": "#4a90a4", "fill-opacity": 0.25 } },
-      { id: "places-circle", type: "circle", source: src, filter: ["==", ["geometry-type"], "Point"],
-        paint: { "circle-color": "#1f6f8b", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } },
-      { id: "places-label", type: "symbol", source: src, filter: ["==", ["geometry-type"], "Point"], minzoom: 12,
-        layout: { "text-field": ["get", "name"], "text-size": 12, "text-offset": [0, 1.1], "text-anchor": "top",
-                  "text-font": ["Noto Sans CJK SC Regular"] },
-        paint: { "text-color": "#1f4f6b", "text-halo-color": "#fff", "text-halo-width": 1.2 } },
-    ],
-    signs: (src) => [
-      { id: "signs-circle", type: "circle", source: src, minzoom: 13,
-        paint: { "circle-color": ["match", ["get", "condition"], "good", "#2e7d32", "damaged", "#c62828", "dirty", "#8d6e63",
-                                  "faded", "#f9a825", "missing", "#6a1b9a", "#999"],
-                 "circle-radius": 4, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
-    ],
-    boundary_markers: (src) => [
-      { id: "boundary_markers-circle", type: "circle", source: src, minzoom: 10,
-        paint: { "circle-color": "#111", "circle-radius": 5, "circle-stroke-color": "#f1c40f", "circle-stroke-width": 2 } },
-    ],
-    zones: (src) => [
-      { id: "zones-fill", type: "fill", source: src,
-        paint: { "fill-color": ["match", ["get", "kind"], "cremation", "#b0bec5", "road_railway", "#e8c07d", "village", "#b6d7a8",
-                                "water_source", "#9cc3e6", "#d5a6bd"],
-                 "fill-opacity": ["match", ["get", "kind"], "cremation", 0.08, 0.3] } },
-      { id: "zones-line", type: "line", source: src, paint: { "line-color": "#78909c", "line-width": 1, "line-dasharray": [2, 2] } },
-    ],
-    cemeteries: (src) => [
-      { id: "cemeteries-fill", type: "fill", source: src, paint: { "fill-color": "#7d9b76", "fill-opacity": 0.25 } },
-      { id: "cemeteries-line", type: "line", source: src, paint: { "line-color": "#4e6b47", "line-width": 1.5 } },
-      { id: "cemeteries-label", type: "symbol", source: src, minzoom: 13,
-        layout: { "text-field": ["get", "name"], "text-size": 12, "text-font": ["Noto Sans CJK SC Regular"] },
-        paint: { "text-color": "#2f4a2a", "text-halo-color": "#fff", "text-halo-width": 1.2 } },
-    ],
-    cemetery_sections: (src) => [
-      { id: "cemetery_sections-line", type: "line", source: src, minzoom: 14, paint: { "line-color": "#4e6b47", "line-width": 1 } },
-    ],
-    plots: (src) => [
-      { id: "plots-fill", type: "fill", source: src, minzoom: 16,
-        paint: { "fill-color": ["match", ["get", "status"], "available", "#ffffff", "reserved", "#f9a825", "occupied", "#8d6e63",
-                                "relocated_in", "#6a1b9a", "expired", "#c62828", "#999"],
-                 "fill-outline-color": "#666" } },
-    ],
-    graves: (src) => [
-      { id: "graves-circle", type: "circle", source: src, minzoom: 11,
-        paint: { "circle-color": ["case", ["to-boolean", ["get", "moved_to"]], "#6a1b9a", "#37474f"], "circle-radius": 4,
-                 "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
-    ],
-    door_plates: (src) => [
-      { id: "door_plates-circle", type: "circle", source: src, minzoom: 14,
-        paint: { "circle-color": "#c0392b", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } },
-    ],
-  };
+  // How each layer is drawn comes from maps/web-map.json (MapLibre style layers per layer of
+  // the registry). Layers of many small things come as vector tiles cut by the server; the
+  // others as GeoJSON, which the editor snaps to and the Mongolian labels are read from.
+  let STYLE_LAYERS = {};
+  const TILED = new Set(["door_plates", "plots", "graves", "signs"]);
+  let tileVersion = 0;
+  const tileSource = (table) => ({
+    type: "vector",
+    tiles: [`${location.origin}/tiles/${table}/{z}/{x}/{y}.mvt${tileVersion ? `?v=${tileVersion}` : ""}`],
+    maxzoom: 18,
+  });
+  // A layer's drawing for its source: vector tiles name their layer inside the tile.
+  const styled = (table, tiled) => (STYLE_LAYERS[table] || []).map((l) =>
+    Object.assign({}, l, { source: table }, tiled ? { "source-layer": table } : {}));
   const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111",
                    zones: "#b0bec5", cemeteries: "#7d9b76", cemetery_sections: "#4e6b47", plots: "#8d6e63", graves: "#37474f" };
   // Clicks prefer small things over large ones.
@@ -146,11 +80,43 @@
     return fc;
   }
 
-  // Puts a layer's features on the map again (after a write, or for another date).
+  // Puts a layer's features on the map again (after a write, or for another date). A tiled
+  // layer is asked for its tiles again, or, for another date, drawn from the history as
+  // GeoJSON (tiles are the present).
   async function reload(table, asOf) {
-    const fc = await fetchLayer(table, asOf);
-    sourceData[table] = fc;
-    map.getSource(table).setData(fc);
+    const source = map.getSource(table);
+    const tiled = TILED.has(table) && !asOf;
+    if (tiled && source.type === "vector") {
+      tileVersion += 1;
+      source.setTiles(tileSource(table).tiles);
+      return;
+    }
+    if (!tiled && source.type === "geojson") {
+      const fc = await fetchLayer(table, asOf);
+      sourceData[table] = fc;
+      source.setData(fc);
+      return;
+    }
+    // The kind of source changes: the layer's drawing is put back where it was, as it was.
+    const ids = (STYLE_LAYERS[table] || []).map((l) => l.id);
+    const all = map.getStyle().layers.map((l) => l.id);
+    const last = Math.max(...ids.map((id) => all.indexOf(id)));
+    const before = all.slice(last + 1).find((id) => !ids.includes(id));
+    const hidden = ids.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") === "none");
+    for (const id of ids) if (map.getLayer(id)) map.removeLayer(id);
+    map.removeSource(table);
+    if (tiled) {
+      map.addSource(table, tileSource(table));
+      delete sourceData[table];
+    } else {
+      const fc = await fetchLayer(table, asOf);
+      sourceData[table] = fc;
+      map.addSource(table, { type: "geojson", data: fc });
+    }
+    for (const l of styled(table, tiled)) {
+      map.addLayer(l, before);
+      if (hidden.includes(l.id)) map.setLayoutProperty(l.id, "visibility", "none");
+    }
   }
   // Mongolian names, which the map's text renderer cannot shape, as HTML labels set
   // vertically (top to bottom, lines left to right) by the browser.
@@ -190,16 +156,21 @@
   async function loadLayers() {
     // Large areas below, small things on top.
     const order = ["admin_units", "zones", "campaigns", "cemeteries", "cemetery_sections", "plots", "streets", "places", "door_plates", "signs", "graves", "boundary_markers"];
+    STYLE_LAYERS = (await (await fetch("/maps/web-map.json")).json()).layers;
     const known = order.filter((t) => layers.some((l) => l.layer === t));
-    const data = await Promise.all(known.map((t) => fetchLayer(t)));
+    const data = await Promise.all(known.map((t) => (TILED.has(t) ? null : fetchLayer(t))));
     known.forEach((table, i) => {
       const fc = data[i];
-      sourceData[table] = fc;
-      map.addSource(table, { type: "geojson", data: fc });
-      const styled = STYLES[table](table);
-      for (const l of styled) map.addLayer(l);
-      const markers = mongolianLabels(fc);
-      addSwitch(layers.find((l) => l.layer === table), styled.map((l) => l.id), markers);
+      if (fc) {
+        sourceData[table] = fc;
+        map.addSource(table, { type: "geojson", data: fc });
+      } else {
+        map.addSource(table, tileSource(table));
+      }
+      const drawn = styled(table, !fc);
+      for (const l of drawn) map.addLayer(l);
+      const markers = fc ? mongolianLabels(fc) : [];
+      addSwitch(layers.find((l) => l.layer === table), drawn.map((l) => l.id), markers);
     });
     map.once("idle", () => { window.dimingReady = true; });
   }
@@ -444,7 +415,8 @@
     const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
     for (const id of present) {
       const hit = map.queryRenderedFeatures(box, { layers: [id] })[0];
-      if (hit) { show(hit.properties.rid); return; }
+      // GeoJSON features carry their record id as rid, tiles as id.
+      if (hit) { show(hit.properties.rid || hit.properties.id); return; }
     }
   });
   for (const id of CLICK_ORDER) {
