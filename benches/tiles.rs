@@ -196,8 +196,9 @@ fn province(plates: usize, streets: usize, extent: (Coord<f64>, Coord<f64>)) -> 
     for chunk in (0..streets).collect::<Vec<_>>().chunks(2000) {
         let mut cs = Changeset::new("bench", "全省街路巷");
         for &i in chunk {
-            let x = rng.random_range(extent.0.x..extent.1.x - 0.02);
-            let y = rng.random_range(extent.0.y..extent.1.y - 0.02);
+            // Kept clear of the extent's edges by more than a plate's offset from its street.
+            let x = rng.random_range(extent.0.x + 0.01..extent.1.x - 0.03);
+            let y = rng.random_range(extent.0.y + 0.01..extent.1.y - 0.03);
             let (dx, dy) = if i % 2 == 0 {
                 (0.012, 0.0)
             } else {

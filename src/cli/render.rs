@@ -13,6 +13,11 @@ pub(crate) enum RenderCommand {
         after_help = "示例：\n  diming render street-map -o 二连浩特市街区图.pdf\n  diming render street-map --layout A3-portrait --unit 152501001 -o 社区街区图.png --dpi 200\n  diming render street-map --bbox 111.96,43.64,111.99,43.66 --layout A4-landscape -o 局部.svg"
     )]
     StreetMap(StreetMapArgs),
+    /// 地名标志分布图：每块标志按状况着色，比例尺允许处注标志编号；按状况计数
+    #[command(
+        after_help = "示例：\n  diming render signs -o 地名标志分布图.pdf\n  diming render signs --layout A3-landscape --unit 152501001 -o 社区标志图.png"
+    )]
+    Signs(StreetMapArgs),
     /// 公墓墓位图：墓区与墓位（按状态着色），比例尺允许处注墓位号
     #[command(
         after_help = "示例：\n  diming render cemetery 二连浩特市公益性公墓 --layout A1-landscape -o 墓位图.pdf"
@@ -94,8 +99,9 @@ fn output_format(output: &str) -> String {
 }
 
 pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Result<()> {
-    let args = match command {
-        RenderCommand::StreetMap(args) => args,
+    let (signs, args) = match command {
+        RenderCommand::StreetMap(args) => (false, args),
+        RenderCommand::Signs(args) => (true, args),
         RenderCommand::Cemetery {
             name,
             layout,
@@ -143,6 +149,7 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
             &std::fs::read_to_string(path).with_context(|| format!("读取样式文件 {path}"))?,
         )
         .with_context(|| format!("样式文件 {path}"))?,
+        None if signs => Style::named("sign-map"),
         None => Style::street_map(),
     };
     if let Some(a) = args.approval {
@@ -161,7 +168,11 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
     };
     let registry = open(db, config).await?;
     let today = chrono::Local::now().date_naive();
-    let (plan, data) = registry.street_map(layout, &extent, args.scale, today)?;
+    let (plan, data) = if signs {
+        registry.sign_map(layout, &extent, args.scale, today)?
+    } else {
+        registry.street_map(layout, &extent, args.scale, today)?
+    };
     let drawn = write_map(&plan, &style, &data, Some(&format), args.dpi, &args.output)?;
     println!(
         "{}{}（{}，{}）：街路巷 {}，注记 {} 处，写入 {}",

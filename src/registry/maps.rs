@@ -308,3 +308,51 @@ pub(crate) fn around(r: Rect<f64>, pad: f64, min_w: f64, min_h: f64) -> Rect<f64
         (c.x + w / 2.0, c.y + h / 2.0),
     )
 }
+
+impl Registry {
+    /// The sign map (地名标志分布图): the street map, muted, with every sign as a dot in the
+    /// colour of its condition and its code beside it where there is room; the counts by
+    /// condition in the panel.
+    pub fn sign_map(
+        &self,
+        layout: Layout,
+        extent: &MapExtent,
+        scale: Option<f64>,
+        made: chrono::NaiveDate,
+    ) -> Result<(Plan, MapData), RegistryError> {
+        use crate::publish::map::{Overlay, OverlayStyle, Symbol};
+        use crate::signs::Condition;
+        let (plan, mut data) = self.street_map(layout, extent, scale, made)?;
+        data.door_plates.clear();
+        let state = self.current();
+        let view = plan_view(&plan)?;
+        let ids = sorted(&state, Layer::Sign, view);
+        for condition in Condition::ALL {
+            let mut style = OverlayStyle::points(condition.colour(), Symbol::Circle);
+            style.symbol_size = 1.6;
+            style.label_size = 1.8;
+            style.label_colour = Some("#333333".into());
+            let mut features = Vec::new();
+            for id in &ids {
+                if let Some(v) = state.get(id)
+                    && let Body::Sign(s) = &v.body
+                    && s.condition == condition
+                {
+                    features.push((Some(s.code.clone()), measured(&v.geometry)?));
+                }
+            }
+            data.notes
+                .push(format!("{}：{} 块", condition.label(), features.len()));
+            if !features.is_empty() {
+                data.overlays.push(Overlay {
+                    id: format!("signs-{}", condition.as_str()),
+                    legend: format!("地名标志：{}", condition.label()),
+                    style,
+                    features,
+                });
+            }
+        }
+        data.title = Some(format!("{}地名标志分布图", data.city));
+        Ok((plan, data))
+    }
+}

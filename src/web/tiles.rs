@@ -64,6 +64,80 @@ fn properties(v: &crate::record::RecordVersion) -> Vec<(&'static str, TileValue)
     out
 }
 
+/// Where the segment a→b enters and leaves `r`, as parts of its length (Liang–Barsky).
+fn segment_in(a: geo::Coord<f64>, b: geo::Coord<f64>, r: &Rect<f64>) -> Option<(f64, f64)> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - r.min().x),
+        (dx, r.max().x - a.x),
+        (-dy, a.y - r.min().y),
+        (dy, r.max().y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then_some((t0, t1))
+}
+
+/// The parts of lines inside `r`: a line wholly inside is kept as it is, others are cut
+/// segment by segment (far cheaper than a general boolean operation, which tiles of many
+/// streets cannot afford).
+fn clip_lines(lines: &[geo::LineString<f64>], r: &Rect<f64>) -> geo::MultiLineString<f64> {
+    use geo::BoundingRect;
+    let mut parts = Vec::new();
+    for l in lines {
+        let Some(b) = l.bounding_rect() else { continue };
+        if r.min().x <= b.min().x
+            && b.max().x <= r.max().x
+            && r.min().y <= b.min().y
+            && b.max().y <= r.max().y
+        {
+            parts.push(l.clone());
+            continue;
+        }
+        let mut current: Vec<geo::Coord<f64>> = Vec::new();
+        for w in l.0.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let at = |t: f64| geo::coord! {x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t};
+            match segment_in(a, b, r) {
+                None => {
+                    if current.len() >= 2 {
+                        parts.push(geo::LineString(std::mem::take(&mut current)));
+                    }
+                    current.clear();
+                }
+                Some((t0, t1)) => {
+                    if current.is_empty() || t0 > 0.0 {
+                        if current.len() >= 2 {
+                            parts.push(geo::LineString(std::mem::take(&mut current)));
+                        }
+                        current = vec![at(t0)];
+                    }
+                    current.push(at(t1));
+                    if t1 < 1.0 {
+                        parts.push(geo::LineString(std::mem::take(&mut current)));
+                    }
+                }
+            }
+        }
+        if current.len() >= 2 {
+            parts.push(geo::LineString(current));
+        }
+    }
+    geo::MultiLineString(parts)
+}
+
 /// The part of `g` within `clip`, simplified by `tolerance` degrees.
 fn cut(g: &Geometry<f64>, clip: &Rect<f64>, tolerance: f64) -> Option<Geometry<f64>> {
     let area = MultiPolygon(vec![clip.to_polygon()]);
@@ -77,11 +151,11 @@ fn cut(g: &Geometry<f64>, clip: &Rect<f64>, tolerance: f64) -> Option<Geometry<f
             (!kept.is_empty()).then_some(Geometry::MultiPoint(geo::MultiPoint(kept)))?
         }
         Geometry::LineString(l) => {
-            let m = area.clip(&geo::MultiLineString(vec![l.simplify(tolerance)]), false);
+            let m = clip_lines(std::slice::from_ref(&l.simplify(tolerance)), clip);
             (!m.0.is_empty()).then_some(Geometry::MultiLineString(m))?
         }
         Geometry::MultiLineString(l) => {
-            let m = area.clip(&l.simplify(tolerance), false);
+            let m = clip_lines(&l.simplify(tolerance).0, clip);
             (!m.0.is_empty()).then_some(Geometry::MultiLineString(m))?
         }
         Geometry::Polygon(p) => {
@@ -225,4 +299,40 @@ pub async fn tilejson(
         "vector_layers": [{ "id": layer.table(), "fields": fields }],
     }))
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::line_string;
+
+    #[test]
+    fn lines_are_cut_at_the_tile_edge_into_the_parts_inside() {
+        let r = Rect::new((0.0, 0.0), (10.0, 10.0));
+        // Wholly inside: kept as it is.
+        let inside = line_string![(x: 1.0, y: 1.0), (x: 5.0, y: 5.0), (x: 9.0, y: 1.0)];
+        assert_eq!(
+            clip_lines(std::slice::from_ref(&inside), &r).0,
+            vec![inside]
+        );
+        // In, out and in again: two parts, cut at the edge.
+        let wave = line_string![(x: -5.0, y: 5.0), (x: 5.0, y: 5.0), (x: 5.0, y: 15.0), (x: 8.0, y: 15.0), (x: 8.0, y: 5.0)];
+        let parts = clip_lines(&[wave], &r).0;
+        assert_eq!(
+            parts,
+            vec![
+                line_string![(x: 0.0, y: 5.0), (x: 5.0, y: 5.0), (x: 5.0, y: 10.0)],
+                line_string![(x: 8.0, y: 10.0), (x: 8.0, y: 5.0)],
+            ]
+        );
+        // Wholly outside, and passing by a corner.
+        let outside = line_string![(x: -5.0, y: -5.0), (x: 20.0, y: -1.0)];
+        assert!(clip_lines(&[outside], &r).0.is_empty());
+        // Crossing right through.
+        let across = line_string![(x: -10.0, y: 5.0), (x: 20.0, y: 5.0)];
+        assert_eq!(
+            clip_lines(&[across], &r).0,
+            vec![line_string![(x: 0.0, y: 5.0), (x: 10.0, y: 5.0)]]
+        );
+    }
 }

@@ -572,3 +572,75 @@ both_stores!(
         );
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_map_shows_every_sign_in_the_colour_of_its_condition() {
+    let db = TestDb::sqlite().await;
+    let registry = db.registry().await;
+    load_demo(&registry).await;
+    let (plan, data) = registry
+        .sign_map(
+            Layout::named("A1-landscape").unwrap(),
+            &MapExtent::Streets,
+            None,
+            date("2026-11-29"),
+        )
+        .unwrap();
+    let state = registry.current();
+    let ground = plan.ground();
+    let framed = |v: &&diming::record::RecordVersion| {
+        let Geometry::Point(p) = diming::spatial::crs::to_measure(&v.geometry).unwrap() else {
+            return false;
+        };
+        geo::Intersects::intersects(&ground, &p)
+    };
+    let in_frame = state
+        .layer(diming::layers::Layer::Sign)
+        .filter(framed)
+        .count();
+    let drawn: usize = data
+        .overlays
+        .iter()
+        .filter(|o| o.id.starts_with("signs-"))
+        .map(|o| o.features.len())
+        .sum();
+    assert_eq!(drawn, in_frame);
+    assert!(in_frame > 400);
+    // Each condition in its own colour, the signs on the sheet counted in the panel.
+    for c in diming::signs::Condition::ALL {
+        let n = state
+            .layer(diming::layers::Layer::Sign)
+            .filter(framed)
+            .filter(|v| matches!(&v.body, diming::layers::Body::Sign(s) if s.condition == c))
+            .count();
+        assert!(
+            data.notes.contains(&format!("{}：{n} 块", c.label())),
+            "{:?}",
+            data.notes
+        );
+        if n > 0 {
+            let o = data
+                .overlays
+                .iter()
+                .find(|o| o.id == format!("signs-{}", c.as_str()))
+                .unwrap();
+            assert_eq!(o.style.colour, c.colour());
+        }
+    }
+    let drawn = map::render(
+        &plan,
+        &Style::named("sign-map"),
+        &data,
+        Measure::shared().unwrap(),
+    );
+    assert!(drawn.svg.contains("二连浩特市地名标志分布图"));
+    assert!(
+        drawn
+            .labels
+            .iter()
+            .filter(|l| l.text.starts_with("DX-"))
+            .count()
+            > 50
+    );
+    assert_no_overlap(&drawn.labels, plan.layout.frame);
+}

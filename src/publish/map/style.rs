@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub const STREET_MAP: &str = include_str!("../../../maps/street-map.toml");
 /// The styles shipped in `maps/`, by name. A style may start from another with
 /// `extends = "name"` and change only what differs.
-pub const STYLES: [(&str, &str); 4] = [
+pub const STYLES: [(&str, &str); 5] = [
     ("street-map", STREET_MAP),
     (
         "dispute-map",
@@ -20,6 +20,7 @@ pub const STYLES: [(&str, &str); 4] = [
         "locator-map",
         include_str!("../../../maps/locator-map.toml"),
     ),
+    ("sign-map", include_str!("../../../maps/sign-map.toml")),
 ];
 /// The print layouts as shipped (`maps/layouts.toml`).
 pub const LAYOUTS: &str = include_str!("../../../maps/layouts.toml");
