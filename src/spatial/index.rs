@@ -98,6 +98,18 @@ impl SpatialIndex {
             .map(|e| e.id)
     }
 
+    /// Records of `layer` whose extent meets `rect` (the geometry itself may not): for callers
+    /// that cut the geometry to the rectangle anyway, as tiles do.
+    pub fn in_envelope(&self, layer: Layer, rect: Rect<f64>) -> Vec<RecordId> {
+        let Some(tree) = self.trees.get(&layer) else {
+            return Vec::new();
+        };
+        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        tree.locate_in_envelope_intersecting(&env)
+            .map(|e| e.id)
+            .collect()
+    }
+
     /// Records of `layer` whose geometry intersects `rect`.
     pub fn intersecting(&self, layer: Layer, rect: Rect<f64>) -> Vec<RecordId> {
         let Some(tree) = self.trees.get(&layer) else {

@@ -139,8 +139,12 @@ fn clip_lines(lines: &[geo::LineString<f64>], r: &Rect<f64>) -> geo::MultiLineSt
 }
 
 /// The part of `g` within `clip`, simplified by `tolerance` degrees.
-fn cut(g: &Geometry<f64>, clip: &Rect<f64>, tolerance: f64) -> Option<Geometry<f64>> {
-    let area = MultiPolygon(vec![clip.to_polygon()]);
+fn cut(
+    g: &Geometry<f64>,
+    clip: &Rect<f64>,
+    area: &MultiPolygon<f64>,
+    tolerance: f64,
+) -> Option<Geometry<f64>> {
     let inside = |c: &geo::Coord<f64>| {
         clip.min().x <= c.x && c.x <= clip.max().x && clip.min().y <= c.y && c.y <= clip.max().y
     };
@@ -159,11 +163,11 @@ fn cut(g: &Geometry<f64>, clip: &Rect<f64>, tolerance: f64) -> Option<Geometry<f
             (!m.0.is_empty()).then_some(Geometry::MultiLineString(m))?
         }
         Geometry::Polygon(p) => {
-            let m = MultiPolygon(vec![p.simplify(tolerance)]).intersection(&area);
+            let m = MultiPolygon(vec![p.simplify(tolerance)]).intersection(area);
             (!m.0.is_empty()).then_some(Geometry::MultiPolygon(m))?
         }
         Geometry::MultiPolygon(p) => {
-            let m = p.simplify(tolerance).intersection(&area);
+            let m = p.simplify(tolerance).intersection(area);
             (!m.0.is_empty()).then_some(Geometry::MultiPolygon(m))?
         }
         _ => return None,
@@ -187,12 +191,15 @@ fn encode(
     let (left, bottom, right, top) = tiles::mercator_bounds(z, x, y);
     let mut keys = geozero::mvt::TagsBuilder::new();
     let mut features = Vec::new();
-    for id in state.index().intersecting(layer, clip) {
+    // Candidates by their extent: cutting them to the tile decides what is in it.
+    let area = MultiPolygon(vec![clip.to_polygon()]);
+    let tolerance = tiles::tolerance(z);
+    for id in state.index().in_envelope(layer, clip) {
         let Some(v) = state.get(&id) else { continue };
         if !caller.access.can_read(&v.body) {
             continue;
         }
-        let Some(g) = cut(&v.geometry, &clip, tiles::tolerance(z)) else {
+        let Some(g) = cut(&v.geometry, &clip, &area, tolerance) else {
             continue;
         };
         let projected = g.map_coords(tiles::mercator);
