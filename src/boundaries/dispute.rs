@@ -102,6 +102,19 @@ impl DisputeStatus {
         }
     }
 
+    /// Where a dispute may go from here: filed → consultation → submitted → mediation →
+    /// decided; consultation may end in a decision by agreement; withdrawn from any open state.
+    pub fn successors(self) -> &'static [DisputeStatus] {
+        use DisputeStatus::*;
+        match self {
+            Filed => &[Consultation, Withdrawn],
+            Consultation => &[Submitted, Decided, Withdrawn],
+            Submitted => &[Mediation, Decided, Withdrawn],
+            Mediation => &[Decided, Withdrawn],
+            Decided | Withdrawn => &[],
+        }
+    }
+
     /// Open disputes freeze their area.
     pub fn is_open(self) -> bool {
         !matches!(self, DisputeStatus::Decided | DisputeStatus::Withdrawn)
@@ -263,16 +276,7 @@ impl Dispute {
         note: &str,
     ) -> Result<Dispute, DisputeError> {
         use DisputeStatus::*;
-        let allowed = matches!(
-            (self.status, status),
-            (Filed, Consultation)
-                | (Consultation, Submitted)
-                | (Consultation, Decided)
-                | (Submitted, Mediation)
-                | (Submitted | Mediation, Decided)
-                | (Filed | Consultation | Submitted | Mediation, Withdrawn)
-        );
-        if !allowed {
+        if !self.status.successors().contains(&status) {
             return Err(DisputeError::Transition {
                 from: self.status.label(),
                 to: status.label(),

@@ -402,6 +402,18 @@ impl Registry {
             ));
         }
         let (d, geometry) = self.dispute(id)?;
+        // A step taken on an old version is stale before it is anything else: someone moved
+        // the dispute on meanwhile.
+        if let Some(v) = self.current().get(&id)
+            && v.version != base_version
+        {
+            return Err(crate::record::ChangesetError::Stale {
+                id,
+                expected: base_version,
+                actual: v.version,
+            }
+            .into());
+        }
         let next = d
             .moved(status, date, document.clone(), &note)
             .map_err(|e| RegistryError::Invalid(e.to_string()))?;

@@ -106,6 +106,12 @@ pub async fn page(
             .filter_map(|v| match &v.body {
                 Body::Dispute(d) => Some(json!({
                     "id": v.id, "title": d.title, "status": d.status.label(), "open": d.status.is_open(),
+                    "version": v.version,
+                    // Where it may go on this page (a decision is made with its new boundaries).
+                    "next": d.status.successors().iter()
+                        .filter(|s| **s != crate::boundaries::dispute::DisputeStatus::Decided)
+                        .map(|s| json!({"value": s.as_str(), "label": s.label()}))
+                        .collect::<Vec<_>>(),
                     "parties": d.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" / "),
                     "area": format!("{:.0}", d.area_m2),
                     "mu": format!("{:.2}", crate::boundaries::dispute::mu(d.area_m2)),
@@ -144,6 +150,7 @@ pub async fn page(
         "can_observe",
         &caller.access.can_write(Layer::MarkerObservation),
     );
+    context.insert("can_step", &caller.access.can_write(Layer::Dispute));
     caller.insert_into(&mut context);
     drop(state);
     pages::render("boundaries.html", &context)
@@ -201,6 +208,101 @@ pub async fn observe(
     Ok((
         axum::http::StatusCode::CREATED,
         Json(json!({ "offset_m": offset_m, "alert": alert, "changeset": changeset })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepInput {
+    pub status: crate::boundaries::dispute::DisputeStatus,
+    /// The day of the step (today if none).
+    pub date: Option<chrono::NaiveDate>,
+    /// Submitting to the common superior, mediating and withdrawing after a submission are
+    /// done under a document.
+    pub document: Option<crate::record::ApprovalDocument>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/disputes/{id}/steps`: the dispute moves on (consultation, submitted to the common
+/// superior, mediation, withdrawn), on the version named by `If-Match`. A decision gives the
+/// units their new boundaries and is made with `diming boundaries dispute decide`.
+pub async fn dispute_step(
+    State(registry): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    super::extract::ApiPath(id): super::extract::ApiPath<crate::record::RecordId>,
+    super::edit::ApiJson(input): super::edit::ApiJson<StepInput>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let author = super::auth::require_write(
+        &registry,
+        &caller,
+        Layer::Dispute,
+        &format!("/api/disputes/{id}/steps"),
+    )
+    .await?;
+    let version = super::edit::if_match(&headers)?;
+    let step = crate::boundaries::dispute::Step {
+        status: input.status,
+        date: input.date.unwrap_or_else(super::edit::today),
+        document: input.document,
+        note: input.note,
+    };
+    let changeset = registry.dispute_step(&author, id, version, step).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "changeset": changeset, "status": input.status.as_str() })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapQuery {
+    pub layout: Option<String>,
+}
+
+/// `GET /api/disputes/{id}/map.pdf?layout=A4-landscape`: the dispute map for the mediation
+/// meeting, drawn by the print renderer.
+pub async fn dispute_map(
+    State(registry): State<AppState>,
+    caller: Caller,
+    super::extract::ApiPath(id): super::extract::ApiPath<crate::record::RecordId>,
+    axum::extract::Query(q): axum::extract::Query<MapQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::publish::map::{self, Layout, Style, labels::Measure};
+    use axum::response::IntoResponse;
+    let is_dispute = registry
+        .current()
+        .get(&id)
+        .is_some_and(|v| matches!(v.body, Body::Dispute(_)));
+    if !caller.access.can_read_layer(Layer::Dispute) || !is_dispute {
+        return Err(ApiError::NotFound(format!("没有争议 {id}")));
+    }
+    let layout = Layout::named(q.layout.as_deref().unwrap_or("A4-landscape")).map_err(|e| {
+        ApiError::Invalid {
+            field: "layout".into(),
+            message: e.to_string(),
+        }
+    })?;
+    let (plan, data) = registry.dispute_map(id, layout, super::edit::today())?;
+    let measure = Measure::shared().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let drawn = map::render(&plan, &Style::named("dispute-map"), &data, measure);
+    let pdf = tokio::task::spawn_blocking(move || map::pdf(&drawn))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "inline; filename=\"dispute-map.pdf\"",
+            ),
+        ],
+        pdf,
     )
         .into_response())
 }

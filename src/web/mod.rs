@@ -122,6 +122,8 @@ pub fn app(registry: AppState) -> Router {
             "/api/markers/{number}/observations",
             post(boundaries::observe),
         )
+        .route("/api/disputes/{id}/steps", post(boundaries::dispute_step))
+        .route("/api/disputes/{id}/map.pdf", get(boundaries::dispute_map))
         .route("/signs", get(signs::page))
         .route("/signs/{key}", get(signs::sign_page))
         .route("/signs/{key}/{file}", get(signs::artwork))

@@ -560,6 +560,46 @@ pub fn document() -> Value {
                     }))
                 }
             },
+            "/api/disputes/{id}/steps": {
+                "post": {
+                    "summary": "边界争议进入下一步：双方协商、报请共同上级（须文书）、上级调解（须文书）、撤回；依据 If-Match 所示版本（裁决须同时给出新界线，用命令行办理）",
+                    "security": [{ "token": [] }],
+                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "争议记录的版本，如 \"2\"")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["status"], "additionalProperties": false,
+                        "properties": {
+                            "status": { "enum": ["filed", "consultation", "submitted", "mediation", "decided", "withdrawn"] },
+                            "date": { "type": "string", "format": "date" },
+                            "document": { "type": "object", "required": ["issuer", "number", "date"], "additionalProperties": false,
+                                "properties": { "issuer": { "type": "string" }, "number": { "type": "string" }, "date": { "type": "string", "format": "date" } } },
+                            "note": { "type": "string" }
+                        }
+                    } } } },
+                    "responses": common(json!({
+                        "201": { "description": "已登记", "content": { "application/json": { "schema": {
+                            "type": "object", "required": ["changeset", "status"],
+                            "properties": { "changeset": { "type": "string" }, "status": { "type": "string" } }
+                        } } } },
+                        "401": error_response("未登录"),
+                        "403": error_response("无权办理边界争议"),
+                        "404": error_response("没有这条记录"),
+                        "412": error_response("争议已被他人推进（版本已过期），未做任何修改"),
+                        "422": error_response("不能进入该步骤（顺序、文书或日期不符）"),
+                        "428": error_response("缺少 If-Match")
+                    }))
+                }
+            },
+            "/api/disputes/{id}/map.pdf": {
+                "get": {
+                    "summary": "争议区域图（调解会用）：各方主张、争议区域、界桩、街路巷与区划，按比例尺（仅限工作人员）",
+                    "parameters": [id_param(), param("layout", "query", false, json!({ "type": "string" }), "版式，如 A4-landscape（默认）、A3-landscape")],
+                    "responses": common(json!({
+                        "200": { "description": "PDF", "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } },
+                        "404": error_response("没有这条争议"),
+                        "422": error_response("不是边界争议")
+                    }))
+                }
+            },
             "/api/cemetery/stats": {
                 "get": {
                     "summary": "火化统计：死亡、火化、土葬、其他，火化率（火化÷死亡）、火葬区火化率、火化与土葬之比（并非火化率）；可同时核对上报数字（仅限登录的工作人员）",

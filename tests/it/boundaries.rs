@@ -889,6 +889,123 @@ mod disputes {
                 .unwrap();
         }
     );
+
+    both_stores!(
+        a_boundary_officer_moves_a_dispute_on_from_the_web_and_downloads_its_map,
+        |db: TestDb| async move {
+            use crate::support::{officer, request, send};
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let (_, town_geometry) = unit(&registry, "152501400");
+            let parties = vec![
+                Party {
+                    code: "152501200".into(),
+                    name: "格日勒敖都苏木".into(),
+                    claim: diming::spatial::geojson::from_geo(&Geometry::MultiPolygon(rect(
+                        111.930, 43.630, 111.939, 43.670,
+                    ))),
+                },
+                Party {
+                    code: "152501400".into(),
+                    name: "二连浩特市社区建设管理局".into(),
+                    claim: diming::spatial::geojson::from_geo(&town_geometry),
+                },
+            ];
+            let (id, _) = registry
+                .file_dispute("巴特尔", "西界争议", parties, Vec::new(), day("2026-03-01"))
+                .await
+                .unwrap();
+            let boundary =
+                officer(&registry, "巴特尔", diming::accounts::Role::BoundaryOfficer).await;
+            let burial = officer(&registry, "萨仁", diming::accounts::Role::BurialOfficer).await;
+            let app = diming::web::app(std::sync::Arc::new(registry));
+            let uri = format!("/api/disputes/{id}/steps");
+            let post = |token: &str, body: serde_json::Value, version: Option<&str>| {
+                let mut b = request("POST", &uri, Some(token), Some(body.clone()));
+                if let Some(v) = version {
+                    b = b.header("If-Match", v);
+                }
+                (b, body)
+            };
+            let consult = serde_json::json!({ "status": "consultation", "date": "2026-03-10", "note": "双方同意协商" });
+            // No If-Match: 428; not a boundary officer: 403; nothing changes.
+            let (b, body) = post(&boundary, consult.clone(), None);
+            assert_eq!(send(&app, b, Some(body)).await.status.as_u16(), 428);
+            let (b, body) = post(&burial, consult.clone(), Some("\"1\""));
+            assert_eq!(send(&app, b, Some(body)).await.status.as_u16(), 403);
+            let (b, body) = post(&boundary, consult.clone(), Some("\"1\""));
+            let r = send(&app, b, Some(body)).await;
+            assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+            assert_eq!(r.json()["status"], "consultation");
+            // The same step on the old version: 412.
+            let (b, body) = post(&boundary, consult, Some("\"1\""));
+            assert_eq!(send(&app, b, Some(body)).await.status.as_u16(), 412);
+            // Submitting to the common superior needs its document.
+            let submit = serde_json::json!({ "status": "submitted", "date": "2026-04-01" });
+            let (b, body) = post(&boundary, submit, Some("\"2\""));
+            let r = send(&app, b, Some(body)).await;
+            assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+            assert!(
+                r.body.contains("文书") || r.body.contains("文件"),
+                "{}",
+                r.body
+            );
+            let submit = serde_json::json!({ "status": "submitted", "date": "2026-04-01",
+                "document": { "issuer": "二连浩特市人民政府", "number": "二政报〔2026〕8号", "date": "2026-04-01" } });
+            let (b, body) = post(&boundary, submit, Some("\"2\""));
+            let r = send(&app, b, Some(body)).await;
+            assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+            // Skipping a step is refused.
+            let back = serde_json::json!({ "status": "consultation", "date": "2026-04-02" });
+            let (b, body) = post(&boundary, back, Some("\"3\""));
+            assert_eq!(send(&app, b, Some(body)).await.status.as_u16(), 422);
+            // The page offers the next steps; the map downloads as a PDF.
+            let page = send(
+                &app,
+                request("GET", "/boundaries", Some(&boundary), None),
+                None,
+            )
+            .await;
+            assert!(
+                page.body.contains("class=\"dispute-step\"")
+                    && page.body.contains(">上级调解</option>"),
+                "{}",
+                page.body
+            );
+            let map = send(
+                &app,
+                request(
+                    "GET",
+                    &format!("/api/disputes/{id}/map.pdf?layout=A3-landscape"),
+                    Some(&boundary),
+                    None,
+                ),
+                None,
+            )
+            .await;
+            assert_eq!(map.status.as_u16(), 200);
+            assert_eq!(map.headers["content-type"], "application/pdf");
+            let missing = send(
+                &app,
+                request(
+                    "GET",
+                    &format!("/api/disputes/{}/map.pdf", RecordId::new()),
+                    Some(&boundary),
+                    None,
+                ),
+                None,
+            )
+            .await;
+            assert_eq!(missing.status.as_u16(), 404);
+            let public = send(
+                &app,
+                request("GET", &format!("/api/disputes/{id}/map.pdf"), None, None),
+                None,
+            )
+            .await;
+            assert_eq!(public.status.as_u16(), 404, "disputes are for officers");
+        }
+    );
 }
 
 mod lines {

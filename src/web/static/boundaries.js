@@ -74,3 +74,31 @@
     setTimeout(() => location.reload(), 1200);
   });
 })();
+
+// The dispute steps: the next step of a dispute, on the version the page showed (a dispute
+// moved meanwhile by someone else is refused, nothing changes); the answer or the error shows.
+(function () {
+  "use strict";
+  for (const form of document.querySelectorAll("form.dispute-step")) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = form.elements;
+      const body = { status: f.status.value, note: f.note.value };
+      if (f.date.value) body.date = f.date.value;
+      if (f.issuer.value || f.number.value) {
+        body.document = { issuer: f.issuer.value, number: f.number.value, date: f.doc_date.value || f.date.value };
+      }
+      const out = form.querySelector("output");
+      const r = await fetch(`/api/disputes/${form.dataset.id}/steps`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": f.csrf.value, "If-Match": `"${form.dataset.version}"` },
+        body: JSON.stringify(body),
+      });
+      const answer = await r.json();
+      if (!r.ok) { out.textContent = answer.error; out.className = "alert"; return; }
+      out.textContent = "已登记";
+      out.className = "";
+      setTimeout(() => location.reload(), 800);
+    });
+  }
+})();
