@@ -4,7 +4,7 @@
 use crate::layers::Layer;
 use geo::Rect;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 /// (layer, internal (what officers see, or the public), z, x, y).
 pub type TileKey = (Layer, bool, u8, u32, u32);
@@ -12,13 +12,14 @@ pub type TileKey = (Layer, bool, u8, u32, u32);
 /// Encoded tiles (`None` for an empty one).
 #[derive(Default)]
 pub struct TileCache {
-    tiles: Mutex<HashMap<TileKey, Option<bytes::Bytes>>>,
+    /// Read by every tile request at once; written when a tile is first cut or dropped.
+    tiles: RwLock<HashMap<TileKey, Option<bytes::Bytes>>>,
 }
 
 impl TileCache {
     pub fn get(&self, key: &TileKey) -> Option<Option<bytes::Bytes>> {
         self.tiles
-            .lock()
+            .read()
             .expect("tile cache lock")
             .get(key)
             .cloned()
@@ -26,14 +27,14 @@ impl TileCache {
 
     pub fn insert(&self, key: TileKey, tile: Option<bytes::Bytes>) {
         self.tiles
-            .lock()
+            .write()
             .expect("tile cache lock")
             .insert(key, tile);
     }
 
     pub fn contains(&self, key: &TileKey) -> bool {
         self.tiles
-            .lock()
+            .read()
             .expect("tile cache lock")
             .contains_key(key)
     }
@@ -45,7 +46,7 @@ impl TileCache {
             return;
         }
         self.tiles
-            .lock()
+            .write()
             .expect("tile cache lock")
             .retain(|(layer, _, z, x, y), _| {
                 let b = crate::spatial::tiles::bounds(*z, *x, *y);
@@ -61,6 +62,6 @@ impl TileCache {
     }
 
     pub fn clear(&self) {
-        self.tiles.lock().expect("tile cache lock").clear();
+        self.tiles.write().expect("tile cache lock").clear();
     }
 }
