@@ -27,10 +27,14 @@ fn layer_of(caller: &Caller, name: &str) -> Result<Layer, ApiError> {
 
 /// The attributes a map draws with.
 fn properties(v: &crate::record::RecordVersion) -> Vec<(&'static str, TileValue)> {
-    let mut out = vec![
-        ("id", TileValue::Str(v.id.to_string())),
-        ("title", TileValue::Str(v.body.title())),
-    ];
+    let mut out = vec![("id", TileValue::Str(v.id.to_string()))];
+    // A title only where there is no name (it would repeat it in every feature of a tile).
+    if !matches!(
+        v.body,
+        Body::Street(_) | Body::Place(_) | Body::AdminUnit(_)
+    ) {
+        out.push(("title", TileValue::Str(v.body.title())));
+    }
     match &v.body {
         Body::Street(s) => {
             out.push(("name", TileValue::Str(s.name.clone())));
@@ -286,7 +290,7 @@ pub async fn tilejson(
     let e = registry.config().jurisdiction.extent;
     let fields: serde_json::Map<String, serde_json::Value> = [
         ("id", "记录 id"),
-        ("title", "名称或号码"),
+        ("title", "名称或号码（有 name 的图层不另给）"),
         ("name", "标准名称"),
         ("class", "道路等级"),
         ("code", "代码或编号"),
