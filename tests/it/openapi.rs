@@ -110,6 +110,38 @@ both_stores!(
             });
             registry.commit(cs).await.unwrap()
         };
+        // A dispute to move on and to draw: the sumu claims a strip of the town's west edge.
+        let dispute = {
+            use diming::boundaries::dispute::Party;
+            let unit = |code: &str| {
+                registry
+                    .current()
+                    .layer(diming::layers::Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code.short() == code))
+                    .unwrap()
+                    .geometry
+                    .clone()
+            };
+            let strip = geo::Rect::new((111.930, 43.630), (111.939, 43.670)).to_polygon();
+            let parties = vec![
+                Party {
+                    code: "152501200".into(),
+                    name: "格日勒敖都苏木".into(),
+                    claim: diming::spatial::geojson::from_geo(&geo::Geometry::Polygon(strip)),
+                },
+                Party {
+                    code: "152501400".into(),
+                    name: "二连浩特市社区建设管理局".into(),
+                    claim: diming::spatial::geojson::from_geo(&unit("152501400")),
+                },
+            ];
+            let filed = "2026-03-01".parse().unwrap();
+            registry
+                .file_dispute("测试", "西界争议", parties, Vec::new(), filed)
+                .await
+                .unwrap()
+                .0
+        };
         let street = RecordId::derived("street/前进大街");
         let plate = RecordId::derived("door/前进大街/3");
         let street_feature = {
@@ -254,6 +286,18 @@ both_stores!(
                 Some(
                     serde_json::json!({ "lon": 111.935, "lat": 43.640, "state": "intact", "date": "2026-11-20" }),
                 ),
+                None,
+            ),
+            (
+                "post",
+                format!("/api/disputes/{dispute}/steps"),
+                Some(json!({ "status": "consultation", "date": "2026-03-10", "note": "文档" })),
+                Some("\"1\""),
+            ),
+            (
+                "get",
+                format!("/api/disputes/{dispute}/map.pdf"),
+                None,
                 None,
             ),
             ("post", "/api/attachments".into(), None, None),
