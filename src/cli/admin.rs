@@ -22,11 +22,18 @@ pub(crate) async fn serve(db: &str, config: &Config, addr: Option<String>) -> Re
 pub(crate) async fn layers(db: &str, config: &Config) -> Result<()> {
     let registry = open(db, config).await?;
     let current = registry.current();
+    // Columns line up in a terminal: a Chinese character takes two cells.
+    let cells = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
     for layer in Layer::ALL {
+        let label = layer.label();
         println!(
-            "{:<12}{:<8}{:>8}",
+            "{:<21}{label}{}{:>8}",
             layer.table(),
-            layer.label(),
+            " ".repeat(16usize.saturating_sub(cells(label))),
             current.count(layer)
         );
     }

@@ -150,7 +150,6 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// 对整个登记簿运行全部检查并输出报告
     /// 存储完整性检查：历史一致、图层表与现行记录相符、引用有效、几何有效、已批准地名有文件、数据库自检
     #[command(
         after_help = "示例：\n  diming verify\n  diming --db postgres://… verify --format json"
@@ -159,6 +158,7 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// 对整个登记簿运行全部检查并输出报告
     #[command(after_help = "示例：\n  diming check\n  diming check --format json > report.json")]
     Check {
         #[arg(long, value_enum, default_value_t = Format::Text)]
