@@ -180,7 +180,9 @@ impl CurrentState {
                     body,
                     geometry,
                 } => {
-                    if self.records.contains_key(id) {
+                    // A retired record keeps its id and its history: the id is not free again
+                    // (before, such a create was planned and then silently not applied).
+                    if self.records.contains_key(id) || self.retired.contains_key(id) {
                         return Err(ChangesetError::AlreadyExists(*id));
                     }
                     versions.push(new(
@@ -300,6 +302,142 @@ impl CurrentState {
             } else {
                 self.index.insert(v);
                 self.records.insert(v.id, v.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Property tests of changeset application against a model: versions, staleness,
+    //! retirement, atomicity, and re-applying old or repeated commits.
+    use super::*;
+    use crate::layers::{Body, Layer, Source};
+    use crate::names::{Place, PlaceCategory};
+    use crate::record::{Changeset, Write};
+    use geo::{Geometry, Point, Rect};
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    const IDS: usize = 5;
+
+    fn id(i: usize) -> RecordId {
+        RecordId::derived(&format!("prop/{i}"))
+    }
+
+    fn body(n: u32) -> Body {
+        Body::Place(Place {
+            name: format!("地名{n}"),
+            name_mn: None,
+            category: PlaceCategory::Building,
+            source: Source::Sample,
+            naming: Default::default(),
+        })
+    }
+
+    /// What a model of the registry knows of each id: its version and whether it is retired.
+    #[derive(Debug, Clone, Copy)]
+    enum Op {
+        Create(usize),
+        /// Update on the current version moved by the offset (0 is right, others stale).
+        Update(usize, i8),
+        Retire(usize, i8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..IDS).prop_map(Op::Create),
+            (0..IDS, -1i8..=1).prop_map(|(i, o)| Op::Update(i, o)),
+            (0..IDS, -1i8..=1).prop_map(|(i, o)| Op::Retire(i, o)),
+        ]
+    }
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn changesets_apply_as_the_model_says_and_old_commits_change_nothing(
+            batches in proptest::collection::vec(proptest::collection::vec(op(), 1..4), 1..25)
+        ) {
+            let mut state = CurrentState::default();
+            // id → (version, retired)
+            let mut model: HashMap<usize, (u32, bool)> = HashMap::new();
+            let mut applied: Vec<CommitPlan> = Vec::new();
+            let mut n = 0;
+            for batch in batches {
+                let mut cs = Changeset::new("测试", "性质测试");
+                let mut next = model.clone();
+                let mut valid = true;
+                let mut touched = std::collections::HashSet::new();
+                for op in &batch {
+                    n += 1;
+                    let i = match op { Op::Create(i) | Op::Update(i, _) | Op::Retire(i, _) => *i };
+                    if !touched.insert(i) {
+                        valid = false;
+                    }
+                    let known = model.get(&i).copied();
+                    match *op {
+                        Op::Create(i) => {
+                            // An id that was ever used (even retired) cannot be created again.
+                            valid &= known.is_none();
+                            next.insert(i, (1, false));
+                            cs.push(Write::Create {
+                                id: id(i),
+                                valid_from: date(),
+                                body: body(n),
+                                geometry: Geometry::Point(Point::new(111.9 + i as f64 * 0.01, 43.6)),
+                            });
+                        }
+                        Op::Update(i, offset) | Op::Retire(i, offset) => {
+                            let base = known.map_or(1, |(v, _)| v).saturating_add_signed(offset.into()).max(1);
+                            valid &= matches!(known, Some((v, false)) if v == base);
+                            next.insert(i, (base + 1, matches!(op, Op::Retire(..))));
+                            cs.push(match op {
+                                Op::Update(..) => Write::Update {
+                                    id: id(i),
+                                    base_version: base,
+                                    valid_from: date(),
+                                    body: body(n),
+                                    geometry: Geometry::Point(Point::new(111.9 + i as f64 * 0.01, 43.61)),
+                                },
+                                _ => Write::Retire { id: id(i), base_version: base, valid_from: date() },
+                            });
+                        }
+                    }
+                }
+                match state.plan(cs, Utc::now()) {
+                    Ok(plan) => {
+                        prop_assert!(valid, "a changeset the model refuses was planned: {batch:?}");
+                        state.apply(&plan);
+                        model = next;
+                        applied.push(plan);
+                    }
+                    Err(e) => prop_assert!(!valid, "a valid changeset was refused: {batch:?}: {e}"),
+                }
+                // The state is the model: live records at their versions, retired ones gone,
+                // and the spatial index holds exactly the live records.
+                let live: Vec<_> = model.iter().filter(|(_, (_, r))| !r).collect();
+                prop_assert_eq!(state.len(), live.len());
+                for (i, (v, retired)) in &model {
+                    match state.get(&id(*i)) {
+                        Some(cur) => prop_assert!(!retired && cur.version == *v),
+                        None => prop_assert!(*retired),
+                    }
+                }
+                let world = Rect::new((100.0, 30.0), (120.0, 50.0));
+                prop_assert_eq!(state.index().intersecting(Layer::Place, world).len(), live.len());
+                // Commits heard again, or late and out of order, change nothing.
+                let versions: Vec<_> = state.records().map(|v| (v.id, v.version)).collect();
+                for plan in applied.iter().rev() {
+                    state.apply(plan);
+                }
+                let again: Vec<_> = state.records().map(|v| (v.id, v.version)).collect();
+                let (mut a, mut b) = (versions, again);
+                a.sort();
+                b.sort();
+                prop_assert_eq!(a, b);
             }
         }
     }
