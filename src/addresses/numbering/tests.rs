@@ -250,3 +250,80 @@ fn the_rule_is_described_in_words_for_notices() {
         "东西向道路自东向西、南北向道路自北向南，左双右单"
     );
 }
+
+mod properties {
+    //! Property tests: random east–west streets with random entrances on both sides.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entrances() -> impl Strategy<Value = (f64, Vec<(f64, f64)>)> {
+        (200.0f64..2000.0).prop_flat_map(|len| {
+            let one = (0.0..len, prop_oneof![2.0f64..30.0, -30.0f64..-2.0]);
+            (Just(len), proptest::collection::vec(one, 1..40))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn every_entrance_gets_one_number_on_its_side_in_order(
+            (len, entrances) in entrances(),
+            skip_beijing in any::<bool>(),
+        ) {
+            let line = street(&[(0.0, 0.0), (len, 0.0)]);
+            let mut c = Conventions::default();
+            if skip_beijing {
+                c.skip = vec![4, 13, 14];
+            }
+            let e: Vec<Coord<f64>> = entrances.iter().map(|&(x, y)| at(x, y)).collect();
+            let p = plan(&line, &e, &[], &c, &StreetOverrides::default()).unwrap();
+            // Every entrance numbered once, no number twice, none of the skipped ones.
+            prop_assert!(p.refused.is_empty());
+            prop_assert_eq!(p.numbered.len(), entrances.len());
+            let mut seen = std::collections::HashSet::new();
+            for n in &p.numbered {
+                prop_assert!(seen.insert(n.number), "{} twice", n.number);
+                prop_assert!(!c.skip.contains(&n.number));
+            }
+            // Entrances on one side only: numbered 1, 2, 3… from the east (一侧编号).
+            if p.one_sided {
+                let mut by_x: Vec<(f64, u32)> =
+                    p.numbered.iter().map(|n| (entrances[n.index].0, n.number)).collect();
+                by_x.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let numbers: Vec<u32> = by_x.iter().map(|(_, n)| *n).collect();
+                if !skip_beijing {
+                    prop_assert_eq!(numbers, (1..=entrances.len() as u32).collect::<Vec<_>>());
+                }
+                prop_assert!(entrances.iter().all(|e| e.1 > 0.0) || entrances.iter().all(|e| e.1 < 0.0));
+                return Ok(());
+            }
+            // On both sides: numbered from east to west, odd numbers on the left of that
+            // direction (the south side), and numbers grow along it on each side.
+            for side_odd in [true, false] {
+                let mut on_side: Vec<(f64, u32)> = p
+                    .numbered
+                    .iter()
+                    .filter(|n| (n.number % 2 == 1) == side_odd)
+                    .map(|n| {
+                        let (x, y) = entrances[n.index];
+                        // Left of westward travel is south: y < 0.
+                        prop_assert_eq!(y < 0.0, side_odd, "entrance at {:?} got {}", (x, y), n.number);
+                        Ok((x, n.number))
+                    })
+                    .collect::<Result<_, TestCaseError>>()?;
+                on_side.sort_by(|a, b| b.0.total_cmp(&a.0));
+                prop_assert!(
+                    on_side.windows(2).all(|w| w[0].1 < w[1].1 || (w[0].0 - w[1].0).abs() < 1e-6),
+                    "not increasing westwards: {on_side:?}"
+                );
+                // With no frontage reserve, a side's numbers are the first ones of its parity.
+                if !skip_beijing {
+                    let mut numbers: Vec<u32> = on_side.iter().map(|(_, n)| *n).collect();
+                    numbers.sort();
+                    let first = if side_odd { 1 } else { 2 };
+                    let expected: Vec<u32> = (0..numbers.len() as u32).map(|k| first + 2 * k).collect();
+                    prop_assert_eq!(numbers, expected);
+                }
+            }
+        }
+    }
+}
