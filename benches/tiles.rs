@@ -125,6 +125,18 @@ fn run(port: u16, paths: &[String]) -> Run {
     }
 }
 
+/// A process's memory (`VmRSS` or `VmHWM`) in MB.
+fn memory_mb(child: &Child, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn wait_for(port: u16, path: &str, child: &mut Child) {
     for _ in 0..600 {
         if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -325,8 +337,15 @@ async fn scenario(
             } else {
                 martin_server(martin, &url, port)
             };
+            let loaded = memory_mb(&child, "VmRSS");
             let cold = run(port, paths);
             let warm = run(port, paths);
+            if who == "diming" {
+                println!(
+                    "   diming server memory: {loaded:.0} MB with the registry loaded, peak {:.0} MB after serving {layer}",
+                    memory_mb(&child, "VmHWM")
+                );
+            }
             child.kill().ok();
             child.wait().ok();
             results.push((cold, warm));
