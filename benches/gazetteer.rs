@@ -4,48 +4,26 @@
 //! SQLite registry and typeset to PDF. Target: under 30 s and under 2 GB on this machine.
 //! `BENCH_ENTRIES` changes the size.
 
-use diming::config::Config;
 use diming::layers::{Body, Source};
 use diming::names::naming::{NameStatus, Naming};
 use diming::names::{Place, PlaceCategory};
 use diming::record::{Changeset, RecordId, Write};
-use diming::registry::Registry;
 use diming::registry::gazetteer::{Editorial, Selection};
 use geo::{Geometry, LineString, MultiLineString, Point};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::time::Instant;
 
-// Only the size helper of the shared support is used here.
 #[allow(dead_code)]
 #[path = "support/mod.rs"]
 mod support;
-use support::env_usize;
+use support::{demo_sqlite, env_usize, memory_mb};
 
 const CHARS: &str = "前进友谊团结和平胜利新华建设文化幸福光明育才朝阳永安兴业安康富民长青振兴康宁民族车站迎宾商贸物流工业园林草原东西南北中金银宝泰恒达顺昌盛隆丰源海天山水河湖泉石松柏桃李杏梅兰竹菊春夏秋冬星月";
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 #[tokio::main]
 async fn main() {
     let n = env_usize("BENCH_ENTRIES", 10_000);
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bench.gpkg").display());
-    let registry = Registry::open(&url, Config::erenhot()).await.unwrap();
-    registry
-        .commit_all(diming::demo::changesets().unwrap(), |_| {})
-        .await
-        .unwrap();
+    let (dir, registry) = demo_sqlite().await;
     let chars: Vec<char> = CHARS.chars().collect();
     let mut rng = StdRng::seed_from_u64(3);
     let categories = [
@@ -146,6 +124,6 @@ async fn main() {
         "gazetteer: {entries} entries gathered in {gathered:.2} s, typeset in {:.2} s, total {total:.2} s (target < 30 s); {} MB PDF, {pages}; peak memory {:.0} MB (target < 2048 MB)",
         total - gathered,
         pdf.len() / 1_000_000,
-        peak_rss_mb()
+        memory_mb(std::process::id(), "VmHWM")
     );
 }

@@ -3,16 +3,14 @@
 //! a dense sheet (A1 at 1:5 000 with every door-plate number). Target: the A1 PDF in under 5 s.
 //! Prints each time and its ratio to the target. `BENCH_RUNS` sets how many runs (median).
 
-use diming::config::Config;
 use diming::publish::map::{self, Layout, Style, labels::Measure};
-use diming::registry::Registry;
 use diming::registry::maps::MapExtent;
 use std::time::Instant;
 
 #[allow(dead_code)]
 #[path = "support/mod.rs"]
 mod support;
-use support::env_usize;
+use support::{demo_sqlite, env_usize};
 
 const TARGET_S: f64 = 5.0;
 
@@ -24,13 +22,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 #[tokio::main]
 async fn main() {
     let runs = env_usize("BENCH_RUNS", 5);
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bench.gpkg").display());
-    let registry = Registry::open(&url, Config::erenhot()).await.unwrap();
-    registry
-        .commit_all(diming::demo::changesets().unwrap(), |_| {})
-        .await
-        .unwrap();
+    let (_dir, registry) = demo_sqlite().await;
     let style = Style::street_map();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let sheets: [(&str, &str, Option<f64>, &str); 3] = [

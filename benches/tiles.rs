@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{drop_pg, env_usize, fresh_pg};
+use support::{drop_pg, env_usize, fresh_pg, memory_mb};
 
 const CONNECTIONS: usize = 4;
 
@@ -125,18 +125,6 @@ fn run(port: u16, paths: &[String]) -> Run {
     }
 }
 
-/// A process's memory (`VmRSS` or `VmHWM`) in MB.
-fn memory_mb(child: &Child, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{}/status", child.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn wait_for(port: u16, path: &str, child: &mut Child) {
     for _ in 0..600 {
         if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -196,6 +184,21 @@ fn tile_list(
     out.shuffle(&mut StdRng::seed_from_u64(5));
     out.truncate(cap);
     out
+}
+
+/// The south-west and north-east corners of the jurisdiction's extent.
+fn corners(config: &Config) -> (Coord<f64>, Coord<f64>) {
+    let e = config.jurisdiction.extent;
+    (
+        Coord {
+            x: e.west,
+            y: e.south,
+        },
+        Coord {
+            x: e.east,
+            y: e.north,
+        },
+    )
 }
 
 /// A synthetic province's streets and door plates over the city's extent.
@@ -285,17 +288,7 @@ async fn scenario(
         let registry = Registry::open(&url, Config::erenhot()).await.unwrap();
         registry.commit_all(changesets, |_| {}).await.unwrap();
         n = registry.current().len();
-        let e = registry.config().jurisdiction.extent;
-        extent = (
-            Coord {
-                x: e.west,
-                y: e.south,
-            },
-            Coord {
-                x: e.east,
-                y: e.north,
-            },
-        );
+        extent = corners(registry.config());
     }
     println!(
         "== {name}: {n} records in PostGIS ({:.0} s to load)",
@@ -337,13 +330,13 @@ async fn scenario(
             } else {
                 martin_server(martin, &url, port)
             };
-            let loaded = memory_mb(&child, "VmRSS");
+            let loaded = memory_mb(child.id(), "VmRSS");
             let cold = run(port, paths);
             let warm = run(port, paths);
             if who == "diming" {
                 println!(
                     "   diming server memory: {loaded:.0} MB with the registry loaded, peak {:.0} MB after serving {layer}",
-                    memory_mb(&child, "VmHWM")
+                    memory_mb(child.id(), "VmHWM")
                 );
             }
             child.kill().ok();
@@ -396,21 +389,7 @@ async fn main() {
     let plates = env_usize("BENCH_PLATES", 1_000_000);
     if plates > 0 {
         let streets = env_usize("BENCH_STREETS", 100_000);
-        let e = Config::erenhot().jurisdiction.extent;
-        let changesets = province(
-            plates,
-            streets,
-            (
-                Coord {
-                    x: e.west,
-                    y: e.south,
-                },
-                Coord {
-                    x: e.east,
-                    y: e.north,
-                },
-            ),
-        );
+        let changesets = province(plates, streets, corners(&Config::erenhot()));
         scenario(
             &format!("synthetic province ({plates} plates, {streets} streets)"),
             &martin,

@@ -36,9 +36,11 @@
 //!   place that touches GDAL; hostile files are refused before GDAL opens them.
 //! - [`publish`]: documents made from the registry (names audit as HTML, crosswalks as
 //!   CSV/XLSX, certificates and notices as PDF, sign faces as SVG/PDF/PNG and the sign check
-//!   as HTML/CSV, boundary marker forms, inspection reports and the dispute map, relocation
-//!   notices with their maps, the cremation statistics and their chart, the gazetteer and the
-//!   name table); `publish::pdf` alone touches typst.
+//!   as HTML/CSV, boundary marker forms and inspection reports, relocation notices, the
+//!   cremation statistics and their chart, the gazetteer and the name table) and the print
+//!   maps (`publish::map`: one renderer for the street, dispute, sign and cemetery maps and
+//!   the figures in documents, from the styles and layouts in `maps/`); `publish::pdf`
+//!   alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with

@@ -49,3 +49,31 @@ pub async fn drop_pg(name: &str) {
         .await
         .unwrap();
 }
+
+/// The demo city in a throw-away SQLite registry (keep the directory while it is used).
+#[allow(dead_code)] // not every benchmark starts from the demo
+pub async fn demo_sqlite() -> (tempfile::TempDir, diming::registry::Registry) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.gpkg").display());
+    let registry = diming::registry::Registry::open(&url, diming::config::Config::erenhot())
+        .await
+        .unwrap();
+    registry
+        .commit_all(diming::demo::changesets().unwrap(), |_| {})
+        .await
+        .unwrap();
+    (dir, registry)
+}
+
+/// A process's memory in MB from `/proc/PID/status`: `VmRSS` (now) or `VmHWM` (peak).
+#[allow(dead_code)] // not every benchmark measures memory
+pub fn memory_mb(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}

@@ -400,7 +400,7 @@ async fn dispute(
             let (plan, data) =
                 registry.dispute_map(rid, layout, chrono::Local::now().date_naive())?;
             let style = diming::publish::map::Style::named("dispute-map");
-            super::render::write_map(&plan, &style, &data, None, 300.0, &output)?;
+            super::render::write_map(&plan, style, &data, None, 300.0, &output)?;
             println!("已绘制争议区域图 {output}");
         }
         DisputeCommand::Decide { id, unit, document } => {

@@ -1,4 +1,5 @@
-//! Print maps: `diming render street-map`.
+//! Print maps: `diming render street-map | signs | cemetery`, and the one place a drawn map
+//! is written as SVG, PNG or PDF (`write_map`, also used by the dispute map).
 
 use super::open;
 use anyhow::{Context, Result, bail};
@@ -112,14 +113,7 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
             let registry = open(db, config).await?;
             let (plan, data) =
                 registry.cemetery_map(&name, layout, chrono::Local::now().date_naive())?;
-            let drawn = write_map(
-                &plan,
-                &Style::named("figure-map"),
-                &data,
-                None,
-                dpi,
-                &output,
-            )?;
+            let drawn = write_map(&plan, Style::named("figure-map"), &data, None, dpi, &output)?;
             let numbered = drawn
                 .labels
                 .iter()
@@ -149,7 +143,7 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
             &std::fs::read_to_string(path).with_context(|| format!("读取样式文件 {path}"))?,
         )
         .with_context(|| format!("样式文件 {path}"))?,
-        None if signs => Style::named("sign-map"),
+        None if signs => Style::named("sign-map").clone(),
         None => Style::street_map(),
     };
     if let Some(a) = args.approval {

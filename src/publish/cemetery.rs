@@ -97,11 +97,7 @@ pub fn stats_text(
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use super::escape;
 
 /// Stacked bars of deaths by disposition per group, with the cremation rate as a line (SVG).
 pub fn chart_svg(table: &Table) -> String {

@@ -20,3 +20,11 @@ pub mod pdf;
 pub mod raster;
 pub mod relocation;
 pub mod signs;
+
+/// Text for SVG and XML: in element content or an attribute value.
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -22,12 +22,7 @@ fn family(script: Script) -> &'static str {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::escape;
 
 /// Distance from the middle of a line to its baseline, in ems.
 const BASELINE: f64 = 0.35;

@@ -1,6 +1,8 @@
 //! What a print map shows, gathered from the current state: the frame is planned on the
 //! ground (EPSG:4546) from the extent asked for, and every unit, street, place and door plate
-//! that meets it is handed to the renderer (`publish::map`) in metres.
+//! that meets it is handed to the renderer (`publish::map`) in metres, with the overlays of
+//! each map: the street map, the dispute map, the sign map, and figures for documents (the
+//! cemetery's plans and the notices' maps are gathered in `registry::cemetery`).
 
 use super::{Registry, RegistryError};
 use crate::layers::{Body, Layer};
@@ -292,7 +294,7 @@ impl Registry {
         let mut data = self.base_map(state, &plan, chrono::NaiveDate::MIN, false)?;
         data.overlays = overlays;
         let measure = Measure::shared().map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        Ok(map::render(&plan, &Style::named(style), &data, measure).svg)
+        Ok(map::render(&plan, Style::named(style), &data, measure).svg)
     }
 }
 

@@ -289,7 +289,7 @@ pub async fn dispute_map(
     })?;
     let (plan, data) = registry.dispute_map(id, layout, super::edit::today())?;
     let measure = Measure::shared().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let drawn = map::render(&plan, &Style::named("dispute-map"), &data, measure);
+    let drawn = map::render(&plan, Style::named("dispute-map"), &data, measure);
     let pdf = tokio::task::spawn_blocking(move || map::pdf(&drawn))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?

@@ -2,7 +2,8 @@
 //! reconciliation of reported figures (`/cemetery`, `/api/cemetery/stats`), a burial record
 //! as the office sees it (`/cemetery/burials/{id}`: the whole ID number for the burial
 //! officer only), and the public grave finder (`/graves`: name and years, cemetery, section
-//! and plot on a plan; nothing else).
+//! and plot on the section's plan, which the registry draws with the print renderer; nothing
+//! else).
 
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};

@@ -2,8 +2,9 @@
 //! pages (tera, Chinese), the map page and its embedded assets, the JSON API under `/api`
 //! (described by `/api/openapi.json`), OGC API Features under `/ogc`, the file gateway's
 //! upload and download, the history browser, and login; the sign register and the boundary
-//! officers' pages (`signs`, `boundaries`), the burial office's pages and the public grave
-//! finder (`cemetery`), the gazetteer's editions (`gazetteer`), vector tiles (`tiles`), and
+//! officers' pages with their dispute steps and dispute maps (`signs`, `boundaries`), the
+//! burial office's pages and the public grave finder (`cemetery`), the gazetteer's editions
+//! (`gazetteer`), vector tiles (`tiles`) and the web map's style (`/maps/web-map.json`), and
 //! `/healthz` and `/metrics` (`ops`). Who is calling is decided once per request (`auth`): state-changing
 //! calls from the public or read-only roles are refused there, before their body is read,
 //! and every write checks the caller's role against the record's layer.

@@ -720,7 +720,7 @@ mod disputes {
                 .unwrap();
             let drawn = diming::publish::map::render(
                 &plan,
-                &diming::publish::map::Style::named("dispute-map"),
+                diming::publish::map::Style::named("dispute-map"),
                 &data,
                 &diming::publish::map::labels::Measure::load().unwrap(),
             );

@@ -508,7 +508,7 @@ both_stores!(
         assert_eq!(plots, in_registry);
         let drawn = map::render(
             &plan,
-            &Style::named("figure-map"),
+            Style::named("figure-map"),
             &data,
             Measure::shared().unwrap(),
         );
@@ -545,7 +545,7 @@ both_stores!(
         assert_eq!(plan.scale, 1000.0);
         let drawn = map::render(
             &plan,
-            &Style::named("figure-map"),
+            Style::named("figure-map"),
             &data,
             Measure::shared().unwrap(),
         );
@@ -629,7 +629,7 @@ async fn the_sign_map_shows_every_sign_in_the_colour_of_its_condition() {
     }
     let drawn = map::render(
         &plan,
-        &Style::named("sign-map"),
+        Style::named("sign-map"),
         &data,
         Measure::shared().unwrap(),
     );

@@ -81,7 +81,8 @@ impl LabelBox {
             && other.min.1 < self.max.1
     }
 
-    fn grown(&self, by: f64) -> LabelBox {
+    /// The box grown by `by` on every side.
+    pub fn grown(&self, by: f64) -> LabelBox {
         LabelBox {
             min: (self.min.0 - by, self.min.1 - by),
             max: (self.max.0 + by, self.max.1 + by),

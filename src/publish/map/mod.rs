@@ -238,12 +238,7 @@ pub struct Rendered {
     pub page: (f64, f64),
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::escape;
 
 /// A round length (1, 2 or 5 × 10ⁿ m) no longer than `max_m`.
 pub fn round_length(max_m: f64) -> f64 {
@@ -528,7 +523,7 @@ impl Drawer<'_> {
             let boxes = Drawer::run_boxes(x, y, angle, w, smn * 1.2);
             let clear_of_own = boxes
                 .iter()
-                .all(|m| chinese.iter().all(|c| !grow(m, pad).overlaps(c)));
+                .all(|m| chinese.iter().all(|c| !m.grown(pad).overlaps(c)));
             if clear_of_own && self.labels.free(&boxes) {
                 return Some(((x, y, angle), boxes));
             }
@@ -607,13 +602,6 @@ impl Drawer<'_> {
             }
         }
         false
-    }
-}
-
-fn grow(b: &LabelBox, by: f64) -> LabelBox {
-    LabelBox {
-        min: (b.min.0 - by, b.min.1 - by),
-        max: (b.max.0 + by, b.max.1 + by),
     }
 }
 
@@ -1026,55 +1014,13 @@ pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> 
         svg.push_str(&figure_furniture(plan).0);
         let _ = write!(
             svg,
-            r##"<rect x="0.15" y="0.15" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="0.3"/></svg>"##,
+            r##"<rect x="0.15" y="0.15" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="0.3"/>"##,
             f.w - 0.3,
             f.h - 0.3
         );
-        return Rendered {
-            svg,
-            labels: d
-                .labels
-                .placed
-                .into_iter()
-                .filter(|p| p.kind != LabelKind::Symbol)
-                .collect(),
-            unnamed,
-            scale: plan.scale,
-            page: l.page,
-        };
+    } else {
+        sheet_furniture(&mut svg, plan, style, data, grid, door_plates_shown);
     }
-    // The neatline: a thin inner line and a heavy outer one.
-    let o = 1.2 * l.k;
-    let _ = write!(
-        svg,
-        r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#222" stroke-width="0.25"/><rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#222" stroke-width="{:.2}"/>"##,
-        f.x,
-        f.y,
-        f.w,
-        f.h,
-        f.x - o,
-        f.y - o,
-        f.w + 2.0 * o,
-        f.h + 2.0 * o,
-        0.6 * l.k
-    );
-    grid_labels(&mut svg, plan, style, grid);
-    // The title.
-    let _ = write!(
-        svg,
-        r##"<text x="{:.2}" y="{:.2}" font-size="{:.2}" font-weight="bold" text-anchor="middle" letter-spacing="{:.2}" fill="#111">{}</text>"##,
-        l.title.x + l.title.w / 2.0,
-        l.title.y + l.title.h * 0.72,
-        l.title_size,
-        l.title_size * 0.3,
-        escape(
-            &data
-                .title
-                .clone()
-                .unwrap_or_else(|| format!("{}{}", data.city, style.title))
-        )
-    );
-    panel(&mut svg, plan, style, data, door_plates_shown);
     svg.push_str("</svg>\n");
     let labels = d
         .labels
@@ -1220,45 +1166,82 @@ fn draw_overlay(svg: &mut String, d: &mut Drawer, plan: &Plan, o: &Overlay) {
                 let Some(c) = inside.interior_point() else {
                     continue;
                 };
-                if st.label_inside {
-                    // Only at the middle, and only if the label is narrower than the area; a
-                    // label too wide falls back to its last part ("12-3" → "3": a plot's
-                    // number in its row).
-                    let fits = |text: &str| {
-                        inside.bounding_rect().is_some_and(|r| {
-                            let w = d.measure.width(text, size, false);
-                            w <= r.width() / plan.m_per_mm() && size <= r.height() / plan.m_per_mm()
-                        })
-                    };
-                    let short = label.rsplit('-').next().unwrap_or(label);
-                    let label = if fits(label) { label.as_str() } else { short };
-                    if fits(label) {
-                        d.horizontal(
-                            LabelKind::Place,
-                            colour,
-                            label,
-                            None,
-                            plan.at(c.0),
-                            size,
-                            1.0,
-                            &[(0.0, 0.0)],
-                        );
-                    }
+                // Inside: only at the middle, and only if the label is narrower than the area;
+                // a label too wide falls back to its last part ("12-3" → "3": a plot's
+                // number in its row). Otherwise: near the middle, wherever there is room.
+                let fits = |text: &str| {
+                    inside.bounding_rect().is_some_and(|r| {
+                        d.measure.width(text, size, false) <= r.width() / plan.m_per_mm()
+                            && size <= r.height() / plan.m_per_mm()
+                    })
+                };
+                let (label, offsets) = if !st.label_inside {
+                    (label.as_str(), around(size))
+                } else if fits(label) {
+                    (label.as_str(), vec![(0.0, 0.0)])
                 } else {
-                    d.horizontal(
-                        LabelKind::Place,
-                        colour,
-                        label,
-                        None,
-                        plan.at(c.0),
-                        size,
-                        1.0,
-                        &around(size),
-                    );
-                }
+                    match label.rsplit('-').next() {
+                        Some(short) if fits(short) => (short, vec![(0.0, 0.0)]),
+                        _ => continue,
+                    }
+                };
+                d.horizontal(
+                    LabelKind::Place,
+                    colour,
+                    label,
+                    None,
+                    plan.at(c.0),
+                    size,
+                    1.0,
+                    &offsets,
+                );
             }
         }
     }
+}
+
+/// Around a sheet's frame: the neatline, the grid's values, the title and the panel.
+fn sheet_furniture(
+    svg: &mut String,
+    plan: &Plan,
+    style: &Style,
+    data: &MapData,
+    grid: f64,
+    door_plates: bool,
+) {
+    // The neatline: a thin inner line and a heavy outer one.
+    let (l, f) = (&plan.layout, plan.layout.frame);
+    let o = 1.2 * l.k;
+    let _ = write!(
+        svg,
+        r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#222" stroke-width="0.25"/><rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#222" stroke-width="{:.2}"/>"##,
+        f.x,
+        f.y,
+        f.w,
+        f.h,
+        f.x - o,
+        f.y - o,
+        f.w + 2.0 * o,
+        f.h + 2.0 * o,
+        0.6 * l.k
+    );
+    grid_labels(svg, plan, style, grid);
+    // The title.
+    let _ = write!(
+        svg,
+        r##"<text x="{:.2}" y="{:.2}" font-size="{:.2}" font-weight="bold" text-anchor="middle" letter-spacing="{:.2}" fill="#111">{}</text>"##,
+        l.title.x + l.title.w / 2.0,
+        l.title.y + l.title.h * 0.72,
+        l.title_size,
+        l.title_size * 0.3,
+        escape(
+            &data
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{}{}", data.city, style.title))
+        )
+    );
+    panel(svg, plan, style, data, door_plates);
 }
 
 /// A figure's scale bar (bottom left), scale (bottom right) and north arrow (top right), and

@@ -153,17 +153,28 @@ pub struct Credits {
 impl Style {
     /// The street map's style as shipped.
     pub fn street_map() -> Style {
-        Style::parse(STREET_MAP).expect("maps/street-map.toml is checked by the tests")
+        Style::named("street-map").clone()
     }
 
     /// A style shipped in `maps/`.
-    pub fn named(name: &str) -> Style {
-        let text = STYLES
+    /// Parsed once per process: a figure in every gazetteer entry asks for one.
+    pub fn named(name: &str) -> &'static Style {
+        static PARSED: std::sync::OnceLock<Vec<(&str, Style)>> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                STYLES
+                    .iter()
+                    .map(|(n, text)| {
+                        let style = Style::parse(text)
+                            .expect("the styles in maps/ are checked by the tests");
+                        (*n, style)
+                    })
+                    .collect()
+            })
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, t)| *t)
-            .unwrap_or_else(|| panic!("no style {name} in maps/"));
-        Style::parse(text).expect("the styles in maps/ are checked by the tests")
+            .map(|(_, s)| s)
+            .unwrap_or_else(|| panic!("no style {name} in maps/"))
     }
 
     pub fn parse(text: &str) -> Result<Style, StyleError> {
