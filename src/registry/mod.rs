@@ -66,6 +66,14 @@ pub enum RegistryError {
     /// order).
     #[error("{0}")]
     Invalid(String),
+    /// A door number another plate of the same street holds (同一街路巷门牌号不得重复).
+    #[error("门牌号重复：{street}已有 {number}（记录 {other}），记录 {id} 不能再编此号")]
+    DuplicateNumber {
+        id: RecordId,
+        other: RecordId,
+        street: String,
+        number: crate::addresses::DoorNumber,
+    },
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,
@@ -235,6 +243,7 @@ impl Registry {
             let state = self.current();
             boundaries::marker_rules(&state, &changeset)?;
             boundaries::outer_border(&state, &changeset)?;
+            numbering::unique_numbers(&state, &changeset)?;
             let changeset = boundaries::freeze(&state, changeset)?;
             let changeset = cemetery::rules(&state, &self.config, changeset)?;
             // Signs that would show a superseded name or number get a drafted replacement

@@ -60,6 +60,7 @@ impl ApiError {
                 | RegistryError::Reading(_)
                 | RegistryError::Campaign { .. }
                 | RegistryError::Renumbering(_)
+                | RegistryError::DuplicateNumber { .. }
                 | RegistryError::Invalid(_)
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
@@ -94,6 +95,7 @@ impl ApiError {
             ApiError::Registry(RegistryError::Store(_)) => "store_unavailable",
             ApiError::Registry(RegistryError::Revert(_)) => "revert_refused",
             ApiError::Registry(RegistryError::Frozen(_)) => "disputed_area_frozen",
+            ApiError::Registry(RegistryError::DuplicateNumber { .. }) => "duplicate_number",
             ApiError::Registry(_) => "refused",
         }
     }
@@ -104,6 +106,9 @@ impl ApiError {
             ApiError::Invalid { field, .. } => Some(field.clone()),
             ApiError::Registry(RegistryError::Geometry { .. }) => Some("feature.geometry".into()),
             ApiError::PreconditionRequired(_) => Some("If-Match".into()),
+            ApiError::Registry(RegistryError::DuplicateNumber { .. }) => {
+                Some("feature.properties.number".into())
+            }
             ApiError::Registry(e) if e.is_stale() => Some("If-Match".into()),
             _ => None,
         }

@@ -174,3 +174,171 @@ async fn when_postgresql_goes_away_writes_fail_cleanly_and_reads_go_on() {
         version + 1
     );
 }
+
+/// The door plates of `street` as (number, id), in number order.
+fn plates_of(registry: &diming::registry::Registry, street: RecordId) -> Vec<(String, RecordId)> {
+    let current = registry.current();
+    let mut plates: Vec<(String, RecordId)> = current
+        .layer(diming::layers::Layer::DoorPlate)
+        .filter_map(|v| match &v.body {
+            diming::layers::Body::DoorPlate(p) if p.street == street => {
+                Some((p.number.to_string(), v.id))
+            }
+            _ => None,
+        })
+        .collect();
+    plates.sort();
+    plates
+}
+
+both_stores!(
+    twenty_officers_renumber_overlapping_streets_and_no_number_is_given_twice,
+    |db: TestDb| async move {
+        use serde_json::json;
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let token = officer(&registry, "wangfang", Role::NamesOfficer).await;
+        let app = diming::web::app(registry.clone());
+        // Five streets with several plates and no doubled number (the demo plants some).
+        let mut streets: Vec<(String, RecordId)> = registry
+            .current()
+            .layer(diming::layers::Layer::Street)
+            .map(|v| (v.body.title(), v.id))
+            .collect();
+        streets.sort();
+        let streets: Vec<RecordId> = streets
+            .into_iter()
+            .map(|(_, id)| id)
+            .filter(|s| {
+                let plates = plates_of(&registry, *s);
+                let mut numbers: Vec<&String> = plates.iter().map(|(n, _)| n).collect();
+                numbers.dedup();
+                plates.len() >= 6 && numbers.len() == plates.len()
+            })
+            .take(5)
+            .collect();
+        assert_eq!(streets.len(), 5);
+        let post = |uri: String, body: serde_json::Value| {
+            let (app, token) = (app.clone(), token.clone());
+            async move {
+                send(
+                    &app,
+                    request("POST", &uri, Some(&token), Some(body.clone())),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        // Twenty campaigns, each over two neighbouring streets of the five (so every street
+        // is in four of them); each pins a different plate of its first street to 300, the
+        // number every campaign on that street wants.
+        let mut campaigns = Vec::new();
+        for i in 0..20 {
+            let (a, b) = (streets[i % 5], streets[(i + 1) % 5]);
+            let reply = post(
+                "/api/campaigns".into(),
+                json!({ "name": format!("整编 {i}"), "streets": [a, b] }),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            let id = reply.json()["id"].as_str().unwrap().to_string();
+            let plate = plates_of(&registry, a)[i / 5].1;
+            let reply = post(
+                format!("/api/campaigns/{id}/pins"),
+                json!({ "pins": [{ "plate": plate, "number": "300" }] }),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let approval = json!({ "document": { "issuer": "二连浩特市民政局", "number": format!("二民字〔2026〕{i}号"), "date": "2026-11-20" } });
+            let reply = post(format!("/api/campaigns/{id}/approve"), approval).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            campaigns.push(id);
+        }
+        // All twenty apply at once.
+        let tasks: Vec<_> = campaigns
+            .iter()
+            .map(|id| {
+                let apply = post(format!("/api/campaigns/{id}/apply"), json!({}));
+                tokio::spawn(apply)
+            })
+            .collect();
+        let mut applied = Vec::new();
+        for (id, task) in campaigns.iter().zip(tasks) {
+            let reply = task.await.unwrap();
+            match reply.status {
+                StatusCode::OK => applied.push(id.clone()),
+                StatusCode::PRECONDITION_FAILED | StatusCode::UNPROCESSABLE_ENTITY => {
+                    // Refused whole: the campaign is still only approved.
+                    let campaign: RecordId = id.parse().unwrap();
+                    let current = registry.current();
+                    let v = current.get(&campaign).unwrap();
+                    let body = serde_json::to_value(&v.body).unwrap();
+                    assert_eq!(body["status"], "approved", "{}", reply.body);
+                }
+                other => panic!("{other}: {}", reply.body),
+            }
+        }
+        assert!(!applied.is_empty());
+        // No street has a number twice, and 300 was given at most once per street.
+        for s in &streets {
+            let plates = plates_of(&registry, *s);
+            let twice: Vec<&(String, RecordId)> = plates
+                .windows(2)
+                .filter(|w| w[0].0 == w[1].0)
+                .map(|w| &w[1])
+                .collect();
+            assert!(twice.is_empty(), "numbers given twice: {twice:?}");
+        }
+        // The store agrees with memory: reloaded, the numbers are the same.
+        let reloaded = db.registry().await;
+        for s in &streets {
+            assert_eq!(plates_of(&reloaded, *s), plates_of(&registry, *s));
+        }
+        // One officer giving a plate a number its street already has is told which plate
+        // holds it.
+        let (taken, holder) = plates_of(&registry, streets[0])[0].clone();
+        let (_, plate) = plates_of(&registry, streets[0])[1];
+        let version = registry.current().get(&plate).unwrap().version;
+        let feature = {
+            let current = registry.current();
+            let v = current.get(&plate).unwrap();
+            let mut p = serde_json::to_value(&v.body).unwrap();
+            p.as_object_mut().unwrap().remove("layer");
+            p["number"] = json!(taken);
+            json!({
+                "type": "Feature",
+                "geometry": diming::spatial::geojson::from_geo(&v.geometry),
+                "properties": p,
+            })
+        };
+        let body = json!({ "reason": "改号", "feature": feature });
+        let reply = send(
+            &app,
+            request(
+                "PUT",
+                &format!("/api/records/{plate}"),
+                Some(&token),
+                Some(body.clone()),
+            )
+            .header("if-match", format!("\"{version}\"")),
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        let error = reply.json();
+        assert_eq!(error["code"], "duplicate_number");
+        assert!(
+            error["error"]
+                .as_str()
+                .unwrap()
+                .contains(&holder.to_string()),
+            "{error}"
+        );
+        assert_eq!(registry.current().get(&plate).unwrap().version, version);
+    }
+);
