@@ -380,3 +380,152 @@ pub fn check_overlaps(
     }
     Ok(out)
 }
+
+/// Property tests: a parent cut into random columns and rows of children is tiled exactly;
+/// taking one child away leaves a gap of its area; growing one child overlaps its neighbours
+/// (or leaves the parent) by exactly the strip it grew, measured as a sliver of its width.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use geo::{Rect, coord};
+    use proptest::prelude::*;
+
+    /// The parent: about 1.6 km × 1.7 km in Erenhot.
+    const WEST: f64 = 111.95;
+    const SOUTH: f64 = 43.62;
+    const DX: f64 = 0.02;
+    const DY: f64 = 0.015;
+
+    fn rect(w: f64, s: f64, e: f64, n: f64) -> Rect<f64> {
+        Rect::new(coord! {x: w, y: s}, coord! {x: e, y: n})
+    }
+
+    /// Projected area in m² (EPSG:4546), as the check measures it.
+    fn area(r: Rect<f64>) -> f64 {
+        match measure::project(&Geometry::Polygon(r.to_polygon())).unwrap() {
+            Geometry::Polygon(p) => p.unsigned_area(),
+            _ => unreachable!(),
+        }
+    }
+
+    /// Cut positions as fractions, at least 5 % apart and from the ends.
+    fn cuts(max: usize) -> impl Strategy<Value = Vec<f64>> {
+        proptest::collection::btree_set(1u32..20, 0..=max)
+            .prop_map(|s| s.into_iter().map(|k| f64::from(k) * 0.05).collect())
+    }
+
+    /// Children as rectangles, with the column each is in: columns cut at `xs`, each column
+    /// cut into rows at its own fractions.
+    fn children(xs: &[f64], rows: &[Vec<f64>]) -> Vec<(usize, Rect<f64>)> {
+        let edges = |c: &[f64]| {
+            let mut v = vec![0.0];
+            v.extend_from_slice(c);
+            v.push(1.0);
+            v
+        };
+        let xe = edges(xs);
+        let mut out = Vec::new();
+        for (col, xw) in xe.windows(2).enumerate() {
+            let ye = edges(&rows[col % rows.len()]);
+            for yw in ye.windows(2) {
+                out.push((
+                    col,
+                    rect(
+                        WEST + xw[0] * DX,
+                        SOUTH + yw[0] * DY,
+                        WEST + xw[1] * DX,
+                        SOUTH + yw[1] * DY,
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn labelled(kids: &[(usize, Rect<f64>)]) -> Vec<(String, Geometry<f64>)> {
+        kids.iter()
+            .enumerate()
+            .map(|(i, (_, r))| (format!("c{i}"), Geometry::Polygon(r.to_polygon())))
+            .collect()
+    }
+
+    fn parent() -> Geometry<f64> {
+        Geometry::Polygon(rect(WEST, SOUTH, WEST + DX, SOUTH + DY).to_polygon())
+    }
+
+    fn close(found: f64, expected: f64) -> bool {
+        (found - expected).abs() <= expected * 1e-3 + 0.01
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn an_exact_tiling_has_no_findings(
+            xs in cuts(3),
+            rows in proptest::collection::vec(cuts(3), 4),
+        ) {
+            let kids = labelled(&children(&xs, &rows));
+            let t = Thresholds::default();
+            let found = check_tiling(&parent(), &kids, t).unwrap();
+            prop_assert!(found.is_empty(), "{found:?}");
+            let found = check_neighbours(&kids, t, 50.0).unwrap();
+            prop_assert!(found.is_empty(), "{found:?}");
+        }
+
+        #[test]
+        fn a_missing_child_is_a_gap_of_its_area(
+            xs in cuts(3),
+            rows in proptest::collection::vec(cuts(3), 4),
+            pick in any::<proptest::sample::Index>(),
+        ) {
+            let mut kids = children(&xs, &rows);
+            prop_assume!(kids.len() > 1);
+            let (_, gone) = kids.remove(pick.index(kids.len()));
+            let found = check_tiling(&parent(), &labelled(&kids), Thresholds::default()).unwrap();
+            prop_assert!(found.iter().all(|f| f.problem == Problem::Gap), "{found:?}");
+            let total: f64 = found.iter().map(|f| f.area_m2).sum();
+            prop_assert!(close(total, area(gone)), "{total} vs {}", area(gone));
+        }
+
+        #[test]
+        fn a_child_grown_east_overlaps_by_the_strip_it_grew(
+            xs in cuts(3),
+            rows in proptest::collection::vec(cuts(3), 4),
+            pick in any::<proptest::sample::Index>(),
+            metres in 0.5f64..60.0,
+        ) {
+            let mut kids = children(&xs, &rows);
+            let k = pick.index(kids.len());
+            let (col, r) = kids[k];
+            // Metres to degrees of longitude at this latitude, closely enough: the strip is
+            // measured back in metres below.
+            let grow = metres / (111_320.0 * SOUTH.to_radians().cos());
+            let strip = rect(r.max().x, r.min().y, r.max().x + grow, r.max().y);
+            kids[k].1 = rect(r.min().x, r.min().y, r.max().x + grow, r.max().y);
+            let last = col == xs.len();
+            let label = format!("c{k}");
+            let found = check_tiling(&parent(), &labelled(&kids), Thresholds::default()).unwrap();
+            prop_assert!(!found.is_empty());
+            for f in &found {
+                match &f.problem {
+                    Problem::Overlap { a, b } => {
+                        prop_assert!(!last);
+                        prop_assert!(*a == label || *b == label, "{f:?}");
+                    }
+                    Problem::OutsideParent { child } => {
+                        prop_assert!(last);
+                        prop_assert_eq!(child, &label);
+                    }
+                    other => prop_assert!(false, "unexpected {other:?}"),
+                }
+                // Each piece is the strip's width (or, beside a neighbour's short side, a
+                // shorter piece no wider than the strip), and a sliver below 5 m.
+                prop_assert!(f.width_m <= metres * 1.01, "{} > {metres}", f.width_m);
+                prop_assert_eq!(f.sliver, f.width_m < 5.0);
+            }
+            let total: f64 = found.iter().map(|f| f.area_m2).sum();
+            prop_assert!(close(total, area(strip)), "{total} vs {}", area(strip));
+        }
+    }
+}
