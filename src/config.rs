@@ -72,6 +72,9 @@ pub struct CemeterySettings {
     pub plot_limits: Vec<crate::cemetery::check::Limit>,
     #[serde(default)]
     pub subsidies: Vec<crate::cemetery::subsidy::Rule>,
+    /// How long personal data is kept (`[cemetery.retention]`, years).
+    #[serde(default)]
+    pub retention: crate::cemetery::retention::Retention,
 }
 
 /// Settings of the naming rules.

@@ -13,6 +13,7 @@ pub mod check;
 pub mod layout;
 pub mod ledger;
 pub mod personal;
+pub mod retention;
 pub mod stats;
 pub mod subsidy;
 

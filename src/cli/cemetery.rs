@@ -156,6 +156,20 @@ pub(crate) enum CemeteryCommand {
     /// 公众查墓：按姓名查找安葬位置（只显示姓名与生卒年）
     #[command(after_help = "示例：\n  diming cemetery find 巴特尔")]
     Find { name: String },
+    /// 个人信息保存期限：列出已过保存期的个人信息（逝者身份证号码、墓位使用人电话、坟主姓名及电话、补贴申领人电话）；加 --apply 则从现行记录及全部历史版本中删除
+    #[command(
+        after_help = "保存期限在配置文件的 [cemetery.retention] 中设定（年）：\n  deceased_id_years = 30     逝者身份证号码，自死亡之日起\n  plot_phone_years = 3       墓位使用人电话，自使用期届满起\n  grave_owner_years = 3      坟主姓名及电话，自迁入公墓起\n  claimant_phone_years = 5   补贴申领人电话，自补贴发放起\n\n示例：\n  diming cemetery retention\n  diming cemetery retention --apply --author 王芳"
+    )]
+    Retention {
+        /// 按此日期判断（默认今天）
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// 删除（一个变更集，并改写这些记录的历史版本）；不加则只列出
+        #[arg(long)]
+        apply: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 const LEDGER_HELP: &str = "台账列（表头可用中文或英文；* 为必填）：
@@ -664,6 +678,41 @@ pub(crate) async fn run(
                         );
                     }
                     println!("共 {} 座", rows.len());
+                }
+            }
+        }
+        CemeteryCommand::Retention {
+            as_of,
+            apply,
+            format,
+        } => {
+            let run = registry
+                .retention(as_of.unwrap_or_else(today), apply, author)
+                .await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&run)?),
+                Format::Text => {
+                    let mut by_what: BTreeMap<&str, usize> = BTreeMap::new();
+                    for e in &run.expired {
+                        *by_what.entry(e.what).or_default() += 1;
+                    }
+                    for (what, n) in &by_what {
+                        println!("{what}\t{n} 条已过保存期");
+                    }
+                    match run.changeset {
+                        Some(cs) => println!(
+                            "已删除：变更集 {cs}，改写历史版本 {} 个",
+                            run.versions_rewritten
+                        ),
+                        None if apply => println!(
+                            "现行记录中没有已过保存期的个人信息；改写历史版本 {} 个",
+                            run.versions_rewritten
+                        ),
+                        None if run.expired.is_empty() => {
+                            println!("没有已过保存期的个人信息")
+                        }
+                        None => println!("共 {} 条；加 --apply 删除", run.expired.len()),
+                    }
                 }
             }
         }

@@ -1578,3 +1578,91 @@ impl Registry {
             .ok()
     }
 }
+
+/// What a retention run found or did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RetentionRun {
+    /// Records whose current version still held expired personal data.
+    pub expired: Vec<crate::cemetery::retention::Expired>,
+    /// The changeset that erased it from the current versions (when applied).
+    pub changeset: Option<ChangesetId>,
+    /// Earlier versions rewritten without it (when applied).
+    pub versions_rewritten: usize,
+}
+
+impl Registry {
+    /// Personal data past its retention on `on` (`[cemetery.retention]`). With `apply`, one
+    /// changeset erases it from the current versions, then every earlier version of every
+    /// expired record is rewritten without it. Run again, it finds nothing new and finishes a
+    /// rewrite an interrupted run left (the rewrite follows the records' dates, not the
+    /// changeset).
+    pub async fn retention(
+        &self,
+        on: NaiveDate,
+        apply: bool,
+        author: &str,
+    ) -> Result<RetentionRun, RegistryError> {
+        use crate::cemetery::retention::{LAYERS, erase};
+        let rule = self.config.cemetery.retention;
+        let (expired, writes): (Vec<_>, Vec<_>) = {
+            let state = self.current();
+            LAYERS
+                .iter()
+                .flat_map(|l| state.layer(*l))
+                .filter_map(|v| rule.expired(v, &state, on).map(|e| (e, v)))
+                .filter(|(e, _)| e.held)
+                .map(|(e, v)| {
+                    let mut body = v.body.clone();
+                    erase(&mut body);
+                    let write = Write::Update {
+                        id: v.id,
+                        base_version: v.version,
+                        valid_from: on.max(v.valid_from),
+                        body,
+                        geometry: v.geometry.clone(),
+                    };
+                    (e, write)
+                })
+                .unzip()
+        };
+        let mut run = RetentionRun {
+            expired,
+            ..RetentionRun::default()
+        };
+        if !apply {
+            return Ok(run);
+        }
+        if !writes.is_empty() {
+            let mut cs = Changeset::new(
+                author,
+                format!(
+                    "个人信息保存期满删除：{} 条（按 [cemetery.retention] 保存期限）",
+                    writes.len()
+                ),
+            );
+            cs.writes = writes;
+            run.changeset = Some(self.commit(cs).await?);
+        }
+        // Every expired record's earlier versions, whatever run erased its current one.
+        let expired: std::collections::HashSet<RecordId> = {
+            let state = self.current();
+            LAYERS
+                .iter()
+                .flat_map(|l| state.layer(*l))
+                .filter(|v| rule.expired(v, &state, on).is_some())
+                .map(|v| v.id)
+                .collect()
+        };
+        let mut rewrite = Vec::new();
+        for layer in LAYERS {
+            for mut v in self.store.layer_versions(layer).await? {
+                if expired.contains(&v.id) && erase(&mut v.body) {
+                    rewrite.push(v);
+                }
+            }
+        }
+        self.store.rewrite_bodies(&rewrite).await?;
+        run.versions_rewritten = rewrite.len();
+        Ok(run)
+    }
+}

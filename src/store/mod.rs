@@ -37,7 +37,7 @@ mod backup;
 mod batch;
 pub mod editions;
 mod error;
-mod geometry;
+pub(crate) mod geometry;
 mod migrate;
 mod postgres;
 mod rows;
@@ -165,6 +165,15 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.history(id).await,
             Store::Postgres(s) => s.history(id).await,
+        }
+    }
+
+    /// Rewrites the bodies of stored versions (nothing else of them), all in one transaction:
+    /// how personal data past its retention leaves the history.
+    pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.rewrite_bodies(versions).await,
+            Store::Postgres(s) => s.rewrite_bodies(versions).await,
         }
     }
 

@@ -203,6 +203,21 @@ impl PgStore {
         decode(rows)
     }
 
+    pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {
+        let encoded = encode(versions)?;
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        for (v, _, body) in &encoded {
+            sqlx::query("UPDATE versions SET body = $1 WHERE id = $2 AND version = $3")
+                .bind(body)
+                .bind(v.id.0)
+                .bind(v.version as i32)
+                .execute(&mut *tx)
+                .await
+                .context("改写历史版本")?;
+        }
+        tx.commit().await.context("提交事务")
+    }
+
     pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
         let rows = sqlx::query(AssertSqlSafe(select("WHERE id = $1 ORDER BY version")))
             .bind(id.0)

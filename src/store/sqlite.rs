@@ -205,6 +205,21 @@ impl SqliteStore {
         decode(rows)
     }
 
+    pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {
+        let encoded = encode(versions)?;
+        let mut tx = self.pool.begin().await.context("开始事务")?;
+        for (v, _, body) in &encoded {
+            sqlx::query("UPDATE versions SET body = ? WHERE id = ? AND version = ?")
+                .bind(body)
+                .bind(v.id.to_string())
+                .bind(i64::from(v.version))
+                .execute(&mut *tx)
+                .await
+                .context("改写历史版本")?;
+        }
+        tx.commit().await.context("提交事务")
+    }
+
     pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE layer = ? ORDER BY id, version"

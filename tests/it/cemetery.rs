@@ -1472,3 +1472,123 @@ async fn a_burial_keeps_the_search_index_and_a_new_name_rebuilds_it() {
     let found = after.search("索引测试广场", None, 5);
     assert!(!found.is_empty());
 }
+
+both_stores!(
+    personal_data_past_its_retention_leaves_the_record_and_its_history,
+    |db: TestDb| async move {
+        use diming::cemetery::personal::reveal;
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        // 2048-06-01: the ID numbers of deaths before 2018-06-01 are past 30 years; the
+        // contacts of graves moved in 2020, paid subsidies and plots whose period ended by
+        // 2045 are past theirs.
+        let on: NaiveDate = "2048-06-01".parse().unwrap();
+        let cut: NaiveDate = "2018-06-01".parse().unwrap();
+        let whole = |v: &diming::record::RecordVersion| match &v.body {
+            Body::Burial(b) => b
+                .deceased
+                .id_number
+                .as_ref()
+                .is_some_and(|n| !n.is_masked()),
+            _ => false,
+        };
+        // One expired burial gets a second version first, so its history holds the number twice.
+        let (old, young) = {
+            let state = registry.current();
+            let mut burials: Vec<_> = state
+                .layer(Layer::Burial)
+                .filter(|v| whole(v))
+                .cloned()
+                .collect();
+            burials.sort_by_key(|v| match &v.body {
+                Body::Burial(b) => b.deceased.died,
+                _ => unreachable!(),
+            });
+            (
+                burials.first().unwrap().clone(),
+                burials.last().unwrap().clone(),
+            )
+        };
+        let mut body = old.body.clone();
+        if let Body::Burial(b) = &mut body {
+            b.deceased.place_of_death = "二连浩特市医院".into();
+        }
+        let mut cs = Changeset::new("测试", "补登死亡地点");
+        cs.push(Write::Update {
+            id: old.id,
+            base_version: old.version,
+            valid_from: old.valid_from,
+            body,
+            geometry: old.geometry.clone(),
+        });
+        registry.commit(cs).await.unwrap();
+
+        // Listed first, nothing changes.
+        let listed = registry.retention(on, false, "测试").await.unwrap();
+        assert!(listed.changeset.is_none());
+        let expired: std::collections::HashSet<RecordId> =
+            listed.expired.iter().map(|e| e.id).collect();
+        for layer in [Layer::Burial, Layer::Plot, Layer::Grave] {
+            assert!(
+                listed.expired.iter().any(|e| e.layer == layer),
+                "nothing of {layer:?} expired"
+            );
+        }
+        {
+            let state = registry.current();
+            for v in state.layer(Layer::Burial) {
+                let Body::Burial(b) = &v.body else {
+                    unreachable!()
+                };
+                let due = b.deceased.died <= cut && whole(v);
+                assert_eq!(expired.contains(&v.id), due, "{}", b.deceased.died);
+            }
+            assert!(whole(state.get(&old.id).unwrap()));
+        }
+
+        // Applied: one changeset, and the earlier versions rewritten.
+        let run = registry.retention(on, true, "测试").await.unwrap();
+        assert!(run.changeset.is_some());
+        assert!(run.versions_rewritten >= 2, "{}", run.versions_rewritten);
+        for id in &expired {
+            let history = registry.store().history(*id).await.unwrap();
+            assert!(history.len() >= 2);
+            let bodies: Vec<&Body> = history.iter().map(|v| &v.body).collect();
+            let text = reveal(|| serde_json::to_string(&bodies)).unwrap();
+            assert!(!contains_whole_id(&text), "{text}");
+            for v in &history {
+                match &v.body {
+                    Body::Burial(b) => assert!(b.deceased.id_number.is_none()),
+                    Body::Grave(g) => assert!(g.owner.is_none() && g.owner_phone.is_none()),
+                    Body::SubsidyClaim(c) => assert!(c.claimant_phone.is_none()),
+                    Body::Plot(p) => assert!(p.holder_phone.is_none()),
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+        // Names and dates stay; what is not yet due keeps its number.
+        {
+            let state = registry.current();
+            let Body::Burial(b) = &state.get(&old.id).unwrap().body else {
+                unreachable!()
+            };
+            assert!(!b.deceased.name.is_empty());
+            assert!(whole(state.get(&young.id).unwrap()));
+        }
+        let kept = registry.store().history(young.id).await.unwrap();
+        let bodies: Vec<&Body> = kept.iter().map(|v| &v.body).collect();
+        assert!(reveal(|| contains_whole_id(
+            &serde_json::to_string(&bodies).unwrap()
+        )));
+        // The store is sound, a reopened registry sees the same, and a second run finds
+        // nothing.
+        let extent = registry.config().jurisdiction.extent;
+        let v = registry.store().verify(&extent).await.unwrap();
+        assert!(v.problems.is_empty(), "{:#?}", v.problems);
+        let reopened = db.registry().await;
+        assert!(!whole(reopened.current().get(&old.id).unwrap()));
+        let again = registry.retention(on, true, "测试").await.unwrap();
+        assert!(again.expired.is_empty() && again.changeset.is_none());
+        assert_eq!(again.versions_rewritten, 0);
+    }
+);
