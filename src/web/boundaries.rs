@@ -123,6 +123,33 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    // Each party's claim of each open dispute, numbered by its place among the parties.
+    let claims: Vec<Value> = if internal {
+        state
+            .layer(Layer::Dispute)
+            .filter_map(|v| match &v.body {
+                Body::Dispute(d) if d.status.is_open() => Some(d),
+                _ => None,
+            })
+            .flat_map(|d| {
+                d.parties.iter().enumerate().map(|(i, p)| {
+                    json!({"type": "Feature", "geometry": p.claim,
+                           "properties": {"dispute": d.title, "party": p.name, "index": i}})
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The units a dispute may be filed between, for the filing form.
+    let mut unit_options: Vec<Value> = state
+        .layer(Layer::AdminUnit)
+        .filter_map(|v| match &v.body {
+            Body::AdminUnit(u) => Some(json!({"code": u.code.short(), "name": u.name})),
+            _ => None,
+        })
+        .collect();
+    unit_options.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
     let due = crate::registry::boundaries::due(&state, today, today + chrono::Days::new(90));
     let collection =
         |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
@@ -137,6 +164,7 @@ pub async fn page(
             "lines": collection(lines),
             "markers": collection(marker_points),
             "disputes": collection(disputes.iter().map(|d| d["feature"].clone()).collect()),
+            "claims": collection(claims),
             "findings": report.geojson(),
         })
         .to_string(),
@@ -151,6 +179,7 @@ pub async fn page(
         &caller.access.can_write(Layer::MarkerObservation),
     );
     context.insert("can_step", &caller.access.can_write(Layer::Dispute));
+    context.insert("unit_options", &unit_options);
     caller.insert_into(&mut context);
     drop(state);
     pages::render("boundaries.html", &context)
@@ -208,6 +237,122 @@ pub async fn observe(
     Ok((
         axum::http::StatusCode::CREATED,
         Json(json!({ "offset_m": offset_m, "alert": alert, "changeset": changeset })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyInput {
+    /// The unit's division code.
+    pub code: String,
+    /// Its claim (CGCS2000 GeoJSON): the area it holds to be its own, or between two parties
+    /// the line it holds to be the boundary; drawn on the map or read from a file by the page.
+    pub claim: geojson::Geometry,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeInput {
+    pub title: String,
+    pub parties: Vec<PartyInput>,
+    #[serde(default)]
+    pub evidence: Vec<crate::boundaries::dispute::Evidence>,
+    /// The day it was filed (today if none).
+    pub filed: Option<chrono::NaiveDate>,
+}
+
+/// `POST /api/disputes`: files a boundary dispute from the parties' claims. Each claim must be
+/// a valid geometry inside the jurisdiction, each party a unit of the registry, each piece of
+/// evidence brought by a party; the claims must overlap (the disputed area, which is frozen).
+pub async fn file_dispute(
+    State(registry): State<AppState>,
+    caller: Caller,
+    super::edit::ApiJson(input): super::edit::ApiJson<DisputeInput>,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::boundaries::dispute::{DisputeError, Party, mu};
+    use axum::response::IntoResponse;
+    let author =
+        super::auth::require_write(&registry, &caller, Layer::Dispute, "/api/disputes").await?;
+    let invalid = |field: String, message: String| ApiError::Invalid { field, message };
+    let title = input.title.trim();
+    if title.is_empty() {
+        return Err(invalid("title".into(), "争议须有名称".into()));
+    }
+    if input.parties.len() < 2 {
+        return Err(invalid("parties".into(), DisputeError::Parties.to_string()));
+    }
+    let extent = registry.config().jurisdiction.extent;
+    let mut parties = Vec::new();
+    {
+        let state = registry.current();
+        for (i, p) in input.parties.iter().enumerate() {
+            // The code as the registry shortens it (152501200) or in full (152501200000).
+            let (code, name) = state
+                .layer(Layer::AdminUnit)
+                .find_map(|v| match &v.body {
+                    Body::AdminUnit(u)
+                        if u.code.short() == p.code.trim()
+                            || u.code.to_string() == p.code.trim() =>
+                    {
+                        Some((u.code.short(), u.name.clone()))
+                    }
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    invalid(
+                        format!("parties[{i}].code"),
+                        format!("登记簿中没有区划代码为“{}”的单位", p.code),
+                    )
+                })?;
+            if parties.iter().any(|q: &Party| q.code == code) {
+                return Err(invalid(
+                    format!("parties[{i}].code"),
+                    format!("{name}出现了两次"),
+                ));
+            }
+            let claim = crate::spatial::geojson::to_geo(&p.claim)
+                .and_then(|g| crate::spatial::validate(&g, &extent).map(|()| g))
+                .map_err(|e| {
+                    invalid(format!("parties[{i}].claim"), format!("{name}的主张：{e}"))
+                })?;
+            parties.push(Party {
+                code,
+                name,
+                claim: from_geo(&claim),
+            });
+        }
+    }
+    let mut evidence = input.evidence;
+    for (i, e) in evidence.iter_mut().enumerate() {
+        // Brought by a party, named by the code as the page or the client gave it.
+        let by = input
+            .parties
+            .iter()
+            .zip(&parties)
+            .find(|(given, p)| given.code.trim() == e.party.trim() || p.code == e.party.trim());
+        let Some((_, party)) = by else {
+            return Err(invalid(
+                format!("evidence[{i}].party"),
+                format!("证据“{}”不是由当事单位提交的", e.title),
+            ));
+        };
+        e.party = party.code.clone();
+    }
+    let filed = input.filed.unwrap_or_else(super::edit::today);
+    let (id, changeset) = registry
+        .file_dispute(&author, title, parties, evidence, filed)
+        .await?;
+    let (area_m2, contents) = match registry.current().get(&id).map(|v| &v.body) {
+        Some(Body::Dispute(d)) => (d.area_m2, d.contents.clone()),
+        _ => return Err(ApiError::Internal(format!("争议 {id} 未能读回"))),
+    };
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({
+            "id": id, "changeset": changeset, "area_m2": area_m2, "mu": mu(area_m2),
+            "contents": contents,
+        })),
     )
         .into_response())
 }

@@ -15,7 +15,7 @@ pub mod auth;
 mod boundaries;
 mod campaigns;
 mod cemetery;
-mod cql;
+pub(crate) mod cql;
 pub(crate) mod edit;
 mod error;
 mod extract;
@@ -123,6 +123,7 @@ pub fn app(registry: AppState) -> Router {
             "/api/markers/{number}/observations",
             post(boundaries::observe),
         )
+        .route("/api/disputes", post(boundaries::file_dispute))
         .route("/api/disputes/{id}/steps", post(boundaries::dispute_step))
         .route("/api/disputes/{id}/map.pdf", get(boundaries::dispute_map))
         .route("/signs", get(signs::page))

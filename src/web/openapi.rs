@@ -560,6 +560,44 @@ pub fn document() -> Value {
                     }))
                 }
             },
+            "/api/disputes": {
+                "post": {
+                    "summary": "受理边界争议：各当事单位的主张范围（面）或主张界线（两方时可为线），在地图上绘制或由文件读入；争议区域由主张计算并冻结",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["title", "parties"], "additionalProperties": false,
+                        "properties": {
+                            "title": { "type": "string" },
+                            "parties": { "type": "array", "minItems": 2, "items": {
+                                "type": "object", "required": ["code", "claim"], "additionalProperties": false,
+                                "properties": {
+                                    "code": { "type": "string", "description": "区划代码" },
+                                    "claim": { "$ref": "#/components/schemas/Geometry" }
+                                } } },
+                            "evidence": { "type": "array", "items": {
+                                "type": "object", "required": ["party", "kind", "title"], "additionalProperties": false,
+                                "properties": {
+                                    "party": { "type": "string" },
+                                    "kind": { "enum": ["division_approval", "agreement", "map", "history", "other"] },
+                                    "title": { "type": "string" },
+                                    "date": { "type": "string", "format": "date" }
+                                } } },
+                            "filed": { "type": "string", "format": "date" }
+                        }
+                    } } } },
+                    "responses": common(json!({
+                        "201": { "description": "已受理", "content": { "application/json": { "schema": {
+                            "type": "object", "required": ["id", "changeset", "area_m2", "mu"],
+                            "properties": { "id": { "type": "string" }, "changeset": { "type": "string" },
+                                "area_m2": { "type": "number" }, "mu": { "type": "number" },
+                                "contents": { "type": "object" } }
+                        } } } },
+                        "401": error_response("未登录"),
+                        "403": error_response("无权办理边界争议"),
+                        "422": error_response("当事单位、主张或证据有误，或各方主张没有重叠")
+                    }))
+                }
+            },
             "/api/disputes/{id}/steps": {
                 "post": {
                     "summary": "边界争议进入下一步：双方协商、报请共同上级（须文书）、上级调解（须文书）、撤回；依据 If-Match 所示版本（裁决须同时给出新界线，用命令行办理）",

@@ -1006,6 +1006,124 @@ mod disputes {
             assert_eq!(public.status.as_u16(), 404, "disputes are for officers");
         }
     );
+
+    both_stores!(
+        a_boundary_officer_files_a_dispute_from_claims_drawn_on_the_map,
+        |db: TestDb| async move {
+            use crate::support::{officer, request, send};
+            use serde_json::json;
+            let registry = db.registry().await;
+            load_demo(&registry).await;
+            let boundary =
+                officer(&registry, "巴特尔", diming::accounts::Role::BoundaryOfficer).await;
+            let names = officer(&registry, "王芳", diming::accounts::Role::NamesOfficer).await;
+            let (_, town) = unit(&registry, "152501400");
+            let before = registry.current().count(diming::layers::Layer::Dispute);
+            let registry = std::sync::Arc::new(registry);
+            let app = diming::web::app(registry.clone());
+            // A polygon as the page sends it (clicked vertices, closed).
+            let drawn = json!({ "type": "Polygon", "coordinates": [[
+                [111.930, 43.630], [111.939, 43.630], [111.939, 43.670], [111.930, 43.670], [111.930, 43.630]
+            ]] });
+            let body = |parties: serde_json::Value, evidence: serde_json::Value| {
+                json!({
+                    "title": "西界争议", "filed": "2026-03-01", "parties": parties, "evidence": evidence,
+                })
+            };
+            let good = body(
+                json!([
+                    { "code": "152501200", "claim": drawn },
+                    { "code": "152501400", "claim": diming::spatial::geojson::from_geo(&town) },
+                ]),
+                json!([{ "party": "152501200", "kind": "map", "title": "1987年勘界图" }]),
+            );
+            let post = |token: String, body: serde_json::Value| {
+                let app = app.clone();
+                async move {
+                    send(
+                        &app,
+                        request("POST", "/api/disputes", Some(&token), Some(body.clone())),
+                        Some(body),
+                    )
+                    .await
+                }
+            };
+            // A names officer may not; the public is not logged in.
+            assert_eq!(post(names.clone(), good.clone()).await.status.as_u16(), 403);
+            // What is wrong is named, and nothing is filed.
+            let cases = [
+                (
+                    json!([{ "code": "152501200", "claim": drawn }]),
+                    json!([]),
+                    "parties",
+                ),
+                (
+                    json!([{ "code": "152501999", "claim": drawn }, { "code": "152501400", "claim": drawn }]),
+                    json!([]),
+                    "parties[0].code",
+                ),
+                (
+                    json!([{ "code": "152501200", "claim": { "type": "Polygon", "coordinates": [[[116.4, 39.9], [116.5, 39.9], [116.5, 40.0], [116.4, 39.9]]] } },
+                        { "code": "152501400", "claim": drawn }]),
+                    json!([]),
+                    "parties[0].claim",
+                ),
+                (
+                    json!([{ "code": "152501200", "claim": { "type": "Polygon", "coordinates": [[[111.93, 43.63], [111.94, 43.64], [111.94, 43.63], [111.93, 43.64], [111.93, 43.63]]] } },
+                        { "code": "152501400", "claim": drawn }]),
+                    json!([]),
+                    "parties[0].claim",
+                ),
+                (
+                    json!([{ "code": "152501200", "claim": drawn }, { "code": "152501400", "claim": diming::spatial::geojson::from_geo(&town) }]),
+                    json!([{ "party": "152501100", "kind": "map", "title": "图" }]),
+                    "evidence[0].party",
+                ),
+            ];
+            for (parties, evidence, field) in cases {
+                let r = post(boundary.clone(), body(parties, evidence)).await;
+                assert_eq!(r.status.as_u16(), 400, "{}", r.body);
+                assert_eq!(r.json()["field"], field, "{}", r.body);
+            }
+            // Claims that do not overlap: no disputed area.
+            let apart = json!({ "type": "Polygon", "coordinates": [[
+                [111.70, 43.40], [111.71, 43.40], [111.71, 43.41], [111.70, 43.40]
+            ]] });
+            let r = post(boundary.clone(), body(json!([{ "code": "152501200", "claim": drawn }, { "code": "152501400", "claim": apart }]), json!([]))).await;
+            assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+            assert!(r.body.contains("没有重叠"), "{}", r.body);
+            assert_eq!(
+                registry.current().count(diming::layers::Layer::Dispute),
+                before
+            );
+
+            // Filed: the area between the claims, frozen.
+            let r = post(boundary.clone(), good).await;
+            assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+            let answer = r.json();
+            let id: RecordId = answer["id"].as_str().unwrap().parse().unwrap();
+            let area = answer["area_m2"].as_f64().unwrap();
+            assert!(area > 1000.0, "{area}");
+            let Body::Dispute(d) = registry.current().get(&id).unwrap().body.clone() else {
+                panic!()
+            };
+            assert_eq!(d.parties.len(), 2);
+            assert_eq!(d.parties[0].name, "格日勒敖都苏木");
+            assert_eq!(d.evidence.len(), 1);
+            assert!((d.area_m2 - area).abs() < 1e-6);
+            assert!(d.status.is_open());
+            // The page draws each party's claim and offers the form.
+            let page = send(
+                &app,
+                request("GET", "/boundaries", Some(&boundary), None),
+                None,
+            )
+            .await;
+            assert!(page.body.contains("id=\"file-dispute\""), "{}", page.body);
+            assert!(page.body.contains("&quot;claims&quot;") || page.body.contains("\"claims\""));
+            assert!(page.body.contains("格日勒敖都苏木"));
+        }
+    );
 }
 
 mod lines {

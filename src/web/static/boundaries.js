@@ -11,9 +11,10 @@
     attributionControl: false,
   });
   map.on("load", () => {
-    for (const name of ["units", "lines", "markers", "disputes", "findings"]) {
+    for (const name of ["units", "lines", "markers", "disputes", "findings", "claims"]) {
       map.addSource(name, { type: "geojson", data: data[name] });
     }
+    map.addSource("draft", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({ id: "units", type: "line", source: "units", paint: { "line-color": "#999", "line-width": 0.8 } });
     map.addLayer({ id: "disputes", type: "fill", source: "disputes", paint: { "fill-color": "#e74c3c", "fill-opacity": 0.35 } });
     map.addLayer({ id: "lines", type: "line", source: "lines",
@@ -22,6 +23,16 @@
       paint: { "fill-color": "#c0392b", "fill-opacity": 0.6 } });
     map.addLayer({ id: "findings-point", type: "circle", source: "findings", filter: ["==", ["geometry-type"], "Point"],
       paint: { "circle-color": "#c0392b", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
+    // Each party's claim: a dashed outline in the party's colour.
+    map.addLayer({ id: "claims", type: "line", source: "claims",
+      paint: { "line-color": ["match", ["get", "index"], 0, "#1f5fa8", 1, "#1e8449", "#8e44ad"],
+               "line-width": 2, "line-dasharray": [3, 2] } });
+    map.addLayer({ id: "draft-fill", type: "fill", source: "draft", filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": "#1f5fa8", "fill-opacity": 0.15 } });
+    map.addLayer({ id: "draft-line", type: "line", source: "draft",
+      paint: { "line-color": "#1f5fa8", "line-width": 2 } });
+    map.addLayer({ id: "draft-points", type: "circle", source: "draft", filter: ["==", ["geometry-type"], "Point"],
+      paint: { "circle-color": "#fff", "circle-radius": 4, "circle-stroke-color": "#1f5fa8", "circle-stroke-width": 2 } });
     map.addLayer({ id: "markers", type: "circle", source: "markers",
       paint: { "circle-color": ["case", ["get", "alert"], "#d00", "#111"], "circle-radius": 5,
                "circle-stroke-color": "#f1c40f", "circle-stroke-width": 2 } });
@@ -34,6 +45,102 @@
       map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 30, duration: 0 });
     }
     el.dataset.ready = "1";
+  });
+  window.boundaryMap = map;
+})();
+
+// Filing a dispute: each party's claim drawn on the map (click the vertices, then finish) or
+// read from a GeoJSON file; the server computes the disputed area from the claims and freezes
+// it. Errors name the party and what is wrong.
+(function () {
+  "use strict";
+  const form = document.getElementById("file-dispute");
+  const map = window.boundaryMap;
+  if (!form || !map) return;
+  const parties = Array.from(form.querySelectorAll(".party"));
+  const claims = new Map();
+  const hint = document.getElementById("draw-hint");
+  const finish = document.getElementById("finish-claim");
+  let drawing = null;
+  const showDraft = () => {
+    const features = [];
+    for (const [i, g] of claims) features.push({ type: "Feature", geometry: g, properties: { index: i } });
+    if (drawing) {
+      const pts = drawing.points;
+      for (const p of pts) features.push({ type: "Feature", geometry: { type: "Point", coordinates: p }, properties: {} });
+      if (pts.length > 1) features.push({ type: "Feature", geometry: { type: "LineString", coordinates: pts }, properties: {} });
+    }
+    map.getSource("draft").setData({ type: "FeatureCollection", features });
+  };
+  const setClaim = (i, geometry, how) => {
+    claims.set(i, geometry);
+    parties[i].querySelector(".claim-state").textContent = how;
+    showDraft();
+  };
+  parties.forEach((party, i) => {
+    party.querySelector(".draw").addEventListener("click", () => {
+      drawing = { index: i, points: [] };
+      hint.hidden = false;
+      finish.hidden = false;
+      map.getCanvas().style.cursor = "crosshair";
+      showDraft();
+    });
+    party.querySelector(".claim-file").addEventListener("change", async (ev) => {
+      const file = ev.target.files[0];
+      if (!file) return;
+      try {
+        const gj = JSON.parse(await file.text());
+        const g = gj.type === "FeatureCollection" ? gj.features[0].geometry : gj.type === "Feature" ? gj.geometry : gj;
+        setClaim(i, g, `已读入 ${file.name}`);
+      } catch (e) {
+        party.querySelector(".claim-state").textContent = `无法读取 ${file.name}：不是 GeoJSON`;
+      }
+    });
+  });
+  map.on("click", (e) => {
+    if (!drawing) return;
+    drawing.points.push([Number(e.lngLat.lng.toFixed(7)), Number(e.lngLat.lat.toFixed(7))]);
+    showDraft();
+  });
+  finish.addEventListener("click", () => {
+    if (!drawing) return;
+    const pts = drawing.points;
+    const i = drawing.index;
+    drawing = null;
+    hint.hidden = true;
+    finish.hidden = true;
+    map.getCanvas().style.cursor = "";
+    if (pts.length < 3) { parties[i].querySelector(".claim-state").textContent = "顶点不足 3 个，请重新绘制"; showDraft(); return; }
+    setClaim(i, { type: "Polygon", coordinates: [pts.concat([pts[0]])] }, `已绘制（${pts.length} 个顶点）`);
+  });
+  document.getElementById("add-party").addEventListener("click", () => {
+    const hidden = parties.find((p) => p.hidden);
+    if (hidden) hidden.hidden = false;
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const out = form.querySelector("output");
+    const body = { title: form.elements.title.value, parties: [], evidence: [] };
+    if (form.elements.filed.value) body.filed = form.elements.filed.value;
+    parties.forEach((party, i) => {
+      const code = party.querySelector("select[name=code]").value;
+      if (party.hidden || !code) return;
+      body.parties.push({ code, claim: claims.get(i) || null });
+      const kind = party.querySelector("select[name=evidence_kind]").value;
+      const title = party.querySelector("input[name=evidence_title]").value;
+      if (kind && title) body.evidence.push({ party: code, kind, title });
+    });
+    const missing = body.parties.findIndex((p) => !p.claim);
+    if (missing >= 0) { out.textContent = `当事单位${missing + 1}还没有主张范围`; out.className = "alert"; return; }
+    const r = await fetch("/api/disputes", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": form.elements.csrf.value },
+      body: JSON.stringify(body),
+    });
+    const answer = await r.json();
+    if (!r.ok) { out.textContent = answer.error; out.className = "alert"; return; }
+    out.textContent = `已受理：争议区域 ${answer.area_m2.toFixed(0)} 平方米（${answer.mu.toFixed(2)} 亩），区域内门牌 ${answer.contents.door_plates} 处`;
+    out.className = "";
+    setTimeout(() => location.reload(), 1500);
   });
 })();
 
