@@ -79,6 +79,8 @@ pub mod cemetery;
 pub mod check;
 pub mod config;
 pub mod demo;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gazetteer;
 pub mod io;
 pub mod layers;

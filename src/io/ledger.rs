@@ -37,6 +37,11 @@ pub fn read(path: &Path) -> Result<Vec<Row>, String> {
     }
 }
 
+/// Reads a CSV ledger's bytes (UTF-8, with or without BOM).
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    csv_rows(bytes)
+}
+
 fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
     let text =
         std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
