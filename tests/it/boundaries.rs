@@ -625,6 +625,9 @@ mod disputes {
     }
 
     fn plate_at(registry: &diming::registry::Registry, lon: f64, lat: f64) -> Changeset {
+        // Each plate a number of its own (a street never has a number twice).
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(501);
+        let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let street = RecordId::derived("street/环城西路");
         let mut cs = Changeset::new("王芳", "新增门牌");
         cs.push(Write::Create {
@@ -632,7 +635,7 @@ mod disputes {
             valid_from: day("2026-06-01"),
             body: Body::DoorPlate(diming::addresses::DoorPlate {
                 street,
-                number: "501".parse().unwrap(),
+                number: number.to_string().parse().unwrap(),
                 source: diming::layers::Source::Survey,
                 kind: Default::default(),
             }),

@@ -336,6 +336,18 @@ both_stores!(
                 Some(json!({ "status": "cancelled" })),
                 Some("\"1\""),
             ),
+            // Last: its area is frozen from then on.
+            (
+                "post",
+                "/api/disputes".into(),
+                Some(
+                    json!({ "title": "文档争议", "filed": "2026-03-01", "parties": [
+                    { "code": "152501200", "claim": { "type": "Polygon", "coordinates": [[[111.930, 43.630], [111.939, 43.630], [111.939, 43.670], [111.930, 43.670], [111.930, 43.630]]] } },
+                    { "code": "152501400", "claim": { "type": "Polygon", "coordinates": [[[111.935, 43.630], [111.945, 43.630], [111.945, 43.670], [111.935, 43.670], [111.935, 43.630]]] } }
+                ] }),
+                ),
+                None,
+            ),
         ];
         let mut covered = std::collections::BTreeSet::new();
         for (method, uri, body, if_match) in calls {
