@@ -565,3 +565,77 @@ async fn accounts_are_managed_from_the_command_line() {
     let refusals = diming(&url, &["user", "refusals"]);
     assert!(String::from_utf8_lossy(&refusals.stdout).contains("接口令牌无效或已吊销"));
 }
+
+both_stores!(
+    a_session_planted_before_login_is_never_the_officers_session,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        officer(&registry, "wangfang", Role::NamesOfficer).await;
+        officer(&registry, "mallory", Role::Viewer).await;
+        let password = "test-password-%E9%95%BF%E9%95%BF%E7%9A%84";
+        // The attacker's own session, and one made up.
+        let reply = login(&app, &format!("name=mallory&password={password}")).await;
+        let planted = session_cookie(&reply);
+        for fixed in [
+            planted.clone(),
+            "diming_session=attacker-chosen-value".to_string(),
+        ] {
+            // The officer's browser carries the fixed cookie when it logs in.
+            let page = call(
+                &app,
+                axum::http::Request::get("/login")
+                    .header("cookie", &fixed)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            let login_cookie = page.headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let token = page
+                .body
+                .split("name=\"login_token\" value=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+                .to_string();
+            let reply = call(
+                &app,
+                form(
+                    "/login",
+                    Some(&format!("{login_cookie}; {fixed}")),
+                    &format!("name=wangfang&password={password}&login_token={token}"),
+                ),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+            // A new session, never the fixed one.
+            let issued = session_cookie(&reply);
+            assert_ne!(issued, fixed);
+            let who = |cookie: String| {
+                let app = app.clone();
+                async move {
+                    call(
+                        &app,
+                        axum::http::Request::get("/map")
+                            .header("cookie", cookie)
+                            .body(Body::empty())
+                            .unwrap(),
+                    )
+                    .await
+                    .body
+                }
+            };
+            assert!(who(issued).await.contains("wangfang（地名管理员）"));
+            // The fixed cookie is still whatever it was (the attacker's viewer, or nobody).
+            let fixed_page = who(fixed.clone()).await;
+            assert!(!fixed_page.contains("wangfang"), "{fixed}");
+        }
+    }
+);
