@@ -12,12 +12,18 @@ async fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    tracing_subscriber::fmt()
+    // Verbosity from RUST_LOG; DIMING_LOG_FORMAT=json writes one JSON object per line (for a
+    // log collector), anything else the readable form.
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if std::env::var("DIMING_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     if let Err(e) = cli::run(cli::Cli::parse()).await {
         eprintln!("错误：{e:#}");
         std::process::exit(1);

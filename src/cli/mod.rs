@@ -61,7 +61,7 @@ pub(crate) enum Command {
     #[command(after_help = "示例：\n  diming serve --addr 127.0.0.1:8080")]
     Serve {
         /// 监听地址（默认取配置文件，内置为 127.0.0.1:8080）
-        #[arg(long)]
+        #[arg(long, env = "DIMING_ADDR")]
         addr: Option<String>,
     },
     /// 列出各图层的现行记录数

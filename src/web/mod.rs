@@ -163,6 +163,7 @@ pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let router = app(registry);
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr, "listening");
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             tokio::select! {

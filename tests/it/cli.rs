@@ -342,3 +342,55 @@ async fn the_server_stops_cleanly_on_sigterm() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// Configured from the environment as a service manager does it: the store (`DIMING_DB`),
+/// the address (`DIMING_ADDR`) and JSON logs (`DIMING_LOG_FORMAT=json`), one object per line
+/// with its level and fields (a refused write among them).
+#[tokio::test]
+async fn the_server_is_configured_from_the_environment_and_logs_json() {
+    use std::process::{Command, Stdio};
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let port = crate::browser::free_port();
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .arg("serve")
+        .env("DIMING_DB", db.url())
+        .env("DIMING_ADDR", format!("127.0.0.1:{port}"))
+        .env("DIMING_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let health = loop {
+        if let Some((status, _)) = crate::support::http(port, "GET", "/healthz", None, "") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "not serving"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(health, 200);
+    let (status, _) = crate::support::http(port, "POST", "/api/changesets", None, "{}").unwrap();
+    assert_eq!(status, 401);
+    // SAFETY: a signal to our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    assert!(child.wait().unwrap().success());
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let message = |m: &str| lines.iter().find(|l| l["fields"]["message"] == m);
+    let listening = message("listening").expect("a listening line");
+    assert_eq!(listening["level"], "INFO");
+    assert_eq!(listening["fields"]["addr"], format!("127.0.0.1:{port}"));
+    let refused = message("refused").expect("the refusal is logged");
+    assert_eq!(refused["level"], "WARN");
+    assert_eq!(refused["fields"]["target"], "/api/changesets");
+    assert!(message("stopping: finishing the requests in flight").is_some());
+}
