@@ -1592,3 +1592,98 @@ both_stores!(
         assert_eq!(again.versions_rewritten, 0);
     }
 );
+
+/// A tile as the map asks for it, with the caller's token.
+async fn tile_bytes(
+    app: &axum::Router,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, axum::body::Bytes) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = request("GET", uri, token, None)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (
+        status,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+/// Whether `text` holds a whole mainland mobile number (11 digits from 1, standing alone: not
+/// part of a longer run of digits or letters, such as a record id).
+fn contains_whole_phone(text: &str) -> bool {
+    text.as_bytes()
+        .split(|b| !b.is_ascii_alphanumeric())
+        .any(|run| run.len() == 11 && run[0] == b'1' && run.iter().all(u8::is_ascii_digit))
+}
+
+both_stores!(
+    no_tile_of_any_layer_carries_a_whole_id_or_phone_number,
+    |db: TestDb| async move {
+        use diming::spatial::tiles::tile_of;
+        use geozero::mvt::{Message, Tile};
+        let registry = db.registry().await;
+        load_demo(&registry).await;
+        let office = officer(&registry, "殡葬员", Role::BurialOfficer).await;
+        let admin = officer(&registry, "管理员", Role::Admin).await;
+        // The tiles over every plot, grave and burial of the demo, for the public, the burial
+        // office (which may read every personal layer) and the administrator.
+        let corners: Vec<Coord<f64>> = {
+            let state = registry.current();
+            [Layer::Plot, Layer::Grave, Layer::Burial]
+                .iter()
+                .flat_map(|l| state.layer(*l))
+                .filter_map(|v| geo::BoundingRect::bounding_rect(&v.geometry))
+                .flat_map(|r| [r.min(), r.max()])
+                .collect()
+        };
+        let app = diming::web::app(std::sync::Arc::new(registry));
+        let (mut tiles, mut strings) = (0, 0);
+        let mut personal_features = 0;
+        for z in [10u8, 13] {
+            let xs: Vec<u32> = corners.iter().map(|c| tile_of(*c, z).0).collect();
+            let ys: Vec<u32> = corners.iter().map(|c| tile_of(*c, z).1).collect();
+            let (x0, x1) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
+            let (y0, y1) = (*ys.iter().min().unwrap(), *ys.iter().max().unwrap());
+            for layer in Layer::ALL {
+                for token in [None, Some(office.as_str()), Some(admin.as_str())] {
+                    for x in x0..=x1 {
+                        for y in y0..=y1 {
+                            let uri = format!("/tiles/{}/{z}/{x}/{y}.mvt", layer.table());
+                            let (status, bytes) = tile_bytes(&app, &uri, token).await;
+                            if status != StatusCode::OK {
+                                continue;
+                            }
+                            let tile = Tile::decode(bytes.as_ref()).unwrap();
+                            tiles += 1;
+                            for l in &tile.layers {
+                                if matches!(l.name.as_str(), "plots" | "graves" | "burials") {
+                                    personal_features += l.features.len();
+                                }
+                                for v in &l.values {
+                                    if let Some(s) = &v.string_value {
+                                        strings += 1;
+                                        assert!(
+                                            !contains_whole_id(s) && !contains_whole_phone(s),
+                                            "{uri}: {s}"
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The scan saw the personal layers' tiles, not only empty ones.
+        assert!(
+            tiles > 50 && strings > 1000,
+            "{tiles} tiles, {strings} strings"
+        );
+        assert!(personal_features > 0);
+        assert!(contains_whole_phone("电话 13847901234。") && !contains_whole_phone("138****1234"));
+    }
+);
