@@ -743,3 +743,109 @@ async fn a_boundary_officer_records_a_marker_observation_in_chromium() {
         "the table with the new observation",
     );
 }
+
+/// A boundary officer files a dispute on the boundaries page: one party's claim clicked on the
+/// map vertex by vertex, the other's read from a GeoJSON file; the page tells the disputed
+/// area and, reloaded, lists the dispute and draws both claims.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let town = {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "bater", diming::accounts::Role::BoundaryOfficer).await;
+        let state = registry.current();
+        state
+            .layer(diming::layers::Layer::AdminUnit)
+            .find(|v| {
+                matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code.short() == "152501400")
+            })
+            .map(|v| diming::spatial::geojson::from_geo(&v.geometry))
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let claim_file = dir.path().join("城区主张.geojson");
+    std::fs::write(
+        &claim_file,
+        serde_json::json!({ "type": "Feature", "geometry": town, "properties": {} }).to_string(),
+    )
+    .unwrap();
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1200, 900);
+    browser.goto(&format!("{base}/login?next=/boundaries"));
+    browser.type_into("input[name=name]", "bater");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/boundaries' && document.readyState === 'complete' && document.getElementById('boundary-map').dataset.ready === '1'",
+        "the boundaries page with its map",
+    );
+    browser.type_into("#file-dispute input[name=title]", "西界争议");
+    browser.eval("(() => { const s = document.querySelectorAll('#file-dispute select[name=code]'); s[0].value = '152501200'; s[1].value = '152501400'; })()");
+    // The sumu's claim: a strip along the town's west edge, clicked corner by corner.
+    browser.eval("window.boundaryMap.jumpTo({ center: [111.936, 43.650], zoom: 12 }); true");
+    browser.wait_for(
+        "window.boundaryMap.loaded() && !window.boundaryMap.isMoving()",
+        "the map at the strip",
+    );
+    browser.click_on(".party[data-index='0'] button.draw");
+    // Three corners clicked, the fourth double-clicked to finish the polygon.
+    let corners = [
+        (111.930, 43.630),
+        (111.939, 43.630),
+        (111.939, 43.670),
+        (111.930, 43.670),
+    ];
+    for (k, (lon, lat)) in corners.into_iter().enumerate() {
+        let at = browser.eval(&format!(
+            "(() => {{ const r = document.getElementById('boundary-map').getBoundingClientRect(); const p = window.boundaryMap.project([{lon}, {lat}]); return [r.x + p.x, r.y + p.y]; }})()"
+        ));
+        let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+        if k == 3 {
+            browser.double_click(x, y);
+        } else {
+            browser.click(x, y);
+        }
+    }
+    let state =
+        browser.eval("document.querySelector(\".party[data-index='0'] .claim-state\").textContent");
+    assert_eq!(state, "已绘制（4 个顶点）");
+    // The town's claim from a file.
+    browser.choose_file(".party[data-index='1'] input.claim-file", &claim_file);
+    browser.eval("document.querySelector(\".party[data-index='1'] input.claim-file\").dispatchEvent(new Event('change'))");
+    browser.wait_for(
+        "document.querySelector(\".party[data-index='1'] .claim-state\").textContent.includes('已读入')",
+        "the file read",
+    );
+    browser.click_on("#file-dispute > fieldset > button");
+    browser.wait_for(
+        "document.querySelector('#file-dispute output').textContent.length > 0",
+        "the answer",
+    );
+    let answer = browser.eval("document.querySelector('#file-dispute output').textContent");
+    assert!(
+        answer.as_str().unwrap().starts_with("已受理：争议区域"),
+        "{answer}"
+    );
+    // Reloaded: the dispute is listed and both claims are drawn.
+    browser.wait_for(
+        "document.readyState === 'complete' && document.querySelector('#disputes') && document.querySelector('#disputes').textContent.includes('西界争议') && document.getElementById('boundary-map').dataset.ready === '1'",
+        "the page listing the dispute",
+    );
+    let claims = browser.eval(
+        "JSON.parse(document.getElementById('boundary-map').dataset.boundaries).claims.features.map(f => f.properties.party)",
+    );
+    assert_eq!(
+        claims,
+        serde_json::json!(["格日勒敖都苏木", "二连浩特市社区建设管理局"])
+    );
+    if let Ok(path) = std::env::var("DIMING_SCREENSHOT") {
+        browser.eval("window.boundaryMap.jumpTo({ center: [111.936, 43.650], zoom: 12 }); document.getElementById('boundary-map').scrollIntoView(); true");
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        browser.screenshot(std::path::Path::new(&path));
+        browser.eval("document.getElementById('file-dispute').scrollIntoView(); true");
+        browser.screenshot(&std::path::Path::new(&path).with_extension("form.png"));
+    }
+}

@@ -180,6 +180,17 @@ impl Browser {
         }
     }
 
+    /// A double click at a point of the viewport (two clicks, the second counted as double).
+    pub fn double_click(&mut self, x: f64, y: f64) {
+        self.click(x, y);
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 2 }),
+            );
+        }
+    }
+
     /// Drags with the left button from one point of the viewport to another.
     pub fn drag(&mut self, from: (f64, f64), to: (f64, f64)) {
         self.call(

@@ -82,7 +82,9 @@
       drawing = { index: i, points: [] };
       hint.hidden = false;
       finish.hidden = false;
+      map.doubleClickZoom.disable();
       map.getCanvas().style.cursor = "crosshair";
+      map.getContainer().scrollIntoView({ block: "center" });
       showDraft();
     });
     party.querySelector(".claim-file").addEventListener("change", async (ev) => {
@@ -102,17 +104,22 @@
     drawing.points.push([Number(e.lngLat.lng.toFixed(7)), Number(e.lngLat.lat.toFixed(7))]);
     showDraft();
   });
-  finish.addEventListener("click", () => {
+  const done = () => {
     if (!drawing) return;
-    const pts = drawing.points;
+    // A double click also clicked twice at its place: one vertex there.
+    const pts = drawing.points.filter((p, k, a) => k === 0 || p[0] !== a[k - 1][0] || p[1] !== a[k - 1][1]);
     const i = drawing.index;
     drawing = null;
     hint.hidden = true;
     finish.hidden = true;
     map.getCanvas().style.cursor = "";
+    setTimeout(() => map.doubleClickZoom.enable(), 0);
     if (pts.length < 3) { parties[i].querySelector(".claim-state").textContent = "顶点不足 3 个，请重新绘制"; showDraft(); return; }
     setClaim(i, { type: "Polygon", coordinates: [pts.concat([pts[0]])] }, `已绘制（${pts.length} 个顶点）`);
-  });
+    form.scrollIntoView({ block: "center" });
+  };
+  finish.addEventListener("click", done);
+  map.on("dblclick", (e) => { if (drawing) { e.preventDefault(); done(); } });
   document.getElementById("add-party").addEventListener("click", () => {
     const hidden = parties.find((p) => p.hidden);
     if (hidden) hidden.hidden = false;
