@@ -80,6 +80,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/ogc", get(ogc::landing))
         .route("/ogc/", get(ogc::landing))
         .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/api", get(ogc::api_document))
         .route("/ogc/collections", get(ogc::collections))
         .route("/ogc/collections/{id}", get(ogc::one_collection))
         .route("/ogc/collections/{id}/queryables", get(ogc::queryables))

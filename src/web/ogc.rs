@@ -212,7 +212,7 @@ pub async fn landing(
         "links": [
             { "rel": "self", "type": "application/json", "href": format!("{b}?f=json") },
             { "rel": "alternate", "type": "text/html", "href": format!("{b}?f=html") },
-            { "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "href": format!("{}/api/openapi.json", b.trim_end_matches("/ogc")) },
+            { "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "href": format!("{b}/api") },
             { "rel": "conformance", "type": "application/json", "href": format!("{b}/conformance") },
             { "rel": "data", "type": "application/json", "href": format!("{b}/collections") }
         ]
@@ -228,9 +228,21 @@ pub async fn landing(
     axum::Json(body).into_response()
 }
 
+/// `/ogc/api`: the OpenAPI 3.0 description of this OGC API (its `service-desc`).
+pub async fn api_document(headers: HeaderMap) -> Response {
+    let tables: Vec<&str> = Layer::ALL.iter().map(|l| l.table()).collect();
+    let mut r = axum::Json(super::openapi::ogc_document(&base(&headers), &tables)).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.oai.openapi+json;version=3.0"),
+    );
+    r
+}
+
 pub async fn conformance() -> Response {
     axum::Json(json!({ "conformsTo": [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",

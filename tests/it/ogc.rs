@@ -35,6 +35,38 @@ async fn the_ogc_api_serves_collections_items_pages_crss_and_dates() {
             .to_string()
             .contains("ogcapi-features-2/1.0/conf/crs")
     );
+    // The service description is this API's own (OpenAPI 3.0), and names every collection.
+    let desc = landing["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "service-desc")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(desc.ends_with("/ogc/api"), "{desc}");
+    assert!(conformance["conformsTo"].to_string().contains("conf/oas30"));
+    let api = get(&app, "/ogc/api").await;
+    assert_eq!(
+        api.headers["content-type"],
+        "application/vnd.oai.openapi+json;version=3.0"
+    );
+    let api = api.json();
+    assert_eq!(api["openapi"], "3.0.3");
+    for path in [
+        "/collections/{collectionId}/items",
+        "/collections/{collectionId}/items/{featureId}",
+        "/collections/{collectionId}/queryables",
+    ] {
+        assert!(api["paths"][path].is_object(), "{path}");
+    }
+    let documented = api["paths"]["/collections/{collectionId}"]["get"]["parameters"][0]["schema"]
+        ["enum"]
+        .to_string();
+    for table in ["streets", "door_plates", "zones"] {
+        assert!(documented.contains(table), "{documented}");
+    }
     let collections = get(&app, "/ogc/collections").await.json();
     let ids: Vec<&str> = collections["collections"]
         .as_array()

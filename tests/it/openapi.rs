@@ -464,6 +464,17 @@ fn schemathesis() -> std::path::PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schemathesis_finds_no_server_error_and_no_schema_violation() {
+    run_schemathesis("/api/openapi.json").await;
+}
+
+/// The OGC API's own description (`/ogc/api`, its service-desc): schemathesis calls every
+/// operation, reads and writes, with filters, CRSs and ids it makes up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schemathesis_finds_no_server_error_in_the_ogc_api() {
+    run_schemathesis("/ogc/api").await;
+}
+
+async fn run_schemathesis(schema: &str) {
     let bin = schemathesis();
     let db = TestDb::sqlite().await;
     let token = {
@@ -479,7 +490,7 @@ async fn schemathesis_finds_no_server_error_and_no_schema_violation() {
         .arg(bin)
         .args([
             "run",
-            &format!("http://127.0.0.1:{port}/api/openapi.json"),
+            &format!("http://127.0.0.1:{port}{schema}"),
             "--checks",
             "not_a_server_error,response_schema_conformance",
             "--max-examples",
