@@ -253,6 +253,29 @@ impl CurrentState {
         })
     }
 
+    /// Refuses a changeset whose updates or retirements name a version that is no longer
+    /// current (or a record that does not exist): checked before any other rule, so a client
+    /// that lost a race is told so (412) rather than what its stale edit would break.
+    pub fn check_versions(&self, changeset: &Changeset) -> Result<(), ChangesetError> {
+        for w in &changeset.writes {
+            if let Write::Update {
+                id,
+                base_version,
+                valid_from,
+                ..
+            }
+            | Write::Retire {
+                id,
+                base_version,
+                valid_from,
+            } = w
+            {
+                self.current_at(*id, *base_version, *valid_from)?;
+            }
+        }
+        Ok(())
+    }
+
     fn current_at(
         &self,
         id: RecordId,

@@ -231,6 +231,33 @@ impl Registry {
         Ok(changeset)
     }
 
+    /// The registry's rules over a prepared changeset, against the current state: what to write,
+    /// or why not.
+    fn plan(&self, changeset: crate::record::Changeset) -> Result<CommitPlan, RegistryError> {
+        let now = crate::store::truncate_time(Utc::now());
+        let state = self.current();
+        state.check_versions(&changeset)?;
+        boundaries::marker_rules(&state, &changeset)?;
+        boundaries::outer_border(&state, &changeset)?;
+        numbering::unique_numbers(&state, &changeset)?;
+        let changeset = boundaries::freeze(&state, changeset)?;
+        let changeset = cemetery::rules(&state, &self.config, changeset)?;
+        // Signs that would show a superseded name or number get a drafted replacement order
+        // in the same changeset.
+        let mut changeset = changeset;
+        let orders = signs::follow_up(&state, &changeset.writes);
+        changeset.writes.extend(orders);
+        Ok(state.plan(changeset, now)?)
+    }
+
+    /// What committing `changeset` now would answer, without writing anything: the geometry
+    /// checks and every rule of [`Registry::commit`] (versions, numbering, frozen areas, the
+    /// cemetery rules…). The editor shows it before the officer saves.
+    pub fn preview(&self, changeset: crate::record::Changeset) -> Result<(), RegistryError> {
+        let changeset = self.prepare(changeset)?;
+        self.plan(changeset).map(|_| ())
+    }
+
     /// Applies a changeset all or nothing and returns its id.
     pub async fn commit(
         &self,
@@ -238,21 +265,7 @@ impl Registry {
     ) -> Result<ChangesetId, RegistryError> {
         let changeset = self.prepare(changeset)?;
         let _writing = self.writer.lock().await;
-        let plan: CommitPlan = {
-            let now = crate::store::truncate_time(Utc::now());
-            let state = self.current();
-            boundaries::marker_rules(&state, &changeset)?;
-            boundaries::outer_border(&state, &changeset)?;
-            numbering::unique_numbers(&state, &changeset)?;
-            let changeset = boundaries::freeze(&state, changeset)?;
-            let changeset = cemetery::rules(&state, &self.config, changeset)?;
-            // Signs that would show a superseded name or number get a drafted replacement
-            // order in the same changeset.
-            let mut changeset = changeset;
-            let orders = signs::follow_up(&state, &changeset.writes);
-            changeset.writes.extend(orders);
-            state.plan(changeset, now)?
-        };
+        let plan = self.plan(changeset)?;
         self.store.commit(&plan).await?;
         let touched = self.touched(&plan.versions);
         let searchable = plan.versions.iter().any(|v| indexes(v.layer()));

@@ -480,14 +480,16 @@ pub async fn retire(
     commit_one(&registry, author, input.reason, input.document, write).await
 }
 
-/// `POST /api/changesets`: several writes, all or nothing.
-pub async fn changeset(
-    State(registry): State<AppState>,
-    caller: Caller,
-    ApiJson(input): ApiJson<ChangesetInput>,
-) -> Result<Response, ApiError> {
+/// The writes of `input` as the caller's changeset, each checked (role, version, body,
+/// approval document) as it would be written.
+async fn caller_changeset(
+    registry: &AppState,
+    caller: &Caller,
+    input: ChangesetInput,
+    target: &str,
+) -> Result<Changeset, ApiError> {
     let Some(author) = caller.access.name().map(str::to_string) else {
-        return require_write(&registry, &caller, Layer::Street, "/api/changesets")
+        return require_write(registry, caller, Layer::Street, target)
             .await
             .map(|_| unreachable!("the public writes nothing"));
     };
@@ -495,17 +497,34 @@ pub async fn changeset(
     changeset.document = input.document.clone();
     for (i, change) in input.writes.into_iter().enumerate() {
         let field = format!("writes[{i}]");
-        let (_, write) = checked_write(
-            &registry,
-            &caller,
-            change,
-            &field,
-            &input.document,
-            "/api/changesets",
-        )
-        .await?;
+        let (_, write) =
+            checked_write(registry, caller, change, &field, &input.document, target).await?;
         changeset.push(write);
     }
+    Ok(changeset)
+}
+
+/// `POST /api/changesets/check`: what saving these writes would answer, with nothing written
+/// (the editor's check before saving): 200 when it would be accepted, otherwise the same
+/// error as saving (geometry with its location, stale version, doubled number, frozen area…).
+pub async fn check_changeset(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ChangesetInput>,
+) -> Result<Response, ApiError> {
+    let changeset = caller_changeset(&registry, &caller, input, "/api/changesets/check").await?;
+    let writes = changeset.writes.len();
+    registry.preview(changeset)?;
+    Ok(Json(json!({ "ok": true, "writes": writes })).into_response())
+}
+
+/// `POST /api/changesets`: several writes, all or nothing.
+pub async fn changeset(
+    State(registry): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ChangesetInput>,
+) -> Result<Response, ApiError> {
+    let changeset = caller_changeset(&registry, &caller, input, "/api/changesets").await?;
     let ids: Vec<RecordId> = changeset.writes.iter().map(Write::id).collect();
     let changeset_id = registry.commit(changeset).await?;
     let current = registry.current();

@@ -63,6 +63,7 @@ pub fn app(registry: AppState) -> Router {
             get(api::record).put(edit::replace).delete(edit::retire),
         )
         .route("/api/changesets", get(history::list).post(edit::changeset))
+        .route("/api/changesets/check", post(edit::check_changeset))
         .route("/api/changesets/{id}/revert", post(history::revert))
         .route("/history", get(history::page))
         .route("/changesets/{id}", get(history::changeset_page))

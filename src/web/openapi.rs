@@ -108,6 +108,14 @@ pub fn document() -> Value {
         r["428"] = error_response("某项修改缺少 if_match");
         r
     };
+    let check_responses = {
+        let mut r = changeset_responses.clone();
+        r.as_object_mut().expect("responses").remove("201");
+        r["200"] = json!({ "description": "检查通过：照此保存会被接受（未写入任何内容）", "content": { "application/json": { "schema": {
+            "type": "object", "required": ["ok", "writes"],
+            "properties": { "ok": { "type": "boolean" }, "writes": { "type": "integer" } } } } } });
+        r
+    };
     let import_responses = {
         let mut r = write_responses("导入报告", "200");
         r["200"] = json_response("导入报告（已写入或试运行）", "ImportReport");
@@ -378,6 +386,14 @@ pub fn document() -> Value {
                     "security": [{ "token": [] }],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ChangesetInput" } } } },
                     "responses": changeset_responses
+                }
+            },
+            "/api/changesets/check": {
+                "post": {
+                    "summary": "保存前检查：与 POST /api/changesets 相同的内容，按同样的规则（几何、版本、门牌号、冻结区域、殡葬规则…）检查，不写入任何内容",
+                    "security": [{ "token": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ChangesetInput" } } } },
+                    "responses": check_responses
                 }
             },
             "/api/changesets/{id}/revert": {

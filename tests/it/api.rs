@@ -547,3 +547,104 @@ both_stores!(
         assert!(registry.current().get(&new_id).is_none());
     }
 );
+
+both_stores!(
+    the_editor_checks_a_change_before_saving_and_nothing_is_written,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let token = officer(&registry, "wangfang", Role::NamesOfficer).await;
+        let app = diming::web::app(registry.clone());
+        let changesets = registry.store().changesets(1000).await.unwrap().len();
+        let check = |writes: Value| {
+            let (app, token) = (app.clone(), token.clone());
+            async move {
+                let body = json!({ "reason": "检查", "writes": writes });
+                send(
+                    &app,
+                    request(
+                        "POST",
+                        "/api/changesets/check",
+                        Some(&token),
+                        Some(body.clone()),
+                    ),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        // A street that would be accepted: 200, and nothing written.
+        let street = json!({ "op": "create", "layer": "streets", "feature": {
+            "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[111.9605, 43.6395], [111.9625, 43.6395]] },
+            "properties": { "name": "检查一巷", "class": "lane", "naming": { "status": "proposed" } } } });
+        let r = check(json!([street])).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json(), json!({ "ok": true, "writes": 1 }));
+        // A geometry outside the city: refused with where.
+        let mut far = street.clone();
+        far["feature"]["geometry"]["coordinates"] = json!([[116.39, 39.9], [116.40, 39.9]]);
+        let r = check(json!([far])).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["code"], "invalid_geometry");
+        assert!(r.json()["location"].is_object(), "{}", r.body);
+        // A number its street already has: which plate holds it.
+        let (plate, holder, number) = {
+            let state = registry.current();
+            let mut plates: Vec<_> = state
+                .layer(Layer::DoorPlate)
+                .filter_map(|v| match &v.body {
+                    diming::layers::Body::DoorPlate(p) => {
+                        Some((p.street, p.number.to_string(), v.id))
+                    }
+                    _ => None,
+                })
+                .collect();
+            plates.sort();
+            let (a, b) = plates
+                .windows(2)
+                .find(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
+                .map(|w| (w[0].clone(), w[1].clone()))
+                .unwrap();
+            (b.2, a.2, a.1)
+        };
+        let feature = {
+            let state = registry.current();
+            let v = state.get(&plate).unwrap();
+            let mut p = serde_json::to_value(&v.body).unwrap();
+            p.as_object_mut().unwrap().remove("layer");
+            p["number"] = json!(number);
+            json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p })
+        };
+        let update = json!({ "op": "update", "id": plate, "if_match": 1, "feature": feature });
+        let r = check(json!([update.clone()])).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["code"], "duplicate_number");
+        assert!(r.body.contains(&holder.to_string()), "{}", r.body);
+        // A stale version: 412, as saving would answer.
+        let mut stale = update;
+        stale["if_match"] = json!(7);
+        let r = check(json!([stale])).await;
+        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+        // Nothing of it was written.
+        assert_eq!(
+            registry.store().changesets(1000).await.unwrap().len(),
+            changesets
+        );
+        assert_eq!(registry.current().get(&plate).unwrap().version, 1);
+        // A viewer may not even check.
+        let viewer = officer(&registry, "viewer", Role::Viewer).await;
+        let body = json!({ "reason": "检查", "writes": [street] });
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/changesets/check",
+                Some(&viewer),
+                Some(body.clone()),
+            ),
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+);

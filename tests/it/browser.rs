@@ -345,6 +345,14 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         "the naming-rule verdict",
     );
     assert!(verdict.as_str().unwrap().contains("曼哈顿"), "{verdict}");
+    // Checked before saving: the rules of saving, nothing written (a proposed name may carry
+    // a naming warning; the registry refuses nothing here).
+    browser.click_on("#check-street");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check's answer",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
     browser.click_on("#save-street");
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('history')",

@@ -227,6 +227,13 @@ both_stores!(
             ),
             (
                 "post",
+                "/api/changesets/check".into(),
+                Some(json!({ "reason": "文档", "writes": [
+                { "op": "retire", "id": plate, "if_match": 1 } ] })),
+                None,
+            ),
+            (
+                "post",
                 "/api/changesets".into(),
                 Some(json!({ "reason": "文档", "writes": [
                 { "op": "retire", "id": plate, "if_match": 1 } ] })),

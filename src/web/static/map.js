@@ -233,11 +233,33 @@
     }
     return `<input data-field="${k}" value="${esc(value || "")}">`;
   }
-  async function save(rec, changes, reason) {
+  // The check before saving: the same rules as saving (geometry, versions, numbers, frozen
+  // areas…), nothing written; a problem with a place is marked on the map.
+  async function check(writes, out) {
+    const r = await fetch("/api/changesets/check", { method: "POST", body: JSON.stringify({ reason: "保存前检查", writes }),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
+    const v = await r.json();
+    out.className = r.ok ? "check-ok" : "error";
+    out.textContent = r.ok ? "检查通过：可以保存" : `不能保存：${v.error}`;
+    if (map.getSource("check")) {
+      map.getSource("check").setData({ type: "FeatureCollection",
+        features: v.location ? [{ type: "Feature", geometry: v.location, properties: {} }] : [] });
+    }
+    return r.ok;
+  }
+  map.on("load", () => {
+    map.addSource("check", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "check-point", type: "circle", source: "check",
+      paint: { "circle-color": "#c0392b", "circle-radius": 8, "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
+  });
+  function updated(rec, changes) {
     const properties = Object.assign(editable(rec.properties), changes);
     for (const [k, v] of Object.entries(changes)) if (v === "") delete properties[k];
+    return { type: "Feature", geometry: rec.geometry, properties };
+  }
+  async function save(rec, changes, reason) {
     return fetch(`/api/records/${rec.id}`, { method: "PUT",
-      body: JSON.stringify({ reason, feature: { type: "Feature", geometry: rec.geometry, properties } }),
+      body: JSON.stringify({ reason, feature: updated(rec, changes) }),
       headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf, "If-Match": `"${rec.properties.version}"` } });
   }
   function editForm(rec) {
@@ -245,8 +267,13 @@
     const fields = EDITABLE[rec.properties.layer];
     panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
       + fields.map((k) => `<tr><td>${esc(LABELS[k] || k)}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
-      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button><p class="error" id="edit-error"></p>`;
+      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button><p id="check-result"></p><p class="error" id="edit-error"></p>`;
     document.getElementById("retire-feature").addEventListener("click", () => retire(rec));
+    document.getElementById("check-attributes").addEventListener("click", () => {
+      const changes = {};
+      for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
+      check([{ op: "update", id: rec.id, if_match: rec.properties.version, feature: updated(rec, changes) }], document.getElementById("check-result"));
+    });
     document.getElementById("save-attributes").addEventListener("click", async () => {
       const changes = {};
       for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
@@ -383,7 +410,7 @@
     panel.innerHTML = `<h3>新街路巷</h3><p>${coords.length} 个点</p>`
       + `<label>标准名称 <input id="street-name"></label><div id="name-verdicts"></div>`
       + `<label>等级 <select id="street-class"><option value="arterial">主干路</option><option value="secondary">次干路</option><option value="branch">支路</option><option value="lane" selected>巷</option></select></label>`
-      + `<label>变更原因 <input id="street-reason" value="新建街路巷（拟命名）"></label> <button id="save-street">保存</button><p class="error" id="save-error"></p>`;
+      + `<label>变更原因 <input id="street-reason" value="新建街路巷（拟命名）"></label> <button id="check-street">检查</button> <button id="save-street">保存</button><p id="check-result"></p><p class="error" id="save-error"></p>`;
     const name = document.getElementById("street-name");
     let seq = 0;
     name.addEventListener("input", async () => {
@@ -394,10 +421,12 @@
       out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}：${esc(x.explanation)}</p>`).join("")
         + (v.romanization ? `<p>拼写：${esc(v.romanization.standard)}</p>` : "");
     });
+    const drawn = () => ({ type: "Feature", geometry: { type: "LineString", coordinates: coords },
+      properties: { name: name.value, class: document.getElementById("street-class").value, naming: { status: "proposed" } } });
+    document.getElementById("check-street").addEventListener("click", () =>
+      check([{ op: "create", layer: "streets", feature: drawn() }], document.getElementById("check-result")));
     document.getElementById("save-street").addEventListener("click", async () => {
-      const body = { reason: document.getElementById("street-reason").value, feature: {
-        type: "Feature", geometry: { type: "LineString", coordinates: coords },
-        properties: { name: name.value, class: document.getElementById("street-class").value, naming: { status: "proposed" } } } };
+      const body = { reason: document.getElementById("street-reason").value, feature: drawn() };
       const r = await fetch("/api/layers/streets/items", { method: "POST", body: JSON.stringify(body),
         headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
       const v = await r.json();
