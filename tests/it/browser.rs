@@ -857,3 +857,91 @@ async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
         browser.screenshot(&std::path::Path::new(&path).with_extension("form.png"));
     }
 }
+
+/// Two burial officers edit the same plot: the one who saves second sees both versions side
+/// by side, re-applies the edit on the newer one, and nothing of the other's is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_burial_officers_edit_one_plot_and_the_second_sees_the_conflict_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let other: String;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "saren", diming::accounts::Role::BurialOfficer).await;
+        other = crate::support::officer(&registry, "bayar", diming::accounts::Role::BurialOfficer)
+            .await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+    browser.goto(&format!("{base}/login?next=/map"));
+    browser.type_into("input[name=name]", "saren");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/map' && window.dimingReady === true",
+        "the map's layers",
+    );
+    // An available plot, clicked on the map.
+    let plot = browser.eval(
+        "(async () => (await (await fetch('/api/layers/plots?limit=2000')).json()).features.find(f => f.properties.status === 'available'))()",
+    );
+    let id = plot["id"].as_str().unwrap().to_string();
+    let ring = &plot["geometry"]["coordinates"][0][0];
+    let n = ring.as_array().unwrap().len() - 1;
+    let (mut x, mut y) = (0.0, 0.0);
+    for c in ring.as_array().unwrap().iter().take(n) {
+        x += c[0].as_f64().unwrap() / n as f64;
+        y += c[1].as_f64().unwrap() / n as f64;
+    }
+    click_map_at(&mut browser, &format!("[{x}, {y}]"), 21);
+    browser.wait_for(
+        "document.getElementById('edit-attributes')",
+        "the plot's panel with the edit button",
+    );
+    browser.click_on("#edit-attributes");
+    browser.eval("document.querySelector('[data-field=status]').value = 'reserved'; document.querySelector('[data-field=holder]').value = '巴特尔'; true");
+    // Meanwhile the other officer records a telephone for the plot.
+    let status = browser.eval(&format!(
+        "(async () => {{
+            const r = await fetch('/api/records/{id}');
+            const f = await r.json();
+            const properties = Object.assign({{}}, f.properties);
+            for (const k of ['layer', 'version', 'valid_from', 'valid_to', 'recorded_at', 'retired', 'changeset', 'position']) delete properties[k];
+            properties.holder_phone = '13847905555';
+            const put = await fetch('/api/records/{id}', {{ method: 'PUT', credentials: 'omit',
+                body: JSON.stringify({{ reason: '登记联系电话', feature: {{ type: 'Feature', geometry: f.geometry, properties }} }}),
+                headers: {{ 'Content-Type': 'application/json', 'Authorization': 'Bearer {other}', 'If-Match': r.headers.get('ETag') }} }});
+            return [put.status, await put.text()];
+        }})()"
+    ));
+    assert_eq!(status[0], 200, "{status}");
+    browser.click_on("#save-attributes");
+    browser.wait_for("document.getElementById('conflict')", "the conflict view");
+    let table = browser
+        .eval("document.getElementById('conflict-table').innerText")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        table.contains("已预订") && table.contains("巴特尔") && table.contains("138****5555"),
+        "{table}"
+    );
+    browser.click_on("#reapply");
+    browser.wait_for(
+        "document.getElementById('attributes') && document.getElementById('attributes').innerText.includes('已预订')",
+        "the re-applied edit",
+    );
+    let attributes = browser.eval("document.getElementById('attributes').innerText");
+    let attributes = attributes.as_str().unwrap();
+    assert!(
+        attributes.contains("巴特尔") && attributes.contains("138****5555"),
+        "both edits kept: {attributes}"
+    );
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#history li').length"),
+        3,
+        "laid out, the other officer's telephone, this officer's reservation"
+    );
+}

@@ -32,7 +32,8 @@
   const LABELS = {
     name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
     street: "街路巷", code: "区划代码", level: "级别", parent: "上级区划", kind: "门牌种类", source: "来源",
-    version: "版本", valid_from: "生效日期", recorded_at: "登记时间",
+    version: "版本", valid_from: "生效日期", recorded_at: "登记时间", holder: "使用人", holder_phone: "使用人电话",
+    cemetery: "公墓", section: "墓区", laid_out: "划定日期",
   };
   const VALUES = {
     arterial: "主干路", secondary: "次干路", branch: "支路", lane: "巷",
@@ -175,11 +176,16 @@
     map.once("idle", () => { window.dimingReady = true; });
   }
 
-  function row(key, value) {
+  // A field's name for a record of `layer` (a plot's number is not a door number).
+  const LAYER_LABELS = { plot: { number: "墓位号", kind: "墓位类型" } };
+  function label(layer, key) {
+    return (LAYER_LABELS[layer] || {})[key] || LABELS[key] || key;
+  }
+  function row(key, value, layer) {
     if (value === null || value === undefined || value === "" || typeof value === "object") return "";
     const shown = VALUES[value] || value;
     const cls = key === "name_mn" ? ' class="mongolian" lang="mn-Mong"' : "";
-    return `<tr><td>${esc(LABELS[key] || key)}</td><td${cls}>${esc(shown)}</td></tr>`;
+    return `<tr><td>${esc(label(layer, key))}</td><td${cls}>${esc(shown)}</td></tr>`;
   }
 
   async function show(id) {
@@ -190,11 +196,12 @@
       fetch(`/api/records/${id}/history`).then((r) => r.json()),
     ]);
     if (rec.error) { panel.innerHTML = `<p class="error">${esc(rec.error)}</p>`; return; }
-    const p = rec.properties;
+    // Shown, not changed: the record is saved back as it came.
+    const p = Object.assign({}, rec.properties);
     if (p.kind && typeof p.kind === "object") p.kind = p.kind.remains + "_" + p.kind.occupancy;
-    const keys = ["name", "name_mn", "number", "class", "category", "code", "level", "status", "kind", "source", "version", "valid_from"];
+    const keys = ["name", "name_mn", "number", "class", "category", "code", "level", "status", "kind", "holder", "holder_phone", "source", "version", "valid_from"];
     let html = `<h3 id="feature-title">${esc(p.name || p.number || id)}</h3><table id="attributes">`;
-    for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k]);
+    for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k], p.layer);
     if (p.romanization && p.romanization.standard) html += row("罗马字母拼写", p.romanization.standard);
     html += `</table><h3>历史 <small><a id="record-link" href="/records/${id}">完整历史与比较</a></small></h3><ol id="history">`;
     for (const v of (hist.versions || []).slice().reverse()) {
@@ -218,8 +225,11 @@
   const CHOICES = {
     class: ["arterial", "secondary", "branch", "lane"],
     kind: ["door_large", "door_small", "side_door", "building_large", "building_small"],
+    // A plot's status (the registry refuses a move its rules do not allow).
+    status: ["available", "reserved", "occupied", "relocated_in", "expired"],
   };
-  const EDITABLE = { street: ["class", "name_mn"], place: ["name_mn"], door_plate: ["kind"], admin_unit: ["name_mn"] };
+  const EDITABLE = { street: ["class", "name_mn"], place: ["name_mn"], door_plate: ["kind"], admin_unit: ["name_mn"],
+    plot: ["status", "holder", "holder_phone"] };
   // What a GET adds to a record's own attributes (the server's list, `api::READ_ONLY`).
   const READ_ONLY = JSON.parse(el.dataset.readOnly);
   function editable(props) {
@@ -266,7 +276,7 @@
     const panel = document.getElementById("panel");
     const fields = EDITABLE[rec.properties.layer];
     panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
-      + fields.map((k) => `<tr><td>${esc(LABELS[k] || k)}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
+      + fields.map((k) => `<tr><td>${esc(label(rec.properties.layer, k))}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
       + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button><p id="check-result"></p><p class="error" id="edit-error"></p>`;
     document.getElementById("retire-feature").addEventListener("click", () => retire(rec));
     document.getElementById("check-attributes").addEventListener("click", () => {
@@ -301,13 +311,13 @@
   async function conflict(mine, changes, reason) {
     const theirs = await (await fetch(`/api/records/${mine.id}`)).json();
     const panel = document.getElementById("panel");
-    const keys = [...new Set([...Object.keys(editable(mine.properties)), ...Object.keys(editable(theirs.properties))])]
-      .filter((k) => typeof (mine.properties[k] ?? theirs.properties[k]) !== "object");
+    const keys = [...new Set([...Object.keys(editable(mine.properties)), ...Object.keys(editable(theirs.properties)), ...Object.keys(changes)])]
+      .filter((k) => { const v = mine.properties[k] ?? theirs.properties[k]; return v === null || typeof v !== "object"; });
     let html = `<h3 id="conflict">他人已先保存了第 ${theirs.properties.version} 版</h3><p>您的修改没有保存，也没有覆盖他人的修改。</p>`
       + `<table id="conflict-table"><tr><th>属性</th><th>您开始编辑时（第 ${mine.properties.version} 版）</th><th>他人保存的（第 ${theirs.properties.version} 版）</th><th>您的修改</th></tr>`;
     for (const k of keys) {
       const a = mine.properties[k] ?? "", b = theirs.properties[k] ?? "";
-      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(LABELS[k] || k)}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
+      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(label(mine.properties.layer, k))}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
     }
     html += `</table><p><button id="reapply">在第 ${theirs.properties.version} 版上重新应用我的修改</button> <button id="discard">放弃我的修改</button></p><p class="error" id="edit-error"></p>`;
     panel.innerHTML = html;

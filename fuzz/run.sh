@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs every fuzz target for SECONDS each (default 600), one after another, then minimizes
+# each corpus (cmin) so that what is committed stays small. Needs nightly Rust and
+# cargo-fuzz (`cargo install cargo-fuzz`). A crash stops the script and leaves its input in
+# fuzz/artifacts/TARGET/; fix the parser, and add the input to fuzz/corpus/TARGET/ so that
+# the integration tests replay it from then on.
+set -eu
+cd "$(dirname "$0")/.."
+seconds="${SECONDS_PER_TARGET:-600}"
+targets="${*:-geojson wkb cql2 door_number names ledger archive fields}"
+for t in $targets; do
+    echo "== $t: ${seconds} s"
+    cargo +nightly fuzz run -s none "$t" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 -print_final_stats=1
+    cargo +nightly fuzz cmin -s none "$t"
+done
