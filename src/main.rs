@@ -16,7 +16,8 @@ async fn main() {
     // log collector), anything else the readable form.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr);
     if std::env::var("DIMING_LOG_FORMAT").is_ok_and(|f| f == "json") {

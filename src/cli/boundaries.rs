@@ -57,13 +57,17 @@ pub(crate) enum BoundariesCommand {
         after_help = "示例：\n  diming boundaries inspect-line 152501200 152501400 --date 2026-05-20 --inspector 巴特尔 --inspector 张伟 --finding JZ-003=完好 --finding \"JZ-003至JZ-004=界线清楚\""
     )]
     InspectLine {
+        /// 界线一侧单位的区划代码
         a: String,
+        /// 另一侧单位的区划代码
         b: String,
+        /// 检查日期
         #[arg(long)]
         date: chrono::NaiveDate,
+        /// 参加检查的人员（双方各至少一人），可重复
         #[arg(long, required = true)]
         inspector: Vec<String>,
-        /// 位置=结果，可重复
+        /// 位置=结果（界桩编号或“界桩至界桩”的一段），可重复
         #[arg(long)]
         finding: Vec<String>,
         /// 同时生成检查报告（PDF）
@@ -78,14 +82,19 @@ pub(crate) enum BoundariesCommand {
         after_help = "示例：\n  diming boundaries agreement --title 城区与苏木平安边界协议 --party 152501200 --party 152501400 --signed 2021-06-01 --renewal 2026-06-01 --summary 共同维护界桩，争议协商解决"
     )]
     Agreement {
+        /// 协议名称
         #[arg(long)]
         title: String,
+        /// 签约单位的区划代码，可重复（至少两方）
         #[arg(long, required = true)]
         party: Vec<String>,
+        /// 签订日期
         #[arg(long)]
         signed: chrono::NaiveDate,
+        /// 续签日期
         #[arg(long)]
         renewal: chrono::NaiveDate,
+        /// 内容摘要
         #[arg(long)]
         summary: String,
     },

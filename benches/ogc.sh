@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# OGC API – Features items (bbox, limit 100) at 32 concurrent clients, side by side: diming
+# (PostgreSQL store, answered from memory) and pygeoapi from PyPI (Flask under gunicorn with
+# 2 × cores + 1 workers, gunicorn's own advice) reading the same door plates from PostGIS.
+# pygeoapi reads EPSG:4490 with EPSG's latitude-first axis order, so it gets a copy of the
+# table with the same rows, SRID 4326 (CGCS2000 and WGS 84 differ by centimetres) and the same
+# GiST index. Usage: benches/ogc.sh [seconds]   (installs wrk from Debian and pygeoapi from
+# PyPI into a cache folder if needed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet
+bin=$CARGO_TARGET_DIR/release/diming
+pg=$(.ci/postgres)
+venv=${DIMING_BENCH_VENV:-$HOME/.cache/diming/pygeoapi}
+[ -x "$venv/bin/gunicorn" ] || {
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q 'pygeoapi==0.21.0' psycopg2-binary gunicorn
+}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+db=$(echo "$pg" | sed 's|/postgres$|/diming_ogc|')
+su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)' -c 'CREATE DATABASE diming_ogc OWNER diming'" >/dev/null
+"$bin" --db "$db" demo --force >/dev/null
+PGPASSWORD=diming psql -qAt -h 127.0.0.1 -U diming diming_ogc -c "
+  CREATE TABLE peer_door_plates AS SELECT id, version, valid_from, recorded_at, source, street_id,
+    number, number_value, ST_SetSRID(geom, 4326)::geometry(Point, 4326) AS geom FROM door_plates;
+  ALTER TABLE peer_door_plates ADD PRIMARY KEY (id);
+  CREATE INDEX ON peer_door_plates USING gist (geom);
+  ANALYZE peer_door_plates;" >/dev/null
+
+cat > "$work/pygeoapi.yml" <<YAML
+server:
+  bind: {host: 127.0.0.1, port: 8097}
+  url: http://127.0.0.1:8097
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  languages: [en-US]
+  cors: false
+  pretty_print: false
+  limits: {default_items: 10, max_items: 1000}
+  map: {url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: OSM}
+logging: {level: ERROR}
+metadata:
+  identification: {title: peer, description: peer, keywords: [peer], keywords_type: theme, terms_of_service: none, url: 'http://127.0.0.1'}
+  license: {name: none, url: 'http://127.0.0.1'}
+  provider: {name: none, url: 'http://127.0.0.1'}
+  contact: {name: none, position: none, address: none, city: none, stateorprovince: none, postalcode: none, country: none, phone: none, fax: none, email: none, url: 'http://127.0.0.1', hours: none, instructions: none, role: pointOfContact}
+resources:
+  door_plates:
+    type: collection
+    title: door_plates
+    description: door plates
+    keywords: [door]
+    extents:
+      spatial: {bbox: [111.8, 43.5, 112.1, 43.8], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'}
+    providers:
+      - type: feature
+        name: PostgreSQL
+        data: {host: 127.0.0.1, port: 5432, dbname: diming_ogc, user: diming, password: diming, search_path: [public]}
+        id_field: id
+        table: peer_door_plates
+        geom_field: geom
+YAML
+(cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml "$venv/bin/pygeoapi" openapi generate pygeoapi.yml --output-file openapi.yml >/dev/null)
+
+"$bin" --db "$db" serve --addr 127.0.0.1:8098 >/dev/null 2>&1 &
+(cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml PYGEOAPI_OPENAPI=openapi.yml \
+  "$venv/bin/gunicorn" -w $((2 * $(nproc) + 1)) -b 127.0.0.1:8097 pygeoapi.flask_app:APP >/dev/null 2>&1) &
+for port in 8098 8097; do
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
+done
+ours=/ogc/collections/door_plates/items
+theirs=/collections/door_plates/items
+q='?bbox=111.95,43.64,111.96,43.648&limit=100&f=json'
+n1=$(curl -sf "http://127.0.0.1:8098$ours$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))')
+n2=$(curl -sf "http://127.0.0.1:8097$theirs$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))')
+echo "same box: diming $n1 features, pygeoapi $n2"
+
+measure() {
+  local name=$1 port=$2 items=$3 out
+  out=$(ITEMS=$items wrk -t2 -c32 -d"${secs}s" --latency -s benches/ogc.lua "http://127.0.0.1:$port")
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  echo "$name: ${rps} requests/s, p99 ${p99}, non-2xx ${errors:-0}" >&2
+  echo "$rps"
+}
+a=$(measure diming 8098 "$ours")
+b=$(measure pygeoapi 8097 "$theirs")
+python3 -c "print(f'diming / pygeoapi: {float('$a') / float('$b'):.1f} ×')"
+su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)'" >/dev/null || true
