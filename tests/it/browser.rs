@@ -945,3 +945,102 @@ async fn two_burial_officers_edit_one_plot_and_the_second_sees_the_conflict_in_c
         "laid out, the other officer's telephone, this officer's reservation"
     );
 }
+
+/// A names officer reshapes a street on the map: one end dragged to another street's vertex
+/// takes that vertex exactly, the other dragged near the other street's line lands on it; the
+/// check passes and the saved version has the snapped geometry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_reshapes_a_street_with_snapping_in_chromium() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
+    }
+    let port = free_port();
+    let _server = serve(db.url(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+    browser.goto(&format!("{base}/login?next=/map"));
+    browser.type_into("input[name=name]", "wangfang");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/map' && window.dimingReady === true",
+        "the map's layers",
+    );
+    let a = diming::record::RecordId::derived("street/康宁街");
+    let b = diming::record::RecordId::derived("street/前进大街");
+    click_map_at(&mut browser, &along(a, 0.5), 17);
+    browser.wait_for(
+        "document.getElementById('edit-attributes')",
+        "the street's panel",
+    );
+    browser.click_on("#edit-attributes");
+    browser.click_on("#reshape");
+    browser.wait_for(
+        "document.getElementById('reshape-hint')",
+        "the reshaping panel",
+    );
+    // Both streets in view; where the handles are and where to drop them.
+    let at = browser.eval(&format!(
+        "(async () => {{
+            const a = (await (await fetch('/api/records/{a}')).json()).geometry.coordinates[0];
+            const b = (await (await fetch('/api/records/{b}')).json()).geometry.coordinates[0];
+            const map = window.dimingMap;
+            const all = a.concat(b);
+            const xs = all.map(c => c[0]), ys = all.map(c => c[1]);
+            map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], {{ padding: 120, duration: 0 }});
+            await new Promise(r => map.once('idle', r));
+            const box = map.getContainer().getBoundingClientRect();
+            const px = (c) => {{ const p = map.project(c); return [box.left + p.x, box.top + p.y]; }};
+            // A point of its line away from crossings (a crossing street's edge is as near).
+            const mid = [b[0][0] + 0.3 * (b[1][0] - b[0][0]), b[0][1] + 0.3 * (b[1][1] - b[0][1])];
+            return {{ first: px(a[0]), last: px(a[a.length - 1]), vertex: px(b[0]), edge: px(mid), b }};
+        }})()"
+    ));
+    let pt = |v: &serde_json::Value| (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    // The first end 4 px off the other street's vertex, the last 5 px off its line.
+    let (vx, vy) = pt(&at["vertex"]);
+    browser.drag(pt(&at["first"]), (vx + 4.0, vy - 2.0));
+    let (ex, ey) = pt(&at["edge"]);
+    browser.drag(pt(&at["last"]), (ex + 3.0, ey + 4.0));
+    assert_eq!(
+        browser.eval("document.getElementById('reshape-moved').textContent"),
+        "2"
+    );
+    browser.click_on("#check-geometry");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
+    browser.click_on("#save-geometry");
+    browser.wait_for(
+        "document.getElementById('attributes') && document.getElementById('history')",
+        "the saved street",
+    );
+    let saved = browser.eval(&format!(
+        "(async () => (await (await fetch('/api/records/{a}')).json()))()"
+    ));
+    assert_eq!(saved["properties"]["version"], 2, "{saved}");
+    let line = saved["geometry"]["coordinates"][0]
+        .as_array()
+        .unwrap()
+        .clone();
+    let b0 = &at["b"][0];
+    let b1 = &at["b"][1];
+    // The first end is the other street's vertex, exactly.
+    assert_eq!(&line[0], b0, "{line:?}");
+    // The last end lies on the other street's line.
+    let c = line.last().unwrap();
+    let f = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap();
+    let cross =
+        (f(b1, 0) - f(b0, 0)) * (f(c, 1) - f(b0, 1)) - (f(b1, 1) - f(b0, 1)) * (f(c, 0) - f(b0, 0));
+    let length = (f(b1, 0) - f(b0, 0)).hypot(f(b1, 1) - f(b0, 1));
+    assert!(
+        (cross / length).abs() < 1e-9,
+        "{c:?} is {} degrees off the line",
+        cross / length
+    );
+}

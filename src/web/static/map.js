@@ -277,8 +277,11 @@
     const fields = EDITABLE[rec.properties.layer];
     panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
       + fields.map((k) => `<tr><td>${esc(label(rec.properties.layer, k))}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
-      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button><p id="check-result"></p><p class="error" id="edit-error"></p>`;
+      + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button>`
+      + (rec.geometry.type === "Point" ? "" : ` <button id="reshape">修改几何</button>`)
+      + `<p id="check-result"></p><p class="error" id="edit-error"></p>`;
     document.getElementById("retire-feature").addEventListener("click", () => retire(rec));
+    if (document.getElementById("reshape")) document.getElementById("reshape").addEventListener("click", () => reshape(rec));
     document.getElementById("check-attributes").addEventListener("click", () => {
       const changes = {};
       for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
@@ -329,6 +332,125 @@
       show(mine.id);
     });
     document.getElementById("discard").addEventListener("click", () => show(mine.id));
+  }
+
+  // Reshaping a line or an area: its vertices become handles to drag; a handle dropped near
+  // another feature's vertex takes that vertex, near its edge the nearest point of the edge
+  // (exact source coordinates where the layer has them). Saved as the record's next version.
+  let reshaping = null;
+  const SNAP_PX = 10;
+  const same = (a, b) => a[0] === b[0] && a[1] === b[1];
+  // Every vertex of a geometry as [ring or line, index] paths into its coordinates.
+  function vertices(g) {
+    const rings = g.type === "LineString" ? [g.coordinates]
+      : g.type === "MultiLineString" || g.type === "Polygon" ? g.coordinates
+      : g.type === "MultiPolygon" ? g.coordinates.flat() : [];
+    const out = [];
+    rings.forEach((ring, r) => {
+      const closed = ring.length > 3 && same(ring[0], ring[ring.length - 1]);
+      for (let i = 0; i < ring.length - (closed ? 1 : 0); i++) out.push({ ring, i, closed });
+    });
+    return out;
+  }
+  // Where a dragged vertex lands: another feature's vertex, else its edge, else the pointer.
+  function snapTarget(point, lngLat, skipId) {
+    const box = [[point.x - SNAP_PX, point.y - SNAP_PX], [point.x + SNAP_PX, point.y + SNAP_PX]];
+    const ids = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
+    const exact = (f) => {
+      const rid = f.properties.rid;
+      if (!rid) return f;
+      for (const fc of Object.values(sourceData)) {
+        const hit = fc.features.find((x) => x.id === rid);
+        if (hit) return hit;
+      }
+      return f;
+    };
+    let best = null, bestD = SNAP_PX, edge = null, edgeD = SNAP_PX;
+    for (const f of map.queryRenderedFeatures(box, { layers: ids }).map(exact)) {
+      if ((f.id || f.properties.rid || f.properties.id) === skipId) continue;
+      const lines = [];
+      const walk = (c) => { if (typeof c[0][0] === "number") lines.push(c); else c.forEach(walk); };
+      if (f.geometry.type === "Point") { lines.push([f.geometry.coordinates]); } else walk(f.geometry.coordinates);
+      for (const line of lines) {
+        for (let i = 0; i < line.length; i++) {
+          const p = map.project(line[i]);
+          const d = Math.hypot(p.x - point.x, p.y - point.y);
+          if (d <= bestD) { bestD = d; best = [line[i][0], line[i][1]]; }
+          if (i === 0) continue;
+          // The nearest point of the segment, along it in coordinates.
+          const a = line[i - 1], b = line[i];
+          const pa = map.project(a), pb = map.project(b);
+          const dx = pb.x - pa.x, dy = pb.y - pa.y, len = dx * dx + dy * dy;
+          if (!len) continue;
+          const t = Math.max(0, Math.min(1, ((point.x - pa.x) * dx + (point.y - pa.y) * dy) / len));
+          const de = Math.hypot(pa.x + t * dx - point.x, pa.y + t * dy - point.y);
+          if (de <= edgeD) { edgeD = de; edge = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]; }
+        }
+      }
+    }
+    return best || edge || [lngLat.lng, lngLat.lat];
+  }
+  function showHandles() {
+    const g = reshaping.geometry;
+    map.getSource("handles").setData({ type: "FeatureCollection", features: [
+      { type: "Feature", geometry: g, properties: {} },
+      ...vertices(g).map((v, k) => ({ type: "Feature", geometry: { type: "Point", coordinates: v.ring[v.i] }, properties: { k } })),
+    ] });
+  }
+  map.on("load", () => {
+    map.addSource("handles", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "handles-line", type: "line", source: "handles", filter: ["!=", ["geometry-type"], "Point"],
+      paint: { "line-color": "#d35400", "line-width": 3 } });
+    map.addLayer({ id: "handles-point", type: "circle", source: "handles", filter: ["==", ["geometry-type"], "Point"],
+      paint: { "circle-color": "#fff", "circle-radius": 6, "circle-stroke-color": "#d35400", "circle-stroke-width": 2 } });
+    let dragging = null;
+    map.on("mousedown", "handles-point", (e) => {
+      if (!reshaping) return;
+      e.preventDefault();
+      dragging = vertices(reshaping.geometry)[e.features[0].properties.k];
+      map.dragPan.disable();
+    });
+    map.on("mousemove", (e) => {
+      if (!dragging) return;
+      const to = snapTarget(e.point, e.lngLat, reshaping.rec.id);
+      const { ring, i, closed } = dragging;
+      ring[i] = to;
+      if (closed && i === 0) ring[ring.length - 1] = to;
+      showHandles();
+    });
+    map.on("mouseup", () => {
+      if (!dragging) return;
+      dragging = null;
+      map.dragPan.enable();
+      const n = document.getElementById("reshape-moved");
+      if (n) n.textContent = String(Number(n.textContent) + 1);
+    });
+  });
+  function reshape(rec) {
+    reshaping = { rec, geometry: JSON.parse(JSON.stringify(rec.geometry)) };
+    showHandles();
+    const panel = document.getElementById("panel");
+    panel.innerHTML = `<h3>修改几何：${esc(rec.properties.name || rec.properties.number || rec.id)}（第 ${rec.properties.version} 版）</h3>`
+      + `<p id="reshape-hint">拖动节点；靠近其他要素的节点或边线时自动吸附。已移动 <span id="reshape-moved">0</span> 次。</p>`
+      + `<label>变更原因 <input id="reshape-reason" value="几何修正"></label> <button id="check-geometry">检查</button> <button id="save-geometry">保存几何</button> <button id="cancel-reshape">放弃</button>`
+      + `<p id="check-result"></p><p class="error" id="edit-error"></p>`;
+    const feature = () => ({ type: "Feature", geometry: reshaping.geometry, properties: editable(rec.properties) });
+    const done = () => { reshaping = null; map.getSource("handles").setData({ type: "FeatureCollection", features: [] }); };
+    document.getElementById("check-geometry").addEventListener("click", () =>
+      check([{ op: "update", id: rec.id, if_match: rec.properties.version, feature: feature() }], document.getElementById("check-result")));
+    document.getElementById("cancel-reshape").addEventListener("click", () => { done(); show(rec.id); });
+    document.getElementById("save-geometry").addEventListener("click", async () => {
+      const r = await fetch(`/api/records/${rec.id}`, { method: "PUT",
+        body: JSON.stringify({ reason: document.getElementById("reshape-reason").value, feature: feature() }),
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf, "If-Match": `"${rec.properties.version}"` } });
+      const v = await r.json();
+      if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录：您的几何没有保存，请重新打开后再修改"; return; }
+      if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
+      done();
+      const table = { street: "streets", place: "places", admin_unit: "admin_units", plot: "plots" }[rec.properties.layer];
+      if (table) await reload(table);
+      show(rec.id);
+    });
   }
 
   // Infill: a new entrance gets the next free 附号 (or a reserved number) of the nearest
@@ -448,6 +570,7 @@
   }
 
   map.on("click", (e) => {
+    if (reshaping) return;
     if (drawing) { drawing.push(snap(e)); map.getSource("draft").setData(draftData()); return; }
     if (adding) { propose(e.lngLat); return; }
     const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
