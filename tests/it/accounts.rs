@@ -285,15 +285,14 @@ fn session_cookie(reply: &crate::support::Reply) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-/// Opens the login page (its cookie and token) and posts `fields` with them, as a browser does.
-async fn login(app: &axum::Router, fields: &str) -> crate::support::Reply {
-    let page = call(
-        app,
-        axum::http::Request::get("/login")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+/// Opens the login page (with the cookies a browser already holds): its login cookie and the
+/// token of its form.
+async fn login_page(app: &axum::Router, held: Option<&str>) -> (String, String) {
+    let mut request = axum::http::Request::get("/login");
+    if let Some(c) = held {
+        request = request.header("cookie", c);
+    }
+    let page = call(app, request.body(Body::empty()).unwrap()).await;
     let cookie = page.headers["set-cookie"]
         .to_str()
         .unwrap()
@@ -308,6 +307,12 @@ async fn login(app: &axum::Router, fields: &str) -> crate::support::Reply {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_string();
+    (cookie, token)
+}
+
+/// Opens the login page (its cookie and token) and posts `fields` with them, as a browser does.
+async fn login(app: &axum::Router, fields: &str) -> crate::support::Reply {
+    let (cookie, token) = login_page(app, None).await;
     call(
         app,
         form(
@@ -583,28 +588,7 @@ both_stores!(
             "diming_session=attacker-chosen-value".to_string(),
         ] {
             // The officer's browser carries the fixed cookie when it logs in.
-            let page = call(
-                &app,
-                axum::http::Request::get("/login")
-                    .header("cookie", &fixed)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-            let login_cookie = page.headers["set-cookie"]
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string();
-            let token = page
-                .body
-                .split("name=\"login_token\" value=\"")
-                .nth(1)
-                .and_then(|s| s.split('"').next())
-                .unwrap()
-                .to_string();
+            let (login_cookie, token) = login_page(&app, Some(&fixed)).await;
             let reply = call(
                 &app,
                 form(

@@ -1,29 +1,13 @@
 //! Writes through the JSON API: versions named by If-Match (428, 412), bodies checked field
 //! by field, invalid geometry refused with its location, all-or-nothing changesets.
 
-use crate::support::{TestDb, both_stores, load_demo, officer, request, send};
+use crate::support::{TestDb, both_stores, editable, load_demo, officer, request, send};
 use axum::http::StatusCode;
 use diming::accounts::Role;
 use diming::layers::Layer;
 use diming::record::RecordId;
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-/// The record as a client would send it back (properties without the bookkeeping).
-fn editable(registry: &diming::registry::Registry, id: RecordId) -> (u32, Value) {
-    let current = registry.current();
-    let v = current.get(&id).expect("a current record");
-    let mut properties = serde_json::to_value(&v.body).unwrap();
-    properties.as_object_mut().unwrap().remove("layer");
-    (
-        v.version,
-        json!({
-            "type": "Feature",
-            "geometry": diming::spatial::geojson::from_geo(&v.geometry),
-            "properties": properties,
-        }),
-    )
-}
 
 both_stores!(
     updates_name_their_version_and_stale_ones_change_nothing,
@@ -607,14 +591,8 @@ both_stores!(
                 .unwrap();
             (b.2, a.2, a.1)
         };
-        let feature = {
-            let state = registry.current();
-            let v = state.get(&plate).unwrap();
-            let mut p = serde_json::to_value(&v.body).unwrap();
-            p.as_object_mut().unwrap().remove("layer");
-            p["number"] = json!(number);
-            json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p })
-        };
+        let (_, mut feature) = editable(&registry, plate);
+        feature["properties"]["number"] = json!(number);
         let update = json!({ "op": "update", "id": plate, "if_match": 1, "feature": feature });
         let r = check(json!([update.clone()])).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);

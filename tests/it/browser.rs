@@ -165,6 +165,34 @@ fn click_map_at(browser: &mut crate::cdp::Browser, point: &str, zoom: u32) {
     browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
 }
 
+/// The demo registry (SQLite) served on a free port, with `officers` (name, role): the store,
+/// the server, its address and the officers' API tokens.
+async fn served_demo(
+    officers: &[(&str, diming::accounts::Role)],
+) -> (TestDb, Server, String, Vec<String>) {
+    let db = TestDb::sqlite().await;
+    let mut tokens = Vec::new();
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        for (name, role) in officers {
+            tokens.push(crate::support::officer(&registry, name, *role).await);
+        }
+    }
+    let port = free_port();
+    let server = serve(db.url(), port);
+    (db, server, format!("http://127.0.0.1:{port}"), tokens)
+}
+
+/// Logs `name` in by typing into the login form and clicking its button, on the way to `next`
+/// (the caller waits for that page).
+fn log_in(browser: &mut crate::cdp::Browser, base: &str, name: &str, next: &str) {
+    browser.goto(&format!("{base}/login?next={next}"));
+    browser.type_into("input[name=name]", name);
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+}
+
 /// JavaScript giving the point `share` of the way along a street record's first line.
 fn along(street: diming::record::RecordId, share: f64) -> String {
     format!(
@@ -193,10 +221,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let mut browser = crate::cdp::Browser::launch(1400, 900);
 
     // Log in by typing into the form and clicking its button.
-    browser.goto(&format!("{base}/login?next=/map"));
-    browser.type_into("input[name=name]", "wangfang");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "wangfang", "/map");
     browser.wait_for(
         "location.pathname === '/map' && document.readyState === 'complete' && document.getElementById('who')",
         "the map page after logging in",
@@ -610,10 +635,7 @@ async fn an_officer_inspects_a_sign_from_a_phone() {
         serde_json::json!({ "enabled": true }),
     );
 
-    browser.goto(&format!("{base}/login?next=/signs/DX-002"));
-    browser.type_into("input[name=name]", "wangfang");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "wangfang", "/signs/DX-002");
     browser.wait_for(
         "location.pathname === '/signs/DX-002' && document.readyState === 'complete' && document.getElementById('inspect')",
         "the sign's page after logging in",
@@ -677,10 +699,7 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         "the plot is marked on the plan"
     );
 
-    browser.goto(&format!("{base}/login?next=/gazetteer"));
-    browser.type_into("input[name=name]", "editor");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "editor", "/gazetteer");
     browser.wait_for(
         "location.pathname === '/gazetteer' && document.readyState === 'complete' && document.getElementById('build')",
         "the gazetteer page with its form",
@@ -711,20 +730,10 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
 /// table shows the new observation.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_boundary_officer_records_a_marker_observation_in_chromium() {
-    let db = TestDb::sqlite().await;
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "bater", diming::accounts::Role::BoundaryOfficer).await;
-    }
-    let port = free_port();
-    let _server = serve(db.url(), port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (_db, _server, base, _) =
+        served_demo(&[("bater", diming::accounts::Role::BoundaryOfficer)]).await;
     let mut browser = crate::cdp::Browser::launch(1200, 900);
-    browser.goto(&format!("{base}/login?next=/boundaries"));
-    browser.type_into("input[name=name]", "bater");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "bater", "/boundaries");
     browser.wait_for(
         "location.pathname === '/boundaries' && document.readyState === 'complete' && document.getElementById('observe')",
         "the boundaries page with the form",
@@ -757,11 +766,10 @@ async fn a_boundary_officer_records_a_marker_observation_in_chromium() {
 /// area and, reloaded, lists the dispute and draws both claims.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
-    let db = TestDb::sqlite().await;
+    let (db, _server, base, _) =
+        served_demo(&[("bater", diming::accounts::Role::BoundaryOfficer)]).await;
     let town = {
         let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "bater", diming::accounts::Role::BoundaryOfficer).await;
         let state = registry.current();
         state
             .layer(diming::layers::Layer::AdminUnit)
@@ -778,14 +786,8 @@ async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
         serde_json::json!({ "type": "Feature", "geometry": town, "properties": {} }).to_string(),
     )
     .unwrap();
-    let port = free_port();
-    let _server = serve(db.url(), port);
-    let base = format!("http://127.0.0.1:{port}");
     let mut browser = crate::cdp::Browser::launch(1200, 900);
-    browser.goto(&format!("{base}/login?next=/boundaries"));
-    browser.type_into("input[name=name]", "bater");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "bater", "/boundaries");
     browser.wait_for(
         "location.pathname === '/boundaries' && document.readyState === 'complete' && document.getElementById('boundary-map').dataset.ready === '1'",
         "the boundaries page with its map",
@@ -862,23 +864,12 @@ async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
 /// by side, re-applies the edit on the newer one, and nothing of the other's is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_burial_officers_edit_one_plot_and_the_second_sees_the_conflict_in_chromium() {
-    let db = TestDb::sqlite().await;
-    let other: String;
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "saren", diming::accounts::Role::BurialOfficer).await;
-        other = crate::support::officer(&registry, "bayar", diming::accounts::Role::BurialOfficer)
-            .await;
-    }
-    let port = free_port();
-    let _server = serve(db.url(), port);
-    let base = format!("http://127.0.0.1:{port}");
+    use diming::accounts::Role::BurialOfficer;
+    let (_db, _server, base, tokens) =
+        served_demo(&[("saren", BurialOfficer), ("bayar", BurialOfficer)]).await;
+    let other = &tokens[1];
     let mut browser = crate::cdp::Browser::launch(1400, 900);
-    browser.goto(&format!("{base}/login?next=/map"));
-    browser.type_into("input[name=name]", "saren");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "saren", "/map");
     browser.wait_for(
         "location.pathname === '/map' && window.dimingReady === true",
         "the map's layers",
@@ -951,20 +942,10 @@ async fn two_burial_officers_edit_one_plot_and_the_second_sees_the_conflict_in_c
 /// check passes and the saved version has the snapped geometry.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_reshapes_a_street_with_snapping_in_chromium() {
-    let db = TestDb::sqlite().await;
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
-    }
-    let port = free_port();
-    let _server = serve(db.url(), port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (_db, _server, base, _) =
+        served_demo(&[("wangfang", diming::accounts::Role::NamesOfficer)]).await;
     let mut browser = crate::cdp::Browser::launch(1400, 900);
-    browser.goto(&format!("{base}/login?next=/map"));
-    browser.type_into("input[name=name]", "wangfang");
-    browser.type_into("input[name=password]", "test-password-长长的");
-    browser.click_on("form.login button");
+    log_in(&mut browser, &base, "wangfang", "/map");
     browser.wait_for(
         "location.pathname === '/map' && window.dimingReady === true",
         "the map's layers",

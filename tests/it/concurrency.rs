@@ -2,7 +2,7 @@
 //! exactly one wins, the others are told the version is stale (412), and the history gains one
 //! version. On both stores, through the HTTP API as clients use it.
 
-use crate::support::{TestDb, both_stores, load_demo, officer, request, send};
+use crate::support::{TestDb, both_stores, editable, load_demo, officer, request, send};
 use axum::http::StatusCode;
 use diming::accounts::Role;
 use diming::record::RecordId;
@@ -16,18 +16,7 @@ both_stores!(
         let token = officer(&registry, "wangfang", Role::NamesOfficer).await;
         let app = diming::web::app(registry.clone());
         let street = RecordId::derived("street/康宁街");
-        let feature = {
-            let current = registry.current();
-            let v = current.get(&street).unwrap();
-            let mut p = serde_json::to_value(&v.body).unwrap();
-            p.as_object_mut().unwrap().remove("layer");
-            serde_json::json!({
-                "type": "Feature",
-                "geometry": diming::spatial::geojson::from_geo(&v.geometry),
-                "properties": p,
-            })
-        };
-        let version = registry.current().get(&street).unwrap().version;
+        let (version, feature) = editable(&registry, street);
         let mut tasks = Vec::new();
         for i in 0..100 {
             let app = app.clone();
@@ -103,12 +92,9 @@ async fn when_postgresql_goes_away_writes_fail_cleanly_and_reads_go_on() {
         .unwrap();
     let street = RecordId::derived("street/康宁街");
     let put = |version: u32| {
-        let v = registry.current().get(&street).unwrap().clone();
-        let mut p = serde_json::to_value(&v.body).unwrap();
-        p.as_object_mut().unwrap().remove("layer");
-        p["class"] = serde_json::json!("secondary");
-        let body = serde_json::json!({ "reason": "改等级", "feature": {
-            "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p } });
+        let (_, mut feature) = editable(&registry, street);
+        feature["properties"]["class"] = serde_json::json!("secondary");
+        let body = serde_json::json!({ "reason": "改等级", "feature": feature });
         (
             request(
                 "PUT",
@@ -298,19 +284,8 @@ both_stores!(
         // holds it.
         let (taken, holder) = plates_of(&registry, streets[0])[0].clone();
         let (_, plate) = plates_of(&registry, streets[0])[1];
-        let version = registry.current().get(&plate).unwrap().version;
-        let feature = {
-            let current = registry.current();
-            let v = current.get(&plate).unwrap();
-            let mut p = serde_json::to_value(&v.body).unwrap();
-            p.as_object_mut().unwrap().remove("layer");
-            p["number"] = json!(taken);
-            json!({
-                "type": "Feature",
-                "geometry": diming::spatial::geojson::from_geo(&v.geometry),
-                "properties": p,
-            })
-        };
+        let (version, mut feature) = editable(&registry, plate);
+        feature["properties"]["number"] = json!(taken);
         let body = json!({ "reason": "改号", "feature": feature });
         let reply = send(
             &app,

@@ -144,13 +144,7 @@ both_stores!(
         };
         let street = RecordId::derived("street/前进大街");
         let plate = RecordId::derived("door/前进大街/3");
-        let street_feature = {
-            let current = registry.current();
-            let v = current.get(&street).unwrap();
-            let mut p = serde_json::to_value(&v.body).unwrap();
-            p.as_object_mut().unwrap().remove("layer");
-            json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p })
-        };
+        let (_, street_feature) = crate::support::editable(&registry, street);
         let photo = {
             let img = image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]));
             let mut out = Vec::new();

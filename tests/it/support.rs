@@ -308,3 +308,20 @@ pub fn http_body(response: &[u8]) -> &[u8] {
         .map_or(response.len(), |i| i + 4);
     &response[split..]
 }
+
+/// A current record as a client sends it back: its version and its feature (the body's
+/// fields as properties, without the layer the URL names).
+pub fn editable(registry: &Registry, id: diming::record::RecordId) -> (u32, serde_json::Value) {
+    let current = registry.current();
+    let v = current.get(&id).expect("a current record");
+    let mut properties = serde_json::to_value(&v.body).unwrap();
+    properties.as_object_mut().unwrap().remove("layer");
+    (
+        v.version,
+        serde_json::json!({
+            "type": "Feature",
+            "geometry": diming::spatial::geojson::from_geo(&v.geometry),
+            "properties": properties,
+        }),
+    )
+}

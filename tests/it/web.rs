@@ -435,16 +435,7 @@ crate::support::both_stores!(
         );
         assert!(page.body.contains("几何没有变化"));
         // Move the street a little: the diff shows both geometries.
-        let (version, mut feature) = {
-            let current = registry.current();
-            let v = current.get(&id).unwrap();
-            let mut p = serde_json::to_value(&v.body).unwrap();
-            p.as_object_mut().unwrap().remove("layer");
-            (
-                v.version,
-                serde_json::json!({ "type": "Feature", "geometry": diming::spatial::geojson::from_geo(&v.geometry), "properties": p }),
-            )
-        };
+        let (version, mut feature) = crate::support::editable(&registry, id);
         let c = &mut feature["geometry"]["coordinates"][0][0][1];
         *c = serde_json::json!(c.as_f64().unwrap() + 0.0005);
         let body = serde_json::json!({ "reason": "中心线修测", "feature": feature });
