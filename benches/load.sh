@@ -31,7 +31,7 @@ run() {
 }
 
 run sqlite "sqlite://$work/load.gpkg"
-db=$(echo "$pg" | sed 's|/postgres$|/diming_load|')
+db="${pg%/postgres}/diming_load"
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_load WITH (FORCE)' -c 'CREATE DATABASE diming_load OWNER diming'" >/dev/null
 run postgresql "$db"
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_load WITH (FORCE)'" >/dev/null

@@ -21,7 +21,7 @@ venv=${DIMING_BENCH_VENV:-$HOME/.cache/diming/pygeoapi}
 }
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-db=$(echo "$pg" | sed 's|/postgres$|/diming_ogc|')
+db="${pg%/postgres}/diming_ogc"
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)' -c 'CREATE DATABASE diming_ogc OWNER diming'" >/dev/null
 "$bin" --db "$db" demo --force >/dev/null
 PGPASSWORD=diming psql -qAt -h 127.0.0.1 -U diming diming_ogc -c "
@@ -64,7 +64,7 @@ resources:
         table: peer_door_plates
         geom_field: geom
 YAML
-(cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml "$venv/bin/pygeoapi" openapi generate pygeoapi.yml --output-file openapi.yml >/dev/null)
+(cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml "$venv/bin/pygeoapi" openapi generate pygeoapi.yml --output-file openapi.yml >/dev/null 2>&1)
 
 "$bin" --db "$db" serve --addr 127.0.0.1:8098 >/dev/null 2>&1 &
 (cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml PYGEOAPI_OPENAPI=openapi.yml \
@@ -91,5 +91,5 @@ measure() {
 }
 a=$(measure diming 8098 "$ours")
 b=$(measure pygeoapi 8097 "$theirs")
-python3 -c "print(f'diming / pygeoapi: {float('$a') / float('$b'):.1f} ×')"
+awk -v a="$a" -v b="$b" 'BEGIN { printf "diming / pygeoapi: %.1f ×\n", a / b }' 
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)'" >/dev/null || true
