@@ -17,8 +17,9 @@
 //!   in `addresses`; the sign register, its conformance rules (GB 17733) and sign faces drawn
 //!   to scale in `signs`; the boundary check and repairs, lines, markers, inspections,
 //!   agreements and disputes in `boundaries`; cemeteries, plots and their grid layout, burials,
-//!   subsidies, graves, relocation notices, the cremation statistics and the masking of
-//!   personal numbers in `cemetery`; what the 地名志 holds and in which order in `gazetteer`).
+//!   subsidies, graves, relocation notices, the cremation statistics, the masking of personal
+//!   numbers and their retention in `cemetery`; what the 地名志 holds and in which order in
+//!   `gazetteer`).
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
 //!   with PostGIS; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
 //!   restore into either; `store::verify` checks a store's integrity.
@@ -26,8 +27,10 @@
 //!   including the steps of the naming workflow and of renumbering campaigns, sign inspections
 //!   and work orders (a rename or renumbering drafts the replacement of every sign that shows
 //!   the old text, in the same changeset), boundary markers, lines and disputes (the freeze of
-//!   a disputed area, documents for the outer border and for new codes); the search index and
-//!   the vector-tile cache are derived from it.
+//!   a disputed area, documents for the outer border and for new codes), door numbers unique
+//!   on their street, and the erasure of personal data past its retention; a change can be
+//!   checked without being written (`Registry::preview`); the search index and the vector-tile
+//!   cache are derived from it.
 //! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
@@ -43,9 +46,12 @@
 //!   alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
-//!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions), the history browser with
+//!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions; its OpenAPI 3.0 document),
+//!   the history browser with
 //!   diffs and undo, the sign and boundary pages, the cemetery pages and grave finder, the
 //!   gazetteer's editions, vector tiles, `/healthz` and `/metrics`.
+//! - `fuzzing` (hidden): one entry per parser of outside input, for the fuzz targets in
+//!   `fuzz/` and the test that replays their corpora.
 //! - The binary (`main.rs`, `cli/`) parses arguments, calls the library and prints.
 //!
 //! ## Invariants

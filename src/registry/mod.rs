@@ -1,12 +1,13 @@
 //! The registry: a store plus the in-memory current state. Every write goes through
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
-//! (stale versions refused), written to the store, and only then made current in memory.
-//! On the way it applies the rules that need the whole registry: boundary markers and the
-//! city's outer border (`boundaries`), the freeze of disputed areas, the replacement
-//! orders for signs that would show a superseded name (`signs`), and the cemetery rules
-//! (plots, capacity, the cremation zone, subsidies, notices; masked personal numbers put
-//! back: `cemetery`); afterwards it drops the cached vector tiles the changeset touched
-//! (`tiles`). `gazetteer` gathers the 地名志 and the name table from the registry, `maps`
+//! (stale versions refused first), written to the store, and only then made current in
+//! memory. On the way it applies the rules that need the whole registry: boundary markers and
+//! the city's outer border (`boundaries`), door numbers unique on their street (`numbering`),
+//! the freeze of disputed areas, the replacement orders for signs that would show a superseded
+//! name (`signs`), and the cemetery rules (plots, capacity, the cremation zone, subsidies,
+//! notices; masked personal numbers put back: `cemetery`, which also erases personal data past
+//! its retention); afterwards it drops the cached vector tiles the changeset touched
+//! (`tiles`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers the 地名志 and the name table from the registry, `maps`
 //! what a print map shows.
 
 pub mod boundaries;

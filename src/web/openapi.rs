@@ -1,6 +1,6 @@
 //! The OpenAPI descriptions: 3.1 of the JSON API (`/api/openapi.json`) and 3.0 of OGC API –
-//! Features (`/ogc/api`, its service-desc). Tests call
-//! every operation it lists and check the answers against it; schemathesis fuzzes it.
+//! Features (`/ogc/api`, its service-desc). Tests call every operation of the first and check
+//! the answers against it; schemathesis fuzzes both.
 
 use axum::Json;
 use serde_json::{Value, json};
