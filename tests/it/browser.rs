@@ -1025,3 +1025,72 @@ async fn an_officer_reshapes_a_street_with_snapping_in_chromium() {
         cross / length
     );
 }
+
+/// A names officer splits a street where its eastern part takes another name: the record
+/// keeps the part before the clicked point, the rest becomes a new street with its proposed
+/// name, both in one changeset, meeting exactly at the point.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_splits_a_street_in_chromium() {
+    let (_db, _server, base, _) =
+        served_demo(&[("wangfang", diming::accounts::Role::NamesOfficer)]).await;
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+    log_in(&mut browser, &base, "wangfang", "/map");
+    browser.wait_for(
+        "location.pathname === '/map' && window.dimingReady === true",
+        "the map's layers",
+    );
+    let street = diming::record::RecordId::derived("street/康宁街");
+    let before = browser.eval(&format!(
+        "(async () => (await (await fetch('/api/records/{street}')).json()).geometry.coordinates[0])()"
+    ));
+    click_map_at(&mut browser, &along(street, 0.3), 17);
+    browser.wait_for(
+        "document.getElementById('edit-attributes')",
+        "the street's panel",
+    );
+    browser.click_on("#edit-attributes");
+    browser.click_on("#split");
+    browser.wait_for("document.getElementById('split-hint')", "the split hint");
+    click_map_at(&mut browser, &along(street, 0.6), 17);
+    browser.wait_for("document.getElementById('split-name')", "the split form");
+    browser.type_into("#split-name", "和睦巷");
+    browser.click_on("#check-split");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
+    browser.click_on("#save-split");
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent === '和睦巷'",
+        "the new street's panel",
+    );
+    let parts = browser.eval(&format!(
+        "(async () => {{
+            const a = (await (await fetch('/api/records/{street}')).json());
+            const b = (await (await fetch('/api/layers/streets')).json()).features.find(f => f.properties.name === '和睦巷');
+            return [a.properties.version, a.geometry.coordinates[0], b.geometry.coordinates[0], b.properties.naming.status];
+        }})()"
+    ));
+    assert_eq!(parts[0], 2);
+    assert_eq!(parts[3], "proposed");
+    let (kept, rest) = (parts[1].as_array().unwrap(), parts[2].as_array().unwrap());
+    // They meet at the split point, which lies on the old line; together they are the old line.
+    assert_eq!(kept.last(), rest.first());
+    assert_eq!(kept.first(), before.as_array().unwrap().first());
+    assert_eq!(rest.last(), before.as_array().unwrap().last());
+    let len = |l: &[serde_json::Value]| {
+        l.windows(2)
+            .map(|w| {
+                (w[1][0].as_f64().unwrap() - w[0][0].as_f64().unwrap())
+                    .hypot(w[1][1].as_f64().unwrap() - w[0][1].as_f64().unwrap())
+            })
+            .sum::<f64>()
+    };
+    let whole = len(before.as_array().unwrap());
+    assert!(
+        (len(kept) + len(rest) - whole).abs() < 1e-9,
+        "{kept:?} {rest:?}"
+    );
+    assert!(len(kept) > 0.4 * whole && len(kept) < 0.8 * whole);
+}

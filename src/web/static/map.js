@@ -279,9 +279,11 @@
       + fields.map((k) => `<tr><td>${esc(label(rec.properties.layer, k))}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
       + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button>`
       + (rec.geometry.type === "Point" ? "" : ` <button id="reshape">修改几何</button>`)
+      + (rec.properties.layer === "street" ? ` <button id="split">分割</button>` : "")
       + `<p id="check-result"></p><p class="error" id="edit-error"></p>`;
     document.getElementById("retire-feature").addEventListener("click", () => retire(rec));
     if (document.getElementById("reshape")) document.getElementById("reshape").addEventListener("click", () => reshape(rec));
+    if (document.getElementById("split")) document.getElementById("split").addEventListener("click", () => startSplit(rec));
     document.getElementById("check-attributes").addEventListener("click", () => {
       const changes = {};
       for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
@@ -453,6 +455,90 @@
     });
   }
 
+  // The naming rules' answer for a street name as it is typed (the latest answer wins).
+  let verdictSeq = 0;
+  async function verdicts(value) {
+    const mine = ++verdictSeq;
+    const v = await (await fetch(`/api/names/check?kind=street&name=${encodeURIComponent(value)}`)).json();
+    if (mine !== verdictSeq) return;
+    const out = document.getElementById("name-verdicts");
+    if (!out) return;
+    out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}：${esc(x.explanation)}</p>`).join("")
+      + (v.romanization ? `<p>拼写：${esc(v.romanization.standard)}</p>` : "");
+  }
+
+  // Splitting a street where part of it takes another name: click the point on the line; the
+  // record keeps the part before it, the rest becomes a new street with its own proposed name
+  // (checked by the naming rules as it is typed); both in one changeset.
+  let splitting = null;
+  function startSplit(rec) {
+    splitting = rec;
+    map.getCanvas().style.cursor = "crosshair";
+    document.getElementById("panel").innerHTML = `<p id="split-hint">在“${esc(rec.properties.name)}”上点击分割点。</p>`;
+  }
+  // The lines of a line geometry, and the point of them nearest `point` (pixels) with where.
+  function nearestOnLine(g, point) {
+    const lines = g.type === "LineString" ? [g.coordinates] : g.coordinates;
+    let best = null;
+    lines.forEach((line, l) => {
+      for (let i = 1; i < line.length; i++) {
+        const a = line[i - 1], b = line[i], pa = map.project(a), pb = map.project(b);
+        const dx = pb.x - pa.x, dy = pb.y - pa.y, len = dx * dx + dy * dy;
+        if (!len) continue;
+        const t = Math.max(0, Math.min(1, ((point.x - pa.x) * dx + (point.y - pa.y) * dy) / len));
+        const d = Math.hypot(pa.x + t * dx - point.x, pa.y + t * dy - point.y);
+        if (!best || d < best.d) best = { d, l, i, t, at: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])] };
+      }
+    });
+    return best;
+  }
+  function split(rec, e) {
+    const hit = nearestOnLine(rec.geometry, e.point);
+    if (!hit || hit.d > SNAP_PX) { document.getElementById("split-hint").textContent = "请点在这条街路巷的中心线上。"; return; }
+    splitting = null;
+    map.getCanvas().style.cursor = "";
+    const lines = rec.geometry.type === "LineString" ? [rec.geometry.coordinates] : rec.geometry.coordinates;
+    const line = lines[hit.l];
+    const before = lines.slice(0, hit.l).concat([line.slice(0, hit.i).concat([hit.at])]);
+    const after = [[hit.at].concat(line.slice(hit.i))].concat(lines.slice(hit.l + 1));
+    if (before[before.length - 1].length < 2 || hit.t === 0 && hit.i === 1 || hit.t === 1 && hit.i === line.length - 1) {
+      document.getElementById("panel").innerHTML = `<p class="error">分割点不能在街路巷的端点上。</p>`; return;
+    }
+    const geometry = (parts) => (parts.length === 1 ? { type: "LineString", coordinates: parts[0] } : { type: "MultiLineString", coordinates: parts });
+    map.getSource("handles").setData({ type: "FeatureCollection", features: [
+      { type: "Feature", geometry: geometry(after), properties: {} },
+      { type: "Feature", geometry: { type: "Point", coordinates: hit.at }, properties: {} },
+    ] });
+    const panel = document.getElementById("panel");
+    panel.innerHTML = `<h3>分割：${esc(rec.properties.name)}</h3><p>原记录保留分割点之前的一段；之后的一段（橙色）成为新的街路巷。</p>`
+      + `<label>新街路巷的名称 <input id="split-name"></label><div id="name-verdicts"></div>`
+      + `<label>变更原因 <input id="split-reason" value="街路巷分段命名"></label> <button id="check-split">检查</button> <button id="save-split">保存</button> <button id="cancel-split">放弃</button>`
+      + `<p id="check-result"></p><p class="error" id="save-error"></p>`;
+    const name = document.getElementById("split-name");
+    name.addEventListener("input", () => verdicts(name.value));
+    const writes = () => {
+      const rest = Object.assign(editable(rec.properties), { name: name.value, naming: { status: "proposed" } });
+      for (const k of ["name_mn", "romanization"]) delete rest[k];
+      return [
+        { op: "update", id: rec.id, if_match: rec.properties.version, feature: { type: "Feature", geometry: geometry(before), properties: editable(rec.properties) } },
+        { op: "create", layer: "streets", feature: { type: "Feature", geometry: geometry(after), properties: rest } },
+      ];
+    };
+    const clear = () => map.getSource("handles").setData({ type: "FeatureCollection", features: [] });
+    document.getElementById("check-split").addEventListener("click", () => check(writes(), document.getElementById("check-result")));
+    document.getElementById("cancel-split").addEventListener("click", () => { clear(); show(rec.id); });
+    document.getElementById("save-split").addEventListener("click", async () => {
+      const r = await fetch("/api/changesets", { method: "POST",
+        body: JSON.stringify({ reason: document.getElementById("split-reason").value, writes: writes() }),
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
+      const v = await r.json();
+      if (!r.ok) { document.getElementById("save-error").textContent = v.error; return; }
+      clear();
+      await reload("streets");
+      show(v.records[1].id);
+    });
+  }
+
   // Infill: a new entrance gets the next free 附号 (or a reserved number) of the nearest
   // street; the officer sees it and writes it.
   let adding = false;
@@ -544,15 +630,7 @@
       + `<label>等级 <select id="street-class"><option value="arterial">主干路</option><option value="secondary">次干路</option><option value="branch">支路</option><option value="lane" selected>巷</option></select></label>`
       + `<label>变更原因 <input id="street-reason" value="新建街路巷（拟命名）"></label> <button id="check-street">检查</button> <button id="save-street">保存</button><p id="check-result"></p><p class="error" id="save-error"></p>`;
     const name = document.getElementById("street-name");
-    let seq = 0;
-    name.addEventListener("input", async () => {
-      const mine = ++seq;
-      const v = await (await fetch(`/api/names/check?kind=street&name=${encodeURIComponent(name.value)}`)).json();
-      if (mine !== seq) return;
-      const out = document.getElementById("name-verdicts");
-      out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}：${esc(x.explanation)}</p>`).join("")
-        + (v.romanization ? `<p>拼写：${esc(v.romanization.standard)}</p>` : "");
-    });
+    name.addEventListener("input", () => verdicts(name.value));
     const drawn = () => ({ type: "Feature", geometry: { type: "LineString", coordinates: coords },
       properties: { name: name.value, class: document.getElementById("street-class").value, naming: { status: "proposed" } } });
     document.getElementById("check-street").addEventListener("click", () =>
@@ -571,6 +649,7 @@
 
   map.on("click", (e) => {
     if (reshaping) return;
+    if (splitting) { split(splitting, e); return; }
     if (drawing) { drawing.push(snap(e)); map.getSource("draft").setData(draftData()); return; }
     if (adding) { propose(e.lngLat); return; }
     const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
