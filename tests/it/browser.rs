@@ -1054,6 +1054,11 @@ async fn an_officer_splits_a_street_in_chromium() {
     click_map_at(&mut browser, &along(street, 0.6), 17);
     browser.wait_for("document.getElementById('split-name')", "the split form");
     browser.type_into("#split-name", "和睦巷");
+    // The naming rules answer first (the buttons move down under their answer).
+    browser.wait_for(
+        "document.getElementById('name-verdicts').textContent.includes('Hemu Xiang')",
+        "the naming rules' answer",
+    );
     browser.click_on("#check-split");
     let checked = browser.wait_for(
         "document.getElementById('check-result')?.textContent",
