@@ -31,9 +31,12 @@ pub fn geojson(data: &[u8]) {
     };
     for g in geometries {
         let Ok(geometry) = to_geo(&g) else { continue };
-        let _ = crate::spatial::validate(&geometry, &CONFIG.jurisdiction.extent);
-        let again = to_geo(&from_geo(&geometry)).expect("a geometry read is written readable");
-        assert_eq!(format!("{again:?}"), format!("{geometry:?}"));
+        // What the registry would store (a valid geometry) is written back unchanged; an
+        // invalid one is refused, and its winding (ambiguous on a self-crossing ring) with it.
+        if crate::spatial::validate(&geometry, &CONFIG.jurisdiction.extent).is_ok() {
+            let again = to_geo(&from_geo(&geometry)).expect("a geometry read is written readable");
+            assert_eq!(format!("{again:?}"), format!("{geometry:?}"));
+        }
     }
 }
 

@@ -20,6 +20,18 @@ pub fn to_gpkg(g: &Geometry<f64>) -> Result<Vec<u8>, String> {
 }
 
 pub fn from_gpkg(blob: &[u8]) -> Result<Geometry<f64>, String> {
+    // The header: "GP", version, flags (envelope kind in bits 1–3), SRID, then the envelope.
+    if blob.len() < 8 || &blob[..2] != b"GP" {
+        return Err("不是 GeoPackage 几何".into());
+    }
+    let envelope = match (blob[3] >> 1) & 0b111 {
+        0 => 0,
+        1 => 32,
+        2 | 3 => 48,
+        4 => 64,
+        k => return Err(format!("GeoPackage 几何的包络类型 {k} 无效")),
+    };
+    check_wkb(blob.get(8 + envelope..).ok_or("GeoPackage 几何不完整")?)?;
     GpkgWkb(blob).to_geo().map_err(|e| e.to_string())
 }
 
@@ -31,5 +43,114 @@ pub fn to_ewkb(g: &Geometry<f64>) -> Result<Vec<u8>, String> {
 
 /// Reads the output of `ST_AsBinary`.
 pub fn from_wkb(blob: &[u8]) -> Result<Geometry<f64>, String> {
+    check_wkb(blob)?;
     Wkb(blob).to_geo().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blob_that_claims_more_than_it_holds_is_refused_before_reading() {
+        // A little-endian polygon with one ring claiming 2,061,584,302 points.
+        let mut blob = vec![1, 3, 0, 0, 0, 1, 0, 0, 0];
+        blob.extend_from_slice(&2_061_584_302u32.to_le_bytes());
+        blob.extend_from_slice(&[0; 32]);
+        assert!(from_wkb(&blob).unwrap_err().contains("计数"));
+        // A nested collection deeper than any real geometry.
+        let mut deep = Vec::new();
+        for _ in 0..40 {
+            deep.extend_from_slice(&[1, 7, 0, 0, 0, 1, 0, 0, 0]);
+        }
+        assert!(from_wkb(&deep).is_err());
+        // What we write reads back, with and without a GeoPackage envelope.
+        let g = Geometry::Polygon(geo::Polygon::new(
+            geo::LineString::from(vec![
+                (111.9, 43.6),
+                (112.0, 43.6),
+                (112.0, 43.7),
+                (111.9, 43.6),
+            ]),
+            vec![],
+        ));
+        assert_eq!(from_gpkg(&to_gpkg(&g).unwrap()).unwrap(), g);
+        let ewkb = to_ewkb(&g).unwrap();
+        check_wkb(&ewkb).unwrap();
+        let point = Geometry::Point(geo::Point::new(111.9, 43.6));
+        assert_eq!(from_gpkg(&to_gpkg(&point).unwrap()).unwrap(), point);
+    }
+}
+
+/// Walks a (E)WKB blob's structure without reading its coordinates: every count it declares
+/// must fit in the bytes that follow. The reader allocates what a count says before reading
+/// (a blob of a few bytes claiming two billion points asked for 32 GB and aborted the
+/// process, as the fuzzer found), so a blob that lies is refused here first.
+fn check_wkb(blob: &[u8]) -> Result<(), String> {
+    fn geometry(b: &[u8], at: &mut usize, depth: u32) -> Result<(), String> {
+        let bad = || "WKB 几何不完整或计数有误".to_string();
+        if depth > 32 {
+            return Err("WKB 几何嵌套过深".into());
+        }
+        let order = *b.get(*at).ok_or_else(bad)?;
+        let u32_at = |i: usize| -> Result<u32, String> {
+            let bytes: [u8; 4] = b
+                .get(i..i + 4)
+                .ok_or_else(bad)?
+                .try_into()
+                .map_err(|_| bad())?;
+            Ok(match order {
+                0 => u32::from_be_bytes(bytes),
+                1 => u32::from_le_bytes(bytes),
+                _ => return Err(format!("WKB 字节序标记 {order} 无效")),
+            })
+        };
+        let code = u32_at(*at + 1)?;
+        *at += 5;
+        // EWKB flags (Z, M, SRID) and ISO codes (1000s for Z, 2000s for M, 3000s for ZM).
+        let (ewkb_z, ewkb_m, srid) = (
+            code & 0x8000_0000 != 0,
+            code & 0x4000_0000 != 0,
+            code & 0x2000_0000 != 0,
+        );
+        if srid {
+            *at += 4;
+        }
+        let base = code & 0x0fff_ffff;
+        let (kind, iso) = (base % 1000, base / 1000);
+        let dims = 2
+            + usize::from(ewkb_z || iso == 1 || iso == 3)
+            + usize::from(ewkb_m || iso == 2 || iso == 3);
+        let point = 8 * dims;
+        let count = |at: &mut usize, each: usize| -> Result<usize, String> {
+            let n = u32_at(*at)? as usize;
+            *at += 4;
+            if n.saturating_mul(each) > b.len().saturating_sub(*at) {
+                return Err(bad());
+            }
+            Ok(n)
+        };
+        match kind {
+            1 => *at += point,
+            2 => *at += count(at, point)? * point,
+            3 => {
+                for _ in 0..count(at, 4)? {
+                    *at += count(at, point)? * point;
+                }
+            }
+            4..=7 => {
+                // Each member is a whole WKB geometry of at least a header and a count.
+                for _ in 0..count(at, 9)? {
+                    geometry(b, at, depth + 1)?;
+                }
+            }
+            k => return Err(format!("WKB 几何类型 {k} 不受支持")),
+        }
+        if *at > b.len() {
+            return Err(bad());
+        }
+        Ok(())
+    }
+    let mut at = 0;
+    geometry(blob, &mut at, 0)
 }
