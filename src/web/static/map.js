@@ -355,9 +355,9 @@
     return out;
   }
   // Where a dragged vertex lands: another feature's vertex, else its edge, else the pointer.
-  function snapTarget(point, lngLat, skipId) {
+  function snapTarget(point, lngLat, skipId, among = CLICK_ORDER) {
     const box = [[point.x - SNAP_PX, point.y - SNAP_PX], [point.x + SNAP_PX, point.y + SNAP_PX]];
-    const ids = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
+    const ids = among.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const exact = (f) => {
       const rid = f.properties.rid;
       if (!rid) return f;
@@ -574,7 +574,8 @@
   }
 
   // Drawing a street: click the vertices (a click near an existing street's vertex snaps to
-  // it), finish, name it while the naming rules answer, save it as a proposed name.
+  // it, near its line to the line), finish, name it while the naming rules answer, save it as
+  // a proposed name.
   let drawing = null;
   const drawButton = document.getElementById("draw-street");
   const finishButton = document.getElementById("finish-street");
@@ -584,22 +585,8 @@
       ? [{ type: "Feature", geometry: { type: "LineString", coordinates: coords }, properties: {} }]
       : coords.map((c) => ({ type: "Feature", geometry: { type: "Point", coordinates: c }, properties: {} })) };
   }
-  function snap(e) {
-    const box = [[e.point.x - 8, e.point.y - 8], [e.point.x + 8, e.point.y + 8]];
-    let best = null, bestD = 8;
-    const exact = (rendered) => (sourceData.streets?.features || []).find((f) => f.id === rendered.properties.rid) || rendered;
-    for (const f of map.queryRenderedFeatures(box, { layers: ["streets-line"] }).map(exact)) {
-      const walk = (c) => {
-        if (typeof c[0] === "number") {
-          const p = map.project(c);
-          const d = Math.hypot(p.x - e.point.x, p.y - e.point.y);
-          if (d <= bestD) { bestD = d; best = c; }
-        } else c.forEach(walk);
-      };
-      walk(f.geometry.coordinates);
-    }
-    return best ? [best[0], best[1]] : [e.lngLat.lng, e.lngLat.lat];
-  }
+  // A new street's vertex snaps to the streets around it: a vertex, else a point of a line.
+  const snap = (e) => snapTarget(e.point, e.lngLat, null, ["streets-line", "streets-casing"]);
   if (drawButton) {
     map.on("load", () => {
       map.addSource("draft", { type: "geojson", data: draftData() });
@@ -611,7 +598,7 @@
       finishButton.hidden = false;
       map.getCanvas().style.cursor = "crosshair";
       map.doubleClickZoom.disable();
-      document.getElementById("panel").innerHTML = "<p id=\"draw-hint\">依次点击街路巷中心线的各点（靠近已有街路巷的节点会自动吸附），然后点“完成”。</p>";
+      document.getElementById("panel").innerHTML = "<p id=\"draw-hint\">依次点击街路巷中心线的各点（靠近已有街路巷的节点或中心线会自动吸附），然后点“完成”。</p>";
     });
     finishButton.addEventListener("click", () => {
       const coords = drawing;
