@@ -62,7 +62,10 @@
 //!   [`cemetery::personal::reveal`] (the stores, backups, the burial officer's own page).
 //! - Every change is a [`record::Changeset`], applied all or nothing, with author, time, reason
 //!   and, where the law wants one, an approval document. Nothing is overwritten or deleted: a
-//!   change closes the current version and adds the next; a retirement is a version too.
+//!   change closes the current version and adds the next; a retirement is a version too. The
+//!   one exception is the law's: personal data past its retention is erased from the earlier
+//!   versions as well (`cemetery::retention`, after a changeset that erases it from the
+//!   current ones).
 //! - A write names the version it changes; a stale version is refused
 //!   ([`record::ChangesetError::Stale`], HTTP 412), never merged.
 //! - Reads are served from memory ([`record::CurrentState`]); a write goes to the store first
