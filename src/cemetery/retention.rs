@@ -131,3 +131,68 @@ pub fn erase(body: &mut Body) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{ChangesetId, RecordId};
+
+    fn claim(paid_on: Option<&str>, phone: bool) -> RecordVersion {
+        let body: crate::cemetery::SubsidyClaim = serde_json::from_value(serde_json::json!({
+            "burial": RecordId::new(), "rule": "2019", "items": [], "total_fen": 181_000,
+            "claimed_on": "2020-02-01", "claimant": "乌日娜",
+            "claimant_phone": phone.then_some("13847901234"),
+            "paid_on": paid_on, "source": "survey",
+        }))
+        .unwrap();
+        RecordVersion {
+            id: RecordId::new(),
+            version: 1,
+            valid_from: "2020-02-01".parse().unwrap(),
+            valid_to: None,
+            recorded_at: chrono::Utc::now(),
+            superseded_at: None,
+            changeset: ChangesetId::new(),
+            retired: false,
+            body: Body::SubsidyClaim(body),
+            geometry: geo::Geometry::Point(geo::Point::new(111.98, 43.65)),
+        }
+    }
+
+    #[test]
+    fn a_telephone_is_kept_to_the_day_its_retention_ends_and_not_while_unpaid() {
+        let rule = Retention::default();
+        let state = CurrentState::default();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let paid = claim(Some("2020-03-01"), true);
+        assert!(rule.expired(&paid, &state, day("2025-02-28")).is_none());
+        let e = rule.expired(&paid, &state, day("2025-03-01")).unwrap();
+        assert_eq!(
+            (e.since, e.held, e.what),
+            (day("2025-03-01"), true, "补贴申领人电话")
+        );
+        // Not paid yet: the business goes on, whatever the year.
+        assert!(
+            rule.expired(&claim(None, true), &state, day("2099-01-01"))
+                .is_none()
+        );
+        // Past its retention but already erased: listed for the history, not as held.
+        let erased = claim(Some("2020-03-01"), false);
+        assert!(
+            !rule
+                .expired(&erased, &state, day("2030-01-01"))
+                .unwrap()
+                .held
+        );
+        // Erasing takes the number and says so once.
+        let mut body = paid.body.clone();
+        assert!(erase(&mut body));
+        assert!(!erase(&mut body));
+        // A bureau may keep it longer.
+        let longer = Retention {
+            claimant_phone_years: 10,
+            ..rule
+        };
+        assert!(longer.expired(&paid, &state, day("2029-12-31")).is_none());
+    }
+}
