@@ -47,41 +47,6 @@ pub fn from_wkb(blob: &[u8]) -> Result<Geometry<f64>, String> {
     Wkb(blob).to_geo().map_err(|e| e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_blob_that_claims_more_than_it_holds_is_refused_before_reading() {
-        // A little-endian polygon with one ring claiming 2,061,584,302 points.
-        let mut blob = vec![1, 3, 0, 0, 0, 1, 0, 0, 0];
-        blob.extend_from_slice(&2_061_584_302u32.to_le_bytes());
-        blob.extend_from_slice(&[0; 32]);
-        assert!(from_wkb(&blob).unwrap_err().contains("计数"));
-        // A nested collection deeper than any real geometry.
-        let mut deep = Vec::new();
-        for _ in 0..40 {
-            deep.extend_from_slice(&[1, 7, 0, 0, 0, 1, 0, 0, 0]);
-        }
-        assert!(from_wkb(&deep).is_err());
-        // What we write reads back, with and without a GeoPackage envelope.
-        let g = Geometry::Polygon(geo::Polygon::new(
-            geo::LineString::from(vec![
-                (111.9, 43.6),
-                (112.0, 43.6),
-                (112.0, 43.7),
-                (111.9, 43.6),
-            ]),
-            vec![],
-        ));
-        assert_eq!(from_gpkg(&to_gpkg(&g).unwrap()).unwrap(), g);
-        let ewkb = to_ewkb(&g).unwrap();
-        check_wkb(&ewkb).unwrap();
-        let point = Geometry::Point(geo::Point::new(111.9, 43.6));
-        assert_eq!(from_gpkg(&to_gpkg(&point).unwrap()).unwrap(), point);
-    }
-}
-
 /// Walks a (E)WKB blob's structure without reading its coordinates: every count it declares
 /// must fit in the bytes that follow. The reader allocates what a count says before reading
 /// (a blob of a few bytes claiming two billion points asked for 32 GB and aborted the
@@ -153,4 +118,39 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
     }
     let mut at = 0;
     geometry(blob, &mut at, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blob_that_claims_more_than_it_holds_is_refused_before_reading() {
+        // A little-endian polygon with one ring claiming 2,061,584,302 points.
+        let mut blob = vec![1, 3, 0, 0, 0, 1, 0, 0, 0];
+        blob.extend_from_slice(&2_061_584_302u32.to_le_bytes());
+        blob.extend_from_slice(&[0; 32]);
+        assert!(from_wkb(&blob).unwrap_err().contains("计数"));
+        // A nested collection deeper than any real geometry.
+        let mut deep = Vec::new();
+        for _ in 0..40 {
+            deep.extend_from_slice(&[1, 7, 0, 0, 0, 1, 0, 0, 0]);
+        }
+        assert!(from_wkb(&deep).is_err());
+        // What we write reads back, with and without a GeoPackage envelope.
+        let g = Geometry::Polygon(geo::Polygon::new(
+            geo::LineString::from(vec![
+                (111.9, 43.6),
+                (112.0, 43.6),
+                (112.0, 43.7),
+                (111.9, 43.6),
+            ]),
+            vec![],
+        ));
+        assert_eq!(from_gpkg(&to_gpkg(&g).unwrap()).unwrap(), g);
+        let ewkb = to_ewkb(&g).unwrap();
+        check_wkb(&ewkb).unwrap();
+        let point = Geometry::Point(geo::Point::new(111.9, 43.6));
+        assert_eq!(from_gpkg(&to_gpkg(&point).unwrap()).unwrap(), point);
+    }
 }
