@@ -180,11 +180,29 @@ pub(crate) async fn history(db: &str, config: &Config, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `path` names a GeoPackage (a registry of its own) rather than a JSON Lines backup.
+fn is_geopackage(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+}
+
 pub(crate) async fn backup(db: &str, output: &str) -> Result<()> {
     let store = diming::store::Store::open(db).await?;
     let backup = store.dump().await?;
-    let file = std::fs::File::create(output).with_context(|| format!("创建 {output}"))?;
-    backup.write(store.kind(), &mut std::io::BufWriter::new(file))?;
+    if is_geopackage(output) {
+        // A registry of its own: every layer as a feature table and the whole history, the
+        // guarantee that the data outlives this software.
+        anyhow::ensure!(
+            !std::path::Path::new(output).exists(),
+            "{output} 已存在：GeoPackage 备份须写入新文件"
+        );
+        let target = diming::store::Store::open(&format!("sqlite://{output}")).await?;
+        target.restore(&backup).await?;
+    } else {
+        let file = std::fs::File::create(output).with_context(|| format!("创建 {output}"))?;
+        backup.write(store.kind(), &mut std::io::BufWriter::new(file))?;
+    }
     println!(
         "已备份 {} 个变更集、{} 个版本到 {output}",
         backup.changesets.len(),
@@ -194,9 +212,18 @@ pub(crate) async fn backup(db: &str, output: &str) -> Result<()> {
 }
 
 pub(crate) async fn restore(db: &str, file: &str) -> Result<()> {
-    let input = std::fs::File::open(file).with_context(|| format!("打开 {file}"))?;
-    let backup = diming::store::Backup::read(std::io::BufReader::new(input))
-        .with_context(|| format!("读取 {file}"))?;
+    let backup = if is_geopackage(file) {
+        anyhow::ensure!(std::path::Path::new(file).exists(), "没有文件 {file}");
+        diming::store::Store::open(&format!("sqlite://{file}"))
+            .await?
+            .dump()
+            .await
+            .with_context(|| format!("读取 {file}"))?
+    } else {
+        let input = std::fs::File::open(file).with_context(|| format!("打开 {file}"))?;
+        diming::store::Backup::read(std::io::BufReader::new(input))
+            .with_context(|| format!("读取 {file}"))?
+    };
     let store = diming::store::Store::open(db).await?;
     store.restore(&backup).await?;
     println!(

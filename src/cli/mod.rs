@@ -128,17 +128,18 @@ pub(crate) enum Command {
         after_help = "示例：\n  diming export-names --format xlsx -o 地名表.xlsx\n  diming export-names --format gpkg -o 地名.gpkg"
     )]
     ExportNames(gazetteer::ExportNamesArgs),
-    /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件（可恢复到任一种数据库）
+    /// 备份：全部变更集与全部版本写成一个 JSON Lines 文件，或（.gpkg）一个 GeoPackage：每个图层一张表（任何 GIS 软件可读）加上全部历史（可恢复到任一种数据库）
     #[command(
-        after_help = "示例：\n  diming backup -o 备份-2026-11-29.jsonl\n  diming --db postgres://… backup -o 备份.jsonl"
+        after_help = "示例：\n  diming backup -o 备份-2026-11-29.jsonl\n  diming --db postgres://… backup -o 备份.jsonl\n  diming --db postgres://… backup -o 登记簿全部.gpkg   # 全部图层与历史，脱离本软件亦可读"
     )]
     Backup {
+        /// 备份文件：.jsonl，或 .gpkg（不得已存在）
         #[arg(short, long)]
         output: String,
     },
-    /// 恢复：把备份写入一个空的登记簿（SQLite 与 PostgreSQL 之间亦可迁移）
+    /// 恢复：把备份（.jsonl 或 .gpkg）写入一个空的登记簿（SQLite 与 PostgreSQL 之间亦可迁移）
     #[command(
-        after_help = "示例：\n  diming --db sqlite://恢复.gpkg restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 备份.jsonl"
+        after_help = "示例：\n  diming --db sqlite://恢复.gpkg restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 备份.jsonl\n  diming --db postgres://diming:diming@127.0.0.1/新库 restore 登记簿全部.gpkg"
     )]
     Restore { file: String },
     /// 从文件导入一个图层（一次导入为一个变更集：全部写入或全不写入）

@@ -16,6 +16,10 @@ pub const SQLITE: &[(u32, &str)] = &[
     (6, include_str!("../../migrations/sqlite/0006_lines.sql")),
     (7, include_str!("../../migrations/sqlite/0007_cemetery.sql")),
     (8, include_str!("../../migrations/sqlite/0008_editions.sql")),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_history_tables.sql"),
+    ),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
