@@ -41,14 +41,19 @@ pub fn geojson(data: &[u8]) {
 }
 
 /// WKB as PostGIS hands it back (`ST_AsBinary`) and GeoPackage blobs as SQLite holds them:
-/// what is read is written back (EWKB for PostGIS, a GeoPackage blob) to the same geometry.
+/// no blob crashes the reader, and a geometry the registry would hold (a valid one: no NaN,
+/// whose ring could never close) is written back (EWKB for PostGIS, a GeoPackage blob) to the
+/// same geometry.
 pub fn wkb(data: &[u8]) {
     use crate::store::geometry::{from_gpkg, from_wkb, to_ewkb, to_gpkg};
     use geozero::ToGeo;
     let same = |a: &geo::Geometry<f64>, b: &geo::Geometry<f64>| {
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     };
+    let held =
+        |g: &geo::Geometry<f64>| crate::spatial::validate(g, &CONFIG.jurisdiction.extent).is_ok();
     if let Ok(geometry) = from_wkb(data)
+        && held(&geometry)
         && let Ok(bytes) = to_ewkb(&geometry)
     {
         let again = geozero::wkb::Ewkb(&bytes)
@@ -57,6 +62,7 @@ pub fn wkb(data: &[u8]) {
         same(&again, &geometry);
     }
     if let Ok(geometry) = from_gpkg(data)
+        && held(&geometry)
         && let Ok(bytes) = to_gpkg(&geometry)
     {
         same(
