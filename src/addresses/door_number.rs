@@ -141,6 +141,11 @@ impl FromStr for DoorNumber {
         if n_digits == 0 {
             return Err(err("缺少阿拉伯数字号码"));
         }
+        // At most five digits, leading zeros included (C05号 keeps its width; a padding of
+        // hundreds of zeros wrapped the width's byte, as the fuzzer found).
+        if n_digits > 5 {
+            return Err(err("号码过大：最多 5 位数字（最大 99999）"));
+        }
         let digits = &rest[..n_digits];
         let number: u32 = digits.parse().map_err(|_| err("号码过大（最大 99999）"))?;
         if number == 0 {
@@ -308,5 +313,15 @@ mod tests {
             let e = s.parse::<DoorNumber>().unwrap_err();
             assert!(e.to_string().contains(why), "{s}: {e}");
         }
+        // Padding beyond five digits (the fuzzer's: 300 zeros wrapped the width's byte).
+        let padded = format!("Z{}8号", "0".repeat(300));
+        assert!(
+            padded
+                .parse::<DoorNumber>()
+                .unwrap_err()
+                .to_string()
+                .contains("5 位")
+        );
+        assert_eq!("C05号".parse::<DoorNumber>().unwrap().to_string(), "C05号");
     }
 }
