@@ -52,7 +52,14 @@ pub fn from_wkb(blob: &[u8]) -> Result<Geometry<f64>, String> {
 /// (a blob of a few bytes claiming two billion points asked for 32 GB and aborted the
 /// process, as the fuzzer found), so a blob that lies is refused here first.
 fn check_wkb(blob: &[u8]) -> Result<(), String> {
-    fn geometry(b: &[u8], at: &mut usize, depth: u32) -> Result<(), String> {
+    /// One geometry at `at`; `member_of` is the kind of the collection it is in (a reader
+    /// takes a MultiPolygon's members for polygons whatever their own header says).
+    fn geometry(
+        b: &[u8],
+        at: &mut usize,
+        depth: u32,
+        member_of: Option<u32>,
+    ) -> Result<(), String> {
         let bad = || "WKB 几何不完整或计数有误".to_string();
         if depth > 32 {
             return Err("WKB 几何嵌套过深".into());
@@ -83,6 +90,13 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
         }
         let base = code & 0x0fff_ffff;
         let (kind, iso) = (base % 1000, base / 1000);
+        if let Some(multi @ 4..=6) = member_of
+            && kind != multi - 3
+        {
+            return Err(format!(
+                "WKB 多部件几何（类型 {multi}）中有类型 {kind} 的部件"
+            ));
+        }
         let dims = 2
             + usize::from(ewkb_z || iso == 1 || iso == 3)
             + usize::from(ewkb_m || iso == 2 || iso == 3);
@@ -106,7 +120,7 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
             4..=7 => {
                 // Each member is a whole WKB geometry of at least a header and a count.
                 for _ in 0..count(at, 9)? {
-                    geometry(b, at, depth + 1)?;
+                    geometry(b, at, depth + 1, Some(kind))?;
                 }
             }
             k => return Err(format!("WKB 几何类型 {k} 不受支持")),
@@ -117,7 +131,7 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
         Ok(())
     }
     let mut at = 0;
-    geometry(blob, &mut at, 0)
+    geometry(blob, &mut at, 0, None)
 }
 
 #[cfg(test)]
@@ -137,6 +151,13 @@ mod tests {
             deep.extend_from_slice(&[1, 7, 0, 0, 0, 1, 0, 0, 0]);
         }
         assert!(from_wkb(&deep).is_err());
+        // A MultiPolygon whose member says it is a point (a reader takes it for a polygon and
+        // its coordinates for a count).
+        let mut lying = vec![1, 6, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0];
+        lying.extend_from_slice(&[
+            0, 0, 64, 174, 71, 225, 122, 20, 254, 91, 64, 82, 184, 30, 133, 235,
+        ]);
+        assert!(from_wkb(&lying).unwrap_err().contains("部件"));
         // What we write reads back, with and without a GeoPackage envelope.
         let g = Geometry::Polygon(geo::Polygon::new(
             geo::LineString::from(vec![
