@@ -31,7 +31,13 @@ pub fn from_gpkg(blob: &[u8]) -> Result<Geometry<f64>, String> {
         4 => 64,
         k => return Err(format!("GeoPackage 几何的包络类型 {k} 无效")),
     };
-    check_wkb(blob.get(8 + envelope..).ok_or("GeoPackage 几何不完整")?)?;
+    let wkb = blob.get(8 + envelope..).ok_or("GeoPackage 几何不完整")?;
+    // The reader takes the geometry's byte order from the header's flag, not from the WKB's
+    // own first byte (the fuzzer's third abort: a little-endian count read as big-endian).
+    if wkb.first() != Some(&(blob[3] & 1)) {
+        return Err("GeoPackage 几何头与 WKB 的字节序不一致".into());
+    }
+    check_wkb(wkb)?;
     GpkgWkb(blob).to_geo().map_err(|e| e.to_string())
 }
 
@@ -173,5 +179,10 @@ mod tests {
         check_wkb(&ewkb).unwrap();
         let point = Geometry::Point(geo::Point::new(111.9, 43.6));
         assert_eq!(from_gpkg(&to_gpkg(&point).unwrap()).unwrap(), point);
+        // A header whose byte order differs from its WKB's (the reader would believe the
+        // header and read every count backwards).
+        let mut flipped = to_gpkg(&g).unwrap();
+        flipped[3] ^= 1;
+        assert!(from_gpkg(&flipped).unwrap_err().contains("字节序"));
     }
 }
