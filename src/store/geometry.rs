@@ -92,6 +92,11 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
             code & 0x2000_0000 != 0,
         );
         if srid {
+            // Only the outermost geometry may name its SRID: the reader does not expect one
+            // inside a collection and would take it for a count (the fuzzer's fourth abort).
+            if member_of.is_some() {
+                return Err("WKB 多部件几何的部件不能另带 SRID".into());
+            }
             *at += 4;
         }
         let base = code & 0x0fff_ffff;
@@ -164,6 +169,11 @@ mod tests {
             0, 0, 64, 174, 71, 225, 122, 20, 254, 91, 64, 82, 184, 30, 133, 235,
         ]);
         assert!(from_wkb(&lying).unwrap_err().contains("部件"));
+        // A member that names an SRID of its own.
+        let mut srid = vec![1, 6, 0, 0, 0, 1, 0, 0, 0, 1, 3, 0, 0, 0x20];
+        srid.extend_from_slice(&[0x0c, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+        srid.extend_from_slice(&[0; 64]);
+        assert!(from_wkb(&srid).unwrap_err().contains("SRID"));
         // What we write reads back, with and without a GeoPackage envelope.
         let g = Geometry::Polygon(geo::Polygon::new(
             geo::LineString::from(vec![
