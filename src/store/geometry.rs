@@ -64,7 +64,7 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
         b: &[u8],
         at: &mut usize,
         depth: u32,
-        member_of: Option<u32>,
+        member_of: Option<(u32, usize)>,
     ) -> Result<(), String> {
         let bad = || "WKB 几何不完整或计数有误".to_string();
         if depth > 32 {
@@ -101,7 +101,7 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
         }
         let base = code & 0x0fff_ffff;
         let (kind, iso) = (base % 1000, base / 1000);
-        if let Some(multi @ 4..=6) = member_of
+        if let Some((multi @ 4..=6, _)) = member_of
             && kind != multi - 3
         {
             return Err(format!(
@@ -111,6 +111,13 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
         let dims = 2
             + usize::from(ewkb_z || iso == 1 || iso == 3)
             + usize::from(ewkb_m || iso == 2 || iso == 3);
+        // A member has its collection's dimensions (the reader reads it with them: the
+        // fuzzer's fifth abort, a Z member in a flat MultiPolygon).
+        if let Some((_, outer)) = member_of
+            && dims != outer
+        {
+            return Err("WKB 多部件几何的部件与整体的维数不一致".into());
+        }
         let point = 8 * dims;
         let count = |at: &mut usize, each: usize| -> Result<usize, String> {
             let n = u32_at(*at)? as usize;
@@ -131,7 +138,7 @@ fn check_wkb(blob: &[u8]) -> Result<(), String> {
             4..=7 => {
                 // Each member is a whole WKB geometry of at least a header and a count.
                 for _ in 0..count(at, 9)? {
-                    geometry(b, at, depth + 1, Some(kind))?;
+                    geometry(b, at, depth + 1, Some((kind, dims)))?;
                 }
             }
             k => return Err(format!("WKB 几何类型 {k} 不受支持")),
@@ -174,6 +181,11 @@ mod tests {
         srid.extend_from_slice(&[0x0c, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
         srid.extend_from_slice(&[0; 64]);
         assert!(from_wkb(&srid).unwrap_err().contains("SRID"));
+        // A member with a Z its flat collection does not have.
+        let mut z = vec![1, 6, 0, 0, 0, 1, 0, 0, 0, 1, 3, 0, 0, 0x80];
+        z.extend_from_slice(&[1, 0, 0, 0, 4, 0, 0, 0]);
+        z.extend_from_slice(&[0; 96]);
+        assert!(from_wkb(&z).unwrap_err().contains("维数"));
         // What we write reads back, with and without a GeoPackage envelope.
         let g = Geometry::Polygon(geo::Polygon::new(
             geo::LineString::from(vec![
