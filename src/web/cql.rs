@@ -277,8 +277,27 @@ const MAX_NESTING: usize = 10;
 /// Refuses a text filter whose parentheses (outside quoted strings) nest deeper than
 /// [`MAX_NESTING`], with the position where they do.
 fn nesting(text: &str) -> Result<(), ApiError> {
-    let (mut depth, mut quoted) = (0usize, false);
+    let (mut depth, mut quoted, mut signs) = (0usize, false, 0usize);
+    // Unary signs and NOTs nest too (1,600 minus signs overflowed the parser's stack).
+    let nots = text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| w.eq_ignore_ascii_case("not"))
+        .count();
+    if nots > 2 * MAX_NESTING {
+        return Err(bad(format!("过滤条件中的 NOT 超过 {} 个", 2 * MAX_NESTING)));
+    }
     for (i, c) in text.chars().enumerate() {
+        if !quoted && matches!(c, '-' | '+') {
+            signs += 1;
+            if signs > MAX_NESTING {
+                return Err(bad(format!(
+                    "过滤条件中连续的正负号超过 {MAX_NESTING} 个（第 {} 个字符）",
+                    i + 1
+                )));
+            }
+        } else if !c.is_whitespace() {
+            signs = 0;
+        }
         match c {
             '\'' => quoted = !quoted,
             '(' if !quoted => {
@@ -380,5 +399,13 @@ mod tests {
         assert!(Filter::parse(&ten, None, Layer::Street).is_ok());
         let quoted = format!("name = '{}'", "(".repeat(40));
         assert!(Filter::parse(&quoted, None, Layer::Street).is_ok());
+        // Long runs of signs and many NOTs nest as deeply (1,600 minus signs overflowed the
+        // parser's stack and would have aborted the server).
+        let signs = format!("version = {}1", "-".repeat(1600));
+        let e = Filter::parse(&signs, None, Layer::Street).err().unwrap();
+        assert!(e.to_string().contains("正负号"), "{e}");
+        let nots = format!("{}name = 'a'", "NOT ".repeat(25));
+        assert!(Filter::parse(&nots, None, Layer::Street).is_err());
+        assert!(Filter::parse("version > -3 AND NOT name = 'x-y'", None, Layer::Street).is_ok());
     }
 }
