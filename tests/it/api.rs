@@ -224,18 +224,7 @@ async fn bodies_are_checked_field_by_field() {
         [111.95, 43.62], [111.99, 43.66], [111.99, 43.62], [111.95, 43.66], [111.95, 43.62]
     ]]]});
     let body = json!({ "reason": "x", "feature": unit_feature });
-    let reply = send(
-        &app,
-        request(
-            "PUT",
-            &format!("/api/records/{unit}"),
-            Some(&admin),
-            Some(body.clone()),
-        )
-        .header("if-match", format!("\"{unit_version}\"")),
-        Some(body),
-    )
-    .await;
+    let reply = crate::support::put_record(&app, &admin, unit, unit_version, body).await;
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -451,18 +440,7 @@ both_stores!(
         let (version, mut feature) = editable(&registry, id);
         feature["properties"]["kind"] = json!("door_small");
         let body = json!({ "reason": "换小门牌", "feature": feature });
-        let reply = send(
-            &app,
-            request(
-                "PUT",
-                &format!("/api/records/{id}"),
-                Some(&token),
-                Some(body.clone()),
-            )
-            .header("if-match", format!("\"{version}\"")),
-            Some(body),
-        )
-        .await;
+        let reply = crate::support::put_record(&app, &token, id, version, body).await;
         let changed = reply.json()["changeset"].as_str().unwrap().to_string();
         let revert = |cs: &str, token: &str| {
             let body = json!({ "reason": "换错了" });

@@ -27,19 +27,9 @@ both_stores!(
             tasks.push(tokio::spawn(async move {
                 let body =
                     serde_json::json!({ "reason": format!("并发修改 {i}"), "feature": feature });
-                send(
-                    &app,
-                    request(
-                        "PUT",
-                        &format!("/api/records/{street}"),
-                        Some(&token),
-                        Some(body.clone()),
-                    )
-                    .header("if-match", format!("\"{version}\"")),
-                    Some(body),
-                )
-                .await
-                .status
+                crate::support::put_record(&app, &token, street, version, body)
+                    .await
+                    .status
             }));
         }
         let mut statuses = Vec::new();
@@ -287,18 +277,7 @@ both_stores!(
         let (version, mut feature) = editable(&registry, plate);
         feature["properties"]["number"] = json!(taken);
         let body = json!({ "reason": "改号", "feature": feature });
-        let reply = send(
-            &app,
-            request(
-                "PUT",
-                &format!("/api/records/{plate}"),
-                Some(&token),
-                Some(body.clone()),
-            )
-            .header("if-match", format!("\"{version}\"")),
-            Some(body),
-        )
-        .await;
+        let reply = crate::support::put_record(&app, &token, plate, version, body).await;
         assert_eq!(
             reply.status,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -325,3 +325,26 @@ pub fn editable(registry: &Registry, id: diming::record::RecordId) -> (u32, serd
         }),
     )
 }
+
+/// A record's next version sent as a client sends it: PUT with the version it changes in
+/// If-Match.
+pub async fn put_record(
+    app: &axum::Router,
+    token: &str,
+    id: diming::record::RecordId,
+    version: u32,
+    body: serde_json::Value,
+) -> Reply {
+    send(
+        app,
+        request(
+            "PUT",
+            &format!("/api/records/{id}"),
+            Some(token),
+            Some(body.clone()),
+        )
+        .header("if-match", format!("\"{version}\"")),
+        Some(body),
+    )
+    .await
+}

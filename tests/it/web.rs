@@ -439,18 +439,7 @@ crate::support::both_stores!(
         let c = &mut feature["geometry"]["coordinates"][0][0][1];
         *c = serde_json::json!(c.as_f64().unwrap() + 0.0005);
         let body = serde_json::json!({ "reason": "中心线修测", "feature": feature });
-        let reply = send(
-            &app,
-            request(
-                "PUT",
-                &format!("/api/records/{id}"),
-                Some(&token),
-                Some(body.clone()),
-            )
-            .header("if-match", format!("\"{version}\"")),
-            Some(body),
-        )
-        .await;
+        let reply = crate::support::put_record(&app, &token, id, version, body).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         let page = send(
             &app,
