@@ -24,7 +24,7 @@ pub(crate) struct GazetteerArgs {
     /// 印制日期（默认今天；同一登记状态、同一印制日期得到相同的 PDF）
     #[arg(long)]
     printed: Option<chrono::NaiveDate>,
-    /// 另存 typst 源文件（供排版检查）
+    /// 另存 typst 源文件（供排版检查；各部分分别排版，每部分前注明起始页）
     #[arg(long)]
     source: Option<String>,
     #[arg(short, long)]
@@ -51,11 +51,11 @@ pub(crate) async fn run(db: &str, config: &Config, args: GazetteerArgs) -> Resul
     if n == 0 {
         anyhow::bail!("所选范围内没有经批准的标准地名，未生成地名志");
     }
+    let typeset = diming::publish::gazetteer::typeset(&book, paper)?;
     if let Some(path) = &args.source {
-        std::fs::write(path, diming::publish::gazetteer::source(&book, paper))
-            .with_context(|| format!("写入 {path}"))?;
+        std::fs::write(path, &typeset.source).with_context(|| format!("写入 {path}"))?;
     }
-    let pdf = diming::publish::gazetteer::pdf(&book, paper)?;
+    let pdf = typeset.pdf;
     std::fs::write(&args.output, &pdf).with_context(|| format!("写入 {}", args.output))?;
     println!(
         "《{}》：{n} 条，{} 字节，写入 {}（依据变更集 {}）",

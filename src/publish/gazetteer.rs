@@ -2,13 +2,17 @@
 //! preface, 凡例, contents, 概述, the entries (headword with its romanization and, where the
 //! name has one, its Mongolian form set vertically beside it: the horizontal line turned 90°
 //! clockwise, so that it reads top to bottom), the pinyin and stroke indexes with page
-//! numbers (typst resolves each entry's page), the unit code table, the street list with
-//! door-plate ranges, sources and the 校勘记录. Running heads and page numbers; a headword
-//! never ends a page (its block does not break). User text enters only as string literals.
+//! numbers (each entry's page read from the laid-out body, see [`typeset`]), the unit code
+//! table, the street list with door-plate ranges, sources and the 校勘记录. Running heads and
+//! page numbers; a headword never ends a page (its block does not break). User text enters
+//! only as string literals.
 
-use super::pdf::{Fonts, PdfError, render, string};
+use super::pdf::{Fonts, PdfError, string};
 use crate::gazetteer::{Book, Entry, Paper};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use typst_layout::PagedDocument;
+use typst_library::introspection::Introspector as _;
 
 fn s(text: &str) -> String {
     string(text)
@@ -82,13 +86,14 @@ fn entry(e: &Entry) -> String {
     out
 }
 
-/// One group of an index: its heading never ends a column alone.
-fn index_group(out: &mut String, label: &str, entries: &[&Entry]) {
+/// One group of an index: its heading never ends a column alone. `pages` holds each entry's
+/// page, read from the typeset body.
+fn index_group(out: &mut String, label: &str, entries: &[&Entry], pages: &Pages) {
     let line = |e: &Entry| {
         format!(
             "#{} #box(width: 1fr, repeat[.]) {}",
             s(&e.name),
-            page_of(&e.key)
+            pages.get(&e.key)
         )
     };
     let Some((first, rest)) = entries.split_first() else {
@@ -105,23 +110,90 @@ fn index_group(out: &mut String, label: &str, entries: &[&Entry]) {
     }
 }
 
-/// `#context` page number of an entry.
-fn page_of(key: &str) -> String {
-    format!("#context counter(page).at(<{key}>).first()")
+/// Page numbers of labelled elements (entries and headings), read from typeset parts.
+#[derive(Default)]
+struct Pages(HashMap<String, usize>);
+
+impl Pages {
+    /// The page of a label, or a placeholder of the same width class while it is unknown
+    /// (only in the first typesetting of the front matter, whose length does not depend on it).
+    fn get(&self, label: &str) -> String {
+        self.0
+            .get(label)
+            .map_or_else(|| "000".to_string(), |p| p.to_string())
+    }
+
+    /// Records the pages of every labelled element of `document`, a part that begins on
+    /// page `first` of the book.
+    fn read(&mut self, document: &PagedDocument, first: usize) {
+        let introspector = document.introspector();
+        for element in introspector.query_labelled() {
+            let (Some(label), Some(location)) = (element.label(), element.location()) else {
+                continue;
+            };
+            if let Some(page) = introspector.page(location) {
+                self.0
+                    .insert(label.resolve().as_str().to_string(), first + page.get() - 1);
+            }
+        }
+    }
 }
 
-/// The typst source of the book.
-pub fn source(book: &Book, paper: Paper) -> String {
+/// A heading of the book with the label its page is found by.
+fn heading(out: &mut String, level: u8, title: &str, label: &str) {
+    let _ = writeln!(out, "#heading(level: {level}, {}) <{label}>", s(title));
+}
+
+/// The headings the contents list, in book order: (level, title, label).
+fn contents(book: &Book) -> Vec<(u8, String, String)> {
+    let mut list = Vec::new();
+    if !book.board.is_empty() {
+        list.push((1, "编纂委员会".to_string(), "gz-board".to_string()));
+    }
+    if !book.preface.is_empty() {
+        list.push((1, "前言".to_string(), "gz-preface".to_string()));
+    }
+    list.push((1, "凡例".to_string(), "gz-rules".to_string()));
+    list.push((1, "概述".to_string(), "gz-overview".to_string()));
+    for (i, section) in book.sections.iter().enumerate() {
+        list.push((1, section.title.clone(), format!("gz-s{i}")));
+        for (j, (h, _)) in section.groups.iter().enumerate() {
+            if let Some(h) = h {
+                list.push((2, h.clone(), format!("gz-s{i}-{j}")));
+            }
+        }
+    }
+    for (title, label) in BACK {
+        list.push((1, title.to_string(), label.to_string()));
+    }
+    list
+}
+
+/// The back matter's headings and labels.
+const BACK: [(&str, &str); 6] = [
+    ("汉语拼音索引", "gz-pinyin"),
+    ("笔画索引", "gz-stroke"),
+    ("行政区划代码表", "gz-units"),
+    ("街路巷门牌号码表", "gz-streets"),
+    ("资料来源", "gz-sources"),
+    ("校勘记录", "gz-corrections"),
+];
+
+/// What every part begins with: page, text and heading styles, and the page counter set to
+/// the part's first page. Pages alternate their inner margin by the book's page number: a
+/// part that begins on an even page is bound on the other side of its own first page.
+fn preamble(book: &Book, paper: Paper, first: usize) -> String {
     let (w, h) = paper.mm();
+    let binding = if first % 2 == 1 { "left" } else { "right" };
     let mut out = String::new();
     let _ = writeln!(
         out,
         r##"#set document(title: {title})
-#set page(width: {w}mm, height: {h}mm, margin: (inside: 20mm, outside: 15mm, top: 22mm, bottom: 20mm), binding: left,
+#set page(width: {w}mm, height: {h}mm, margin: (inside: 20mm, outside: 15mm, top: 22mm, bottom: 20mm), binding: {binding},
   header: context {{
-    let p = here().page()
+    let p = counter(page).get().first()
     if p > 2 {{
-      let here-page = query(heading.where(level: 1)).filter(h => h.location().page() == p)
+      let here-page = query(heading.where(level: 1)).filter(h => h.location().page() == here().page())
       let heads = query(heading.where(level: 1).before(here()))
       let section = if here-page.len() > 0 {{ here-page.first().body }} else if heads.len() > 0 {{ heads.last().body }} else {{ [] }}
       set text(size: 8pt, fill: rgb("#555"))
@@ -131,9 +203,10 @@ pub fn source(book: &Book, paper: Paper) -> String {
     }}
   }},
   footer: context {{
-    let p = here().page()
-    if p > 1 {{ align(center, text(size: 8.5pt, str(counter(page).get().first()))) }}
+    let p = counter(page).get().first()
+    if p > 1 {{ align(center, text(size: 8.5pt, str(p))) }}
   }})
+#counter(page).update({first})
 #set text(font: ("Noto Serif CJK SC", "Noto Sans Mongolian"), size: 9.5pt, lang: "zh", region: "cn")
 #set par(justify: true, linebreaks: "simple", leading: 0.75em, first-line-indent: (amount: 2em, all: false))
 #show heading.where(level: 1): it => {{ pagebreak(weak: true); align(center, text(size: 16pt, weight: "bold", it.body)); v(1em) }}
@@ -141,6 +214,12 @@ pub fn source(book: &Book, paper: Paper) -> String {
 "##,
         title = s(&book.title)
     );
+    out
+}
+
+/// The front matter: title and copyright pages, board, preface, 凡例, contents and 概述.
+fn front(book: &Book, paper: Paper, pages: &Pages) -> String {
+    let mut out = preamble(book, paper, 1);
     // Title page.
     let _ = writeln!(
         out,
@@ -164,18 +243,18 @@ pub fn source(book: &Book, paper: Paper) -> String {
         s(&format!("印制：{}", book.printed))
     );
     if !book.board.is_empty() {
-        let _ = writeln!(out, "= 编纂委员会");
+        heading(&mut out, 1, "编纂委员会", "gz-board");
         for m in &book.board {
             let _ = writeln!(out, "#par(first-line-indent: 0em, {})", s(m));
         }
     }
     if !book.preface.is_empty() {
-        let _ = writeln!(out, "= 前言");
+        heading(&mut out, 1, "前言", "gz-preface");
         for p in book.preface.split('\n').filter(|p| !p.trim().is_empty()) {
             let _ = writeln!(out, "#par({})", s(p.trim()));
         }
     }
-    let _ = writeln!(out, "= 凡例");
+    heading(&mut out, 1, "凡例", "gz-rules");
     for (i, r) in book.rules().iter().enumerate() {
         let _ = writeln!(
             out,
@@ -188,11 +267,28 @@ pub fn source(book: &Book, paper: Paper) -> String {
     }
     let _ = writeln!(
         out,
-        "#pagebreak()\n#outline(title: [目录], depth: 2, indent: 2em)"
+        "#heading(level: 1, outlined: false, bookmarked: false, [目录])\n#block[#set par(first-line-indent: 0em, justify: false)"
     );
+    for (level, title, label) in contents(book) {
+        let title = s(&title);
+        let _ = if level == 1 {
+            writeln!(
+                out,
+                "#text(weight: \"bold\", {title}) #box(width: 1fr, repeat[.]) {}\\",
+                pages.get(&label)
+            )
+        } else {
+            writeln!(
+                out,
+                "#h(2em)#{title} #box(width: 1fr, repeat[.]) {}\\",
+                pages.get(&label)
+            )
+        };
+    }
+    let _ = writeln!(out, "]");
     // 概述.
     let o = &book.overview;
-    let _ = writeln!(out, "= 概述");
+    heading(&mut out, 1, "概述", "gz-overview");
     let mut figures = format!(
         "{}位于内蒙古自治区中北部，与蒙古国扎门乌德市隔界相望。",
         book.city
@@ -224,28 +320,33 @@ pub fn source(book: &Book, paper: Paper) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    // Body.
-    for section in &book.sections {
-        let _ = writeln!(
-            out,
-            "= {}",
-            section
-                .title
-                .replace(['#', '*', '_', '<', '>', '@', '$', '`', '\\', '[', ']'], "")
-        );
-        let _ = writeln!(out, "#columns(2, gutter: 6mm)[");
-        for (heading, entries) in &section.groups {
-            if let Some(h) = heading {
-                let _ = writeln!(out, "#heading(level: 2, {})", s(h));
-            }
-            for e in entries {
-                out.push_str(&entry(e));
-            }
+    out
+}
+
+/// One section of the body (a category), beginning on page `first`.
+fn section(book: &Book, paper: Paper, i: usize, first: usize) -> String {
+    let section = &book.sections[i];
+    let mut out = preamble(book, paper, first);
+    heading(&mut out, 1, &section.title, &format!("gz-s{i}"));
+    let _ = writeln!(out, "#columns(2, gutter: 6mm)[");
+    for (j, (h, entries)) in section.groups.iter().enumerate() {
+        if let Some(h) = h {
+            heading(&mut out, 2, h, &format!("gz-s{i}-{j}"));
         }
-        let _ = writeln!(out, "]");
+        for e in entries {
+            out.push_str(&entry(e));
+        }
     }
+    let _ = writeln!(out, "]");
+    out
+}
+
+/// The back matter, beginning on page `first`: the indexes with the entries' pages, the unit
+/// code table, the street list, sources and the 校勘记录.
+fn back(book: &Book, paper: Paper, first: usize, pages: &Pages) -> String {
+    let mut out = preamble(book, paper, first);
     // Indexes.
-    let _ = writeln!(out, "= 汉语拼音索引");
+    heading(&mut out, 1, BACK[0].0, BACK[0].1);
     let _ = writeln!(
         out,
         "#columns(3, gutter: 5mm)[#set par(first-line-indent: 0em, leading: 0.55em)\n#set text(size: 8.5pt)"
@@ -264,20 +365,20 @@ pub fn source(book: &Book, paper: Paper) -> String {
         }
     }
     for (label, entries) in &groups {
-        index_group(&mut out, label, entries);
+        index_group(&mut out, label, entries, pages);
     }
     let _ = writeln!(out, "]");
-    let _ = writeln!(out, "= 笔画索引");
+    heading(&mut out, 1, BACK[1].0, BACK[1].1);
     let _ = writeln!(
         out,
         "#columns(3, gutter: 5mm)[#set par(first-line-indent: 0em, leading: 0.55em)\n#set text(size: 8.5pt)"
     );
     for (label, entries) in book.stroke_index() {
-        index_group(&mut out, &label, &entries);
+        index_group(&mut out, &label, &entries, pages);
     }
     let _ = writeln!(out, "]");
     // Back matter.
-    let _ = writeln!(out, "= 行政区划代码表");
+    heading(&mut out, 1, BACK[2].0, BACK[2].1);
     let _ = writeln!(
         out,
         "#table(columns: (auto, 1fr, auto), stroke: 0.4pt, table.header([*区划代码*], [*名称*], [*级别*]), {})",
@@ -287,7 +388,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(out, "= 街路巷门牌号码表");
+    heading(&mut out, 1, BACK[3].0, BACK[3].1);
     let range =
         |r: &Option<(u32, u32)>| r.map_or_else(|| "—".to_string(), |(a, b)| format!("{a}—{b}"));
     let _ = writeln!(
@@ -306,7 +407,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(out, "= 资料来源");
+    heading(&mut out, 1, BACK[4].0, BACK[4].1);
     for src in &book.sources {
         let _ = writeln!(
             out,
@@ -314,7 +415,7 @@ pub fn source(book: &Book, paper: Paper) -> String {
             s(&format!("· {src}"))
         );
     }
-    let _ = writeln!(out, "= 校勘记录");
+    heading(&mut out, 1, BACK[5].0, BACK[5].1);
     if book.corrections.is_empty() {
         let _ = writeln!(
             out,
@@ -341,8 +442,71 @@ pub fn source(book: &Book, paper: Paper) -> String {
     out
 }
 
+/// A typeset book: the PDF and the typst sources of its parts as they were last typeset.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    /// The parts' sources, each preceded by a comment naming its first page.
+    pub source: String,
+}
+
 /// The book as PDF.
 pub fn pdf(book: &Book, paper: Paper) -> Result<Vec<u8>, PdfError> {
+    typeset(book, paper).map(|t| t.pdf)
+}
+
+/// Typesets the book in parts, each laid out once: the front matter (its contents with
+/// placeholder page numbers: their number of lines is known), every section of the body
+/// from the page the previous part ended on, the back matter with the entries' pages read
+/// from the laid-out body (literal numbers: typst need not converge page references across
+/// 20,000 index lines), and the front matter again with the contents' pages. Every part
+/// begins with a level-1 heading, which begins a page anyway, so the parts' pages are the
+/// pages of the whole book. Memory is that of the largest part: typst's caches are emptied
+/// between parts.
+pub fn typeset(book: &Book, paper: Paper) -> Result<Typeset, PdfError> {
     let fonts = Fonts::load()?;
-    render(&source(book, paper), &fonts)
+    let mut pages = Pages::default();
+    let mut parts: Vec<(usize, String, PagedDocument)> = Vec::new();
+    let compile = |source: String, first: usize, parts: &mut Vec<_>, pages: &mut Pages| {
+        let document = super::pdf::compile(&source, &fonts)?;
+        comemo::evict(0);
+        pages.read(&document, first);
+        let next = first + document.pages().len();
+        parts.push((first, source, document));
+        Ok::<usize, PdfError>(next)
+    };
+    let mut next = compile(front(book, paper, &pages), 1, &mut parts, &mut pages)?;
+    let front_pages = next - 1;
+    for i in 0..book.sections.len() {
+        next = compile(section(book, paper, i, next), next, &mut parts, &mut pages)?;
+    }
+    compile(
+        back(book, paper, next, &pages),
+        next,
+        &mut parts,
+        &mut pages,
+    )?;
+    // The front matter again, now that every heading's page is known.
+    let source = front(book, paper, &pages);
+    let document = super::pdf::compile(&source, &fonts)?;
+    comemo::evict(0);
+    if document.pages().len() != front_pages {
+        return Err(PdfError::Typeset(format!(
+            "前置部分两次排版页数不同（{front_pages} 与 {}）",
+            document.pages().len()
+        )));
+    }
+    parts[0] = (1, source, document);
+    let info = typst_library::model::Document::info(&parts[0].2).clone();
+    let all: ecow::EcoVec<_> = parts
+        .iter()
+        .flat_map(|(_, _, d)| d.pages().iter().cloned())
+        .collect();
+    let mut source = String::new();
+    for (first, part, _) in &parts {
+        let _ = writeln!(source, "// 以下部分单独排版，自第 {first} 页起");
+        source.push_str(part);
+    }
+    drop(parts);
+    let pdf = super::pdf::export(&PagedDocument::new(all, info))?;
+    Ok(Typeset { pdf, source })
 }

@@ -6,6 +6,8 @@
 use std::path::Path;
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
+use typst_library::foundations::Bytes;
+use typst_library::text::Font;
 
 /// Where Debian puts the fonts diming typesets with (fonts-noto-cjk, fonts-noto-core).
 pub const FONT_FILES: [&str; 3] = [
@@ -26,8 +28,9 @@ pub enum PdfError {
     Typeset(String),
 }
 
-/// The font files, read once.
-pub struct Fonts(Vec<Vec<u8>>);
+/// The fonts, read and parsed once; every document typeset with them shares their data
+/// (typst keeps a reference to a font in every page that uses it).
+pub struct Fonts(Vec<Font>);
 
 impl Fonts {
     pub fn load() -> Result<Fonts, PdfError> {
@@ -38,13 +41,15 @@ impl Fonts {
         paths
             .iter()
             .map(|p| {
-                std::fs::read(Path::new(p)).map_err(|source| PdfError::Font {
-                    path: p.to_string(),
-                    source,
-                })
+                std::fs::read(Path::new(p))
+                    .map(|data| Font::iter(Bytes::new(data)).collect::<Vec<_>>())
+                    .map_err(|source| PdfError::Font {
+                        path: p.to_string(),
+                        source,
+                    })
             })
-            .collect::<Result<_, _>>()
-            .map(Fonts)
+            .collect::<Result<Vec<_>, _>>()
+            .map(|fonts| Fonts(fonts.into_iter().flatten().collect()))
     }
 }
 
@@ -67,17 +72,26 @@ pub fn string(s: &str) -> String {
     out
 }
 
-/// Typesets a typst source into PDF bytes.
-pub fn render(source: &str, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
+/// Lays out a typst source into pages.
+pub fn compile(source: &str, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
     let engine = TypstEngine::builder()
         .main_file(source.to_string())
-        .fonts(fonts.0.iter().map(|f| f.as_slice()))
+        .fonts(fonts.0.iter().cloned())
         .build();
-    let document: PagedDocument = engine
+    engine
         .compile()
         .output
-        .map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
-    typst_pdf::pdf(&document, &Default::default()).map_err(|e| PdfError::Typeset(format!("{e:?}")))
+        .map_err(|e| PdfError::Typeset(format!("{e:?}")))
+}
+
+/// Writes laid-out pages as PDF bytes.
+pub fn export(document: &PagedDocument) -> Result<Vec<u8>, PdfError> {
+    typst_pdf::pdf(document, &Default::default()).map_err(|e| PdfError::Typeset(format!("{e:?}")))
+}
+
+/// Typesets a typst source into PDF bytes.
+pub fn render(source: &str, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
+    export(&compile(source, fonts)?)
 }
 
 #[cfg(test)]

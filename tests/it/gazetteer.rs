@@ -124,6 +124,43 @@ both_stores!(
             let text = squeeze(&page_text(&pdf, *page));
             assert!(text.contains(name.as_str()), "{name} is not on page {page}");
         }
+        // The book was typeset in parts: page numbers run on across them (each page's footer
+        // is its place in the file), and the contents point at the pages of the headings.
+        let total = pages(&pdf);
+        for p in 2..=total {
+            let text = page_text(&pdf, p);
+            assert!(
+                text.lines().any(|l| l.trim() == p.to_string()),
+                "page {p} has not its number: {text}"
+            );
+        }
+        let contents = index_lines(&pdf, "目录");
+        assert!(contents.len() >= 10, "{contents:?}");
+        for heading in [
+            "凡例",
+            "概述",
+            "汉语拼音索引",
+            "笔画索引",
+            "街路巷门牌号码表",
+            "校勘记录",
+        ] {
+            let (_, page) = contents
+                .iter()
+                .find(|(n, _)| n == heading)
+                .unwrap_or_else(|| panic!("{heading} not in the contents: {contents:?}"));
+            let text = page_text(&pdf, *page);
+            assert!(
+                text.lines().take(4).any(|l| l.trim() == heading),
+                "{heading} does not begin page {page}: {text}"
+            );
+        }
+        for (heading, page) in &contents {
+            assert!(*page <= total, "{heading} on page {page} of {total}");
+            assert!(
+                squeeze(&page_text(&pdf, *page)).contains(heading.as_str()),
+                "{heading} is not on page {page}"
+            );
+        }
         // The stroke index: by the strokes of the first character (二 2, 工 3, 乌 4, 永 5).
         let strokes = index_lines(&pdf, "笔画索引");
         assert_eq!(strokes.len(), names.len());
