@@ -88,6 +88,7 @@ pub mod cemetery;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod forms;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gazetteer;

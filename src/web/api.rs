@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 /// Properties a GET adds to a record's own attributes (its layer tag, its bookkeeping, and for
 /// names their romanization and position): never written by a client.
-pub(super) const READ_ONLY: &[&str] = &[
+pub const READ_ONLY: &[&str] = &[
     "layer",
     "version",
     "valid_from",
@@ -87,6 +87,18 @@ fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
             "bbox“{s}”无效：应为 西,南,东,北，且西<东、南<北"
         ))),
     }
+}
+
+/// The form of a layer drawn on the map: its attributes as JSON Schema (`forms::schema`).
+pub async fn layer_schema(
+    caller: Caller,
+    Path(table): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Layer::from_table(&table)
+        .filter(|l| caller.access.can_read_layer(*l))
+        .and_then(crate::forms::schema)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("图层“{table}”没有可在地图上绘制的表单")))
 }
 
 pub async fn layer_features(

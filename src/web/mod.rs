@@ -31,6 +31,7 @@ mod pages;
 mod signs;
 mod tiles;
 
+pub use api::READ_ONLY;
 pub use error::ApiError;
 
 use crate::registry::Registry;
@@ -58,6 +59,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{table}", get(api::layer_features))
         .route("/api/layers/{table}/items", post(edit::create))
+        .route("/api/layers/{table}/schema", get(api::layer_schema))
         .route(
             "/api/records/{id}",
             get(api::record).put(edit::replace).delete(edit::retire),

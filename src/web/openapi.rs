@@ -321,6 +321,21 @@ pub fn document() -> Value {
                     }))
                 }
             },
+            "/api/layers/{table}/schema": {
+                "get": {
+                    "summary": "在地图上绘制的图层的属性表单（JSON Schema 2020-12：中文标题、类型、选项、必填、引用的图层）",
+                    "security": bearer,
+                    "parameters": [table_param()],
+                    "responses": common(json!({
+                        "200": { "description": "JSON Schema", "content": { "application/json": { "schema": {
+                            "type": "object", "required": ["title", "properties", "required", "x-order", "x-geometry"],
+                            "properties": { "title": { "type": "string" }, "properties": { "type": "object" }, "required": { "type": "array", "items": { "type": "string" } },
+                                "x-order": { "type": "array", "items": { "type": "string" } }, "x-geometry": { "type": "string", "enum": ["Point", "LineString", "Polygon", "Any"] } }
+                        } } } },
+                        "404": error_response("没有该图层，或该图层不在地图上绘制")
+                    }))
+                }
+            },
             "/api/layers/{table}/items": {
                 "post": {
                     "summary": "新建一条记录",

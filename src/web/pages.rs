@@ -260,7 +260,17 @@ pub async fn map_page(
         "read_only",
         &serde_json::json!(super::api::READ_ONLY).to_string(),
     );
-    context.insert("can_streets", &caller.access.can_write(Layer::Street));
+    // The layers this caller draws and edits on the map with forms from their schemas.
+    let drawable: Vec<_> = crate::forms::DRAWN
+        .iter()
+        .filter(|l| caller.access.can_write(**l))
+        .map(|l| serde_json::json!({ "layer": l, "table": l.table(), "label": l.label() }))
+        .collect();
+    context.insert(
+        "drawable_json",
+        &serde_json::Value::from(drawable.clone()).to_string(),
+    );
+    context.insert("drawable", &drawable);
     let writable: Vec<Layer> = Layer::ALL
         .into_iter()
         .filter(|l| caller.access.can_write(*l))

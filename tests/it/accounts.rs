@@ -261,7 +261,7 @@ both_stores!(the_public_sees_public_data_only, |db: TestDb| async move {
     );
     let map = send(&app, request("GET", "/map", Some(&viewer), None), None).await;
     assert!(
-        !map.body.contains("id=\"add-plate\"") && !map.body.contains("id=\"draw-street\""),
+        !map.body.contains("id=\"add-plate\"") && !map.body.contains("id=\"draw-start\""),
         "a viewer sees no edit tools"
     );
     let map = send(&app, request("GET", "/map", Some(&names), None), None).await;

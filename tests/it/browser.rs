@@ -356,15 +356,24 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
             return {{ end, clicks: [[box.left + p.x + 3, box.top + p.y + 2], [box.left + p.x - 90, box.top + p.y + 140], [box.left + p.x - 200, box.top + p.y + 150]] }};
         }})()"
     ));
-    browser.click_on("#draw-street");
+    // The layers a names officer draws, each with its form from the layer's schema.
+    let drawable = browser
+        .eval("[...document.querySelectorAll('#draw-layer option')].map(o => o.value).join(',')");
+    assert_eq!(drawable, "streets,places,door_plates,signs");
+    browser.eval("document.getElementById('draw-layer').value = 'streets'; true");
+    browser.click_on("#draw-start");
     browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
     for c in points["clicks"].as_array().unwrap() {
         browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(350));
     }
-    browser.click_on("#finish-street");
-    browser.wait_for("document.getElementById('street-name')", "the street form");
-    browser.type_into("#street-name", "曼哈顿巷");
+    browser.click_on("#draw-finish");
+    browser.wait_for(
+        "document.querySelector('#new-form [data-field=name]')",
+        "the street form",
+    );
+    browser.eval("document.querySelector('#new-form [data-field=class]').value = 'lane'; true");
+    browser.type_into("#new-form [data-field=name]", "曼哈顿巷");
     let verdict = browser.wait_for(
         "document.querySelector('#name-verdicts [data-rule=foreign]')?.textContent",
         "the naming-rule verdict",
@@ -372,13 +381,13 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     assert!(verdict.as_str().unwrap().contains("曼哈顿"), "{verdict}");
     // Checked before saving: the rules of saving, nothing written (a proposed name may carry
     // a naming warning; the registry refuses nothing here).
-    browser.click_on("#check-street");
+    browser.click_on("#check-new");
     let checked = browser.wait_for(
         "document.getElementById('check-result')?.textContent",
         "the check's answer",
     );
     assert_eq!(checked, "检查通过：可以保存");
-    browser.click_on("#save-street");
+    browser.click_on("#save-new");
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('history')",
         "the saved street and its history",
@@ -1098,4 +1107,129 @@ async fn an_officer_splits_a_street_in_chromium() {
         "{kept:?} {rest:?}"
     );
     assert!(len(kept) > 0.4 * whole && len(kept) < 0.8 * whole);
+}
+
+/// A names officer draws a place as an area and a door plate as a point, each with the form
+/// its layer's schema gives: the choices with their Chinese labels, the street chosen among
+/// the nearest, the check, the save and the record's first version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_in_chromium() {
+    let (_db, _server, base, _) =
+        served_demo(&[("wangfang", diming::accounts::Role::NamesOfficer)]).await;
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+    log_in(&mut browser, &base, "wangfang", "/map");
+    browser.wait_for(
+        "location.pathname === '/map' && window.dimingReady === true",
+        "the map's layers",
+    );
+    let street = diming::record::RecordId::derived("street/前进大街");
+    // Screen points around a point 40 % along 前进大街, at zoom 17: the area's corners well
+    // off the street, and a spot 12 px beside it for the door plate.
+    let spots = browser.eval(&format!(
+        "(async () => {{
+            const p = await ({});
+            const map = window.dimingMap;
+            map.jumpTo({{ center: p, zoom: 17 }});
+            await new Promise(r => map.once('idle', r));
+            const box = map.getContainer().getBoundingClientRect();
+            const c = map.project(p);
+            const at = (dx, dy) => [box.left + c.x + dx, box.top + c.y + dy];
+            return {{ area: [at(60, 60), at(160, 60), at(160, 140), at(60, 140)], plate: at(0, 12) }};
+        }})()",
+        along(street, 0.4)
+    ));
+
+    // A place, drawn as an area: the layer asks which shape.
+    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'places'; s.dispatchEvent(new Event('change')); return true; })()");
+    browser.wait_for(
+        "!document.getElementById('draw-shape').hidden",
+        "the shape choice of a layer of points, lines and areas",
+    );
+    browser.eval("document.getElementById('draw-shape').value = 'Polygon'; true");
+    browser.click_on("#draw-start");
+    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    for c in spots["area"].as_array().unwrap() {
+        browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    browser.click_on("#draw-finish");
+    browser.wait_for(
+        "document.querySelector('#new-form [data-field=category]')",
+        "the place's form",
+    );
+    let categories = browser.eval("[...document.querySelectorAll('#new-form [data-field=category] option')].map(o => o.textContent)");
+    assert_eq!(categories.as_array().unwrap().len(), 12, "{categories}");
+    assert!(
+        categories.to_string().contains("纪念地旅游景点"),
+        "{categories}"
+    );
+    // The name's group: the status a new name begins with, and the gazetteer's texts.
+    assert_eq!(
+        browser.eval("document.querySelector('#new-form [data-field=\"naming.status\"]').value"),
+        "proposed"
+    );
+    browser.type_into("#new-form [data-field=name]", "晨曦广场");
+    // The naming rules answer as the name is typed, with its romanization.
+    browser.wait_for(
+        "document.getElementById('name-verdicts').textContent.includes('Chenxi Guangchang')",
+        "the romanization of the name typed",
+    );
+    browser.eval("document.querySelector('#new-form [data-field=category]').value = 'memorial_or_scenic'; true");
+    browser.type_into(
+        "#new-form [data-field=\"naming.meaning\"]",
+        "寓意城市朝气蓬勃。",
+    );
+    browser.click_on("#check-new");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check's answer",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
+    browser.click_on("#save-new");
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent === '晨曦广场' && document.getElementById('history')",
+        "the saved place and its history",
+    );
+    let place = browser.eval(
+        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
+    );
+    assert_eq!(place["geometry"]["type"], "Polygon", "{place}");
+    assert_eq!(
+        place["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    assert_eq!(place["properties"]["category"], "memorial_or_scenic");
+    assert_eq!(place["properties"]["naming"]["status"], "proposed");
+    assert_eq!(
+        place["properties"]["naming"]["meaning"],
+        "寓意城市朝气蓬勃。"
+    );
+
+    // A door plate beside the street: one click, and the street offered first is the nearest.
+    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'door_plates'; s.dispatchEvent(new Event('change')); return true; })()");
+    browser.click_on("#draw-start");
+    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    let p = &spots["plate"];
+    browser.click(p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+    browser.wait_for(
+        &format!("document.querySelector('#new-form [data-field=street]')?.value === '{street}'"),
+        "the nearest street chosen",
+    );
+    let kinds = browser.eval("[...document.querySelectorAll('#new-form [data-field=kind] option')].map(o => o.textContent).join(',')");
+    assert!(kinds.as_str().unwrap().contains("大门牌"), "{kinds}");
+    browser.type_into("#new-form [data-field=number]", "999");
+    browser.click_on("#save-new");
+    browser.wait_for(
+        "document.getElementById('history') && document.getElementById('record-link')",
+        "the saved door plate",
+    );
+    let plate = browser.eval(
+        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
+    );
+    assert_eq!(plate["properties"]["street"], street.to_string(), "{plate}");
+    assert_eq!(plate["properties"]["number"], "999号");
+    assert_eq!(plate["properties"]["kind"], "door_large");
 }

@@ -17,6 +17,7 @@ mod crash;
 mod demo;
 mod diskfull;
 mod files;
+mod forms;
 mod fuzzed;
 mod gazetteer;
 mod index;

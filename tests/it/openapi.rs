@@ -164,6 +164,7 @@ both_stores!(
                 None,
                 None,
             ),
+            ("get", "/api/layers/plots/schema".into(), None, None),
             ("get", format!("/api/records/{street}"), None, None),
             ("get", format!("/api/records/{street}/history"), None, None),
             (

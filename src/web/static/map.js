@@ -158,6 +158,8 @@
     // Large areas below, small things on top.
     const order = ["admin_units", "zones", "campaigns", "cemeteries", "cemetery_sections", "plots", "streets", "places", "door_plates", "signs", "graves", "boundary_markers"];
     STYLE_LAYERS = (await (await fetch("/maps/web-map.json")).json()).layers;
+    // The forms of the layers this officer draws and edits, ready before the first click.
+    await Promise.all(DRAWABLE.map((d) => schemaOf(d.table)));
     const known = order.filter((t) => layers.some((l) => l.layer === t));
     const data = await Promise.all(known.map((t) => (TILED.has(t) ? null : fetchLayer(t))));
     known.forEach((table, i) => {
@@ -213,7 +215,7 @@
         + `<div>${esc(c.reason)}</div>${doc ? `<div class="meta">依据：${doc}</div>` : ""}</li>`;
     }
     html += "</ol>";
-    const canEdit = writable.includes(p.layer) && EDITABLE[p.layer];
+    const canEdit = writable.includes(p.layer) && TABLE[p.layer];
     if (canEdit) html = html.replace('<table id="attributes">', '<p><button id="edit-attributes">编辑属性</button></p><table id="attributes">');
     panel.innerHTML = html;
     if (canEdit) document.getElementById("edit-attributes").addEventListener("click", () => editForm(rec));
@@ -222,14 +224,18 @@
   // Editing attributes: the version shown is the one the save names (If-Match). If someone
   // saved first, both versions are shown and the officer re-applies the edit on the new one.
   const writable = JSON.parse(el.dataset.writable || "[]");
-  const CHOICES = {
-    class: ["arterial", "secondary", "branch", "lane"],
-    kind: ["door_large", "door_small", "side_door", "building_large", "building_small"],
-    // A plot's status (the registry refuses a move its rules do not allow).
-    status: ["available", "reserved", "occupied", "relocated_in", "expired"],
-  };
-  const EDITABLE = { street: ["class", "name_mn"], place: ["name_mn"], door_plate: ["kind"], admin_unit: ["name_mn"],
-    plot: ["status", "holder", "holder_phone"] };
+  // Forms come from the layers' schemas (GET /api/layers/{table}/schema, JSON Schema): each
+  // field's title, type, choices, whether it is required, the layer a reference points at.
+  const DRAWABLE = JSON.parse(el.dataset.drawable || "[]");
+  const TABLE = Object.fromEntries(DRAWABLE.map((d) => [d.layer, d.table]));
+  const schemas = {};
+  async function schemaOf(table) {
+    if (!(table in schemas)) {
+      const r = await fetch(`/api/layers/${table}/schema`);
+      schemas[table] = r.ok ? await r.json() : null;
+    }
+    return schemas[table];
+  }
   // What a GET adds to a record's own attributes (the server's list, `api::READ_ONLY`).
   const READ_ONLY = JSON.parse(el.dataset.readOnly);
   function editable(props) {
@@ -237,12 +243,128 @@
     for (const k of READ_ONLY) delete out[k];
     return out;
   }
-  function input(k, value) {
-    if (CHOICES[k]) {
-      return `<select data-field="${k}">` + CHOICES[k].map((c) => `<option value="${c}"${c === value ? " selected" : ""}>${esc(VALUES[c] || c)}</option>`).join("") + "</select>";
-    }
-    return `<input data-field="${k}" value="${esc(value || "")}">`;
+  const getPath = (o, path) => path.split(".").reduce((v, k) => (v == null ? undefined : v[k]), o);
+  function setPath(o, path, v) {
+    const keys = path.split(".");
+    let at = o;
+    for (const k of keys.slice(0, -1)) { if (typeof at[k] !== "object" || at[k] === null) at[k] = {}; at = at[k]; }
+    if (v === undefined) delete at[keys[keys.length - 1]]; else at[keys[keys.length - 1]] = v;
   }
+  const fieldSchema = (schema, path) => path.split(".").reduce((s, k) => s && s.properties && s.properties[k], schema);
+  // One field's input, named by its path in the feature's properties ("naming.status").
+  function input(path, s, value, required) {
+    if (s.oneOf) {
+      return `<select data-field="${path}">` + (required ? "" : `<option value=""></option>`)
+        + s.oneOf.map((c) => `<option value="${esc(c.const)}"${c.const === value ? " selected" : ""}>${esc(c.title)}</option>`).join("") + "</select>";
+    }
+    const ref = s["x-layer"] || (s.items && s.items["x-layer"]);
+    if (ref) {
+      const current = [].concat(value || []);
+      return `<select data-field="${path}" data-ref="${[].concat(ref).join(",")}" data-current="${esc(current.join(","))}"${s.type === "array" ? " multiple size=\"4\"" : ""}>`
+        + current.map((id) => `<option value="${esc(id)}" selected>${esc(id)}</option>`).join("") + "</select>";
+    }
+    if (s.type === "boolean") return `<input type="checkbox" data-field="${path}"${value ? " checked" : ""}>`;
+    if (s.type === "integer" || s.type === "number") {
+      return `<input type="number" data-field="${path}" value="${esc(value ?? "")}" step="${s.type === "integer" ? 1 : "any"}"${s.minimum !== undefined ? ` min="${s.minimum}"` : ""}>`;
+    }
+    if (s.format === "date") return `<input type="date" data-field="${path}" value="${esc(value || "")}">`;
+    const mn = s["x-script"] === "mongolian" ? ' class="mongolian" lang="mn-Mong"' : "";
+    return `<input data-field="${path}" value="${esc(value ?? "")}"${mn}${s.examples ? ` placeholder="${esc(s.examples[0])}"` : ""}>`;
+  }
+  // The rows of a form: nested objects (命名信息, 标志上的文字) as titled groups.
+  function formRows(schema, values, prefix = "") {
+    return schema["x-order"].map((k) => {
+      const s = schema.properties[k], path = prefix + k, required = schema.required.includes(k);
+      if (s.type === "object" && s.properties) return `<tr><th colspan="2">${esc(s.title)}</th></tr>` + formRows(s, (values || {})[k], path + ".");
+      return `<tr><td>${esc(s.title)}${required ? ' <span class="required">*</span>' : ""}</td><td>${input(path, s, (values || {})[k], required)}</td></tr>`;
+    }).join("");
+  }
+  // A field's value as typed ("" for an empty optional field, which removes it).
+  function valueOf(i, schema) {
+    const s = fieldSchema(schema, i.dataset.field) || {};
+    if (i.type === "checkbox") return i.checked;
+    if (i.multiple) return [...i.selectedOptions].map((o) => o.value);
+    if ((s.type === "integer" || s.type === "number") && i.value !== "") return Number(i.value);
+    return i.value;
+  }
+  // The references' choices: the records of the referenced layers around the feature, nearest
+  // first; a field filled from another (the plot's cemetery from its section) follows it.
+  async function fillReferences(panel, schema, geometry) {
+    const flat = [];
+    const walk = (c) => { if (typeof c[0] === "number") flat.push(c); else c.forEach(walk); };
+    walk(geometry.coordinates);
+    const xs = flat.map((c) => c[0]), ys = flat.map((c) => c[1]);
+    const pad = 0.004, at = flat[0];
+    const bbox = [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad].join(",");
+    const found = {};
+    for (const sel of panel.querySelectorAll("select[data-ref]")) {
+      const options = [];
+      for (const table of sel.dataset.ref.split(",")) {
+        const r = await fetch(`/api/layers/${table}?bbox=${bbox}&limit=200`);
+        if (!r.ok) continue;
+        for (const f of (await r.json()).features) {
+          options.push({ f, d: distance(at, f.geometry), table });
+        }
+      }
+      options.sort((a, b) => a.d - b.d);
+      found[sel.dataset.field] = options.map((o) => o.f);
+      const current = sel.dataset.current ? sel.dataset.current.split(",") : [];
+      for (const id of current) if (!options.some((o) => o.f.id === id)) options.unshift({ f: { id, properties: {} }, table: "" });
+      const required = schema.required.includes(sel.dataset.field.split(".")[0]);
+      sel.innerHTML = (required && !sel.multiple ? "" : (sel.multiple ? "" : `<option value=""></option>`))
+        + options.map((o) => `<option value="${esc(o.f.id)}"${current.includes(o.f.id) ? " selected" : ""}>${esc(title(o.f.properties) || o.f.id)}${o.table ? `（${esc(tableLabel(o.table))}）` : ""}</option>`).join("");
+      if (!current.length && !sel.multiple && required && options.length) sel.value = options[0].f.id;
+      if (!current.length && sel.multiple && options.length) sel.options[0].selected = true;
+    }
+    // Fields filled from a referenced record.
+    for (const k of schema["x-order"]) {
+      const fill = schema.properties[k]["x-fill"];
+      if (!fill) continue;
+      const from = panel.querySelector(`[data-field="${fill.from}"]`), to = panel.querySelector(`[data-field="${k}"]`);
+      const follow = () => {
+        const f = (found[fill.from] || []).find((x) => x.id === from.value);
+        const v = f && f.properties[fill.property];
+        if (!v) return;
+        if (![...to.options].some((o) => o.value === v)) to.insertAdjacentHTML("beforeend", `<option value="${esc(v)}">${esc(v)}</option>`);
+        to.value = v;
+      };
+      from.addEventListener("change", follow);
+      follow();
+    }
+  }
+  const title = (p) => p.name || p.code || (p.number !== undefined ? `${p.street_name || ""}${p.number}` : "");
+  const tableLabel = (table) => (layers.find((l) => l.layer === table) || {}).label || table;
+  // How far a geometry is from a point (in degrees of latitude, longitude scaled): 0 inside
+  // an area, else the nearest point of its lines, so that the street beside a door plate and
+  // the section around a plot come first.
+  function distance(at, g) {
+    const k = Math.cos(at[1] * Math.PI / 180);
+    const seg = (a, b) => {
+      const ax = (a[0] - at[0]) * k, ay = a[1] - at[1], dx = (b[0] - a[0]) * k, dy = b[1] - a[1];
+      const len = dx * dx + dy * dy;
+      const s = len ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len)) : 0;
+      return Math.hypot(ax + s * dx, ay + s * dy);
+    };
+    const inside = (ring) => {
+      let odd = false;
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i], [xj, yj] = ring[j];
+        if ((yi > at[1]) !== (yj > at[1]) && at[0] < ((xj - xi) * (at[1] - yi)) / (yj - yi) + xi) odd = !odd;
+      }
+      return odd;
+    };
+    const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    if (polygons.some((p) => inside(p[0]) && !p.slice(1).some(inside))) return 0;
+    let best = Infinity;
+    const walk = (c) => {
+      if (typeof c[0] === "number") best = Math.min(best, seg(c, c));
+      else if (typeof c[0][0] === "number") for (let i = 0; i < c.length; i++) best = Math.min(best, seg(c[i], c[Math.min(i + 1, c.length - 1)]));
+      else c.forEach(walk);
+    };
+    walk(g.coordinates);
+    return best;
+  }
+
   // The check before saving: the same rules as saving (geometry, versions, numbers, frozen
   // areas…), nothing written; a problem with a place is marked on the map.
   async function check(writes, out) {
@@ -263,20 +385,30 @@
       paint: { "circle-color": "#c0392b", "circle-radius": 8, "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
   });
   function updated(rec, changes) {
-    const properties = Object.assign(editable(rec.properties), changes);
-    for (const [k, v] of Object.entries(changes)) if (v === "") delete properties[k];
+    const properties = JSON.parse(JSON.stringify(editable(rec.properties)));
+    for (const [k, v] of Object.entries(changes)) setPath(properties, k, v === "" ? undefined : v);
     return { type: "Feature", geometry: rec.geometry, properties };
+  }
+  // What the officer changed in a form: paths whose value differs from the record's.
+  function changesIn(panel, schema, properties) {
+    const changes = {};
+    for (const i of panel.querySelectorAll("[data-field]")) {
+      const v = valueOf(i, schema), was = getPath(properties, i.dataset.field);
+      const empty = typeof v === "boolean" ? false : Array.isArray(v) ? [] : "";
+      if (JSON.stringify(v) !== JSON.stringify(was ?? empty)) changes[i.dataset.field] = v;
+    }
+    return changes;
   }
   async function save(rec, changes, reason) {
     return fetch(`/api/records/${rec.id}`, { method: "PUT",
       body: JSON.stringify({ reason, feature: updated(rec, changes) }),
       headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf, "If-Match": `"${rec.properties.version}"` } });
   }
-  function editForm(rec) {
+  async function editForm(rec) {
     const panel = document.getElementById("panel");
-    const fields = EDITABLE[rec.properties.layer];
-    panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
-      + fields.map((k) => `<tr><td>${esc(label(rec.properties.layer, k))}</td><td>${input(k, rec.properties[k])}</td></tr>`).join("")
+    const schema = schemas[TABLE[rec.properties.layer]] || await schemaOf(TABLE[rec.properties.layer]);
+    panel.innerHTML = `<h3>编辑：${esc(rec.properties.name || rec.properties.number || rec.properties.code)}（第 ${rec.properties.version} 版）</h3><table id="edit-form">`
+      + formRows(schema, rec.properties)
       + `</table><label>变更原因 <input id="edit-reason" value="属性更正"></label> <button id="check-attributes">检查</button> <button id="save-attributes">保存</button> <button id="retire-feature">注销此记录</button>`
       + (rec.geometry.type === "Point" ? "" : ` <button id="reshape">修改几何</button>`)
       + (rec.properties.layer === "street" ? ` <button id="split">分割</button>` : "")
@@ -285,13 +417,11 @@
     if (document.getElementById("reshape")) document.getElementById("reshape").addEventListener("click", () => reshape(rec));
     if (document.getElementById("split")) document.getElementById("split").addEventListener("click", () => startSplit(rec));
     document.getElementById("check-attributes").addEventListener("click", () => {
-      const changes = {};
-      for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
+      const changes = changesIn(panel, schema, rec.properties);
       check([{ op: "update", id: rec.id, if_match: rec.properties.version, feature: updated(rec, changes) }], document.getElementById("check-result"));
     });
     document.getElementById("save-attributes").addEventListener("click", async () => {
-      const changes = {};
-      for (const i of panel.querySelectorAll("[data-field]")) if (i.value !== (rec.properties[i.dataset.field] || "")) changes[i.dataset.field] = i.value;
+      const changes = changesIn(panel, schema, rec.properties);
       const reason = document.getElementById("edit-reason").value;
       const r = await save(rec, changes, reason);
       if (r.status === 412) { conflict(rec, changes, reason); return; }
@@ -299,6 +429,7 @@
       if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
       show(rec.id);
     });
+    fillReferences(panel, schema, rec.geometry);
   }
   // Retiring: a version too; the record leaves the map and keeps its history.
   async function retire(rec) {
@@ -308,8 +439,8 @@
     const v = await r.json();
     if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录，请重新打开后再注销"; return; }
     if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
-    const table = { street: "streets", place: "places", door_plate: "door_plates", admin_unit: "admin_units", sign: "signs" }[rec.properties.layer];
-    await reload(table);
+    const table = TABLE[rec.properties.layer];
+    if (table) await reload(table);
     document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.properties.name || rec.properties.number)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
   }
 
@@ -317,12 +448,14 @@
     const theirs = await (await fetch(`/api/records/${mine.id}`)).json();
     const panel = document.getElementById("panel");
     const keys = [...new Set([...Object.keys(editable(mine.properties)), ...Object.keys(editable(theirs.properties)), ...Object.keys(changes)])]
-      .filter((k) => { const v = mine.properties[k] ?? theirs.properties[k]; return v === null || typeof v !== "object"; });
+      .filter((k) => { const v = getPath(mine.properties, k) ?? getPath(theirs.properties, k); return v === null || v === undefined || typeof v !== "object"; });
+    const schema = schemas[TABLE[mine.properties.layer]];
     let html = `<h3 id="conflict">他人已先保存了第 ${theirs.properties.version} 版</h3><p>您的修改没有保存，也没有覆盖他人的修改。</p>`
       + `<table id="conflict-table"><tr><th>属性</th><th>您开始编辑时（第 ${mine.properties.version} 版）</th><th>他人保存的（第 ${theirs.properties.version} 版）</th><th>您的修改</th></tr>`;
     for (const k of keys) {
-      const a = mine.properties[k] ?? "", b = theirs.properties[k] ?? "";
-      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(label(mine.properties.layer, k))}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
+      const a = getPath(mine.properties, k) ?? "", b = getPath(theirs.properties, k) ?? "";
+      const name = (schema && fieldSchema(schema, k) || {}).title || label(mine.properties.layer, k);
+      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(name)}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
     }
     html += `</table><p><button id="reapply">在第 ${theirs.properties.version} 版上重新应用我的修改</button> <button id="discard">放弃我的修改</button></p><p class="error" id="edit-error"></p>`;
     panel.innerHTML = html;
@@ -449,7 +582,7 @@
       if (r.status === 412) { document.getElementById("edit-error").textContent = "他人已先修改了这条记录：您的几何没有保存，请重新打开后再修改"; return; }
       if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
       done();
-      const table = { street: "streets", place: "places", admin_unit: "admin_units", plot: "plots" }[rec.properties.layer];
+      const table = TABLE[rec.properties.layer];
       if (table) await reload(table);
       show(rec.id);
     });
@@ -457,9 +590,9 @@
 
   // The naming rules' answer for a street name as it is typed (the latest answer wins).
   let verdictSeq = 0;
-  async function verdicts(value) {
+  async function verdicts(value, kind = "street") {
     const mine = ++verdictSeq;
-    const v = await (await fetch(`/api/names/check?kind=street&name=${encodeURIComponent(value)}`)).json();
+    const v = await (await fetch(`/api/names/check?kind=${kind}&name=${encodeURIComponent(value)}`)).json();
     if (mine !== verdictSeq) return;
     const out = document.getElementById("name-verdicts");
     if (!out) return;
@@ -573,71 +706,120 @@
     });
   }
 
-  // Drawing a street: click the vertices (a click near an existing street's vertex snaps to
-  // it, near its line to the line), finish, name it while the naming rules answer, save it as
-  // a proposed name.
+  // Drawing a new feature of a layer the officer may write: a point is one click, a line its
+  // vertices, an area its corners (closed when finished); a vertex near an existing feature's
+  // vertex takes it, near its line the nearest point of the line. Then the layer's form (from
+  // its schema), the check with the registry's rules, and the save as a changeset.
   let drawing = null;
-  const drawButton = document.getElementById("draw-street");
-  const finishButton = document.getElementById("finish-street");
+  const drawLayer = document.getElementById("draw-layer");
+  const drawShape = document.getElementById("draw-shape");
+  const drawButton = document.getElementById("draw-start");
+  const finishButton = document.getElementById("draw-finish");
+  const SHAPES = { Point: "点", LineString: "线", Polygon: "面" };
   function draftData() {
-    const coords = drawing || [];
-    return { type: "FeatureCollection", features: coords.length > 1
-      ? [{ type: "Feature", geometry: { type: "LineString", coordinates: coords }, properties: {} }]
-      : coords.map((c) => ({ type: "Feature", geometry: { type: "Point", coordinates: c }, properties: {} })) };
+    const coords = (drawing && drawing.coords) || [];
+    const closed = drawing && drawing.shape === "Polygon" && coords.length > 2 ? [...coords, coords[0]] : coords;
+    return { type: "FeatureCollection", features: [
+      ...(closed.length > 1 ? [{ type: "Feature", geometry: { type: "LineString", coordinates: closed }, properties: {} }] : []),
+      ...coords.map((c) => ({ type: "Feature", geometry: { type: "Point", coordinates: c }, properties: {} })),
+    ] };
   }
-  // A new street's vertex snaps to the streets around it: a vertex, else a point of a line.
-  const snap = (e) => snapTarget(e.point, e.lngLat, null, ["streets-line", "streets-casing"]);
+  const clearDraft = () => { if (map.getSource("draft")) map.getSource("draft").setData({ type: "FeatureCollection", features: [] }); };
+  // What a new vertex of a line or an area snaps to: the features of the layer drawn and the
+  // streets. A point (a door plate at its entrance, a sign, a grave) stays where it is clicked.
+  const snap = (e) => drawing.shape === "Point" ? [e.lngLat.lng, e.lngLat.lat] : snapTarget(e.point, e.lngLat, null,
+    CLICK_ORDER.filter((id) => id.startsWith(drawing.table + "-") || id.startsWith("streets-")));
   if (drawButton) {
     map.on("load", () => {
       map.addSource("draft", { type: "geojson", data: draftData() });
       map.addLayer({ id: "draft-line", type: "line", source: "draft", paint: { "line-color": "#d35400", "line-width": 4, "line-dasharray": [2, 1] } });
       map.addLayer({ id: "draft-point", type: "circle", source: "draft", paint: { "circle-color": "#d35400", "circle-radius": 5 } });
     });
-    drawButton.addEventListener("click", () => {
-      drawing = [];
-      finishButton.hidden = false;
+    // A layer whose features may be points, lines or areas (places) asks which.
+    const shapes = async () => {
+      const schema = await schemaOf(drawLayer.value);
+      drawShape.hidden = !schema || schema["x-geometry"] !== "Any";
+    };
+    drawLayer.addEventListener("change", shapes);
+    shapes();
+    drawButton.addEventListener("click", async () => {
+      const schema = await schemaOf(drawLayer.value);
+      if (!schema) return;
+      const shape = schema["x-geometry"] === "Any" ? drawShape.value : schema["x-geometry"];
+      drawing = { table: drawLayer.value, schema, shape, coords: [] };
+      clearDraft();
+      finishButton.hidden = shape === "Point";
       map.getCanvas().style.cursor = "crosshair";
       map.doubleClickZoom.disable();
-      document.getElementById("panel").innerHTML = "<p id=\"draw-hint\">依次点击街路巷中心线的各点（靠近已有街路巷的节点或中心线会自动吸附），然后点“完成”。</p>";
+      const how = shape === "Point" ? "在地图上点击其位置" : shape === "LineString" ? "依次点击线的各点，然后点“完成”" : "依次点击面的各角点，然后点“完成”（自动闭合）";
+      document.getElementById("panel").innerHTML = `<p id="draw-hint">绘制${esc(schema.title)}（${SHAPES[shape]}）：${how}。靠近已有要素的节点或边线时自动吸附。</p>`;
     });
-    finishButton.addEventListener("click", () => {
-      const coords = drawing;
-      drawing = null;
-      finishButton.hidden = true;
-      map.getCanvas().style.cursor = "";
-      map.doubleClickZoom.enable();
-      if (!coords || coords.length < 2) { document.getElementById("panel").innerHTML = "<p class=\"error\">中心线至少要有两个点</p>"; return; }
-      streetForm(coords);
-    });
+    finishButton.addEventListener("click", () => finishDrawing());
   }
-  function streetForm(coords) {
+  function finishDrawing() {
+    const d = drawing;
+    drawing = null;
+    finishButton.hidden = true;
+    map.getCanvas().style.cursor = "";
+    map.doubleClickZoom.enable();
+    const least = { Point: 1, LineString: 2, Polygon: 3 }[d.shape];
+    if (d.coords.length < least) {
+      document.getElementById("panel").innerHTML = `<p class="error">${d.shape === "LineString" ? "线至少要有两个点" : "面至少要有三个角点"}</p>`;
+      clearDraft();
+      return;
+    }
+    const geometry = d.shape === "Point" ? { type: "Point", coordinates: d.coords[0] }
+      : d.shape === "LineString" ? { type: "LineString", coordinates: d.coords }
+      : { type: "Polygon", coordinates: [[...d.coords, d.coords[0]]] };
+    newForm(d.table, d.schema, geometry);
+  }
+  function newForm(table, schema, geometry) {
     const panel = document.getElementById("panel");
-    panel.innerHTML = `<h3>新街路巷</h3><p>${coords.length} 个点</p>`
-      + `<label>标准名称 <input id="street-name"></label><div id="name-verdicts"></div>`
-      + `<label>等级 <select id="street-class"><option value="arterial">主干路</option><option value="secondary">次干路</option><option value="branch">支路</option><option value="lane" selected>巷</option></select></label>`
-      + `<label>变更原因 <input id="street-reason" value="新建街路巷（拟命名）"></label> <button id="check-street">检查</button> <button id="save-street">保存</button><p id="check-result"></p><p class="error" id="save-error"></p>`;
-    const name = document.getElementById("street-name");
-    name.addEventListener("input", () => verdicts(name.value));
-    const drawn = () => ({ type: "Feature", geometry: { type: "LineString", coordinates: coords },
-      properties: { name: name.value, class: document.getElementById("street-class").value, naming: { status: "proposed" } } });
-    document.getElementById("check-street").addEventListener("click", () =>
-      check([{ op: "create", layer: "streets", feature: drawn() }], document.getElementById("check-result")));
-    document.getElementById("save-street").addEventListener("click", async () => {
-      const body = { reason: document.getElementById("street-reason").value, feature: drawn() };
-      const r = await fetch("/api/layers/streets/items", { method: "POST", body: JSON.stringify(body),
+    const start = JSON.parse(JSON.stringify(schema["x-create"] || {}));
+    const named = "name" in schema.properties && table !== "signs";
+    panel.innerHTML = `<h3 id="new-title">新${esc(schema.title)}</h3><table id="new-form">${formRows(schema, start)}</table>`
+      + (named ? `<div id="name-verdicts"></div>` : "")
+      + `<label>变更原因 <input id="new-reason" value="新增${esc(schema.title)}"></label> <button id="check-new">检查</button> <button id="save-new">保存</button> <button id="cancel-new">放弃</button>`
+      + `<p id="check-result"></p><p class="error" id="save-error"></p>`;
+    if (named) {
+      const kind = { streets: "street", places: "place", admin_units: "unit" }[table];
+      const name = panel.querySelector('[data-field="name"]');
+      if (kind) name.addEventListener("input", () => verdicts(name.value, kind));
+    }
+    const feature = () => {
+      const properties = {};
+      for (const i of panel.querySelectorAll("[data-field]")) {
+        const v = valueOf(i, schema);
+        if (v === "" || (Array.isArray(v) && !v.length)) continue;
+        setPath(properties, i.dataset.field, v);
+      }
+      return { type: "Feature", geometry, properties };
+    };
+    document.getElementById("cancel-new").addEventListener("click", () => { clearDraft(); panel.innerHTML = ""; });
+    document.getElementById("check-new").addEventListener("click", () =>
+      check([{ op: "create", layer: table, feature: feature() }], document.getElementById("check-result")));
+    document.getElementById("save-new").addEventListener("click", async () => {
+      const body = { reason: document.getElementById("new-reason").value, feature: feature() };
+      const r = await fetch(`/api/layers/${table}/items`, { method: "POST", body: JSON.stringify(body),
         headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
       const v = await r.json();
-      if (!r.ok) { document.getElementById("save-error").textContent = v.error; return; }
-      map.getSource("draft").setData({ type: "FeatureCollection", features: [] });
-      await reload("streets");
+      if (!r.ok) { document.getElementById("save-error").textContent = (v.field ? `${v.field}：` : "") + v.error; return; }
+      clearDraft();
+      await reload(table);
       show(v.id);
     });
+    fillReferences(panel, schema, geometry);
   }
 
   map.on("click", (e) => {
     if (reshaping) return;
     if (splitting) { split(splitting, e); return; }
-    if (drawing) { drawing.push(snap(e)); map.getSource("draft").setData(draftData()); return; }
+    if (drawing) {
+      drawing.coords.push(snap(e));
+      map.getSource("draft").setData(draftData());
+      if (drawing.shape === "Point") finishDrawing();
+      return;
+    }
     if (adding) { propose(e.lngLat); return; }
     const present = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
