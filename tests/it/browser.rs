@@ -1233,3 +1233,85 @@ async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_i
     assert_eq!(plate["properties"]["number"], "999号");
     assert_eq!(plate["properties"]["kind"], "door_large");
 }
+
+/// A burial officer draws a plot in a section's free ground: the section around it is offered
+/// first, the cemetery follows the section, the size rules are checked before saving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burial_officer_draws_a_plot_in_its_section_in_chromium() {
+    let (_db, _server, base, _) =
+        served_demo(&[("saren", diming::accounts::Role::BurialOfficer)]).await;
+    let mut browser = crate::cdp::Browser::launch(1400, 900);
+    log_in(&mut browser, &base, "saren", "/map");
+    browser.wait_for(
+        "location.pathname === '/map' && window.dimingReady === true",
+        "the map's layers",
+    );
+    // A spot inside a section with no plot within 3 m, and the corners of a 0.8 m square
+    // around it on the screen at zoom 22.
+    let spot = browser.eval(
+        "(async () => {
+            const sections = (await (await fetch('/api/layers/cemetery_sections')).json()).features;
+            const plots = (await (await fetch('/api/layers/plots?limit=5000')).json()).features;
+            const centres = plots.map(p => p.geometry.coordinates[0][0][0]);
+            const inside = (pt, ring) => { let odd = false; for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) { const [xi, yi] = ring[i], [xj, yj] = ring[j]; if ((yi > pt[1]) !== (yj > pt[1]) && pt[0] < (xj - xi) * (pt[1] - yi) / (yj - yi) + xi) odd = !odd; } return odd; };
+            for (const s of sections) {
+                const ring = s.geometry.coordinates[0][0];
+                const xs = ring.map(c => c[0]), ys = ring.map(c => c[1]);
+                for (let fx = 0.1; fx < 0.9; fx += 0.05) for (let fy = 0.1; fy < 0.9; fy += 0.05) {
+                    const pt = [Math.min(...xs) + fx * (Math.max(...xs) - Math.min(...xs)), Math.min(...ys) + fy * (Math.max(...ys) - Math.min(...ys))];
+                    if (!inside(pt, ring)) continue;
+                    const near = plots.some(p => { const r = p.geometry.coordinates[0][0]; return inside(pt, r) || r.some(c => Math.hypot((c[0] - pt[0]) * 72000, (c[1] - pt[1]) * 111000) < 3); });
+                    if (near) continue;
+                    const map = window.dimingMap;
+                    map.jumpTo({ center: pt, zoom: 22 });
+                    await new Promise(r => map.once('idle', r));
+                    const box = map.getContainer().getBoundingClientRect();
+                    const half = 0.4 / 111000, c = map.project(pt);
+                    const a = map.project([pt[0] + half * 1.38, pt[1] + half]);
+                    const dx = a.x - c.x, dy = c.y - a.y;
+                    const at = (sx, sy) => [box.left + c.x + sx * dx, box.top + c.y - sy * dy];
+                    return { section: s.id, cemetery: s.properties.cemetery, code: s.properties.code, corners: [at(-1, -1), at(1, -1), at(1, 1), at(-1, 1)] };
+                }
+            }
+            return null;
+        })()",
+    );
+    assert!(spot.is_object(), "no free ground in any section");
+    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'plots'; s.dispatchEvent(new Event('change')); return true; })()");
+    browser.click_on("#draw-start");
+    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    for c in spot["corners"].as_array().unwrap() {
+        browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    browser.click_on("#draw-finish");
+    let section = spot["section"].as_str().unwrap();
+    let cemetery = spot["cemetery"].as_str().unwrap();
+    browser.wait_for(
+        &format!("document.querySelector('#new-form [data-field=section]')?.value === '{section}' && document.querySelector('#new-form [data-field=cemetery]')?.value === '{cemetery}'"),
+        "the section around the plot, and its cemetery",
+    );
+    let number = format!("{}-99-1", spot["code"].as_str().unwrap());
+    browser.type_into("#new-form [data-field=number]", &number);
+    browser.eval(
+        "document.querySelector('#new-form [data-field=laid_out]').value = '2026-12-01'; true",
+    );
+    browser.click_on("#check-new");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check's answer",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
+    browser.click_on("#save-new");
+    browser.wait_for(
+        "document.getElementById('history') && document.getElementById('record-link')",
+        "the saved plot",
+    );
+    let plot = browser.eval(
+        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
+    );
+    assert_eq!(plot["properties"]["section"], section, "{plot}");
+    assert_eq!(plot["properties"]["cemetery"], cemetery, "{plot}");
+    assert_eq!(plot["properties"]["number"], number.as_str());
+    assert_eq!(plot["properties"]["status"], "available");
+}
