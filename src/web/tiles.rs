@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use geo::{BooleanOps, Geometry, MapCoords, MultiPolygon, Rect, Simplify};
 use geozero::ToMvt;
-use geozero::mvt::{Message, Tile, TileValue, tile};
+use geozero::mvt::{Message, Tile, tile};
 use serde_json::json;
 
 const EXTENT: u32 = 4096;
@@ -25,47 +25,53 @@ fn layer_of(caller: &Caller, name: &str) -> Result<Layer, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("没有图层“{name}”")))
 }
 
-/// The attributes a map draws with.
-fn properties(v: &crate::record::RecordVersion) -> Vec<(&'static str, TileValue)> {
-    let mut out = vec![("id", TileValue::Str(v.id.to_string()))];
+/// A feature's attribute value: its own (written once) or one that repeats across features.
+enum Value {
+    Own(String),
+    Shared(&'static str),
+}
+
+/// The attributes a map draws with, each given to `tag`.
+fn properties(v: &crate::record::RecordVersion, mut tag: impl FnMut(&'static str, Value)) {
+    use Value::{Own, Shared};
+    tag("id", Own(v.id.to_string()));
     // A title only where there is no name (it would repeat it in every feature of a tile).
     if !matches!(
         v.body,
         Body::Street(_) | Body::Place(_) | Body::AdminUnit(_)
     ) {
-        out.push(("title", TileValue::Str(v.body.title())));
+        tag("title", Own(v.body.title()));
     }
     match &v.body {
         Body::Street(s) => {
-            out.push(("name", TileValue::Str(s.name.clone())));
-            out.push(("class", TileValue::Str(s.class.as_str().into())));
+            tag("name", Own(s.name.clone()));
+            tag("class", Shared(s.class.as_str()));
             if let Some(m) = &s.name_mn {
-                out.push(("name_mn", TileValue::Str(m.clone())));
+                tag("name_mn", Own(m.clone()));
             }
         }
         Body::Place(p) => {
-            out.push(("name", TileValue::Str(p.name.clone())));
-            out.push(("category", TileValue::Str(p.category.as_str().into())));
+            tag("name", Own(p.name.clone()));
+            tag("category", Shared(p.category.as_str()));
         }
         Body::AdminUnit(u) => {
-            out.push(("name", TileValue::Str(u.name.clone())));
-            out.push(("code", TileValue::Str(u.code.short())));
-            out.push(("level", TileValue::Str(u.level.as_str().into())));
+            tag("name", Own(u.name.clone()));
+            tag("code", Own(u.code.short()));
+            tag("level", Shared(u.level.as_str()));
         }
-        Body::DoorPlate(d) => out.push(("number", TileValue::Str(d.number.to_string()))),
+        Body::DoorPlate(d) => tag("number", Own(d.number.to_string())),
         Body::Sign(s) => {
-            out.push(("code", TileValue::Str(s.code.clone())));
-            out.push(("condition", TileValue::Str(s.condition.as_str().into())));
+            tag("code", Own(s.code.clone()));
+            tag("condition", Shared(s.condition.as_str()));
         }
-        Body::Plot(p) => out.push(("status", TileValue::Str(p.status.as_str().into()))),
+        Body::Plot(p) => tag("status", Shared(p.status.as_str())),
         Body::Grave(g) => {
             if let Some(to) = g.moved_to {
-                out.push(("moved_to", TileValue::Str(to.to_string())));
+                tag("moved_to", Own(to.to_string()));
             }
         }
         _ => {}
     }
-    out
 }
 
 /// Where the segment a→b enters and leaves `r`, as parts of its length (Liang–Barsky).
@@ -94,89 +100,296 @@ fn segment_in(a: geo::Coord<f64>, b: geo::Coord<f64>, r: &Rect<f64>) -> Option<(
     (t0 <= t1).then_some((t0, t1))
 }
 
-/// The parts of lines inside `r`: a line wholly inside is kept as it is, others are cut
+/// Calls `part` with each run of `line` inside `r`: a line wholly inside as it is, others cut
 /// segment by segment (far cheaper than a general boolean operation, which tiles of many
-/// streets cannot afford).
-fn clip_lines(lines: &[geo::LineString<f64>], r: &Rect<f64>) -> geo::MultiLineString<f64> {
-    use geo::BoundingRect;
-    let mut parts = Vec::new();
-    for l in lines {
-        let Some(b) = l.bounding_rect() else { continue };
-        if r.min().x <= b.min().x
-            && b.max().x <= r.max().x
-            && r.min().y <= b.min().y
-            && b.max().y <= r.max().y
-        {
-            parts.push(l.clone());
-            continue;
+/// streets cannot afford). `current` is a buffer for the runs.
+fn for_each_part(
+    line: &[geo::Coord<f64>],
+    r: &Rect<f64>,
+    current: &mut Vec<geo::Coord<f64>>,
+    mut part: impl FnMut(&[geo::Coord<f64>]),
+) {
+    let inside = |c: &geo::Coord<f64>| {
+        r.min().x <= c.x && c.x <= r.max().x && r.min().y <= c.y && c.y <= r.max().y
+    };
+    if line.iter().all(inside) {
+        if line.len() >= 2 {
+            part(line);
         }
-        let mut current: Vec<geo::Coord<f64>> = Vec::new();
-        for w in l.0.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let at = |t: f64| geo::coord! {x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t};
-            match segment_in(a, b, r) {
-                None => {
+        return;
+    }
+    current.clear();
+    for w in line.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let at = |t: f64| geo::coord! {x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t};
+        match segment_in(a, b, r) {
+            None => {
+                if current.len() >= 2 {
+                    part(current);
+                }
+                current.clear();
+            }
+            Some((t0, t1)) => {
+                if current.is_empty() || t0 > 0.0 {
                     if current.len() >= 2 {
-                        parts.push(geo::LineString(std::mem::take(&mut current)));
+                        part(current);
                     }
                     current.clear();
+                    current.push(at(t0));
                 }
-                Some((t0, t1)) => {
-                    if current.is_empty() || t0 > 0.0 {
-                        if current.len() >= 2 {
-                            parts.push(geo::LineString(std::mem::take(&mut current)));
-                        }
-                        current = vec![at(t0)];
-                    }
-                    current.push(at(t1));
-                    if t1 < 1.0 {
-                        parts.push(geo::LineString(std::mem::take(&mut current)));
-                    }
+                current.push(at(t1));
+                if t1 < 1.0 {
+                    part(current);
+                    current.clear();
                 }
             }
         }
-        if current.len() >= 2 {
-            parts.push(geo::LineString(current));
-        }
     }
-    geo::MultiLineString(parts)
+    if current.len() >= 2 {
+        part(current);
+    }
 }
 
-/// The part of `g` within `clip`, simplified by `tolerance` degrees.
-fn cut(
+/// The part of an area within `area` (the tile with its margin), simplified by `tolerance`
+/// degrees.
+fn cut_area(
     g: &Geometry<f64>,
-    clip: &Rect<f64>,
     area: &MultiPolygon<f64>,
     tolerance: f64,
-) -> Option<Geometry<f64>> {
-    let inside = |c: &geo::Coord<f64>| {
-        clip.min().x <= c.x && c.x <= clip.max().x && clip.min().y <= c.y && c.y <= clip.max().y
-    };
-    let out = match g {
-        Geometry::Point(p) => inside(&p.0).then_some(Geometry::Point(*p))?,
-        Geometry::MultiPoint(m) => {
-            let kept: Vec<_> = m.0.iter().filter(|p| inside(&p.0)).copied().collect();
-            (!kept.is_empty()).then_some(Geometry::MultiPoint(geo::MultiPoint(kept)))?
-        }
-        Geometry::LineString(l) => {
-            let m = clip_lines(std::slice::from_ref(&l.simplify(tolerance)), clip);
-            (!m.0.is_empty()).then_some(Geometry::MultiLineString(m))?
-        }
-        Geometry::MultiLineString(l) => {
-            let m = clip_lines(&l.simplify(tolerance).0, clip);
-            (!m.0.is_empty()).then_some(Geometry::MultiLineString(m))?
-        }
-        Geometry::Polygon(p) => {
-            let m = MultiPolygon(vec![p.simplify(tolerance)]).intersection(area);
-            (!m.0.is_empty()).then_some(Geometry::MultiPolygon(m))?
-        }
-        Geometry::MultiPolygon(p) => {
-            let m = p.simplify(tolerance).intersection(area);
-            (!m.0.is_empty()).then_some(Geometry::MultiPolygon(m))?
-        }
+) -> Option<MultiPolygon<f64>> {
+    let m = match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.simplify(tolerance)]).intersection(area),
+        Geometry::MultiPolygon(p) => p.simplify(tolerance).intersection(area),
         _ => return None,
     };
-    Some(out)
+    (!m.0.is_empty()).then_some(m)
+}
+
+/// MVT commands (MoveTo, LineTo) and their zig-zag parameters.
+const MOVE_TO: u32 = 1;
+const LINE_TO: u32 = 2;
+
+fn command(id: u32, count: usize) -> u32 {
+    (id & 0x7) | ((count as u32) << 3)
+}
+
+fn zigzag(n: i32) -> u32 {
+    ((n << 1) ^ (n >> 31)) as u32
+}
+
+/// A tile's coordinate grid: longitude/latitude to the tile's units (0 to 4096 across the
+/// tile, y downwards), and the geometries of points and lines written straight as MVT
+/// commands: projected, cut at the tile's margin, simplified and snapped to whole units the
+/// way `ST_AsMVTGeom` does, without building intermediate geometries.
+struct Grid {
+    left: f64,
+    top: f64,
+    scale_x: f64,
+    scale_y: f64,
+    /// The tile with its margin, in tile units.
+    clip: Rect<f64>,
+}
+
+impl Grid {
+    fn new((z, x, y): (u8, u32, u32)) -> Self {
+        let (left, bottom, right, top) = tiles::mercator_bounds(z, x, y);
+        let extent = f64::from(EXTENT);
+        let pad = extent * BUFFER;
+        Grid {
+            left,
+            top,
+            scale_x: extent / (right - left),
+            scale_y: extent / (top - bottom),
+            clip: Rect::new(
+                geo::coord! {x: -pad, y: -pad},
+                geo::coord! {x: extent + pad, y: extent + pad},
+            ),
+        }
+    }
+
+    fn at(&self, c: geo::Coord<f64>) -> geo::Coord<f64> {
+        let m = tiles::mercator(c);
+        geo::coord! {x: (m.x - self.left) * self.scale_x, y: (self.top - m.y) * self.scale_y}
+    }
+
+    fn inside(&self, c: geo::Coord<f64>) -> bool {
+        let r = &self.clip;
+        r.min().x <= c.x && c.x <= r.max().x && r.min().y <= c.y && c.y <= r.max().y
+    }
+
+    /// The points inside the tile as one MoveTo; empty when none is.
+    fn points(&self, points: impl Iterator<Item = geo::Coord<f64>>) -> Vec<u32> {
+        let mut params = Vec::new();
+        let (mut cx, mut cy) = (0i32, 0i32);
+        for p in points {
+            let t = self.at(p);
+            if !self.inside(t) {
+                continue;
+            }
+            let (x, y) = (t.x.round() as i32, t.y.round() as i32);
+            params.push(zigzag(x - cx));
+            params.push(zigzag(y - cy));
+            (cx, cy) = (x, y);
+        }
+        if params.is_empty() {
+            return params;
+        }
+        let mut out = Vec::with_capacity(params.len() + 1);
+        out.push(command(MOVE_TO, params.len() / 2));
+        out.extend(params);
+        out
+    }
+
+    /// The parts of lines inside the tile, each simplified by a quarter of a unit and snapped
+    /// to whole units; parts that shrink to one point are left out. Empty when nothing is in.
+    fn lines<'a>(
+        &self,
+        lines: impl Iterator<Item = &'a geo::LineString<f64>>,
+        buffers: &mut LineBuffers,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut cursor = (0i32, 0i32);
+        let LineBuffers {
+            projected,
+            part,
+            keep,
+            stack,
+            snapped,
+        } = buffers;
+        for l in lines {
+            projected.clear();
+            projected.extend(l.0.iter().map(|c| self.at(*c)));
+            for_each_part(projected, &self.clip, part, |run| {
+                simplify(run, 0.25, keep, stack);
+                snapped.clear();
+                for (c, _) in run.iter().zip(keep.iter()).filter(|(_, k)| **k) {
+                    let p = (c.x.round() as i32, c.y.round() as i32);
+                    if snapped.last() != Some(&p) {
+                        snapped.push(p);
+                    }
+                }
+                write_line(snapped, &mut cursor, &mut out);
+            });
+        }
+        out
+    }
+}
+
+/// Buffers reused from one line to the next of a tile.
+#[derive(Default)]
+struct LineBuffers {
+    projected: Vec<geo::Coord<f64>>,
+    part: Vec<geo::Coord<f64>>,
+    keep: Vec<bool>,
+    stack: Vec<(usize, usize)>,
+    snapped: Vec<(i32, i32)>,
+}
+
+/// Douglas–Peucker over a run of coordinates (tile units): marks in `keep` the points kept.
+fn simplify(
+    line: &[geo::Coord<f64>],
+    tolerance: f64,
+    keep: &mut Vec<bool>,
+    stack: &mut Vec<(usize, usize)>,
+) {
+    keep.clear();
+    keep.resize(line.len(), line.len() <= 2);
+    if line.len() <= 2 {
+        return;
+    }
+    keep[0] = true;
+    keep[line.len() - 1] = true;
+    stack.clear();
+    stack.push((0usize, line.len() - 1));
+    while let Some((a, b)) = stack.pop() {
+        let (p, q) = (line[a], line[b]);
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let len = dx.hypot(dy);
+        let mut far = (0.0f64, 0usize);
+        for (i, c) in line.iter().enumerate().take(b).skip(a + 1) {
+            let d = if len == 0.0 {
+                (c.x - p.x).hypot(c.y - p.y)
+            } else {
+                ((c.x - p.x) * dy - (c.y - p.y) * dx).abs() / len
+            };
+            if d > far.0 {
+                far = (d, i);
+            }
+        }
+        if far.0 > tolerance {
+            keep[far.1] = true;
+            stack.push((a, far.1));
+            stack.push((far.1, b));
+        }
+    }
+}
+
+/// One line part, already snapped to whole units without repeated points, as MoveTo and
+/// LineTo; a part of fewer than two points is left out.
+fn write_line(snapped: &[(i32, i32)], cursor: &mut (i32, i32), out: &mut Vec<u32>) {
+    if snapped.len() < 2 {
+        return;
+    }
+    out.reserve(4 + 2 * snapped.len());
+    let mut delta = |p: (i32, i32), out: &mut Vec<u32>| {
+        out.push(zigzag(p.0 - cursor.0));
+        out.push(zigzag(p.1 - cursor.1));
+        *cursor = p;
+    };
+    out.push(command(MOVE_TO, 1));
+    delta(snapped[0], out);
+    out.push(command(LINE_TO, snapped.len() - 1));
+    for p in &snapped[1..] {
+        delta(*p, out);
+    }
+}
+
+/// A tile's attribute tables: keys shared, values that repeat (classes, categories) shared,
+/// values of one feature (ids, names, numbers) written without a lookup.
+#[derive(Default)]
+struct Tags {
+    keys: Vec<String>,
+    values: Vec<tile::Value>,
+    shared: std::collections::HashMap<String, u32>,
+}
+
+impl Tags {
+    fn key(&mut self, key: &str) -> u32 {
+        match self.keys.iter().position(|k| k == key) {
+            Some(i) => i as u32,
+            None => {
+                self.keys.push(key.to_string());
+                (self.keys.len() - 1) as u32
+            }
+        }
+    }
+
+    fn value(&mut self, value: String) -> u32 {
+        self.values.push(tile::Value {
+            string_value: Some(value),
+            ..Default::default()
+        });
+        (self.values.len() - 1) as u32
+    }
+
+    fn shared_value(&mut self, value: &str) -> u32 {
+        if let Some(i) = self.shared.get(value) {
+            return *i;
+        }
+        let i = self.value(value.to_string());
+        self.shared.insert(value.to_string(), i);
+        i
+    }
+
+    fn tag(&mut self, feature: &mut tile::Feature, key: &str, value: Value) {
+        let k = self.key(key);
+        let v = match value {
+            Value::Own(s) => self.value(s),
+            Value::Shared(s) => self.shared_value(s),
+        };
+        feature.tags.push(k);
+        feature.tags.push(v);
+    }
 }
 
 /// Encodes one layer's tile; `None` when nothing is in it.
@@ -193,7 +406,9 @@ fn encode(
         geo::coord! {x: b.max().x + pad, y: b.max().y + pad},
     );
     let (left, bottom, right, top) = tiles::mercator_bounds(z, x, y);
-    let mut keys = geozero::mvt::TagsBuilder::new();
+    let grid = Grid::new((z, x, y));
+    let mut buffers = LineBuffers::default();
+    let mut tags = Tags::default();
     let mut features = Vec::new();
     // Candidates by their extent: cutting them to the tile decides what is in it.
     let area = MultiPolygon(vec![clip.to_polygon()]);
@@ -203,33 +418,50 @@ fn encode(
         if !caller.access.can_read(&v.body) {
             continue;
         }
-        let Some(g) = cut(&v.geometry, &clip, &area, tolerance) else {
-            continue;
+        let (kind, geometry) = match &v.geometry {
+            Geometry::Point(p) => (tile::GeomType::Point, grid.points(std::iter::once(p.0))),
+            Geometry::MultiPoint(m) => (tile::GeomType::Point, grid.points(m.iter().map(|p| p.0))),
+            Geometry::LineString(l) => (
+                tile::GeomType::Linestring,
+                grid.lines(std::iter::once(l), &mut buffers),
+            ),
+            Geometry::MultiLineString(m) => (
+                tile::GeomType::Linestring,
+                grid.lines(m.iter(), &mut buffers),
+            ),
+            g => {
+                let Some(m) = cut_area(g, &area, tolerance) else {
+                    continue;
+                };
+                let projected = Geometry::MultiPolygon(m).map_coords(tiles::mercator);
+                let f = projected
+                    .to_mvt(EXTENT, left, bottom, right, top)
+                    .map_err(|e| ApiError::Internal(format!("矢量瓦片编码失败：{e}")))?;
+                (tile::GeomType::Polygon, f.geometry)
+            }
         };
-        let projected = g.map_coords(tiles::mercator);
-        let mut feature = projected
-            .to_mvt(EXTENT, left, bottom, right, top)
-            .map_err(|e| ApiError::Internal(format!("矢量瓦片编码失败：{e}")))?;
-        for (key, value) in properties(v) {
-            let (k, val) = keys.insert(key.to_string(), value);
-            feature.tags.push(k);
-            feature.tags.push(val);
+        if geometry.is_empty() {
+            continue;
         }
-        if !feature.geometry.is_empty() {
-            features.push(feature);
-        }
+        let mut feature = tile::Feature {
+            r#type: Some(kind as i32),
+            geometry,
+            tags: Vec::with_capacity(8),
+            ..Default::default()
+        };
+        properties(v, |key, value| tags.tag(&mut feature, key, value));
+        features.push(feature);
     }
     if features.is_empty() {
         return Ok(None);
     }
-    let (keys, values) = keys.into_tags();
     let tile = Tile {
         layers: vec![tile::Layer {
             version: 2,
             name: layer.table().to_string(),
             features,
-            keys,
-            values: values.into_iter().map(Into::into).collect(),
+            keys: tags.keys,
+            values: tags.values,
             extent: Some(EXTENT),
         }],
     };
@@ -317,20 +549,83 @@ mod tests {
     use super::*;
     use geo::line_string;
 
+    /// The runs of `line` inside `r`, as line strings.
+    fn clip(line: geo::LineString<f64>, r: &Rect<f64>) -> Vec<geo::LineString<f64>> {
+        let mut parts = Vec::new();
+        for_each_part(&line.0, r, &mut Vec::new(), |run| {
+            parts.push(geo::LineString(run.to_vec()))
+        });
+        parts
+    }
+
+    #[test]
+    fn lines_are_written_as_commands_snapped_to_whole_units() {
+        let c = |x: f64, y: f64| geo::coord! {x: x, y: y};
+        let mut out = Vec::new();
+        let mut cursor = (0, 0);
+        // Two parts: the second starts from where the first ended (deltas).
+        write_line(&[(1, 1), (5, 1)], &mut cursor, &mut out);
+        write_line(&[(5, 3), (2, 3)], &mut cursor, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                command(MOVE_TO, 1),
+                zigzag(1),
+                zigzag(1),
+                command(LINE_TO, 1),
+                zigzag(4),
+                zigzag(0),
+                command(MOVE_TO, 1),
+                zigzag(0),
+                zigzag(2),
+                command(LINE_TO, 1),
+                zigzag(-3),
+                zigzag(0),
+            ]
+        );
+        // A part of one point is left out.
+        let before = out.len();
+        write_line(&[(7, 7)], &mut cursor, &mut out);
+        assert_eq!(out.len(), before);
+        // Points within a quarter unit of the line are simplified away, others kept.
+        let (mut keep, mut stack) = (Vec::new(), Vec::new());
+        let line = [c(0.0, 0.0), c(5.0, 0.2), c(10.0, 0.0), c(15.0, 3.0)];
+        simplify(&line, 0.25, &mut keep, &mut stack);
+        assert_eq!(keep, vec![true, false, true, true]);
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+
+        // Through a grid: projected, snapped, repeated points dropped, a line shorter than a
+        // unit left out.
+        let grid = Grid::new((0, 0, 0));
+        let mut buffers = LineBuffers::default();
+        let unit = 360.0 / 4096.0;
+        let short = geo::LineString(vec![c(0.0, 0.0), c(unit * 0.3, 0.0)]);
+        assert!(grid.lines(std::iter::once(&short), &mut buffers).is_empty());
+        let long = geo::LineString(vec![c(0.0, 0.0), c(unit * 0.1, 0.0), c(unit * 10.0, 0.0)]);
+        assert_eq!(
+            grid.lines(std::iter::once(&long), &mut buffers),
+            vec![
+                command(MOVE_TO, 1),
+                zigzag(2048),
+                zigzag(2048),
+                command(LINE_TO, 1),
+                zigzag(10),
+                zigzag(0),
+            ]
+        );
+    }
+
     #[test]
     fn lines_are_cut_at_the_tile_edge_into_the_parts_inside() {
         let r = Rect::new((0.0, 0.0), (10.0, 10.0));
         // Wholly inside: kept as it is.
         let inside = line_string![(x: 1.0, y: 1.0), (x: 5.0, y: 5.0), (x: 9.0, y: 1.0)];
-        assert_eq!(
-            clip_lines(std::slice::from_ref(&inside), &r).0,
-            vec![inside]
-        );
+        assert_eq!(clip(inside.clone(), &r), vec![inside]);
         // In, out and in again: two parts, cut at the edge.
         let wave = line_string![(x: -5.0, y: 5.0), (x: 5.0, y: 5.0), (x: 5.0, y: 15.0), (x: 8.0, y: 15.0), (x: 8.0, y: 5.0)];
-        let parts = clip_lines(&[wave], &r).0;
         assert_eq!(
-            parts,
+            clip(wave, &r),
             vec![
                 line_string![(x: 0.0, y: 5.0), (x: 5.0, y: 5.0), (x: 5.0, y: 10.0)],
                 line_string![(x: 8.0, y: 10.0), (x: 8.0, y: 5.0)],
@@ -338,11 +633,11 @@ mod tests {
         );
         // Wholly outside, and passing by a corner.
         let outside = line_string![(x: -5.0, y: -5.0), (x: 20.0, y: -1.0)];
-        assert!(clip_lines(&[outside], &r).0.is_empty());
+        assert!(clip(outside, &r).is_empty());
         // Crossing right through.
         let across = line_string![(x: -10.0, y: 5.0), (x: 20.0, y: 5.0)];
         assert_eq!(
-            clip_lines(&[across], &r).0,
+            clip(across, &r),
             vec![line_string![(x: 0.0, y: 5.0), (x: 10.0, y: 5.0)]]
         );
     }
