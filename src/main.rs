@@ -5,12 +5,6 @@ mod cli;
 
 use clap::Parser;
 
-/// mimalloc instead of glibc's malloc: vector tiles and imports allocate many small strings
-/// and vectors per feature, and glibc's allocator took 40 % of a tile's time (see
-/// benches/README.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     // SAFETY: called first, before any thread or output exists; it only restores the
