@@ -105,6 +105,9 @@ pub struct Registry {
     /// Built on the first search after a change, with the generation it was built from.
     search: RwLock<Option<(u64, Arc<SearchIndex>)>>,
     writer: Mutex<()>,
+    /// How many changesets the store held just before the current state was last read in
+    /// full: while the store still holds as many, memory has all of them.
+    read_in_full_at: std::sync::atomic::AtomicI64,
 }
 
 impl Registry {
@@ -112,6 +115,9 @@ impl Registry {
     pub async fn open(url: &str, config: Config) -> Result<Self, RegistryError> {
         let lists = config.word_lists()?;
         let store = Store::open(url).await?;
+        // Counted before reading: a commit in between makes the count larger than what was
+        // read, never smaller, so `follow` reads again rather than miss it.
+        let changesets = store.ping().await?;
         let current = store.load_current().await?;
         Ok(Registry {
             store,
@@ -122,6 +128,7 @@ impl Registry {
             generation: AtomicU64::new(0),
             search: RwLock::new(None),
             writer: Mutex::new(()),
+            read_in_full_at: std::sync::atomic::AtomicI64::new(changesets),
         })
     }
 
@@ -313,12 +320,19 @@ impl Registry {
         };
         let mut listener = pg.listener().await?;
         // Whatever was committed before the listener started is read in full, with local
-        // writers held off so that memory becomes exactly what the store holds.
+        // writers held off so that memory becomes exactly what the store holds; unless the
+        // store holds no changeset more than when memory was last read in full (a server just
+        // started: reading a province's million records twice would double its start and
+        // empty the tile cache under its first requests).
         {
             let _writing = self.writer.lock().await;
-            let current = self.store.load_current().await?;
-            self.change_state(true, |state| *state = CurrentState::from_versions(current));
-            self.tiles.clear();
+            let changesets = self.store.ping().await?;
+            if changesets != self.read_in_full_at.load(Ordering::SeqCst) {
+                let current = self.store.load_current().await?;
+                self.change_state(true, |state| *state = CurrentState::from_versions(current));
+                self.tiles.clear();
+                self.read_in_full_at.store(changesets, Ordering::SeqCst);
+            }
         }
         loop {
             let notification = listener.recv().await.map_err(|source| {

@@ -373,6 +373,57 @@ async fn a_server_learns_of_another_servers_commits_through_postgres_notificatio
     assert!(reader.current().index().len(Layer::Street) == 1);
 }
 
+/// A server reads the store in full when it starts following only if something was committed
+/// since it opened: a commit made in between is found; with none, memory and its tile cache
+/// are kept (a province's million records are not read twice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_reads_again_only_what_was_committed_before_it_listened() {
+    let db = TestDb::postgres().await;
+    let writer = db.registry().await;
+    let wait_for = |reader: std::sync::Arc<diming::registry::Registry>,
+                    id: RecordId,
+                    want: &'static str| async move {
+        for _ in 0..100 {
+            if name_of(&reader, id).as_deref() == Some(want) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the reader never saw {want}");
+    };
+    // Opened, then another server commits before this one listens: no notification comes
+    // for it, the reading in full finds it.
+    let reader = std::sync::Arc::new(db.registry().await);
+    let a = RecordId::new();
+    writer
+        .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+        .await
+        .unwrap();
+    assert_eq!(name_of(&reader, a), None);
+    let _following = reader.follow().expect("PostgreSQL registries follow");
+    wait_for(reader.clone(), a, "前进路").await;
+
+    // Opened with nothing committed before it listens: a cached tile elsewhere survives the
+    // start of following (a reading in full would empty the cache).
+    let quiet = std::sync::Arc::new(db.registry().await);
+    let far = (Layer::Plot, false, 14, 13286, 5979);
+    quiet.tile_cache().insert(far, None);
+    let _following_too = quiet.follow().expect("PostgreSQL registries follow");
+    let b = RecordId::new();
+    // Committed once it listens (its listener connects in milliseconds): a notification.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    writer
+        .commit(changeset(vec![create(b, "胜利路", "2020-01-01")]))
+        .await
+        .unwrap();
+    wait_for(quiet.clone(), b, "胜利路").await;
+    assert_eq!(name_of(&quiet, a).as_deref(), Some("前进路"));
+    assert!(
+        quiet.tile_cache().contains(&far),
+        "the tile cache was emptied by a needless reading in full"
+    );
+}
+
 #[test]
 fn applying_a_commit_twice_or_an_older_one_late_changes_nothing() {
     use diming::record::CurrentState;
