@@ -194,6 +194,34 @@ fn log_in(browser: &mut crate::cdp::Browser, base: &str, name: &str, next: &str)
 }
 
 /// JavaScript giving the point `share` of the way along a street record's first line.
+/// Picks the layer to draw on the map's editor, as an officer does with the list.
+fn choose_draw_layer(browser: &mut crate::cdp::Browser, layer: &str) {
+    browser.eval(&format!("(() => {{ const s = document.getElementById('draw-layer'); s.value = '{layer}'; s.dispatchEvent(new Event('change')); return true; }})()"));
+}
+
+/// Starts drawing on the map: the hint says what to click.
+fn start_drawing(browser: &mut crate::cdp::Browser) {
+    browser.click_on("#draw-start");
+    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+}
+
+/// Checks the new feature's form before saving: every rule of saving passes.
+fn check_passes(browser: &mut crate::cdp::Browser) {
+    browser.click_on("#check-new");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check's answer",
+    );
+    assert_eq!(checked, "检查通过：可以保存");
+}
+
+/// The record the map's panel shows, as the API gives it (GeoJSON with its properties).
+fn shown_record(browser: &mut crate::cdp::Browser) -> serde_json::Value {
+    browser.eval(
+        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
+    )
+}
+
 fn along(street: diming::record::RecordId, share: f64) -> String {
     format!(
         "(async () => {{
@@ -360,9 +388,8 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let drawable = browser
         .eval("[...document.querySelectorAll('#draw-layer option')].map(o => o.value).join(',')");
     assert_eq!(drawable, "streets,places,door_plates,signs");
-    browser.eval("document.getElementById('draw-layer').value = 'streets'; true");
-    browser.click_on("#draw-start");
-    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    choose_draw_layer(&mut browser, "streets");
+    start_drawing(&mut browser);
     for c in points["clicks"].as_array().unwrap() {
         browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(350));
@@ -381,12 +408,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     assert!(verdict.as_str().unwrap().contains("曼哈顿"), "{verdict}");
     // Checked before saving: the rules of saving, nothing written (a proposed name may carry
     // a naming warning; the registry refuses nothing here).
-    browser.click_on("#check-new");
-    let checked = browser.wait_for(
-        "document.getElementById('check-result')?.textContent",
-        "the check's answer",
-    );
-    assert_eq!(checked, "检查通过：可以保存");
+    check_passes(&mut browser);
     browser.click_on("#save-new");
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('history')",
@@ -1140,14 +1162,13 @@ async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_i
     ));
 
     // A place, drawn as an area: the layer asks which shape.
-    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'places'; s.dispatchEvent(new Event('change')); return true; })()");
+    choose_draw_layer(&mut browser, "places");
     browser.wait_for(
         "!document.getElementById('draw-shape').hidden",
         "the shape choice of a layer of points, lines and areas",
     );
     browser.eval("document.getElementById('draw-shape').value = 'Polygon'; true");
-    browser.click_on("#draw-start");
-    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    start_drawing(&mut browser);
     for c in spots["area"].as_array().unwrap() {
         browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -1179,20 +1200,13 @@ async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_i
         "#new-form [data-field=\"naming.meaning\"]",
         "寓意城市朝气蓬勃。",
     );
-    browser.click_on("#check-new");
-    let checked = browser.wait_for(
-        "document.getElementById('check-result')?.textContent",
-        "the check's answer",
-    );
-    assert_eq!(checked, "检查通过：可以保存");
+    check_passes(&mut browser);
     browser.click_on("#save-new");
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '晨曦广场' && document.getElementById('history')",
         "the saved place and its history",
     );
-    let place = browser.eval(
-        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
-    );
+    let place = shown_record(&mut browser);
     assert_eq!(place["geometry"]["type"], "Polygon", "{place}");
     assert_eq!(
         place["geometry"]["coordinates"][0]
@@ -1209,9 +1223,8 @@ async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_i
     );
 
     // A door plate beside the street: one click, and the street offered first is the nearest.
-    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'door_plates'; s.dispatchEvent(new Event('change')); return true; })()");
-    browser.click_on("#draw-start");
-    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    choose_draw_layer(&mut browser, "door_plates");
+    start_drawing(&mut browser);
     let p = &spots["plate"];
     browser.click(p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
     browser.wait_for(
@@ -1226,9 +1239,7 @@ async fn an_officer_draws_a_place_and_a_door_plate_with_forms_from_the_schemas_i
         "document.getElementById('history') && document.getElementById('record-link')",
         "the saved door plate",
     );
-    let plate = browser.eval(
-        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
-    );
+    let plate = shown_record(&mut browser);
     assert_eq!(plate["properties"]["street"], street.to_string(), "{plate}");
     assert_eq!(plate["properties"]["number"], "999号");
     assert_eq!(plate["properties"]["kind"], "door_large");
@@ -1277,9 +1288,8 @@ async fn a_burial_officer_draws_a_plot_in_its_section_in_chromium() {
         })()",
     );
     assert!(spot.is_object(), "no free ground in any section");
-    browser.eval("(() => { const s = document.getElementById('draw-layer'); s.value = 'plots'; s.dispatchEvent(new Event('change')); return true; })()");
-    browser.click_on("#draw-start");
-    browser.wait_for("document.getElementById('draw-hint')", "the drawing hint");
+    choose_draw_layer(&mut browser, "plots");
+    start_drawing(&mut browser);
     for c in spot["corners"].as_array().unwrap() {
         browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -1296,20 +1306,13 @@ async fn a_burial_officer_draws_a_plot_in_its_section_in_chromium() {
     browser.eval(
         "document.querySelector('#new-form [data-field=laid_out]').value = '2026-12-01'; true",
     );
-    browser.click_on("#check-new");
-    let checked = browser.wait_for(
-        "document.getElementById('check-result')?.textContent",
-        "the check's answer",
-    );
-    assert_eq!(checked, "检查通过：可以保存");
+    check_passes(&mut browser);
     browser.click_on("#save-new");
     browser.wait_for(
         "document.getElementById('history') && document.getElementById('record-link')",
         "the saved plot",
     );
-    let plot = browser.eval(
-        "(async () => { const id = document.getElementById('record-link').getAttribute('href').split('/').pop(); return await (await fetch('/api/records/' + id)).json(); })()",
-    );
+    let plot = shown_record(&mut browser);
     assert_eq!(plot["properties"]["section"], section, "{plot}");
     assert_eq!(plot["properties"]["cemetery"], cemetery, "{plot}");
     assert_eq!(plot["properties"]["number"], number.as_str());
