@@ -252,17 +252,19 @@ impl Grid {
         let LineBuffers {
             projected,
             part,
-            keep,
-            stack,
             snapped,
         } = buffers;
         for l in lines {
             projected.clear();
             projected.extend(l.0.iter().map(|c| self.at(*c)));
             for_each_part(projected, &self.clip, part, |run| {
-                simplify(run, 0.25, keep, stack);
+                let simple = if run.len() > 2 {
+                    geo::LineString(run.to_vec()).simplify(0.25).0
+                } else {
+                    run.to_vec()
+                };
                 snapped.clear();
-                for (c, _) in run.iter().zip(keep.iter()).filter(|(_, k)| **k) {
+                for c in &simple {
                     let p = (c.x.round() as i32, c.y.round() as i32);
                     if snapped.last() != Some(&p) {
                         snapped.push(p);
@@ -280,48 +282,7 @@ impl Grid {
 struct LineBuffers {
     projected: Vec<geo::Coord<f64>>,
     part: Vec<geo::Coord<f64>>,
-    keep: Vec<bool>,
-    stack: Vec<(usize, usize)>,
     snapped: Vec<(i32, i32)>,
-}
-
-/// Douglas–Peucker over a run of coordinates (tile units): marks in `keep` the points kept.
-fn simplify(
-    line: &[geo::Coord<f64>],
-    tolerance: f64,
-    keep: &mut Vec<bool>,
-    stack: &mut Vec<(usize, usize)>,
-) {
-    keep.clear();
-    keep.resize(line.len(), line.len() <= 2);
-    if line.len() <= 2 {
-        return;
-    }
-    keep[0] = true;
-    keep[line.len() - 1] = true;
-    stack.clear();
-    stack.push((0usize, line.len() - 1));
-    while let Some((a, b)) = stack.pop() {
-        let (p, q) = (line[a], line[b]);
-        let (dx, dy) = (q.x - p.x, q.y - p.y);
-        let len = dx.hypot(dy);
-        let mut far = (0.0f64, 0usize);
-        for (i, c) in line.iter().enumerate().take(b).skip(a + 1) {
-            let d = if len == 0.0 {
-                (c.x - p.x).hypot(c.y - p.y)
-            } else {
-                ((c.x - p.x) * dy - (c.y - p.y) * dx).abs() / len
-            };
-            if d > far.0 {
-                far = (d, i);
-            }
-        }
-        if far.0 > tolerance {
-            keep[far.1] = true;
-            stack.push((a, far.1));
-            stack.push((far.1, b));
-        }
-    }
 }
 
 /// One line part, already snapped to whole units without repeated points, as MoveTo and
@@ -587,11 +548,6 @@ mod tests {
         let before = out.len();
         write_line(&[(7, 7)], &mut cursor, &mut out);
         assert_eq!(out.len(), before);
-        // Points within a quarter unit of the line are simplified away, others kept.
-        let (mut keep, mut stack) = (Vec::new(), Vec::new());
-        let line = [c(0.0, 0.0), c(5.0, 0.2), c(10.0, 0.0), c(15.0, 3.0)];
-        simplify(&line, 0.25, &mut keep, &mut stack);
-        assert_eq!(keep, vec![true, false, true, true]);
         assert_eq!(zigzag(-1), 1);
         assert_eq!(zigzag(1), 2);
 
@@ -612,6 +568,26 @@ mod tests {
                 command(LINE_TO, 1),
                 zigzag(10),
                 zigzag(0),
+            ]
+        );
+        // Points within a quarter unit of the line are simplified away, others kept.
+        let bent = geo::LineString(vec![
+            c(0.0, 0.0),
+            c(unit * 5.0, unit * 0.2),
+            c(unit * 10.0, 0.0),
+            c(unit * 15.0, unit * 3.0),
+        ]);
+        assert_eq!(
+            grid.lines(std::iter::once(&bent), &mut buffers),
+            vec![
+                command(MOVE_TO, 1),
+                zigzag(2048),
+                zigzag(2048),
+                command(LINE_TO, 2),
+                zigzag(10),
+                zigzag(0),
+                zigzag(5),
+                zigzag(-3),
             ]
         );
     }
