@@ -308,6 +308,9 @@ impl CurrentState {
     /// Makes committed versions current, unless a newer version of the same record is already
     /// known: applying the same commit twice, or an older one late, changes nothing.
     pub fn apply_versions(&mut self, versions: &[RecordVersion]) {
+        // New versions enter the spatial index together at the end (an import's are
+        // bulk-loaded); one replaced again within `versions` never enters it.
+        let mut indexed: HashMap<RecordId, &RecordVersion> = HashMap::new();
         for v in versions {
             let known = self
                 .records
@@ -317,16 +320,19 @@ impl CurrentState {
             if known.is_some_and(|k| k >= v.version) {
                 continue;
             }
-            if let Some(old) = self.records.remove(&v.id) {
+            if let Some(old) = self.records.remove(&v.id)
+                && indexed.remove(&v.id).is_none()
+            {
                 self.index.remove(&old);
             }
             if v.retired {
                 self.retired.insert(v.id, v.version);
             } else {
-                self.index.insert(v);
+                indexed.insert(v.id, v);
                 self.records.insert(v.id, v.clone());
             }
         }
+        self.index.insert_all(indexed.into_values());
     }
 }
 
@@ -463,5 +469,65 @@ mod tests {
                 prop_assert_eq!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn an_import_is_indexed_at_once_and_a_record_replaced_twice_in_one_batch_once() {
+        let mut state = CurrentState::default();
+        let mut cs = Changeset::new("测试", "导入");
+        for i in 0..500 {
+            cs.push(Write::Create {
+                id: id(i),
+                valid_from: date(),
+                body: body(i as u32),
+                geometry: Geometry::Point(Point::new(111.9 + i as f64 * 1e-4, 43.6)),
+            });
+        }
+        let plan = state.plan(cs, Utc::now()).unwrap();
+        state.apply(&plan);
+        let world = Rect::new((100.0, 30.0), (120.0, 50.0));
+        assert_eq!(state.index().intersecting(Layer::Place, world).len(), 500);
+        // Two later versions of one record heard together (another process's commits).
+        let near = |x: f64| Rect::new((x - 1e-6, 43.6 - 1e-6), (x + 1e-6, 43.6 + 1e-6));
+        let first = state.get(&id(7)).unwrap().clone();
+        let mut second = first.clone();
+        second.version = 2;
+        second.geometry = Geometry::Point(Point::new(112.5, 43.6));
+        let mut third = first.clone();
+        third.version = 3;
+        third.geometry = Geometry::Point(Point::new(112.6, 43.6));
+        state.apply_versions(&[second, third]);
+        assert_eq!(state.index().intersecting(Layer::Place, world).len(), 500);
+        assert_eq!(
+            state.index().intersecting(Layer::Place, near(112.6)),
+            vec![id(7)]
+        );
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(112.5))
+                .is_empty()
+        );
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(111.9 + 7e-4))
+                .is_empty()
+        );
+        // Moved, then retired, in one batch: gone from the index.
+        let mut moved = state.get(&id(8)).unwrap().clone();
+        moved.version = 2;
+        moved.geometry = Geometry::Point(Point::new(112.7, 43.6));
+        let mut retired = moved.clone();
+        retired.version = 3;
+        retired.retired = true;
+        state.apply_versions(&[moved, retired]);
+        assert_eq!(state.index().intersecting(Layer::Place, world).len(), 499);
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(112.7))
+                .is_empty()
+        );
     }
 }

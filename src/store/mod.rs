@@ -35,6 +35,7 @@ mod accounts;
 pub mod attachments;
 mod backup;
 mod batch;
+mod copy;
 pub mod editions;
 mod error;
 pub(crate) mod geometry;
