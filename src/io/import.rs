@@ -17,9 +17,10 @@
 
 use super::RawFeature;
 use crate::layers::{Body, Layer};
-use crate::record::{Changeset, CurrentState, RecordId, Write};
+use crate::record::{Changeset, CurrentState, RecordId, RecordVersion, Write};
 use crate::spatial::{self, Extent};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeSet, HashMap};
@@ -155,8 +156,169 @@ fn same_geometry(a: &geo::Geometry<f64>, b: &geo::Geometry<f64>) -> bool {
             .all(|(p, q)| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9)
 }
 
+/// A feature made into a record's body and geometry, before it is checked against the
+/// registry's other door numbers and the file's other features.
+struct Prepared<'a> {
+    valid_from: NaiveDate,
+    /// The record it updates.
+    existing: Option<&'a RecordVersion>,
+    /// The id the file gives a new record.
+    id: Option<RecordId>,
+    body: Body,
+    geometry: geo::Geometry<f64>,
+}
+
+/// What every feature needs to be prepared, shared by the threads that prepare them.
+struct Preparing<'a> {
+    current: &'a CurrentState,
+    layer: Layer,
+    map: &'a [(String, String)],
+    extent: &'a Extent,
+    today: NaiveDate,
+    known: BTreeSet<&'static str>,
+    /// Streets by standard name, for door plates.
+    streets: HashMap<String, Vec<RecordId>>,
+}
+
+impl<'a> Preparing<'a> {
+    /// The feature as a record, or why it is refused; with the file's columns the layer does
+    /// not know.
+    fn prepare(&self, f: &RawFeature) -> (Result<Prepared<'a>, String>, Vec<String>) {
+        let mut ignored = Vec::new();
+        // Columns under their mapped, lower-cased names.
+        let mut fields: HashMap<String, String> = HashMap::new();
+        for (k, v) in &f.fields {
+            let renamed = self
+                .map
+                .iter()
+                .find(|(src, _)| src.eq_ignore_ascii_case(k))
+                .map(|(_, dst)| dst.clone())
+                .unwrap_or_else(|| k.clone())
+                .to_lowercase();
+            if self.known.contains(renamed.as_str()) {
+                fields.insert(renamed, v.trim().to_string());
+            } else {
+                ignored.push(k.clone());
+            }
+        }
+        (self.record(f, &fields), ignored)
+    }
+
+    fn record(
+        &self,
+        f: &RawFeature,
+        fields: &HashMap<String, String>,
+    ) -> Result<Prepared<'a>, String> {
+        let layer = self.layer;
+        let Some(geometry) = f.geometry.clone() else {
+            return Err("没有几何".into());
+        };
+        let kind = layer.geometry_kind();
+        let geometry = kind.conform(geometry).map_err(|g| {
+            format!(
+                "几何类型为 {}，“{}”图层应为 {}",
+                spatial::validate::kind_name(&g),
+                layer.label(),
+                kind.sql_name()
+            )
+        })?;
+        spatial::validate(&geometry, self.extent).map_err(|invalid| invalid.to_string())?;
+        let valid_from = match fields.get("valid_from") {
+            Some(d) => d
+                .parse::<NaiveDate>()
+                .map_err(|_| format!("valid_from“{d}”不是日期（应为 2026-01-31）"))?,
+            None => self.today,
+        };
+        // The record this feature updates, if any.
+        let id = match fields.get("id") {
+            Some(id) => Some(
+                id.parse::<RecordId>()
+                    .map_err(|_| format!("id“{id}”不是有效的记录 id"))?,
+            ),
+            None => None,
+        };
+        let existing = match id.map(|id| (id, self.current.get(&id))) {
+            Some((_, Some(v))) if v.layer() == layer => Some(v),
+            Some((id, Some(_))) => {
+                return Err(format!("记录 {id} 不属于“{}”图层", layer.label()));
+            }
+            _ => None,
+        };
+        if let (Some(v), Some(version)) = (existing, fields.get("version"))
+            && version.parse::<u32>().ok() != Some(v.version)
+        {
+            return Err(format!(
+                "记录 {} 已被修改：文件中为第 {version} 版，登记簿中为第 {} 版",
+                v.id, v.version
+            ));
+        }
+        // The body: the record's own, with the file's columns over it.
+        let mut body: Map<String, Value> = match existing {
+            Some(v) => match serde_json::to_value(&v.body) {
+                Ok(Value::Object(m)) => m,
+                _ => Map::new(),
+            },
+            None => {
+                let mut m = Map::new();
+                m.insert("source".into(), json!("survey"));
+                m
+            }
+        };
+        body.remove("layer");
+        for column in columns(layer) {
+            let Some(value) = fields.get(*column) else {
+                continue;
+            };
+            let value = code_of(column, value);
+            match (layer, *column) {
+                (Layer::Street | Layer::Place, "status") => {
+                    let naming = body.entry("naming").or_insert_with(|| json!({}));
+                    naming["status"] = json!(value);
+                }
+                (Layer::DoorPlate, "street") => match self.streets.get(&value).map(Vec::as_slice) {
+                    Some([one]) => {
+                        body.insert("street".into(), json!(one));
+                    }
+                    Some(_) => return Err(format!("街路巷“{value}”有重名，请用 street_id")),
+                    None => return Err(format!("登记簿中没有街路巷“{value}”")),
+                },
+                (Layer::DoorPlate, "street_id") => {
+                    body.insert("street".into(), json!(value));
+                }
+                (Layer::AdminUnit, "parent") => {
+                    body.insert("parent".into(), json!(value));
+                }
+                _ => {
+                    body.insert((*column).to_string(), json!(value));
+                }
+            }
+        }
+        if existing.is_none() && layer == Layer::Street && !body.contains_key("class") {
+            body.insert("class".into(), json!("branch"));
+        }
+        let body = typed(layer, Value::Object(body)).map_err(|reason| {
+            let missing = columns(layer)
+                .iter()
+                .find(|c| reason.contains(&format!("missing field `{c}`")));
+            match missing {
+                Some(c) => format!("缺少必填属性“{c}”"),
+                None => reason,
+            }
+        })?;
+        Ok(Prepared {
+            valid_from,
+            existing,
+            id,
+            body,
+            geometry,
+        })
+    }
+}
+
 /// Plans an import of `features` into `layer`. `map` renames source columns; `today` is the
-/// default `valid_from`.
+/// default `valid_from`. Each feature is made into a record on all cores; the checks against
+/// the registry's door numbers and the file's other features then run in the file's order, so
+/// that the report is the same however the work was shared.
 pub fn plan(
     current: &CurrentState,
     layer: Layer,
@@ -182,18 +344,24 @@ pub fn plan(
         });
         return report;
     }
-    let known: BTreeSet<&str> = columns(layer).iter().chain(COMMON).copied().collect();
-    let mut ignored = BTreeSet::new();
-    // Streets by standard name, for door plates.
-    let streets: HashMap<String, Vec<RecordId>> = if layer == Layer::DoorPlate {
-        let mut m: HashMap<String, Vec<RecordId>> = HashMap::new();
-        for v in current.layer(Layer::Street) {
-            m.entry(v.body.title()).or_default().push(v.id);
-        }
-        m
-    } else {
-        HashMap::new()
+    let preparing = Preparing {
+        current,
+        layer,
+        map,
+        extent,
+        today,
+        known: columns(layer).iter().chain(COMMON).copied().collect(),
+        streets: if layer == Layer::DoorPlate {
+            let mut m: HashMap<String, Vec<RecordId>> = HashMap::new();
+            for v in current.layer(Layer::Street) {
+                m.entry(v.body.title()).or_default().push(v.id);
+            }
+            m
+        } else {
+            HashMap::new()
+        },
     };
+    let prepared: Vec<_> = features.par_iter().map(|f| preparing.prepare(f)).collect();
     // Door numbers already in use, per street, and those taken by this file.
     let mut taken: HashMap<(RecordId, String), Vec<RecordId>> = HashMap::new();
     if layer == Layer::DoorPlate {
@@ -206,151 +374,25 @@ pub fn plan(
             }
         }
     }
+    let mut ignored = BTreeSet::new();
     let mut seen_ids = BTreeSet::new();
-    for f in features {
+    for (f, (result, unknown)) in features.iter().zip(prepared) {
+        ignored.extend(unknown);
         let refuse = |reason: String| Refused { row: f.row, reason };
-        // Columns under their mapped, lower-cased names.
-        let mut fields: HashMap<String, String> = HashMap::new();
-        for (k, v) in &f.fields {
-            let renamed = map
-                .iter()
-                .find(|(src, _)| src.eq_ignore_ascii_case(k))
-                .map(|(_, dst)| dst.clone())
-                .unwrap_or_else(|| k.clone())
-                .to_lowercase();
-            if known.contains(renamed.as_str()) {
-                fields.insert(renamed, v.trim().to_string());
-            } else {
-                ignored.insert(k.clone());
-            }
-        }
-        let Some(geometry) = f.geometry.clone() else {
-            report.refused.push(refuse("没有几何".into()));
-            continue;
-        };
-        let kind = layer.geometry_kind();
-        let geometry = match kind.conform(geometry) {
-            Ok(g) => g,
-            Err(g) => {
-                report.refused.push(refuse(format!(
-                    "几何类型为 {}，“{}”图层应为 {}",
-                    spatial::validate::kind_name(&g),
-                    layer.label(),
-                    kind.sql_name()
-                )));
-                continue;
-            }
-        };
-        if let Err(invalid) = spatial::validate(&geometry, extent) {
-            report.refused.push(refuse(invalid.to_string()));
-            continue;
-        }
-        let valid_from = match fields.get("valid_from") {
-            Some(d) => match d.parse::<NaiveDate>() {
-                Ok(d) => d,
-                Err(_) => {
-                    report.refused.push(refuse(format!(
-                        "valid_from“{d}”不是日期（应为 2026-01-31）"
-                    )));
-                    continue;
-                }
-            },
-            None => today,
-        };
-        // The record this feature updates, if any.
-        let existing = match fields.get("id") {
-            Some(id) => match id.parse::<RecordId>() {
-                Ok(id) => match current.get(&id) {
-                    Some(v) if v.layer() == layer => Some(v),
-                    Some(_) => {
-                        report
-                            .refused
-                            .push(refuse(format!("记录 {id} 不属于“{}”图层", layer.label())));
-                        continue;
-                    }
-                    None => None,
-                },
-                Err(_) => {
-                    report
-                        .refused
-                        .push(refuse(format!("id“{id}”不是有效的记录 id")));
-                    continue;
-                }
-            },
-            None => None,
-        };
-        if let (Some(v), Some(version)) = (existing, fields.get("version"))
-            && version.parse::<u32>().ok() != Some(v.version)
-        {
-            report.refused.push(refuse(format!(
-                "记录 {} 已被修改：文件中为第 {version} 版，登记簿中为第 {} 版",
-                v.id, v.version
-            )));
-            continue;
-        }
-        // The body: the record's own, with the file's columns over it.
-        let mut body: Map<String, Value> = match existing {
-            Some(v) => match serde_json::to_value(&v.body) {
-                Ok(Value::Object(m)) => m,
-                _ => Map::new(),
-            },
-            None => {
-                let mut m = Map::new();
-                m.insert("source".into(), json!("survey"));
-                m
-            }
-        };
-        body.remove("layer");
-        let mut error = None;
-        for column in columns(layer) {
-            let Some(value) = fields.get(*column) else {
-                continue;
-            };
-            let value = code_of(column, value);
-            match (layer, *column) {
-                (Layer::Street | Layer::Place, "status") => {
-                    let naming = body.entry("naming").or_insert_with(|| json!({}));
-                    naming["status"] = json!(value);
-                }
-                (Layer::DoorPlate, "street") => match streets.get(&value).map(Vec::as_slice) {
-                    Some([one]) => {
-                        body.insert("street".into(), json!(one));
-                    }
-                    Some(_) => error = Some(format!("街路巷“{value}”有重名，请用 street_id")),
-                    None => error = Some(format!("登记簿中没有街路巷“{value}”")),
-                },
-                (Layer::DoorPlate, "street_id") => {
-                    body.insert("street".into(), json!(value));
-                }
-                (Layer::AdminUnit, "parent") => {
-                    body.insert("parent".into(), json!(value));
-                }
-                _ => {
-                    body.insert((*column).to_string(), json!(value));
-                }
-            }
-        }
-        if existing.is_none() && layer == Layer::Street && !body.contains_key("class") {
-            body.insert("class".into(), json!("branch"));
-        }
-        if let Some(e) = error {
-            report.refused.push(refuse(e));
-            continue;
-        }
-        let body = match typed(layer, Value::Object(body)) {
-            Ok(b) => b,
+        let p = match result {
+            Ok(p) => p,
             Err(reason) => {
-                let missing = columns(layer)
-                    .iter()
-                    .find(|c| reason.contains(&format!("missing field `{c}`")));
-                let reason = match missing {
-                    Some(c) => format!("缺少必填属性“{c}”"),
-                    None => reason,
-                };
                 report.refused.push(refuse(reason));
                 continue;
             }
         };
+        let Prepared {
+            valid_from,
+            existing,
+            body,
+            geometry,
+            id: p_id,
+        } = p;
         // Duplicates: a door number taken on its street by another record. Only a new or a
         // renumbered plate is checked: numbers that were already doubled in the registry are
         // for `diming numbering check`, not a reason to refuse an unchanged feature.
@@ -408,10 +450,7 @@ pub fn plan(
                 });
             }
             None => {
-                let id = fields
-                    .get("id")
-                    .and_then(|i| i.parse().ok())
-                    .unwrap_or_default();
+                let id = p_id.unwrap_or_default();
                 if !seen_ids.insert(id) {
                     report
                         .refused

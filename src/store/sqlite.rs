@@ -1,6 +1,6 @@
 //! The SQLite store: one GeoPackage file, WAL mode, one writer at a time (`BEGIN IMMEDIATE`).
 
-use super::batch;
+use super::batch::{self, Dialect};
 use super::error::Context;
 use super::geometry::{from_gpkg, to_gpkg};
 use super::migrate;
@@ -381,7 +381,7 @@ async fn refuse_existing(tx: &mut Transaction<'_, Sqlite>, plan: &CommitPlan) ->
     for chunk in created.chunks(batch::ROWS * 4) {
         let sql = format!(
             "SELECT id FROM versions WHERE id IN ({}) LIMIT 1",
-            batch::list(chunk.len())
+            batch::list(Dialect::Sqlite, chunk.len())
         );
         let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
         for id in chunk {
@@ -420,7 +420,7 @@ async fn replace_current(
         for chunk in replaced.chunks(batch::ROWS * 4) {
             let sql = format!(
                 "DELETE FROM {table} WHERE id IN ({})",
-                batch::list(chunk.len())
+                batch::list(Dialect::Sqlite, chunk.len())
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for id in chunk {
@@ -435,7 +435,7 @@ async fn replace_current(
             let sql = format!(
                 "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {}",
                 columns.join(", "),
-                batch::values(chunk.len(), width)
+                batch::values(Dialect::Sqlite, chunk.len(), width, true)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (v, geom, _) in chunk {
@@ -505,7 +505,7 @@ async fn insert_versions(
     for chunk in rows.chunks(batch::ROWS) {
         let sql = format!(
             "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
-            batch::values(chunk.len(), 11)
+            batch::values(Dialect::Sqlite, chunk.len(), 11, true)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (v, geom, body) in chunk {
