@@ -379,20 +379,19 @@ pub fn plan(
     for (f, (result, unknown)) in features.iter().zip(prepared) {
         ignored.extend(unknown);
         let refuse = |reason: String| Refused { row: f.row, reason };
-        let p = match result {
+        let Prepared {
+            valid_from,
+            existing,
+            id: given_id,
+            body,
+            geometry,
+        } = match result {
             Ok(p) => p,
             Err(reason) => {
                 report.refused.push(refuse(reason));
                 continue;
             }
         };
-        let Prepared {
-            valid_from,
-            existing,
-            body,
-            geometry,
-            id: p_id,
-        } = p;
         // Duplicates: a door number taken on its street by another record. Only a new or a
         // renumbered plate is checked: numbers that were already doubled in the registry are
         // for `diming numbering check`, not a reason to refuse an unchanged feature.
@@ -450,7 +449,7 @@ pub fn plan(
                 });
             }
             None => {
-                let id = p_id.unwrap_or_default();
+                let id = given_id.unwrap_or_default();
                 if !seen_ids.insert(id) {
                     report
                         .refused
