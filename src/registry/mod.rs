@@ -32,7 +32,7 @@ use crate::spatial::{self, Invalid};
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use geo::Coord;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use tokio::sync::Mutex;
 
@@ -107,7 +107,7 @@ pub struct Registry {
     writer: Mutex<()>,
     /// How many changesets the store held just before the current state was last read in
     /// full: while the store still holds as many, memory has all of them.
-    read_in_full_at: std::sync::atomic::AtomicI64,
+    read_in_full_at: AtomicI64,
 }
 
 impl Registry {
@@ -128,7 +128,7 @@ impl Registry {
             generation: AtomicU64::new(0),
             search: RwLock::new(None),
             writer: Mutex::new(()),
-            read_in_full_at: std::sync::atomic::AtomicI64::new(changesets),
+            read_in_full_at: AtomicI64::new(changesets),
         })
     }
 

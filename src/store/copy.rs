@@ -1,15 +1,103 @@
-//! PostgreSQL's binary `COPY` format: a commit streams its versions and layer rows in one
-//! `COPY … FROM STDIN (FORMAT binary)` per table instead of multi-row `INSERT`s, so that the
-//! server neither parses 11,000 parameters a statement nor text forms of dates, times and
-//! geometries (a geometry goes as EWKB, which PostGIS's `geometry_recv` reads and checks
-//! against the column's type and SRID).
+//! How PostgreSQL receives a commit's rows. A row is written once, field by field in column
+//! order, through [`Fields`]: into [`CopyRows`], the binary `COPY` format, for a large commit
+//! (the server then neither parses 11,000 parameters a statement nor text forms of dates, times
+//! and geometries; a geometry goes as EWKB, which PostGIS's `geometry_recv` reads and checks
+//! against the column's type and SRID), or into [`Params`], a multi-row `INSERT`'s parameters,
+//! for a small one.
 //!
 //! The format (PostgreSQL documentation, "COPY", "Binary Format"): a signature and two zero
 //! 32-bit words; each row a 16-bit field count, each field a 32-bit length (−1 for NULL) and
 //! the type's binary form; a 16-bit −1 at the end. Every number is big-endian.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::error::BoxDynError;
+use sqlx::postgres::PgArguments;
+use sqlx::types::JsonRawValue;
+use sqlx::{Arguments, Postgres};
 use uuid::Uuid;
+
+/// A row's fields, in column order.
+pub trait Fields {
+    fn uuid(&mut self, id: Uuid);
+    fn int4(&mut self, i: i32);
+    fn bool(&mut self, b: bool);
+    /// `text` (and `varchar`).
+    fn text(&mut self, s: &str);
+    fn null_text(&mut self);
+    fn null_int4(&mut self);
+    /// `bytea`, or a PostGIS geometry as EWKB.
+    fn bytes(&mut self, b: &[u8]);
+    fn jsonb(&mut self, json: &JsonRawValue);
+    fn opt_date(&mut self, d: Option<NaiveDate>);
+    fn opt_timestamptz(&mut self, t: Option<DateTime<Utc>>);
+
+    fn date(&mut self, d: NaiveDate) {
+        self.opt_date(Some(d));
+    }
+
+    fn timestamptz(&mut self, t: DateTime<Utc>) {
+        self.opt_timestamptz(Some(t));
+    }
+}
+
+/// A multi-row `INSERT`'s parameters; the first value that fails to encode is kept and
+/// returned by [`Params::finish`].
+#[derive(Default)]
+pub struct Params {
+    args: PgArguments,
+    error: Option<BoxDynError>,
+}
+
+impl Params {
+    fn add<'t, T>(&mut self, value: T)
+    where
+        T: sqlx::Encode<'t, Postgres> + sqlx::Type<Postgres>,
+    {
+        if let Err(e) = self.args.add(value) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    pub fn finish(self) -> Result<PgArguments, sqlx::Error> {
+        match self.error {
+            Some(e) => Err(sqlx::Error::Encode(e)),
+            None => Ok(self.args),
+        }
+    }
+}
+
+impl Fields for Params {
+    fn uuid(&mut self, id: Uuid) {
+        self.add(id);
+    }
+    fn int4(&mut self, i: i32) {
+        self.add(i);
+    }
+    fn bool(&mut self, b: bool) {
+        self.add(b);
+    }
+    fn text(&mut self, s: &str) {
+        self.add(s);
+    }
+    fn null_text(&mut self) {
+        self.add(None::<&str>);
+    }
+    fn null_int4(&mut self) {
+        self.add(None::<i32>);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.add(b);
+    }
+    fn jsonb(&mut self, json: &JsonRawValue) {
+        self.add(json);
+    }
+    fn opt_date(&mut self, d: Option<NaiveDate>) {
+        self.add(d);
+    }
+    fn opt_timestamptz(&mut self, t: Option<DateTime<Utc>>) {
+        self.add(t);
+    }
+}
 
 /// Rows encoded for one `COPY`; [`CopyRows::take`] hands over what is ready so that a large
 /// commit is sent in pieces while it is encoded.
@@ -46,65 +134,8 @@ impl CopyRows {
         self.buf.extend_from_slice(bytes);
     }
 
-    pub fn null(&mut self) {
+    fn null(&mut self) {
         self.buf.extend_from_slice(&(-1i32).to_be_bytes());
-    }
-
-    pub fn uuid(&mut self, id: Uuid) {
-        self.field(id.as_bytes());
-    }
-
-    pub fn int4(&mut self, i: i32) {
-        self.field(&i.to_be_bytes());
-    }
-
-    pub fn bool(&mut self, b: bool) {
-        self.field(&[u8::from(b)]);
-    }
-
-    /// `text` (and `varchar`): the UTF-8 bytes.
-    pub fn text(&mut self, s: &str) {
-        self.field(s.as_bytes());
-    }
-
-    /// `bytea`, or a PostGIS geometry as EWKB.
-    pub fn bytes(&mut self, b: &[u8]) {
-        self.field(b);
-    }
-
-    /// `jsonb`: a version byte (1) and the JSON text.
-    pub fn jsonb(&mut self, json: &str) {
-        let len = i32::try_from(json.len() + 1).expect("a body under 2 GiB");
-        self.buf.extend_from_slice(&len.to_be_bytes());
-        self.buf.push(1);
-        self.buf.extend_from_slice(json.as_bytes());
-    }
-
-    /// `date`: days since 2000-01-01.
-    pub fn date(&mut self, d: NaiveDate) {
-        let days = i32::try_from((d - epoch()).num_days()).expect("a date PostgreSQL holds");
-        self.int4(days);
-    }
-
-    pub fn opt_date(&mut self, d: Option<NaiveDate>) {
-        match d {
-            Some(d) => self.date(d),
-            None => self.null(),
-        }
-    }
-
-    /// `timestamptz`: microseconds since 2000-01-01 00:00 UTC.
-    pub fn timestamptz(&mut self, t: DateTime<Utc>) {
-        let since = t - epoch().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-        let micros = since.num_microseconds().expect("a time PostgreSQL holds");
-        self.field(&micros.to_be_bytes());
-    }
-
-    pub fn opt_timestamptz(&mut self, t: Option<DateTime<Utc>>) {
-        match t {
-            Some(t) => self.timestamptz(t),
-            None => self.null(),
-        }
     }
 
     /// Whether a piece is ready to send.
@@ -124,6 +155,69 @@ impl CopyRows {
     }
 }
 
+impl Fields for CopyRows {
+    fn uuid(&mut self, id: Uuid) {
+        self.field(id.as_bytes());
+    }
+
+    fn int4(&mut self, i: i32) {
+        self.field(&i.to_be_bytes());
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.field(&[u8::from(b)]);
+    }
+
+    /// The UTF-8 bytes.
+    fn text(&mut self, s: &str) {
+        self.field(s.as_bytes());
+    }
+
+    fn null_text(&mut self) {
+        self.null();
+    }
+
+    fn null_int4(&mut self) {
+        self.null();
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.field(b);
+    }
+
+    /// A version byte (1) and the JSON text.
+    fn jsonb(&mut self, json: &JsonRawValue) {
+        let json = json.get();
+        let len = i32::try_from(json.len() + 1).expect("a body under 2 GiB");
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.push(1);
+        self.buf.extend_from_slice(json.as_bytes());
+    }
+
+    /// Days since 2000-01-01.
+    fn opt_date(&mut self, d: Option<NaiveDate>) {
+        match d {
+            Some(d) => {
+                let days = (d - epoch()).num_days();
+                self.int4(i32::try_from(days).expect("a date PostgreSQL holds"));
+            }
+            None => self.null(),
+        }
+    }
+
+    /// Microseconds since 2000-01-01 00:00 UTC.
+    fn opt_timestamptz(&mut self, t: Option<DateTime<Utc>>) {
+        match t {
+            Some(t) => {
+                let since = t - epoch().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+                let micros = since.num_microseconds().expect("a time PostgreSQL holds");
+                self.field(&micros.to_be_bytes());
+            }
+            None => self.null(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,7 +229,7 @@ mod tests {
         rows.int4(7);
         rows.null();
         rows.date(NaiveDate::from_ymd_opt(2000, 1, 2).unwrap());
-        rows.jsonb("{}");
+        rows.jsonb(&JsonRawValue::from_string("{}".into()).unwrap());
         let bytes = rows.finish();
         let mut expected = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0".to_vec();
         expected.extend_from_slice(&[0, 4]); // four fields

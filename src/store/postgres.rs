@@ -4,7 +4,7 @@
 //! with `NOTIFY diming_changes, '<changeset id>'`.
 
 use super::batch::{self, Dialect};
-use super::copy::CopyRows;
+use super::copy::{CopyRows, Fields, Params};
 use super::error::Context;
 use super::geometry::{from_wkb, to_ewkb};
 use super::migrate;
@@ -414,64 +414,34 @@ async fn replace_current(
             .context("更新图层表")?;
         }
         let current: Vec<_> = of_layer.iter().filter(|(v, _, _)| !v.retired).collect();
-        if current.is_empty() {
-            continue;
-        }
-        let columns = layer.columns();
-        if current.len() < COPY_FROM {
-            let sql = format!(
-                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {}",
-                columns.join(", "),
-                batch::values(Dialect::Postgres, current.len(), 6 + columns.len(), true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, _) in current {
-                q = q
-                    .bind(v.id.0)
-                    .bind(v.version as i32)
-                    .bind(v.valid_from)
-                    .bind(v.recorded_at)
-                    .bind(v.body.source().as_str());
+        let mut columns = vec!["id", "version", "valid_from", "recorded_at", "source"];
+        columns.extend(layer.columns());
+        columns.push("geom");
+        write_rows(
+            tx,
+            table,
+            &columns,
+            &current,
+            |f, (v, geom, _)| {
+                f.uuid(v.id.0);
+                f.int4(v.version as i32);
+                f.date(v.valid_from);
+                f.timestamptz(v.recorded_at);
+                f.text(v.body.source().as_str());
                 for value in v.body.column_values() {
-                    q = match value {
-                        ColumnValue::Text(s) => q.bind(s),
-                        ColumnValue::Integer(i) => q.bind(integer(v, i)?),
-                        ColumnValue::Null => q.bind(None::<String>),
-                        ColumnValue::NullInteger => q.bind(None::<i32>),
-                    };
+                    match value {
+                        ColumnValue::Text(s) => f.text(&s),
+                        ColumnValue::Integer(i) => f.int4(integer(v, i)?),
+                        ColumnValue::Null => f.null_text(),
+                        ColumnValue::NullInteger => f.null_int4(),
+                    }
                 }
-                q = q.bind(geom.clone());
-            }
-            q.execute(&mut **tx).await.context("写入图层表")?;
-            continue;
-        }
-        let sql = format!(
-            "COPY {table} (id, version, valid_from, recorded_at, source, {}, geom) FROM STDIN (FORMAT binary)",
-            columns.join(", ")
-        );
-        let mut copy = tx.copy_in_raw(&sql).await.context("写入图层表")?;
-        let mut out = CopyRows::new();
-        for (v, geom, _) in current {
-            out.row(6 + columns.len());
-            out.uuid(v.id.0);
-            out.int4(v.version as i32);
-            out.date(v.valid_from);
-            out.timestamptz(v.recorded_at);
-            out.text(v.body.source().as_str());
-            for value in v.body.column_values() {
-                match value {
-                    ColumnValue::Text(s) => out.text(&s),
-                    ColumnValue::Integer(i) => out.int4(integer(v, i)?),
-                    ColumnValue::Null | ColumnValue::NullInteger => out.null(),
-                }
-            }
-            out.bytes(geom);
-            if out.full() {
-                copy.send(out.take()).await.context("写入图层表")?;
-            }
-        }
-        copy.send(out.finish()).await.context("写入图层表")?;
-        copy.finish().await.context("写入图层表")?;
+                f.bytes(geom);
+                Ok(())
+            },
+            |e| StoreError::from_sqlx("写入图层表", e),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -551,59 +521,90 @@ async fn insert_versions(
     tx: &mut Transaction<'static, Postgres>,
     rows: &[Encoded<'_>],
 ) -> Result<()> {
-    let exists = |e: sqlx::Error| {
-        if is_unique_violation(&e) {
-            StoreError::AlreadyExists(rows[0].0.id)
-        } else {
-            StoreError::from_sqlx("写入版本", e)
-        }
-    };
-    if rows.len() < COPY_FROM {
-        let sql = format!(
-            "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
-            batch::values(Dialect::Postgres, rows.len(), 11, true)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (v, geom, body) in rows {
-            q = q
-                .bind(v.id.0)
-                .bind(v.version as i32)
-                .bind(v.layer().table())
-                .bind(v.valid_from)
-                .bind(v.valid_to)
-                .bind(v.recorded_at)
-                .bind(v.superseded_at)
-                .bind(v.changeset.0)
-                .bind(v.retired)
-                .bind(body.clone())
-                .bind(geom.clone());
-        }
-        q.execute(&mut **tx).await.map_err(exists)?;
+    const COLUMNS: &[&str] = &[
+        "id",
+        "version",
+        "layer",
+        "valid_from",
+        "valid_to",
+        "recorded_at",
+        "superseded_at",
+        "changeset",
+        "retired",
+        "body",
+        "geom",
+    ];
+    write_rows(
+        tx,
+        "versions",
+        COLUMNS,
+        rows,
+        |f, (v, geom, body)| {
+            f.uuid(v.id.0);
+            f.int4(v.version as i32);
+            f.text(v.layer().table());
+            f.date(v.valid_from);
+            f.opt_date(v.valid_to);
+            f.timestamptz(v.recorded_at);
+            f.opt_timestamptz(v.superseded_at);
+            f.uuid(v.changeset.0);
+            f.bool(v.retired);
+            f.jsonb(body);
+            f.bytes(geom);
+            Ok(())
+        },
+        |e| {
+            if is_unique_violation(&e) {
+                StoreError::AlreadyExists(rows[0].0.id)
+            } else {
+                StoreError::from_sqlx("写入版本", e)
+            }
+        },
+    )
+    .await
+}
+
+/// Writes `rows` into `table`'s `columns` (the geometry last), each row's fields given by
+/// `fields`: in one multi-row `INSERT` under [`COPY_FROM`] rows, streamed with `COPY` from there.
+async fn write_rows<R>(
+    tx: &mut Transaction<'static, Postgres>,
+    table: &str,
+    columns: &[&str],
+    rows: &[R],
+    fields: impl Fn(&mut dyn Fields, &R) -> Result<()>,
+    fail: impl Fn(sqlx::Error) -> StoreError,
+) -> Result<()> {
+    if rows.is_empty() {
         return Ok(());
     }
-    let mut copy = tx
-        .copy_in_raw("COPY versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) FROM STDIN (FORMAT binary)")
-        .await
-        .context("写入版本")?;
+    let list = columns.join(", ");
+    if rows.len() < COPY_FROM {
+        let mut params = Params::default();
+        for r in rows {
+            fields(&mut params, r)?;
+        }
+        let sql = format!(
+            "INSERT INTO {table} ({list}) VALUES {}",
+            batch::values(Dialect::Postgres, rows.len(), columns.len(), true)
+        );
+        let args = params.finish().map_err(&fail)?;
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await
+            .map_err(fail)?;
+        return Ok(());
+    }
+    let sql = format!("COPY {table} ({list}) FROM STDIN (FORMAT binary)");
+    let mut copy = tx.copy_in_raw(&sql).await.map_err(&fail)?;
     let mut out = CopyRows::new();
-    for (v, geom, body) in rows {
-        out.row(11);
-        out.uuid(v.id.0);
-        out.int4(v.version as i32);
-        out.text(v.layer().table());
-        out.date(v.valid_from);
-        out.opt_date(v.valid_to);
-        out.timestamptz(v.recorded_at);
-        out.opt_timestamptz(v.superseded_at);
-        out.uuid(v.changeset.0);
-        out.bool(v.retired);
-        out.jsonb(body.get());
-        out.bytes(geom);
+    for r in rows {
+        out.row(columns.len());
+        fields(&mut out, r)?;
         if out.full() {
-            copy.send(out.take()).await.context("写入版本")?;
+            copy.send(out.take()).await.map_err(&fail)?;
         }
     }
-    copy.send(out.finish()).await.context("写入版本")?;
-    copy.finish().await.map_err(exists)?;
+    copy.send(out.finish()).await.map_err(&fail)?;
+    copy.finish().await.map_err(fail)?;
     Ok(())
 }
