@@ -10,8 +10,9 @@
 //! the type's binary form; a 16-bit −1 at the end. Every number is big-endian.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::postgres::PgArguments;
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgTypeInfo};
 use sqlx::types::JsonRawValue;
 use sqlx::{Arguments, Postgres};
 use uuid::Uuid;
@@ -27,7 +28,8 @@ pub trait Fields {
     fn null_int4(&mut self);
     /// `bytea`, or a PostGIS geometry as EWKB.
     fn bytes(&mut self, b: &[u8]);
-    fn jsonb(&mut self, json: &JsonRawValue);
+    /// `json`: the text as it is (the server checks its syntax, nothing more).
+    fn json(&mut self, json: &JsonRawValue);
     fn opt_date(&mut self, d: Option<NaiveDate>);
     fn opt_timestamptz(&mut self, t: Option<DateTime<Utc>>);
 
@@ -66,6 +68,22 @@ impl Params {
     }
 }
 
+/// JSON text sent as a `json` parameter (sqlx's JSON types are `jsonb`, which the server would
+/// parse and convert).
+pub struct JsonText<'a>(pub &'a str);
+
+impl sqlx::Type<Postgres> for JsonText<'_> {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_name("json")
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Postgres> for JsonText<'_> {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        <&str as sqlx::Encode<'q, Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
 impl Fields for Params {
     fn uuid(&mut self, id: Uuid) {
         self.add(id);
@@ -88,8 +106,8 @@ impl Fields for Params {
     fn bytes(&mut self, b: &[u8]) {
         self.add(b);
     }
-    fn jsonb(&mut self, json: &JsonRawValue) {
-        self.add(json);
+    fn json(&mut self, json: &JsonRawValue) {
+        self.add(JsonText(json.get()));
     }
     fn opt_date(&mut self, d: Option<NaiveDate>) {
         self.add(d);
@@ -185,13 +203,9 @@ impl Fields for CopyRows {
         self.field(b);
     }
 
-    /// A version byte (1) and the JSON text.
-    fn jsonb(&mut self, json: &JsonRawValue) {
-        let json = json.get();
-        let len = i32::try_from(json.len() + 1).expect("a body under 2 GiB");
-        self.buf.extend_from_slice(&len.to_be_bytes());
-        self.buf.push(1);
-        self.buf.extend_from_slice(json.as_bytes());
+    /// `json`'s binary form is its text.
+    fn json(&mut self, json: &JsonRawValue) {
+        self.field(json.get().as_bytes());
     }
 
     /// Days since 2000-01-01.
@@ -229,14 +243,14 @@ mod tests {
         rows.int4(7);
         rows.null();
         rows.date(NaiveDate::from_ymd_opt(2000, 1, 2).unwrap());
-        rows.jsonb(&JsonRawValue::from_string("{}".into()).unwrap());
+        rows.json(&JsonRawValue::from_string("{}".into()).unwrap());
         let bytes = rows.finish();
         let mut expected = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0".to_vec();
         expected.extend_from_slice(&[0, 4]); // four fields
         expected.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 7]); // int4 7
         expected.extend_from_slice(&[0xff, 0xff, 0xff, 0xff]); // NULL
         expected.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 1]); // one day after the epoch
-        expected.extend_from_slice(&[0, 0, 0, 3, 1, b'{', b'}']); // jsonb version 1
+        expected.extend_from_slice(&[0, 0, 0, 2, b'{', b'}']); // json: the text
         expected.extend_from_slice(&[0xff, 0xff]); // the end
         assert_eq!(bytes, expected);
     }

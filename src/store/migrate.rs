@@ -47,6 +47,14 @@ pub const POSTGRES: &[(u32, &str)] = &[
         8,
         include_str!("../../migrations/postgres/0008_editions.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/postgres/0009_changeset_check.sql"),
+    ),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_json_bodies.sql"),
+    ),
 ];
 
 /// The table that records which migrations a store has.

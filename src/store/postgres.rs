@@ -210,7 +210,7 @@ impl PgStore {
         let mut tx = self.pool.begin().await.context("开始事务")?;
         for (v, _, body) in &encoded {
             sqlx::query("UPDATE versions SET body = $1 WHERE id = $2 AND version = $3")
-                .bind(body)
+                .bind(super::copy::JsonText(body.get()))
                 .bind(v.id.0)
                 .bind(v.version as i32)
                 .execute(&mut *tx)
@@ -549,7 +549,7 @@ async fn insert_versions(
             f.opt_timestamptz(v.superseded_at);
             f.uuid(v.changeset.0);
             f.bool(v.retired);
-            f.jsonb(body);
+            f.json(body);
             f.bytes(geom);
             Ok(())
         },

@@ -547,3 +547,74 @@ both_stores!(
         assert_eq!(n, 417);
     }
 );
+
+both_stores!(
+    a_version_names_a_changeset_that_exists_and_a_named_changeset_stays,
+    |db: TestDb| async move {
+        // PostgreSQL checks the reference once per statement (a trigger), SQLite with its
+        // foreign key: the guarantee is the same, whatever writes to the tables.
+        let registry = db.registry().await;
+        let id = RecordId::new();
+        let made = registry
+            .commit(changeset(vec![create(id, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        let unknown = RecordId::new().to_string();
+        let made = made.to_string();
+        let (copy, with_unknown, delete, rename) = match registry.store() {
+            diming::store::Store::Sqlite(_) => (
+                "INSERT INTO versions SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = ?1",
+                "INSERT INTO versions SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, ?2, retired, body, geom FROM versions WHERE changeset = ?1",
+                "DELETE FROM changesets WHERE id = ?1",
+                "UPDATE versions SET changeset = ?2 WHERE changeset = ?1",
+            ),
+            diming::store::Store::Postgres(_) => (
+                "INSERT INTO versions SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = $1::uuid",
+                "INSERT INTO versions SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, $2::uuid, retired, body, geom FROM versions WHERE changeset = $1::uuid",
+                "DELETE FROM changesets WHERE id = $1::uuid",
+                "UPDATE versions SET changeset = $2::uuid WHERE changeset = $1::uuid",
+            ),
+        };
+        async fn run(
+            store: &diming::store::Store,
+            sql: &'static str,
+            a: &str,
+            b: &str,
+        ) -> Result<u64, String> {
+            match store {
+                diming::store::Store::Sqlite(s) => sqlx::query(sql)
+                    .bind(a)
+                    .bind(b)
+                    .execute(s.pool())
+                    .await
+                    .map(|r| r.rows_affected()),
+                diming::store::Store::Postgres(s) => sqlx::query(sql)
+                    .bind(a)
+                    .bind(b)
+                    .execute(s.pool())
+                    .await
+                    .map(|r| r.rows_affected()),
+            }
+            .map_err(|e| e.to_string())
+        }
+        let store = registry.store();
+        // A version naming a changeset that exists is written (the check lets it through).
+        assert_eq!(run(store, copy, &made, &unknown).await, Ok(1));
+        // One naming a changeset that does not exist is refused, and nothing is written.
+        let err = run(store, with_unknown, &made, &unknown).await.unwrap_err();
+        assert!(
+            err.to_lowercase().contains("foreign key") || err.contains("changeset"),
+            "{err}"
+        );
+        // A version cannot be moved to another changeset, nor a named changeset deleted.
+        assert!(run(store, rename, &made, &unknown).await.is_err());
+        assert!(run(store, delete, &made, &unknown).await.is_err());
+        let history = registry.history(id).await.unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [1, 2],
+            "only the version naming a known changeset was added"
+        );
+        assert!(history.iter().all(|v| v.changeset.to_string() == made));
+    }
+);
