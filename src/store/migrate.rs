@@ -20,6 +20,10 @@ pub const SQLITE: &[(u32, &str)] = &[
         9,
         include_str!("../../migrations/sqlite/0009_history_tables.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/sqlite/0010_no_current_index.sql"),
+    ),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.
@@ -54,6 +58,10 @@ pub const POSTGRES: &[(u32, &str)] = &[
     (
         10,
         include_str!("../../migrations/postgres/0010_json_bodies.sql"),
+    ),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_no_current_index.sql"),
     ),
 ];
 

@@ -618,3 +618,81 @@ both_stores!(
         assert!(history.iter().all(|v| v.changeset.to_string() == made));
     }
 );
+
+both_stores!(
+    a_store_of_the_schema_before_upgrades_in_place_and_keeps_every_version,
+    |db: TestDb| async move {
+        // A store with history, taken back to the schema it had before the last migrations
+        // (PostgreSQL: bodies as jsonb, the changeset as a foreign key, the index of current
+        // versions; SQLite: that index), then opened again: the migrations run over real rows.
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        let b = RecordId::new();
+        registry
+            .commit(changeset(vec![
+                create(a, "前进路", "2020-01-01"),
+                create(b, "团结路", "2020-01-01"),
+            ]))
+            .await
+            .unwrap();
+        registry
+            .commit(changeset(vec![rename(a, 1, "新华路", "2021-05-01")]))
+            .await
+            .unwrap();
+        let before_a = registry.history(a).await.unwrap();
+        let before_b = registry.history(b).await.unwrap();
+        let back = match registry.store() {
+            diming::store::Store::Sqlite(_) => vec![
+                "CREATE INDEX versions_current ON versions(layer) WHERE superseded_at IS NULL AND retired = 0",
+                "DELETE FROM diming_migrations WHERE version >= 10",
+            ],
+            diming::store::Store::Postgres(_) => vec![
+                "CREATE INDEX versions_current ON versions(layer) WHERE superseded_at IS NULL AND NOT retired",
+                "ALTER TABLE versions ALTER COLUMN body TYPE jsonb USING body::jsonb",
+                "DROP TRIGGER versions_changeset_exists ON versions",
+                "DROP TRIGGER versions_changeset_fixed ON versions",
+                "DROP TRIGGER changesets_kept ON changesets",
+                "DROP TRIGGER changesets_id_fixed ON changesets",
+                "DROP TRIGGER changesets_not_emptied ON changesets",
+                "DROP FUNCTION diming_versions_changeset_exists, diming_refuse_change, diming_changeset_unreferenced, diming_changesets_not_emptied",
+                "ALTER TABLE versions ADD CONSTRAINT versions_changeset_fkey FOREIGN KEY (changeset) REFERENCES changesets(id)",
+                "DELETE FROM diming_migrations WHERE version >= 9",
+            ],
+        };
+        for sql in back {
+            match registry.store() {
+                diming::store::Store::Sqlite(s) => {
+                    sqlx::query(sql).execute(s.pool()).await.map(drop)
+                }
+                diming::store::Store::Postgres(s) => {
+                    sqlx::query(sql).execute(s.pool()).await.map(drop)
+                }
+            }
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        drop(registry);
+        let reopened = db.registry().await;
+        assert_eq!(reopened.history(a).await.unwrap(), before_a);
+        assert_eq!(reopened.history(b).await.unwrap(), before_b);
+        assert_eq!(name_of(&reopened, a).as_deref(), Some("新华路"));
+        // The upgraded store takes new versions, through INSERT and COPY alike.
+        reopened
+            .commit(changeset(vec![rename(b, 1, "友谊路", "2022-01-01")]))
+            .await
+            .unwrap();
+        let mut cs = Changeset::new("测试", "升级后批量写入");
+        for i in 0..1200 {
+            cs.push(create(
+                RecordId::derived(&format!("upgraded/{i}")),
+                &format!("升级{i}巷"),
+                "2024-01-01",
+            ));
+        }
+        reopened.commit(cs).await.unwrap();
+        drop(reopened);
+        let again = db.registry().await;
+        assert_eq!(name_of(&again, b).as_deref(), Some("友谊路"));
+        assert_eq!(again.current().count(Layer::Street), 2 + 1200);
+        assert_eq!(again.history(a).await.unwrap(), before_a);
+    }
+);
