@@ -277,9 +277,10 @@ impl Registry {
         self.store.commit(&plan).await?;
         let touched = self.touched(&plan.versions);
         let searchable = plan.versions.iter().any(|v| indexes(v.layer()));
-        self.change_state(searchable, |state| state.apply(&plan));
+        let id = plan.id();
+        self.change_state(searchable, |state| state.apply_versions(plan.versions));
         self.tiles.invalidate(&touched);
-        Ok(plan.id())
+        Ok(id)
     }
 
     /// Commits changesets in order, calling `progress` after each; stops at the first refusal.
@@ -347,7 +348,7 @@ impl Registry {
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
             let touched = self.touched(&versions);
             let searchable = versions.iter().any(|v| indexes(v.layer()));
-            self.change_state(searchable, |state| state.apply_versions(&versions));
+            self.change_state(searchable, |state| state.apply_versions(versions));
             self.tiles.invalidate(&touched);
         }
     }

@@ -15,6 +15,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use std::collections::HashMap;
 use std::time::Duration;
 
 pub struct SqliteStore {
@@ -211,7 +212,7 @@ impl SqliteStore {
     pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {
         let encoded = encode(versions)?;
         let mut tx = self.pool.begin().await.context("开始事务")?;
-        for (v, _, body) in &encoded {
+        for Encoded { v, body, .. } in &encoded {
             sqlx::query("UPDATE versions SET body = ? WHERE id = ? AND version = ?")
                 .bind(body)
                 .bind(v.id.to_string())
@@ -291,7 +292,7 @@ impl SqliteStore {
         insert_versions(&mut tx, &rows).await?;
         let current: Vec<_> = rows
             .into_iter()
-            .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
+            .filter(|r| r.v.superseded_at.is_none() && !r.v.retired)
             .collect();
         replace_current(&mut tx, &current).await?;
         tx.commit().await.context("提交恢复")
@@ -405,17 +406,20 @@ async fn refuse_existing(tx: &mut Transaction<'_, Sqlite>, plan: &CommitPlan) ->
 
 /// Brings the layers' feature tables in step: rows of changed or retired records are
 /// removed, rows of current versions inserted.
-async fn replace_current(
-    tx: &mut Transaction<'_, Sqlite>,
-    rows: &[(&RecordVersion, Vec<u8>, String)],
-) -> Result<()> {
+async fn replace_current(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>]) -> Result<()> {
+    let mut by_layer: HashMap<Layer, Vec<&Encoded<'_>>> = HashMap::new();
+    for r in rows {
+        by_layer.entry(r.v.layer()).or_default().push(r);
+    }
     for layer in Layer::ALL {
+        let Some(of_layer) = by_layer.get(&layer) else {
+            continue;
+        };
         let table = layer.table();
-        let of_layer: Vec<_> = rows.iter().filter(|(v, _, _)| v.layer() == layer).collect();
         let replaced: Vec<String> = of_layer
             .iter()
-            .filter(|(v, _, _)| v.version > 1)
-            .map(|(v, _, _)| v.id.to_string())
+            .filter(|r| r.v.version > 1)
+            .map(|r| r.v.id.to_string())
             .collect();
         for chunk in replaced.chunks(batch::ROWS * 4) {
             let sql = format!(
@@ -428,7 +432,7 @@ async fn replace_current(
             }
             q.execute(&mut **tx).await.context("更新图层表")?;
         }
-        let current: Vec<_> = of_layer.iter().filter(|(v, _, _)| !v.retired).collect();
+        let current: Vec<_> = of_layer.iter().filter(|r| !r.v.retired).collect();
         let columns = layer.columns();
         let width = 6 + columns.len();
         for chunk in current.chunks(batch::ROWS) {
@@ -438,12 +442,18 @@ async fn replace_current(
                 batch::values(Dialect::Sqlite, chunk.len(), width, true)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (v, geom, _) in chunk {
+            for Encoded {
+                v,
+                geom,
+                recorded_at,
+                ..
+            } in chunk.iter().copied()
+            {
                 q = q
                     .bind(v.id.to_string())
                     .bind(i64::from(v.version))
                     .bind(v.valid_from.to_string())
-                    .bind(time_text(v.recorded_at))
+                    .bind(recorded_at.clone())
                     .bind(v.body.source().as_str());
                 for value in v.body.column_values() {
                     q = match value {
@@ -461,11 +471,30 @@ async fn replace_current(
     Ok(())
 }
 
-/// Each version with its geometry and body encoded for the database.
-fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, String)>> {
+/// A version with its geometry (GeoPackage binary), body (JSON) and recording time (text)
+/// encoded for the database.
+struct Encoded<'a> {
+    v: &'a RecordVersion,
+    geom: Vec<u8>,
+    body: String,
+    recorded_at: String,
+}
+
+/// Each version encoded for the database. The versions of one commit share their recording
+/// time, which is formatted once.
+fn encode(versions: &[RecordVersion]) -> Result<Vec<Encoded<'_>>> {
+    let mut last: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
     versions
         .iter()
         .map(|v| {
+            let recorded_at = match &last {
+                Some((t, text)) if *t == v.recorded_at => text.clone(),
+                _ => {
+                    let text = time_text(v.recorded_at);
+                    last = Some((v.recorded_at, text.clone()));
+                    text
+                }
+            };
             let corrupt = |reason: String| StoreError::Corrupt {
                 id: v.id.to_string(),
                 version: i64::from(v.version),
@@ -474,7 +503,12 @@ fn encode(versions: &[RecordVersion]) -> Result<Vec<(&RecordVersion, Vec<u8>, St
             let geom = to_gpkg(&v.geometry).map_err(corrupt)?;
             let body = crate::cemetery::personal::reveal(|| serde_json::to_string(&v.body))
                 .map_err(|e| corrupt(e.to_string()))?;
-            Ok((v, geom, body))
+            Ok(Encoded {
+                v,
+                geom,
+                body,
+                recorded_at,
+            })
         })
         .collect()
 }
@@ -498,24 +532,27 @@ async fn insert_changeset(tx: &mut Transaction<'_, Sqlite>, c: &ChangesetSummary
 
 /// Inserts versions with every column (a new version has no valid_to and no superseded_at);
 /// a version that exists already is reported with its record.
-async fn insert_versions(
-    tx: &mut Transaction<'_, Sqlite>,
-    rows: &[(&RecordVersion, Vec<u8>, String)],
-) -> Result<()> {
+async fn insert_versions(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>]) -> Result<()> {
     for chunk in rows.chunks(batch::ROWS) {
         let sql = format!(
             "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) VALUES {}",
             batch::values(Dialect::Sqlite, chunk.len(), 11, true)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (v, geom, body) in chunk {
+        for Encoded {
+            v,
+            geom,
+            body,
+            recorded_at,
+        } in chunk
+        {
             q = q
                 .bind(v.id.to_string())
                 .bind(i64::from(v.version))
                 .bind(v.layer().table())
                 .bind(v.valid_from.to_string())
                 .bind(v.valid_to.map(|d| d.to_string()))
-                .bind(time_text(v.recorded_at))
+                .bind(recorded_at.clone())
                 .bind(v.superseded_at.map(time_text))
                 .bind(v.changeset.to_string())
                 .bind(v.retired)
@@ -524,7 +561,7 @@ async fn insert_versions(
         }
         q.execute(&mut **tx).await.map_err(|e| {
             if is_unique_violation(&e) {
-                StoreError::AlreadyExists(chunk[0].0.id)
+                StoreError::AlreadyExists(chunk[0].v.id)
             } else {
                 StoreError::from_sqlx("写入版本", e)
             }
