@@ -328,29 +328,7 @@ impl PgStore {
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
         let mut tx = self.pool.begin().await.context("开始事务")?;
         insert_changeset(&mut tx, &plan.summary()).await?;
-        for c in &plan.closures {
-            let done = sqlx::query("UPDATE versions SET valid_to = $1, superseded_at = $2 WHERE id = $3 AND version = $4 AND superseded_at IS NULL AND NOT retired")
-                .bind(c.valid_to)
-                .bind(plan.recorded_at)
-                .bind(c.id.0)
-                .bind(c.version as i32)
-                .execute(&mut *tx)
-                .await
-                .context("关闭旧版本")?;
-            if done.rows_affected() == 0 {
-                let actual: Option<i32> =
-                    sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = $1")
-                        .bind(c.id.0)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .context("读取当前版本")?;
-                return Err(StoreError::Stale {
-                    id: c.id,
-                    expected: c.version,
-                    actual: actual.unwrap_or(0) as u32,
-                });
-            }
-        }
+        close_versions(&mut tx, plan).await?;
         let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
         insert_versions(&mut tx, &rows).await?;
@@ -363,6 +341,49 @@ impl PgStore {
             .context("发送变更通知")?;
         tx.commit().await.context("提交事务")
     }
+}
+
+/// Closes the versions the plan supersedes (their end of validity and of currency set), all in
+/// one statement. One that is no longer current (another process wrote first) makes the whole
+/// commit stale, named by the first such record in the plan's order.
+async fn close_versions(tx: &mut Transaction<'static, Postgres>, plan: &CommitPlan) -> Result<()> {
+    if plan.closures.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = plan.closures.iter().map(|c| c.id.0).collect();
+    let versions: Vec<i32> = plan.closures.iter().map(|c| c.version as i32).collect();
+    let valid_to: Vec<chrono::NaiveDate> = plan.closures.iter().map(|c| c.valid_to).collect();
+    let closed: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE versions v SET valid_to = c.valid_to, superseded_at = $4 \
+         FROM unnest($1::uuid[], $2::int4[], $3::date[]) AS c(id, version, valid_to) \
+         WHERE v.id = c.id AND v.version = c.version AND v.superseded_at IS NULL AND NOT v.retired \
+         RETURNING v.id",
+    )
+    .bind(&ids)
+    .bind(&versions)
+    .bind(&valid_to)
+    .bind(plan.recorded_at)
+    .fetch_all(&mut **tx)
+    .await
+    .context("关闭旧版本")?;
+    if closed.len() == plan.closures.len() {
+        return Ok(());
+    }
+    let closed: std::collections::HashSet<Uuid> = closed.into_iter().collect();
+    // Every closure names a different record, so one is missing from what was closed.
+    let Some(c) = plan.closures.iter().find(|c| !closed.contains(&c.id.0)) else {
+        return Ok(());
+    };
+    let actual: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = $1")
+        .bind(c.id.0)
+        .fetch_one(&mut **tx)
+        .await
+        .context("读取当前版本")?;
+    Err(StoreError::Stale {
+        id: c.id,
+        expected: c.version,
+        actual: actual.unwrap_or(0) as u32,
+    })
 }
 
 /// Refuses the commit if one of its new records already exists (written by another process).
@@ -405,8 +426,10 @@ async fn replace_current(
             .map(|(v, _, _)| v.id.0)
             .collect();
         if !replaced.is_empty() {
+            // A join with the ids, not `id = ANY($1)`: the server checks an array of 100,000
+            // ids against each row otherwise.
             sqlx::query(AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE id = ANY($1)"
+                "DELETE FROM {table} t USING unnest($1::uuid[]) AS r(id) WHERE t.id = r.id"
             )))
             .bind(&replaced)
             .execute(&mut **tx)

@@ -340,35 +340,59 @@ impl SqliteStore {
             .context("开始事务")?;
         let recorded_at = time_text(plan.recorded_at);
         insert_changeset(&mut tx, &plan.summary()).await?;
-        for c in &plan.closures {
-            let done = sqlx::query("UPDATE versions SET valid_to = ?, superseded_at = ? WHERE id = ? AND version = ? AND superseded_at IS NULL AND retired = 0")
-                .bind(c.valid_to.to_string())
-                .bind(&recorded_at)
-                .bind(c.id.to_string())
-                .bind(i64::from(c.version))
-                .execute(&mut *tx)
-                .await
-                .context("关闭旧版本")?;
-            if done.rows_affected() == 0 {
-                let actual: Option<i64> =
-                    sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = ?")
-                        .bind(c.id.to_string())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .context("读取当前版本")?;
-                return Err(StoreError::Stale {
-                    id: c.id,
-                    expected: c.version,
-                    actual: actual.unwrap_or(0) as u32,
-                });
-            }
-        }
+        close_versions(&mut tx, plan, &recorded_at).await?;
         let rows = encode(&plan.versions)?;
         refuse_existing(&mut tx, plan).await?;
         insert_versions(&mut tx, &rows).await?;
         replace_current(&mut tx, &rows).await?;
         tx.commit().await.context("提交事务")
     }
+}
+
+/// Closes the versions the plan supersedes (their end of validity and of currency set), a few
+/// thousand a statement. One that is no longer current (another process wrote first) makes
+/// the whole commit stale, named by the first such record in the plan's order.
+async fn close_versions(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &CommitPlan,
+    recorded_at: &str,
+) -> Result<()> {
+    for chunk in plan.closures.chunks(batch::ROWS * 3) {
+        let sql = format!(
+            "UPDATE versions SET valid_to = c.column3, superseded_at = ? FROM (VALUES {}) AS c \
+             WHERE versions.id = c.column1 AND versions.version = c.column2 \
+             AND versions.superseded_at IS NULL AND versions.retired = 0 RETURNING versions.id",
+            batch::values(Dialect::Sqlite, chunk.len(), 3, false)
+        );
+        let mut q =
+            sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(recorded_at.to_string());
+        for c in chunk {
+            q = q
+                .bind(c.id.to_string())
+                .bind(i64::from(c.version))
+                .bind(c.valid_to.to_string());
+        }
+        let closed = q.fetch_all(&mut **tx).await.context("关闭旧版本")?;
+        if closed.len() == chunk.len() {
+            continue;
+        }
+        let closed: std::collections::HashSet<String> = closed.into_iter().collect();
+        // Every closure names a different record, so one is missing from what was closed.
+        if let Some(c) = chunk.iter().find(|c| !closed.contains(&c.id.to_string())) {
+            let actual: Option<i64> =
+                sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = ?")
+                    .bind(c.id.to_string())
+                    .fetch_one(&mut **tx)
+                    .await
+                    .context("读取当前版本")?;
+            return Err(StoreError::Stale {
+                id: c.id,
+                expected: c.version,
+                actual: actual.unwrap_or(0) as u32,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses the commit if one of its new records already exists (written by another process).
@@ -416,12 +440,14 @@ async fn replace_current(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>])
             continue;
         };
         let table = layer.table();
-        let replaced: Vec<String> = of_layer
+        // Rows of retired records go; a changed record's row is updated where it stands
+        // (below), so that its feature id stays what GIS clients know it by.
+        let retired: Vec<String> = of_layer
             .iter()
-            .filter(|r| r.v.version > 1)
+            .filter(|r| r.v.retired)
             .map(|r| r.v.id.to_string())
             .collect();
-        for chunk in replaced.chunks(batch::ROWS * 4) {
+        for chunk in retired.chunks(batch::ROWS * 4) {
             let sql = format!(
                 "DELETE FROM {table} WHERE id IN ({})",
                 batch::list(Dialect::Sqlite, chunk.len())
@@ -435,9 +461,17 @@ async fn replace_current(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>])
         let current: Vec<_> = of_layer.iter().filter(|r| !r.v.retired).collect();
         let columns = layer.columns();
         let width = 6 + columns.len();
+        let updated = ["version", "valid_from", "recorded_at", "source"]
+            .iter()
+            .chain(columns.iter())
+            .chain(["geom"].iter())
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         for chunk in current.chunks(batch::ROWS) {
             let sql = format!(
-                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {}",
+                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {} \
+                 ON CONFLICT (id) DO UPDATE SET {updated}",
                 columns.join(", "),
                 batch::values(Dialect::Sqlite, chunk.len(), width, true)
             );

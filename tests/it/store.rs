@@ -696,3 +696,78 @@ both_stores!(
         assert_eq!(again.history(a).await.unwrap(), before_a);
     }
 );
+
+both_stores!(
+    a_large_update_with_one_record_changed_by_another_process_is_refused_whole,
+    |db: TestDb| async move {
+        // 3,500 records updated in one changeset (the versions they supersede are closed in
+        // batches); another process changed the 3,201st first. The store names it, and none
+        // of the other 3,499 changes.
+        let first = db.registry().await;
+        let ids: Vec<RecordId> = (0..3500)
+            .map(|i| RecordId::derived(&format!("many/{i}")))
+            .collect();
+        let mut cs = Changeset::new("测试", "批量建立");
+        for (i, id) in ids.iter().enumerate() {
+            cs.push(create(*id, &format!("批量{i}巷"), "2020-01-01"));
+        }
+        first.commit(cs).await.unwrap();
+        let second = db.registry().await;
+        let raced = ids[3200];
+        first
+            .commit(changeset(vec![rename(raced, 1, "抢先路", "2021-01-01")]))
+            .await
+            .unwrap();
+        let mut cs = Changeset::new("测试", "批量改名");
+        for (i, id) in ids.iter().enumerate() {
+            cs.push(rename(*id, 1, &format!("改名{i}巷"), "2022-01-01"));
+        }
+        let err = second.commit(cs).await.unwrap_err();
+        match err {
+            RegistryError::Store(StoreError::Stale {
+                id,
+                expected,
+                actual,
+            }) => assert_eq!((id, expected, actual), (raced, 1, 2)),
+            other => panic!("expected a stale refusal from the store, got {other}"),
+        }
+        let reopened = db.registry().await;
+        for (i, id) in ids.iter().enumerate() {
+            let history = reopened.history(*id).await.unwrap();
+            if *id == raced {
+                assert_eq!(history.len(), 2);
+                assert_eq!(name_of(&reopened, *id).as_deref(), Some("抢先路"));
+            } else {
+                assert_eq!(history.len(), 1, "record {i}");
+                assert_eq!(history[0].valid_to, None, "record {i} still open");
+                assert_eq!(name_of(&reopened, *id), Some(format!("批量{i}巷")));
+            }
+        }
+        // A GeoPackage's feature ids stay what GIS clients know them by across an update.
+        async fn fids(registry: &diming::registry::Registry) -> Vec<(String, i64)> {
+            match registry.store() {
+                diming::store::Store::Sqlite(s) => {
+                    sqlx::query_as("SELECT id, fid FROM streets ORDER BY id")
+                        .fetch_all(s.pool())
+                        .await
+                        .unwrap()
+                }
+                diming::store::Store::Postgres(_) => Vec::new(),
+            }
+        }
+        let fids_before = fids(&reopened).await;
+        // Without the race, the same update goes through whole.
+        let mut cs = Changeset::new("测试", "批量改名");
+        for (i, id) in ids.iter().enumerate() {
+            let base = if *id == raced { 2 } else { 1 };
+            cs.push(rename(*id, base, &format!("改名{i}巷"), "2022-01-01"));
+        }
+        reopened.commit(cs).await.unwrap();
+        let again = db.registry().await;
+        assert_eq!(name_of(&again, ids[0]).as_deref(), Some("改名0巷"));
+        assert_eq!(fids(&again).await, fids_before);
+        let old = &again.history(ids[3499]).await.unwrap()[0];
+        assert_eq!(old.valid_to, Some(day("2022-01-01")));
+        assert!(old.superseded_at.is_some());
+    }
+);
