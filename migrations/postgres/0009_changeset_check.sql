@@ -6,7 +6,7 @@
 -- changeset is never changed, and a changeset that versions name is never deleted.
 ALTER TABLE versions DROP CONSTRAINT versions_changeset_fkey;
 
-CREATE FUNCTION diming_versions_changeset_exists() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION diming_versions_changeset_exists() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   missing uuid;
 BEGIN
@@ -26,7 +26,7 @@ CREATE TRIGGER versions_changeset_exists AFTER INSERT ON versions
   REFERENCING NEW TABLE AS new_versions
   FOR EACH STATEMENT EXECUTE FUNCTION diming_versions_changeset_exists();
 
-CREATE FUNCTION diming_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION diming_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION '%.% of % may not change: %', TG_TABLE_NAME, TG_ARGV[0], OLD.id, TG_ARGV[1]
     USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME;
@@ -37,7 +37,7 @@ CREATE TRIGGER versions_changeset_fixed BEFORE UPDATE OF changeset ON versions
   FOR EACH ROW WHEN (OLD.changeset IS DISTINCT FROM NEW.changeset)
   EXECUTE FUNCTION diming_refuse_change('changeset', 'a version stays in its changeset');
 
-CREATE FUNCTION diming_changeset_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION diming_changeset_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM versions WHERE changeset = OLD.id) THEN
     RAISE EXCEPTION 'changesets: % is named by versions', OLD.id
@@ -54,7 +54,7 @@ CREATE TRIGGER changesets_id_fixed BEFORE UPDATE OF id ON changesets
   FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
   EXECUTE FUNCTION diming_refuse_change('id', 'versions name it');
 
-CREATE FUNCTION diming_changesets_not_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION diming_changesets_not_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM versions) THEN
     RAISE EXCEPTION 'changesets: versions name them'

@@ -143,7 +143,13 @@ impl PgStore {
                 "diming_migrations",
             ])
             .collect();
-        let sql = format!("DROP TABLE IF EXISTS {} CASCADE", tables.join(", "));
+        // And the functions of the tables' triggers (migration 9).
+        let sql = format!(
+            "DROP TABLE IF EXISTS {} CASCADE; DROP FUNCTION IF EXISTS \
+             diming_versions_changeset_exists, diming_refuse_change, \
+             diming_changeset_unreferenced, diming_changesets_not_emptied CASCADE",
+            tables.join(", ")
+        );
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&pool)
             .await

@@ -771,3 +771,27 @@ both_stores!(
         assert!(old.superseded_at.is_some());
     }
 );
+
+both_stores!(
+    a_store_destroyed_for_a_fresh_demo_opens_again_empty,
+    |db: TestDb| async move {
+        // `diming demo --force`: everything of diming's is removed, and the store is made
+        // again from the first migration.
+        let registry = db.registry().await;
+        let a = RecordId::new();
+        registry
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        drop(registry);
+        diming::store::Store::destroy(db.url()).await.unwrap();
+        let fresh = db.registry().await;
+        assert_eq!(fresh.current().len(), 0);
+        assert!(fresh.history(a).await.unwrap().is_empty());
+        fresh
+            .commit(changeset(vec![create(a, "前进路", "2020-01-01")]))
+            .await
+            .unwrap();
+        assert_eq!(name_of(&fresh, a).as_deref(), Some("前进路"));
+    }
+);
