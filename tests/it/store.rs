@@ -575,40 +575,19 @@ both_stores!(
                 "UPDATE versions SET changeset = $2::uuid WHERE changeset = $1::uuid",
             ),
         };
-        async fn run(
-            store: &diming::store::Store,
-            sql: &'static str,
-            a: &str,
-            b: &str,
-        ) -> Result<u64, String> {
-            match store {
-                diming::store::Store::Sqlite(s) => sqlx::query(sql)
-                    .bind(a)
-                    .bind(b)
-                    .execute(s.pool())
-                    .await
-                    .map(|r| r.rows_affected()),
-                diming::store::Store::Postgres(s) => sqlx::query(sql)
-                    .bind(a)
-                    .bind(b)
-                    .execute(s.pool())
-                    .await
-                    .map(|r| r.rows_affected()),
-            }
-            .map_err(|e| e.to_string())
-        }
-        let store = registry.store();
+        let params = [made.as_str(), unknown.as_str()];
+        let run = |sql| crate::support::execute(registry.store(), sql, &params);
         // A version naming a changeset that exists is written (the check lets it through).
-        assert_eq!(run(store, copy, &made, &unknown).await, Ok(1));
+        assert_eq!(run(copy).await, Ok(1));
         // One naming a changeset that does not exist is refused, and nothing is written.
-        let err = run(store, with_unknown, &made, &unknown).await.unwrap_err();
+        let err = run(with_unknown).await.unwrap_err();
         assert!(
             err.to_lowercase().contains("foreign key") || err.contains("changeset"),
             "{err}"
         );
         // A version cannot be moved to another changeset, nor a named changeset deleted.
-        assert!(run(store, rename, &made, &unknown).await.is_err());
-        assert!(run(store, delete, &made, &unknown).await.is_err());
+        assert!(run(rename).await.is_err());
+        assert!(run(delete).await.is_err());
         let history = registry.history(id).await.unwrap();
         assert_eq!(
             history.iter().map(|v| v.version).collect::<Vec<_>>(),
@@ -660,15 +639,9 @@ both_stores!(
             ],
         };
         for sql in back {
-            match registry.store() {
-                diming::store::Store::Sqlite(s) => {
-                    sqlx::query(sql).execute(s.pool()).await.map(drop)
-                }
-                diming::store::Store::Postgres(s) => {
-                    sqlx::query(sql).execute(s.pool()).await.map(drop)
-                }
-            }
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            crate::support::execute(registry.store(), sql, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }
         drop(registry);
         let reopened = db.registry().await;

@@ -348,3 +348,30 @@ pub async fn put_record(
     )
     .await
 }
+
+/// Runs one SQL statement with text parameters on either store's own pool, under the
+/// registry (tests of what the database itself allows): the rows it touched, or the
+/// database's message.
+pub async fn execute(
+    store: &diming::store::Store,
+    sql: &'static str,
+    params: &[&str],
+) -> Result<u64, String> {
+    match store {
+        diming::store::Store::Sqlite(s) => {
+            let mut q = sqlx::query(sql);
+            for p in params {
+                q = q.bind(*p);
+            }
+            q.execute(s.pool()).await.map(|r| r.rows_affected())
+        }
+        diming::store::Store::Postgres(s) => {
+            let mut q = sqlx::query(sql);
+            for p in params {
+                q = q.bind(*p);
+            }
+            q.execute(s.pool()).await.map(|r| r.rows_affected())
+        }
+    }
+    .map_err(|e| e.to_string())
+}
