@@ -1,7 +1,9 @@
 //! The PostgreSQL/PostGIS store. Several server processes may share one database: a commit
 //! closes the old version only if it is still current (row lock, then re-check), so the second
 //! of two concurrent writers of one record is refused as stale. Each commit announces itself
-//! with `NOTIFY diming_changes, '<changeset id>'`.
+//! with `NOTIFY diming_changes, '<changeset id>'`. Versions are closed in one statement; a
+//! version's changeset is checked once per statement by a trigger (migration 9), not by a
+//! foreign key row by row.
 
 use super::batch::{self, Dialect};
 use super::copy::{CopyRows, Fields, Params};
