@@ -768,3 +768,109 @@ both_stores!(
         assert_eq!(name_of(&fresh, a).as_deref(), Some("前进路"));
     }
 );
+
+both_stores!(
+    a_bulk_commit_waits_for_no_reader_and_keeps_the_layers_indexes,
+    |db: TestDb| async move {
+        // PostgreSQL builds a large commit's layer-table indexes again after writing its rows
+        // (far faster than row by row), which needs the table to itself: a reader in an open
+        // transaction (QGIS, a report) must not hold the commit up, and the indexes must come
+        // out as they were.
+        let registry = db.registry().await;
+        let indexes_sql_pg = "SELECT indexname || ' ' || indexdef FROM pg_indexes \
+                              WHERE tablename = 'streets' ORDER BY indexname";
+        let indexes_sql_sqlite =
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'streets' ORDER BY name";
+        async fn strings(store: &diming::store::Store, pg: &str, lite: &str) -> Vec<String> {
+            match store {
+                diming::store::Store::Sqlite(s) => sqlx::query_scalar(sqlx::AssertSqlSafe(lite))
+                    .fetch_all(s.pool())
+                    .await
+                    .unwrap(),
+                diming::store::Store::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(pg))
+                    .fetch_all(p.pool())
+                    .await
+                    .unwrap(),
+            }
+        }
+        let before = strings(registry.store(), indexes_sql_pg, indexes_sql_sqlite).await;
+        if matches!(registry.store(), diming::store::Store::Postgres(_)) {
+            assert!(
+                before.iter().any(|s| s.contains("streets_geom")),
+                "{before:?}"
+            );
+        }
+        let batch = |from: usize| {
+            let mut cs = Changeset::new("测试", "批量建立");
+            for i in from..from + 1500 {
+                cs.push(create(RecordId::new(), &format!("批量{i}巷"), "2020-01-01"));
+            }
+            cs
+        };
+        let in_time = std::time::Duration::from_secs(60);
+        // A reader holds the table in an open transaction while 1,500 streets are committed.
+        let count = "SELECT count(*) FROM streets";
+        match registry.store() {
+            diming::store::Store::Sqlite(s) => {
+                let mut tx = s.pool().begin().await.unwrap();
+                let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
+                assert_eq!(n, 0);
+                tokio::time::timeout(in_time, registry.commit(batch(0)))
+                    .await
+                    .expect("the commit waited for the reader")
+                    .unwrap();
+                tx.rollback().await.unwrap();
+            }
+            diming::store::Store::Postgres(p) => {
+                let mut tx = p.pool().begin().await.unwrap();
+                let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
+                assert_eq!(n, 0);
+                tokio::time::timeout(in_time, registry.commit(batch(0)))
+                    .await
+                    .expect("the commit waited for the reader")
+                    .unwrap();
+                tx.rollback().await.unwrap();
+            }
+        }
+        // Without a reader, 1,500 more into a table of 1,500: the indexes are rebuilt.
+        tokio::time::timeout(in_time, registry.commit(batch(1500)))
+            .await
+            .expect("the commit finished")
+            .unwrap();
+        assert_eq!(
+            strings(registry.store(), indexes_sql_pg, indexes_sql_sqlite).await,
+            before
+        );
+        // Every row is there; PostgreSQL's spatial index finds them all (told to use it).
+        let lite = "SELECT count(*) FROM streets";
+        let found: i64 = match registry.store() {
+            diming::store::Store::Sqlite(s) => {
+                sqlx::query_scalar(lite).fetch_one(s.pool()).await.unwrap()
+            }
+            diming::store::Store::Postgres(p) => {
+                let mut tx = p.pool().begin().await.unwrap();
+                sqlx::query("SET LOCAL enable_seqscan = off")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                let plan: Vec<String> = sqlx::query_scalar(
+                    "EXPLAIN SELECT count(*) FROM streets \
+                     WHERE geom && ST_MakeEnvelope(111.9, 43.6, 112.0, 43.7, 4490)",
+                )
+                .fetch_all(&mut *tx)
+                .await
+                .unwrap();
+                assert!(plan.join("\n").contains("streets_geom"), "{plan:?}");
+                sqlx::query_scalar(
+                    "SELECT count(*) FROM streets \
+                     WHERE geom && ST_MakeEnvelope(111.9, 43.6, 112.0, 43.7, 4490)",
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap()
+            }
+        };
+        assert_eq!(found, 3000);
+        assert_eq!(registry.current().count(Layer::Street), 3000);
+    }
+);
