@@ -15,6 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
+use std::sync::Arc;
 use tera::Context;
 
 /// The largest upload.
@@ -141,14 +142,23 @@ pub async fn import(
         message: e.to_string(),
     })?;
     let today = chrono::Local::now().date_naive();
-    let report = io::import::plan(
-        &registry.current(),
-        layer,
-        &raw.features,
-        &map,
-        &registry.config().jurisdiction.extent,
-        today,
-    );
+    // Checking a large file is seconds of work on every core: off the server's async threads.
+    let (raw, report) = {
+        let registry = Arc::clone(&registry);
+        tokio::task::spawn_blocking(move || {
+            let report = io::import::plan(
+                &registry.current(),
+                layer,
+                &raw.features,
+                &map,
+                &registry.config().jurisdiction.extent,
+                today,
+            );
+            (raw, report)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("检查线程中断：{e}")))?
+    };
     let reason = q
         .reason
         .filter(|r| !r.trim().is_empty())
