@@ -485,7 +485,8 @@ async fn replace_current(
     Ok(())
 }
 
-/// Drops `table`'s secondary indexes (not its primary key) before a bulk write of `rows` rows
+/// Drops `table`'s secondary indexes (not its primary key, nor an index that backs a
+/// constraint) before a bulk write of `rows` rows
 /// and returns their definitions, to be built again after the write; or returns none, and
 /// the rows go into the indexes one by one. PostgreSQL builds a GiST index from all the rows
 /// at once far faster than it inserts each row into it (100,000 door plates into their table:
@@ -542,7 +543,9 @@ async fn drop_indexes_for_bulk(
     }
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "SELECT x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid) FROM pg_index x \
-         WHERE x.indrelid = $1::regclass AND NOT x.indisunique ORDER BY 1",
+         WHERE x.indrelid = $1::regclass AND NOT x.indisunique \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
+         ORDER BY 1",
     )
     .bind(table)
     .fetch_all(&mut **tx)

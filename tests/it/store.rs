@@ -793,7 +793,16 @@ both_stores!(
                     .unwrap(),
             }
         }
+        // An index of the bureau's own, for a report: it must survive too.
+        crate::support::execute(
+            registry.store(),
+            "CREATE INDEX streets_report ON streets (lower(name))",
+            &[],
+        )
+        .await
+        .unwrap();
         let before = strings(registry.store(), indexes_sql_pg, indexes_sql_sqlite).await;
+        assert!(before.iter().any(|s| s.contains("streets_report")));
         if matches!(registry.store(), diming::store::Store::Postgres(_)) {
             assert!(
                 before.iter().any(|s| s.contains("streets_geom")),
