@@ -881,5 +881,42 @@ both_stores!(
         };
         assert_eq!(found, 3000);
         assert_eq!(registry.current().count(Layer::Street), 3000);
+        // A bulk commit that fails after its indexes were dropped (here a row put into the
+        // layer table behind diming's back collides with a new record's id) leaves every
+        // index as it was and writes nothing. SQLite updates such a row in place instead.
+        if let diming::store::Store::Postgres(p) = registry.store() {
+            // 3,000 new streets into a table of 3,001: the indexes are dropped first.
+            let mut cs = batch(3000);
+            cs.writes.extend(batch(4500).writes);
+            let Write::Create { id, .. } = &cs.writes[700] else {
+                unreachable!()
+            };
+            sqlx::query(
+                "INSERT INTO streets (id, version, valid_from, recorded_at, source, name, class, \
+                 status, geom) SELECT $1, 1, valid_from, recorded_at, source, name, class, \
+                 status, geom FROM streets LIMIT 1",
+            )
+            .bind(id.0)
+            .execute(p.pool())
+            .await
+            .unwrap();
+            cs.reason = "冲突".into();
+            let err = registry.commit(cs).await.unwrap_err();
+            assert!(err.to_string().contains("图层表"), "{err}");
+            assert_eq!(
+                strings(registry.store(), indexes_sql_pg, indexes_sql_sqlite).await,
+                before
+            );
+            let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM streets")
+                .fetch_one(p.pool())
+                .await
+                .unwrap();
+            assert_eq!(rows, 3001);
+            let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM versions")
+                .fetch_one(p.pool())
+                .await
+                .unwrap();
+            assert_eq!(versions, 3000);
+        }
     }
 );
