@@ -128,6 +128,10 @@ pub(crate) async fn import(
         .context("读取文件的线程中断")??
     };
     bar.finish_and_clear();
+    // Checking and writing a large file take seconds: say what is happening meanwhile.
+    let busy =
+        ProgressBar::new_spinner().with_message(format!("检查 {} 个要素", raw.features.len()));
+    busy.enable_steady_tick(std::time::Duration::from_millis(120));
     let today = chrono::Local::now().date_naive();
     let report = io::import::plan(
         &registry.current(),
@@ -145,12 +149,19 @@ pub(crate) async fn import(
     });
     let committed = if !args.dry_run {
         match report.changeset(author, &reason) {
-            Some(cs) => Some(registry.commit(cs).await?),
+            Some(cs) => {
+                busy.set_message(format!("写入登记簿：{} 处变更", cs.writes.len()));
+                let committed = registry.commit(cs).await;
+                // Cleared before a refusal is printed, not left half drawn above it.
+                busy.finish_and_clear();
+                Some(committed?)
+            }
             None => None,
         }
     } else {
         None
     };
+    busy.finish_and_clear();
     match args.format {
         super::Format::Json => {
             let mut v = serde_json::to_value(&report)?;
