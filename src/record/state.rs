@@ -533,5 +533,45 @@ mod tests {
                 .intersecting(Layer::Place, near(112.7))
                 .is_empty()
         );
+        // A corrected survey of the whole layer: every record at its new place only, the
+        // retired one still gone.
+        fn x_of(v: &RecordVersion) -> f64 {
+            match &v.geometry {
+                Geometry::Point(p) => p.x(),
+                other => panic!("a point, not {other:?}"),
+            }
+        }
+        let survey: Vec<RecordVersion> = state
+            .layer(Layer::Place)
+            .map(|v| {
+                let mut w = v.clone();
+                w.version += 1;
+                w.geometry = Geometry::Point(Point::new(x_of(v) + 0.5, 43.6));
+                w
+            })
+            .collect();
+        let moved: Vec<(RecordId, f64)> = survey.iter().map(|v| (v.id, x_of(v) - 0.5)).collect();
+        assert_eq!(moved.len(), 499);
+        state.apply_versions(survey);
+        assert_eq!(state.index().len(Layer::Place), 499);
+        for (i, x) in moved {
+            assert!(state.index().intersecting(Layer::Place, near(x)).is_empty());
+            assert_eq!(
+                state.index().intersecting(Layer::Place, near(x + 0.5)),
+                vec![i]
+            );
+        }
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(112.7))
+                .is_empty()
+        );
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(113.2))
+                .is_empty()
+        );
     }
 }
