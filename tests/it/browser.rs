@@ -24,22 +24,46 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
-pub(crate) fn serve(db: &str, port: u16) -> Server {
+/// A `diming serve` on a free port, and the port. A port found free may be taken before the
+/// server binds it (by another test's server, or as the local end of an outgoing connection):
+/// that server exits ("Address already in use") and another port is tried.
+pub(crate) fn serve_free(db: &str) -> (Server, u16) {
+    for _ in 0..10 {
+        let port = free_port();
+        if let Some(server) = try_serve(db, port) {
+            return (server, port);
+        }
+    }
+    panic!("the server did not start on any of ten free ports");
+}
+
+/// Starts `diming serve` on `port` and waits until it listens; `None` if it exits first.
+fn try_serve(db: &str, port: u16) -> Option<Server> {
     let child = Command::new(env!("CARGO_BIN_EXE_diming"))
         .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .spawn()
         .expect("start diming serve");
-    let server = Server(child);
+    let mut server = Server(child);
     let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    loop {
+        if let Ok(Some(_)) = server.0.try_wait() {
+            return None;
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // Listening, and ours: not another process that took the port while ours exited.
+            std::thread::sleep(Duration::from_millis(20));
+            return match server.0.try_wait() {
+                Ok(Some(_)) => None,
+                _ => Some(server),
+            };
+        }
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "the server did not start"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    server
 }
 
 /// Runs headless Chromium with the flags this closed network needs.
@@ -87,8 +111,7 @@ fn count_colour(png: &std::path::Path, rgb: [u8; 3]) -> usize {
 async fn the_home_page_renders_with_its_maps_in_chromium() {
     let db = TestDb::sqlite().await;
     crate::support::load_demo(&db.registry().await).await;
-    let port = free_port();
-    let _server = serve(db.url(), port);
+    let (_server, port) = serve_free(db.url());
     let url = format!("http://127.0.0.1:{port}/");
     let dir = tempfile::tempdir().unwrap();
 
@@ -123,8 +146,7 @@ async fn the_home_page_renders_with_its_maps_in_chromium() {
 async fn the_name_form_checks_as_the_officer_types_in_chromium() {
     let db = TestDb::sqlite().await;
     crate::support::load_demo(&db.registry().await).await;
-    let port = free_port();
-    let _server = serve(db.url(), port);
+    let (_server, port) = serve_free(db.url());
     let dir = tempfile::tempdir().unwrap();
     // The page runs its check on load with the name given; the DOM is read once it settles.
     let url = format!(
@@ -179,8 +201,7 @@ async fn served_demo(
             tokens.push(crate::support::officer(&registry, name, *role).await);
         }
     }
-    let port = free_port();
-    let server = serve(db.url(), port);
+    let (server, port) = serve_free(db.url());
     (db, server, format!("http://127.0.0.1:{port}"), tokens)
 }
 
@@ -243,8 +264,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         other =
             crate::support::officer(&registry, "batu", diming::accounts::Role::NamesOfficer).await;
     }
-    let port = free_port();
-    let _server = serve(db.url(), port);
+    let (_server, port) = serve_free(db.url());
     let base = format!("http://127.0.0.1:{port}");
     let mut browser = crate::cdp::Browser::launch(1400, 900);
 
@@ -653,8 +673,7 @@ async fn an_officer_inspects_a_sign_from_a_phone() {
         crate::support::load_demo(&registry).await;
         crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer).await;
     }
-    let port = free_port();
-    let _server = serve(db.url(), port);
+    let (_server, port) = serve_free(db.url());
     let base = format!("http://127.0.0.1:{port}");
     let mut browser = crate::cdp::Browser::launch(390, 844);
     browser.call(
@@ -715,8 +734,7 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         crate::support::load_demo(&registry).await;
         crate::support::officer(&registry, "editor", diming::accounts::Role::Editor).await;
     }
-    let port = free_port();
-    let _server = serve(db.url(), port);
+    let (_server, port) = serve_free(db.url());
     let base = format!("http://127.0.0.1:{port}");
     let mut browser = crate::cdp::Browser::launch(1200, 900);
     browser.goto(&format!("{base}/graves?q=巴特尔"));

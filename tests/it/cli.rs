@@ -324,8 +324,7 @@ fn every_command_has_help_with_an_example() {
 async fn the_server_stops_cleanly_on_sigterm() {
     let db = TestDb::sqlite().await;
     ok(diming(db.url(), &["demo"]));
-    let port = crate::browser::free_port();
-    let mut server = crate::browser::serve(db.url(), port);
+    let (mut server, _) = crate::browser::serve_free(db.url());
     let pid = server.0.id() as i32;
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);

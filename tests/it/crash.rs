@@ -5,7 +5,7 @@
 //! version, and the store's integrity check (`verify`: history against current state, the
 //! layer tables, SQLite's `PRAGMA integrity_check`) finds nothing.
 
-use crate::browser::{free_port, serve};
+use crate::browser::serve_free;
 use crate::support::{TestDb, both_stores, http, officer};
 use diming::layers::{Body, Layer};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -39,8 +39,7 @@ both_stores!(
         let mut rng = StdRng::seed_from_u64(42);
         let mut next = 0usize;
         for _ in 0..loops {
-            let port = free_port();
-            let mut server = serve(&url, port);
+            let (mut server, port) = serve_free(&url);
             let start = next;
             let (acked_w, token_w) = (Arc::clone(&acked), token.clone());
             let writer = std::thread::spawn(move || {
@@ -77,8 +76,7 @@ both_stores!(
             next = writer.join().unwrap();
         }
         // The server starts again by itself on what the crashes left.
-        let port = free_port();
-        let server = serve(&url, port);
+        let (server, _) = serve_free(&url);
         drop(server);
         let registry = db.registry().await;
         let names: BTreeMap<String, u32> = registry

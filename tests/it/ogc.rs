@@ -265,8 +265,7 @@ both_stores!(
     gdal_and_owslib_read_the_registry_through_ogc_api_features,
     |db: TestDb| async move {
         load_demo(&db.registry().await).await;
-        let port = crate::browser::free_port();
-        let _server = crate::browser::serve(db.url(), port);
+        let (_server, port) = crate::browser::serve_free(db.url());
         let base = format!("http://127.0.0.1:{port}/ogc");
 
         // GDAL's OAPIF driver lists the collections and copies one to a GeoPackage.
@@ -496,8 +495,7 @@ async fn owslib_writes_with_if_match() {
         load_demo(&registry).await;
         officer(&registry, "王芳", Role::NamesOfficer).await
     };
-    let port = crate::browser::free_port();
-    let _server = crate::browser::serve(db.url(), port);
+    let (_server, port) = crate::browser::serve_free(db.url());
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/clients/owslib_transactions.py"

@@ -484,8 +484,7 @@ async fn run_schemathesis(schema: &str) {
         load_demo(&registry).await;
         officer(&registry, "fuzz", Role::Admin).await
     };
-    let port = crate::browser::free_port();
-    let _server = crate::browser::serve(db.url(), port);
+    let (_server, port) = crate::browser::serve_free(db.url());
     let report = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("timeout")
         .arg("600")
