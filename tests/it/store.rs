@@ -816,7 +816,16 @@ both_stores!(
             }
             cs
         };
-        let in_time = std::time::Duration::from_secs(60);
+        // A commit that waited on a lock would hang: each is given a minute.
+        let commit_in_time = {
+            let registry = &registry;
+            move |cs: Changeset, waited: &'static str| async move {
+                tokio::time::timeout(std::time::Duration::from_secs(60), registry.commit(cs))
+                    .await
+                    .expect(waited)
+                    .unwrap();
+            }
+        };
         // A reader holds the table in an open transaction while 1,500 streets are committed.
         let count = "SELECT count(*) FROM streets";
         match registry.store() {
@@ -824,28 +833,19 @@ both_stores!(
                 let mut tx = s.pool().begin().await.unwrap();
                 let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
                 assert_eq!(n, 0);
-                tokio::time::timeout(in_time, registry.commit(batch(0)))
-                    .await
-                    .expect("the commit waited for the reader")
-                    .unwrap();
+                commit_in_time(batch(0), "the commit waited for the reader").await;
                 tx.rollback().await.unwrap();
             }
             diming::store::Store::Postgres(p) => {
                 let mut tx = p.pool().begin().await.unwrap();
                 let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
                 assert_eq!(n, 0);
-                tokio::time::timeout(in_time, registry.commit(batch(0)))
-                    .await
-                    .expect("the commit waited for the reader")
-                    .unwrap();
+                commit_in_time(batch(0), "the commit waited for the reader").await;
                 tx.rollback().await.unwrap();
             }
         }
         // Without a reader, 1,500 more into a table of 1,500: the indexes are rebuilt.
-        tokio::time::timeout(in_time, registry.commit(batch(1500)))
-            .await
-            .expect("the commit finished")
-            .unwrap();
+        commit_in_time(batch(1500), "the commit finished").await;
         assert_eq!(
             strings(registry.store(), indexes_sql_pg, indexes_sql_sqlite).await,
             before
