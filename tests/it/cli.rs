@@ -350,29 +350,39 @@ async fn the_server_is_configured_from_the_environment_and_logs_json() {
     use std::process::{Command, Stdio};
     let db = TestDb::sqlite().await;
     ok(diming(db.url(), &["demo"]));
-    let port = crate::browser::free_port();
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
-        .arg("serve")
-        .env("DIMING_DB", db.url())
-        .env("DIMING_ADDR", format!("127.0.0.1:{port}"))
-        .env("DIMING_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    let health = loop {
-        if let Some((status, _)) = crate::support::http(port, "GET", "/healthz", None, "") {
-            break status;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(30),
-            "not serving"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    // A free port can be taken before the server binds it: then it exits, and another is tried.
+    let (mut child, port, health) = (0..10)
+        .find_map(|_| {
+            let port = crate::browser::free_port();
+            // The log of a server that could not bind is not this one's.
+            log.as_file().set_len(0).unwrap();
+            let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
+                .arg("serve")
+                .env("DIMING_DB", db.url())
+                .env("DIMING_ADDR", format!("127.0.0.1:{port}"))
+                .env("DIMING_LOG_FORMAT", "json")
+                .env("RUST_LOG", "info")
+                .stdout(Stdio::null())
+                .stderr(log.reopen().unwrap())
+                .spawn()
+                .unwrap();
+            let start = std::time::Instant::now();
+            loop {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return None;
+                }
+                if let Some((status, _)) = crate::support::http(port, "GET", "/healthz", None, "") {
+                    return Some((child, port, status));
+                }
+                assert!(
+                    start.elapsed() < std::time::Duration::from_secs(30),
+                    "not serving"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+        .expect("the server did not start on any of ten free ports");
     assert_eq!(health, 200);
     let (status, _) = crate::support::http(port, "POST", "/api/changesets", None, "{}").unwrap();
     assert_eq!(status, 401);
