@@ -92,7 +92,7 @@ async fn import_file(registry: &Registry, file: &std::path::Path) -> (f64, usize
     .unwrap()
     .unwrap();
     let read = start.elapsed().as_secs_f64();
-    let report = io::import::plan(
+    let mut report = io::import::plan(
         &registry.current(),
         Layer::DoorPlate,
         &raw.features,
@@ -108,7 +108,7 @@ async fn import_file(registry: &Registry, file: &std::path::Path) -> (f64, usize
     let planned = start.elapsed().as_secs_f64();
     let (created, updated) = (report.created, report.updated);
     registry
-        .commit(report.changeset("bench", "导入").unwrap())
+        .commit(report.take_changeset("bench", "导入").unwrap())
         .await
         .unwrap();
     let secs = start.elapsed().as_secs_f64();

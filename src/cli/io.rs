@@ -133,7 +133,7 @@ pub(crate) async fn import(
         ProgressBar::new_spinner().with_message(format!("检查 {} 个要素", raw.features.len()));
     busy.enable_steady_tick(std::time::Duration::from_millis(120));
     let today = chrono::Local::now().date_naive();
-    let report = io::import::plan(
+    let mut report = io::import::plan(
         &registry.current(),
         layer,
         &raw.features,
@@ -148,7 +148,7 @@ pub(crate) async fn import(
         )
     });
     let committed = if !args.dry_run {
-        match report.changeset(author, &reason) {
+        match report.take_changeset(author, &reason) {
             Some(cs) => {
                 busy.set_message(format!("写入登记簿：{} 处变更", cs.writes.len()));
                 let committed = registry.commit(cs).await;

@@ -477,13 +477,14 @@ pub fn plan(
 }
 
 impl Report {
-    /// The changeset to commit, when nothing was refused and something changes.
-    pub fn changeset(&self, author: &str, reason: &str) -> Option<Changeset> {
+    /// The changeset to commit, when nothing was refused and something changes. The writes
+    /// move into it (an import's 100,000 are not copied); the report keeps its counts.
+    pub fn take_changeset(&mut self, author: &str, reason: &str) -> Option<Changeset> {
         if !self.refused.is_empty() || self.writes.is_empty() {
             return None;
         }
         let mut cs = Changeset::new(author, reason);
-        cs.writes = self.writes.clone();
+        cs.writes = std::mem::take(&mut self.writes);
         Some(cs)
     }
 }

@@ -143,7 +143,7 @@ pub async fn import(
     })?;
     let today = chrono::Local::now().date_naive();
     // Checking a large file is seconds of work on every core: off the server's async threads.
-    let (raw, report) = {
+    let (raw, mut report) = {
         let registry = Arc::clone(&registry);
         tokio::task::spawn_blocking(move || {
             let report = io::import::plan(
@@ -163,7 +163,7 @@ pub async fn import(
         .reason
         .filter(|r| !r.trim().is_empty())
         .unwrap_or_else(|| format!("从文件导入：{filename}"));
-    let changeset = match (q.dry_run, report.changeset(&author, &reason)) {
+    let changeset = match (q.dry_run, report.take_changeset(&author, &reason)) {
         (false, Some(cs)) => Some(registry.commit(cs).await?),
         _ => None,
     };
