@@ -203,7 +203,7 @@ pub fn read(
     )
     .map_err(|e| IoError::Read {
         path: input.display().to_string(),
-        reason: format!("GDAL 无法打开：{e}"),
+        reason: not_readable(&ext, &e),
     })?;
     let format = dataset.driver().short_name();
     let mut layer = dataset.layer(0).map_err(|e| IoError::Read {
@@ -282,6 +282,29 @@ pub fn read(
         fields,
         features,
     })
+}
+
+/// Why GDAL could not open a file, for an officer: what the file is not, and GDAL's own words
+/// when it had any.
+fn not_readable(ext: &str, e: &gdal::errors::GdalError) -> String {
+    let kind = match ext {
+        "shp" => "Shapefile",
+        "gpkg" => "GeoPackage",
+        "geojson" | "json" => "GeoJSON",
+        "kml" => "KML",
+        "dxf" => "DXF",
+        "csv" => "CSV",
+        _ => "可导入的格式",
+    };
+    let said = match e {
+        gdal::errors::GdalError::NullPointer { msg, .. } => msg.trim().to_string(),
+        other => other.to_string(),
+    };
+    if said.is_empty() {
+        format!("文件不是有效的 {kind} 文件，或已损坏")
+    } else {
+        format!("文件不是有效的 {kind} 文件，或已损坏（GDAL：{said}）")
+    }
 }
 
 /// Clears the thread's DXF encoding when the read ends (blocking threads are reused).

@@ -4,12 +4,11 @@
 //! kept, and only from the list of accepted ones.
 
 use super::auth::{Caller, require_write};
-use super::extract::{ApiPath as Path, ApiQuery};
+use super::extract::{ApiBytes, ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
 use crate::layers::Layer;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -61,7 +60,7 @@ pub async fn import(
     caller: Caller,
     Path(table): Path<String>,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes<{ MAX_UPLOAD }>,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&caller, &table)?;
     let author = require_write(
@@ -123,6 +122,7 @@ pub async fn import(
         })
         .collect::<Result<_, _>>()?;
     let filename = q.filename.clone();
+    let uploaded = filename.clone();
     let raw = tokio::task::spawn_blocking(move || {
         // tempfile creates the folder with mode 0700; it is removed when `dir` drops.
         let dir = tempfile::Builder::new()
@@ -130,16 +130,20 @@ pub async fn import(
             .tempdir()?;
         let path = dir.path().join(format!("upload.{ext}"));
         std::fs::write(&path, &body)?;
-        let read = io::read(&path, &options, &mut |_, _| {});
+        // An error names the officer's file, not the server's temporary copy of it.
+        let read = io::read(&path, &options, &mut |_, _| {}).map_err(|e| {
+            e.to_string()
+                .replace(&path.display().to_string(), &uploaded)
+        });
         drop(dir);
         Ok::<_, std::io::Error>(read)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
     .map_err(|e| ApiError::Internal(format!("临时目录：{e}")))?
-    .map_err(|e| ApiError::Invalid {
+    .map_err(|message| ApiError::Invalid {
         field: "file".into(),
-        message: e.to_string(),
+        message,
     })?;
     let today = chrono::Local::now().date_naive();
     // Checking a large file is seconds of work on every core: off the server's async threads.

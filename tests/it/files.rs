@@ -681,6 +681,22 @@ both_stores!(
                 .unwrap()
                 .contains("解压目录之外")
         );
+        // A broken GeoPackage (a download cut short): what it is not, under the name the
+        // officer gave it, not the server's temporary copy.
+        let mut gpkg = Vec::from(&b"SQLite format 3\0"[..]);
+        gpkg.resize(8192, 0xa5);
+        let reply = upload(&names, "filename=街巷普查.gpkg", gpkg).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        let error = reply.json()["error"].as_str().unwrap().to_string();
+        assert!(
+            error.starts_with("无法读取 街巷普查.gpkg：文件不是有效的 GeoPackage 文件，或已损坏"),
+            "{error}"
+        );
+        assert!(
+            !error.contains("diming-upload-") && !error.contains("NULL"),
+            "{error}"
+        );
+        assert_eq!(registry.current().count(diming::layers::Layer::Street), 42);
 
         // Downloads: a GeoPackage, and a Shapefile as a zip with its .cpg and .prj.
         let gpkg = dir.path().join("down.gpkg");
