@@ -2,8 +2,10 @@
 //! text, which an API client cannot parse and the OpenAPI document does not describe).
 
 use super::ApiError;
-use axum::extract::{FromRequestParts, Path};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 /// Query parameters; a bad one is a 400 naming it.
@@ -39,5 +41,41 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .await
             .map(|Path(v)| ApiPath(v))
             .map_err(|e| ApiError::BadRequest(format!("路径参数无效：{}", e.body_text())))
+    }
+}
+
+/// A request body of at most `MAX` bytes (the route's `DefaultBodyLimit` is the same): a
+/// larger one is a JSON 413 that says the limit, not axum's plain-text one, which the upload
+/// page could not read and left waiting.
+pub struct ApiBytes<const MAX: usize>(pub Bytes);
+
+impl<const MAX: usize, S: Send + Sync> FromRequest<S> for ApiBytes<MAX> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let too_large = || {
+            ApiError::TooLarge(format!(
+                "请求内容超过该接口的上限 {} KiB（{:.1} MiB）",
+                MAX / 1024,
+                MAX as f64 / (1024.0 * 1024.0)
+            ))
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX as u64) {
+            return Err(too_large());
+        }
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) if bytes.len() <= MAX => Ok(ApiBytes(bytes)),
+            Ok(_) => Err(too_large()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "请求内容无法读取：{}",
+                e.body_text()
+            ))),
+        }
     }
 }

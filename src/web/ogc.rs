@@ -651,7 +651,7 @@ pub mod write {
     use super::super::edit::{
         ChangeInput, FeatureInput, checked_write, commit_one, if_match_header, stored_layer,
     };
-    use super::super::extract::ApiPath;
+    use super::super::extract::{ApiBytes, ApiPath};
     use super::super::{ApiError, AppState};
     use super::layer_of;
     use crate::record::RecordId;
@@ -765,7 +765,7 @@ pub mod write {
         caller: Caller,
         headers: HeaderMap,
         ApiPath(collection): ApiPath<String>,
-        body: Bytes,
+        ApiBytes(body): ApiBytes<{ crate::web::MAX_BODY }>,
     ) -> Result<Response, ApiError> {
         layer_of(&caller, &collection)?;
         let feature = feature_input(json_body(&headers, &body)?)?;
@@ -831,7 +831,7 @@ pub mod write {
         caller: Caller,
         headers: HeaderMap,
         ApiPath((collection, fid)): ApiPath<(String, String)>,
-        body: Bytes,
+        ApiBytes(body): ApiBytes<{ crate::web::MAX_BODY }>,
     ) -> Result<Response, ApiError> {
         let value = json_body(&headers, &body);
         update(&registry, &caller, &headers, &collection, &fid, |_| value).await
@@ -858,7 +858,7 @@ pub mod write {
         caller: Caller,
         headers: HeaderMap,
         ApiPath((collection, fid)): ApiPath<(String, String)>,
-        body: Bytes,
+        ApiBytes(body): ApiBytes<{ crate::web::MAX_BODY }>,
     ) -> Result<Response, ApiError> {
         let patch = json_body(&headers, &body);
         update(&registry, &caller, &headers, &collection, &fid, |current| {

@@ -6,14 +6,13 @@
 use super::api::parse_id;
 use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
-use super::extract::{ApiPath as Path, ApiQuery};
+use super::extract::{ApiBytes, ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::layers::{Body, Layer};
 use crate::record::{RecordId, RecordVersion};
 use crate::registry::signs::{OrderChange, SignReport, summary};
 use crate::signs::{Condition, Inspection, Sign, WorkKind, WorkOrder, yuan};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -327,7 +326,7 @@ pub async fn report(State(registry): State<AppState>, caller: Caller) -> Json<Va
 pub async fn upload(
     State(registry): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    ApiBytes(body): ApiBytes<{ MAX_PHOTO_UPLOAD }>,
 ) -> Result<Response, ApiError> {
     let author = require_write(
         &registry,
