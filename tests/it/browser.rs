@@ -584,6 +584,28 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         streets, 43,
         "40 demo streets, the drawn one and the two imported"
     );
+    // A broken file: the error under the file's own name, and the buttons usable again.
+    let broken = dir.path().join("街巷普查.gpkg");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.resize(8192, 0xa5);
+    std::fs::write(&broken, bytes).unwrap();
+    browser.choose_file("input[name=file]", &broken);
+    browser.click_on("button[name=write]");
+    let error = browser.wait_for(
+        "document.getElementById('import-error')?.textContent",
+        "the import error",
+    );
+    assert!(
+        error
+            .as_str()
+            .unwrap()
+            .contains("街巷普查.gpkg：文件不是有效的 GeoPackage 文件"),
+        "{error}"
+    );
+    assert_eq!(
+        browser.eval("[...document.querySelectorAll('#import button')].every(b => !b.disabled)"),
+        true
+    );
 
     // Two officers edit the same street: the second save meets the first and shows both.
     browser.goto(&format!("{base}/map"));
