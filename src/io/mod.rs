@@ -10,7 +10,9 @@
 //! - [`photo`]: an uploaded photo checked to be a real JPEG, PNG or WebP of sane size.
 //! - [`ledger`]: a tabular ledger (CSV or XLSX, read exactly with calamine) into rows.
 //!
-//! GDAL is thread-bound: callers run these functions in a blocking task.
+//! GDAL is thread-bound: callers run these functions in a blocking task. What GDAL says
+//! goes to the log (target `gdal`, debug), not to stderr; a failure to open a file is
+//! reported with GDAL's own words about it ([`gdal_said`]).
 
 pub mod import;
 pub mod ledger;
@@ -141,6 +143,7 @@ pub fn read(
         reason: e.to_string(),
     })?;
     let main = safety::prepare(input, work.path(), &options.limits)?;
+    listen_to_gdal();
     let ext = main
         .extension()
         .and_then(|e| e.to_str())
@@ -203,7 +206,7 @@ pub fn read(
     )
     .map_err(|e| IoError::Read {
         path: input.display().to_string(),
-        reason: not_readable(&ext, &e),
+        reason: not_readable(&ext, &e, work.path()),
     })?;
     let format = dataset.driver().short_name();
     let mut layer = dataset.layer(0).map_err(|e| IoError::Read {
@@ -284,9 +287,46 @@ pub fn read(
     })
 }
 
+thread_local! {
+    /// GDAL's failures on this thread since [`listen_to_gdal`] last cleared them.
+    static GDAL_SAID: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many of GDAL's failures are kept for one read: a hostile file can raise millions.
+const GDAL_SAID_MAX: usize = 8;
+
+/// Routes GDAL's messages to the log instead of stderr (an officer saw English lines such as
+/// `ERROR 1: file is not a database` above diming's own error), keeping this thread's
+/// failures for [`gdal_said`]; clears those kept before.
+fn listen_to_gdal() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        gdal::config::set_error_handler(|class, number, message| {
+            use gdal::errors::CplErrType;
+            tracing::debug!(target: "gdal", ?class, number, "{message}");
+            if matches!(class, CplErrType::Failure | CplErrType::Fatal) {
+                GDAL_SAID.with(|said| {
+                    let mut said = said.borrow_mut();
+                    if said.len() < GDAL_SAID_MAX {
+                        said.push(message.trim().to_string());
+                    }
+                });
+            }
+        });
+    });
+    GDAL_SAID.with(|said| said.borrow_mut().clear());
+}
+
+/// GDAL's failures on this thread since [`listen_to_gdal`], the first (the most precise, such
+/// as the line and character where a GeoJSON breaks) first.
+fn gdal_said() -> Vec<String> {
+    GDAL_SAID.with(|said| said.borrow().clone())
+}
+
 /// Why GDAL could not open a file, for an officer: what the file is not, and GDAL's own words
-/// when it had any.
-fn not_readable(ext: &str, e: &gdal::errors::GdalError) -> String {
+/// when it had any (a file unzipped into `work` named as the archive's entry, not as the
+/// temporary copy).
+fn not_readable(ext: &str, e: &gdal::errors::GdalError, work: &Path) -> String {
     let kind = match ext {
         "shp" => "Shapefile",
         "gpkg" => "GeoPackage",
@@ -296,10 +336,15 @@ fn not_readable(ext: &str, e: &gdal::errors::GdalError) -> String {
         "csv" => "CSV",
         _ => "可导入的格式",
     };
-    let said = match e {
+    let mut said = gdal_said();
+    let last = match e {
         gdal::errors::GdalError::NullPointer { msg, .. } => msg.trim().to_string(),
         other => other.to_string(),
     };
+    if !last.is_empty() && !said.contains(&last) {
+        said.push(last);
+    }
+    let said = said.join("；").replace(&format!("{}/", work.display()), "");
     if said.is_empty() {
         format!("文件不是有效的 {kind} 文件，或已损坏")
     } else {
@@ -412,6 +457,7 @@ pub fn export(
     features: &[OutFeature],
     crs: u32,
 ) -> Result<(), IoError> {
+    listen_to_gdal();
     let fail = |reason: String| IoError::Write {
         path: path.display().to_string(),
         reason,

@@ -303,6 +303,46 @@ fn dxf_with_texts(texts: &[(&str, &str, f64, f64)]) -> String {
     s
 }
 
+/// A file cut short or not what its name says: one line in Chinese that names the file, what
+/// it is not, and where GDAL found it broken; none of GDAL's own English lines on stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_file_is_refused_with_where_it_breaks_and_nothing_else() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("街巷.geojson");
+    std::fs::write(
+        &cut,
+        "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",",
+    )
+    .unwrap();
+    let gpkg = dir.path().join("普查.gpkg");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.resize(8192, 0xa5);
+    std::fs::write(&gpkg, bytes).unwrap();
+    for (file, kind, said) in [
+        (&cut, "GeoJSON", "At line 2"),
+        (&gpkg, "GeoPackage", "file is not a database"),
+    ] {
+        let out = diming(
+            db.url(),
+            &["import", "--layer", "streets", file.to_str().unwrap()],
+        );
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(
+            lines[0].starts_with(&format!(
+                "错误：无法读取 {}：文件不是有效的 {kind} 文件，或已损坏（GDAL：",
+                file.display()
+            )) && lines[0].contains(said),
+            "{stderr}"
+        );
+    }
+    let registry = db.registry().await;
+    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_surveyors_dxf_maps_layers_and_texts_to_attributes() {
     let db = demo_db().await;
