@@ -4,7 +4,7 @@
 //! kept, and only from the list of accepted ones.
 
 use super::auth::{Caller, require_write};
-use super::extract::{ApiBytes, ApiPath as Path, ApiQuery};
+use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
 use crate::layers::Layer;
@@ -60,7 +60,8 @@ pub async fn import(
     caller: Caller,
     Path(table): Path<String>,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    ApiBytes(body): ApiBytes<{ MAX_UPLOAD }>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&caller, &table)?;
     let author = require_write(
@@ -123,24 +124,22 @@ pub async fn import(
         .collect::<Result<_, _>>()?;
     let filename = q.filename.clone();
     let uploaded = filename.clone();
+    // The body is read only now, after the caller was found allowed to write: into the
+    // private folder, a piece at a time, so that neither the public nor a large file makes
+    // the server hold an upload in memory.
+    let (dir, path) = receive(&headers, body, &ext).await?;
     let raw = tokio::task::spawn_blocking(move || {
-        // tempfile creates the folder with mode 0700; it is removed when `dir` drops.
-        let dir = tempfile::Builder::new()
-            .prefix("diming-upload-")
-            .tempdir()?;
-        let path = dir.path().join(format!("upload.{ext}"));
-        std::fs::write(&path, &body)?;
         // An error names the officer's file, not the server's temporary copy of it.
         let read = io::read(&path, &options, &mut |_, _| {}).map_err(|e| {
             e.to_string()
                 .replace(&path.display().to_string(), &uploaded)
         });
+        // The folder and the file go now, whatever the read found.
         drop(dir);
-        Ok::<_, std::io::Error>(read)
+        read
     })
     .await
     .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
-    .map_err(|e| ApiError::Internal(format!("临时目录：{e}")))?
     .map_err(|message| ApiError::Invalid {
         field: "file".into(),
         message,
@@ -182,6 +181,53 @@ pub async fn import(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(body)).into_response())
+}
+
+/// Writes an upload's body into a new private folder (mode 0700, removed when the returned
+/// guard drops) as `upload.EXT`, refusing it past [`MAX_UPLOAD`] bytes: at once when the
+/// request says its length, else when the bytes received pass it.
+async fn receive(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    ext: &str,
+) -> Result<(tempfile::TempDir, std::path::PathBuf), ApiError> {
+    use http_body_util::BodyExt;
+    use tokio::io::AsyncWriteExt;
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "文件超过导入的上限 {} MiB",
+            MAX_UPLOAD / (1024 * 1024)
+        ))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_UPLOAD as u64) {
+        return Err(too_large());
+    }
+    let folder = |e: std::io::Error| ApiError::Internal(format!("上传临时目录：{e}"));
+    let dir = tempfile::Builder::new()
+        .prefix("diming-upload-")
+        .tempdir()
+        .map_err(folder)?;
+    let path = dir.path().join(format!("upload.{ext}"));
+    let mut file = tokio::fs::File::create(&path).await.map_err(folder)?;
+    let mut body = body;
+    let mut received: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::BadRequest(format!("上传中断：{e}")))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        received += data.len();
+        if received > MAX_UPLOAD {
+            return Err(too_large());
+        }
+        file.write_all(&data).await.map_err(folder)?;
+    }
+    file.flush().await.map_err(folder)?;
+    Ok((dir, path))
 }
 
 #[derive(Debug, Deserialize)]

@@ -74,10 +74,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/campaigns/{id}/pins", post(campaigns::pin))
         .route("/api/campaigns/{id}/approve", post(campaigns::approve))
         .route("/api/campaigns/{id}/apply", post(campaigns::apply))
-        .route(
-            "/api/layers/{table}/import",
-            post(files::import).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
-        )
+        // The import streams its body to disk after the role check, with its own limit.
+        .route("/api/layers/{table}/import", post(files::import))
         .route("/api/layers/{table}/export", get(files::export))
         .route("/import", get(files::page))
         .route("/ogc", get(ogc::landing))

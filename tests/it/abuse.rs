@@ -115,10 +115,7 @@ async fn hostile_requests_are_refused_and_change_nothing() {
         assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}: {}", r.body);
         assert_eq!(r.json()["code"], "too_large", "{uri}");
         assert!(
-            r.json()["error"]
-                .as_str()
-                .unwrap()
-                .contains("超过该接口的上限"),
+            r.json()["error"].as_str().unwrap().contains("上限"),
             "{uri}: {}",
             r.body
         );
@@ -208,4 +205,101 @@ async fn hostile_requests_are_refused_and_change_nothing() {
         before,
         "nothing written by any of it"
     );
+}
+
+/// A request body of `chunks` pieces of 1 MiB, counting how many the server has read.
+struct Counted {
+    left: usize,
+    read: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl http_body::Body for Counted {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.left -= 1;
+        self.read.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        static MIB: [u8; 1 << 20] = [b'x'; 1 << 20];
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(
+            axum::body::Bytes::from_static(&MIB),
+        ))))
+    }
+}
+
+/// An import's file is read only after the caller was found allowed to write (the public, a
+/// viewer and the wrong officer get their answer with none of it read), and only up to the
+/// limit, a piece at a time: a body with no declared length that runs past 256 MiB is cut off
+/// there with the JSON 413, having been held in memory one piece at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_is_read_only_after_the_role_check_and_only_to_its_limit() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let names = officer(&registry, "wangfang", Role::NamesOfficer).await;
+    let viewer = officer(&registry, "guest", Role::Viewer).await;
+    let boundary = officer(&registry, "bater", Role::BoundaryOfficer).await;
+    let app = diming::web::app(registry.clone());
+    let before = changesets(&registry).await;
+    let upload = |token: Option<&str>, chunks: usize| {
+        let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let body = Body::new(Counted {
+            left: chunks,
+            read: read.clone(),
+        });
+        let r = request(
+            "POST",
+            "/api/layers/streets/import?filename=a.geojson",
+            token,
+            None,
+        )
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .unwrap();
+        let app = app.clone();
+        async move {
+            let reply = call(&app, r).await;
+            (reply, read.load(std::sync::atomic::Ordering::SeqCst))
+        }
+    };
+    for (who, token, want) in [
+        ("the public", None, StatusCode::UNAUTHORIZED),
+        ("a viewer", Some(viewer.as_str()), StatusCode::FORBIDDEN),
+        (
+            "a boundary officer",
+            Some(boundary.as_str()),
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let (reply, read) = upload(token, 300).await;
+        assert_eq!(reply.status, want, "{who}: {}", reply.body);
+        assert_eq!(read, 0, "{who}: nothing of the body is read");
+    }
+    let (reply, read) = upload(Some(&names), 300).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.json()["code"], "too_large");
+    assert!(
+        reply.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("超过导入的上限 256 MiB"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        read, 257,
+        "read up to the limit and one piece past it, no further"
+    );
+    assert_eq!(changesets(&registry).await, before);
 }
