@@ -249,3 +249,98 @@ both_stores!(
         assert_eq!(tj["vector_layers"][0]["id"], "streets");
     }
 );
+
+/// A tile's features of `layer` that are among `ids`.
+async fn count_in_tile(
+    app: &axum::Router,
+    layer: &str,
+    (z, x, y): (u8, u32, u32),
+    ids: &std::collections::HashSet<String>,
+) -> usize {
+    use geozero::mvt::{Message, Tile};
+    let bytes = crate::support::get_bytes(app, &format!("/tiles/{layer}/{z}/{x}/{y}.mvt")).await;
+    let tile = Tile::decode(bytes.as_ref()).unwrap();
+    let l = &tile.layers[0];
+    let id_key = l.keys.iter().position(|k| k == "id").unwrap() as u32;
+    l.features
+        .iter()
+        .filter(|f| {
+            f.tags.chunks(2).any(|kv| {
+                kv[0] == id_key
+                    && l.values[kv[1] as usize]
+                        .string_value
+                        .as_ref()
+                        .is_some_and(|s| ids.contains(s))
+            })
+        })
+        .count()
+}
+
+// Three hundred door plates surveyed within a metre of each other (a courtyard of flats): an
+// overview tile carries one of them a pixel, the same one in every tile and at every
+// request; from street level (z16) every tile carries all three hundred.
+both_stores!(
+    points_are_thinned_to_one_a_pixel_on_overview_zooms,
+    |db: TestDb| async move {
+        use diming::spatial::tiles::{MAX_ZOOM, tile_of};
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let street = RecordId::derived("street/环城西路");
+        let (lon, lat) = (111.9835, 43.6535);
+        let mut cs = Changeset::new("王芳", "院内门牌");
+        let mut ids = std::collections::HashSet::new();
+        for i in 0..300u32 {
+            let id = RecordId::new();
+            ids.insert(id.to_string());
+            cs.push(Write::Create {
+                id,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                body: Body::DoorPlate(diming::addresses::DoorPlate {
+                    street,
+                    number: (7001 + i).to_string().parse().unwrap(),
+                    source: diming::layers::Source::Survey,
+                    kind: Default::default(),
+                }),
+                // A 20 by 15 grid with 5 cm between neighbours.
+                geometry: geo::Geometry::Point(geo::Point::new(
+                    lon + f64::from(i % 20) * 0.000_000_62,
+                    lat + f64::from(i / 20) * 0.000_000_45,
+                )),
+            });
+        }
+        registry.commit(cs).await.unwrap();
+        let app = diming::web::app(registry.clone());
+        let at = |z: u8| {
+            let (x, y) = tile_of(geo::coord! {x: lon, y: lat}, z);
+            (z, x, y)
+        };
+        for z in [10, 12, 14] {
+            assert_eq!(
+                count_in_tile(&app, "door_plates", at(z), &ids).await,
+                1,
+                "z{z}: the courtyard is less than a pixel"
+            );
+        }
+        for z in [16, 19, MAX_ZOOM] {
+            assert_eq!(
+                count_in_tile(&app, "door_plates", at(z), &ids).await,
+                300,
+                "z{z}: street level has every plate"
+            );
+        }
+        // The one kept is the same in the tile beside it and in a fresh server.
+        let again = diming::web::app(registry.clone());
+        assert_eq!(
+            crate::support::get_bytes(
+                &app,
+                &format!("/tiles/door_plates/14/{}/{}.mvt", at(14).1, at(14).2)
+            )
+            .await,
+            crate::support::get_bytes(
+                &again,
+                &format!("/tiles/door_plates/14/{}/{}.mvt", at(14).1, at(14).2)
+            )
+            .await,
+        );
+    }
+);
