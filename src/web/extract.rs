@@ -44,6 +44,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The body's length as the request declares it (`Content-Length`), to refuse a body over a
+/// limit before reading any of it.
+pub fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
 /// A request body of at most `MAX` bytes (the route's `DefaultBodyLimit` is the same): a
 /// larger one is a JSON 413 that says the limit, not axum's plain-text one, which the upload
 /// page could not read and left waiting.
@@ -60,12 +69,7 @@ impl<const MAX: usize, S: Send + Sync> FromRequest<S> for ApiBytes<MAX> {
                 MAX as f64 / (1024.0 * 1024.0)
             ))
         };
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > MAX as u64) {
+        if declared_length(req.headers()).is_some_and(|n| n > MAX as u64) {
             return Err(too_large());
         }
         match Bytes::from_request(req, state).await {

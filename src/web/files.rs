@@ -199,11 +199,7 @@ async fn receive(
             MAX_UPLOAD / (1024 * 1024)
         ))
     };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_UPLOAD as u64) {
+    if super::extract::declared_length(headers).is_some_and(|n| n > MAX_UPLOAD as u64) {
         return Err(too_large());
     }
     let folder = |e: std::io::Error| ApiError::Internal(format!("上传临时目录：{e}"));
