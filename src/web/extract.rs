@@ -5,7 +5,7 @@ use super::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use serde::de::DeserializeOwned;
 
 /// Query parameters; a bad one is a 400 naming it.
@@ -53,33 +53,44 @@ pub fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
         .and_then(|v| v.parse::<u64>().ok())
 }
 
-/// A request body of at most `MAX` bytes (the route's `DefaultBodyLimit` is the same): a
-/// larger one is a JSON 413 that says the limit, not axum's plain-text one, which the upload
-/// page could not read and left waiting.
+/// Reads a body of at most `max` bytes, for a handler that first checked who is asking: a
+/// larger one (declared, or found while reading) is a JSON 413 that says the limit.
+pub async fn read_body(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    max: usize,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "请求内容超过该接口的上限 {} KiB（{:.1} MiB）",
+            max / 1024,
+            max as f64 / (1024.0 * 1024.0)
+        ))
+    };
+    if declared_length(headers).is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, max).await.map_err(|e| {
+        let e = e.into_inner();
+        if e.downcast_ref::<http_body_util::LengthLimitError>()
+            .is_some()
+        {
+            too_large()
+        } else {
+            ApiError::BadRequest(format!("请求内容无法读取：{e}"))
+        }
+    })
+}
+
+/// A request body of at most `MAX` bytes: a larger one is a JSON 413 that says the limit, not
+/// axum's plain-text one, which the upload page could not read and left waiting.
 pub struct ApiBytes<const MAX: usize>(pub Bytes);
 
 impl<const MAX: usize, S: Send + Sync> FromRequest<S> for ApiBytes<MAX> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let too_large = || {
-            ApiError::TooLarge(format!(
-                "请求内容超过该接口的上限 {} KiB（{:.1} MiB）",
-                MAX / 1024,
-                MAX as f64 / (1024.0 * 1024.0)
-            ))
-        };
-        if declared_length(req.headers()).is_some_and(|n| n > MAX as u64) {
-            return Err(too_large());
-        }
-        match Bytes::from_request(req, state).await {
-            Ok(bytes) if bytes.len() <= MAX => Ok(ApiBytes(bytes)),
-            Ok(_) => Err(too_large()),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
-            Err(e) => Err(ApiError::BadRequest(format!(
-                "请求内容无法读取：{}",
-                e.body_text()
-            ))),
-        }
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        read_body(&parts.headers, body, MAX).await.map(ApiBytes)
     }
 }

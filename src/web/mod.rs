@@ -134,10 +134,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/signs/check", get(signs::check))
         .route("/api/signs/report", get(signs::report))
         .route("/api/signs/{id}/inspections", post(signs::inspect))
-        .route(
-            "/api/attachments",
-            post(signs::upload).layer(DefaultBodyLimit::max(signs::MAX_PHOTO_UPLOAD)),
-        )
+        // The photo is read after the role check, with its own limit.
+        .route("/api/attachments", post(signs::upload))
         .route("/attachments/{sha}", get(signs::attachment))
         .route(
             "/api/work-orders",

@@ -6,7 +6,7 @@
 use super::api::parse_id;
 use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
-use super::extract::{ApiBytes, ApiPath as Path, ApiQuery};
+use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::layers::{Body, Layer};
 use crate::record::{RecordId, RecordVersion};
@@ -326,7 +326,8 @@ pub async fn report(State(registry): State<AppState>, caller: Caller) -> Json<Va
 pub async fn upload(
     State(registry): State<AppState>,
     caller: Caller,
-    ApiBytes(body): ApiBytes<{ MAX_PHOTO_UPLOAD }>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let author = require_write(
         &registry,
@@ -335,6 +336,8 @@ pub async fn upload(
         "/api/attachments",
     )
     .await?;
+    // Read only now that the caller may upload.
+    let body = super::extract::read_body(&headers, body, MAX_PHOTO_UPLOAD).await?;
     if body.len() > crate::io::photo::MAX_BYTES {
         return Err(ApiError::TooLarge(
             crate::io::photo::PhotoError::TooLarge(body.len()).to_string(),

@@ -236,7 +236,8 @@ impl http_body::Body for Counted {
 /// An import's file is read only after the caller was found allowed to write (the public, a
 /// viewer and the wrong officer get their answer with none of it read), and only up to the
 /// limit, a piece at a time: a body with no declared length that runs past 256 MiB is cut off
-/// there with the JSON 413, having been held in memory one piece at a time.
+/// there with the JSON 413, having been held in memory one piece at a time. A sign photo is
+/// likewise read only for a caller who may upload it, and only to its limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_is_read_only_after_the_role_check_and_only_to_its_limit() {
     let db = TestDb::sqlite().await;
@@ -247,26 +248,28 @@ async fn an_upload_is_read_only_after_the_role_check_and_only_to_its_limit() {
     let boundary = officer(&registry, "bater", Role::BoundaryOfficer).await;
     let app = diming::web::app(registry.clone());
     let before = changesets(&registry).await;
-    let upload = |token: Option<&str>, chunks: usize| {
+    let upload_to = |uri: &'static str, token: Option<&str>, chunks: usize| {
         let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let body = Body::new(Counted {
             left: chunks,
             read: read.clone(),
         });
-        let r = request(
-            "POST",
-            "/api/layers/streets/import?filename=a.geojson",
-            token,
-            None,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(body)
-        .unwrap();
+        let r = request("POST", uri, token, None)
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .unwrap();
         let app = app.clone();
         async move {
             let reply = call(&app, r).await;
             (reply, read.load(std::sync::atomic::Ordering::SeqCst))
         }
+    };
+    let upload = |token: Option<&str>, chunks: usize| {
+        upload_to(
+            "/api/layers/streets/import?filename=a.geojson",
+            token,
+            chunks,
+        )
     };
     for (who, token, want) in [
         ("the public", None, StatusCode::UNAUTHORIZED),
@@ -281,6 +284,20 @@ async fn an_upload_is_read_only_after_the_role_check_and_only_to_its_limit() {
         assert_eq!(reply.status, want, "{who}: {}", reply.body);
         assert_eq!(read, 0, "{who}: nothing of the body is read");
     }
+    // A photo likewise: the public is refused before any of it is read, an inspector's
+    // photo past its limit is cut off there.
+    let (reply, read) = upload_to("/api/attachments", None, 300).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    assert_eq!(read, 0, "nothing of the photo is read");
+    let (reply, read) = upload_to("/api/attachments", Some(&names), 300).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.json()["code"], "too_large");
+    assert!(read < 20, "read {read} MiB of a photo limited to 12 MiB");
     let (reply, read) = upload(Some(&names), 300).await;
     assert_eq!(
         reply.status,
