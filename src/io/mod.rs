@@ -12,7 +12,7 @@
 //!
 //! GDAL is thread-bound: callers run these functions in a blocking task. What GDAL says
 //! goes to the log (target `gdal`, debug), not to stderr; a failure to open a file is
-//! reported with GDAL's own words about it ([`gdal_said`]).
+//! reported with GDAL's own words about it.
 
 pub mod import;
 pub mod ledger;

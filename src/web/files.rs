@@ -128,27 +128,20 @@ pub async fn import(
     // private folder, a piece at a time, so that neither the public nor a large file makes
     // the server hold an upload in memory.
     let (dir, path) = receive(&headers, body, &ext).await?;
-    let raw = tokio::task::spawn_blocking(move || {
-        // An error names the officer's file, not the server's temporary copy of it.
-        let read = io::read(&path, &options, &mut |_, _| {}).map_err(|e| {
-            e.to_string()
-                .replace(&path.display().to_string(), &uploaded)
-        });
-        // The folder and the file go now, whatever the read found.
-        drop(dir);
-        read
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
-    .map_err(|message| ApiError::Invalid {
-        field: "file".into(),
-        message,
-    })?;
     let today = chrono::Local::now().date_naive();
-    // Checking a large file is seconds of work on every core: off the server's async threads.
+    // Reading and checking a large file are seconds of work on every core: one blocking task
+    // for both, off the server's async threads.
     let (raw, mut report) = {
         let registry = Arc::clone(&registry);
         tokio::task::spawn_blocking(move || {
+            // An error names the officer's file, not the server's temporary copy of it.
+            let read = io::read(&path, &options, &mut |_, _| {}).map_err(|e| {
+                e.to_string()
+                    .replace(&path.display().to_string(), &uploaded)
+            });
+            // The folder and the file go now, whatever the read found.
+            drop(dir);
+            let raw = read?;
             let report = io::import::plan(
                 &registry.current(),
                 layer,
@@ -157,10 +150,14 @@ pub async fn import(
                 &registry.config().jurisdiction.extent,
                 today,
             );
-            (raw, report)
+            Ok((raw, report))
         })
         .await
-        .map_err(|e| ApiError::Internal(format!("检查线程中断：{e}")))?
+        .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
+        .map_err(|message| ApiError::Invalid {
+            field: "file".into(),
+            message,
+        })?
     };
     let reason = q
         .reason
@@ -188,7 +185,7 @@ pub async fn import(
 /// request says its length, else when the bytes received pass it.
 async fn receive(
     headers: &axum::http::HeaderMap,
-    body: axum::body::Body,
+    mut body: axum::body::Body,
     ext: &str,
 ) -> Result<(tempfile::TempDir, std::path::PathBuf), ApiError> {
     use http_body_util::BodyExt;
@@ -209,7 +206,6 @@ async fn receive(
         .map_err(folder)?;
     let path = dir.path().join(format!("upload.{ext}"));
     let mut file = tokio::fs::File::create(&path).await.map_err(folder)?;
-    let mut body = body;
     let mut received: usize = 0;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| ApiError::BadRequest(format!("上传中断：{e}")))?;

@@ -386,9 +386,11 @@ fn encode(
     // keeps the same one. Without it a z10 tile of a city of 100,000 door plates was 9 MB of
     // points drawn on top of each other. From street level down every point is there (signs
     // on one post, plates of one courtyard), for officers to click.
-    let mut ids = state.index().in_envelope(layer, clip);
-    ids.sort_unstable();
     let thin = z < THIN_BELOW;
+    let mut ids = state.index().in_envelope(layer, clip);
+    if thin {
+        ids.sort_unstable();
+    }
     let mut cells: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
     for id in ids {
         let Some(v) = state.get(&id) else { continue };

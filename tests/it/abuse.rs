@@ -13,14 +13,26 @@ async fn changesets(registry: &diming::registry::Registry) -> usize {
     registry.store().changesets(u32::MAX).await.unwrap().len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_requests_are_refused_and_change_nothing() {
+/// The demo registry (SQLite) with a names officer and a viewer, served without a port; the
+/// store lives as long as the first of them.
+async fn demo_app() -> (
+    TestDb,
+    Arc<diming::registry::Registry>,
+    axum::Router,
+    [String; 2],
+) {
     let db = TestDb::sqlite().await;
     let registry = Arc::new(db.registry().await);
     load_demo(&registry).await;
-    let officer_token = officer(&registry, "wangfang", Role::NamesOfficer).await;
+    let names = officer(&registry, "wangfang", Role::NamesOfficer).await;
     let viewer = officer(&registry, "guest", Role::Viewer).await;
     let app = diming::web::app(registry.clone());
+    (db, registry, app, [names, viewer])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_are_refused_and_change_nothing() {
+    let (_db, registry, app, [officer_token, viewer]) = demo_app().await;
     let before = changesets(&registry).await;
     let street = RecordId::derived("street/康宁街");
     let sign = RecordId::derived("sign/DX-002");
@@ -240,13 +252,8 @@ impl http_body::Body for Counted {
 /// likewise read only for a caller who may upload it, and only to its limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_is_read_only_after_the_role_check_and_only_to_its_limit() {
-    let db = TestDb::sqlite().await;
-    let registry = Arc::new(db.registry().await);
-    load_demo(&registry).await;
-    let names = officer(&registry, "wangfang", Role::NamesOfficer).await;
-    let viewer = officer(&registry, "guest", Role::Viewer).await;
+    let (_db, registry, app, [names, viewer]) = demo_app().await;
     let boundary = officer(&registry, "bater", Role::BoundaryOfficer).await;
-    let app = diming::web::app(registry.clone());
     let before = changesets(&registry).await;
     let upload_to = |uri: &'static str, token: Option<&str>, chunks: usize| {
         let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
