@@ -42,6 +42,7 @@ pub(crate) mod geometry;
 mod migrate;
 mod postgres;
 mod rows;
+mod rtree;
 mod sqlite;
 pub mod verify;
 

@@ -5,6 +5,7 @@ use super::error::Context;
 use super::geometry::{from_gpkg, to_gpkg};
 use super::migrate;
 use super::rows::{RawVersion, VERSION_COLUMNS, parse_time, time_text};
+use super::rtree;
 use super::{Result, StoreError};
 use crate::layers::{ColumnValue, Layer};
 use crate::record::ApprovalDocument;
@@ -118,6 +119,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .after_connect(|conn, _| Box::pin(rtree::register_functions(conn)))
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { url, source })?;
@@ -174,6 +176,7 @@ impl SqliteStore {
             .await
             .map_err(fail)?;
         }
+        applied |= rtree::ensure(&mut tx).await? > 0;
         tx.commit().await.context("提交迁移")?;
         // GDAL reads the GeoPackage application id from the file header, not through SQLite:
         // move a new migration out of the WAL into the main file. (Opening an up-to-date
@@ -440,6 +443,21 @@ async fn replace_current(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>])
             continue;
         };
         let table = layer.table();
+        // A large write into a table no more than twice its size rebuilds the table's R-tree
+        // afterwards instead of writing it row by row through the triggers.
+        let bulk = of_layer.len() >= BULK_INDEX && {
+            let rows: i64 =
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                    .fetch_one(&mut **tx)
+                    .await
+                    .context("统计图层表行数")?;
+            rows as usize <= 2 * of_layer.len()
+        };
+        if bulk {
+            rtree::suspend(tx, table, "geom")
+                .await
+                .context("重建空间索引")?;
+        }
         // Rows of retired records go; a changed record's row is updated where it stands
         // (below), so that its feature id stays what GIS clients know it by.
         let retired: Vec<String> = of_layer
@@ -458,51 +476,100 @@ async fn replace_current(tx: &mut Transaction<'_, Sqlite>, rows: &[Encoded<'_>])
             }
             q.execute(&mut **tx).await.context("更新图层表")?;
         }
-        let current: Vec<_> = of_layer.iter().filter(|r| !r.v.retired).collect();
+        // A changed record's row is updated, a new record's row inserted. Not one upsert
+        // (`INSERT … ON CONFLICT DO UPDATE`): under it, the GeoPackage 1.3 R-tree trigger's
+        // `INSERT OR REPLACE` loses its `OR REPLACE` and fails on the row's existing entry.
+        let (changed, created): (Vec<&Encoded<'_>>, Vec<&Encoded<'_>>) = of_layer
+            .iter()
+            .copied()
+            .filter(|r| !r.v.retired)
+            .partition(|r| r.v.version > 1);
         let columns = layer.columns();
         let width = 6 + columns.len();
-        let updated = ["version", "valid_from", "recorded_at", "source"]
+        let mut names = vec!["id", "version", "valid_from", "recorded_at", "source"];
+        names.extend(columns);
+        names.push("geom");
+        let set = names
             .iter()
-            .chain(columns.iter())
-            .chain(["geom"].iter())
-            .map(|c| format!("{c} = excluded.{c}"))
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{c} = c.column{}", i + 1))
             .collect::<Vec<_>>()
             .join(", ");
-        for chunk in current.chunks(batch::ROWS) {
+        // A changed record whose row is missing (a table out of step) gets its row inserted.
+        let mut missing = Vec::new();
+        for chunk in changed.chunks(batch::ROWS) {
             let sql = format!(
-                "INSERT INTO {table} (id, version, valid_from, recorded_at, source, {}, geom) VALUES {} \
-                 ON CONFLICT (id) DO UPDATE SET {updated}",
-                columns.join(", "),
+                "UPDATE {table} SET {set} FROM (VALUES {}) AS c WHERE {table}.id = c.column1 \
+                 RETURNING {table}.id",
                 batch::values(Dialect::Sqlite, chunk.len(), width, true)
             );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for Encoded {
-                v,
-                geom,
-                recorded_at,
-                ..
-            } in chunk.iter().copied()
-            {
-                q = q
-                    .bind(v.id.to_string())
-                    .bind(i64::from(v.version))
-                    .bind(v.valid_from.to_string())
-                    .bind(recorded_at.clone())
-                    .bind(v.body.source().as_str());
-                for value in v.body.column_values() {
-                    q = match value {
-                        ColumnValue::Text(s) => q.bind(s),
-                        ColumnValue::Integer(i) => q.bind(i),
-                        ColumnValue::Null => q.bind(None::<String>),
-                        ColumnValue::NullInteger => q.bind(None::<i64>),
-                    };
-                }
-                q = q.bind(geom.clone());
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+            for r in chunk {
+                q = bind_row(q, r);
             }
-            q.execute(&mut **tx).await.context("写入图层表")?;
+            let updated: std::collections::HashSet<String> = q
+                .fetch_all(&mut **tx)
+                .await
+                .context("更新图层表")?
+                .into_iter()
+                .collect();
+            if updated.len() < chunk.len() {
+                missing.extend(
+                    chunk
+                        .iter()
+                        .filter(|r| !updated.contains(&r.v.id.to_string())),
+                );
+            }
+        }
+        let inserted: Vec<&Encoded<'_>> = created.into_iter().chain(missing).collect();
+        for chunk in inserted.chunks(batch::ROWS) {
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {}",
+                names.join(", "),
+                batch::values(Dialect::Sqlite, chunk.len(), width, true)
+            );
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+            for r in chunk {
+                q = bind_row(q, r);
+            }
+            q.fetch_all(&mut **tx).await.context("写入图层表")?;
+        }
+        if bulk {
+            rtree::build(tx, table, "geom")
+                .await
+                .context("重建空间索引")?;
         }
     }
     Ok(())
+}
+
+/// Rows of one table in a commit from which its R-tree is rebuilt rather than kept in step
+/// by its triggers (see [`rtree::suspend`]).
+const BULK_INDEX: usize = 1000;
+
+type LayerRowQuery<'q> =
+    sqlx::query::QueryScalar<'q, Sqlite, String, sqlx::sqlite::SqliteArguments>;
+
+/// Binds a layer table row: id, version, validity, recording time, source, the layer's
+/// columns, the geometry.
+fn bind_row<'q>(mut q: LayerRowQuery<'q>, r: &'q Encoded<'_>) -> LayerRowQuery<'q> {
+    let v = r.v;
+    q = q
+        .bind(v.id.to_string())
+        .bind(i64::from(v.version))
+        .bind(v.valid_from.to_string())
+        .bind(r.recorded_at.as_str())
+        .bind(v.body.source().as_str());
+    for value in v.body.column_values() {
+        q = match value {
+            ColumnValue::Text(s) => q.bind(s),
+            ColumnValue::Integer(i) => q.bind(i),
+            ColumnValue::Null => q.bind(None::<String>),
+            ColumnValue::NullInteger => q.bind(None::<i64>),
+        };
+    }
+    q.bind(r.geom.as_slice())
 }
 
 /// A version with its geometry (GeoPackage binary), body (JSON) and recording time (text)

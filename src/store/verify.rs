@@ -3,7 +3,8 @@
 //! current at most, lifespans and recording times in order, each version's changeset present),
 //! the per-layer tables hold exactly the current versions, references point at current
 //! records, every current geometry is valid, every approved name carries its document; and
-//! SQLite's own `PRAGMA integrity_check` passes.
+//! SQLite's own `PRAGMA integrity_check` passes and each GeoPackage R-tree agrees with its
+//! table.
 
 use super::{Backup, Result, Store, StoreError};
 use crate::layers::{Body, Layer};
@@ -191,8 +192,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The store's own integrity check: SQLite's `PRAGMA integrity_check` (PostgreSQL keeps its
-    /// own, with checksums and WAL; nothing to ask it here). `Ok(None)` when it passes.
+    /// The store's own integrity check: SQLite's `PRAGMA integrity_check` and the GeoPackage
+    /// R-trees against their tables (PostgreSQL keeps its own, with checksums and WAL; nothing
+    /// to ask it here). `Ok(None)` when it passes.
     pub async fn engine_check(&self) -> Result<Option<String>> {
         match self {
             Store::Sqlite(s) => {
@@ -203,8 +205,25 @@ impl Store {
                         context: "SQLite 完整性检查",
                         source,
                     })?;
-                let text: Vec<String> = rows.into_iter().map(|r| r.0).collect();
-                Ok((text != ["ok"]).then(|| text.join("; ")))
+                let mut text: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+                if text == ["ok"] {
+                    text.clear();
+                }
+                let mut conn = s
+                    .pool()
+                    .acquire()
+                    .await
+                    .map_err(|source| StoreError::Database {
+                        context: "SQLite 完整性检查",
+                        source,
+                    })?;
+                text.extend(super::rtree::check(&mut conn).await.map_err(|source| {
+                    StoreError::Database {
+                        context: "检查空间索引",
+                        source,
+                    }
+                })?);
+                Ok((!text.is_empty()).then(|| text.join("; ")))
             }
             Store::Postgres(_) => Ok(None),
         }

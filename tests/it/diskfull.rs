@@ -70,9 +70,11 @@ async fn a_full_disk_refuses_the_write_whole_and_loses_nothing() {
         "this test mounts a 3 MB tmpfs and needs root (CI runs as root)"
     );
     let _mount = Mount(dir.path().to_path_buf());
-    // Ballast, removed later to free space.
+    // Ballast, removed later to free space. Closing a pool connection checkpoints the WAL into
+    // the main file, which grows into whatever was freed first; the ballast is large enough for
+    // that checkpoint to finish (and the WAL to be emptied) before the next write.
     let ballast = dir.path().join("ballast");
-    std::fs::write(&ballast, vec![0u8; 600_000]).unwrap();
+    std::fs::write(&ballast, vec![0u8; 1_100_000]).unwrap();
     let url = format!("sqlite://{}", dir.path().join("full.gpkg").display());
     let registry = Registry::open(&url, diming::config::Config::erenhot())
         .await

@@ -563,14 +563,14 @@ both_stores!(
         let made = made.to_string();
         let (copy, with_unknown, delete, rename) = match registry.store() {
             diming::store::Store::Sqlite(_) => (
-                "INSERT INTO versions SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = ?1",
-                "INSERT INTO versions SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, ?2, retired, body, geom FROM versions WHERE changeset = ?1",
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = ?1",
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, ?2, retired, body, geom FROM versions WHERE changeset = ?1",
                 "DELETE FROM changesets WHERE id = ?1",
                 "UPDATE versions SET changeset = ?2 WHERE changeset = ?1",
             ),
             diming::store::Store::Postgres(_) => (
-                "INSERT INTO versions SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = $1::uuid",
-                "INSERT INTO versions SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, $2::uuid, retired, body, geom FROM versions WHERE changeset = $1::uuid",
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) SELECT id, version + 1, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom FROM versions WHERE changeset = $1::uuid",
+                "INSERT INTO versions (id, version, layer, valid_from, valid_to, recorded_at, superseded_at, changeset, retired, body, geom) SELECT id, version + 2, layer, valid_from, valid_to, recorded_at, superseded_at, $2::uuid, retired, body, geom FROM versions WHERE changeset = $1::uuid",
                 "DELETE FROM changesets WHERE id = $1::uuid",
                 "UPDATE versions SET changeset = $2::uuid WHERE changeset = $1::uuid",
             ),
@@ -920,3 +920,259 @@ both_stores!(
         }
     }
 );
+
+fn street_at(y: f64) -> Geometry<f64> {
+    Geometry::LineString(line_string![(x: 111.95, y: y), (x: 111.99, y: y)])
+}
+
+/// The ids of the streets GDAL finds in a thin box around the latitude `y`, and whether GDAL
+/// asked the GeoPackage's R-tree for them.
+fn streets_gdal_finds_at(file: &str, y: f64) -> (Vec<String>, bool) {
+    let out = std::process::Command::new("ogrinfo")
+        .args([
+            "-ro",
+            "-q",
+            "-al",
+            "--config",
+            "CPL_DEBUG",
+            "ON",
+            file,
+            "streets",
+        ])
+        .args(["-spat", "111.96", &(y - 0.0002).to_string(), "111.97"])
+        .arg((y + 0.0002).to_string())
+        .output()
+        .expect("ogrinfo (gdal-bin) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ids = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("id (String) = "))
+        .map(str::to_string)
+        .collect();
+    let used_index = String::from_utf8_lossy(&out.stderr).contains("rtree_streets_geom");
+    (ids, used_index)
+}
+
+#[tokio::test]
+async fn the_geopackage_spatial_index_follows_every_commit_and_gdal_uses_it() {
+    let db = TestDb::sqlite().await;
+    let file = db.url().strip_prefix("sqlite://").unwrap().to_string();
+    let registry = db.registry().await;
+    let (a, b, c) = (RecordId::new(), RecordId::new(), RecordId::new());
+    let mut writes = Vec::new();
+    for (id, name, y) in [
+        (a, "甲路", 43.640),
+        (b, "乙路", 43.645),
+        (c, "丙路", 43.650),
+    ] {
+        writes.push(Write::Create {
+            id,
+            valid_from: day("2020-01-01"),
+            body: street(name),
+            geometry: street_at(y),
+        });
+    }
+    registry.commit(changeset(writes)).await.unwrap();
+    // 乙路 moves north, 丙路 is retired.
+    registry
+        .commit(changeset(vec![
+            Write::Update {
+                id: b,
+                base_version: 1,
+                valid_from: day("2021-01-01"),
+                body: street("乙路"),
+                geometry: street_at(43.655),
+            },
+            Write::Retire {
+                id: c,
+                base_version: 1,
+                valid_from: day("2021-01-01"),
+            },
+        ]))
+        .await
+        .unwrap();
+    let expect = [
+        (43.640, vec![a.to_string()]),
+        (43.645, vec![]),
+        (43.650, vec![]),
+        (43.655, vec![b.to_string()]),
+    ];
+    for (y, ids) in &expect {
+        let (found, used_index) = streets_gdal_finds_at(&file, *y);
+        assert_eq!(&found, ids, "at {y}");
+        assert!(
+            used_index,
+            "GDAL read the whole table instead of asking the index"
+        );
+    }
+    let extent = registry.config().jurisdiction.extent;
+    let verified = registry.store().verify(&extent).await.unwrap();
+    assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+
+    // An index that lost an entry is found by verify, with the table named.
+    let diming::store::Store::Sqlite(store) = registry.store() else {
+        unreachable!("a SQLite test store")
+    };
+    sqlx::query("DELETE FROM rtree_streets_geom WHERE id = (SELECT fid FROM streets WHERE id = ?)")
+        .bind(a.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let verified = registry.store().verify(&extent).await.unwrap();
+    assert!(
+        verified
+            .problems
+            .iter()
+            .any(|p| p.message.contains("streets 的空间索引与图层表不符：1 行")),
+        "{:?}",
+        verified.problems
+    );
+
+    // A store without the index (made before it existed) gets it, filled, when it opens.
+    for sql in [
+        "DROP TABLE rtree_streets_geom",
+        "DELETE FROM gpkg_extensions WHERE table_name = 'streets'",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    let triggers: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_streets_geom_%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(triggers.len(), 6, "{triggers:?}");
+    for name in triggers {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER \"{name}\"")))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    drop(registry);
+    let registry = db.registry().await;
+    for (y, ids) in &expect {
+        let (found, used_index) = streets_gdal_finds_at(&file, *y);
+        assert_eq!(&found, ids, "at {y}, after the index was rebuilt");
+        assert!(used_index);
+    }
+    let verified = registry.store().verify(&extent).await.unwrap();
+    assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+}
+
+/// A commit of more than a thousand rows into a table rebuilds the table's R-tree in bulk
+/// instead of row by row; SQLite's own `rtreecheck` accepts the tree, GDAL finds features
+/// through it, and the triggers keep it in step with small commits afterwards.
+#[tokio::test]
+async fn a_large_commit_bulk_loads_a_spatial_index_that_sqlite_and_gdal_accept() {
+    let db = TestDb::sqlite().await;
+    let file = db.url().strip_prefix("sqlite://").unwrap().to_string();
+    let registry = db.registry().await;
+    // 3,000 short streets on a grid: three levels of R-tree nodes.
+    let ids: Vec<RecordId> = (0..3000).map(|_| RecordId::new()).collect();
+    let at = |i: usize, shift: f64| {
+        let (x, y) = (
+            111.95 + (i % 60) as f64 * 0.0008,
+            43.63 + (i / 60) as f64 * 0.0007,
+        );
+        Geometry::LineString(line_string![(x: x + shift, y: y), (x: x + shift + 0.0003, y: y)])
+    };
+    let writes = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Write::Create {
+            id: *id,
+            valid_from: day("2020-01-01"),
+            body: street(&format!("测试{i}路")),
+            geometry: at(i, 0.0),
+        })
+        .collect();
+    registry.commit(changeset(writes)).await.unwrap();
+    let diming::store::Store::Sqlite(store) = registry.store() else {
+        unreachable!("a SQLite test store")
+    };
+    let structure = || async {
+        let check: String = sqlx::query_scalar("SELECT rtreecheck('rtree_streets_geom')")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        // The root's first two bytes: the tree's depth.
+        let depth: String = sqlx::query_scalar(
+            "SELECT hex(substr(data, 1, 2)) FROM rtree_streets_geom_node WHERE nodeno = 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        (check, depth)
+    };
+    let (check, _) = structure().await;
+    assert_eq!(check, "ok");
+    let extent = registry.config().jurisdiction.extent;
+    let verified = registry.store().verify(&extent).await.unwrap();
+    assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+    // Street 1234 stands alone in its grid cell.
+    let y = 43.63 + (1234 / 60) as f64 * 0.0007;
+    let x = 111.95 + (1234 % 60) as f64 * 0.0008;
+    let box_around = |x: f64, y: f64| {
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-q", "-al", &file, "streets", "-spat"])
+            .args([x + 0.0001, y - 0.0001, x + 0.0002, y + 0.0001].map(|v| v.to_string()))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("id (String) = ").map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(box_around(x, y), vec![ids[1234].to_string()]);
+
+    // Small commits after it go through the triggers into the bulk-loaded tree.
+    registry
+        .commit(changeset(vec![
+            Write::Update {
+                id: ids[1234],
+                base_version: 1,
+                valid_from: day("2021-01-01"),
+                body: street("测试1234路"),
+                geometry: at(1234, 0.0004),
+            },
+            Write::Retire {
+                id: ids[1235],
+                base_version: 1,
+                valid_from: day("2021-01-01"),
+            },
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(box_around(x, y), Vec::<String>::new());
+    assert_eq!(box_around(x + 0.0004, y), vec![ids[1234].to_string()]);
+    assert_eq!(structure().await.0, "ok");
+
+    // A corrected survey of the whole layer: every street moved, the tree rebuilt again.
+    let writes = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1235)
+        .map(|(i, id)| Write::Update {
+            id: *id,
+            base_version: if i == 1234 { 2 } else { 1 },
+            valid_from: day("2022-01-01"),
+            body: street(&format!("测试{i}路")),
+            geometry: at(i, 0.0002),
+        })
+        .collect();
+    registry.commit(changeset(writes)).await.unwrap();
+    let (check, depth) = structure().await;
+    assert_eq!(check, "ok");
+    assert_eq!(
+        depth, "0002",
+        "2,999 boxes fill 59 leaves under two nodes under the root"
+    );
+    assert_eq!(box_around(x + 0.0002, y), vec![ids[1234].to_string()]);
+    let verified = registry.store().verify(&extent).await.unwrap();
+    assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+}
