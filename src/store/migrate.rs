@@ -24,6 +24,10 @@ pub const SQLITE: &[(u32, &str)] = &[
         10,
         include_str!("../../migrations/sqlite/0010_no_current_index.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_versions_fid.sql"),
+    ),
 ];
 
 /// PostgreSQL/PostGIS migrations, in order.

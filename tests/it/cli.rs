@@ -45,6 +45,27 @@ async fn after_demo_ogrinfo_lists_the_layers_of_the_geopackage() {
     assert!(summary.contains("ID[\"EPSG\",4490]"), "{summary}");
 }
 
+/// GDAL's GeoPackage validator (from python3-gdal, which gdal-bin depends on) accepts the
+/// demo registry whole: the feature tables with their R-tree spatial indexes and triggers, and
+/// the history's attribute tables with integer keys.
+#[tokio::test]
+async fn the_demo_registry_passes_gdals_geopackage_validator() {
+    let db = TestDb::sqlite().await;
+    ok(diming(db.url(), &["demo"]));
+    let file = db.url().strip_prefix("sqlite://").unwrap();
+    let check = Command::new("/usr/bin/python3")
+        .arg("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
+        .arg(file)
+        .output()
+        .expect("python3 and python3-gdal are installed");
+    assert!(
+        check.status.success() && check.stdout.is_empty() && check.stderr.is_empty(),
+        "the validator refused the file:\n{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
 #[tokio::test]
 async fn after_demo_psql_shows_the_layers_with_srid_4490() {
     let db = TestDb::postgres().await;
