@@ -12,8 +12,9 @@
 //!
 //! [`ensure`] runs with the migrations on every open: a feature table listed in
 //! `gpkg_geometry_columns` without its index gets one, filled from the table's rows, so a store
-//! made before the index existed, or a feature table added by a later migration, is indexed
-//! without a migration of its own. An indexed store is left as it is (nothing written).
+//! made before the index existed, a feature table added by a later migration, or an index
+//! dropped by hand is indexed without a migration of its own. An indexed store is left as it
+//! is (nothing written).
 
 use super::StoreError;
 use libsqlite3_sys as ffi;
@@ -251,9 +252,12 @@ pub async fn ensure(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, StoreErro
     .await
     .map_err(fail)?;
     for (table, column) in &missing {
+        // Triggers left without their table (the table dropped by hand) would refuse to be
+        // created again, and would fail every write meanwhile.
+        suspend(tx, table, column).await.map_err(fail)?;
         build(tx, table, column).await.map_err(fail)?;
         sqlx::query(
-            "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) \
+            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) \
              VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only')",
         )
         .bind(table)

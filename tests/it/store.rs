@@ -1053,8 +1053,24 @@ async fn the_geopackage_spatial_index_follows_every_commit_and_gdal_uses_it() {
             .await
             .unwrap();
     }
+    // An index dropped by hand, its triggers and its row in gpkg_extensions left behind.
+    sqlx::query("DROP TABLE rtree_places_geom")
+        .execute(store.pool())
+        .await
+        .unwrap();
     drop(registry);
     let registry = db.registry().await;
+    let diming::store::Store::Sqlite(store) = registry.store() else {
+        unreachable!("a SQLite test store")
+    };
+    let indexed: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' \
+         AND table_name IN ('places', 'streets') ORDER BY 1",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(indexed, ["places", "streets"]);
     for (y, ids) in &expect {
         let (found, used_index) = streets_gdal_finds_at(&file, *y);
         assert_eq!(&found, ids, "at {y}, after the index was rebuilt");
