@@ -163,6 +163,8 @@ pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let router = app(registry);
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    // The address bound: with port 0, the one the system chose.
+    let addr = listener.local_addr()?.to_string();
     tracing::info!(addr, "listening");
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {

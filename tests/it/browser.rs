@@ -4,7 +4,7 @@
 use crate::support::TestDb;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A `diming serve` process, killed when dropped.
 pub(crate) struct Server(pub(crate) Child);
@@ -24,46 +24,45 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
-/// A `diming serve` on a free port, and the port. A port found free may be taken before the
-/// server binds it (by another test's server, or as the local end of an outgoing connection):
-/// that server exits ("Address already in use") and another port is tried.
+/// A `diming serve` on a port the system chooses, and the port, read from the server's own
+/// "listening" log line. (Choosing a free port here and passing it raced with other tests'
+/// servers: one could take the port first, and a request meant for this server reached
+/// another, with another store.)
 pub(crate) fn serve_free(db: &str) -> (Server, u16) {
-    for _ in 0..10 {
-        let port = free_port();
-        if let Some(server) = try_serve(db, port) {
-            return (server, port);
-        }
-    }
-    panic!("the server did not start on any of ten free ports");
-}
-
-/// Starts `diming serve` on `port` and waits until it listens; `None` if it exits first.
-fn try_serve(db: &str, port: u16) -> Option<Server> {
-    let child = Command::new(env!("CARGO_BIN_EXE_diming"))
-        .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info,sqlx=warn")
+        .env("DIMING_LOG_FORMAT", "json")
         .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start diming serve");
-    let mut server = Server(child);
-    let start = Instant::now();
-    loop {
-        if let Ok(Some(_)) = server.0.try_wait() {
-            return None;
+    let stderr = child.stderr.take().expect("piped stderr");
+    let server = Server(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads the log to its end (the server must never block on a full pipe), passing it on.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let entry: Option<serde_json::Value> = serde_json::from_str(&line).ok();
+            let fields = entry.as_ref().map(|e| &e["fields"]);
+            if let Some(fields) = fields
+                && fields["message"] == "listening"
+                && let Some(port) = fields["addr"]
+                    .as_str()
+                    .and_then(|a| a.rsplit(':').next())
+                    .and_then(|p| p.parse::<u16>().ok())
+            {
+                let _ = tx.send(port);
+            }
+            eprintln!("{line}");
         }
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            // Listening, and ours: not another process that took the port while ours exited.
-            std::thread::sleep(Duration::from_millis(20));
-            return match server.0.try_wait() {
-                Ok(Some(_)) => None,
-                _ => Some(server),
-            };
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server did not start listening within 30 s");
+    (server, port)
 }
 
 /// Runs headless Chromium with the flags this closed network needs.
