@@ -2,10 +2,11 @@
 
 use super::{Changeset, ChangesetError, ChangesetId, RecordId, RecordVersion, Write};
 use crate::layers::{Body, Layer};
-use crate::spatial::SpatialIndex;
+use crate::spatial::{IndexChanges, SpatialIndex};
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Coord;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The closing of a current version by a changeset: it stops being valid on `valid_to` and stops
 /// being current at `superseded_at`. The store refuses the closure unless `version` is still the
@@ -45,13 +46,39 @@ impl CommitPlan {
 }
 
 /// All current (not retired, not superseded) versions, with a spatial index over them.
-#[derive(Default)]
 pub struct CurrentState {
     records: HashMap<RecordId, RecordVersion>,
     /// The retiring version of each retired record, so that a late copy of an older version
     /// (another process's commit, heard of twice) cannot bring it back.
     retired: HashMap<RecordId, u32>,
     index: SpatialIndex,
+    /// Names this state's contents: new with every change, never shared by two states.
+    stamp: u64,
+}
+
+/// Stamps of states, unique in the process.
+static STAMPS: AtomicU64 = AtomicU64::new(1);
+
+fn next_stamp() -> u64 {
+    STAMPS.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for CurrentState {
+    fn default() -> Self {
+        CurrentState {
+            records: HashMap::new(),
+            retired: HashMap::new(),
+            index: SpatialIndex::default(),
+            stamp: next_stamp(),
+        }
+    }
+}
+
+/// The spatial index's part of applying a batch of versions, worked out ahead from the state
+/// as it was (see [`CurrentState::stage`]).
+pub struct Staged {
+    stamp: u64,
+    index: IndexChanges,
 }
 
 impl CurrentState {
@@ -62,6 +89,7 @@ impl CurrentState {
             records,
             retired: HashMap::new(),
             index,
+            stamp: next_stamp(),
         }
     }
 
@@ -309,34 +337,76 @@ impl CurrentState {
     /// known: applying the same commit twice, or an older one late, changes nothing. The
     /// versions are moved in, not copied (an import's 100,000).
     pub fn apply_versions(&mut self, versions: impl IntoIterator<Item = RecordVersion>) {
-        let versions = versions.into_iter();
-        self.records.reserve(versions.size_hint().0);
-        // New versions enter the spatial index together at the end (an import's are
-        // bulk-loaded); one replaced again within `versions` never enters it.
-        let mut fresh: HashSet<RecordId> = HashSet::new();
+        self.apply_staged(versions.into_iter().collect(), None);
+    }
+
+    /// Works out the spatial index's part of applying `versions` (the larger part of the work
+    /// for a large batch) without changing anything, so that it can run while the store writes
+    /// them. [`Self::apply_staged`] uses it if the state has not changed since.
+    pub fn stage(&self, versions: &[RecordVersion]) -> Staged {
+        let (removed, added) = self.selection(versions);
+        Staged {
+            stamp: self.stamp,
+            index: self.index.changes(removed, added),
+        }
+    }
+
+    /// [`Self::apply_versions`] with the index's part staged before; staged from another state
+    /// (another process's commit applied meanwhile), it is worked out again.
+    pub fn apply_staged(&mut self, versions: Vec<RecordVersion>, staged: Option<Staged>) {
+        let index = match staged {
+            Some(staged) if staged.stamp == self.stamp => staged.index,
+            _ => self.stage(&versions).index,
+        };
+        self.records.reserve(versions.len());
         for v in versions {
-            let known = self
-                .records
-                .get(&v.id)
-                .map(|c| c.version)
-                .or_else(|| self.retired.get(&v.id).copied());
-            if known.is_some_and(|k| k >= v.version) {
+            if self.known_version(&v.id).is_some_and(|k| k >= v.version) {
                 continue;
             }
-            if let Some(old) = self.records.remove(&v.id)
-                && !fresh.remove(&v.id)
-            {
-                self.index.remove(&old);
-            }
+            self.records.remove(&v.id);
             if v.retired {
                 self.retired.insert(v.id, v.version);
             } else {
-                fresh.insert(v.id);
                 self.records.insert(v.id, v);
             }
         }
-        let records = &self.records;
-        self.index.insert_all(fresh.iter().map(|id| &records[id]));
+        self.index.apply(index);
+        self.stamp = next_stamp();
+    }
+
+    fn known_version(&self, id: &RecordId) -> Option<u32> {
+        self.records
+            .get(id)
+            .map(|c| c.version)
+            .or_else(|| self.retired.get(id).copied())
+    }
+
+    /// What applying `versions` in order leaves in the spatial index: the current versions
+    /// they replace, and those of them that become current (one replaced again within the
+    /// batch never enters the index).
+    fn selection<'a>(
+        &'a self,
+        versions: &'a [RecordVersion],
+    ) -> (Vec<&'a RecordVersion>, Vec<&'a RecordVersion>) {
+        let mut last: HashMap<RecordId, &RecordVersion> = HashMap::with_capacity(versions.len());
+        let mut removed = Vec::new();
+        for v in versions {
+            let known = match last.get(&v.id) {
+                Some(l) => Some(l.version),
+                None => self.known_version(&v.id),
+            };
+            if known.is_some_and(|k| k >= v.version) {
+                continue;
+            }
+            if !last.contains_key(&v.id)
+                && let Some(old) = self.records.get(&v.id)
+            {
+                removed.push(old);
+            }
+            last.insert(v.id, v);
+        }
+        let added = last.into_values().filter(|v| !v.retired).collect();
+        (removed, added)
     }
 }
 
@@ -573,5 +643,79 @@ mod tests {
                 .intersecting(Layer::Place, near(113.2))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_index_staged_before_another_commit_is_worked_out_again() {
+        let mut state = CurrentState::default();
+        let mut cs = Changeset::new("测试", "导入");
+        for i in 0..200 {
+            cs.push(Write::Create {
+                id: id(i),
+                valid_from: date(),
+                body: body(i as u32),
+                geometry: Geometry::Point(Point::new(111.9 + i as f64 * 1e-4, 43.6)),
+            });
+        }
+        let plan = state.plan(cs, Utc::now()).unwrap();
+        state.apply(&plan);
+        let near = |x: f64| Rect::new((x - 1e-6, 43.6 - 1e-6), (x + 1e-6, 43.6 + 1e-6));
+        let survey = |state: &CurrentState| -> Vec<RecordVersion> {
+            state
+                .layer(Layer::Place)
+                .map(|v| {
+                    let mut w = v.clone();
+                    w.version += 1;
+                    w.geometry = match &v.geometry {
+                        Geometry::Point(p) => Geometry::Point(Point::new(p.x() + 0.5, 43.6)),
+                        other => panic!("a point, not {other:?}"),
+                    };
+                    w
+                })
+                .collect()
+        };
+        // Staged and applied on the same state: as if applied directly.
+        let mut direct = CurrentState::from_versions(state.records().cloned());
+        let moved = survey(&state);
+        let staged = state.stage(&moved);
+        state.apply_staged(moved.clone(), Some(staged));
+        direct.apply_versions(moved);
+        for v in direct.records() {
+            let Geometry::Point(p) = &v.geometry else {
+                unreachable!()
+            };
+            assert_eq!(
+                state.index().intersecting(Layer::Place, near(p.x())),
+                vec![v.id]
+            );
+        }
+        assert_eq!(state.index().len(Layer::Place), 200);
+        // Staged, then another process's commit moves record 5 first: its version 3 there
+        // stays, and the staged index (record 5 at the survey's place) is not used.
+        let moved = survey(&state);
+        let staged = state.stage(&moved);
+        let mut other = state.get(&id(5)).unwrap().clone();
+        other.version += 1;
+        other.geometry = Geometry::Point(Point::new(113.0, 43.6));
+        state.apply_versions([other]);
+        state.apply_staged(moved, Some(staged));
+        assert_eq!(state.get(&id(5)).unwrap().version, 3);
+        assert_eq!(
+            state.index().intersecting(Layer::Place, near(113.0)),
+            vec![id(5)]
+        );
+        assert!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(111.9 + 5e-4 + 1.0))
+                .is_empty()
+        );
+        assert_eq!(
+            state
+                .index()
+                .intersecting(Layer::Place, near(111.9 + 6e-4 + 1.0)),
+            vec![id(6)]
+        );
+        assert_eq!(state.index().len(Layer::Place), 200);
     }
 }

@@ -97,7 +97,8 @@ pub struct Registry {
     store: Store,
     config: Config,
     lists: WordLists,
-    state: RwLock<CurrentState>,
+    /// Shared with the thread that stages a large commit's index (see [`Registry::commit`]).
+    state: Arc<RwLock<CurrentState>>,
     tiles: tiles::TileCache,
     /// Counts changes of the searchable part of the current state (bumped under its write
     /// lock).
@@ -109,6 +110,10 @@ pub struct Registry {
     /// full: while the store still holds as many, memory has all of them.
     read_in_full_at: AtomicI64,
 }
+
+/// Commits of at least this many versions stage their spatial index while the store writes
+/// them; for fewer, a thread would cost more than it saves.
+const STAGE_FROM: usize = 1_000;
 
 impl Registry {
     /// Opens the store at `url` and loads the current state into memory.
@@ -123,7 +128,7 @@ impl Registry {
             store,
             config,
             lists,
-            state: RwLock::new(CurrentState::from_versions(current)),
+            state: Arc::new(RwLock::new(CurrentState::from_versions(current))),
             tiles: tiles::TileCache::default(),
             generation: AtomicU64::new(0),
             search: RwLock::new(None),
@@ -273,12 +278,32 @@ impl Registry {
     ) -> Result<ChangesetId, RegistryError> {
         let changeset = self.prepare(changeset)?;
         let _writing = self.writer.lock().await;
-        let plan = self.plan(changeset)?;
+        let plan = Arc::new(self.plan(changeset)?);
+        // A large commit's spatial index is worked out on another thread while the store
+        // writes it (100,000 plates: 0.1–0.5 s the client no longer waits for after the
+        // server); it is used only if the store commits and memory is still as it was.
+        let staging = (plan.versions.len() >= STAGE_FROM).then(|| {
+            let (state, plan) = (Arc::clone(&self.state), Arc::clone(&plan));
+            tokio::task::spawn_blocking(move || {
+                state
+                    .read()
+                    .expect("current state lock poisoned")
+                    .stage(&plan.versions)
+            })
+        });
         self.store.commit(&plan).await?;
+        let staged = match staging {
+            Some(task) => task.await.ok(),
+            None => None,
+        };
+        // The staging thread has returned and dropped its share of the plan.
+        let plan = Arc::try_unwrap(plan).unwrap_or_else(|shared| (*shared).clone());
         let touched = self.touched(&plan.versions);
         let searchable = plan.versions.iter().any(|v| indexes(v.layer()));
         let id = plan.id();
-        self.change_state(searchable, |state| state.apply_versions(plan.versions));
+        self.change_state(searchable, |state| {
+            state.apply_staged(plan.versions, staged)
+        });
         self.tiles.invalidate(&touched);
         Ok(id)
     }
