@@ -13,7 +13,7 @@ use std::path::PathBuf;
     after_help = "格式：GeoJSON、Shapefile（.shp 或 zip 压缩包；.dbf 编码按 .cpg 或 --encoding）、GeoPackage、KML、DXF、CSV（经度/纬度或 WKT 列）\n\n示例：\n  diming import --layer streets 道路.zip --encoding gbk --dry-run\n  diming import --layer door_plates 门牌.csv --map 门牌号=number --map 街路巷=street\n  diming import --layer streets 测绘.dxf --crs EPSG:4546 --map Text=name"
 )]
 pub(crate) struct ImportArgs {
-    /// 图层：admin_units、streets、places、door_plates
+    /// 图层：admin_units、streets、places、door_plates、boundary_markers、cemeteries、cemetery_sections、plots、graves、zones
     #[arg(long)]
     layer: String,
     file: PathBuf,
@@ -95,6 +95,18 @@ pub(crate) async fn import(
     args: ImportArgs,
 ) -> Result<()> {
     let layer = parse_layer(&args.layer)?;
+    if io::import::columns(layer).is_empty() {
+        let importable: Vec<&str> = Layer::ALL
+            .iter()
+            .filter(|l| !io::import::columns(**l).is_empty())
+            .map(|l| l.table())
+            .collect();
+        bail!(
+            "“{}”不能从文件导入（由其模块的命令和表单登记）；可导入的图层：{}",
+            layer.label(),
+            importable.join("、")
+        );
+    }
     let options = ReadOptions {
         crs: args.crs.as_deref().map(parse_crs).transpose()?,
         encoding: args
@@ -147,19 +159,23 @@ pub(crate) async fn import(
             args.file.file_name().unwrap_or_default().to_string_lossy()
         )
     });
-    let committed = if !args.dry_run {
-        match report.take_changeset(author, &reason) {
-            Some(cs) => {
-                busy.set_message(format!("写入登记簿：{} 处变更", cs.writes.len()));
-                let committed = registry.commit(cs).await;
-                // Cleared before a refusal is printed, not left half drawn above it.
-                busy.finish_and_clear();
-                Some(committed?)
-            }
-            None => None,
+    // A dry run also asks the registry's rules over the whole changeset (numbering, markers,
+    // cemeteries…), so that it answers what the import would.
+    let mut refusal = None;
+    let committed = match report.take_changeset(author, &reason) {
+        Some(cs) if args.dry_run => {
+            busy.set_message(format!("按登记簿规则核对 {} 处变更", cs.writes.len()));
+            refusal = registry.preview(cs).err();
+            None
         }
-    } else {
-        None
+        Some(cs) => {
+            busy.set_message(format!("写入登记簿：{} 处变更", cs.writes.len()));
+            let committed = registry.commit(cs).await;
+            // Cleared before a refusal is printed, not left half drawn above it.
+            busy.finish_and_clear();
+            Some(committed?)
+        }
+        None => None,
     };
     busy.finish_and_clear();
     match args.format {
@@ -169,6 +185,7 @@ pub(crate) async fn import(
             v["crs"] = serde_json::json!(raw.crs);
             v["dry_run"] = serde_json::json!(args.dry_run);
             v["changeset"] = serde_json::json!(committed);
+            v["rules"] = serde_json::json!(refusal.as_ref().map(ToString::to_string));
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         super::Format::Text => {
@@ -199,6 +216,9 @@ pub(crate) async fn import(
                 (None, false) => {}
             }
         }
+    }
+    if let Some(refusal) = refusal {
+        bail!("登记簿规则不接受这次导入（试运行，没有写入）：{refusal}");
     }
     if !report.refused.is_empty() {
         bail!(

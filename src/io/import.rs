@@ -9,7 +9,21 @@
 //!   支路), `status`;
 //! - `places`: `name`, `category` (required; code or census name), `name_mn`, `status`;
 //! - `door_plates`: `number` (required), `street` (its standard name) or `street_id`, `kind`;
-//! - `admin_units`: `code`, `name`, `level` (required), `name_mn`, `parent`.
+//! - `admin_units`: `code`, `name`, `level` (required), `name_mn`, `parent`;
+//! - `boundary_markers`: `number`, `kind`, `units` (division codes separated by `;`),
+//!   `material`, `height_m`, `references` (`名称,方位角,距离;…`) (required), `description`,
+//!   `installed`;
+//! - `cemeteries`: `name`, `kind`, `operator` (required), `address`, `approval`, `opened`;
+//! - `cemetery_sections`: `cemetery` (its id or name), `code` (required), `name`;
+//! - `plots`: `cemetery` (id or name), `number` (区-排-号: its section is the one with the first
+//!   part as code), `remains`, `occupancy` (required), `status` (default available),
+//!   `laid_out` (default `valid_from`);
+//! - `graves`: `number`, `kind`, `surveyed` (required), `area_m2`, `buried`, `owner`,
+//!   `owner_phone` (a masked number leaves the registered one), `treatment`, `notes`;
+//! - `zones`: `name`, `kind` (required), `basis`.
+//!
+//! Codes may be given by their Chinese names (硬化大墓, 水源保护区, 骨灰, 单穴…). In the layers
+//! after `admin_units` an empty cell means no value.
 //!
 //! Other columns are listed in the report as ignored. A feature that matches its record in
 //! every imported attribute and in geometry (within 1e-9°, about 0.1 mm) is unchanged, so an
@@ -32,24 +46,53 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
         Layer::Place => &["name", "name_mn", "category", "status"],
         Layer::DoorPlate => &["number", "street", "street_id", "kind"],
         Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent"],
+        Layer::Marker => &[
+            "number",
+            "kind",
+            "units",
+            "material",
+            "height_m",
+            "references",
+            "description",
+            "installed",
+        ],
+        Layer::Cemetery => &["name", "kind", "operator", "address", "approval", "opened"],
+        Layer::CemeterySection => &["cemetery", "code", "name"],
+        Layer::Plot => &[
+            "cemetery",
+            "number",
+            "remains",
+            "occupancy",
+            "status",
+            "laid_out",
+        ],
+        Layer::Grave => &[
+            "number",
+            "kind",
+            "area_m2",
+            "buried",
+            "owner",
+            "owner_phone",
+            "treatment",
+            "surveyed",
+            "notes",
+        ],
+        Layer::Zone => &["name", "kind", "basis"],
+        // Workflow records (inspections, orders, disputes, burials, claims, notices…) are
+        // made by their modules' forms and commands, not surveyed; signs and boundary lines
+        // carry structured texts and documents that a flat file cannot hold.
         Layer::Campaign
         | Layer::Sign
         | Layer::SignInspection
         | Layer::WorkOrder
-        | Layer::Marker
         | Layer::MarkerObservation
         | Layer::Dispute
         | Layer::BoundaryLine
         | Layer::LineInspection
         | Layer::Agreement
-        | Layer::Cemetery
-        | Layer::CemeterySection
-        | Layer::Plot
         | Layer::Burial
         | Layer::SubsidyClaim
-        | Layer::Grave
-        | Layer::Notice
-        | Layer::Zone => &[],
+        | Layer::Notice => &[],
     }
 }
 
@@ -77,13 +120,70 @@ pub struct Report {
 }
 
 /// Translates labels officers write into the codes of the schema.
-fn code_of(column: &str, value: &str) -> String {
+fn code_of(layer: Layer, column: &str, value: &str) -> String {
     use crate::addresses::PlateKind;
     use crate::boundaries::UnitLevel;
+    use crate::cemetery::{CemeteryKind, GraveKind, PlotStatus, Treatment, ZoneKind};
     use crate::names::naming::NameStatus;
+    /// The code (serde's name) of the value among `all` whose label is `v`.
+    fn labelled<T: Copy + Serialize>(
+        all: &[T],
+        label: fn(T) -> &'static str,
+        v: &str,
+    ) -> Option<String> {
+        all.iter()
+            .find(|k| label(**k) == v)
+            .and_then(|k| serde_json::to_value(k).ok())
+            .and_then(|k| k.as_str().map(str::to_string))
+    }
     let v = value.trim();
-    let found = match column {
-        "class" => [
+    let found = match (layer, column) {
+        (Layer::Marker, "kind") => match v {
+            "双面界桩" | "双面" => Some("two_faced".to_string()),
+            "三面界桩" | "三面界桩（三交点）" | "三面" => {
+                Some("three_faced".to_string())
+            }
+            _ => None,
+        },
+        (Layer::Cemetery, "kind") => labelled(
+            &[CemeteryKind::Public, CemeteryKind::Commercial],
+            CemeteryKind::label,
+            v,
+        ),
+        (Layer::Plot, "remains") => match v {
+            "骨灰" => Some("ashes".to_string()),
+            "遗体" => Some("body".to_string()),
+            _ => None,
+        },
+        (Layer::Plot, "occupancy") => match v {
+            "单穴" => Some("single".to_string()),
+            "双穴" => Some("double".to_string()),
+            _ => None,
+        },
+        (Layer::Plot, "status") => labelled(&PlotStatus::ALL, PlotStatus::label, v),
+        (Layer::Grave, "kind") => labelled(
+            &[
+                GraveKind::Ordinary,
+                GraveKind::Hardened,
+                GraveKind::Empty,
+                GraveKind::Luxury,
+                GraveKind::Clan,
+            ],
+            GraveKind::label,
+            v,
+        ),
+        (Layer::Grave, "treatment") => labelled(
+            &[
+                Treatment::Move,
+                Treatment::Screen,
+                Treatment::RemoveHardening,
+                Treatment::DeepBurial,
+            ],
+            Treatment::label,
+            v,
+        ),
+        (Layer::Zone, "kind") => v.parse::<ZoneKind>().ok().map(|k| k.as_str().to_string()),
+        (Layer::Street, "class") => [
             ("arterial", "主干路"),
             ("secondary", "次干路"),
             ("branch", "支路"),
@@ -92,7 +192,7 @@ fn code_of(column: &str, value: &str) -> String {
         .iter()
         .find(|(_, l)| *l == v)
         .map(|(c, _)| c.to_string()),
-        "level" => [
+        (Layer::AdminUnit, "level") => [
             UnitLevel::County,
             UnitLevel::Township,
             UnitLevel::TownshipLike,
@@ -102,16 +202,16 @@ fn code_of(column: &str, value: &str) -> String {
         .iter()
         .find(|l| l.label() == v)
         .map(|l| l.as_str().to_string()),
-        "kind" => PlateKind::ALL
+        (Layer::DoorPlate, "kind") => PlateKind::ALL
             .iter()
             .find(|k| k.label() == v)
             .and_then(|k| serde_json::to_value(k).ok())
             .and_then(|k| k.as_str().map(str::to_string)),
-        "category" => v
+        (Layer::Place, "category") => v
             .parse::<crate::names::PlaceCategory>()
             .ok()
             .map(|c| c.as_str().to_string()),
-        "status" => [
+        (Layer::Street | Layer::Place, "status") => [
             NameStatus::Proposed,
             NameStatus::Checked,
             NameStatus::Approved,
@@ -128,14 +228,33 @@ fn code_of(column: &str, value: &str) -> String {
 
 fn typed(layer: Layer, value: Value) -> Result<Body, String> {
     fn de<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-        serde_path_to_error::deserialize(v)
-            .map_err(|e| format!("属性 {} 无效：{}", e.path(), e.inner()))
+        serde_path_to_error::deserialize(v).map_err(|e| {
+            let message = e.inner().to_string();
+            // serde's "unknown variant `月球`, expected one of `a`, `b`" in the officer's words.
+            match message
+                .strip_prefix("unknown variant `")
+                .and_then(|m| m.split_once("`, expected one of "))
+            {
+                Some((value, codes)) => format!(
+                    "属性 {} 的值“{value}”无效：应为 {}（或其中文名称）",
+                    e.path(),
+                    codes.replace('`', "").replace(", ", "、")
+                ),
+                None => format!("属性 {} 无效：{message}", e.path()),
+            }
+        })
     }
     Ok(match layer {
         Layer::AdminUnit => Body::AdminUnit(de(value)?),
         Layer::Street => Body::Street(de(value)?),
         Layer::Place => Body::Place(de(value)?),
         Layer::DoorPlate => Body::DoorPlate(de(value)?),
+        Layer::Marker => Body::Marker(de(value)?),
+        Layer::Cemetery => Body::Cemetery(de(value)?),
+        Layer::CemeterySection => Body::CemeterySection(de(value)?),
+        Layer::Plot => Body::Plot(de(value)?),
+        Layer::Grave => Body::Grave(de(value)?),
+        Layer::Zone => Body::Zone(de(value)?),
         other => return Err(format!("“{}”不能从文件导入", other.label())),
     })
 }
@@ -178,6 +297,51 @@ struct Preparing<'a> {
     known: BTreeSet<&'static str>,
     /// Streets by standard name, for door plates.
     streets: HashMap<String, Vec<RecordId>>,
+    /// Cemeteries by name, and sections by cemetery and code, for sections and plots.
+    cemeteries: HashMap<String, Vec<RecordId>>,
+    sections: HashMap<(RecordId, String), RecordId>,
+}
+
+/// The layers whose columns [`Preparing::set`] types (numbers, lists, references); in them an
+/// empty cell means no value.
+const TYPED: [Layer; 6] = [
+    Layer::Marker,
+    Layer::Cemetery,
+    Layer::CemeterySection,
+    Layer::Plot,
+    Layer::Grave,
+    Layer::Zone,
+];
+
+/// A cell that holds several values ("152501001;152501002"), as exports write it.
+fn split_list(value: &str) -> Vec<&str> {
+    value
+        .split([';', '；', ',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A marker's reference objects from a cell "名称,方位角,距离;…" (as exports write them).
+fn references(value: &str) -> Result<Value, String> {
+    value
+        .split([';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            let parts: Vec<&str> = item.split([',', '，']).map(str::trim).collect();
+            let bad = || {
+                format!("方位物“{item}”应写作 名称,方位角,距离（如 水井,45,12.5），多个用分号隔开")
+            };
+            let [object, azimuth, distance] = parts[..] else {
+                return Err(bad());
+            };
+            let azimuth: f64 = azimuth.parse().map_err(|_| bad())?;
+            let distance: f64 = distance.parse().map_err(|_| bad())?;
+            Ok(json!({ "object": object, "azimuth_deg": azimuth, "distance_m": distance }))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
 }
 
 impl<'a> Preparing<'a> {
@@ -195,13 +359,113 @@ impl<'a> Preparing<'a> {
                 .map(|(_, dst)| dst.clone())
                 .unwrap_or_else(|| k.clone())
                 .to_lowercase();
-            if self.known.contains(renamed.as_str()) {
-                fields.insert(renamed, v.trim().to_string());
+            // A Shapefile's field names stop at 10 bytes (an export's `descriptio`).
+            let known = self.known.get(renamed.as_str()).copied().or_else(|| {
+                (renamed.len() == 10)
+                    .then(|| self.known.iter().find(|c| c.starts_with(renamed.as_str())))
+                    .flatten()
+                    .copied()
+            });
+            if let Some(known) = known {
+                fields.insert(known.to_string(), v.trim().to_string());
             } else {
                 ignored.push(k.as_str());
             }
         }
         (self.record(f, &fields), ignored)
+    }
+
+    /// Sets `column` of a body of the [`TYPED`] layers from the file's `value`: numbers, lists
+    /// and references as the body holds them; an empty cell clears an optional attribute
+    /// (and leaves a required one missing).
+    fn set(
+        &self,
+        layer: Layer,
+        column: &str,
+        value: &str,
+        body: &mut Map<String, Value>,
+    ) -> Result<(), String> {
+        let typed = match (layer, column) {
+            (Layer::Plot, "remains" | "occupancy") => {
+                if !value.is_empty() {
+                    let kind = body.entry("kind").or_insert_with(|| json!({}));
+                    kind[column] = json!(value);
+                }
+                return Ok(());
+            }
+            // A masked number, as exports give it: the registered one stays.
+            (Layer::Grave, "owner_phone") if value.contains('*') => return Ok(()),
+            _ if value.is_empty() => {
+                body.remove(column);
+                return Ok(());
+            }
+            (Layer::Marker, "height_m") | (Layer::Grave, "area_m2") => value
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .map(|x| json!(x))
+                .ok_or_else(|| format!("属性“{column}”的值“{value}”不是数字"))?,
+            (Layer::Marker, "units") => json!(split_list(value)),
+            (Layer::Marker, "references") => references(value)?,
+            (Layer::Plot | Layer::CemeterySection, "cemetery") => json!(self.cemetery(value)?),
+            _ => json!(value),
+        };
+        body.insert(column.to_string(), typed);
+        Ok(())
+    }
+
+    /// A cemetery named by its id or its name.
+    fn cemetery(&self, value: &str) -> Result<RecordId, String> {
+        if let Ok(id) = value.parse::<RecordId>() {
+            return match self.current.get(&id).map(|v| v.layer()) {
+                Some(Layer::Cemetery) => Ok(id),
+                _ => Err(format!("登记簿中没有 id 为 {id} 的公墓")),
+            };
+        }
+        match self.cemeteries.get(value).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(_) => Err(format!("公墓“{value}”有重名，请用其 id")),
+            None => Err(format!("登记簿中没有公墓“{value}”")),
+        }
+    }
+
+    /// A plot's section (from its cemetery and its number's first part) and, for a new plot,
+    /// its defaults: available, laid out when it becomes valid.
+    fn plot(
+        &self,
+        new: bool,
+        valid_from: NaiveDate,
+        body: &mut Map<String, Value>,
+    ) -> Result<(), String> {
+        if new {
+            body.entry("status").or_insert_with(|| json!("available"));
+            body.entry("laid_out").or_insert_with(|| json!(valid_from));
+            for part in ["remains", "occupancy"] {
+                if body["kind"].get(part).is_none() {
+                    return Err(format!("缺少必填属性“{part}”"));
+                }
+            }
+        }
+        let cemetery = body
+            .get("cemetery")
+            .and_then(Value::as_str)
+            .and_then(|c| c.parse::<RecordId>().ok())
+            .ok_or("缺少必填属性“cemetery”")?;
+        let Some(number) = body.get("number").and_then(Value::as_str) else {
+            return Err("缺少必填属性“number”".into());
+        };
+        let number: crate::cemetery::PlotNumber = number.parse()?;
+        let section = self
+            .sections
+            .get(&(cemetery, number.section.clone()))
+            .ok_or_else(|| {
+                format!(
+                    "公墓中没有墓区“{}”（墓位号 {number} 的第一段）",
+                    number.section
+                )
+            })?;
+        body.insert("section".into(), json!(section));
+        Ok(())
     }
 
     fn record(
@@ -254,7 +518,9 @@ impl<'a> Preparing<'a> {
         }
         // The body: the record's own, with the file's columns over it.
         let mut body: Map<String, Value> = match existing {
-            Some(v) => match serde_json::to_value(&v.body) {
+            // Whole personal numbers (a plot holder's phone…): the file's masked cells leave
+            // them as they are.
+            Some(v) => match crate::cemetery::personal::reveal(|| serde_json::to_value(&v.body)) {
                 Ok(Value::Object(m)) => m,
                 _ => Map::new(),
             },
@@ -269,7 +535,11 @@ impl<'a> Preparing<'a> {
             let Some(value) = fields.get(*column) else {
                 continue;
             };
-            let value = code_of(column, value);
+            let value = code_of(layer, column, value);
+            if TYPED.contains(&layer) {
+                self.set(layer, column, &value, &mut body)?;
+                continue;
+            }
             match (layer, *column) {
                 (Layer::Street | Layer::Place, "status") => {
                     let naming = body.entry("naming").or_insert_with(|| json!({}));
@@ -295,6 +565,9 @@ impl<'a> Preparing<'a> {
         }
         if existing.is_none() && layer == Layer::Street && !body.contains_key("class") {
             body.insert("class".into(), json!("branch"));
+        }
+        if layer == Layer::Plot {
+            self.plot(existing.is_none(), valid_from, &mut body)?;
         }
         let body = typed(layer, Value::Object(body)).map_err(|reason| {
             let missing = columns(layer)
@@ -344,7 +617,7 @@ pub fn plan(
         });
         return report;
     }
-    let preparing = Preparing {
+    let mut preparing = Preparing {
         current,
         layer,
         map,
@@ -360,7 +633,25 @@ pub fn plan(
         } else {
             HashMap::new()
         },
+        cemeteries: HashMap::new(),
+        sections: HashMap::new(),
     };
+    if matches!(layer, Layer::Plot | Layer::CemeterySection) {
+        for v in current.layer(Layer::Cemetery) {
+            preparing
+                .cemeteries
+                .entry(v.body.title())
+                .or_default()
+                .push(v.id);
+        }
+        for v in current.layer(Layer::CemeterySection) {
+            if let Body::CemeterySection(s) = &v.body {
+                preparing
+                    .sections
+                    .insert((s.cemetery, s.code.clone()), v.id);
+            }
+        }
+    }
     let prepared: Vec<_> = features.par_iter().map(|f| preparing.prepare(f)).collect();
     // Door numbers already in use, per street, and those taken by this file.
     let mut taken: HashMap<(RecordId, String), Vec<RecordId>> = HashMap::new();

@@ -644,6 +644,34 @@ fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'stati
             ("compensation_fen", "/compensation_fen"),
         ],
         L::Zone => &[("name", "/name"), ("kind", "/kind"), ("basis", "/basis")],
+        L::Sign => &[
+            ("code", "/code"),
+            ("kind", "/kind"),
+            ("text", "/shows/zh"),
+            ("text_mn", "/shows/mn"),
+            ("pinyin", "/shows/pinyin"),
+            ("number", "/shows/number"),
+            ("mounting", "/mounting"),
+            ("facing", "/facing"),
+            ("width_mm", "/width_mm"),
+            ("height_mm", "/height_mm"),
+            ("condition", "/condition"),
+            ("installed", "/installed"),
+            ("names", "/names"),
+        ],
+        L::BoundaryLine => &[
+            ("left", "/left"),
+            ("left_name", "/left_name"),
+            ("right", "/right"),
+            ("right_name", "/right_name"),
+            ("legal", "/legal"),
+            ("technical", "/technical"),
+            ("document", "/document/number"),
+            ("established", "/established"),
+            ("last_inspected", "/last_inspected"),
+            ("cycle_years", "/cycle_years"),
+            ("length_m", "/length_m"),
+        ],
         _ => &[],
     }
 }
@@ -652,8 +680,39 @@ fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'stati
 pub fn export_fields(layer: crate::layers::Layer) -> Vec<&'static str> {
     let mut fields = vec!["id", "version", "valid_from"];
     fields.extend(import::columns(layer));
-    fields.extend(export_paths(layer).iter().map(|(name, _)| *name));
+    for (name, _) in export_paths(layer) {
+        if !fields.contains(name) {
+            fields.push(name);
+        }
+    }
     fields
+}
+
+/// A value of a record's body as one cell, as imports read it back: a list as its items
+/// separated by `;`, a marker's reference objects as `名称,方位角,距离;…`.
+fn cell(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => s.clone(),
+                    Value::Object(o) if o.contains_key("azimuth_deg") => format!(
+                        "{},{},{}",
+                        o["object"].as_str().unwrap_or_default(),
+                        o["azimuth_deg"],
+                        o["distance_m"]
+                    ),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+        other => Some(other.to_string()),
+    }
 }
 
 /// Records as features to export: the attributes of [`export_fields`] (door plates name their
@@ -665,37 +724,33 @@ pub fn export_features(
     versions
         .iter()
         .map(|v| {
+            use crate::layers::Layer;
             let body = serde_json::to_value(&v.body).unwrap_or_default();
-            let text = |key: &str| -> Option<String> {
-                match &body[key] {
-                    serde_json::Value::Null => None,
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    other => Some(other.to_string()),
-                }
-            };
-            let values = export_fields(v.layer())
+            let layer = v.layer();
+            let values = export_fields(layer)
                 .iter()
-                .map(|field| match *field {
-                    "id" => Some(v.id.to_string()),
-                    "version" => Some(v.version.to_string()),
-                    "valid_from" => Some(v.valid_from.to_string()),
-                    "status" => body["naming"]["status"]
+                .map(|field| match (layer, *field) {
+                    (_, "id") => Some(v.id.to_string()),
+                    (_, "version") => Some(v.version.to_string()),
+                    (_, "valid_from") => Some(v.valid_from.to_string()),
+                    (Layer::Street | Layer::Place, "status") => body["naming"]["status"]
                         .as_str()
                         .map(str::to_string)
                         .or_else(|| Some("published".into())),
-                    "street" => body["street"]
+                    (Layer::DoorPlate, "street") => body["street"]
                         .as_str()
                         .and_then(|id| id.parse().ok())
                         .and_then(|id| current.get(&id))
                         .map(|s| s.body.title()),
-                    "street_id" => text("street"),
-                    other => match export_paths(v.layer()).iter().find(|(n, _)| *n == other) {
-                        Some((_, path)) => match body.pointer(path) {
-                            None | Some(serde_json::Value::Null) => None,
-                            Some(serde_json::Value::String(s)) => Some(s.clone()),
-                            Some(x) => Some(x.to_string()),
-                        },
-                        None => text(other),
+                    (_, other) => match export_paths(layer).iter().find(|(n, _)| *n == other) {
+                        Some((_, path)) => body.pointer(path).and_then(cell),
+                        None => cell(
+                            &body[if other == "street_id" {
+                                "street"
+                            } else {
+                                other
+                            }],
+                        ),
                     },
                 })
                 .collect();

@@ -163,9 +163,15 @@ pub async fn import(
         .reason
         .filter(|r| !r.trim().is_empty())
         .unwrap_or_else(|| format!("从文件导入：{filename}"));
+    // A dry run answers what the commit would: the registry's rules over the whole changeset
+    // too (numbering, markers, cemeteries…), not only each feature's checks.
     let changeset = match (q.dry_run, report.take_changeset(&author, &reason)) {
         (false, Some(cs)) => Some(registry.commit(cs).await?),
-        _ => None,
+        (true, Some(cs)) => {
+            registry.preview(cs)?;
+            None
+        }
+        (_, None) => None,
     };
     let mut body = serde_json::to_value(&report).unwrap_or_default();
     body["format"] = json!(raw.format);

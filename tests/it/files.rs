@@ -54,7 +54,17 @@ async fn demo_in(db: TestDb) -> TestDb {
 async fn every_format_round_trips_and_gdal_reads_it_back() {
     let db = demo_db().await;
     let dir = tempfile::tempdir().unwrap();
-    for (layer, count) in [("streets", 40), ("door_plates", 3202), ("admin_units", 18)] {
+    for (layer, count) in [
+        ("streets", 40),
+        ("door_plates", 3202),
+        ("admin_units", 18),
+        ("boundary_markers", 8),
+        ("cemeteries", 2),
+        ("cemetery_sections", 6),
+        ("plots", 1134),
+        ("graves", 92),
+        ("zones", 4),
+    ] {
         for format in ["geojson", "gpkg", "shp", "kml", "csv"] {
             let file = dir.path().join(format!("{layer}.{format}"));
             let out = diming(
@@ -451,6 +461,298 @@ both_stores!(
         );
     }
 );
+
+both_stores!(
+    surveyed_markers_graves_plots_and_zones_come_in_under_the_registrys_rules,
+    |db: TestDb| async move {
+        use diming::layers::{Body, Layer};
+        let db = demo_in(db).await;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.to_str().unwrap().to_string()
+        };
+
+        // A field survey of graves in the officers' words: labels for codes, a whole phone
+        // number, an empty cell for what was not found, a bad number refused where it is.
+        let map = [
+            "--map",
+            "编号=number",
+            "--map",
+            "类型=kind",
+            "--map",
+            "面积=area_m2",
+            "--map",
+            "坟主=owner",
+            "--map",
+            "电话=owner_phone",
+            "--map",
+            "处理=treatment",
+            "--map",
+            "调查日期=surveyed",
+        ];
+        let graves = write(
+            "散坟.csv",
+            "经度,纬度,编号,类型,面积,坟主,电话,处理,调查日期\n\
+             111.7430,43.5501,SM-2026-001,硬化大墓,5.5,张三,13812345678,迁移,2026-11-20\n\
+             111.7352,43.5476,SM-2026-002,普通坟墓,,,,,2026-11-20\n\
+             111.7353,43.5477,SM-2026-003,月球墓,,,,,2026-11-20\n\
+             111.7354,43.5478,SM-2026-004,普通坟墓,大约五平米,,,,2026-11-20\n",
+        );
+        let mut args = vec!["--layer", "graves", graves.as_str()];
+        args.extend_from_slice(&map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(!ok, "{all}");
+        let refused: Vec<(u64, &str)> = report["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+            .collect();
+        assert_eq!(refused.len(), 2, "{report}");
+        assert_eq!(refused[0].0, 3);
+        assert!(
+            refused[0].1.contains("“月球墓”无效") && refused[0].1.contains("ordinary"),
+            "{refused:?}"
+        );
+        assert_eq!(refused[1].0, 4);
+        assert!(
+            refused[1].1.contains("area_m2") && refused[1].1.contains("不是数字"),
+            "{refused:?}"
+        );
+        let graves = write(
+            "散坟2.csv",
+            &std::fs::read_to_string(&graves)
+                .unwrap()
+                .lines()
+                .take(3)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>(),
+        );
+        let mut args = vec!["--layer", "graves", graves.as_str()];
+        args.extend_from_slice(&map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 2, "{all}");
+        // Opened again: the import ran in another process.
+        {
+            let registry = db.registry().await;
+            let current = registry.current();
+            let found: Vec<_> = current
+                .layer(Layer::Grave)
+                .filter_map(|v| match &v.body {
+                    Body::Grave(g) if g.number.starts_with("SM-2026") => Some(g.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(found.len(), 2);
+            let hardened = found.iter().find(|g| g.number == "SM-2026-001").unwrap();
+            assert_eq!(hardened.kind, diming::cemetery::GraveKind::Hardened);
+            assert_eq!(hardened.area_m2, Some(5.5));
+            assert_eq!(hardened.treatment, Some(diming::cemetery::Treatment::Move));
+            assert_eq!(
+                hardened.owner_phone.as_ref().and_then(|p| p.whole()),
+                Some("13812345678"),
+                "the whole number is kept for the burial office"
+            );
+            let plain = found.iter().find(|g| g.number == "SM-2026-002").unwrap();
+            assert_eq!((plain.area_m2, plain.owner.as_deref()), (None, None));
+        }
+        // Markers: units and reference objects in one cell each; the registry's rule (three
+        // reference objects at least) answers in a dry run as it would in the import.
+        let markers = write(
+            "界桩.csv",
+            "WKT,number,kind,units,material,height_m,references\n\
+             \"POINT (111.96 43.67)\",JZ-101,双面界桩,152501200；152501400,花岗岩,0.8,\"水井,45,12.5;电杆,120,30\"\n",
+        );
+        let (ok, report, all) = import(
+            db.url(),
+            &["--layer", "boundary_markers", markers.as_str(), "--dry-run"],
+        );
+        assert!(!ok && report["created"] == 1, "{all}");
+        assert!(
+            report["rules"]
+                .as_str()
+                .is_some_and(|r| r.contains("至少有 3 个方位物")),
+            "{report}"
+        );
+        let markers = write(
+            "界桩2.csv",
+            &std::fs::read_to_string(&markers)
+                .unwrap()
+                .replace("电杆,120,30", "电杆,120,30;岩石,270,8"),
+        );
+        let (ok, report, all) =
+            import(db.url(), &["--layer", "boundary_markers", markers.as_str()]);
+        assert!(ok && report["created"] == 1, "{all}");
+        // Opened again: the import ran in another process.
+        let (section_c, cemetery_name) = {
+            let registry = db.registry().await;
+            let current = registry.current();
+            let marker = current
+                .layer(Layer::Marker)
+                .find_map(|v| match &v.body {
+                    Body::Marker(m) if m.number == "JZ-101" => Some(m.clone()),
+                    _ => None,
+                })
+                .expect("JZ-101 is registered");
+            assert_eq!(marker.units, ["152501200", "152501400"]);
+            assert_eq!(marker.references.len(), 3);
+            assert_eq!(marker.references[2].object, "岩石");
+            assert_eq!(marker.references[2].azimuth_deg, 270.0);
+            assert_eq!(marker.height_m, 0.8);
+
+            // Plots named by their cemetery's name: the section comes from the number.
+            let section_c = current
+                .layer(Layer::CemeterySection)
+                .find_map(|v| match &v.body {
+                    Body::CemeterySection(s) if s.code == "C" => Some((v.id, s.cemetery)),
+                    _ => None,
+                })
+                .unwrap();
+            let cemetery_name = current.get(&section_c.1).unwrap().body.title();
+            (section_c, cemetery_name)
+        };
+        let plot = |number: &str, cemetery: &str, dy: f64| {
+            let (x, y) = (112.0310, 43.5990 + dy);
+            format!(
+                "\"POLYGON (({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))\",{cemetery},{number},遗体,单穴\n",
+                x2 = x + 0.00002,
+                y2 = y + 0.00002
+            )
+        };
+        let plots = write(
+            "墓位.csv",
+            &format!(
+                "WKT,公墓,墓位号,类型,穴数\n{}{}{}",
+                plot("C-99-1", &cemetery_name, 0.0),
+                plot("Q-1-1", &cemetery_name, 0.0001),
+                plot("C-99-2", "不存在的公墓", 0.0002),
+            ),
+        );
+        let plot_map = [
+            "--map",
+            "公墓=cemetery",
+            "--map",
+            "墓位号=number",
+            "--map",
+            "类型=remains",
+            "--map",
+            "穴数=occupancy",
+        ];
+        let mut args = vec!["--layer", "plots", plots.as_str()];
+        args.extend_from_slice(&plot_map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(!ok, "{all}");
+        let reasons: Vec<&str> = report["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["reason"].as_str().unwrap())
+            .collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons[0].contains("墓区“Q”"), "{reasons:?}");
+        assert!(reasons[1].contains("没有公墓“不存在的公墓”"), "{reasons:?}");
+        let plots = write(
+            "墓位2.csv",
+            &format!(
+                "WKT,公墓,墓位号,类型,穴数\n{}",
+                plot("C-99-1", &cemetery_name, 0.0)
+            ),
+        );
+        let mut args = vec!["--layer", "plots", plots.as_str()];
+        args.extend_from_slice(&plot_map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 1, "{all}");
+        // Opened again: the import ran in another process.
+        {
+            let registry = db.registry().await;
+            let current = registry.current();
+            let new_plot = current
+                .layer(Layer::Plot)
+                .find_map(|v| match &v.body {
+                    Body::Plot(p) if p.number.to_string() == "C-99-1" => Some(p.clone()),
+                    _ => None,
+                })
+                .unwrap();
+            assert_eq!((new_plot.section, new_plot.cemetery), section_c);
+            assert_eq!(new_plot.status, diming::cemetery::PlotStatus::Available);
+        }
+        // A zone by its Chinese kind.
+        let zones = write(
+            "禁葬区.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+               "properties":{"name":"新划定的水源保护区","kind":"水源保护区","basis":"二政发〔2026〕1号"},
+               "geometry":{"type":"Polygon","coordinates":[[[111.90,43.60],[111.91,43.60],[111.91,43.61],[111.90,43.61],[111.90,43.60]]]}}]}"#,
+        );
+        let (ok, report, all) = import(db.url(), &["--layer", "zones", zones.as_str()]);
+        assert!(ok && report["created"] == 1, "{all}");
+        // Opened again: the import ran in another process.
+        {
+            let registry = db.registry().await;
+            let current = registry.current();
+            assert!(current.layer(Layer::Zone).any(|v| matches!(&v.body,
+            Body::Zone(z) if z.kind == diming::cemetery::ZoneKind::WaterSource && z.name == "新划定的水源保护区")));
+        }
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_of_every_surveyed_layer_carry_its_attributes() {
+    let db = demo_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (layer, fields) in [
+        (
+            "boundary_markers",
+            &["number", "kind", "units", "references"][..],
+        ),
+        (
+            "boundary_lines",
+            &["left", "right_name", "legal", "length_m"][..],
+        ),
+        ("signs", &["code", "kind", "text", "condition"][..]),
+        ("plots", &["number", "status", "cemetery"][..]),
+    ] {
+        let file = dir.path().join(format!("{layer}.geojson"));
+        let out = diming(
+            db.url(),
+            &[
+                "export",
+                "--layer",
+                layer,
+                "--format",
+                "geojson",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        for f in json["features"].as_array().unwrap() {
+            for field in fields {
+                assert!(
+                    f["properties"][field].is_string(),
+                    "{layer} lacks {field}: {f}"
+                );
+            }
+        }
+        if layer == "plots" {
+            // Each plot's own status, not a name's approval status.
+            let statuses: std::collections::BTreeSet<&str> = json["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["properties"]["status"].as_str().unwrap())
+                .collect();
+            assert!(
+                statuses.contains("available") && statuses.contains("occupied"),
+                "{statuses:?}"
+            );
+            assert!(!statuses.contains("published"), "{statuses:?}");
+        }
+    }
+}
 
 fn diming_demo_changesets() -> usize {
     crate::support::DEMO.len()
