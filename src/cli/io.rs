@@ -153,6 +153,7 @@ pub(crate) async fn import(
         &registry.config().jurisdiction.extent,
         today,
     );
+    report.check_plots(&registry.current(), &registry.config().cemetery.plot_limits);
     let reason = args.reason.clone().unwrap_or_else(|| {
         format!(
             "从文件导入：{}",

@@ -23,7 +23,8 @@
 //! - `zones`: `name`, `kind` (required), `basis`.
 //!
 //! Codes may be given by their Chinese names (硬化大墓, 水源保护区, 骨灰, 单穴…). In the layers
-//! after `admin_units` an empty cell means no value.
+//! after `admin_units` an empty cell means no value. Plots are also checked as laid out
+//! ([`Report::check_plots`]).
 //!
 //! Other columns are listed in the report as ignored. A feature that matches its record in
 //! every imported attribute and in geometry (within 1e-9°, about 0.1 mm) is unchanged, so an
@@ -117,6 +118,9 @@ pub struct Report {
     pub ignored_columns: Vec<String>,
     #[serde(skip)]
     pub writes: Vec<Write>,
+    /// The file's row of each write.
+    #[serde(skip)]
+    rows: Vec<usize>,
 }
 
 /// Translates labels officers write into the codes of the schema.
@@ -609,6 +613,7 @@ pub fn plan(
         refused: Vec::new(),
         ignored_columns: Vec::new(),
         writes: Vec::new(),
+        rows: Vec::new(),
     };
     if columns(layer).is_empty() {
         report.refused.push(Refused {
@@ -734,6 +739,7 @@ pub fn plan(
                     taken.entry(key).or_default().push(v.id);
                 }
                 report.updated += 1;
+                report.rows.push(f.row);
                 report.writes.push(Write::Update {
                     id: v.id,
                     base_version: v.version,
@@ -754,6 +760,7 @@ pub fn plan(
                     taken.entry(key).or_default().push(id);
                 }
                 report.created += 1;
+                report.rows.push(f.row);
                 report.writes.push(Write::Create {
                     id,
                     valid_from,
@@ -776,6 +783,106 @@ impl Report {
         }
         let mut cs = Changeset::new(author, reason);
         cs.writes = std::mem::take(&mut self.writes);
+        self.rows.clear();
         Some(cs)
+    }
+
+    /// Refuses the plots that `diming cemetery check` would find at fault once imported and
+    /// does not find at fault now: outside their section, overlapping another plot, larger than
+    /// the limit in force when they were laid out, a number used twice in their section. A
+    /// surveyor's layout with a mistake is refused where the mistake is, before it is written;
+    /// faults the registry already had are left to the check's report.
+    pub fn check_plots(
+        &mut self,
+        current: &CurrentState,
+        limits: &[crate::cemetery::check::Limit],
+    ) {
+        use crate::cemetery::check::{Finding, Rule, check};
+        if self.layer != Layer::Plot || self.writes.is_empty() {
+            return;
+        }
+        let key = |f: &Finding| {
+            let mut records = f.records.clone();
+            records.sort();
+            (f.rule, records)
+        };
+        let layers = [
+            Layer::Cemetery,
+            Layer::CemeterySection,
+            Layer::Plot,
+            Layer::Burial,
+        ];
+        let mut versions: HashMap<RecordId, RecordVersion> = layers
+            .iter()
+            .flat_map(|l| current.layer(*l))
+            .map(|v| (v.id, v.clone()))
+            .collect();
+        let before: BTreeSet<_> = check(
+            &CurrentState::from_versions(versions.values().cloned()),
+            limits,
+        )
+        .iter()
+        .map(key)
+        .collect();
+        let mut written: HashMap<RecordId, usize> = HashMap::new();
+        for (i, w) in self.writes.iter().enumerate() {
+            let (Write::Create {
+                id,
+                valid_from,
+                body,
+                geometry,
+            }
+            | Write::Update {
+                id,
+                valid_from,
+                body,
+                geometry,
+                ..
+            }) = w
+            else {
+                continue;
+            };
+            written.insert(*id, i);
+            let base = versions.get(id).map_or(0, |v| v.version);
+            versions.insert(
+                *id,
+                RecordVersion {
+                    id: *id,
+                    version: base + 1,
+                    valid_from: *valid_from,
+                    valid_to: None,
+                    recorded_at: chrono::Utc::now(),
+                    superseded_at: None,
+                    changeset: crate::record::ChangesetId(uuid::Uuid::nil()),
+                    retired: false,
+                    body: body.clone(),
+                    geometry: geometry.clone(),
+                },
+            );
+        }
+        let mut faults: std::collections::BTreeMap<usize, String> = Default::default();
+        for f in check(&CurrentState::from_versions(versions.into_values()), limits) {
+            let layout = matches!(
+                f.rule,
+                Rule::TooLarge | Rule::OutsideSection | Rule::Overlap | Rule::DuplicateNumber
+            );
+            if !layout || before.contains(&key(&f)) {
+                continue;
+            }
+            for id in &f.records {
+                if let Some(i) = written.get(id) {
+                    faults.entry(*i).or_insert_with(|| f.message.clone());
+                }
+            }
+        }
+        for (i, reason) in faults.into_iter().rev() {
+            match self.writes.remove(i) {
+                Write::Create { .. } => self.created -= 1,
+                _ => self.updated -= 1,
+            }
+            let row = self.rows.remove(i);
+            self.refused.push(Refused { row, reason });
+        }
+        self.refused.sort_by_key(|r| r.row);
     }
 }

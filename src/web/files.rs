@@ -142,7 +142,7 @@ pub async fn import(
             // The folder and the file go now, whatever the read found.
             drop(dir);
             let raw = read?;
-            let report = io::import::plan(
+            let mut report = io::import::plan(
                 &registry.current(),
                 layer,
                 &raw.features,
@@ -150,6 +150,7 @@ pub async fn import(
                 &registry.config().jurisdiction.extent,
                 today,
             );
+            report.check_plots(&registry.current(), &registry.config().cemetery.plot_limits);
             Ok((raw, report))
         })
         .await

@@ -586,7 +586,7 @@ both_stores!(
             import(db.url(), &["--layer", "boundary_markers", markers.as_str()]);
         assert!(ok && report["created"] == 1, "{all}");
         // Opened again: the import ran in another process.
-        let (section_c, cemetery_name) = {
+        let (cemetery, cemetery_name, x, y) = {
             let registry = db.registry().await;
             let current = registry.current();
             let marker = current
@@ -601,33 +601,55 @@ both_stores!(
             assert_eq!(marker.references[2].object, "岩石");
             assert_eq!(marker.references[2].azimuth_deg, 270.0);
             assert_eq!(marker.height_m, 0.8);
-
-            // Plots named by their cemetery's name: the section comes from the number.
-            let section_c = current
-                .layer(Layer::CemeterySection)
-                .find_map(|v| match &v.body {
-                    Body::CemeterySection(s) if s.code == "C" => Some((v.id, s.cemetery)),
-                    _ => None,
-                })
-                .unwrap();
-            let cemetery_name = current.get(&section_c.1).unwrap().body.title();
-            (section_c, cemetery_name)
+            let cemetery = current.layer(Layer::Cemetery).next().unwrap();
+            let inside = geo::InteriorPoint::interior_point(&cemetery.geometry).unwrap();
+            (cemetery.id, cemetery.body.title(), inside.x(), inside.y())
         };
-        let plot = |number: &str, cemetery: &str, dy: f64| {
-            let (x, y) = (112.0310, 43.5990 + dy);
+
+        // A new section drawn by the surveyor, its cemetery named by name.
+        let square = |x: f64, y: f64, w: f64, h: f64| {
             format!(
-                "\"POLYGON (({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))\",{cemetery},{number},遗体,单穴\n",
-                x2 = x + 0.00002,
-                y2 = y + 0.00002
+                "\"POLYGON (({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))\"",
+                x2 = x + w,
+                y2 = y + h
             )
+        };
+        let sections = write(
+            "墓区.csv",
+            &format!(
+                "WKT,公墓,区号,名称\n{},{cemetery_name},Q,测绘新墓区\n",
+                square(x - 0.0001, y - 0.0001, 0.0002, 0.0002)
+            ),
+        );
+        let section_map = [
+            "--map",
+            "公墓=cemetery",
+            "--map",
+            "区号=code",
+            "--map",
+            "名称=name",
+        ];
+        let mut args = vec!["--layer", "cemetery_sections", sections.as_str()];
+        args.extend_from_slice(&section_map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 1, "{all}");
+
+        // Its plots (about 1.2 m × 1.6 m): the section comes from the number; a plot over
+        // another, one outside the section, one in no section and one in no cemetery are
+        // refused where they are, as `diming cemetery check` would find them.
+        let (w, h) = (0.000015, 0.000015);
+        let row = |number: &str, cemetery: &str, x: f64, y: f64| {
+            format!("{},{cemetery},{number},遗体,单穴\n", square(x, y, w, h))
         };
         let plots = write(
             "墓位.csv",
             &format!(
-                "WKT,公墓,墓位号,类型,穴数\n{}{}{}",
-                plot("C-99-1", &cemetery_name, 0.0),
-                plot("Q-1-1", &cemetery_name, 0.0001),
-                plot("C-99-2", "不存在的公墓", 0.0002),
+                "WKT,公墓,墓位号,类型,穴数\n{}{}{}{}{}",
+                row("Q-1-1", &cemetery_name, x, y),
+                row("Q-1-2", &cemetery_name, x + w / 2.0, y),
+                row("Q-1-3", &cemetery_name, x + 0.00015, y),
+                row("Z-1-1", &cemetery_name, x, y + 0.00005),
+                row("Q-1-4", "不存在的公墓", x, y - 0.00005),
             ),
         );
         let plot_map = [
@@ -644,40 +666,61 @@ both_stores!(
         args.extend_from_slice(&plot_map);
         let (ok, report, all) = import(db.url(), &args);
         assert!(!ok, "{all}");
-        let reasons: Vec<&str> = report["refused"]
+        let refused: Vec<(u64, &str)> = report["refused"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["reason"].as_str().unwrap())
+            .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
             .collect();
-        assert_eq!(reasons.len(), 2, "{reasons:?}");
-        assert!(reasons[0].contains("墓区“Q”"), "{reasons:?}");
-        assert!(reasons[1].contains("没有公墓“不存在的公墓”"), "{reasons:?}");
+        assert_eq!(
+            refused.iter().map(|r| r.0).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5],
+            "{refused:?}"
+        );
+        // Q-1-1 and Q-1-2 overlap: both named, each at its row.
+        assert!(
+            refused[0].1.contains("重叠") && refused[1].1.contains("重叠"),
+            "{refused:?}"
+        );
+        assert!(refused[2].1.contains("在墓区之外"), "{refused:?}");
+        assert!(refused[3].1.contains("墓区“Z”"), "{refused:?}");
+        assert!(
+            refused[4].1.contains("没有公墓“不存在的公墓”"),
+            "{refused:?}"
+        );
         let plots = write(
             "墓位2.csv",
             &format!(
-                "WKT,公墓,墓位号,类型,穴数\n{}",
-                plot("C-99-1", &cemetery_name, 0.0)
+                "WKT,公墓,墓位号,类型,穴数\n{}{}",
+                row("Q-1-1", &cemetery_name, x, y),
+                row("Q-1-2", &cemetery_name, x + 0.00003, y),
             ),
         );
         let mut args = vec!["--layer", "plots", plots.as_str()];
         args.extend_from_slice(&plot_map);
         let (ok, report, all) = import(db.url(), &args);
-        assert!(ok && report["created"] == 1, "{all}");
-        // Opened again: the import ran in another process.
+        assert!(ok && report["created"] == 2, "{all}");
         {
             let registry = db.registry().await;
             let current = registry.current();
-            let new_plot = current
-                .layer(Layer::Plot)
+            let section_q = current
+                .layer(Layer::CemeterySection)
                 .find_map(|v| match &v.body {
-                    Body::Plot(p) if p.number.to_string() == "C-99-1" => Some(p.clone()),
+                    Body::CemeterySection(s) if s.code == "Q" => Some(v.id),
                     _ => None,
                 })
                 .unwrap();
-            assert_eq!((new_plot.section, new_plot.cemetery), section_c);
+            let new_plot = current
+                .layer(Layer::Plot)
+                .find_map(|v| match &v.body {
+                    Body::Plot(p) if p.number.to_string() == "Q-1-1" => Some(p.clone()),
+                    _ => None,
+                })
+                .unwrap();
+            assert_eq!((new_plot.section, new_plot.cemetery), (section_q, cemetery));
             assert_eq!(new_plot.status, diming::cemetery::PlotStatus::Available);
         }
+
         // A zone by its Chinese kind.
         let zones = write(
             "禁葬区.geojson",
