@@ -13,7 +13,7 @@ use std::path::PathBuf;
     after_help = "格式：GeoJSON、Shapefile（.shp 或 zip 压缩包；.dbf 编码按 .cpg 或 --encoding）、GeoPackage、KML、DXF、CSV（经度/纬度或 WKT 列）\n\n示例：\n  diming import --layer streets 道路.zip --encoding gbk --dry-run\n  diming import --layer door_plates 门牌.csv --map 门牌号=number --map 街路巷=street\n  diming import --layer streets 测绘.dxf --crs EPSG:4546 --map Text=name"
 )]
 pub(crate) struct ImportArgs {
-    /// 图层：admin_units、streets、places、door_plates、boundary_markers、cemeteries、cemetery_sections、plots、graves、zones
+    /// 图层：admin_units、streets、places、door_plates、signs、boundary_markers、cemeteries、cemetery_sections、plots、graves、zones
     #[arg(long)]
     layer: String,
     file: PathBuf,

@@ -20,7 +20,13 @@
 //!   `laid_out` (default `valid_from`);
 //! - `graves`: `number`, `kind`, `surveyed` (required), `area_m2`, `buried`, `owner`,
 //!   `owner_phone` (a masked number leaves the registered one), `treatment`, `notes`;
-//! - `zones`: `name`, `kind` (required), `basis`.
+//! - `zones`: `name`, `kind` (required), `basis`;
+//! - `signs`: `code`, `kind`, `mounting`, `width_mm`, `height_mm`, `text` (required), `text_mn`,
+//!   `pinyin`, `number`, `facing`, `condition`, `installed`, `names` (record ids separated by
+//!   `;`; a new sign without them names the street or place whose standard name it shows).
+//!
+//! A sign's code, a marker's or a grave's number, a cemetery's name and a section's code in its
+//! cemetery that another record already has are refused (as door numbers are).
 //!
 //! Codes may be given by their Chinese names (硬化大墓, 水源保护区, 骨灰, 单穴…). In the layers
 //! after `admin_units` an empty cell means no value. Plots are also checked as laid out
@@ -79,11 +85,25 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
             "notes",
         ],
         Layer::Zone => &["name", "kind", "basis"],
+        Layer::Sign => &[
+            "code",
+            "kind",
+            "mounting",
+            "width_mm",
+            "height_mm",
+            "text",
+            "text_mn",
+            "pinyin",
+            "number",
+            "facing",
+            "condition",
+            "installed",
+            "names",
+        ],
         // Workflow records (inspections, orders, disputes, burials, claims, notices…) are
-        // made by their modules' forms and commands, not surveyed; signs and boundary lines
-        // carry structured texts and documents that a flat file cannot hold.
+        // made by their modules' forms and commands, not surveyed; boundary lines carry their
+        // approval documents and are derived from the units (`diming boundaries lines`).
         Layer::Campaign
-        | Layer::Sign
         | Layer::SignInspection
         | Layer::WorkOrder
         | Layer::MarkerObservation
@@ -129,6 +149,7 @@ fn code_of(layer: Layer, column: &str, value: &str) -> String {
     use crate::boundaries::UnitLevel;
     use crate::cemetery::{CemeteryKind, GraveKind, PlotStatus, Treatment, ZoneKind};
     use crate::names::naming::NameStatus;
+    use crate::signs::{Condition, Mounting, SignKind};
     /// The code (serde's name) of the value among `all` whose label is `v`.
     fn labelled<T: Copy + Serialize>(
         all: &[T],
@@ -142,6 +163,13 @@ fn code_of(layer: Layer, column: &str, value: &str) -> String {
     }
     let v = value.trim();
     let found = match (layer, column) {
+        (Layer::Sign, "kind") => labelled(&SignKind::ALL, SignKind::label, v),
+        (Layer::Sign, "mounting") => labelled(
+            &[Mounting::Pole, Mounting::Wall, Mounting::Lightbox],
+            Mounting::label,
+            v,
+        ),
+        (Layer::Sign, "condition") => labelled(&Condition::ALL, Condition::label, v),
         (Layer::Marker, "kind") => match v {
             "双面界桩" | "双面" => Some("two_faced".to_string()),
             "三面界桩" | "三面界桩（三交点）" | "三面" => {
@@ -254,6 +282,7 @@ fn typed(layer: Layer, value: Value) -> Result<Body, String> {
         Layer::Place => Body::Place(de(value)?),
         Layer::DoorPlate => Body::DoorPlate(de(value)?),
         Layer::Marker => Body::Marker(de(value)?),
+        Layer::Sign => Body::Sign(de(value)?),
         Layer::Cemetery => Body::Cemetery(de(value)?),
         Layer::CemeterySection => Body::CemeterySection(de(value)?),
         Layer::Plot => Body::Plot(de(value)?),
@@ -304,11 +333,14 @@ struct Preparing<'a> {
     /// Cemeteries by name, and sections by cemetery and code, for sections and plots.
     cemeteries: HashMap<String, Vec<RecordId>>,
     sections: HashMap<(RecordId, String), RecordId>,
+    /// Streets and places by standard name, for signs.
+    named_records: HashMap<String, Vec<RecordId>>,
 }
 
 /// The layers whose columns [`Preparing::set`] types (numbers, lists, references); in them an
 /// empty cell means no value.
-const TYPED: [Layer; 6] = [
+const TYPED: [Layer; 7] = [
+    Layer::Sign,
     Layer::Marker,
     Layer::Cemetery,
     Layer::CemeterySection,
@@ -316,6 +348,24 @@ const TYPED: [Layer; 6] = [
     Layer::Grave,
     Layer::Zone,
 ];
+
+/// What names a record of its layer uniquely, for the layers other than door plates that
+/// have such a name: what it is called, the key, and the key as officers write it.
+fn identifier(body: &Body) -> Option<(&'static str, String, String)> {
+    let (what, key, shown) = match body {
+        Body::Sign(s) => ("标志编号", s.code.clone(), s.code.clone()),
+        Body::Marker(m) => ("界桩编号", m.number.clone(), m.number.clone()),
+        Body::Grave(g) => ("散坟台账编号", g.number.clone(), g.number.clone()),
+        Body::Cemetery(c) => ("公墓名称", c.name.clone(), c.name.clone()),
+        Body::CemeterySection(s) => (
+            "墓区号",
+            format!("{}/{}", s.cemetery, s.code),
+            s.code.clone(),
+        ),
+        _ => return None,
+    };
+    Some((what, key, shown))
+}
 
 /// A cell that holds several values ("152501001;152501002"), as exports write it.
 fn split_list(value: &str) -> Vec<&str> {
@@ -390,6 +440,25 @@ impl<'a> Preparing<'a> {
         body: &mut Map<String, Value>,
     ) -> Result<(), String> {
         let typed = match (layer, column) {
+            // What the sign shows.
+            (Layer::Sign, "text" | "text_mn" | "pinyin" | "number") => {
+                let key = match column {
+                    "text" => "zh",
+                    "text_mn" => "mn",
+                    other => other,
+                };
+                let shows = body.entry("shows").or_insert_with(|| json!({}));
+                match (value.is_empty(), shows.as_object_mut()) {
+                    (true, Some(shows)) => {
+                        shows.remove(key);
+                    }
+                    (false, Some(shows)) => {
+                        shows.insert(key.into(), json!(value));
+                    }
+                    (_, None) => {}
+                }
+                return Ok(());
+            }
             (Layer::Plot, "remains" | "occupancy") => {
                 if !value.is_empty() {
                     let kind = body.entry("kind").or_insert_with(|| json!({}));
@@ -403,12 +472,28 @@ impl<'a> Preparing<'a> {
                 body.remove(column);
                 return Ok(());
             }
-            (Layer::Marker, "height_m") | (Layer::Grave, "area_m2") => value
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
+            (Layer::Sign, "width_mm" | "height_mm") => value
+                .parse::<u32>()
                 .map(|x| json!(x))
-                .ok_or_else(|| format!("属性“{column}”的值“{value}”不是数字"))?,
+                .map_err(|_| format!("属性“{column}”的值“{value}”不是整毫米数"))?,
+            (Layer::Sign, "names") => {
+                let ids = split_list(value)
+                    .into_iter()
+                    .map(|id| {
+                        id.parse::<RecordId>()
+                            .map_err(|_| format!("names 中的“{id}”不是记录 id"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                json!(ids)
+            }
+            (Layer::Marker, "height_m") | (Layer::Sign, "facing") | (Layer::Grave, "area_m2") => {
+                value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(|x| json!(x))
+                    .ok_or_else(|| format!("属性“{column}”的值“{value}”不是数字"))?
+            }
             (Layer::Marker, "units") => json!(split_list(value)),
             (Layer::Marker, "references") => references(value)?,
             (Layer::Plot | Layer::CemeterySection, "cemetery") => json!(self.cemetery(value)?),
@@ -416,6 +501,30 @@ impl<'a> Preparing<'a> {
         };
         body.insert(column.to_string(), typed);
         Ok(())
+    }
+
+    /// A new sign without `names`: the street or place whose standard name it shows.
+    fn named(&self, body: &mut Map<String, Value>) -> Result<(), String> {
+        let text = body
+            .get("shows")
+            .and_then(|s| s.get("zh"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if text.is_empty() {
+            return Err("缺少必填属性“text”".into());
+        }
+        match self.named_records.get(text).map(Vec::as_slice) {
+            Some([one]) => {
+                body.insert("names".into(), json!([one]));
+                Ok(())
+            }
+            Some(_) => Err(format!(
+                "“{text}”有重名：请在 names 列给出标志所指记录的 id"
+            )),
+            None => Err(format!(
+                "登记簿中没有名为“{text}”的街路巷或地名：请在 names 列给出标志所指记录的 id"
+            )),
+        }
     }
 
     /// A cemetery named by its id or its name.
@@ -445,7 +554,7 @@ impl<'a> Preparing<'a> {
             body.entry("status").or_insert_with(|| json!("available"));
             body.entry("laid_out").or_insert_with(|| json!(valid_from));
             for part in ["remains", "occupancy"] {
-                if body["kind"].get(part).is_none() {
+                if body.get("kind").and_then(|k| k.get(part)).is_none() {
                     return Err(format!("缺少必填属性“{part}”"));
                 }
             }
@@ -573,12 +682,17 @@ impl<'a> Preparing<'a> {
         if layer == Layer::Plot {
             self.plot(existing.is_none(), valid_from, &mut body)?;
         }
+        if layer == Layer::Sign && !body.contains_key("names") {
+            self.named(&mut body)?;
+        }
         let body = typed(layer, Value::Object(body)).map_err(|reason| {
             let missing = columns(layer)
                 .iter()
                 .find(|c| reason.contains(&format!("missing field `{c}`")));
             match missing {
                 Some(c) => format!("缺少必填属性“{c}”"),
+                // What a sign shows is `text` in files.
+                None if reason.contains("missing field `zh`") => "缺少必填属性“text”".into(),
                 None => reason,
             }
         })?;
@@ -640,7 +754,20 @@ pub fn plan(
         },
         cemeteries: HashMap::new(),
         sections: HashMap::new(),
+        named_records: HashMap::new(),
     };
+    if layer == Layer::Sign {
+        for v in current
+            .layer(Layer::Street)
+            .chain(current.layer(Layer::Place))
+        {
+            preparing
+                .named_records
+                .entry(v.body.title())
+                .or_default()
+                .push(v.id);
+        }
+    }
     if matches!(layer, Layer::Plot | Layer::CemeterySection) {
         for v in current.layer(Layer::Cemetery) {
             preparing
@@ -668,6 +795,12 @@ pub fn plan(
                     .or_default()
                     .push(v.id);
             }
+        }
+    }
+    let mut idents: HashMap<String, Vec<RecordId>> = HashMap::new();
+    for v in current.layer(layer) {
+        if let Some((_, key, _)) = identifier(&v.body) {
+            idents.entry(key).or_default().push(v.id);
         }
     }
     // The file's other columns, named once however many features have them (borrowed: an
@@ -715,6 +848,23 @@ pub fn plan(
                 continue;
             }
         }
+        // The same for the identifiers of signs, markers, graves, cemeteries and sections.
+        let ident = identifier(&body);
+        if let Some((what, key, shown)) = &ident {
+            let me = existing.map(|v| v.id);
+            let renamed =
+                existing.is_none_or(|v| identifier(&v.body).map(|i| i.1) != Some(key.clone()));
+            let other = idents
+                .get(key)
+                .and_then(|ids| ids.iter().find(|id| Some(**id) != me));
+            if let (true, Some(other)) = (renamed, other) {
+                report
+                    .refused
+                    .push(refuse(format!("{what}“{shown}”重复：已有记录 {other}")));
+                continue;
+            }
+        }
+        let ident = ident.map(|i| i.1);
         match existing {
             Some(v) => {
                 if !seen_ids.insert(v.id) {
@@ -738,6 +888,9 @@ pub fn plan(
                 if let Some(key) = plate_key {
                     taken.entry(key).or_default().push(v.id);
                 }
+                if let Some(key) = ident {
+                    idents.entry(key).or_default().push(v.id);
+                }
                 report.updated += 1;
                 report.rows.push(f.row);
                 report.writes.push(Write::Update {
@@ -758,6 +911,9 @@ pub fn plan(
                 }
                 if let Some(key) = plate_key {
                     taken.entry(key).or_default().push(id);
+                }
+                if let Some(key) = ident {
+                    idents.entry(key).or_default().push(id);
                 }
                 report.created += 1;
                 report.rows.push(f.row);

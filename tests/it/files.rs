@@ -64,6 +64,7 @@ async fn every_format_round_trips_and_gdal_reads_it_back() {
         ("plots", 1134),
         ("graves", 92),
         ("zones", 4),
+        ("signs", 418),
     ] {
         for format in ["geojson", "gpkg", "shp", "kml", "csv"] {
             let file = dir.path().join(format!("{layer}.{format}"));
@@ -644,12 +645,13 @@ both_stores!(
         let plots = write(
             "墓位.csv",
             &format!(
-                "WKT,公墓,墓位号,类型,穴数\n{}{}{}{}{}",
+                "WKT,公墓,墓位号,类型,穴数\n{}{}{}{}{}{},{cemetery_name},Q-1-5,,\n",
                 row("Q-1-1", &cemetery_name, x, y),
                 row("Q-1-2", &cemetery_name, x + w / 2.0, y),
                 row("Q-1-3", &cemetery_name, x + 0.00015, y),
                 row("Z-1-1", &cemetery_name, x, y + 0.00005),
                 row("Q-1-4", "不存在的公墓", x, y - 0.00005),
+                square(x, y - 0.00008, w, h),
             ),
         );
         let plot_map = [
@@ -674,7 +676,7 @@ both_stores!(
             .collect();
         assert_eq!(
             refused.iter().map(|r| r.0).collect::<Vec<_>>(),
-            [1, 2, 3, 4, 5],
+            [1, 2, 3, 4, 5, 6],
             "{refused:?}"
         );
         // Q-1-1 and Q-1-2 overlap: both named, each at its row.
@@ -686,6 +688,11 @@ both_stores!(
         assert!(refused[3].1.contains("墓区“Z”"), "{refused:?}");
         assert!(
             refused[4].1.contains("没有公墓“不存在的公墓”"),
+            "{refused:?}"
+        );
+        // No kind: refused, not a crash.
+        assert!(
+            refused[5].1.contains("缺少必填属性“remains”"),
             "{refused:?}"
         );
         let plots = write(
@@ -736,6 +743,92 @@ both_stores!(
             let current = registry.current();
             assert!(current.layer(Layer::Zone).any(|v| matches!(&v.body,
             Body::Zone(z) if z.kind == diming::cemetery::ZoneKind::WaterSource && z.name == "新划定的水源保护区")));
+        }
+
+        // A sign inventory: the sign names the street whose name it shows; an unknown name
+        // and a code already registered are refused.
+        let (street, street_name, taken_code) = {
+            let registry = db.registry().await;
+            let current = registry.current();
+            let street = current.layer(Layer::Street).next().unwrap();
+            let code = current
+                .layer(Layer::Sign)
+                .find_map(|v| match &v.body {
+                    Body::Sign(s) => Some(s.code.clone()),
+                    _ => None,
+                })
+                .unwrap();
+            (street.id, street.body.title(), code)
+        };
+        let signs = write(
+            "标志普查.csv",
+            &format!(
+                "经度,纬度,编号,类型,安装方式,宽,高,文字\n\
+                 111.9690,43.6294,LP-901,街牌、路牌,立杆,1000,350,{street_name}\n\
+                 111.9691,43.6295,LP-902,巷牌,墙面,600,250,不存在巷\n\
+                 111.9692,43.6296,{taken_code},巷牌,墙面,600,250,{street_name}\n"
+            ),
+        );
+        let sign_map = [
+            "--map",
+            "编号=code",
+            "--map",
+            "类型=kind",
+            "--map",
+            "安装方式=mounting",
+            "--map",
+            "宽=width_mm",
+            "--map",
+            "高=height_mm",
+            "--map",
+            "文字=text",
+        ];
+        let mut args = vec!["--layer", "signs", signs.as_str()];
+        args.extend_from_slice(&sign_map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(!ok, "{all}");
+        let reasons: Vec<&str> = report["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["reason"].as_str().unwrap())
+            .collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(
+            reasons[0].contains("不存在巷") && reasons[0].contains("names"),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].contains(&format!("标志编号“{taken_code}”重复")),
+            "{reasons:?}"
+        );
+        let signs = write(
+            "标志普查2.csv",
+            &std::fs::read_to_string(&signs)
+                .unwrap()
+                .lines()
+                .take(2)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>(),
+        );
+        let mut args = vec!["--layer", "signs", signs.as_str()];
+        args.extend_from_slice(&sign_map);
+        let (ok, report, all) = import(db.url(), &args);
+        assert!(ok && report["created"] == 1, "{all}");
+        {
+            let registry = db.registry().await;
+            let current = registry.current();
+            let sign = current
+                .layer(Layer::Sign)
+                .find_map(|v| match &v.body {
+                    Body::Sign(s) if s.code == "LP-901" => Some(s.clone()),
+                    _ => None,
+                })
+                .expect("LP-901 is registered");
+            assert_eq!(sign.names, [street]);
+            assert_eq!(sign.shows.zh, street_name);
+            assert_eq!(sign.kind, diming::signs::SignKind::Street);
+            assert_eq!((sign.width_mm, sign.height_mm), (1000, 350));
         }
     }
 );
