@@ -1042,3 +1042,110 @@ impl Report {
         self.refused.sort_by_key(|r| r.row);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::GeometryKind;
+    use geo::{Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+
+    /// A geometry of `layer`'s kind in the middle of Erenhot.
+    fn geometry(layer: Layer) -> Geometry<f64> {
+        let (x, y) = (111.97, 43.65);
+        let ring = LineString::from(vec![
+            (x, y),
+            (x + 0.0001, y),
+            (x + 0.0001, y + 0.0001),
+            (x, y + 0.0001),
+            (x, y),
+        ]);
+        match layer.geometry_kind() {
+            GeometryKind::Point | GeometryKind::Any => Point::new(x, y).into(),
+            GeometryKind::MultiLineString => {
+                MultiLineString(vec![LineString::from(vec![(x, y), (x + 0.001, y)])]).into()
+            }
+            GeometryKind::MultiPolygon => MultiPolygon(vec![Polygon::new(ring, vec![])]).into(),
+        }
+    }
+
+    /// Whatever an officer's spreadsheet holds in whichever column, every importable layer
+    /// answers with a report: refused rows with their reasons, never a crash (a plot row
+    /// without its kind once panicked on a missing key).
+    #[test]
+    fn odd_cells_in_every_column_are_refused_or_taken_never_a_crash() {
+        let config = crate::config::Config::erenhot();
+        let current = CurrentState::default();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let values = [
+            "",
+            " ",
+            "x",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "1.5",
+            "a;b",
+            "；",
+            "水井,45",
+            "水井,45,12.5",
+            "C-1-1",
+            "C--",
+            "2026-13-45",
+            "01a2413d-582e-7048-9595-fa307e162f15",
+            "立杆",
+            "火葬区",
+            "138****5678",
+        ];
+        for layer in Layer::ALL.into_iter().filter(|l| !columns(*l).is_empty()) {
+            let mut features = Vec::new();
+            // The same cell in every column (all empty, all "x"…).
+            for value in values {
+                features.push(RawFeature {
+                    row: features.len() + 1,
+                    fields: columns(layer)
+                        .iter()
+                        .map(|c| (c.to_string(), value.to_string()))
+                        .collect(),
+                    geometry: Some(geometry(layer)),
+                });
+            }
+            // One odd cell among ordinary ones.
+            for column in columns(layer).iter().chain(COMMON) {
+                for value in values {
+                    let mut fields: std::collections::BTreeMap<String, String> = columns(layer)
+                        .iter()
+                        .map(|c| (c.to_string(), "1".to_string()))
+                        .collect();
+                    fields.insert(column.to_string(), value.to_string());
+                    features.push(RawFeature {
+                        row: features.len() + 1,
+                        fields,
+                        geometry: Some(geometry(layer)),
+                    });
+                }
+            }
+            let mut report = plan(
+                &current,
+                layer,
+                &features,
+                &[],
+                &config.jurisdiction.extent,
+                today,
+            );
+            report.check_plots(&current, &config.cemetery.plot_limits);
+            assert_eq!(
+                report.created + report.updated + report.unchanged + report.refused.len(),
+                features.len(),
+                "{layer:?}: every row is accounted for"
+            );
+            assert!(
+                report
+                    .refused
+                    .iter()
+                    .all(|r| !r.reason.is_empty() && r.row >= 1),
+                "{layer:?}"
+            );
+        }
+    }
+}
