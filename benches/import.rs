@@ -98,7 +98,7 @@ async fn import_file(registry: &Registry, file: &std::path::Path) -> (f64, usize
         Layer::DoorPlate,
         &raw.features,
         &[],
-        &registry.config().jurisdiction.extent,
+        registry.config(),
         chrono::Local::now().date_naive(),
     );
     assert!(

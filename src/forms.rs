@@ -328,7 +328,7 @@ pub fn schema(layer: Layer) -> Option<Value> {
             required(choice(
                 "mounting",
                 "安装方式",
-                &[Mounting::Pole, Mounting::Wall, Mounting::Lightbox],
+                &Mounting::ALL,
                 Mounting::label,
             )),
             required(number("width_mm", "宽（毫米）", "integer", 1.0)),
@@ -363,13 +363,7 @@ pub fn schema(layer: Layer) -> Option<Value> {
             required(choice(
                 "kind",
                 "坟墓类型",
-                &[
-                    GraveKind::Ordinary,
-                    GraveKind::Hardened,
-                    GraveKind::Empty,
-                    GraveKind::Luxury,
-                    GraveKind::Clan,
-                ],
+                &GraveKind::ALL,
                 GraveKind::label,
             )),
             required(date("surveyed", "调查日期")),
@@ -380,17 +374,7 @@ pub fn schema(layer: Layer) -> Option<Value> {
                 text("owner_phone", "坟主电话"),
                 json!({ "x-personal": true }),
             ),
-            choice(
-                "treatment",
-                "处置方式",
-                &[
-                    Treatment::Move,
-                    Treatment::Screen,
-                    Treatment::RemoveHardening,
-                    Treatment::DeepBurial,
-                ],
-                Treatment::label,
-            ),
+            choice("treatment", "处置方式", &Treatment::ALL, Treatment::label),
             text("notes", "备注"),
         ],
         _ => return None,

@@ -34,6 +34,8 @@ pub enum CemeteryKind {
 }
 
 impl CemeteryKind {
+    pub const ALL: [CemeteryKind; 2] = [CemeteryKind::Public, CemeteryKind::Commercial];
+
     pub fn label(self) -> &'static str {
         match self {
             CemeteryKind::Public => "公益性公墓",
@@ -618,6 +620,14 @@ pub enum GraveKind {
 }
 
 impl GraveKind {
+    pub const ALL: [GraveKind; 5] = [
+        GraveKind::Ordinary,
+        GraveKind::Hardened,
+        GraveKind::Empty,
+        GraveKind::Luxury,
+        GraveKind::Clan,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             GraveKind::Ordinary => "普通坟墓",
@@ -644,6 +654,13 @@ pub enum Treatment {
 }
 
 impl Treatment {
+    pub const ALL: [Treatment; 4] = [
+        Treatment::Move,
+        Treatment::Screen,
+        Treatment::RemoveHardening,
+        Treatment::DeepBurial,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Treatment::Move => "迁移",

@@ -150,10 +150,9 @@ pub(crate) async fn import(
         layer,
         &raw.features,
         &map,
-        &registry.config().jurisdiction.extent,
+        registry.config(),
         today,
     );
-    report.check_plots(&registry.current(), &registry.config().cemetery.plot_limits);
     let reason = args.reason.clone().unwrap_or_else(|| {
         format!(
             "从文件导入：{}",

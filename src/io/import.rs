@@ -29,8 +29,8 @@
 //! cemetery that another record already has are refused (as door numbers are).
 //!
 //! Codes may be given by their Chinese names (硬化大墓, 水源保护区, 骨灰, 单穴…). In the layers
-//! after `admin_units` an empty cell means no value. Plots are also checked as laid out
-//! ([`Report::check_plots`]).
+//! after `admin_units` an empty cell means no value. Plots are also checked as laid out: those
+//! the cemetery check would find at fault once imported are refused.
 //!
 //! Other columns are listed in the report as ignored. A feature that matches its record in
 //! every imported attribute and in geometry (within 1e-9°, about 0.1 mm) is unchanged, so an
@@ -164,11 +164,7 @@ fn code_of(layer: Layer, column: &str, value: &str) -> String {
     let v = value.trim();
     let found = match (layer, column) {
         (Layer::Sign, "kind") => labelled(&SignKind::ALL, SignKind::label, v),
-        (Layer::Sign, "mounting") => labelled(
-            &[Mounting::Pole, Mounting::Wall, Mounting::Lightbox],
-            Mounting::label,
-            v,
-        ),
+        (Layer::Sign, "mounting") => labelled(&Mounting::ALL, Mounting::label, v),
         (Layer::Sign, "condition") => labelled(&Condition::ALL, Condition::label, v),
         (Layer::Marker, "kind") => match v {
             "双面界桩" | "双面" => Some("two_faced".to_string()),
@@ -177,11 +173,7 @@ fn code_of(layer: Layer, column: &str, value: &str) -> String {
             }
             _ => None,
         },
-        (Layer::Cemetery, "kind") => labelled(
-            &[CemeteryKind::Public, CemeteryKind::Commercial],
-            CemeteryKind::label,
-            v,
-        ),
+        (Layer::Cemetery, "kind") => labelled(&CemeteryKind::ALL, CemeteryKind::label, v),
         (Layer::Plot, "remains") => match v {
             "骨灰" => Some("ashes".to_string()),
             "遗体" => Some("body".to_string()),
@@ -193,27 +185,8 @@ fn code_of(layer: Layer, column: &str, value: &str) -> String {
             _ => None,
         },
         (Layer::Plot, "status") => labelled(&PlotStatus::ALL, PlotStatus::label, v),
-        (Layer::Grave, "kind") => labelled(
-            &[
-                GraveKind::Ordinary,
-                GraveKind::Hardened,
-                GraveKind::Empty,
-                GraveKind::Luxury,
-                GraveKind::Clan,
-            ],
-            GraveKind::label,
-            v,
-        ),
-        (Layer::Grave, "treatment") => labelled(
-            &[
-                Treatment::Move,
-                Treatment::Screen,
-                Treatment::RemoveHardening,
-                Treatment::DeepBurial,
-            ],
-            Treatment::label,
-            v,
-        ),
+        (Layer::Grave, "kind") => labelled(&GraveKind::ALL, GraveKind::label, v),
+        (Layer::Grave, "treatment") => labelled(&Treatment::ALL, Treatment::label, v),
         (Layer::Zone, "kind") => v.parse::<ZoneKind>().ok().map(|k| k.as_str().to_string()),
         (Layer::Street, "class") => [
             ("arterial", "主干路"),
@@ -706,8 +679,8 @@ impl<'a> Preparing<'a> {
     }
 }
 
-/// Plans an import of `features` into `layer`. `map` renames source columns; `today` is the
-/// default `valid_from`. Each feature is made into a record on all cores; the checks against
+/// Plans an import of `features` into `layer` under `config` (the jurisdiction's extent, the
+/// plot size limits). `map` renames source columns; `today` is the default `valid_from`. Each feature is made into a record on all cores; the checks against
 /// the registry's door numbers and the file's other features then run in the file's order, so
 /// that the report is the same however the work was shared.
 pub fn plan(
@@ -715,9 +688,10 @@ pub fn plan(
     layer: Layer,
     features: &[RawFeature],
     map: &[(String, String)],
-    extent: &Extent,
+    config: &crate::config::Config,
     today: NaiveDate,
 ) -> Report {
+    let extent = &config.jurisdiction.extent;
     let mut report = Report {
         layer,
         read: features.len(),
@@ -927,6 +901,7 @@ pub fn plan(
         }
     }
     report.ignored_columns = ignored.into_iter().map(str::to_string).collect();
+    report.check_plots(current, &config.cemetery.plot_limits);
     report
 }
 
@@ -948,11 +923,7 @@ impl Report {
     /// the limit in force when they were laid out, a number used twice in their section. A
     /// surveyor's layout with a mistake is refused where the mistake is, before it is written;
     /// faults the registry already had are left to the check's report.
-    pub fn check_plots(
-        &mut self,
-        current: &CurrentState,
-        limits: &[crate::cemetery::check::Limit],
-    ) {
+    fn check_plots(&mut self, current: &CurrentState, limits: &[crate::cemetery::check::Limit]) {
         use crate::cemetery::check::{Finding, Rule, check};
         if self.layer != Layer::Plot || self.writes.is_empty() {
             return;
@@ -1125,15 +1096,7 @@ mod tests {
                     });
                 }
             }
-            let mut report = plan(
-                &current,
-                layer,
-                &features,
-                &[],
-                &config.jurisdiction.extent,
-                today,
-            );
-            report.check_plots(&current, &config.cemetery.plot_limits);
+            let report = plan(&current, layer, &features, &[], &config, today);
             assert_eq!(
                 report.created + report.updated + report.unchanged + report.refused.len(),
                 features.len(),

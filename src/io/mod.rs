@@ -5,7 +5,8 @@
 //!   refused hostile input. The CRS comes from the file (`.prj`, the GeoPackage) or from
 //!   the officer; a file without one is read as lon/lat only if its coordinates can be.
 //! - [`import::plan`]: those features against the registry: one changeset, or a report of
-//!   every refused feature with its row and reason.
+//!   every refused feature with its row and reason (plots also by the cemetery check, as laid
+//!   out).
 //! - [`export`]: a layer (current or as of a date) into any of those formats, in any CRS.
 //! - [`photo`]: an uploaded photo checked to be a real JPEG, PNG or WebP of sane size.
 //! - [`ledger`]: a tabular ledger (CSV or XLSX, read exactly with calamine) into rows.
@@ -573,11 +574,14 @@ pub fn export(
     Ok(())
 }
 
-/// Attributes of layers that are exported but not imported, with where each is in the
-/// record (a JSON pointer). Personal numbers come out masked, as everywhere.
+/// Where attributes of a layer are in its record (a JSON pointer) when not at the top under
+/// their own name, and attributes exported but not imported. Personal numbers come out
+/// masked, as everywhere.
 fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'static str)] {
     use crate::layers::Layer as L;
     match layer {
+        // A door plate's street goes out twice: by name (`street`) and by id.
+        L::DoorPlate => &[("street_id", "/street")],
         L::Cemetery => &[
             ("name", "/name"),
             ("kind", "/kind"),
@@ -744,13 +748,7 @@ pub fn export_features(
                         .map(|s| s.body.title()),
                     (_, other) => match export_paths(layer).iter().find(|(n, _)| *n == other) {
                         Some((_, path)) => body.pointer(path).and_then(cell),
-                        None => cell(
-                            &body[if other == "street_id" {
-                                "street"
-                            } else {
-                                other
-                            }],
-                        ),
+                        None => cell(&body[other]),
                     },
                 })
                 .collect();

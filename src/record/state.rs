@@ -545,11 +545,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_import_is_indexed_at_once_and_a_record_replaced_twice_in_one_batch_once() {
-        let mut state = CurrentState::default();
+    /// `n` places in a row, 0.0001° apart, created by one changeset (an import).
+    fn imported(state: &mut CurrentState, n: usize) {
         let mut cs = Changeset::new("测试", "导入");
-        for i in 0..500 {
+        for i in 0..n {
             cs.push(Write::Create {
                 id: id(i),
                 valid_from: date(),
@@ -559,6 +558,12 @@ mod tests {
         }
         let plan = state.plan(cs, Utc::now()).unwrap();
         state.apply(&plan);
+    }
+
+    #[test]
+    fn an_import_is_indexed_at_once_and_a_record_replaced_twice_in_one_batch_once() {
+        let mut state = CurrentState::default();
+        imported(&mut state, 500);
         let world = Rect::new((100.0, 30.0), (120.0, 50.0));
         assert_eq!(state.index().intersecting(Layer::Place, world).len(), 500);
         // Two later versions of one record heard together (another process's commits).
@@ -648,17 +653,7 @@ mod tests {
     #[test]
     fn an_index_staged_before_another_commit_is_worked_out_again() {
         let mut state = CurrentState::default();
-        let mut cs = Changeset::new("测试", "导入");
-        for i in 0..200 {
-            cs.push(Write::Create {
-                id: id(i),
-                valid_from: date(),
-                body: body(i as u32),
-                geometry: Geometry::Point(Point::new(111.9 + i as f64 * 1e-4, 43.6)),
-            });
-        }
-        let plan = state.plan(cs, Utc::now()).unwrap();
-        state.apply(&plan);
+        imported(&mut state, 200);
         let near = |x: f64| Rect::new((x - 1e-6, 43.6 - 1e-6), (x + 1e-6, 43.6 + 1e-6));
         let survey = |state: &CurrentState| -> Vec<RecordVersion> {
             state

@@ -99,6 +99,8 @@ pub enum Mounting {
 }
 
 impl Mounting {
+    pub const ALL: [Mounting; 3] = [Mounting::Pole, Mounting::Wall, Mounting::Lightbox];
+
     pub fn label(self) -> &'static str {
         match self {
             Mounting::Pole => "立杆",

@@ -142,15 +142,14 @@ pub async fn import(
             // The folder and the file go now, whatever the read found.
             drop(dir);
             let raw = read?;
-            let mut report = io::import::plan(
+            let report = io::import::plan(
                 &registry.current(),
                 layer,
                 &raw.features,
                 &map,
-                &registry.config().jurisdiction.extent,
+                registry.config(),
                 today,
             );
-            report.check_plots(&registry.current(), &registry.config().cemetery.plot_limits);
             Ok((raw, report))
         })
         .await

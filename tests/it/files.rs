@@ -24,6 +24,19 @@ fn import(db: &str, args: &[&str]) -> (bool, serde_json::Value, String) {
     (out.status.success(), report, text(&out))
 }
 
+/// An import report's refused features: row and reason.
+fn refusals(report: &serde_json::Value) -> Vec<(u64, &str)> {
+    report["refused"]
+        .as_array()
+        .map(|refused| {
+            refused
+                .iter()
+                .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+                .collect()
+        })
+        .unwrap_or_else(|| panic!("no report: {report}"))
+}
+
 fn ogrinfo(path: &Path) -> String {
     let out = Command::new("ogrinfo")
         .args(["-so", "-al"])
@@ -505,12 +518,7 @@ both_stores!(
         args.extend_from_slice(&map);
         let (ok, report, all) = import(db.url(), &args);
         assert!(!ok, "{all}");
-        let refused: Vec<(u64, &str)> = report["refused"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
-            .collect();
+        let refused = refusals(&report);
         assert_eq!(refused.len(), 2, "{report}");
         assert_eq!(refused[0].0, 3);
         assert!(
@@ -668,12 +676,7 @@ both_stores!(
         args.extend_from_slice(&plot_map);
         let (ok, report, all) = import(db.url(), &args);
         assert!(!ok, "{all}");
-        let refused: Vec<(u64, &str)> = report["refused"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
-            .collect();
+        let refused = refusals(&report);
         assert_eq!(
             refused.iter().map(|r| r.0).collect::<Vec<_>>(),
             [1, 2, 3, 4, 5, 6],
@@ -787,12 +790,7 @@ both_stores!(
         args.extend_from_slice(&sign_map);
         let (ok, report, all) = import(db.url(), &args);
         assert!(!ok, "{all}");
-        let reasons: Vec<&str> = report["refused"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["reason"].as_str().unwrap())
-            .collect();
+        let reasons: Vec<&str> = refusals(&report).into_iter().map(|r| r.1).collect();
         assert_eq!(reasons.len(), 2, "{reasons:?}");
         assert!(
             reasons[0].contains("不存在巷") && reasons[0].contains("names"),
