@@ -31,6 +31,10 @@ pub fn geojson(data: &[u8]) {
     };
     for g in geometries {
         let Ok(geometry) = to_geo(&g) else { continue };
+        // Over the vertex limit, the registry refuses a geometry before validating it.
+        if geo::CoordsIter::coords_count(&geometry) > CONFIG.server.limits.vertices {
+            continue;
+        }
         // What the registry would store (a valid geometry) is written back unchanged; an
         // invalid one is refused, and its winding (ambiguous on a self-crossing ring) with it.
         if crate::spatial::validate(&geometry, &CONFIG.jurisdiction.extent).is_ok() {
@@ -74,7 +78,20 @@ pub fn wkb(data: &[u8]) {
 
 /// CQL2 filters (text, and JSON when the input starts with `{`) on every layer, with WKT
 /// geometry literals inside; an accepted filter is evaluated against a record of the layer.
+/// Runs on a thread with a stack half the size of a server worker's (tokio's 2 MiB), so that
+/// a filter the guard lets through yet nested deeply enough to overflow a worker crashes
+/// here, long before it would in the server (the fuzzer's own thread has 8 MiB).
 pub fn cql2(data: &[u8]) {
+    let data = data.to_vec();
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || cql2_on_this_thread(&data))
+        .expect("a thread for the filter")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+}
+
+fn cql2_on_this_thread(data: &[u8]) {
     use crate::layers::Layer;
     let Some(filter) = text(data) else { return };
     let lang = if filter.trim_start().starts_with('{') {
@@ -191,6 +208,7 @@ pub fn archive(data: &[u8]) {
         max_bytes: 1 << 20,
         max_entries: 50,
         max_ratio: 200,
+        work: Default::default(),
     };
     if let Ok(main) = prepare(&input, &work, &limits) {
         assert!(main.starts_with(dir.path()), "{}", main.display());

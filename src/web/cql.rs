@@ -274,10 +274,24 @@ fn check(expr: &Expr, layer: Layer, text: &str) -> Result<(), ApiError> {
 /// a real filter never needs more than a few.
 const MAX_NESTING: usize = 10;
 
-/// Refuses a text filter whose parentheses (outside quoted strings) nest deeper than
-/// [`MAX_NESTING`], with the position where they do.
+/// Refuses, before the parser sees it, a text filter that could make the parser recurse deeply
+/// or backtrack for long: parentheses nested deeper than [`MAX_NESTING`] or left unclosed, runs
+/// of more than [`MAX_NESTING`] signs, too many NOTs, and a string or quoted name left open.
+///
+/// It reads the text as the grammar does: `'…'` is a string (`''` inside it is a quote) and
+/// `"…"` a quoted property name (`""` inside it is a quote), and nothing inside either counts.
+/// A quote of the other kind inside one of them is an ordinary character: reading the `'` in
+/// the name `"'"` as the start of a string hid 2,000 minus signs from an earlier version of
+/// this guard, and their recursion overflowed a worker's stack and aborted the server.
 fn nesting(text: &str) -> Result<(), ApiError> {
-    let (mut depth, mut quoted, mut signs) = (0usize, false, 0usize);
+    #[derive(PartialEq)]
+    enum In {
+        Code,
+        Text,
+        Name,
+    }
+    let mut state = In::Code;
+    let (mut depth, mut signs, mut opened_at) = (0usize, 0usize, 0usize);
     // Unary signs and NOTs nest too (1,600 minus signs overflowed the parser's stack).
     let nots = text
         .split(|c: char| !c.is_alphanumeric() && c != '_')
@@ -287,33 +301,64 @@ fn nesting(text: &str) -> Result<(), ApiError> {
         return Err(bad(format!("过滤条件中的 NOT 超过 {} 个", 2 * MAX_NESTING)));
     }
     for (i, c) in text.chars().enumerate() {
-        if !quoted && matches!(c, '-' | '+') {
+        let at = i + 1;
+        match state {
+            In::Text => {
+                if c == '\'' {
+                    state = In::Code;
+                }
+                continue;
+            }
+            In::Name => {
+                if c == '"' {
+                    state = In::Code;
+                }
+                continue;
+            }
+            In::Code => {}
+        }
+        if matches!(c, '-' | '+') {
             signs += 1;
             if signs > MAX_NESTING {
                 return Err(bad(format!(
-                    "过滤条件中连续的正负号超过 {MAX_NESTING} 个（第 {} 个字符）",
-                    i + 1
+                    "过滤条件中连续的正负号超过 {MAX_NESTING} 个（第 {at} 个字符）"
                 )));
             }
         } else if !c.is_whitespace() {
             signs = 0;
         }
         match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => {
+            '\'' => (state, opened_at) = (In::Text, at),
+            '"' => (state, opened_at) = (In::Name, at),
+            '(' => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(bad(format!(
-                        "过滤条件的括号嵌套超过 {MAX_NESTING} 层（第 {} 个字符）",
-                        i + 1
+                        "过滤条件的括号嵌套超过 {MAX_NESTING} 层（第 {at} 个字符）"
                     )));
                 }
             }
-            ')' if !quoted => depth = depth.saturating_sub(1),
+            ')' => {
+                if depth == 0 {
+                    return Err(bad(format!(
+                        "过滤条件第 {at} 个字符处的右括号没有对应的左括号"
+                    )));
+                }
+                depth -= 1;
+            }
             _ => {}
         }
     }
-    Ok(())
+    match state {
+        In::Text => Err(bad(format!(
+            "过滤条件第 {opened_at} 个字符处的字符串没有结束引号（'）"
+        ))),
+        In::Name => Err(bad(format!(
+            "过滤条件第 {opened_at} 个字符处的属性名没有结束引号（\"）"
+        ))),
+        In::Code if depth > 0 => Err(bad(format!("过滤条件有 {depth} 个左括号没有闭合"))),
+        In::Code => Ok(()),
+    }
 }
 
 /// A parsed, allow-listed filter.
@@ -407,5 +452,40 @@ mod tests {
         let nots = format!("{}name = 'a'", "NOT ".repeat(25));
         assert!(Filter::parse(&nots, None, Layer::Street).is_err());
         assert!(Filter::parse("version > -3 AND NOT name = 'x-y'", None, Layer::Street).is_ok());
+    }
+
+    #[test]
+    fn a_quote_inside_a_quoted_name_does_not_hide_what_follows() {
+        // The attack that aborted the server: the `'` inside the quoted property name `"'"`
+        // was read as the start of a string, and the 2,000 minus signs after it went uncounted.
+        let signs = format!("\"'\" = 1 AND version = {}1", "-".repeat(2000));
+        let e = Filter::parse(&signs, None, Layer::Street).err().unwrap();
+        assert!(
+            e.to_string().contains("正负号超过 10 个（第 33 个字符）"),
+            "{e}"
+        );
+        let brackets = format!("\"'\" = 1 AND {}", "(".repeat(21));
+        let e = Filter::parse(&brackets, None, Layer::Street).err().unwrap();
+        assert!(e.to_string().contains("嵌套超过 10 层"), "{e}");
+        // And the other way round: a `"` inside a string is an ordinary character.
+        let e = Filter::parse(
+            &format!("name = '\"' AND {}", "(".repeat(12)),
+            None,
+            Layer::Street,
+        )
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("嵌套超过 10 层"), "{e}");
+        // Doubled quotes stay inside; what is left open or unbalanced is refused up front.
+        assert!(Filter::parse("name = 'it''s (' AND \"version\" > 1", None, Layer::Street).is_ok());
+        for (text, says) in [
+            ("name = 'open", "字符串没有结束引号"),
+            ("\"name = 'a'", "属性名没有结束引号"),
+            ("(name = 'a'", "1 个左括号没有闭合"),
+            ("name = 'a')", "第 11 个字符处的右括号"),
+        ] {
+            let e = Filter::parse(text, None, Layer::Street).err().unwrap();
+            assert!(e.to_string().contains(says), "{text}: {e}");
+        }
     }
 }
