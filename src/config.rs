@@ -126,6 +126,45 @@ fn default_marker_tolerance() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub addr: String,
+    /// Whether browsers reach the server over HTTPS (at a TLS reverse proxy): cookies are
+    /// then `Secure` and answers carry HSTS. A request a trusted proxy marks
+    /// `X-Forwarded-Proto: https` is treated so too.
+    #[serde(default)]
+    pub https: bool,
+    /// The addresses of reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+    /// believed (the client's address in the refusals log and the login limits). Headers from
+    /// anyone else are ignored: a client could write them.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Bounds on the work one request may ask for.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Bounds on the work one request may ask for, refused early with what was too large.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Vertices of one geometry (the real outline of the city has 74; a surveyed boundary a
+    /// few thousand).
+    pub vertices: usize,
+    /// Vertices of all the geometries of one file or changeset.
+    pub file_vertices: usize,
+    /// Features of one import.
+    pub import_features: usize,
+    /// Characters of a search query or a name to check.
+    pub query_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            vertices: 20_000,
+            file_vertices: 5_000_000,
+            import_features: 1_000_000,
+            query_chars: 200,
+        }
+    }
 }
 
 impl Config {

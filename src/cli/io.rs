@@ -116,6 +116,7 @@ pub(crate) async fn import(
             .transpose()?,
         limits: io::Limits {
             max_bytes: args.max_mb.saturating_mul(1024 * 1024),
+            work: config.server.limits,
             ..io::Limits::default()
         },
     };

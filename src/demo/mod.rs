@@ -48,12 +48,31 @@ fn changeset(key: &str, reason: &str, writes: Vec<Write>) -> Changeset {
     }
 }
 
+/// The authority under which the names in use when the registry was set up are registered as
+/// standard (a sample citation: the city's results of the second national census of place
+/// names, 2014–2018).
+fn census() -> crate::record::ApprovalDocument {
+    crate::record::ApprovalDocument {
+        issuer: "二连浩特市第二次全国地名普查领导小组".into(),
+        number: "地名普查成果（示例）".into(),
+        date: date(2018, 6, 30),
+    }
+}
+
+/// A changeset that registers names already standard, on the census's authority.
+fn registered(key: &str, reason: &str, writes: Vec<Write>) -> Changeset {
+    Changeset {
+        document: Some(census()),
+        ..changeset(key, reason, writes)
+    }
+}
+
 /// The demo registry as a sequence of changesets, to be committed in order.
 pub fn changesets() -> Result<Vec<Changeset>, String> {
     let unit_writes = units::writes()?;
     let line_writes = lines::writes(&unit_writes);
     let agreement = lines::agreement(&line_writes);
-    let mut out = vec![changeset(
+    let mut out = vec![registered(
         "units",
         "示例数据：行政区域（代码与名称为官方数据，社区与嘎查范围为示意）",
         unit_writes,
@@ -65,7 +84,7 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
     ));
     out.extend(agreement.map(|a| changeset("agreement", "示例数据：平安边界协议", vec![a])));
     let streets = streets::streets();
-    out.push(changeset(
+    out.push(registered(
         "streets",
         "示例数据：街路巷中心线",
         streets.iter().map(streets::create).collect(),
@@ -75,7 +94,7 @@ pub fn changesets() -> Result<Vec<Changeset>, String> {
     rename.document = Some(document);
     out.push(rename);
     let places = places::writes();
-    out.push(changeset("places", "示例数据：主要地标", places.clone()));
+    out.push(registered("places", "示例数据：主要地标", places.clone()));
     let plates = streets::door_plates(&streets);
     for (i, chunk) in plates.chunks(1000).enumerate() {
         out.push(changeset(

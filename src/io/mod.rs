@@ -15,6 +15,7 @@
 //! goes to the log (target `gdal`, debug), not to stderr; a failure to open a file is
 //! reported with GDAL's own words about it.
 
+pub mod csv;
 pub mod import;
 pub mod ledger;
 pub mod photo;
@@ -52,6 +53,9 @@ pub enum IoError {
         "属性文字不是 UTF-8（第 {row} 行字段“{field}”）：文件没有 .cpg，请用 --encoding gbk 指定编码"
     )]
     Encoding { row: usize, field: String },
+    /// More features or vertices than one import may hold (`server.limits`).
+    #[error("{0}")]
+    TooMuch(String),
 }
 
 /// Text encodings of Shapefile attributes.
@@ -118,6 +122,14 @@ fn epsg(code: u32) -> Result<SpatialRef, IoError> {
         SpatialRef::from_epsg(code).map_err(|e| IoError::Crs(format!("EPSG:{code}：{e}")))?;
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(srs)
+}
+
+/// The vertices of a GDAL geometry and of the geometries it holds.
+fn vertex_count(g: &gdal::vector::Geometry) -> usize {
+    g.point_count()
+        + (0..g.geometry_count())
+            .map(|k| vertex_count(&g.get_geometry(k)))
+            .sum::<usize>()
 }
 
 fn field_text(value: FieldValue) -> Option<String> {
@@ -234,9 +246,23 @@ pub fn read(
         None => None,
     };
     let total = layer.feature_count();
+    let caps = &options.limits.work;
+    if total > caps.import_features as u64 {
+        return Err(IoError::TooMuch(format!(
+            "文件有 {total} 个要素，超过一次导入的上限 {}（server.limits.import_features）",
+            caps.import_features
+        )));
+    }
+    let mut vertices = 0usize;
     let mut features = Vec::new();
     for (i, feature) in layer.features().enumerate() {
         let row = i + 1;
+        if row > caps.import_features {
+            return Err(IoError::TooMuch(format!(
+                "文件的要素超过一次导入的上限 {}（server.limits.import_features）",
+                caps.import_features
+            )));
+        }
         if row % 1000 == 0 {
             progress(row, total);
         }
@@ -247,12 +273,31 @@ pub fn read(
                     return Err(IoError::Encoding { row, field: name });
                 }
                 if !text.is_empty() {
+                    let text = match ext.as_str() {
+                        "csv" => csv::restore(&text).to_string(),
+                        _ => text,
+                    };
                     map.insert(name, text);
                 }
             }
         }
         let geometry = match feature.geometry() {
             Some(g) if !g.is_empty() => {
+                // Counted before the geometry is converted or transformed.
+                let n = vertex_count(g);
+                if n > caps.vertices {
+                    return Err(IoError::TooMuch(format!(
+                        "第 {row} 个要素的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
+                        caps.vertices
+                    )));
+                }
+                vertices += n;
+                if vertices > caps.file_vertices {
+                    return Err(IoError::TooMuch(format!(
+                        "文件的几何节点超过上限 {}（server.limits.file_vertices，到第 {row} 个要素为止）",
+                        caps.file_vertices
+                    )));
+                }
                 let mut g = match &transform {
                     Some(t) => g
                         .transform(t)
@@ -557,8 +602,12 @@ pub fn export(
                     let idx = feature
                         .field_index(name)
                         .map_err(|e| fail(format!("字段 {name}：{e}")))?;
+                    let v = match format {
+                        Format::Csv => csv::neutralise(v),
+                        _ => std::borrow::Cow::Borrowed(v.as_str()),
+                    };
                     feature
-                        .set_field_string(idx, v)
+                        .set_field_string(idx, &v)
                         .map_err(|e| fail(e.to_string()))?;
                 }
             }

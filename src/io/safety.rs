@@ -28,6 +28,10 @@ pub struct Limits {
     pub max_entries: usize,
     /// The largest ratio of unpacked to packed size of an archive entry.
     pub max_ratio: u64,
+    /// The most features, vertices of one geometry and vertices in all a file may hold
+    /// (`server.limits`): counted while reading, so that a file of ten million vertices is
+    /// refused before it is all in memory.
+    pub work: crate::config::Limits,
 }
 
 impl Default for Limits {
@@ -36,6 +40,7 @@ impl Default for Limits {
             max_bytes: 512 * 1024 * 1024,
             max_entries: 1000,
             max_ratio: 200,
+            work: crate::config::Limits::default(),
         }
     }
 }

@@ -26,7 +26,12 @@ pub enum Scope {
 impl Scope {
     /// The scope and kind of a record's name, if it has one.
     pub fn of(v: &RecordVersion) -> Option<(Scope, NameKind)> {
-        match &v.body {
+        Scope::of_body(&v.body)
+    }
+
+    /// The scope and kind of the name a record body holds.
+    pub fn of_body(body: &Body) -> Option<(Scope, NameKind)> {
+        match body {
             Body::Street(_) => Some((Scope::Streets, NameKind::Street)),
             Body::Place(p) => Some((Scope::Places(p.category), NameKind::Place)),
             Body::AdminUnit(u) if u.level == UnitLevel::Village => {

@@ -172,6 +172,20 @@ pub enum WorkflowError {
     },
     #[error("未予批准须写明理由")]
     NoReason,
+    #[error("{0}须附批准文件（document：发文机关、文号、日期）")]
+    NoDocument(&'static str),
+    #[error("{0}须与本次变更所附的批准文件一致")]
+    OtherDocument(&'static str),
+    #[error(
+        "名称状态不能由“{}”直接改为“{}”：须按 拟命名 → 已审核 → 已批准 → 已公告 的步骤办理（地名审批页面或 diming names）",
+        .from.label(),
+        .to.label()
+    )]
+    Skipped { from: NameStatus, to: NameStatus },
+    #[error("已审核的名称改了名，须重新审核：请把状态改回“拟命名”")]
+    CheckedRenamed,
+    #[error("公告须写明公告日期")]
+    NoPublicationDate,
 }
 
 impl Naming {
@@ -307,6 +321,99 @@ impl Naming {
     }
 }
 
+/// Whether one write may take a name from `before` (`None` for a new record) to `after`,
+/// whose standard form is `title`, in a changeset with `document`: the rule every entry point
+/// meets in the registry's commit path (the map's form, the record API, OGC, import, the
+/// workflow's own steps). A new name is proposed, or registered as approved or published on
+/// the authority of a document; afterwards its status moves only one step at a time
+/// (proposed → checked → approved → published, or rejected), the review only when every
+/// error verdict is set aside, the approval and a rename only with a document, and the
+/// approval recorded on the name is the changeset's document. `verdicts` are the naming
+/// rules' findings on `title`, asked for only when a step needs them.
+pub fn admissible(
+    before: Option<(&Naming, &str)>,
+    after: &Naming,
+    title: &str,
+    document: Option<&ApprovalDocument>,
+    verdicts: impl FnOnce() -> Vec<Verdict>,
+) -> Result<(), WorkflowError> {
+    use NameStatus::*;
+    let needs = |what| document.map(|_| ()).ok_or(WorkflowError::NoDocument(what));
+    let passes = |verdicts: Vec<Verdict>| {
+        let unresolved: Vec<String> = verdicts
+            .iter()
+            .filter(|v| v.severity == Severity::Error)
+            .filter(|v| !after.overrides.iter().any(|o| o.rule == v.rule))
+            .map(|v| format!("[{}] {}", v.rule.id(), v.explanation))
+            .collect();
+        if unresolved.is_empty() {
+            Ok(())
+        } else {
+            Err(WorkflowError::Unresolved(unresolved))
+        }
+    };
+    let published = || match (after.published_on, &after.approval) {
+        (None, _) => Err(WorkflowError::NoPublicationDate),
+        (Some(on), Some(d)) if on < d.date => Err(WorkflowError::PublishedBeforeApproval {
+            published: on,
+            approved: d.date,
+        }),
+        _ => Ok(()),
+    };
+    let (was, renamed) = match before {
+        None => (None, false),
+        Some((b, old)) => (Some(b), old != title),
+    };
+    match (was.map(|b| b.status), after.status) {
+        (None, Proposed) => {}
+        (None, Checked) => passes(verdicts())?,
+        (None, Approved | Published) => needs("登记已批准或已公告的标准地名")?,
+        (None, Rejected) => {
+            return Err(WorkflowError::WrongStatus {
+                status: Rejected,
+                action: "新建",
+            });
+        }
+        (Some(Checked), Checked) if renamed => return Err(WorkflowError::CheckedRenamed),
+        (Some(from @ (Approved | Published)), to) if renamed && (to == from || to == Approved) => {
+            needs("标准地名更名")?;
+            passes(verdicts())?;
+        }
+        (Some(from), to) if from == to => {}
+        (Some(Proposed), Checked) => passes(verdicts())?,
+        (Some(Checked), Approved) if !renamed => needs("批准地名")?,
+        (Some(Checked), Approved) => return Err(WorkflowError::CheckedRenamed),
+        (Some(Approved), Published) if !renamed => published()?,
+        (Some(Proposed | Checked), Rejected) => {
+            if after
+                .rejection
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty())
+            {
+                return Err(WorkflowError::NoReason);
+            }
+        }
+        (Some(Checked | Rejected), Proposed) => {}
+        (Some(from), to) => return Err(WorkflowError::Skipped { from, to }),
+    }
+    // What is recorded as the name's authority is the document the changeset cites.
+    if was.map(|b| &b.approval) != Some(&after.approval) && after.approval.is_some() {
+        needs("批准信息")?;
+        if after.approval.as_ref() != document {
+            return Err(WorkflowError::OtherDocument("名称的批准信息"));
+        }
+    }
+    for o in &after.overrides {
+        let new = was.is_none_or(|b| !b.overrides.contains(o));
+        if new && Some(&o.document) != document {
+            return Err(WorkflowError::OtherDocument(
+                "以文件说明理由（override）的文件",
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +494,108 @@ mod tests {
             Some("2021-05-01".parse().unwrap())
         );
         assert_eq!(n.report_due(), Some("2021-05-05".parse().unwrap()));
+    }
+
+    /// The admissibility of taking `before` to `after` (titles "甲" → `title`).
+    fn admit(
+        before: Option<&Naming>,
+        after: &Naming,
+        title: &str,
+        document: Option<&ApprovalDocument>,
+        verdicts: &[Verdict],
+    ) -> Result<(), WorkflowError> {
+        admissible(before.map(|b| (b, "甲")), after, title, document, || {
+            verdicts.to_vec()
+        })
+    }
+
+    #[test]
+    fn a_generic_write_cannot_skip_the_workflow() {
+        let d = doc("2026-03-01");
+        let proposed = Naming::proposed();
+        let with = |status| Naming {
+            status,
+            ..Naming::default()
+        };
+        // The attack: a proposal moved straight to 已公告, or to 已批准, without a document.
+        for to in [NameStatus::Approved, NameStatus::Published] {
+            assert!(matches!(
+                admit(Some(&proposed), &with(to), "甲", None, &[]),
+                Err(WorkflowError::Skipped { .. })
+            ));
+        }
+        // 已审核 only when the rules pass (曼哈顿 is 洋), or the error is set aside.
+        let foreign = [error(Rule::Foreign)];
+        let checked = with(NameStatus::Checked);
+        assert!(matches!(
+            admit(Some(&proposed), &checked, "甲", None, &foreign),
+            Err(WorkflowError::Unresolved(_))
+        ));
+        assert!(admit(Some(&proposed), &checked, "甲", None, &[]).is_ok());
+        // 已批准 only with the document, recorded as the name's approval.
+        let approved = Naming {
+            approval: Some(d.clone()),
+            ..with(NameStatus::Approved)
+        };
+        assert!(matches!(
+            admit(Some(&checked), &approved, "甲", None, &[]),
+            Err(WorkflowError::NoDocument(_))
+        ));
+        assert!(admit(Some(&checked), &approved, "甲", Some(&d), &[]).is_ok());
+        let other = doc("2026-03-02");
+        assert!(matches!(
+            admit(Some(&checked), &approved, "甲", Some(&other), &[]),
+            Err(WorkflowError::OtherDocument(_))
+        ));
+        // 已公告 with its date, not before the approval.
+        let published = |on: &str| Naming {
+            published_on: Some(on.parse().unwrap()),
+            ..approved.clone()
+        };
+        let published = |on| Naming {
+            status: NameStatus::Published,
+            ..published(on)
+        };
+        assert!(admit(Some(&approved), &published("2026-03-05"), "甲", None, &[]).is_ok());
+        assert!(admit(Some(&approved), &published("2026-02-05"), "甲", None, &[]).is_err());
+        // A standard name renamed needs a document and a name that passes the rules.
+        let current = published("2026-03-05");
+        assert!(matches!(
+            admit(Some(&current), &current, "乙", None, &[]),
+            Err(WorkflowError::NoDocument(_))
+        ));
+        assert!(admit(Some(&current), &current, "乙", Some(&d), &foreign).is_err());
+        assert!(admit(Some(&current), &current, "乙", Some(&d), &[]).is_ok());
+        // A checked name renamed goes back to review; a proposal may be amended freely.
+        assert!(matches!(
+            admit(Some(&checked), &checked, "乙", None, &[]),
+            Err(WorkflowError::CheckedRenamed)
+        ));
+        assert!(admit(Some(&proposed), &proposed, "乙", None, &foreign).is_ok());
+        // Backwards is not a step.
+        assert!(admit(Some(&current), &proposed, "甲", Some(&d), &[]).is_err());
+        // New records: proposed freely, standard only on the authority of a document.
+        assert!(admit(None, &proposed, "甲", None, &foreign).is_ok());
+        assert!(admit(None, &with(NameStatus::Published), "甲", None, &[]).is_err());
+        assert!(admit(None, &with(NameStatus::Published), "甲", Some(&d), &[]).is_ok());
+        // A rule set aside on the authority of a document the changeset does not cite.
+        let excused = Naming {
+            overrides: vec![Override {
+                rule: Rule::Foreign,
+                document: other.clone(),
+            }],
+            ..proposed.clone()
+        };
+        assert!(admit(Some(&proposed), &excused, "甲", None, &[]).is_err());
+        assert!(admit(Some(&proposed), &excused, "甲", Some(&other), &[]).is_ok());
+        // The workflow's own steps pass the same rule.
+        let reviewed = proposed.check(&[]).unwrap();
+        let approved = reviewed.approve(d.clone()).unwrap();
+        assert!(admit(Some(&reviewed), &approved, "甲", Some(&d), &[]).is_ok());
+        let renamed = current
+            .renamed("甲", "2026-04-01".parse().unwrap(), d.clone())
+            .unwrap();
+        assert!(admit(Some(&current), &renamed, "乙", Some(&d), &[]).is_ok());
     }
 }
 

@@ -220,7 +220,6 @@ pub fn rules(
                     && b.cremation_certificate
                         .as_deref()
                         .is_none_or(|c| c.trim().is_empty())
-                    && b.source != Source::Sample
                 {
                     return Err(invalid(format!(
                         "{}：火化须填写火化证明编号",
@@ -1253,6 +1252,17 @@ pub struct GraveHit {
 /// The public grave finder: burials in a cemetery plot whose deceased's name contains
 /// `name` (at least one character). Graves outside cemeteries are not listed.
 pub fn find_graves(state: &CurrentState, name: &str) -> Vec<GraveHit> {
+    find_graves_by(state, name, None)
+}
+
+/// Graves of the deceased named exactly `name` who died in `year`: what the public may ask
+/// (a name and a year, never a part of a name: one character listed the deceased in bulk).
+pub fn find_grave_of(state: &CurrentState, name: &str, year: i32) -> Vec<GraveHit> {
+    find_graves_by(state, name, Some(year))
+}
+
+fn find_graves_by(state: &CurrentState, name: &str, year: Option<i32>) -> Vec<GraveHit> {
+    use chrono::Datelike;
     let name = name.trim();
     if name.is_empty() {
         return Vec::new();
@@ -1263,7 +1273,11 @@ pub fn find_graves(state: &CurrentState, name: &str) -> Vec<GraveHit> {
             let Body::Burial(b) = &v.body else {
                 return None;
             };
-            if !b.deceased.name.contains(name) {
+            let found = match year {
+                None => b.deceased.name.contains(name),
+                Some(y) => b.deceased.name == name && b.deceased.died.year() == y,
+            };
+            if !found {
                 return None;
             }
             let plot = state.get(&b.plot?)?;

@@ -75,6 +75,9 @@ pub enum RegistryError {
         street: String,
         number: crate::addresses::DoorNumber,
     },
+    /// More work than the configured limits allow (`server.limits`).
+    #[error("{0}")]
+    TooLarge(String),
     #[error("记录 {id}：{error}")]
     Workflow {
         id: RecordId,
@@ -207,11 +210,46 @@ impl Registry {
         self.state.read().expect("current state lock poisoned")
     }
 
+    /// Refuses geometries larger than the configured limits (`server.limits`): vertices of
+    /// one geometry and of the whole changeset, counted before anything costly is done with
+    /// them (a 150,000-vertex line took 26 s to validate).
+    pub fn check_size<'a>(
+        &self,
+        geometries: impl IntoIterator<Item = (RecordId, &'a geo::Geometry<f64>)>,
+    ) -> Result<(), RegistryError> {
+        use geo::CoordsIter;
+        let limits = &self.config.server.limits;
+        let mut total = 0usize;
+        for (id, g) in geometries {
+            let n = g.coords_count();
+            if n > limits.vertices {
+                return Err(RegistryError::TooLarge(format!(
+                    "记录 {id} 的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
+                    limits.vertices
+                )));
+            }
+            total += n;
+            if total > limits.file_vertices {
+                return Err(RegistryError::TooLarge(format!(
+                    "几何节点总数超过上限 {}（server.limits.file_vertices）",
+                    limits.file_vertices
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Validates geometries and brings them to their layer's kind.
     fn prepare(
         &self,
         mut changeset: crate::record::Changeset,
     ) -> Result<crate::record::Changeset, RegistryError> {
+        self.check_size(changeset.writes.iter().filter_map(|w| match w {
+            Write::Create { id, geometry, .. } | Write::Update { id, geometry, .. } => {
+                Some((*id, geometry))
+            }
+            Write::Retire { .. } => None,
+        }))?;
         let extent = &self.config.jurisdiction.extent;
         for write in &mut changeset.writes {
             let (id, body, geometry) = match write {
@@ -253,6 +291,7 @@ impl Registry {
         boundaries::marker_rules(&state, &changeset)?;
         boundaries::outer_border(&state, &changeset)?;
         numbering::unique_numbers(&state, &changeset)?;
+        names::workflow(&state, &self.config, &self.lists, &changeset)?;
         let changeset = boundaries::freeze(&state, changeset)?;
         let changeset = cemetery::rules(&state, &self.config, changeset)?;
         // Signs that would show a superseded name or number get a drafted replacement order

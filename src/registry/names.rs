@@ -4,11 +4,15 @@
 //! scope.
 
 use super::{Registry, RegistryError};
+use crate::config::Config;
 use crate::layers::Body;
+use crate::names::WordLists;
 use crate::names::audit::{Scope, peers};
-use crate::names::naming::{NameStatus, Naming};
+use crate::names::naming::{NameStatus, Naming, admissible};
 use crate::names::rules::{self, Rule, Verdict};
-use crate::record::{ApprovalDocument, Changeset, ChangesetId, RecordId, RecordVersion, Write};
+use crate::record::{
+    ApprovalDocument, Changeset, ChangesetId, CurrentState, RecordId, RecordVersion, Write,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -74,6 +78,56 @@ impl NameAction {
     }
 }
 
+/// The naming rules applied to `name` as the name of record `id` with `body`, against the
+/// other names in its scope in `state`.
+fn verdicts_in(
+    state: &CurrentState,
+    config: &Config,
+    lists: &WordLists,
+    id: RecordId,
+    body: &Body,
+    name: &str,
+) -> Vec<Verdict> {
+    let Some((scope, kind)) = Scope::of_body(body) else {
+        return Vec::new();
+    };
+    let settings = config.rule_settings();
+    let peers = peers(state, scope, Some(id), &settings);
+    rules::check(name, kind, &peers, lists, &settings)
+}
+
+/// The naming workflow over every write of a changeset, whichever face it came from: a
+/// name's status and standard form change only by the workflow's steps, with their documents
+/// ([`crate::names::naming::admissible`]).
+pub(super) fn workflow(
+    state: &CurrentState,
+    config: &Config,
+    lists: &WordLists,
+    changeset: &Changeset,
+) -> Result<(), RegistryError> {
+    for write in &changeset.writes {
+        let (id, body) = match write {
+            Write::Create { id, body, .. } | Write::Update { id, body, .. } => (*id, body),
+            Write::Retire { .. } => continue,
+        };
+        let Some(after) = body.naming() else { continue };
+        let stored = state
+            .get(&id)
+            .filter(|_| matches!(write, Write::Update { .. }));
+        let before = stored.and_then(|v| v.body.naming().map(|n| (n, v.body.title())));
+        let title = body.title();
+        admissible(
+            before.as_ref().map(|(n, t)| (*n, t.as_str())),
+            after,
+            &title,
+            changeset.document.as_ref(),
+            || verdicts_in(state, config, lists, id, body, &title),
+        )
+        .map_err(|error| RegistryError::Workflow { id, error })?;
+    }
+    Ok(())
+}
+
 /// A name on its way: not yet published, or approved and not yet reported up.
 #[derive(Debug, Clone, Serialize)]
 pub struct PendingName {
@@ -96,21 +150,13 @@ impl Registry {
 
     /// The naming rules applied to `name` as if it were the name of `v`.
     pub fn verdicts_for(&self, v: &RecordVersion, name: &str) -> Vec<Verdict> {
-        let Some((scope, kind)) = Scope::of(v) else {
-            return Vec::new();
-        };
-        let peers = peers(
+        verdicts_in(
             &self.current(),
-            scope,
-            Some(v.id),
-            &self.config.rule_settings(),
-        );
-        rules::check(
-            name,
-            kind,
-            &peers,
+            &self.config,
             &self.lists,
-            &self.config.rule_settings(),
+            v.id,
+            &v.body,
+            name,
         )
     }
 

@@ -233,18 +233,6 @@ pub(super) fn if_match(headers: &HeaderMap) -> Result<u32, ApiError> {
         })
 }
 
-/// A change of a standard name, or a name created already approved, needs the document.
-fn needs_document(before: Option<&Body>, after: &Body) -> bool {
-    use crate::names::naming::NameStatus;
-    let Some(naming) = after.naming() else {
-        return false;
-    };
-    match before {
-        None => matches!(naming.status, NameStatus::Approved | NameStatus::Published),
-        Some(b) => b.naming().is_some() && b.title() != after.title(),
-    }
-}
-
 /// The current layer of `id`, checking that the caller may see it (an id the caller may not
 /// see is answered as if it did not exist).
 pub(super) fn stored_layer(
@@ -292,20 +280,6 @@ pub(super) async fn commit_one(
     }
 }
 
-pub(super) fn check_document(
-    before: Option<&Body>,
-    after: &Body,
-    document: &Option<ApprovalDocument>,
-) -> Result<(), ApiError> {
-    if document.is_none() && needs_document(before, after) {
-        return Err(ApiError::Invalid {
-            field: "document".into(),
-            message: "确定或更改标准地名须附批准文件（document：发文机关、文号、日期）".into(),
-        });
-    }
-    Ok(())
-}
-
 /// `prefix.rest`, or `rest` alone for a single write.
 fn at(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
@@ -325,13 +299,12 @@ pub(super) fn if_match_header(headers: &HeaderMap) -> Result<Option<u32>, ApiErr
 
 /// One write checked against the caller and the registry: the layer (named for a new record,
 /// as stored for an existing one), the caller's role on it, the version it names, the body
-/// and its approval document. Returns the author (the caller) and the write.
+/// (its naming workflow and other rules are the registry's, at commit). Returns the author (the caller) and the write.
 pub(super) async fn checked_write(
     registry: &AppState,
     caller: &Caller,
     change: ChangeInput,
     field: &str,
-    document: &Option<ApprovalDocument>,
     target: &str,
 ) -> Result<(String, Write), ApiError> {
     let version = |if_match: Option<u32>| {
@@ -361,7 +334,6 @@ pub(super) async fn checked_write(
             let author = require_write(registry, caller, l, target).await?;
             let id = feature.id.unwrap_or_default();
             let (body, geometry) = parse_feature(l, feature, &at(field, "feature"))?;
-            check_document(None, &body, document)?;
             let write = Write::Create {
                 id,
                 valid_from: valid_from.unwrap_or_else(today),
@@ -376,7 +348,7 @@ pub(super) async fn checked_write(
             valid_from,
             feature,
         } => {
-            let (l, before) = stored_layer(registry, caller, id)?;
+            let (l, _) = stored_layer(registry, caller, id)?;
             let author = require_write(registry, caller, l, target).await?;
             let base_version = version(if_match)?;
             if feature.id.is_some_and(|f| f != id) {
@@ -386,7 +358,6 @@ pub(super) async fn checked_write(
                 });
             }
             let (body, geometry) = parse_feature(l, feature, &at(field, "feature"))?;
-            check_document(Some(&before), &body, document)?;
             let write = Write::Update {
                 id,
                 base_version,
@@ -432,8 +403,7 @@ pub async fn create(
         feature: input.feature,
     };
     let target = format!("/api/layers/{table}/items");
-    let (author, write) =
-        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
+    let (author, write) = checked_write(&registry, &caller, change, "", &target).await?;
     let response = commit_one(&registry, author, input.reason, input.document, write).await?;
     Ok((StatusCode::CREATED, response).into_response())
 }
@@ -454,8 +424,7 @@ pub async fn replace(
         feature: input.feature,
     };
     let target = format!("/api/records/{id}");
-    let (author, write) =
-        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
+    let (author, write) = checked_write(&registry, &caller, change, "", &target).await?;
     commit_one(&registry, author, input.reason, input.document, write).await
 }
 
@@ -475,8 +444,7 @@ pub async fn retire(
         valid_from: input.valid_from,
     };
     let target = format!("/api/records/{id}");
-    let (author, write) =
-        checked_write(&registry, &caller, change, "", &input.document, &target).await?;
+    let (author, write) = checked_write(&registry, &caller, change, "", &target).await?;
     commit_one(&registry, author, input.reason, input.document, write).await
 }
 
@@ -497,8 +465,7 @@ async fn caller_changeset(
     changeset.document = input.document.clone();
     for (i, change) in input.writes.into_iter().enumerate() {
         let field = format!("writes[{i}]");
-        let (_, write) =
-            checked_write(registry, caller, change, &field, &input.document, target).await?;
+        let (_, write) = checked_write(registry, caller, change, &field, target).await?;
         changeset.push(write);
     }
     Ok(changeset)
@@ -514,7 +481,12 @@ pub async fn check_changeset(
 ) -> Result<Response, ApiError> {
     let changeset = caller_changeset(&registry, &caller, input, "/api/changesets/check").await?;
     let writes = changeset.writes.len();
-    registry.preview(changeset)?;
+    // Validation and the rules are CPU work: off the async workers, so that a large
+    // geometry within the limits does not hold up other requests.
+    let previewing = registry.clone();
+    tokio::task::spawn_blocking(move || previewing.preview(changeset))
+        .await
+        .map_err(|e| ApiError::Internal(format!("preview: {e}")))??;
     Ok(Json(json!({ "ok": true, "writes": writes })).into_response())
 }
 

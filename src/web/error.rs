@@ -1,6 +1,7 @@
 //! API errors and the HTTP status each becomes. Internals never leak: a store failure is
 //! logged and answered with a generic message.
 
+use crate::names::naming::WorkflowError;
 use crate::record::ChangesetError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
@@ -29,6 +30,9 @@ pub enum ApiError {
     PreconditionRequired(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Too many requests from one address (429).
+    #[error("{0}")]
+    TooMany(String),
     /// Our fault (a template, say): logged, answered with a generic message.
     #[error("{0}")]
     Internal(String),
@@ -45,6 +49,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Registry(e) if e.is_stale() => StatusCode::PRECONDITION_FAILED,
             ApiError::Registry(RegistryError::Changeset(ChangesetError::NotFound(_))) => {
@@ -65,6 +70,7 @@ impl ApiError {
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Registry(RegistryError::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Registry(RegistryError::Store(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Registry(RegistryError::Config(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -82,6 +88,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::PreconditionRequired(_) => "if_match_required",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::TooMany(_) => "too_many_requests",
             ApiError::Internal(_) => "internal",
             ApiError::Registry(e) if e.is_stale() => "stale_version",
             ApiError::Registry(RegistryError::Geometry { .. }) => "invalid_geometry",
@@ -96,6 +103,8 @@ impl ApiError {
             ApiError::Registry(RegistryError::Revert(_)) => "revert_refused",
             ApiError::Registry(RegistryError::Frozen(_)) => "disputed_area_frozen",
             ApiError::Registry(RegistryError::DuplicateNumber { .. }) => "duplicate_number",
+            ApiError::Registry(RegistryError::TooLarge(_)) => "too_large",
+            ApiError::Registry(RegistryError::Workflow { .. }) => "naming_workflow",
             ApiError::Registry(_) => "refused",
         }
     }
@@ -105,6 +114,13 @@ impl ApiError {
         match self {
             ApiError::Invalid { field, .. } => Some(field.clone()),
             ApiError::Registry(RegistryError::Geometry { .. }) => Some("feature.geometry".into()),
+            ApiError::Registry(RegistryError::Workflow { error, .. }) => Some(
+                match error {
+                    WorkflowError::NoDocument(_) | WorkflowError::OtherDocument(_) => "document",
+                    _ => "feature.properties.naming.status",
+                }
+                .into(),
+            ),
             ApiError::PreconditionRequired(_) => Some("If-Match".into()),
             ApiError::Registry(RegistryError::DuplicateNumber { .. }) => {
                 Some("feature.properties.number".into())

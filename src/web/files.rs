@@ -104,6 +104,7 @@ pub async fn import(
             .transpose()?,
         limits: io::Limits {
             max_bytes: MAX_UPLOAD as u64,
+            work: registry.config().server.limits,
             ..io::Limits::default()
         },
     };
@@ -323,6 +324,11 @@ pub async fn export(
                 field: "format".into(),
                 message: mixed.to_string(),
             },
+            // A coordinate system PROJ does not know (EPSG:0).
+            Some(crs @ io::IoError::Crs(_)) => ApiError::Invalid {
+                field: "crs".into(),
+                message: format!("无法导出到所给坐标系：{crs}"),
+            },
             _ => ApiError::Internal(format!("导出失败：{e}")),
         }
     })?;
@@ -353,6 +359,7 @@ pub async fn page(State(registry): State<AppState>, caller: Caller) -> Result<Re
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("layers", &layers);
     caller.insert_into(&mut context);
+    context.insert("script", &super::assets::script("import"));
     let html: Html<String> = pages::render("import.html", &context)?;
     Ok(html.into_response())
 }
