@@ -45,6 +45,26 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("static/gazetteer.js"),
     ),
+    (
+        concat!("numbering-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/numbering.js"),
+    ),
+    (
+        concat!("changeset-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/changeset.js"),
+    ),
+    (
+        concat!("names_check-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/names_check.js"),
+    ),
+    (
+        concat!("import-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/import.js"),
+    ),
 ];
 
 /// The URL of our map script.

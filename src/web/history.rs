@@ -38,6 +38,7 @@ pub struct ChangesetQuery {
 /// The changesets that pass the filters, newest first, with the layers each wrote.
 async fn filtered(
     registry: &AppState,
+    caller: &Caller,
     q: &ChangesetQuery,
 ) -> Result<(usize, Vec<(ChangesetSummary, Vec<Layer>)>), ApiError> {
     let layer = match q.layer.as_deref().filter(|l| !l.is_empty()) {
@@ -82,6 +83,9 @@ async fn filtered(
             (c, l)
         })
         .filter(|(_, l)| layer.is_none_or(|want| l.contains(&want)))
+        // Changesets that wrote only layers the caller may not read (burials, for anyone
+        // outside the burial office) are not theirs to see, not even as a line in the list.
+        .filter(|(_, l)| l.is_empty() || l.iter().any(|l| caller.access.can_read_layer(*l)))
         .collect();
     let total = matched.len();
     let page = matched
@@ -109,7 +113,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ChangesetQuery>,
 ) -> Result<Json<Value>, ApiError> {
     require_officer(&caller)?;
-    let (total, page) = filtered(&registry, &q).await?;
+    let (total, page) = filtered(&registry, &caller, &q).await?;
     let items: Vec<Value> = page
         .iter()
         .map(|(c, l)| {
@@ -130,7 +134,7 @@ pub async fn page(
     if !caller.access.sees_internal() {
         return Ok(Redirect::to("/login?next=/history").into_response());
     }
-    let (total, page) = filtered(&registry, &q).await?;
+    let (total, page) = filtered(&registry, &caller, &q).await?;
     let rows: Vec<Value> = page
         .iter()
         .map(|(c, l)| {
@@ -180,15 +184,22 @@ pub async fn changeset_page(
         .map(ChangesetId)
         .map_err(|_| ApiError::BadRequest(format!("变更集 id“{id}”无效")))?;
     let store = registry.store();
-    let summary = store
+    let mut summary = store
         .changeset(id)
         .await
         .map_err(|e| ApiError::Registry(e.into()))?
         .ok_or_else(|| ApiError::NotFound(format!("没有变更集 {}", id.0)))?;
-    let versions = store
+    let mut versions = store
         .changeset_versions(id)
         .await
         .map_err(|e| ApiError::Registry(e.into()))?;
+    // Only what the caller may read; a changeset of nothing else is answered as unknown.
+    let all = versions.len();
+    versions.retain(|v| caller.access.can_read(&v.body));
+    if versions.is_empty() && all > 0 {
+        return Err(ApiError::NotFound(format!("没有变更集 {}", id.0)));
+    }
+    summary.writes = versions.len();
     let writes: Vec<Value> = versions
         .iter()
         .map(|v| {
@@ -207,6 +218,7 @@ pub async fn changeset_page(
     );
     context.insert("writes", &writes);
     caller.insert_into(&mut context);
+    context.insert("script", &super::assets::script("changeset"));
     Ok(pages::render("changeset.html", &context)?.into_response())
 }
 

@@ -8,11 +8,8 @@ use crate::record::CurrentState;
 use geo::{Centroid, Coord, Geometry, Intersects, LineString, Polygon, Rect};
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+/// Text for HTML and SVG, in element content or an attribute value.
+use crate::publish::escape as esc;
 
 pub(super) struct Frame {
     rect: Rect<f64>,

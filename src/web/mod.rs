@@ -21,6 +21,7 @@ mod error;
 mod extract;
 mod files;
 mod gazetteer;
+pub mod headers;
 mod history;
 mod map;
 mod numbering;
@@ -29,6 +30,7 @@ pub mod openapi;
 mod ops;
 mod pages;
 mod signs;
+mod throttle;
 mod tiles;
 
 pub use api::READ_ONLY;
@@ -151,6 +153,10 @@ pub fn app(registry: AppState) -> Router {
             auth::csrf_guard,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            registry.clone(),
+            headers::secure,
+        ))
         .layer(axum::middleware::from_fn(ops::count))
         .with_state(registry)
 }
@@ -166,13 +172,16 @@ pub async fn serve(registry: AppState, addr: &str) -> std::io::Result<()> {
     // The address bound: with port 0, the one the system chose.
     let addr = listener.local_addr()?.to_string();
     tracing::info!(addr, "listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            tracing::info!("stopping: finishing the requests in flight");
-        })
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        tracing::info!("stopping: finishing the requests in flight");
+    })
+    .await
 }

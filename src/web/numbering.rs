@@ -26,11 +26,8 @@ pub struct ToolQuery {
     campaign: Option<String>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+/// Text for HTML and SVG, in element content or an attribute value.
+use crate::publish::escape as esc;
 
 /// The street and its plates as SVG, `width` pixels wide, each plate labelled `new` (and the
 /// old number when it changes).
@@ -115,8 +112,10 @@ pub async fn tool(
     Query(q): Query<ToolQuery>,
 ) -> Result<Html<String>, ApiError> {
     let current = registry.current();
+    // Streets still in the naming workflow are internal work: the public sees none of them.
     let mut streets: Vec<(String, RecordId)> = current
         .layer(Layer::Street)
+        .filter(|v| caller.access.can_read(&v.body))
         .map(|v| (v.body.title(), v.id))
         .collect();
     streets.sort();
@@ -141,6 +140,7 @@ pub async fn tool(
     if let Some(id) = chosen {
         let v = current
             .get(&id)
+            .filter(|v| caller.access.can_read(&v.body))
             .ok_or_else(|| ApiError::NotFound(format!("没有现行街路巷 {id}")))?;
         let line = match &v.geometry {
             Geometry::MultiLineString(m) => m.clone(),
@@ -268,5 +268,6 @@ pub async fn tool(
         &serde_json::json!(super::api::READ_ONLY).to_string(),
     );
     caller.insert_into(&mut context);
+    context.insert("script", &super::assets::script("numbering"));
     super::pages::render("numbering.html", &context)
 }

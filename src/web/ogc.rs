@@ -193,11 +193,8 @@ fn page(title: &str, body: &str) -> Response {
     .into_response()
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+/// Text for HTML and SVG, in element content or an attribute value.
+use crate::publish::escape as esc;
 
 pub async fn landing(
     State(registry): State<AppState>,
@@ -749,7 +746,7 @@ pub mod write {
         target: &str,
         default_reason: &str,
     ) -> Result<Response, ApiError> {
-        let (author, write) = checked_write(registry, caller, change, "", &None, target).await?;
+        let (author, write) = checked_write(registry, caller, change, "", target).await?;
         commit_one(
             registry,
             author,

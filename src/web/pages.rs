@@ -178,7 +178,14 @@ pub async fn search(
     caller: Caller,
     Query(form): Query<SearchForm>,
 ) -> Result<Html<String>, ApiError> {
-    let hits = registry.search_index().search(&form.q, None, 50);
+    super::api::query_length(&registry, "q", &form.q)?;
+    let hits = {
+        let registry = registry.clone();
+        let text = form.q.clone();
+        tokio::task::spawn_blocking(move || registry.search_index().search(&text, None, 50))
+            .await
+            .map_err(|e| ApiError::Internal(format!("search: {e}")))?
+    };
     let current = registry.current();
     let rows: Vec<_> = hits
         .iter()
@@ -214,6 +221,7 @@ pub async fn names_check(
     context.insert("name", &form.name);
     context.insert("categories", &categories);
     caller.insert_into(&mut context);
+    context.insert("script", &super::assets::script("names_check"));
     render("names_check.html", &context)
 }
 
