@@ -340,6 +340,30 @@ impl Body {
     }
 
     /// A short human label: a name, or a door number.
+    /// The photos the record holds (SHA-256 of stored attachments).
+    pub fn photos(&self) -> Vec<&str> {
+        let list: &[String] = match self {
+            Body::Sign(s) => &s.photos,
+            Body::SignInspection(i) => &i.photos,
+            Body::Marker(m) => &m.photos,
+            Body::MarkerObservation(o) => &o.photos,
+            Body::Grave(g) => &g.photos,
+            Body::WorkOrder(w) => return w.done_photo.as_deref().into_iter().collect(),
+            _ => &[],
+        };
+        list.iter().map(String::as_str).collect()
+    }
+
+    /// Layers whose records hold photos.
+    pub const WITH_PHOTOS: [Layer; 6] = [
+        Layer::Sign,
+        Layer::SignInspection,
+        Layer::WorkOrder,
+        Layer::Marker,
+        Layer::MarkerObservation,
+        Layer::Grave,
+    ];
+
     pub fn title(&self) -> String {
         match self {
             Body::AdminUnit(u) => u.name.clone(),

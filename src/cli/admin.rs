@@ -200,7 +200,22 @@ pub(crate) async fn backup(db: &str, output: &str) -> Result<()> {
         let target = diming::store::Store::open(&format!("sqlite://{output}")).await?;
         target.restore(&backup).await?;
     } else {
-        let file = std::fs::File::create(output).with_context(|| format!("创建 {output}"))?;
+        // Whole personal numbers: readable by the owner only.
+        let file = {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(output)
+                .with_context(|| format!("创建 {output}"))?
+        };
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("设置 {output} 的权限"))?;
+        }
         backup.write(store.kind(), &mut std::io::BufWriter::new(file))?;
     }
     println!(

@@ -114,7 +114,7 @@ pub(crate) async fn run(db: &str, command: UserCommand) -> Result<()> {
             store
                 .set_password(&name, &accounts::hash_password(&password))
                 .await?;
-            println!("已修改“{name}”的密码；其登录会话已全部结束");
+            println!("已修改“{name}”的密码；其登录会话已全部结束，API 令牌已全部作废");
         }
         UserCommand::Set {
             name,

@@ -102,7 +102,9 @@ impl Store {
         rows.into_iter().map(user_from).collect()
     }
 
-    /// Sets a new password (and ends the user's sessions). Unknown user → `UserNotFound`.
+    /// Sets a new password and ends what the old one gave: the user's sessions and API
+    /// tokens (a token made by someone who knew the old password must not outlive it).
+    /// Unknown user → `UserNotFound`.
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
         let now = super::truncate_time(Utc::now());
         let n = on_pool!(self, pool => sqlx::query(
@@ -118,6 +120,15 @@ impl Store {
         if n == 0 {
             return Err(StoreError::UserNotFound(name.to_string()));
         }
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_name = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(name)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db("修改密码后作废 API 令牌"))?;
         self.end_sessions(name).await
     }
 

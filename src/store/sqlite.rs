@@ -103,9 +103,38 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// The store holds whole ID-card and telephone numbers: its file is readable by its owner
+/// only (0600), made so before SQLite writes a byte (SQLite gives its `-wal` and `-shm` files
+/// the database file's mode), and tightened if an earlier version left it readable by others.
+fn private_file(path: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path == ":memory:" || path.starts_with("file:") {
+        return Ok(());
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+            // Someone else's file (a backup opened read-only, say) is left as it is.
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map(drop),
+        Err(e) => Err(e),
+    }
+}
+
 impl SqliteStore {
     pub async fn open(path: &str) -> Result<Self> {
         let url = format!("sqlite://{path}");
+        private_file(path).map_err(|source| StoreError::Open {
+            url: url.clone(),
+            source: sqlx::Error::Io(source),
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -282,6 +282,20 @@ pub struct SearchQuery {
 }
 
 /// Names found by characters, pinyin, initials, romanization or with one typo.
+/// Refuses a query longer than the configured limit (`server.limits.query_chars`): a name
+/// is a few characters, and the search's cost grows with the query's length.
+pub(super) fn query_length(registry: &AppState, field: &str, text: &str) -> Result<(), ApiError> {
+    let limit = registry.config().server.limits.query_chars;
+    let n = text.chars().count();
+    if n > limit {
+        return Err(ApiError::Invalid {
+            field: field.into(),
+            message: format!("{field} 过长：{n} 个字符，上限 {limit} 个"),
+        });
+    }
+    Ok(())
+}
+
 pub async fn search(
     State(registry): State<AppState>,
     caller: Caller,
@@ -298,8 +312,15 @@ pub async fn search(
         (None, None) => None,
         _ => return Err(ApiError::BadRequest("lon 与 lat 须同时给出".into())),
     };
-    let index = registry.search_index();
-    let mut hits = index.search(&q.q, near, limit);
+    query_length(&registry, "q", &q.q)?;
+    // The search, and the index it may have to build first, run off the async workers.
+    let mut hits = {
+        let registry = registry.clone();
+        let text = q.q.clone();
+        tokio::task::spawn_blocking(move || registry.search_index().search(&text, near, limit))
+            .await
+            .map_err(|e| ApiError::Internal(format!("search: {e}")))?
+    };
     if !caller.access.sees_internal() {
         let current = registry.current();
         hits.retain(|h| {
@@ -348,10 +369,12 @@ pub struct CheckQuery {
 /// The naming rules applied to a proposed name, for the form while the officer types.
 pub async fn check_name(
     State(registry): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<CheckQuery>,
 ) -> Result<Json<Value>, ApiError> {
     use crate::names::audit::{Scope, peers};
     use crate::names::rules::{NameKind, check};
+    query_length(&registry, "name", &q.name)?;
     let (scope, kind) = match q.kind.as_deref().unwrap_or("street") {
         "street" => (Scope::Streets, NameKind::Street),
         "place" => {
@@ -376,12 +399,18 @@ pub async fn check_name(
             )));
         }
     };
-    let peers = peers(
-        &registry.current(),
-        scope,
-        None,
-        &registry.config().rule_settings(),
-    );
+    // Names still in the workflow are compared only for officers: the public must not learn
+    // of a proposal by guessing it (or a name that reads the same).
+    let peers = {
+        let current = registry.current();
+        let mut peers = peers(&current, scope, None, &registry.config().rule_settings());
+        peers.retain(|p| {
+            current
+                .get(&p.id)
+                .is_some_and(|v| caller.access.can_read(&v.body))
+        });
+        peers
+    };
     let verdicts = check(
         &q.name,
         kind,

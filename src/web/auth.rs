@@ -290,13 +290,25 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// Only paths of this site, never another origin (`//host`, `/\host`, `http:`).
-fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
-            p.to_string()
-        }
-        _ => "/".to_string(),
+/// Only paths of this site, never another origin: a path that starts with one `/`, with no
+/// whitespace, control character or backslash anywhere (browsers drop a tab or a newline, so
+/// `/\t/host` would become `//host`, and read `\` as `/`). Anything else is a 400.
+fn local_path(next: Option<&str>) -> Result<String, ApiError> {
+    let Some(p) = next else {
+        return Ok("/".to_string());
+    };
+    let local = p.starts_with('/')
+        && !p.starts_with("//")
+        && !p
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if local {
+        Ok(p.to_string())
+    } else {
+        Err(ApiError::Invalid {
+            field: "next".into(),
+            message: "登录后要打开的地址（next）须为本站路径，如 /map".into(),
+        })
     }
 }
 
@@ -307,7 +319,7 @@ pub async fn login_page(
 ) -> Result<Response, ApiError> {
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
-    context.insert("next", &local_path(q.next.as_deref()));
+    context.insert("next", &local_path(q.next.as_deref())?);
     context.insert("error", &Option::<String>::None);
     caller.insert_into(&mut context);
     login_form(context)
@@ -334,18 +346,97 @@ pub struct LoginForm {
     login_token: String,
 }
 
+/// Guards on password guessing that the store's count alone cannot give: one attempt at a
+/// time per account (the count, the check of the password and the record of a failure are
+/// one step: 50 guesses sent at once were all checked before the first failure was counted),
+/// failures counted per address too, and only a few argon2id checks at once (each takes
+/// 19 MiB: 200 logins at once took 3.6 GiB).
+mod guard {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    use std::time::Duration;
+
+    /// Password checks at once, whoever asks.
+    pub static CHECKS: LazyLock<tokio::sync::Semaphore> =
+        LazyLock::new(|| tokio::sync::Semaphore::new(2));
+    /// Failed logins from one address within [`super::THROTTLE_MINUTES`] after which the
+    /// address waits, whichever accounts it tries.
+    pub const MAX_FAILED_PER_ADDRESS: usize = 20;
+
+    type Locks = HashMap<String, Arc<tokio::sync::Mutex<()>>>;
+    static ACCOUNTS: LazyLock<Mutex<Locks>> = LazyLock::new(Default::default);
+
+    /// Holds the account's turn; dropping it forgets the account when nobody else waits.
+    pub struct Turn {
+        name: String,
+        lock: Arc<tokio::sync::Mutex<()>>,
+        _held: tokio::sync::OwnedMutexGuard<()>,
+    }
+
+    impl Drop for Turn {
+        fn drop(&mut self) {
+            let mut accounts = ACCOUNTS.lock().unwrap_or_else(|p| p.into_inner());
+            // Ours and the map's: nobody else holds or waits for it.
+            if Arc::strong_count(&self.lock) <= 3 {
+                accounts.remove(&self.name);
+            }
+        }
+    }
+
+    /// Waits for the account's turn.
+    pub async fn turn(name: &str) -> Turn {
+        let lock = {
+            let mut accounts = ACCOUNTS.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(accounts.entry(name.to_string()).or_default())
+        };
+        let held = Arc::clone(&lock).lock_owned().await;
+        Turn {
+            name: name.to_string(),
+            lock,
+            _held: held,
+        }
+    }
+
+    /// Failed logins per address.
+    pub static ADDRESSES: LazyLock<crate::web::throttle::Throttle> = LazyLock::new(|| {
+        crate::web::throttle::Throttle::new(
+            MAX_FAILED_PER_ADDRESS,
+            Duration::from_secs(60 * super::THROTTLE_MINUTES as u64),
+        )
+    });
+}
+
+/// The login page again, with `error` and `status`.
+fn login_again(
+    registry: &AppState,
+    next: &str,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("next", next);
+    context.insert("error", &Some(error));
+    Caller::public().insert_into(&mut context);
+    let mut page = login_form(context)?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
 pub async fn login(
     State(registry): State<AppState>,
+    super::headers::ClientAddr(addr): super::headers::ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
+    let next = local_path(form.next.as_deref())?;
     // A login posted from another site does not carry our login cookie.
     let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     if cookie_token.is_empty() || !accounts::same_secret(cookie_token, &form.login_token) {
         log_refusal(
             &registry,
             Some(form.name.trim()),
-            "login",
+            "login_form",
             "/login",
             "登录表单的 CSRF 令牌缺失或不匹配",
         )
@@ -355,6 +446,24 @@ pub async fn login(
         ));
     }
     let store = registry.store();
+    if guard::ADDRESSES.exhausted(addr) {
+        log_refusal(
+            &registry,
+            Some(form.name.trim()),
+            "login_address",
+            "/login",
+            "该地址登录失败次数过多，暂停登录",
+        )
+        .await;
+        return login_again(
+            &registry,
+            &next,
+            format!("此地址 {THROTTLE_MINUTES} 分钟内登录失败次数过多，已暂停登录；请稍后再试"),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    // One attempt at a time per account, from the count to the record of a failure.
+    let _turn = guard::turn(form.name.trim()).await;
     // Password guessing: after a few failures the account waits, whatever the password.
     let failures = store
         .failed_logins(
@@ -372,19 +481,14 @@ pub async fn login(
             "登录失败次数过多，暂停登录",
         )
         .await;
-        let mut context = Context::new();
-        context.insert("city", &registry.config().jurisdiction.name);
-        context.insert("next", &local_path(form.next.as_deref()));
-        context.insert(
-            "error",
-            &Some(format!(
+        return login_again(
+            &registry,
+            &next,
+            format!(
                 "该账户 {THROTTLE_MINUTES} 分钟内登录失败 {failures} 次，已暂停登录；请稍后再试或联系系统管理员"
-            )),
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
         );
-        Caller::public().insert_into(&mut context);
-        let mut page = login_form(context)?;
-        *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return Ok(page);
     }
     let user = store
         .user(form.name.trim())
@@ -396,10 +500,15 @@ pub async fn login(
         .map_or(accounts::dummy_hash(), |u| u.password_hash.as_str())
         .to_string();
     let password = form.password.clone();
-    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    let next = local_path(form.next.as_deref());
+    let ok = {
+        // Closed only if the process is stopping; then nobody logs in.
+        let Ok(_check) = guard::CHECKS.acquire().await else {
+            return Err(ApiError::Internal("服务器正在停止".into()));
+        };
+        tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
+            .await
+            .unwrap_or(false)
+    };
     let user = match user {
         Some(u) if ok && u.disabled_at.is_none() => u,
         other => {
@@ -408,14 +517,13 @@ pub async fn login(
                 _ => "用户名或密码错误",
             };
             log_refusal(&registry, Some(form.name.trim()), "login", "/login", reason).await;
-            let mut context = Context::new();
-            context.insert("city", &registry.config().jurisdiction.name);
-            context.insert("next", &next);
-            context.insert("error", &Some("用户名或密码错误，或账户已停用"));
-            Caller::public().insert_into(&mut context);
-            let mut page = login_form(context)?;
-            *page.status_mut() = StatusCode::UNAUTHORIZED;
-            return Ok(page);
+            guard::ADDRESSES.record(addr);
+            return login_again(
+                &registry,
+                &next,
+                "用户名或密码错误，或账户已停用".into(),
+                StatusCode::UNAUTHORIZED,
+            );
         }
     };
     let (token, token_hash) = accounts::new_secret();
@@ -458,11 +566,20 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(local_path(Some("/map")), "/map");
-        assert_eq!(local_path(Some("//evil.example/")), "/");
-        assert_eq!(local_path(Some("/\\evil.example/")), "/");
-        assert_eq!(local_path(Some("https://evil.example/")), "/");
-        assert_eq!(local_path(None), "/");
+        assert_eq!(local_path(Some("/map?street=1")).unwrap(), "/map?street=1");
+        assert_eq!(local_path(None).unwrap(), "/");
+        for hostile in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "https://evil.example/",
+            "/\t/127.0.0.1:18081/",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/a\\b",
+            "",
+        ] {
+            assert!(local_path(Some(hostile)).is_err(), "{hostile:?}");
+        }
     }
 
     #[test]

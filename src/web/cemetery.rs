@@ -12,7 +12,8 @@ use crate::layers::{Body, Layer};
 use crate::record::RecordId;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tera::Context;
@@ -187,7 +188,7 @@ pub async fn burial_page(
     State(registry): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
     if !caller.access.can_read_layer(Layer::Burial) {
         return Err(ApiError::Forbidden(
             "殡葬登记含个人信息，仅殡葬管理部门可查看".into(),
@@ -206,7 +207,9 @@ pub async fn burial_page(
         )
         .await;
     }
-    pages::render("burial.html", &context)
+    // Personal data: never kept by the browser or a proxy on the way.
+    let page = pages::render("burial.html", &context)?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
 }
 
 /// The burial page's context, and whether it shows the whole ID number.
@@ -282,17 +285,52 @@ fn burial_context(
 #[serde(deny_unknown_fields)]
 pub struct FindQuery {
     pub q: Option<String>,
+    /// The year of death, which the public must give with the whole name.
+    pub year: Option<String>,
 }
+
+/// Searches of the public grave finder per address and ten minutes.
+static FINDER: std::sync::LazyLock<super::throttle::Throttle> = std::sync::LazyLock::new(|| {
+    super::throttle::Throttle::new(30, std::time::Duration::from_secs(600))
+});
+/// Graves the public finder shows at most.
+const PUBLIC_HITS: usize = 10;
 
 /// `GET /graves?q=NAME`: the public grave finder.
 pub async fn finder(
     State(registry): State<AppState>,
     caller: Caller,
+    super::headers::ClientAddr(addr): super::headers::ClientAddr,
     Query(q): Query<FindQuery>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = q.q.unwrap_or_default();
+    let year_text = q.year.unwrap_or_default();
+    let officer = caller.access.can_read_layer(Layer::Burial);
+    let searched = !query.trim().is_empty() || !year_text.trim().is_empty();
+    // The public gives the whole name and the year of death, a few times a minute at most.
+    let year = match year_text.trim() {
+        "" => None,
+        y => Some(y.parse::<i32>().map_err(|_| ApiError::Invalid {
+            field: "year".into(),
+            message: format!("去世年份“{y}”无效：应为四位数字，如 2019"),
+        })?),
+    };
+    if searched && !officer && !FINDER.allow(addr) {
+        return Err(ApiError::TooMany("查询过于频繁：请十分钟后再试".into()));
+    }
     let state = registry.current();
-    let hits = crate::registry::cemetery::find_graves(&state, &query);
+    let (hits, missing) = match (officer, year) {
+        (true, _) => (
+            crate::registry::cemetery::find_graves(&state, &query),
+            false,
+        ),
+        (false, Some(y)) if query.trim().chars().count() >= 2 => {
+            let mut hits = crate::registry::cemetery::find_grave_of(&state, &query, y);
+            hits.truncate(PUBLIC_HITS);
+            (hits, false)
+        }
+        (false, _) => (Vec::new(), searched),
+    };
     let results: Vec<Value> = hits
         .iter()
         .map(|h| {
@@ -303,8 +341,11 @@ pub async fn finder(
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("q", &query);
+    context.insert("year", &year_text);
+    context.insert("officer", &officer);
     context.insert("results", &results);
-    context.insert("searched", &!query.trim().is_empty());
+    context.insert("searched", &(searched && !missing));
+    context.insert("missing", &missing);
     caller.insert_into(&mut context);
-    pages::render("graves.html", &context)
+    Ok(pages::render("graves.html", &context)?.into_response())
 }

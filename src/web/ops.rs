@@ -1,5 +1,5 @@
 //! Operations: `/healthz` for load balancers and supervisors (the store answers, memory is
-//! loaded) and `/metrics` in the Prometheus text format (records per layer, changesets,
+//! loaded) and `/metrics` in the Prometheus text format, for loopback and the administrator (records per layer, changesets,
 //! requests answered by status class, uptime).
 
 use super::AppState;
@@ -60,7 +60,18 @@ pub async fn healthz(State(registry): State<AppState>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(registry): State<AppState>) -> Response {
+/// `GET /metrics`: for the monitoring on this machine (a client on loopback) and for the
+/// administrator (a session or an API token); anyone else gets 404.
+pub async fn metrics(
+    State(registry): State<AppState>,
+    caller: super::auth::Caller,
+    super::headers::ClientAddr(addr): super::headers::ClientAddr,
+) -> Response {
+    // Without an address the router was called in-process (tests), not over a socket.
+    let local = addr.is_none_or(|a| a.is_loopback());
+    if !local && !caller.access.is_admin() {
+        return (StatusCode::NOT_FOUND, "没有这个页面").into_response();
+    }
     let mut out = String::new();
     out.push_str("# HELP diming_records Current records per layer.\n# TYPE diming_records gauge\n");
     {
