@@ -514,7 +514,7 @@ pub(crate) async fn run(
                     println!("{html}");
                 }
                 AuditFormat::Csv => {
-                    let mut w = csv::Writer::from_writer(std::io::stdout());
+                    let mut w = diming::io::csv::Writer::from_writer(std::io::stdout());
                     w.write_record([
                         "所在区域",
                         "图层",

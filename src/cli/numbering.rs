@@ -344,7 +344,7 @@ fn plan(config: &Config, command: NumberingCommand) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
         PlanFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = diming::io::csv::Writer::from_writer(std::io::stdout());
             w.write_record([
                 "序号",
                 "经度",
@@ -404,7 +404,7 @@ async fn check(db: &str, config: &Config, street: Option<&str>, format: AuditFor
     match format {
         AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
         AuditFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = diming::io::csv::Writer::from_writer(std::io::stdout());
             w.write_record([
                 "街路巷",
                 "门牌号",
@@ -699,7 +699,7 @@ async fn order(
     let order = diming::addresses::numbering::plate_order(&changes, changed_only);
     match format {
         AuditFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = diming::io::csv::Writer::from_writer(std::io::stdout());
             w.write_record(["种类", "宽（厘米）", "高（厘米）", "颜色", "数量"])?;
             for (kind, n) in &order {
                 let (width, height) = kind.size_cm();

@@ -74,7 +74,7 @@ pub fn stats_text(
                 .map_err(|e| e.to_string())
         }
         StatsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = crate::io::csv::Writer::from_writer(Vec::new());
             w.write_record(HEADERS).map_err(|e| e.to_string())?;
             for r in &rows {
                 w.write_record(r).map_err(|e| e.to_string())?;

@@ -47,7 +47,7 @@ fn rows(changes: &[Change], state: &CurrentState) -> Vec<[String; 8]> {
 pub fn csv(changes: &[Change], state: &CurrentState) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
     {
-        let mut w = csv::Writer::from_writer(&mut out);
+        let mut w = crate::io::csv::Writer::from_writer(&mut out);
         w.write_record(HEADER)?;
         for r in rows(changes, state) {
             w.write_record(&r)?;

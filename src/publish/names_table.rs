@@ -5,7 +5,7 @@
 use crate::registry::gazetteer::NAME_COLUMNS;
 
 pub fn csv(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = crate::io::csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(NAME_COLUMNS.iter().map(|(_, h)| *h))
         .map_err(|e| e.to_string())?;
     for r in rows {

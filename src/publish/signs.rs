@@ -251,7 +251,7 @@ pub fn png(face: &Face, width_px: u32) -> Result<Vec<u8>, PngError> {
 
 /// One row per finding, for spreadsheets.
 pub fn csv(reports: &[SignReport]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::csv::Writer::from_writer(Vec::new());
     w.write_record([
         "标志编号",
         "种类",
@@ -282,7 +282,7 @@ pub fn csv(reports: &[SignReport]) -> Result<String, csv::Error> {
             ])?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    let bytes = w.into_inner()?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
