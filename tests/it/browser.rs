@@ -750,15 +750,29 @@ async fn an_officer_inspects_a_sign_from_a_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium() {
     let db = TestDb::sqlite().await;
-    {
+    // The public asks for one person: the whole name and the year of death.
+    let (name, year) = {
         let registry = db.registry().await;
         crate::support::load_demo(&registry).await;
         crate::support::officer(&registry, "editor", diming::accounts::Role::Editor).await;
-    }
+        registry
+            .current()
+            .layer(diming::layers::Layer::Burial)
+            .find_map(|v| match &v.body {
+                diming::layers::Body::Burial(b)
+                    if b.plot.is_some() && b.deceased.name.contains("巴特尔") =>
+                {
+                    use chrono::Datelike;
+                    Some((b.deceased.name.clone(), b.deceased.died.year()))
+                }
+                _ => None,
+            })
+            .expect("a 巴特尔 buried in the cemetery")
+    };
     let (_server, port) = serve_free(db.url());
     let base = format!("http://127.0.0.1:{port}");
     let mut browser = crate::cdp::Browser::launch(1200, 900);
-    browser.goto(&format!("{base}/graves?q=巴特尔"));
+    browser.goto(&format!("{base}/graves?q={name}&year={year}"));
     browser.wait_for("document.readyState === 'complete'", "the grave finder");
     let found = browser.eval("document.querySelectorAll('#graves li').length");
     assert!(found.as_u64().unwrap() >= 1, "{found}");

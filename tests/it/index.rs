@@ -12,7 +12,7 @@ fn place(name: &str) -> Body {
         name_mn: None,
         category: PlaceCategory::Building,
         source: Source::Survey,
-        naming: Default::default(),
+        naming: diming::names::naming::Naming::proposed(),
     })
 }
 

@@ -26,6 +26,7 @@ mod names;
 mod numbering;
 mod ogc;
 mod openapi;
+mod security;
 mod signs;
 mod store;
 mod tiles;

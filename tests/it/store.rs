@@ -20,7 +20,7 @@ fn street(name: &str) -> Body {
         name_mn: None,
         class: StreetClass::Branch,
         source: Source::Survey,
-        naming: Default::default(),
+        naming: diming::names::naming::Naming::proposed(),
         numbering: Default::default(),
     })
 }
@@ -500,7 +500,7 @@ both_stores!(
                     name_mn: (i % 2 == 0).then(|| "ᠡᠷᠢᠶᠡᠨ".to_string()),
                     class: StreetClass::Lane,
                     source: Source::Survey,
-                    naming: Default::default(),
+                    naming: diming::names::naming::Naming::proposed(),
                     numbering: Default::default(),
                 }),
                 geometry: line(i as f64 * 1e-5),

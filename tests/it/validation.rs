@@ -19,7 +19,7 @@ fn place(geometry: Geometry<f64>) -> Write {
             name_mn: None,
             category: PlaceCategory::Landform,
             source: Source::Survey,
-            naming: Default::default(),
+            naming: diming::names::naming::Naming::proposed(),
         }),
         geometry,
     }
@@ -62,7 +62,7 @@ both_stores!(
                 name_mn: None,
                 class: StreetClass::Lane,
                 source: Source::Survey,
-                naming: Default::default(),
+                naming: diming::names::naming::Naming::proposed(),
                 numbering: Default::default(),
             }),
             geometry: point!(x: 111.97, y: 43.65).into(),
