@@ -156,6 +156,41 @@ pub struct Limits {
     pub query_chars: usize,
 }
 
+impl Limits {
+    /// Refuses `n` vertices in the one geometry of `what` ("记录 …", "第 3 个要素").
+    pub fn geometry(&self, what: &str, n: usize) -> Result<(), String> {
+        if n > self.vertices {
+            return Err(format!(
+                "{what}的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
+                self.vertices
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses `total` vertices in all the geometries of `what` ("文件", "变更集").
+    pub fn all(&self, what: &str, total: usize) -> Result<(), String> {
+        if total > self.file_vertices {
+            return Err(format!(
+                "{what}的几何节点总数超过上限 {}（server.limits.file_vertices）",
+                self.file_vertices
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses `n` features in one import.
+    pub fn features(&self, n: u64) -> Result<(), String> {
+        if n > self.import_features as u64 {
+            return Err(format!(
+                "文件有 {n} 个以上的要素，超过一次导入的上限 {}（server.limits.import_features）",
+                self.import_features
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

@@ -705,30 +705,18 @@ impl<'a> Preparing<'a> {
 /// any feature is checked: a file of a million vertices took over ten minutes to check.
 fn too_large(features: &[RawFeature], limits: &crate::config::Limits) -> Option<String> {
     use geo::CoordsIter;
-    if features.len() > limits.import_features {
-        return Some(format!(
-            "文件有 {} 个要素，超过一次导入的上限 {}（server.limits.import_features）",
-            features.len(),
-            limits.import_features
-        ));
-    }
     let mut total = 0usize;
-    for f in features {
-        let n = f.geometry.as_ref().map_or(0, |g| g.coords_count());
-        if n > limits.vertices {
-            return Some(format!(
-                "第 {} 个要素的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
-                f.row, limits.vertices
-            ));
-        }
-        total += n;
-    }
-    (total > limits.file_vertices).then(|| {
-        format!(
-            "文件的几何共有 {total} 个节点，超过上限 {}（server.limits.file_vertices）",
-            limits.file_vertices
-        )
-    })
+    limits
+        .features(features.len() as u64)
+        .and_then(|()| {
+            features.iter().try_for_each(|f| {
+                let n = f.geometry.as_ref().map_or(0, |g| g.coords_count());
+                total += n;
+                limits.geometry(&format!("第 {} 个要素", f.row), n)
+            })
+        })
+        .and_then(|()| limits.all("文件", total))
+        .err()
 }
 
 /// Plans an import of `features` into `layer` under `config` (the jurisdiction's extent, the

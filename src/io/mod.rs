@@ -247,22 +247,13 @@ pub fn read(
     };
     let total = layer.feature_count();
     let caps = &options.limits.work;
-    if total > caps.import_features as u64 {
-        return Err(IoError::TooMuch(format!(
-            "文件有 {total} 个要素，超过一次导入的上限 {}（server.limits.import_features）",
-            caps.import_features
-        )));
-    }
+    caps.features(total).map_err(IoError::TooMuch)?;
     let mut vertices = 0usize;
     let mut features = Vec::new();
     for (i, feature) in layer.features().enumerate() {
         let row = i + 1;
-        if row > caps.import_features {
-            return Err(IoError::TooMuch(format!(
-                "文件的要素超过一次导入的上限 {}（server.limits.import_features）",
-                caps.import_features
-            )));
-        }
+        // A driver's count may be an estimate: counted as read too.
+        caps.features(row as u64).map_err(IoError::TooMuch)?;
         if row % 1000 == 0 {
             progress(row, total);
         }
@@ -285,19 +276,10 @@ pub fn read(
             Some(g) if !g.is_empty() => {
                 // Counted before the geometry is converted or transformed.
                 let n = vertex_count(g);
-                if n > caps.vertices {
-                    return Err(IoError::TooMuch(format!(
-                        "第 {row} 个要素的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
-                        caps.vertices
-                    )));
-                }
                 vertices += n;
-                if vertices > caps.file_vertices {
-                    return Err(IoError::TooMuch(format!(
-                        "文件的几何节点超过上限 {}（server.limits.file_vertices，到第 {row} 个要素为止）",
-                        caps.file_vertices
-                    )));
-                }
+                caps.geometry(&format!("第 {row} 个要素"), n)
+                    .and_then(|()| caps.all("文件", vertices))
+                    .map_err(IoError::TooMuch)?;
                 let mut g = match &transform {
                     Some(t) => g
                         .transform(t)

@@ -121,7 +121,9 @@ pub enum ChangesetError {
     },
     #[error("记录 {0} 不存在或已注销")]
     NotFound(RecordId),
-    #[error("记录 {0} 已存在，不能重复创建")]
+    /// The same words whether or not the caller may see the record that has the id: the
+    /// answer tells nothing of it.
+    #[error("id {0} 不能用于新建记录：该 id 已被使用（新建时可不给 id，由登记簿分配）")]
     AlreadyExists(RecordId),
     #[error("记录 {0} 在同一变更集中被写入了两次")]
     WrittenTwice(RecordId),

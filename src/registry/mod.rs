@@ -222,19 +222,11 @@ impl Registry {
         let mut total = 0usize;
         for (id, g) in geometries {
             let n = g.coords_count();
-            if n > limits.vertices {
-                return Err(RegistryError::TooLarge(format!(
-                    "记录 {id} 的几何有 {n} 个节点，超过上限 {}（server.limits.vertices）",
-                    limits.vertices
-                )));
-            }
             total += n;
-            if total > limits.file_vertices {
-                return Err(RegistryError::TooLarge(format!(
-                    "几何节点总数超过上限 {}（server.limits.file_vertices）",
-                    limits.file_vertices
-                )));
-            }
+            limits
+                .geometry(&format!("记录 {id} "), n)
+                .and_then(|()| limits.all("变更集", total))
+                .map_err(RegistryError::TooLarge)?;
         }
         Ok(())
     }

@@ -287,7 +287,7 @@ fn session_cookie(reply: &crate::support::Reply) -> String {
 
 /// Opens the login page (with the cookies a browser already holds): its login cookie and the
 /// token of its form.
-async fn login_page(app: &axum::Router, held: Option<&str>) -> (String, String) {
+pub(crate) async fn login_page(app: &axum::Router, held: Option<&str>) -> (String, String) {
     let mut request = axum::http::Request::get("/login");
     if let Some(c) = held {
         request = request.header("cookie", c);

@@ -392,29 +392,9 @@ both_stores!(
     }
 );
 
-/// The login page's cookie and form token.
-async fn login_page(app: &axum::Router) -> (String, String) {
-    let page = get(app, "/login", None, None).await;
-    let cookie = page.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = page
-        .body
-        .split("name=\"login_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
-    (cookie, token)
-}
-
 /// A login as a browser posts it, from `addr` when given.
 async fn login(app: &axum::Router, fields: &str, addr: Option<&str>) -> crate::support::Reply {
-    let (cookie, token) = login_page(app).await;
+    let (cookie, token) = crate::accounts::login_page(app, None).await;
     let mut r = axum::http::Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("cookie", cookie)
@@ -1017,6 +997,40 @@ both_stores!(the_lower_findings_hold, |db: TestDb| async move {
     );
     let r = get(&app, &format!("/attachments/{sha}"), Some(&office), None).await;
     assert_eq!(r.status, StatusCode::OK);
+
+    // A new record given the id of one the caller may not see is answered as for one they
+    // may: nothing about the hidden record.
+    let hidden = registry
+        .current()
+        .layer(Layer::Burial)
+        .next()
+        .map(|v| v.id)
+        .unwrap();
+    let visible = RecordId::derived("street/康宁街");
+    let mut answers = Vec::new();
+    for id in [hidden, visible] {
+        let mut f = proposed_street("试验巷", 0.0);
+        f["id"] = json!(id);
+        let body = json!({"reason": "x", "feature": f});
+        let r = send(
+            &app,
+            request(
+                "POST",
+                "/api/layers/streets/items",
+                Some(&signs),
+                Some(body.clone()),
+            ),
+            Some(body),
+        )
+        .await;
+        answers.push((r.status, r.body.replace(&id.to_string(), "ID")));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(
+        !answers[0].1.contains("殡葬") && !answers[0].1.contains("已存在"),
+        "{:?}",
+        answers[0]
+    );
 
     // The burial office's page of whole numbers is never cached.
     let burial = registry
