@@ -100,6 +100,7 @@ async fn import_file(registry: &Registry, file: &std::path::Path) -> (f64, usize
         &[],
         registry.config(),
         chrono::Local::now().date_naive(),
+        None,
     );
     assert!(
         report.refused.is_empty(),

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "格式：GeoJSON、Shapefile（.shp 或 zip 压缩包；.dbf 编码按 .cpg 或 --encoding）、GeoPackage、KML、DXF、CSV（经度/纬度或 WKT 列）\n\n示例：\n  diming import --layer streets 道路.zip --encoding gbk --dry-run\n  diming import --layer door_plates 门牌.csv --map 门牌号=number --map 街路巷=street\n  diming import --layer streets 测绘.dxf --crs EPSG:4546 --map Text=name"
+    after_help = "格式：GeoJSON、Shapefile（.shp 或 zip 压缩包；.dbf 编码按 .cpg 或 --encoding）、GeoPackage、KML、DXF、CSV（经度/纬度或 WKT 列）\n\n示例：\n  diming import --layer streets 道路.zip --encoding gbk --dry-run\n  diming import --layer door_plates 门牌.csv --map 门牌号=number --map 街路巷=street\n  diming import --layer streets 测绘.dxf --crs EPSG:4546 --map Text=name\n  diming import --layer streets 普查街路巷.gpkg --issuer 二连浩特市人民政府 --number 二政字〔2018〕20号 --date 2018-06-30   # 已公告的标准地名"
 )]
 pub(crate) struct ImportArgs {
     /// 图层：admin_units、streets、places、door_plates、signs、boundary_markers、cemeteries、cemetery_sections、plots、graves、zones
@@ -38,6 +38,15 @@ pub(crate) struct ImportArgs {
     /// 报告格式
     #[arg(long, value_enum, default_value_t = super::Format::Text)]
     format: super::Format,
+    /// 批准文件的发文机关：文件中的地名据此登记为已批准或已公告（无批准文件时只能为拟命名）
+    #[arg(long, requires_all = ["number", "date"])]
+    issuer: Option<String>,
+    /// 批准文件的文号
+    #[arg(long, requires_all = ["issuer", "date"])]
+    number: Option<String>,
+    /// 批准文件的日期
+    #[arg(long, requires_all = ["issuer", "number"])]
+    date: Option<chrono::NaiveDate>,
 }
 
 #[derive(clap::Args)]
@@ -146,6 +155,14 @@ pub(crate) async fn import(
         ProgressBar::new_spinner().with_message(format!("检查 {} 个要素", raw.features.len()));
     busy.enable_steady_tick(std::time::Duration::from_millis(120));
     let today = chrono::Local::now().date_naive();
+    let document = match (args.issuer.clone(), args.number.clone(), args.date) {
+        (Some(issuer), Some(number), Some(date)) => Some(diming::record::ApprovalDocument {
+            issuer,
+            number,
+            date,
+        }),
+        _ => None,
+    };
     let mut report = io::import::plan(
         &registry.current(),
         layer,
@@ -153,6 +170,7 @@ pub(crate) async fn import(
         &map,
         registry.config(),
         today,
+        document.as_ref(),
     );
     let reason = args.reason.clone().unwrap_or_else(|| {
         format!(

@@ -38,7 +38,7 @@
 
 use super::RawFeature;
 use crate::layers::{Body, Layer};
-use crate::record::{Changeset, CurrentState, RecordId, RecordVersion, Write};
+use crate::record::{ApprovalDocument, Changeset, CurrentState, RecordId, RecordVersion, Write};
 use crate::spatial::{self, Extent};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -141,6 +141,9 @@ pub struct Report {
     /// The file's row of each write.
     #[serde(skip)]
     rows: Vec<usize>,
+    /// The approval document the import cites (the changeset's).
+    #[serde(skip)]
+    document: Option<ApprovalDocument>,
 }
 
 /// Translates labels officers write into the codes of the schema.
@@ -308,6 +311,9 @@ struct Preparing<'a> {
     sections: HashMap<(RecordId, String), RecordId>,
     /// Streets and places by standard name, for signs.
     named_records: HashMap<String, Vec<RecordId>>,
+    /// The approval document the import cites, under which its names may be registered as
+    /// approved or published.
+    document: Option<&'a ApprovalDocument>,
 }
 
 /// The layers whose columns [`Preparing::set`] types (numbers, lists, references); in them an
@@ -685,7 +691,7 @@ impl<'a> Preparing<'a> {
                 before.as_ref().map(|(n, t)| (*n, t.as_str())),
                 after,
                 &body.title(),
-                None,
+                self.document,
                 Vec::new,
             )
             .map_err(|e| e.to_string())?;
@@ -720,7 +726,10 @@ fn too_large(features: &[RawFeature], limits: &crate::config::Limits) -> Option<
 }
 
 /// Plans an import of `features` into `layer` under `config` (the jurisdiction's extent, the
-/// plot size limits). `map` renames source columns; `today` is the default `valid_from`. Each feature is made into a record on all cores; the checks against
+/// plot size limits). `map` renames source columns; `today` is the default `valid_from`;
+/// `document` is the approval the import cites, under which the file's names may be
+/// registered as approved or published (without one they may only be proposed). Each feature
+/// is made into a record on all cores; the checks against
 /// the registry's door numbers and the file's other features then run in the file's order, so
 /// that the report is the same however the work was shared.
 pub fn plan(
@@ -730,6 +739,7 @@ pub fn plan(
     map: &[(String, String)],
     config: &crate::config::Config,
     today: NaiveDate,
+    document: Option<&ApprovalDocument>,
 ) -> Report {
     let extent = &config.jurisdiction.extent;
     let mut report = Report {
@@ -742,6 +752,7 @@ pub fn plan(
         ignored_columns: Vec::new(),
         writes: Vec::new(),
         rows: Vec::new(),
+        document: document.cloned(),
     };
     if columns(layer).is_empty() {
         report.refused.push(Refused {
@@ -760,6 +771,7 @@ pub fn plan(
         map,
         extent,
         today,
+        document,
         known: columns(layer).iter().chain(COMMON).copied().collect(),
         streets: if layer == Layer::DoorPlate {
             let mut m: HashMap<String, Vec<RecordId>> = HashMap::new();
@@ -957,6 +969,7 @@ impl Report {
             return None;
         }
         let mut cs = Changeset::new(author, reason);
+        cs.document = self.document.clone();
         cs.writes = std::mem::take(&mut self.writes);
         self.rows.clear();
         Some(cs)
@@ -1140,7 +1153,7 @@ mod tests {
                     });
                 }
             }
-            let report = plan(&current, layer, &features, &[], &config, today);
+            let report = plan(&current, layer, &features, &[], &config, today, None);
             assert_eq!(
                 report.created + report.updated + report.unchanged + report.refused.len(),
                 features.len(),

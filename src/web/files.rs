@@ -34,6 +34,40 @@ pub struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
     reason: Option<String>,
+    /// The approval document the import cites (issuer, number, date, all or none): the file's
+    /// names may then be registered as approved or published.
+    doc_issuer: Option<String>,
+    doc_number: Option<String>,
+    doc_date: Option<String>,
+}
+
+/// The approval document an import cites, from its three fields (all empty: none).
+fn cited(q: &ImportQuery) -> Result<Option<crate::record::ApprovalDocument>, ApiError> {
+    let field = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    match (
+        field(&q.doc_issuer),
+        field(&q.doc_number),
+        field(&q.doc_date),
+    ) {
+        (None, None, None) => Ok(None),
+        (Some(issuer), Some(number), Some(date)) => Ok(Some(crate::record::ApprovalDocument {
+            issuer,
+            number,
+            date: date.parse().map_err(|_| ApiError::Invalid {
+                field: "doc_date".into(),
+                message: format!("批准文件日期“{date}”无效：应为 2026-01-31 这样的日期"),
+            })?,
+        })),
+        _ => Err(ApiError::Invalid {
+            field: "doc_issuer".into(),
+            message: "批准文件须同时给出发文机关、文号和日期".into(),
+        }),
+    }
 }
 
 fn layer_of(caller: &Caller, table: &str) -> Result<Layer, ApiError> {
@@ -128,6 +162,7 @@ pub async fn import(
     // The body is read only now, after the caller was found allowed to write: into the
     // private folder, a piece at a time, so that neither the public nor a large file makes
     // the server hold an upload in memory.
+    let document = cited(&q)?;
     let (dir, path) = receive(&headers, body, &ext).await?;
     let today = chrono::Local::now().date_naive();
     // Reading and checking a large file are seconds of work on every core: one blocking task
@@ -150,6 +185,7 @@ pub async fn import(
                 &map,
                 registry.config(),
                 today,
+                document.as_ref(),
             );
             Ok((raw, report))
         })

@@ -389,6 +389,50 @@ both_stores!(
                 .contains("须附批准文件"),
             "{report}"
         );
+        // The same file citing its document: the standard name is registered as published,
+        // the other as a proposal; the changeset names the document.
+        let r = call(
+            &app,
+            request(
+                "POST",
+                &format!(
+                    "/api/layers/streets/import?filename=s.geojson&doc_issuer={}&doc_number={}&doc_date=2018-06-30",
+                    urlencode("二连浩特市人民政府"),
+                    urlencode("二政字〔2018〕20号")
+                ),
+                Some(&names),
+                None,
+            )
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(file.to_string()))
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let changeset: diming::record::ChangesetId =
+            serde_json::from_value(r.json()["changeset"].clone()).unwrap();
+        let summary = registry
+            .store()
+            .changeset(changeset)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(summary.document.unwrap().number, "二政字〔2018〕20号");
+        let statuses: Vec<(String, diming::names::naming::NameStatus)> = registry
+            .current()
+            .layer(Layer::Street)
+            .filter(|v| ["和平巷", "友谊巷"].contains(&v.body.title().as_str()))
+            .map(|v| (v.body.title(), v.body.naming().unwrap().status))
+            .collect();
+        use diming::names::naming::NameStatus::{Proposed, Published};
+        assert!(
+            statuses.contains(&("和平巷".into(), Published)),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.contains(&("友谊巷".into(), Proposed)),
+            "{statuses:?}"
+        );
     }
 );
 

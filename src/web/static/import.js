@@ -16,7 +16,7 @@
     const dry = ev.submitter && ev.submitter.name === "dry";
     const file = form.file.files[0];
     const q = new URLSearchParams({ filename: file.name, dry_run: dry ? "true" : "false" });
-    for (const k of ["crs", "encoding", "map", "reason"]) if (form[k].value) q.set(k, form[k].value);
+    for (const k of ["crs", "encoding", "map", "reason", "doc_issuer", "doc_number", "doc_date"]) if (form[k].value) q.set(k, form[k].value);
     const out = document.getElementById("report");
     // One import at a time: a second click while a large file is written would import it twice.
     const buttons = form.querySelectorAll("button");
