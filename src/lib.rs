@@ -77,6 +77,14 @@
 //!   reason and location, never stored and never repaired silently.
 //! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
 //! - User text reaches typst only as string literals (`publish::pdf::string`), never as markup.
+//! - The rules that guard a write run in [`registry::Registry::commit`], whatever the face:
+//!   a name's status and form move only by the workflow's steps with their documents
+//!   (`names::naming::admissible`), and no field a client sets (a record's `source`) relaxes
+//!   a rule. Work is bounded before it is done (`config::Limits`).
+//! - No page has inline script: pages load scripts from `/static/` and take their data from
+//!   `data-` attributes; every answer carries a Content-Security-Policy that forbids the rest
+//!   (`web::headers`). User text reaches HTML and SVG through tera's escaping or
+//!   `publish::escape`, and CSV through `io::csv` (no formulas).
 
 // The OpenAPI document (`web::openapi`) is one `json!` literal, deeper than the default limit.
 #![recursion_limit = "512"]
