@@ -173,10 +173,18 @@ fn wants_html(format: Option<&str>, headers: &HeaderMap) -> bool {
     }
 }
 
+/// The address of `/ogc` as the client reached it. The `Host` header goes into links of
+/// JSON and HTML answers, so only a host name or address with its port is taken (a `"` or `<`
+/// in it would have been written into the HTML pages' links).
 fn base(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
         .unwrap_or("127.0.0.1:8080");
     format!("http://{host}/ogc")
 }

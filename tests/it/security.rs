@@ -125,6 +125,10 @@ async fn a_name_never_runs_as_script_and_every_page_forbids_inline_script() {
         "/login".into(),
         "/search?q=%E6%B5%8B%E8%AF%95".into(),
         "/ogc?f=html".into(),
+        "/ogc/collections?f=html".into(),
+        "/ogc/collections/streets?f=html".into(),
+        "/ogc/collections/streets/items?f=html&limit=5".into(),
+        format!("/ogc/collections/streets/items/{street}?f=html"),
         format!("/cemetery/burials/{burial_id}"),
     ];
     for page in &pages {
@@ -165,6 +169,16 @@ async fn a_name_never_runs_as_script_and_every_page_forbids_inline_script() {
         "{}",
         r.body
     );
+    // A Host header is not written into the OGC pages' links as markup.
+    let r = call(
+        &app,
+        request("GET", "/ogc/collections?f=html", None, None)
+            .header("host", "x\"><img src=x>")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(!r.body.contains("<img src=x>"), "{}", r.body);
     // The API and the other answers carry the headers too.
     let r = get(&app, "/api/layers", None, None).await;
     assert!(r.headers.contains_key("content-security-policy"));
