@@ -379,17 +379,11 @@ both_stores!(
             {"type": "Feature", "geometry": proposed_street("x", 0.03)["geometry"].clone(),
              "properties": {"name": "友谊巷"}}
         ]});
-        let r = call(
+        let r = upload(
             &app,
-            request(
-                "POST",
-                "/api/layers/streets/import?filename=s.geojson&dry_run=true",
-                Some(&names),
-                None,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(Body::from(file.to_string()))
-            .unwrap(),
+            &names,
+            "/api/layers/streets/import?filename=s.geojson&dry_run=true",
+            &file,
         )
         .await;
         let report = r.json();
@@ -405,23 +399,11 @@ both_stores!(
         );
         // The same file citing its document: the standard name is registered as published,
         // the other as a proposal; the changeset names the document.
-        let r = call(
-            &app,
-            request(
-                "POST",
-                &format!(
+        let r = upload(&app, &names, format!(
                     "/api/layers/streets/import?filename=s.geojson&doc_issuer={}&doc_number={}&doc_date=2018-06-30",
                     urlencode("二连浩特市人民政府"),
                     urlencode("二政字〔2018〕20号")
-                ),
-                Some(&names),
-                None,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(Body::from(file.to_string()))
-            .unwrap(),
-        )
-        .await;
+                ), &file).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let changeset: diming::record::ChangesetId =
             serde_json::from_value(r.json()["changeset"].clone()).unwrap();
@@ -449,6 +431,23 @@ both_stores!(
         );
     }
 );
+
+/// A file uploaded to the import API as `token`, at `uri` (which names the layer and options).
+async fn upload(
+    app: &axum::Router,
+    token: &str,
+    uri: impl AsRef<str>,
+    file: &Value,
+) -> crate::support::Reply {
+    call(
+        app,
+        request("POST", uri.as_ref(), Some(token), None)
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(file.to_string()))
+            .unwrap(),
+    )
+    .await
+}
 
 /// A login as a browser posts it, from `addr` when given.
 async fn login(app: &axum::Router, fields: &str, addr: Option<&str>) -> crate::support::Reply {
@@ -699,17 +698,11 @@ both_stores!(
         .await;
         assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
         let file = json!({"type": "FeatureCollection", "features": [feature]});
-        let r = call(
+        let r = upload(
             &app,
-            request(
-                "POST",
-                "/api/layers/streets/import?filename=s.geojson&dry_run=true",
-                Some(&names),
-                None,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(Body::from(file.to_string()))
-            .unwrap(),
+            &names,
+            "/api/layers/streets/import?filename=s.geojson&dry_run=true",
+            &file,
         )
         .await;
         assert!(r.body.contains("第 1 个要素的几何有"), "{}", r.body);
