@@ -282,20 +282,6 @@ pub struct SearchQuery {
 }
 
 /// Names found by characters, pinyin, initials, romanization or with one typo.
-/// Refuses a query longer than the configured limit (`server.limits.query_chars`): a name
-/// is a few characters, and the search's cost grows with the query's length.
-pub(super) fn query_length(registry: &AppState, field: &str, text: &str) -> Result<(), ApiError> {
-    let limit = registry.config().server.limits.query_chars;
-    let n = text.chars().count();
-    if n > limit {
-        return Err(ApiError::Invalid {
-            field: field.into(),
-            message: format!("{field} 过长：{n} 个字符，上限 {limit} 个"),
-        });
-    }
-    Ok(())
-}
-
 pub async fn search(
     State(registry): State<AppState>,
     caller: Caller,
@@ -312,7 +298,7 @@ pub async fn search(
         (None, None) => None,
         _ => return Err(ApiError::BadRequest("lon 与 lat 须同时给出".into())),
     };
-    query_length(&registry, "q", &q.q)?;
+    super::extract::query_length(&registry, "q", &q.q)?;
     // The search, and the index it may have to build first, run off the async workers.
     let mut hits = {
         let registry = registry.clone();
@@ -374,7 +360,7 @@ pub async fn check_name(
 ) -> Result<Json<Value>, ApiError> {
     use crate::names::audit::{Scope, peers};
     use crate::names::rules::{NameKind, check};
-    query_length(&registry, "name", &q.name)?;
+    super::extract::query_length(&registry, "name", &q.name)?;
     let (scope, kind) = match q.kind.as_deref().unwrap_or("street") {
         "street" => (Scope::Streets, NameKind::Street),
         "place" => {

@@ -94,3 +94,21 @@ impl<const MAX: usize, S: Send + Sync> FromRequest<S> for ApiBytes<MAX> {
         read_body(&parts.headers, body, MAX).await.map(ApiBytes)
     }
 }
+
+/// Refuses a query longer than the configured limit (`server.limits.query_chars`): a name
+/// is a few characters, and the search's cost grows with the query's length.
+pub(super) fn query_length(
+    registry: &super::AppState,
+    field: &str,
+    text: &str,
+) -> Result<(), ApiError> {
+    let limit = registry.config().server.limits.query_chars;
+    let n = text.chars().count();
+    if n > limit {
+        return Err(ApiError::Invalid {
+            field: field.into(),
+            message: format!("{field} 过长：{n} 个字符，上限 {limit} 个"),
+        });
+    }
+    Ok(())
+}

@@ -178,7 +178,7 @@ pub async fn search(
     caller: Caller,
     Query(form): Query<SearchForm>,
 ) -> Result<Html<String>, ApiError> {
-    super::api::query_length(&registry, "q", &form.q)?;
+    super::extract::query_length(&registry, "q", &form.q)?;
     let hits = {
         let registry = registry.clone();
         let text = form.q.clone();
