@@ -1,5 +1,5 @@
 //! One configuration struct: the jurisdiction (codes, extent, CRSs, coverage thresholds) and
-//! the server. Everything city-specific lives here; the default is 二连浩特市.
+//! the server (its address, the proxy it trusts, the limits on one request's work). Everything city-specific lives here; the default is 二连浩特市.
 
 use crate::names::WordLists;
 use crate::names::rules::{self, Severity};

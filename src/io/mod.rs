@@ -10,6 +10,10 @@
 //! - [`export`]: a layer (current or as of a date) into any of those formats, in any CRS.
 //! - [`photo`]: an uploaded photo checked to be a real JPEG, PNG or WebP of sane size.
 //! - [`ledger`]: a tabular ledger (CSV or XLSX, read exactly with calamine) into rows.
+//! - [`csv`]: every CSV the registry writes, with no cell a spreadsheet would run.
+//!
+//! Reading counts features and vertices against `server.limits` as it goes, and stops at the
+//! first that is over.
 //!
 //! GDAL is thread-bound: callers run these functions in a blocking task. What GDAL says
 //! goes to the log (target `gdal`, debug), not to stderr; a failure to open a file is

@@ -6,7 +6,8 @@
 //!
 //! The functions here take a name's current state and return the next one, or say why not;
 //! the caller commits the result as a changeset (with the approval document where there is
-//! one).
+//! one). [`admissible`] says whether any write may take a name from one state to another: the
+//! registry asks it of every changeset, whichever face made it.
 
 use super::rules::{Rule, Severity, Verdict};
 use crate::record::ApprovalDocument;
@@ -208,18 +209,36 @@ impl Naming {
         }
     }
 
-    /// Records the review: passes if every error verdict is overridden by a document.
-    pub fn check(&self, verdicts: &[Verdict]) -> Result<Naming, WorkflowError> {
-        self.expect(&[NameStatus::Proposed], "审核")?;
+    /// Refuses the error verdicts this name has not set aside by a document.
+    fn resolves(&self, verdicts: &[Verdict]) -> Result<(), WorkflowError> {
         let unresolved: Vec<String> = verdicts
             .iter()
             .filter(|v| v.severity == Severity::Error)
             .filter(|v| !self.overrides.iter().any(|o| o.rule == v.rule))
             .map(|v| format!("[{}] {}", v.rule.id(), v.explanation))
             .collect();
-        if !unresolved.is_empty() {
-            return Err(WorkflowError::Unresolved(unresolved));
+        if unresolved.is_empty() {
+            Ok(())
+        } else {
+            Err(WorkflowError::Unresolved(unresolved))
         }
+    }
+
+    /// Refuses a publication dated before the approval.
+    fn published_after_approval(&self, on: NaiveDate) -> Result<(), WorkflowError> {
+        match &self.approval {
+            Some(d) if on < d.date => Err(WorkflowError::PublishedBeforeApproval {
+                published: on,
+                approved: d.date,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records the review: passes if every error verdict is overridden by a document.
+    pub fn check(&self, verdicts: &[Verdict]) -> Result<Naming, WorkflowError> {
+        self.expect(&[NameStatus::Proposed], "审核")?;
+        self.resolves(verdicts)?;
         Ok(Naming {
             status: NameStatus::Checked,
             ..self.clone()
@@ -250,14 +269,7 @@ impl Naming {
 
     pub fn publish(&self, on: NaiveDate) -> Result<Naming, WorkflowError> {
         self.expect(&[NameStatus::Approved], "公告")?;
-        if let Some(d) = &self.approval
-            && on < d.date
-        {
-            return Err(WorkflowError::PublishedBeforeApproval {
-                published: on,
-                approved: d.date,
-            });
-        }
+        self.published_after_approval(on)?;
         Ok(Naming {
             status: NameStatus::Published,
             published_on: Some(on),
@@ -339,26 +351,10 @@ pub fn admissible(
 ) -> Result<(), WorkflowError> {
     use NameStatus::*;
     let needs = |what| document.map(|_| ()).ok_or(WorkflowError::NoDocument(what));
-    let passes = |verdicts: Vec<Verdict>| {
-        let unresolved: Vec<String> = verdicts
-            .iter()
-            .filter(|v| v.severity == Severity::Error)
-            .filter(|v| !after.overrides.iter().any(|o| o.rule == v.rule))
-            .map(|v| format!("[{}] {}", v.rule.id(), v.explanation))
-            .collect();
-        if unresolved.is_empty() {
-            Ok(())
-        } else {
-            Err(WorkflowError::Unresolved(unresolved))
-        }
-    };
-    let published = || match (after.published_on, &after.approval) {
-        (None, _) => Err(WorkflowError::NoPublicationDate),
-        (Some(on), Some(d)) if on < d.date => Err(WorkflowError::PublishedBeforeApproval {
-            published: on,
-            approved: d.date,
-        }),
-        _ => Ok(()),
+    let passes = |verdicts: Vec<Verdict>| after.resolves(&verdicts);
+    let published = || match after.published_on {
+        None => Err(WorkflowError::NoPublicationDate),
+        Some(on) => after.published_after_approval(on),
     };
     let (was, renamed) = match before {
         None => (None, false),

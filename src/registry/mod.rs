@@ -1,7 +1,10 @@
 //! The registry: a store plus the in-memory current state. Every write goes through
 //! [`Registry::commit`]: geometries are validated, the changeset is planned against memory
 //! (stale versions refused first), written to the store, and only then made current in
-//! memory. On the way it applies the rules that need the whole registry: boundary markers and
+//! memory. Geometries larger than `server.limits` are refused before anything else is done
+//! with them. On the way it applies the rules that need the whole registry: the naming
+//! workflow (a name's status and form change only by its steps and documents: `names`),
+//! boundary markers and
 //! the city's outer border (`boundaries`), door numbers unique on their street (`numbering`),
 //! the freeze of disputed areas, the replacement orders for signs that would show a superseded
 //! name (`signs`), and the cemetery rules (plots, capacity, the cremation zone, subsidies,

@@ -1,7 +1,8 @@
 //! The naming workflow on the registry: each step reads the current record, applies
 //! [`crate::names::naming`] to it and commits the result as a changeset (with its approval
 //! document where there is one). Reviews and renames run the naming rules against the names in
-//! scope.
+//! scope. [`workflow`] holds every other write to the same rule at commit
+//! ([`crate::names::naming::admissible`]).
 
 use super::{Registry, RegistryError};
 use crate::config::Config;

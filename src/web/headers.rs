@@ -19,31 +19,32 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
      worker-src 'self' blob:; child-src 'self' blob:; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
+/// Whether `peer` is a reverse proxy whose forwarded headers are believed.
+fn trusted(registry: &AppState, peer: Option<SocketAddr>) -> bool {
+    peer.is_some_and(|p| registry.config().server.trusted_proxies.contains(&p.ip()))
+}
+
 /// The address of the client: the peer, or the last hop a trusted proxy names.
 pub fn client(
     registry: &AppState,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
 ) -> Option<IpAddr> {
-    let peer = peer.map(|p| p.ip());
-    let trusted = peer.is_some_and(|p| registry.config().server.trusted_proxies.contains(&p));
-    if trusted
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok())
-    {
-        return Some(forwarded);
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse::<IpAddr>().ok());
+    match forwarded {
+        Some(f) if trusted(registry, peer) => Some(f),
+        _ => peer.map(|p| p.ip()),
     }
-    peer
 }
 
 /// Whether the browser reached us over HTTPS.
 fn https(registry: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> bool {
-    let server = &registry.config().server;
-    server.https
-        || (peer.is_some_and(|p| server.trusted_proxies.contains(&p.ip()))
+    registry.config().server.https
+        || (trusted(registry, peer)
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
@@ -51,16 +52,13 @@ fn https(registry: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> 
 }
 
 /// The peer's address, where the server was started with it (tests call the router without).
-pub fn peer(request: &Request) -> Option<SocketAddr> {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0)
+fn peer(extensions: &axum::http::Extensions) -> Option<SocketAddr> {
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
 }
 
 /// Adds the security headers to every answer, and `Secure` to its cookies over HTTPS.
 pub async fn secure(State(registry): State<AppState>, request: Request, next: Next) -> Response {
-    let tls = https(&registry, request.headers(), peer(&request));
+    let tls = https(&registry, request.headers(), peer(request.extensions()));
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(
@@ -106,10 +104,10 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
         parts: &mut axum::http::request::Parts,
         registry: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        Ok(ClientAddr(client(registry, &parts.headers, peer)))
+        Ok(ClientAddr(client(
+            registry,
+            &parts.headers,
+            peer(&parts.extensions),
+        )))
     }
 }

@@ -7,6 +7,9 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Addresses held before those whose window has passed are forgotten.
+const FORGET_FROM: usize = 10_000;
+
 pub struct Throttle {
     limit: usize,
     window: Duration,
@@ -49,6 +52,12 @@ impl Throttle {
     pub fn record(&self, addr: Option<IpAddr>) {
         let Some(addr) = addr else { return };
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        // Addresses that never come back are forgotten once their window has passed: many
+        // addresses (an IPv6 block) cannot make the map grow without bound.
+        if seen.len() >= FORGET_FROM {
+            let window = self.window;
+            seen.retain(|_, times| times.back().is_some_and(|t| t.elapsed() <= window));
+        }
         let times = seen.entry(addr).or_default();
         times.push_back(Instant::now());
         // Kept bounded: only whether the limit is reached matters.
@@ -85,5 +94,12 @@ mod tests {
         assert!(short.allow(a));
         std::thread::sleep(Duration::from_millis(5));
         assert!(short.allow(a), "the window has passed");
+        // Many addresses seen once and gone: the map forgets them.
+        for i in 0..(FORGET_FROM as u32 + 10) {
+            short.record(Some(std::net::IpAddr::from(i.to_be_bytes())));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        short.record(b);
+        assert!(short.seen.lock().unwrap().len() < FORGET_FROM);
     }
 }
