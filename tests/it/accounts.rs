@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// A street feature as a client sends it.
-fn street(name: &str, offset: f64) -> Value {
+/// A street proposed by a names officer (status 拟命名: no document needed).
+pub(crate) fn street(name: &str, offset: f64) -> Value {
     json!({
         "type": "Feature",
         "geometry": { "type": "MultiLineString", "coordinates": [[

@@ -4,6 +4,7 @@
 //! redirect, unbounded work, proposals leaking to the public, formulas in CSV, and the lower
 //! findings (cookies and headers, tokens after a password change, attachments, files).
 
+use crate::accounts::street as proposed_street;
 use crate::support::{
     TestDb, both_stores, call, editable, load_demo, officer, put_record, request, send,
 };
@@ -18,30 +19,10 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// A street proposed by a names officer (status 拟命名, no document needed).
-fn proposed_street(name: &str, offset: f64) -> Value {
-    json!({
-        "type": "Feature",
-        "geometry": { "type": "MultiLineString", "coordinates": [[
-            [111.9600 + offset, 43.6300], [111.9650 + offset, 43.6300]
-        ]] },
-        "properties": { "name": name, "class": "lane", "naming": { "status": "proposed" } }
-    })
-}
-
+/// A street proposed as `token`: its id.
 async fn propose(app: &axum::Router, token: &str, name: &str, offset: f64) -> RecordId {
     let body = json!({ "reason": "拟命名", "feature": proposed_street(name, offset) });
-    let r = send(
-        app,
-        request(
-            "POST",
-            "/api/layers/streets/items",
-            Some(token),
-            Some(body.clone()),
-        ),
-        Some(body),
-    )
-    .await;
+    let r = post(app, "/api/layers/streets/items", token, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()["id"].as_str().unwrap().parse().unwrap()
 }
@@ -221,37 +202,12 @@ both_stores!(
         p.remove("id");
         p["deceased"].as_object_mut().unwrap().remove("id_number");
         let create = json!({"reason": "x", "feature": new.clone()});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/layers/burials/items",
-                Some(&office),
-                Some(create.clone()),
-            ),
-            Some(create),
-        )
-        .await;
+        let r = post(&app, "/api/layers/burials/items", &office, &create).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         let cs = json!({"reason": "x", "writes": [{"op": "create", "layer": "burials", "feature": new.clone()}]});
-        let r = send(
-            &app,
-            request("POST", "/api/changesets", Some(&office), Some(cs.clone())),
-            Some(cs),
-        )
-        .await;
+        let r = post(&app, "/api/changesets", &office, &cs).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/ogc/collections/burials/items",
-                Some(&office),
-                Some(new.clone()),
-            ),
-            Some(new),
-        )
-        .await;
+        let r = post(&app, "/ogc/collections/burials/items", &office, &new).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert_eq!(
             registry.store().changesets(u32::MAX).await.unwrap().len(),
@@ -333,33 +289,13 @@ both_stores!(
         // The editor's check says the same as the save.
         let (v, f) = status("published");
         let check = json!({"reason": "x", "writes": [{"op": "update", "id": street, "if_match": v, "feature": f}]});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/changesets/check",
-                Some(&names),
-                Some(check.clone()),
-            ),
-            Some(check),
-        )
-        .await;
+        let r = post(&app, "/api/changesets/check", &names, &check).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         // A new street created as already published needs the document.
         let mut published = proposed_street("前进大街", 0.01);
         published["properties"]["naming"]["status"] = "published".into();
         let body = json!({"reason": "x", "feature": published});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/layers/streets/items",
-                Some(&names),
-                Some(body.clone()),
-            ),
-            Some(body),
-        )
-        .await;
+        let r = post(&app, "/api/layers/streets/items", &names, &body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("须附批准文件"), "{}", r.body);
         assert_eq!(
@@ -431,6 +367,21 @@ both_stores!(
         );
     }
 );
+
+/// A JSON body POSTed to `uri` as `token`.
+async fn post(
+    app: &axum::Router,
+    uri: impl AsRef<str>,
+    token: &str,
+    body: &Value,
+) -> crate::support::Reply {
+    send(
+        app,
+        request("POST", uri.as_ref(), Some(token), Some(body.clone())),
+        Some(body.clone()),
+    )
+    .await
+}
 
 /// A file uploaded to the import API as `token`, at `uri` (which names the layer and options).
 async fn upload(
@@ -671,31 +622,11 @@ both_stores!(
         let mut feature = proposed_street("长线巷", 0.0);
         feature["geometry"] = long_line(limit + 1);
         let check = json!({"reason": "x", "writes": [{"op": "create", "layer": "streets", "feature": feature.clone()}]});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/changesets/check",
-                Some(&names),
-                Some(check.clone()),
-            ),
-            Some(check),
-        )
-        .await;
+        let r = post(&app, "/api/changesets/check", &names, &check).await;
         assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
         assert!(r.body.contains(&format!("超过上限 {limit}")), "{}", r.body);
         let body = json!({"reason": "x", "feature": feature.clone()});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/layers/streets/items",
-                Some(&names),
-                Some(body.clone()),
-            ),
-            Some(body),
-        )
-        .await;
+        let r = post(&app, "/api/layers/streets/items", &names, &body).await;
         assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
         let file = json!({"type": "FeatureCollection", "features": [feature]});
         let r = upload(
@@ -792,17 +723,7 @@ async fn a_formula_in_a_name_goes_out_as_text_in_every_csv() {
         "approval": {"issuer": "二连浩特市人民政府", "number": "二政字〔2026〕9号", "date": "2026-01-05"}});
     let doc = json!({"issuer": "二连浩特市人民政府", "number": "二政字〔2026〕9号", "date": "2026-01-05"});
     let body = json!({"reason": "x", "document": doc, "feature": f});
-    let r = send(
-        &app,
-        request(
-            "POST",
-            "/api/layers/streets/items",
-            Some(&names),
-            Some(body.clone()),
-        ),
-        Some(body),
-    )
-    .await;
+    let r = post(&app, "/api/layers/streets/items", &names, &body).await;
     if r.status != StatusCode::CREATED {
         // The naming rules may refuse the characters; then the formula goes in as a proposal.
         panic!("{}", r.body);
@@ -1063,17 +984,7 @@ both_stores!(the_lower_findings_hold, |db: TestDb| async move {
         let mut f = proposed_street("试验巷", 0.0);
         f["id"] = json!(id);
         let body = json!({"reason": "x", "feature": f});
-        let r = send(
-            &app,
-            request(
-                "POST",
-                "/api/layers/streets/items",
-                Some(&signs),
-                Some(body.clone()),
-            ),
-            Some(body),
-        )
-        .await;
+        let r = post(&app, "/api/layers/streets/items", &signs, &body).await;
         answers.push((r.status, r.body.replace(&id.to_string(), "ID")));
     }
     assert_eq!(answers[0], answers[1]);
