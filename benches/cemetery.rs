@@ -11,8 +11,8 @@
 use chrono::Utc;
 use diming::cemetery::stats::{By, Death, table};
 use diming::cemetery::{Burial, Deceased, Disposition, Sex};
-use diming::layers::{Body, Source};
-use diming::record::{ChangesetId, CurrentState, RecordId, RecordVersion};
+use diming::model::{Body, CurrentState, RecordVersion};
+use diming::record::{ChangesetId, RecordId, Source};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Instant;

@@ -11,8 +11,8 @@
 
 use diming::addresses::{DoorNumber, DoorPlate};
 use diming::config::Config;
-use diming::layers::{Body, Source};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Body, Changeset, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::Registry;
 use geo::{Geometry, Point, coord};
 use rand::{Rng, SeedableRng, rngs::StdRng};

@@ -4,10 +4,10 @@
 //! SQLite registry and typeset to PDF. Target: under 30 s and under 2 GB on this machine.
 //! `BENCH_ENTRIES` changes the size.
 
-use diming::layers::{Body, Source};
+use diming::model::{Body, Changeset, Write};
 use diming::names::naming::{NameStatus, Naming};
 use diming::names::{Place, PlaceCategory};
-use diming::record::{Changeset, RecordId, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::gazetteer::{Editorial, Selection};
 use geo::{Geometry, LineString, MultiLineString, Point};
 use rand::{Rng, SeedableRng, rngs::StdRng};

@@ -12,7 +12,7 @@ mod support;
 
 use diming::config::Config;
 use diming::io::{self, ReadOptions};
-use diming::layers::Layer;
+use diming::model::Layer;
 use diming::registry::Registry;
 use std::time::Instant;
 
@@ -24,14 +24,14 @@ fn make_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
         for cs in diming::demo::changesets().unwrap() {
             for w in cs.writes {
                 match w {
-                    diming::record::Write::Create {
+                    diming::model::Write::Create {
                         id,
-                        body: diming::layers::Body::Street(s),
+                        body: diming::model::Body::Street(s),
                         ..
                     }
-                    | diming::record::Write::Update {
+                    | diming::model::Write::Update {
                         id,
-                        body: diming::layers::Body::Street(s),
+                        body: diming::model::Body::Street(s),
                         ..
                     } => {
                         names.insert(id, s.name);

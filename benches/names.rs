@@ -11,10 +11,10 @@
 
 use chrono::Utc;
 use diming::config::Config;
-use diming::layers::{Body, Source};
+use diming::model::{Body, CurrentState, RecordVersion};
 use diming::names::search::SearchIndex;
 use diming::names::{Place, PlaceCategory, WordLists};
-use diming::record::{ChangesetId, CurrentState, RecordId, RecordVersion};
+use diming::record::{ChangesetId, RecordId, Source};
 use diming::registry::Registry;
 use geo::{Geometry, Point, coord};
 use rand::{Rng, SeedableRng, rngs::StdRng};

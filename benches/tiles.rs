@@ -13,8 +13,8 @@
 
 use diming::addresses::{DoorNumber, DoorPlate, Street, StreetClass};
 use diming::config::Config;
-use diming::layers::{Body, Source};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Body, Changeset, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::Registry;
 use diming::spatial::tiles::tile_of;
 use geo::{Coord, Geometry, LineString, MultiLineString, Point};

@@ -8,7 +8,7 @@
 //!   names that have been approved or published; never internal work (campaigns, proposals
 //!   not yet approved) and never who changed what.
 
-use crate::layers::{Body, Layer};
+use crate::model::{Body, Layer};
 use crate::names::naming::NameStatus;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

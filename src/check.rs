@@ -5,10 +5,10 @@
 use crate::addresses::numbering;
 use crate::boundaries::DivisionCode;
 use crate::config::Config;
-use crate::layers::{Body, Layer};
+use crate::model::{Body, CurrentState, Layer};
 use crate::names::WordLists;
 use crate::names::audit;
-use crate::record::{CurrentState, RecordId};
+use crate::record::RecordId;
 use crate::spatial::{self, coverage};
 use geo::{Centroid, Geometry};
 use serde::Serialize;

@@ -12,7 +12,7 @@
 //! burial office), `x-create` (the values a new feature's form begins with), `x-script`
 //! (text in Mongolian script).
 
-use crate::layers::{GeometryKind, Layer};
+use crate::model::{GeometryKind, Layer};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 

@@ -92,7 +92,7 @@ pub fn cql2(data: &[u8]) {
 }
 
 fn cql2_on_this_thread(data: &[u8]) {
-    use crate::layers::Layer;
+    use crate::model::Layer;
     let Some(filter) = text(data) else { return };
     let lang = if filter.trim_start().starts_with('{') {
         "cql2-json"
@@ -112,18 +112,18 @@ fn cql2_on_this_thread(data: &[u8]) {
 }
 
 /// A street record to evaluate filters against.
-static SAMPLE: LazyLock<crate::record::RecordVersion> = LazyLock::new(|| {
+static SAMPLE: LazyLock<crate::model::RecordVersion> = LazyLock::new(|| {
     crate::demo::changesets()
         .expect("the demo builds")
         .into_iter()
         .flat_map(|c| c.writes)
         .find_map(|w| match w {
-            crate::record::Write::Create {
+            crate::model::Write::Create {
                 id,
                 valid_from,
-                body: body @ crate::layers::Body::Street(_),
+                body: body @ crate::model::Body::Street(_),
                 geometry,
-            } => Some(crate::record::RecordVersion {
+            } => Some(crate::model::RecordVersion {
                 id,
                 version: 1,
                 valid_from,

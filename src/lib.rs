@@ -101,7 +101,7 @@ pub mod forms;
 pub mod fuzzing;
 pub mod gazetteer;
 pub mod io;
-pub mod layers;
+pub mod model;
 pub mod names;
 pub mod publish;
 pub mod record;

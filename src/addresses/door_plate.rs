@@ -1,8 +1,7 @@
 //! A door plate: a number on a street, at an entrance point (the record's geometry).
 
 use super::DoorNumber;
-use crate::layers::Source;
-use crate::record::RecordId;
+use crate::record::{RecordId, Source};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,8 @@
 //! Reverse geocoding: a point → the units that contain it (deepest first), the nearest door
 //! plate and the nearest street, with geodesic distances in metres.
 
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordId, RecordVersion};
+use crate::model::{Body, CurrentState, Layer, RecordVersion};
+use crate::record::RecordId;
 use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Point};
 use serde::Serialize;
 

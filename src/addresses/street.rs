@@ -1,8 +1,8 @@
 //! A street (街路巷): its standard name and class; its centre line is the record's geometry.
 
 use super::numbering::StreetOverrides;
-use crate::layers::Source;
 use crate::names::naming::Naming;
+use crate::record::Source;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

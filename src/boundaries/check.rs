@@ -3,8 +3,7 @@
 //! are matched (the same vertices on both sides). Each finding carries its location for the
 //! map. Works on the registry's units (by level) and on any set of polygons read from a file.
 
-use crate::layers::{Body, Layer};
-use crate::record::CurrentState;
+use crate::model::{Body, CurrentState, Layer};
 use crate::spatial::coverage::{self, Problem, Thresholds};
 use crate::spatial::crs::CrsError;
 use geo::Geometry;

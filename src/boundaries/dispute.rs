@@ -5,8 +5,7 @@
 //! documents, and the disputed area computed from the claims. While a dispute is open, edits
 //! inside its area are frozen (the registry enforces it).
 
-use crate::layers::Source;
-use crate::record::ApprovalDocument;
+use crate::record::{ApprovalDocument, Source};
 use chrono::NaiveDate;
 use geo::{BooleanOps, Geometry, MultiPolygon};
 use serde::{Deserialize, Serialize};

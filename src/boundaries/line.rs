@@ -3,8 +3,7 @@
 //! that fixed them and their inspection cycle; joint inspections of a line; and the 平安边界
 //! agreements between neighbours with their renewal dates.
 
-use crate::layers::Source;
-use crate::record::ApprovalDocument;
+use crate::record::{ApprovalDocument, Source};
 use chrono::{Months, NaiveDate};
 use geo::{BooleanOps, Buffer, Geometry, MultiLineString, MultiPolygon};
 use serde::{Deserialize, Serialize};

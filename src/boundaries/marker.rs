@@ -3,7 +3,7 @@
 //! position is official: an observation that differs by more than the tolerance raises an
 //! alert and never moves it; moving or restoring a marker is a changeset with a document.
 
-use crate::layers::Source;
+use crate::record::Source;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! An administrative unit (行政区域 or 群众自治组织): its code, names, level and parent.
 
 use super::{DivisionCode, UnitLevel};
-use crate::layers::Source;
 use crate::names::naming::Naming;
+use crate::record::Source;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 //! assigned twice), and statuses that agree with the burials.
 
 use super::{Occupancy, Plot, PlotKind, Remains};
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordId};
+use crate::model::{Body, CurrentState, Layer};
+use crate::record::RecordId;
 use crate::spatial::measure;
 use chrono::NaiveDate;
 use geo::{Area, BooleanOps, BoundingRect, Geometry, MultiPolygon};

@@ -4,7 +4,7 @@
 
 use super::personal::IdNumber;
 use super::{Burial, Deceased, Disposition, Sex};
-use crate::layers::Source;
+use crate::record::Source;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

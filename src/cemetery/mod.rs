@@ -17,8 +17,7 @@ pub mod retention;
 pub mod stats;
 pub mod subsidy;
 
-use crate::layers::Source;
-use crate::record::RecordId;
+use crate::record::{RecordId, Source};
 use chrono::{Datelike, NaiveDate};
 use personal::{IdNumber, Phone};
 use serde::{Deserialize, Serialize};

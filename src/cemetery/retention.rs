@@ -16,8 +16,7 @@
 //! paid keep their data.
 
 use super::add_years;
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordVersion};
+use crate::model::{Body, CurrentState, Layer, RecordVersion};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 use super::{Format, open};
 use anyhow::{Context, Result, bail};
 use diming::config::Config;
-use diming::layers::Layer;
+use diming::model::Layer;
 use diming::record::RecordId;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;

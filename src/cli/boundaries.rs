@@ -8,7 +8,7 @@ use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_reg
 use diming::boundaries::marker::MarkerState;
 use diming::config::Config;
 use diming::io::{self, ReadOptions};
-use diming::layers::{Body, Layer};
+use diming::model::{Body, Layer};
 use diming::publish::markers::Entry;
 
 #[derive(Subcommand)]
@@ -597,7 +597,7 @@ pub(crate) async fn run(
                 inspectors: inspector,
                 findings,
                 photos,
-                source: diming::layers::Source::Survey,
+                source: diming::record::Source::Survey,
             };
             let id = registry.inspect_line(author, &a, &b, inspection).await?;
             println!("已登记界线联合检查 {id}");
@@ -660,7 +660,7 @@ pub(crate) async fn run(
                 summary,
                 renewal,
                 meetings: Vec::new(),
-                source: diming::layers::Source::Survey,
+                source: diming::record::Source::Survey,
             };
             let id = registry.add_agreement(author, agreement).await?;
             println!("已登记平安边界协议 {id}");

@@ -13,8 +13,8 @@ use diming::cemetery::{
     Sex, ZoneKind, yuan,
 };
 use diming::config::Config;
-use diming::layers::{Body, Layer, Source};
-use diming::record::RecordId;
+use diming::model::{Body, Layer};
+use diming::record::{RecordId, Source};
 use diming::registry::Registry;
 use diming::registry::cemetery::{NoticeUpdate, PlotChange, find_plot};
 use geo::{Contains, Geometry, Point};

@@ -100,7 +100,7 @@ pub(crate) async fn export_names(db: &str, config: &Config, args: ExportNamesArg
             diming::io::export(
                 std::path::Path::new(&args.output),
                 diming::io::Format::Gpkg,
-                diming::layers::GeometryKind::Any,
+                diming::model::GeometryKind::Any,
                 "names",
                 &fields,
                 &features,

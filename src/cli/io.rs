@@ -4,7 +4,7 @@ use super::open;
 use anyhow::{Context, Result, bail};
 use diming::config::Config;
 use diming::io::{self, Encoding, Format, ReadOptions};
-use diming::layers::Layer;
+use diming::model::Layer;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 

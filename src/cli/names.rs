@@ -359,19 +359,19 @@ pub(crate) async fn run(
             naming.history = history;
             naming.description = description;
             let body = match kind {
-                Kind::Street => diming::layers::Body::Street(diming::addresses::Street {
+                Kind::Street => diming::model::Body::Street(diming::addresses::Street {
                     name: name.clone(),
                     name_mn: None,
                     class: diming::addresses::StreetClass::Branch,
-                    source: diming::layers::Source::Survey,
+                    source: diming::record::Source::Survey,
                     naming,
                     numbering: Default::default(),
                 }),
-                Kind::Place => diming::layers::Body::Place(diming::names::Place {
+                Kind::Place => diming::model::Body::Place(diming::names::Place {
                     name: name.clone(),
                     name_mn: None,
                     category: category.parse().map_err(anyhow::Error::msg)?,
-                    source: diming::layers::Source::Survey,
+                    source: diming::record::Source::Survey,
                     naming,
                 }),
                 Kind::Unit => bail!("行政区域的命名与更名随区划调整办理，请用 boundaries 命令"),

@@ -4,7 +4,7 @@ use super::{AuditFormat, open, parse_point};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use diming::config::Config;
-use diming::layers::Layer;
+use diming::model::Layer;
 use diming::record::RecordId;
 use diming::registry::Registry;
 
@@ -295,7 +295,7 @@ fn plan(config: &Config, command: NumberingCommand) -> Result<()> {
     let line = match streets.as_slice() {
         [(_, g)] => {
             diming::spatial::validate(g, extent).map_err(|e| anyhow::anyhow!("{street}：{e}"))?;
-            match diming::layers::GeometryKind::MultiLineString.conform(g.clone()) {
+            match diming::model::GeometryKind::MultiLineString.conform(g.clone()) {
                 Ok(geo::Geometry::MultiLineString(m)) => m,
                 _ => bail!("{street}：中心线应为 LineString 或 MultiLineString"),
             }
@@ -537,7 +537,7 @@ async fn certificates(
     issuer: Option<String>,
     output: &str,
 ) -> Result<()> {
-    use diming::layers::Body;
+    use diming::model::Body;
     use diming::publish::certificate::{self, Certificate};
     let registry = open(db, config).await?;
     let plates: Vec<RecordId> = match (street, plate) {
@@ -664,7 +664,7 @@ fn scope(
         let current = registry.current();
         let unit = current
             .layer(Layer::AdminUnit)
-            .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code == code))
+            .find(|v| matches!(&v.body, diming::model::Body::AdminUnit(u) if u.code == code))
             .with_context(|| format!("没有区域 {code}"))?;
         let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
         return Ok(current
@@ -737,7 +737,7 @@ async fn order(
 }
 
 async fn campaign(db: &str, config: &Config, author: &str, command: CampaignCommand) -> Result<()> {
-    use diming::layers::Body;
+    use diming::model::Body;
     let registry = open(db, config).await?;
     let today = chrono::Local::now().date_naive();
     let id = match command {

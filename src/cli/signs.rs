@@ -5,7 +5,7 @@ use super::{AuditFormat, Format, open};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use diming::config::Config;
-use diming::layers::{Body, Layer};
+use diming::model::{Body, Layer};
 use diming::record::RecordId;
 use diming::registry::Registry;
 use diming::registry::signs::{OrderChange, summary};
@@ -295,7 +295,7 @@ pub(crate) async fn run(
                         condition,
                         notes,
                         photos,
-                        source: diming::layers::Source::Survey,
+                        source: diming::record::Source::Survey,
                     },
                 )
                 .await?;

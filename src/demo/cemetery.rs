@@ -16,8 +16,8 @@ use crate::cemetery::{
     NoticeStep, NoticeTerms, Occupancy, Plot, PlotKind, PlotNumber, PlotStatus, Remains, Section,
     Sex, SubsidyClaim, Treatment, UsePeriod, Zone, ZoneKind, add_years,
 };
-use crate::layers::{Body, Source};
-use crate::record::{RecordId, Write};
+use crate::model::{Body, Write};
+use crate::record::{RecordId, Source};
 use crate::spatial::crs;
 use chrono::{Datelike, Duration, NaiveDate};
 use geo::{BooleanOps, Centroid, Coord, Geometry, LineString, MultiPolygon, Point, Polygon};

@@ -8,8 +8,8 @@ use super::date;
 use crate::boundaries::line::{
     Agreement, BoundaryLine, DEFAULT_CYCLE_YEARS, LegalStatus, UnitShape, derive,
 };
-use crate::layers::{Body, Source};
-use crate::record::{ApprovalDocument, RecordId, Write};
+use crate::model::{Body, Write};
+use crate::record::{ApprovalDocument, RecordId, Source};
 use geo::Geometry;
 
 pub fn writes(units: &[Write]) -> Vec<Write> {

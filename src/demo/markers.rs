@@ -5,8 +5,8 @@
 
 use super::date;
 use crate::boundaries::marker::{Marker, MarkerKind, MarkerState, Observation, Reference};
-use crate::layers::{Body, Source};
-use crate::record::{RecordId, Write};
+use crate::model::{Body, Write};
+use crate::record::{RecordId, Source};
 use geo::{Geometry, Point};
 
 const SUMU: &str = "152501200";

@@ -15,7 +15,9 @@ mod signs;
 mod streets;
 mod units;
 
-use crate::record::{Changeset, ChangesetId, Write};
+use crate::record::ChangesetId;
+
+use crate::model::{Changeset, Write};
 
 pub use cemetery::{FUNERAL_HOME, YEARS as BURIAL_YEARS};
 use chrono::NaiveDate;

@@ -2,10 +2,10 @@
 //! Positions are approximate (`source = sample`).
 
 use super::date;
-use crate::layers::{Body, Source};
+use crate::model::{Body, Write};
 use crate::names::naming::Naming;
 use crate::names::{Place, PlaceCategory};
-use crate::record::{RecordId, Write};
+use crate::record::{RecordId, Source};
 use geo::{Geometry, Point, Rect, coord};
 
 fn point(x: f64, y: f64) -> Geometry<f64> {

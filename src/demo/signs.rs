@@ -11,10 +11,10 @@
 use super::date;
 use super::streets::{DemoStreet, M_PER_DEG_LAT, m_per_deg_lon, mongolian};
 use crate::addresses::{PlateKind, StreetClass};
-use crate::layers::{Body, Source};
+use crate::model::{Body, Write};
 use crate::names::WordLists;
 use crate::names::romanize::romanize;
-use crate::record::{RecordId, Write};
+use crate::record::{RecordId, Source};
 use crate::signs::{
     Condition, Inspection, MnPosition, Mounting, Sign, SignKind, SignLayout, SignText, WorkKind,
     WorkOrder, WorkStatus,

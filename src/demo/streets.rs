@@ -5,9 +5,9 @@
 use super::date;
 use super::units::BUILT_UP;
 use crate::addresses::{DoorNumber, DoorPlate, PlateKind, Street, StreetClass};
-use crate::layers::{Body, Source};
+use crate::model::{Body, Write};
 use crate::names::naming::Naming;
-use crate::record::{ApprovalDocument, RecordId, Write};
+use crate::record::{ApprovalDocument, RecordId, Source};
 use geo::{Geometry, LineString, Point, coord};
 
 /// East–west streets, south to north.

@@ -3,8 +3,8 @@
 
 use super::{DIVISIONS_CSV, OUTLINE_GEOJSON, date};
 use crate::boundaries::{AdminUnit, DivisionCode};
-use crate::layers::{Body, Source};
-use crate::record::{RecordId, Write};
+use crate::model::{Body, Write};
+use crate::record::{RecordId, Source};
 use crate::spatial::geojson::{as_multipolygon, features};
 use geo::{BooleanOps, Geometry, MultiPolygon, Rect, coord};
 

@@ -37,8 +37,8 @@
 //! export imported again writes nothing.
 
 use super::RawFeature;
-use crate::layers::{Body, Layer};
-use crate::record::{ApprovalDocument, Changeset, CurrentState, RecordId, RecordVersion, Write};
+use crate::model::{Body, Changeset, CurrentState, Layer, RecordVersion, Write};
+use crate::record::{ApprovalDocument, RecordId};
 use crate::spatial::{self, Extent};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -1074,7 +1074,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::GeometryKind;
+    use crate::model::GeometryKind;
     use geo::{Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
     /// A geometry of `layer`'s kind in the middle of Erenhot.

@@ -483,7 +483,7 @@ pub fn short_names(names: &[&str]) -> Vec<String> {
 pub fn export(
     path: &Path,
     format: Format,
-    kind: crate::layers::GeometryKind,
+    kind: crate::model::GeometryKind,
     layer_name: &str,
     fields: &[&str],
     features: &[OutFeature],
@@ -546,7 +546,7 @@ pub fn export(
                 Some(&target)
             },
             ty: {
-                use crate::layers::GeometryKind as K;
+                use crate::model::GeometryKind as K;
                 use gdal::vector::OGRwkbGeometryType as T;
                 match (kind, format) {
                     (_, Format::Dxf | Format::Kml | Format::Csv) | (K::Any, _) => T::wkbUnknown,
@@ -612,8 +612,8 @@ pub fn export(
 /// Where attributes of a layer are in its record (a JSON pointer) when not at the top under
 /// their own name, and attributes exported but not imported. Personal numbers come out
 /// masked, as everywhere.
-fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'static str)] {
-    use crate::layers::Layer as L;
+fn export_paths(layer: crate::model::Layer) -> &'static [(&'static str, &'static str)] {
+    use crate::model::Layer as L;
     match layer {
         // A door plate's street goes out twice: by name (`street`) and by id.
         L::DoorPlate => &[("street_id", "/street")],
@@ -716,7 +716,7 @@ fn export_paths(layer: crate::layers::Layer) -> &'static [(&'static str, &'stati
 }
 
 /// The attributes an export writes for `layer`, in order.
-pub fn export_fields(layer: crate::layers::Layer) -> Vec<&'static str> {
+pub fn export_fields(layer: crate::model::Layer) -> Vec<&'static str> {
     let mut fields = vec!["id", "version", "valid_from"];
     fields.extend(import::columns(layer));
     for (name, _) in export_paths(layer) {
@@ -757,13 +757,13 @@ fn cell(value: &serde_json::Value) -> Option<String> {
 /// Records as features to export: the attributes of [`export_fields`] (door plates name their
 /// street and give its id), geometry in EPSG:4490.
 pub fn export_features(
-    versions: &[&crate::record::RecordVersion],
-    current: &crate::record::CurrentState,
+    versions: &[&crate::model::RecordVersion],
+    current: &crate::model::CurrentState,
 ) -> Vec<OutFeature> {
     versions
         .iter()
         .map(|v| {
-            use crate::layers::Layer;
+            use crate::model::Layer;
             let body = serde_json::to_value(&v.body).unwrap_or_default();
             let layer = v.layer();
             let values = export_fields(layer)

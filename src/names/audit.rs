@@ -5,8 +5,8 @@
 use super::WordLists;
 use super::rules::{self, NameKind, Peer, Settings, Verdict};
 use crate::boundaries::{DivisionCode, UnitLevel};
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordId, RecordVersion};
+use crate::model::{Body, CurrentState, Layer, RecordVersion};
+use crate::record::RecordId;
 use serde::Serialize;
 use std::collections::HashMap;
 

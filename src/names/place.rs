@@ -2,7 +2,7 @@
 
 use super::PlaceCategory;
 use super::naming::Naming;
-use crate::layers::Source;
+use crate::record::Source;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

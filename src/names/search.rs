@@ -7,8 +7,8 @@
 
 use super::WordLists;
 use super::romanize::{initials, romanize, toneless};
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordId};
+use crate::model::{Body, CurrentState, Layer};
+use crate::record::RecordId;
 use fst::automaton::{Levenshtein, Str};
 use fst::{Automaton, IntoStreamer, Map, Streamer};
 use geo::{Coord, Distance, Geodesic, InteriorPoint, Point};

@@ -1,9 +1,9 @@
 //! The names audit (地名清查) as a standalone HTML document, grouped by unit, for printing or
 //! sending to the sumu and communities.
 
+use crate::model::CurrentState;
 use crate::names::audit::AuditRow;
 use crate::names::rules::Severity;
-use crate::record::CurrentState;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera};
@@ -34,10 +34,8 @@ pub fn html(
 ) -> Result<String, tera::Error> {
     let unit_name = |code: &str| {
         state
-            .layer(crate::layers::Layer::AdminUnit)
-            .find(
-                |v| matches!(&v.body, crate::layers::Body::AdminUnit(u) if u.code.short() == code),
-            )
+            .layer(crate::model::Layer::AdminUnit)
+            .find(|v| matches!(&v.body, crate::model::Body::AdminUnit(u) if u.code.short() == code))
             .map(|v| format!("{} {}", code, v.body.title()))
             .unwrap_or_else(|| code.to_string())
     };

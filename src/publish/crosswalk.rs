@@ -3,8 +3,7 @@
 //! business registration.
 
 use crate::addresses::numbering::Change;
-use crate::layers::Body;
-use crate::record::CurrentState;
+use crate::model::{Body, CurrentState};
 use rust_xlsxwriter::{Format, Workbook};
 
 const HEADER: [&str; 8] = [

@@ -1,18 +1,14 @@
-//! The registry's record model: permanent ids, versions, lifespans and changesets.
+//! The leaves of the record model: permanent ids, provenance and approval documents.
 //!
-//! Every registry object is a chain of [`RecordVersion`]s sharing one permanent [`RecordId`].
-//! A change is a [`Changeset`] of [`Write`]s applied all or nothing; a write names the version it
-//! changes, and [`CurrentState::plan`] refuses a stale one. Nothing here does I/O: stores persist
-//! what a [`CommitPlan`] says, and [`CurrentState`] is the in-memory picture of what is current.
+//! Every registry object is a chain of versions sharing one permanent [`RecordId`]; a change is
+//! a changeset with its [`ChangesetId`], citing an [`ApprovalDocument`] where a rule asks for one.
+//! This module names no domain and no layer: the domains build on it, and [`crate::model`] (the
+//! layer catalogue, versions, changesets and the current state) builds on both.
 
-mod changeset;
-mod history;
+mod document;
 mod id;
-mod state;
-mod version;
+mod source;
 
-pub use changeset::{ApprovalDocument, Changeset, ChangesetError, ChangesetSummary, Write};
-pub use history::{as_of, version_as_of};
+pub use document::ApprovalDocument;
 pub use id::{ChangesetId, RecordId};
-pub use state::{Closure, CommitPlan, CurrentState};
-pub use version::RecordVersion;
+pub use source::Source;

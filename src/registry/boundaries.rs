@@ -4,8 +4,8 @@
 
 use super::{Registry, RegistryError};
 use crate::boundaries::marker::{MarkerState, Observation, is_alert};
-use crate::layers::{Body, Layer};
-use crate::record::{Changeset, ChangesetId, CurrentState, RecordId, Write};
+use crate::model::{Body, Changeset, CurrentState, Layer, Write};
+use crate::record::{ChangesetId, RecordId};
 use chrono::NaiveDate;
 use geo::Geometry;
 
@@ -190,7 +190,7 @@ impl Registry {
                 alert,
                 notes,
                 photos,
-                source: crate::layers::Source::Survey,
+                source: crate::record::Source::Survey,
             }),
             geometry: observed,
         });
@@ -353,7 +353,7 @@ pub fn new_dispute(
             }],
             area_m2,
             contents,
-            source: crate::layers::Source::Survey,
+            source: crate::record::Source::Survey,
         },
         geometry,
     ))
@@ -407,7 +407,7 @@ impl Registry {
         if let Some(v) = self.current().get(&id)
             && v.version != base_version
         {
-            return Err(crate::record::ChangesetError::Stale {
+            return Err(crate::model::ChangesetError::Stale {
                 id,
                 expected: base_version,
                 actual: v.version,
@@ -436,9 +436,9 @@ impl Registry {
         match self.current().get(&id) {
             Some(v) => match &v.body {
                 Body::Dispute(d) => Ok((d.clone(), v.geometry.clone())),
-                _ => Err(crate::record::ChangesetError::NotFound(id).into()),
+                _ => Err(crate::model::ChangesetError::NotFound(id).into()),
             },
-            None => Err(crate::record::ChangesetError::NotFound(id).into()),
+            None => Err(crate::model::ChangesetError::NotFound(id).into()),
         }
     }
 
@@ -608,7 +608,7 @@ impl Registry {
                                 established: on,
                                 last_inspected: None,
                                 length_m,
-                                source: crate::layers::Source::Survey,
+                                source: crate::record::Source::Survey,
                             }),
                             geometry,
                         });
@@ -683,9 +683,9 @@ impl Registry {
         let (version, mut agreement, geometry) = match self.current().get(&id) {
             Some(v) => match &v.body {
                 Body::Agreement(a) => (v.version, a.clone(), v.geometry.clone()),
-                _ => return Err(crate::record::ChangesetError::NotFound(id).into()),
+                _ => return Err(crate::model::ChangesetError::NotFound(id).into()),
             },
-            None => return Err(crate::record::ChangesetError::NotFound(id).into()),
+            None => return Err(crate::model::ChangesetError::NotFound(id).into()),
         };
         let date = meeting.date;
         let mut cs = Changeset::new(author, format!("平安边界协议“{}”联席会议", agreement.title));

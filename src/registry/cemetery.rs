@@ -12,8 +12,8 @@ use crate::cemetery::{
     PlotStatus, Remains, USE_YEARS, UsePeriod, ZoneKind, add_years,
 };
 use crate::config::Config;
-use crate::layers::{Body, Layer, Source};
-use crate::record::{Changeset, ChangesetId, CurrentState, RecordId, Write};
+use crate::model::{Body, Changeset, CurrentState, Layer, Write};
+use crate::record::{ChangesetId, RecordId, Source};
 use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Contains, Geometry, InteriorPoint, MultiPolygon, Point};
 use std::collections::HashMap;

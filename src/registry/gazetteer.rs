@@ -5,9 +5,8 @@
 
 use super::{Registry, RegistryError};
 use crate::gazetteer::{Book, Correction, Entry, Overview, Section, StreetPlates};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, CurrentState, Layer, RecordVersion};
 use crate::names::naming::{NameStatus, Naming};
-use crate::record::{CurrentState, RecordVersion};
 use chrono::NaiveDate;
 use geo::{BoundingRect, Geometry, InteriorPoint};
 use std::collections::{BTreeMap, HashMap};

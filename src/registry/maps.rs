@@ -5,9 +5,8 @@
 //! cemetery's plans and the notices' maps are gathered in `registry::cemetery`).
 
 use super::{Registry, RegistryError};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, CurrentState, Layer};
 use crate::publish::map::{Layout, MapData, Named, Plan};
-use crate::record::CurrentState;
 use crate::spatial::crs::{from_measure, to_measure};
 use geo::{BoundingRect, Coord, Geometry, Rect};
 

@@ -25,12 +25,10 @@ pub mod tiles;
 pub use names::{NameAction, PendingName};
 
 use crate::config::Config;
-use crate::layers::Layer;
+use crate::model::{ChangesetError, CommitPlan, CurrentState, Layer, RecordVersion, Write, as_of};
 use crate::names::WordLists;
 use crate::names::search::{SearchIndex, indexes};
-use crate::record::{
-    ChangesetError, ChangesetId, CommitPlan, CurrentState, RecordId, RecordVersion, Write, as_of,
-};
+use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{self, Invalid};
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, Utc};
@@ -157,7 +155,7 @@ impl Registry {
     }
 
     /// The layers and extents new versions touch: where they are, and where the records were.
-    fn touched(&self, versions: &[RecordVersion]) -> Vec<(crate::layers::Layer, geo::Rect<f64>)> {
+    fn touched(&self, versions: &[RecordVersion]) -> Vec<(crate::model::Layer, geo::Rect<f64>)> {
         use geo::BoundingRect;
         let state = self.current();
         versions
@@ -237,8 +235,8 @@ impl Registry {
     /// Validates geometries and brings them to their layer's kind.
     fn prepare(
         &self,
-        mut changeset: crate::record::Changeset,
-    ) -> Result<crate::record::Changeset, RegistryError> {
+        mut changeset: crate::model::Changeset,
+    ) -> Result<crate::model::Changeset, RegistryError> {
         self.check_size(changeset.writes.iter().filter_map(|w| match w {
             Write::Create { id, geometry, .. } | Write::Update { id, geometry, .. } => {
                 Some((*id, geometry))
@@ -279,7 +277,7 @@ impl Registry {
 
     /// The registry's rules over a prepared changeset, against the current state: what to write,
     /// or why not.
-    fn plan(&self, changeset: crate::record::Changeset) -> Result<CommitPlan, RegistryError> {
+    fn plan(&self, changeset: crate::model::Changeset) -> Result<CommitPlan, RegistryError> {
         let now = crate::store::truncate_time(Utc::now());
         let state = self.current();
         state.check_versions(&changeset)?;
@@ -300,7 +298,7 @@ impl Registry {
     /// What committing `changeset` now would answer, without writing anything: the geometry
     /// checks and every rule of [`Registry::commit`] (versions, numbering, frozen areas, the
     /// cemetery rules…). The editor shows it before the officer saves.
-    pub fn preview(&self, changeset: crate::record::Changeset) -> Result<(), RegistryError> {
+    pub fn preview(&self, changeset: crate::model::Changeset) -> Result<(), RegistryError> {
         let changeset = self.prepare(changeset)?;
         self.plan(changeset).map(|_| ())
     }
@@ -308,7 +306,7 @@ impl Registry {
     /// Applies a changeset all or nothing and returns its id.
     pub async fn commit(
         &self,
-        changeset: crate::record::Changeset,
+        changeset: crate::model::Changeset,
     ) -> Result<ChangesetId, RegistryError> {
         let changeset = self.prepare(changeset)?;
         let _writing = self.writer.lock().await;
@@ -345,7 +343,7 @@ impl Registry {
     /// Commits changesets in order, calling `progress` after each; stops at the first refusal.
     pub async fn commit_all(
         &self,
-        changesets: Vec<crate::record::Changeset>,
+        changesets: Vec<crate::model::Changeset>,
         mut progress: impl FnMut(usize),
     ) -> Result<(), RegistryError> {
         for (i, cs) in changesets.into_iter().enumerate() {
@@ -426,8 +424,7 @@ impl Registry {
             return Err(RegistryError::Changeset(ChangesetError::Empty));
         }
         let today = chrono::Local::now().date_naive();
-        let mut cs =
-            crate::record::Changeset::new(author, format!("撤销变更集 {}：{reason}", id.0));
+        let mut cs = crate::model::Changeset::new(author, format!("撤销变更集 {}：{reason}", id.0));
         let mut later = Vec::new();
         for v in &written {
             if v.retired {
@@ -495,7 +492,7 @@ impl Registry {
         date: NaiveDate,
     ) -> Result<Option<RecordVersion>, RegistryError> {
         let versions = self.store.history(id).await?;
-        Ok(crate::record::version_as_of(&versions, date).cloned())
+        Ok(crate::model::version_as_of(&versions, date).cloned())
     }
 
     /// The deepest unit containing `point` (a community or 嘎查 where there is one).

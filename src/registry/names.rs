@@ -6,14 +6,12 @@
 
 use super::{Registry, RegistryError};
 use crate::config::Config;
-use crate::layers::Body;
+use crate::model::{Body, Changeset, CurrentState, RecordVersion, Write};
 use crate::names::WordLists;
 use crate::names::audit::{Scope, peers};
 use crate::names::naming::{NameStatus, Naming, admissible};
 use crate::names::rules::{self, Rule, Verdict};
-use crate::record::{
-    ApprovalDocument, Changeset, ChangesetId, CurrentState, RecordId, RecordVersion, Write,
-};
+use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::NaiveDate;
 use serde::Serialize;
 

@@ -5,10 +5,8 @@
 use super::{Registry, RegistryError};
 use crate::addresses::DoorNumber;
 use crate::addresses::numbering::{Campaign, CampaignError, Change, renumber};
-use crate::layers::Body;
-use crate::record::{
-    ApprovalDocument, Changeset, ChangesetError, ChangesetId, RecordId, RecordVersion, Write,
-};
+use crate::model::{Body, Changeset, ChangesetError, RecordVersion, Write};
+use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::NaiveDate;
 use geo::{BoundingRect, Geometry, MultiPolygon};
 use std::collections::{BTreeMap, HashMap};
@@ -306,7 +304,7 @@ impl Registry {
 /// not compared with each other: a survey loaded in one changeset records the ground as it is,
 /// doubled numbers included, for the check to report.
 pub(super) fn unique_numbers(
-    state: &crate::record::CurrentState,
+    state: &crate::model::CurrentState,
     changeset: &Changeset,
 ) -> Result<(), RegistryError> {
     use std::collections::HashSet;
@@ -341,7 +339,7 @@ pub(super) fn unique_numbers(
     }
     let streets: HashSet<RecordId> = claims.iter().map(|(_, s, _)| *s).collect();
     let kept: HashMap<(RecordId, &DoorNumber), RecordId> = state
-        .layer(crate::layers::Layer::DoorPlate)
+        .layer(crate::model::Layer::DoorPlate)
         .filter(|v| !written.contains(&v.id))
         .filter_map(|v| match &v.body {
             Body::DoorPlate(p) if streets.contains(&p.street) => {

@@ -3,10 +3,10 @@
 //! inspections and the steps of a work order.
 
 use super::{Registry, RegistryError};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, CurrentState, Layer, RecordVersion, Write};
 use crate::names::WordLists;
 use crate::names::romanize::romanize;
-use crate::record::{ChangesetId, CurrentState, RecordId, RecordVersion, Write};
+use crate::record::{ChangesetId, RecordId};
 use crate::signs::{
     Condition, Expected, Finding, Inspection, SignKind, WorkKind, WorkOrder, WorkStatus,
 };
@@ -318,9 +318,9 @@ impl Registry {
         match self.current().get(&id) {
             Some(v) => match &v.body {
                 Body::Sign(s) => Ok((s.clone(), v.geometry.clone())),
-                _ => Err(crate::record::ChangesetError::NotFound(id).into()),
+                _ => Err(crate::model::ChangesetError::NotFound(id).into()),
             },
-            None => Err(crate::record::ChangesetError::NotFound(id).into()),
+            None => Err(crate::model::ChangesetError::NotFound(id).into()),
         }
     }
 
@@ -354,7 +354,7 @@ impl Registry {
         next.condition = inspection.condition;
         next.photos.extend(inspection.photos.iter().cloned());
         let on = inspection.date;
-        let mut cs = crate::record::Changeset::new(
+        let mut cs = crate::model::Changeset::new(
             author,
             format!(
                 "标志巡查：{} {}",
@@ -425,7 +425,7 @@ impl Registry {
         let (current, geometry) = self.current_sign(sign)?;
         let code = current.code;
         let id = RecordId::new();
-        let mut cs = crate::record::Changeset::new(
+        let mut cs = crate::model::Changeset::new(
             author,
             format!("标志 {code} 开具{}工单：{reason}", kind.label()),
         );
@@ -450,7 +450,7 @@ impl Registry {
         on: NaiveDate,
     ) -> Result<usize, RegistryError> {
         let reports = self.check_signs(unit);
-        let mut cs = crate::record::Changeset::new(author, "依据标志核查结果开具维修工单");
+        let mut cs = crate::model::Changeset::new(author, "依据标志核查结果开具维修工单");
         {
             let state = self.current();
             let open: BTreeSet<(RecordId, WorkKind)> = state
@@ -518,7 +518,7 @@ impl Registry {
             let v = state
                 .get(&id)
                 .filter(|v| v.layer() == Layer::WorkOrder)
-                .ok_or(crate::record::ChangesetError::NotFound(id))?;
+                .ok_or(crate::model::ChangesetError::NotFound(id))?;
             let Body::WorkOrder(o) = &v.body else {
                 unreachable!("a record of the work-order layer holds a work order")
             };
@@ -552,7 +552,7 @@ impl Registry {
                 .moved(status, on)
                 .map_err(|e| RegistryError::Invalid(e.to_string()))?;
         }
-        let mut cs = crate::record::Changeset::new(
+        let mut cs = crate::model::Changeset::new(
             author,
             format!(
                 "标志维修工单：{}（{}）",

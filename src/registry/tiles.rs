@@ -1,7 +1,7 @@
 //! The vector-tile cache: encoded tiles by layer and tile, dropped for exactly the tiles a
 //! changeset touches (the old and new extent of every record it writes, at every zoom).
 
-use crate::layers::Layer;
+use crate::model::Layer;
 use geo::Rect;
 use std::collections::HashMap;
 use std::sync::RwLock;

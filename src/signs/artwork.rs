@@ -308,8 +308,7 @@ pub fn face(sign: &Sign) -> Face {
 mod tests {
     use super::super::{Condition, Mounting, SignText};
     use super::*;
-    use crate::layers::Source;
-    use crate::record::RecordId;
+    use crate::record::{RecordId, Source};
 
     fn sign(kind: SignKind, w: u32, h: u32) -> Sign {
         Sign {

@@ -379,7 +379,7 @@ pub fn check(sign: &Sign, expected: Option<&Expected>) -> Vec<Finding> {
 mod tests {
     use super::super::{Mounting, SignLayout, SignText};
     use super::*;
-    use crate::layers::Source;
+    use crate::record::Source;
 
     fn expected() -> Expected {
         Expected {

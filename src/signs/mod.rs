@@ -9,8 +9,7 @@
 pub mod artwork;
 pub mod conformance;
 
-use crate::layers::Source;
-use crate::record::RecordId;
+use crate::record::{RecordId, Source};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

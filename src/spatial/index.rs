@@ -1,8 +1,8 @@
 //! The in-memory rstar index of everything current, one tree per layer, kept in step with every
-//! committed changeset by [`crate::record::CurrentState`].
+//! committed changeset by [`crate::model::CurrentState`].
 
-use crate::layers::Layer;
-use crate::record::{RecordId, RecordVersion};
+use crate::model::{Layer, RecordVersion};
+use crate::record::RecordId;
 use geo::{BoundingRect, Closest, ClosestPoint, Coord, Geometry, Intersects, Point, Rect};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use std::collections::{HashMap, HashSet};

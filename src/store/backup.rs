@@ -3,8 +3,8 @@
 //! into PostgreSQL and back, which is also how a bureau moves between the two.
 
 use super::StoreError;
-use crate::layers::Body;
-use crate::record::{ChangesetId, ChangesetSummary, RecordId, RecordVersion};
+use crate::model::{Body, ChangesetSummary, RecordVersion};
+use crate::record::{ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};

@@ -53,8 +53,8 @@ pub use postgres::PgStore;
 pub use rows::truncate as truncate_time;
 pub use sqlite::SqliteStore;
 
-use crate::layers::Layer;
-use crate::record::{ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion};
+use crate::model::{ChangesetSummary, CommitPlan, Layer, RecordVersion};
+use crate::record::{ChangesetId, RecordId};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

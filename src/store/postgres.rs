@@ -13,10 +13,8 @@ use super::geometry::{from_wkb, to_ewkb};
 use super::migrate;
 use super::rows::{RawVersion, VERSION_COLUMNS};
 use super::{Result, StoreError};
-use crate::layers::{ColumnValue, Layer};
-use crate::record::{
-    ApprovalDocument, ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion,
-};
+use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
+use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::JsonRawValue;
@@ -131,7 +129,7 @@ impl PgStore {
                 source,
             })?;
         // Every layer's table, and the registry's own.
-        let tables: Vec<&str> = crate::layers::Layer::ALL
+        let tables: Vec<&str> = crate::model::Layer::ALL
             .iter()
             .map(|l| l.table())
             .chain([

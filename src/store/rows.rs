@@ -1,8 +1,8 @@
 //! Rows of `versions` as both stores read them, turned into [`RecordVersion`]s.
 
 use super::StoreError;
-use crate::layers::Body;
-use crate::record::{ChangesetId, RecordId, RecordVersion};
+use crate::model::{Body, RecordVersion};
+use crate::record::{ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use geo::Geometry;
 

@@ -7,9 +7,8 @@ use super::migrate;
 use super::rows::{RawVersion, VERSION_COLUMNS, parse_time, time_text};
 use super::rtree;
 use super::{Result, StoreError};
-use crate::layers::{ColumnValue, Layer};
-use crate::record::ApprovalDocument;
-use crate::record::{ChangesetId, ChangesetSummary, CommitPlan, RecordId, RecordVersion};
+use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
+use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::NaiveDate;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,

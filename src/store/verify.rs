@@ -7,8 +7,8 @@
 //! table.
 
 use super::{Backup, Result, Store, StoreError};
-use crate::layers::{Body, Layer};
-use crate::record::{RecordId, RecordVersion};
+use crate::model::{Body, Layer, RecordVersion};
+use crate::record::RecordId;
 use crate::spatial::Extent;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -4,8 +4,8 @@
 use super::auth::Caller;
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState};
-use crate::layers::Layer;
-use crate::record::{RecordId, RecordVersion};
+use crate::model::{Layer, RecordVersion};
+use crate::record::RecordId;
 use crate::spatial::geojson::from_geo;
 use axum::Json;
 use axum::extract::State;

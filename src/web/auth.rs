@@ -13,7 +13,7 @@
 
 use super::{ApiError, AppState, pages};
 use crate::accounts::{self, Access};
-use crate::layers::Layer;
+use crate::model::Layer;
 use crate::store::Refusal;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;

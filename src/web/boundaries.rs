@@ -6,7 +6,7 @@
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::check::{EdgeTolerance, check_registry};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, Layer};
 use crate::spatial::geojson::from_geo;
 use axum::Json;
 use axum::extract::State;
@@ -40,7 +40,7 @@ pub async fn page(
     let today = chrono::Local::now().date_naive();
     let state = registry.current();
     let internal = caller.access.can_read_layer(Layer::Dispute);
-    let feature = |v: &crate::record::RecordVersion, props: Value| json!({"type": "Feature", "geometry": from_geo(&v.geometry), "properties": props});
+    let feature = |v: &crate::model::RecordVersion, props: Value| json!({"type": "Feature", "geometry": from_geo(&v.geometry), "properties": props});
     let units: Vec<Value> = state
         .layer(Layer::AdminUnit)
         .filter_map(|v| match &v.body {

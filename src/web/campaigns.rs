@@ -7,7 +7,7 @@ use super::edit::{ApiJson, today};
 use super::extract::ApiPath;
 use super::{ApiError, AppState};
 use crate::addresses::DoorNumber;
-use crate::layers::Layer;
+use crate::model::Layer;
 use crate::record::{ApprovalDocument, RecordId};
 use axum::Json;
 use axum::extract::State;

@@ -8,7 +8,7 @@
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, Layer};
 use crate::record::RecordId;
 use axum::Json;
 use axum::extract::{Path, Query, State};

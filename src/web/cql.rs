@@ -4,8 +4,7 @@
 //! a 400 that says what and where.
 
 use super::ApiError;
-use crate::layers::Layer;
-use crate::record::RecordVersion;
+use crate::model::{Layer, RecordVersion};
 use cql2::Expr;
 use serde_json::{Map, Value, json};
 
@@ -412,7 +411,7 @@ fn item(v: &RecordVersion) -> Value {
             "valid_from" => json!(v.valid_from.to_string()),
             "version" => json!(v.version),
             "number_value" => match &v.body {
-                crate::layers::Body::DoorPlate(d) => json!(d.number.number()),
+                crate::model::Body::DoorPlate(d) => json!(d.number.number()),
                 _ => Value::Null,
             },
             other => body[other].clone(),

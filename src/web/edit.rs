@@ -7,8 +7,8 @@
 use super::auth::{Caller, require_write};
 use super::extract::ApiPath as Path;
 use super::{ApiError, AppState, api};
-use crate::layers::{Body, Layer};
-use crate::record::{ApprovalDocument, Changeset, RecordId, Write};
+use crate::model::{Body, Changeset, Layer, Write};
+use crate::record::{ApprovalDocument, RecordId};
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};

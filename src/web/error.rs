@@ -1,8 +1,8 @@
 //! API errors and the HTTP status each becomes. Internals never leak: a store failure is
 //! logged and answered with a generic message.
 
+use crate::model::ChangesetError;
 use crate::names::naming::WorkflowError;
-use crate::record::ChangesetError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
 use axum::Json;

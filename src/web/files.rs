@@ -7,7 +7,7 @@ use super::auth::{Caller, require_write};
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
-use crate::layers::Layer;
+use crate::model::Layer;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};

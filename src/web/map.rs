@@ -3,8 +3,7 @@
 //! shapes keep their proportions.
 
 use crate::boundaries::UnitLevel;
-use crate::layers::{Body, Layer};
-use crate::record::CurrentState;
+use crate::model::{Body, CurrentState, Layer};
 use geo::{Centroid, Coord, Geometry, Intersects, LineString, Polygon, Rect};
 use std::fmt::Write;
 

@@ -5,7 +5,7 @@
 
 use super::{ApiError, AppState};
 use crate::addresses::numbering::{Conventions, StreetOverrides, plan};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, Layer};
 use crate::record::RecordId;
 use axum::extract::{Query, State};
 use axum::response::Html;

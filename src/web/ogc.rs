@@ -9,8 +9,8 @@
 use super::auth::Caller;
 use super::extract::{ApiPath, ApiQuery};
 use super::{ApiError, AppState, api};
-use crate::layers::Layer;
-use crate::record::{RecordId, RecordVersion};
+use crate::model::{Layer, RecordVersion};
+use crate::record::RecordId;
 use crate::spatial::crs::Transformer;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};

@@ -3,7 +3,7 @@
 //! requests answered by status class, uptime).
 
 use super::AppState;
-use crate::layers::Layer;
+use crate::model::Layer;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;

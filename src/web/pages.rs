@@ -2,7 +2,7 @@
 
 use super::auth::Caller;
 use super::{ApiError, AppState, map};
-use crate::layers::Layer;
+use crate::model::Layer;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -80,9 +80,9 @@ pub async fn home(
     // The city itself: its names in every script, for the page's heading.
     let city = current
         .layer(Layer::AdminUnit)
-        .find(|v| matches!(&v.body, crate::layers::Body::AdminUnit(u) if u.level == crate::boundaries::UnitLevel::County));
+        .find(|v| matches!(&v.body, crate::model::Body::AdminUnit(u) if u.level == crate::boundaries::UnitLevel::County));
     let city_mn = city.and_then(|v| match &v.body {
-        crate::layers::Body::AdminUnit(u) => u.name_mn.clone(),
+        crate::model::Body::AdminUnit(u) => u.name_mn.clone(),
         _ => None,
     });
     let city_roman = crate::names::romanize::romanize(
@@ -128,7 +128,7 @@ pub async fn map_svg(
     caller: Caller,
     Query(q): Query<MapQuery>,
 ) -> Response {
-    let visible = |b: &crate::layers::Body| caller.access.can_read(b);
+    let visible = |b: &crate::model::Body| caller.access.can_read(b);
     let current = registry.current();
     let e = registry.config().jurisdiction.extent;
     let city = current

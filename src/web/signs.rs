@@ -8,8 +8,8 @@ use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
-use crate::layers::{Body, Layer};
-use crate::record::{RecordId, RecordVersion};
+use crate::model::{Body, Layer, RecordVersion};
+use crate::record::RecordId;
 use crate::registry::signs::{OrderChange, SignReport, summary};
 use crate::signs::{Condition, Inspection, Sign, WorkKind, WorkOrder, yuan};
 use axum::Json;
@@ -39,7 +39,7 @@ pub struct ListQuery {
 
 /// The current sign with this number or id, and where it stands.
 fn find_sign(
-    current: &crate::record::CurrentState,
+    current: &crate::model::CurrentState,
     key: &str,
 ) -> Result<(RecordVersion, Sign), ApiError> {
     crate::registry::signs::find(current, key)
@@ -47,7 +47,7 @@ fn find_sign(
         .ok_or_else(|| ApiError::NotFound(format!("没有标志“{key}”")))
 }
 /// Work orders (id, version, order, sign code) of the sign `sign`, or of every sign.
-fn orders(current: &crate::record::CurrentState, sign: Option<RecordId>) -> Vec<Value> {
+fn orders(current: &crate::model::CurrentState, sign: Option<RecordId>) -> Vec<Value> {
     let mut out: Vec<Value> = current
         .layer(Layer::WorkOrder)
         .filter_map(|v| match &v.body {
@@ -469,7 +469,7 @@ pub async fn inspect(
                 condition: input.condition,
                 notes: input.notes,
                 photos: input.photos,
-                source: crate::layers::Source::Survey,
+                source: crate::record::Source::Survey,
             },
         )
         .await?;

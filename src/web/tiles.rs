@@ -7,7 +7,7 @@
 use super::auth::Caller;
 use super::extract::ApiPath as Path;
 use super::{ApiError, AppState};
-use crate::layers::{Body, Layer};
+use crate::model::{Body, Layer};
 use crate::spatial::tiles::{self, BUFFER, MAX_ZOOM};
 use axum::Json;
 use axum::extract::State;
@@ -39,7 +39,7 @@ enum Value {
 }
 
 /// The attributes a map draws with, each given to `tag`.
-fn properties(v: &crate::record::RecordVersion, mut tag: impl FnMut(&'static str, Value)) {
+fn properties(v: &crate::model::RecordVersion, mut tag: impl FnMut(&'static str, Value)) {
     use Value::{Own, Shared};
     tag("id", Own(v.id.to_string()));
     // A title only where there is no name (it would repeat it in every feature of a tile).
@@ -362,7 +362,7 @@ impl Tags {
 
 /// Encodes one layer's tile; `None` when nothing is in it.
 fn encode(
-    state: &crate::record::CurrentState,
+    state: &crate::model::CurrentState,
     caller: &Caller,
     layer: Layer,
     (z, x, y): (u8, u32, u32),

@@ -5,7 +5,7 @@ use crate::support::{TestDb, both_stores, call, load_demo, officer, request, sen
 use axum::body::Body;
 use axum::http::StatusCode;
 use diming::accounts::Role;
-use diming::layers::Layer;
+use diming::model::Layer;
 use diming::record::RecordId;
 use serde_json::{Value, json};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use crate::support::{TestDb, both_stores, editable, load_demo, officer, request, send};
 use axum::http::StatusCode;
 use diming::accounts::Role;
-use diming::layers::Layer;
+use diming::model::Layer;
 use diming::record::RecordId;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -555,7 +555,7 @@ both_stores!(
             let mut plates: Vec<_> = state
                 .layer(Layer::DoorPlate)
                 .filter_map(|v| match &v.body {
-                    diming::layers::Body::DoorPlate(p) => {
+                    diming::model::Body::DoorPlate(p) => {
                         Some((p.street, p.number.to_string(), v.id))
                     }
                     _ => None,

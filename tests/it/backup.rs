@@ -1,7 +1,8 @@
 //! Backups restore, into the same kind of store or the other one, with nothing lost.
 
 use crate::support::{TestDb, load_demo};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Changeset, Write};
+use diming::record::RecordId;
 
 async fn registry_with_history(db: &TestDb) -> diming::registry::Registry {
     let registry = db.registry().await;
@@ -136,7 +137,8 @@ fn a_file_that_is_not_a_backup_is_refused_with_its_line() {
 
 mod verify {
     use crate::support::{TestDb, both_stores, load_demo};
-    use diming::record::{Changeset, RecordId, Write};
+    use diming::model::{Changeset, Write};
+    use diming::record::RecordId;
 
     both_stores!(
         verify_passes_on_a_sound_store_and_names_what_is_broken,
@@ -203,8 +205,8 @@ mod verify {
 
 mod snapshot {
     use crate::support::{TestDb, both_stores, load_demo};
-    use diming::layers::Body;
-    use diming::record::{Changeset, RecordId, Write};
+    use diming::model::{Body, Changeset, Write};
+    use diming::record::RecordId;
     use std::sync::Arc;
 
     both_stores!(

@@ -236,8 +236,8 @@ mod markers {
     use crate::support::{TestDb, both_stores, diming, load_demo};
     use diming::boundaries::check::{EdgeTolerance, Kind, check_registry};
     use diming::boundaries::marker::{MarkerState, Reference};
-    use diming::layers::Body;
-    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::model::{Body, Changeset, Write};
+    use diming::record::{ApprovalDocument, RecordId};
     use diming::registry::RegistryError;
     use diming::spatial::coverage::Thresholds;
     use geo::{Geometry, Point};
@@ -601,8 +601,8 @@ mod markers {
 mod disputes {
     use crate::support::{TestDb, both_stores, load_demo};
     use diming::boundaries::dispute::{DisputeStatus, Evidence, EvidenceKind, Party};
-    use diming::layers::Body;
-    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::model::{Body, Changeset, Write};
+    use diming::record::{ApprovalDocument, RecordId};
     use diming::registry::RegistryError;
     use geo::{BooleanOps, Geometry, MultiPolygon, Point, Rect, coord};
 
@@ -636,7 +636,7 @@ mod disputes {
             body: Body::DoorPlate(diming::addresses::DoorPlate {
                 street,
                 number: number.to_string().parse().unwrap(),
-                source: diming::layers::Source::Survey,
+                source: diming::record::Source::Survey,
                 kind: Default::default(),
             }),
             geometry: Geometry::Point(Point::new(lon, lat)),
@@ -648,7 +648,7 @@ mod disputes {
     fn unit(registry: &diming::registry::Registry, code: &str) -> (RecordId, Geometry<f64>) {
         let state = registry.current();
         let v = state
-            .layer(diming::layers::Layer::AdminUnit)
+            .layer(diming::model::Layer::AdminUnit)
             .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == code))
             .unwrap();
         (v.id, v.geometry.clone())
@@ -1021,7 +1021,7 @@ mod disputes {
                 officer(&registry, "巴特尔", diming::accounts::Role::BoundaryOfficer).await;
             let names = officer(&registry, "王芳", diming::accounts::Role::NamesOfficer).await;
             let (_, town) = unit(&registry, "152501400");
-            let before = registry.current().count(diming::layers::Layer::Dispute);
+            let before = registry.current().count(diming::model::Layer::Dispute);
             let registry = std::sync::Arc::new(registry);
             let app = diming::web::app(registry.clone());
             // A polygon as the page sends it (clicked vertices, closed).
@@ -1096,7 +1096,7 @@ mod disputes {
             assert_eq!(r.status.as_u16(), 422, "{}", r.body);
             assert!(r.body.contains("没有重叠"), "{}", r.body);
             assert_eq!(
-                registry.current().count(diming::layers::Layer::Dispute),
+                registry.current().count(diming::model::Layer::Dispute),
                 before
             );
 
@@ -1132,8 +1132,8 @@ mod disputes {
 mod lines {
     use crate::support::{TestDb, both_stores, load_demo};
     use diming::boundaries::line::{InspectionFinding, LegalStatus, LineInspection};
-    use diming::layers::{Body, Layer};
-    use diming::record::{ApprovalDocument, Changeset, RecordId, Write};
+    use diming::model::{Body, Changeset, Layer, Write};
+    use diming::record::{ApprovalDocument, RecordId};
     use diming::registry::RegistryError;
 
     fn day(s: &str) -> chrono::NaiveDate {
@@ -1206,7 +1206,7 @@ mod lines {
                     finding: "偏离 1.3 米，待恢复".into(),
                 }],
                 photos: vec![],
-                source: diming::layers::Source::Survey,
+                source: diming::record::Source::Survey,
             };
             let id = registry
                 .inspect_line("巴特尔", "152501400", "152501200", inspection)
@@ -1308,8 +1308,8 @@ mod lines {
 
 mod repairs {
     use crate::support::{TestDb, both_stores, load_demo};
-    use diming::layers::{Body, Layer};
-    use diming::record::{ApprovalDocument, Changeset, Write};
+    use diming::model::{Body, Changeset, Layer, Write};
+    use diming::record::ApprovalDocument;
     use geo::{BooleanOps, Geometry, MultiPolygon, Rect, coord};
 
     both_stores!(

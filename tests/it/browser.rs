@@ -757,9 +757,9 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         crate::support::officer(&registry, "editor", diming::accounts::Role::Editor).await;
         registry
             .current()
-            .layer(diming::layers::Layer::Burial)
+            .layer(diming::model::Layer::Burial)
             .find_map(|v| match &v.body {
-                diming::layers::Body::Burial(b)
+                diming::model::Body::Burial(b)
                     if b.plot.is_some() && b.deceased.name.contains("巴特尔") =>
                 {
                     use chrono::Datelike;
@@ -856,9 +856,9 @@ async fn a_boundary_officer_files_a_dispute_by_drawing_a_claim_in_chromium() {
         let registry = db.registry().await;
         let state = registry.current();
         state
-            .layer(diming::layers::Layer::AdminUnit)
+            .layer(diming::model::Layer::AdminUnit)
             .find(|v| {
-                matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code.short() == "152501400")
+                matches!(&v.body, diming::model::Body::AdminUnit(u) if u.code.short() == "152501400")
             })
             .map(|v| diming::spatial::geojson::from_geo(&v.geometry))
             .unwrap()

@@ -15,8 +15,8 @@ use diming::cemetery::{
     Burial, Cemetery, CemeteryKind, Deceased, Disposition, Occupancy, PlotKind, PlotStatus,
     Remains, Section, Sex, Zone, ZoneKind,
 };
-use diming::layers::{Body, Layer, Source};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Body, Changeset, Layer, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::Registry;
 use diming::registry::cemetery::PlotChange;
 use geo::{Coord, Geometry, MultiPolygon, Point};
@@ -1272,10 +1272,10 @@ async fn app_registry_state_log(db: &TestDb) -> Vec<diming::store::Refusal> {
     db.registry().await.store().refusals(50).await.unwrap()
 }
 
-async fn app_registry_state(db: &TestDb) -> diming::record::CurrentState {
+async fn app_registry_state(db: &TestDb) -> diming::model::CurrentState {
     let registry = db.registry().await;
     let versions = registry.store().load_current().await.unwrap();
-    diming::record::CurrentState::from_versions(versions)
+    diming::model::CurrentState::from_versions(versions)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1490,7 +1490,7 @@ both_stores!(
         // 2045 are past theirs.
         let on: NaiveDate = "2048-06-01".parse().unwrap();
         let cut: NaiveDate = "2018-06-01".parse().unwrap();
-        let whole = |v: &diming::record::RecordVersion| match &v.body {
+        let whole = |v: &diming::model::RecordVersion| match &v.body {
             Body::Burial(b) => b
                 .deceased
                 .id_number

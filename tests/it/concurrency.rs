@@ -155,9 +155,9 @@ async fn when_postgresql_goes_away_writes_fail_cleanly_and_reads_go_on() {
 fn plates_of(registry: &diming::registry::Registry, street: RecordId) -> Vec<(String, RecordId)> {
     let current = registry.current();
     let mut plates: Vec<(String, RecordId)> = current
-        .layer(diming::layers::Layer::DoorPlate)
+        .layer(diming::model::Layer::DoorPlate)
         .filter_map(|v| match &v.body {
-            diming::layers::Body::DoorPlate(p) if p.street == street => {
+            diming::model::Body::DoorPlate(p) if p.street == street => {
                 Some((p.number.to_string(), v.id))
             }
             _ => None,
@@ -178,7 +178,7 @@ both_stores!(
         // Five streets with several plates and no doubled number (the demo plants some).
         let mut streets: Vec<(String, RecordId)> = registry
             .current()
-            .layer(diming::layers::Layer::Street)
+            .layer(diming::model::Layer::Street)
             .map(|v| (v.body.title(), v.id))
             .collect();
         streets.sort();

@@ -7,7 +7,7 @@
 
 use crate::browser::serve_free;
 use crate::support::{TestDb, both_stores, http, officer};
-use diming::layers::{Body, Layer};
+use diming::model::{Body, Layer};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,8 @@
 //! its door plates follow 左单右双, and that it survives a reopen unchanged.
 
 use crate::support::{DEMO, TestDb, both_stores, load_demo};
-use diming::layers::{Body, Layer, Source};
+use diming::model::{Body, Layer};
+use diming::record::Source;
 use geo::{Geometry, coord};
 use std::collections::HashMap;
 

@@ -4,9 +4,9 @@
 //! the integrity check passes, and reads go on.
 
 use crate::support::{call, officer, request};
-use diming::layers::{Body, Layer, Source};
+use diming::model::{Body, Changeset, Layer, Write};
 use diming::names::{Place, PlaceCategory};
-use diming::record::{Changeset, RecordId, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::{Registry, RegistryError};
 use diming::store::StoreError;
 use geo::{Geometry, Point};

@@ -199,7 +199,7 @@ both_stores!(
         let registry = db.registry().await;
         let current = registry.current();
         let names: Vec<String> = current
-            .layer(diming::layers::Layer::Street)
+            .layer(diming::model::Layer::Street)
             .map(|v| v.body.title())
             .filter(|n| n.ends_with('巷') && (n.starts_with('乌') || n.starts_with('赛')))
             .collect();
@@ -364,7 +364,7 @@ async fn a_broken_file_is_refused_with_where_it_breaks_and_nothing_else() {
         );
     }
     let registry = db.registry().await;
-    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+    assert_eq!(registry.current().count(diming::model::Layer::Street), 40);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -405,7 +405,7 @@ async fn a_surveyors_dxf_maps_layers_and_texts_to_attributes() {
     let registry = db.registry().await;
     let current = registry.current();
     let added: Vec<_> = current
-        .layer(diming::layers::Layer::DoorPlate)
+        .layer(diming::model::Layer::DoorPlate)
         .filter(|v| v.body.title().starts_with("1附"))
         .collect();
     assert_eq!(added.len(), 2);
@@ -468,7 +468,7 @@ both_stores!(
         assert!(reasons[3].contains("class"), "{reasons:?}");
         assert!(all.contains("整个文件都没有写入"));
         let registry = db.registry().await;
-        assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+        assert_eq!(registry.current().count(diming::model::Layer::Street), 40);
         assert_eq!(
             registry.store().changesets(1000).await.unwrap().len(),
             diming_demo_changesets()
@@ -479,7 +479,7 @@ both_stores!(
 both_stores!(
     surveyed_markers_graves_plots_and_zones_come_in_under_the_registrys_rules,
     |db: TestDb| async move {
-        use diming::layers::{Body, Layer};
+        use diming::model::{Body, Layer};
         let db = demo_in(db).await;
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| {
@@ -1036,7 +1036,7 @@ async fn hostile_files_are_refused_before_they_can_hurt() {
 
     // After all of it, nothing was written.
     let registry = db.registry().await;
-    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+    assert_eq!(registry.current().count(diming::model::Layer::Street), 40);
 }
 
 both_stores!(
@@ -1083,7 +1083,7 @@ both_stores!(
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         assert_eq!(reply.json()["created"], 2);
         assert!(reply.json()["changeset"].is_null());
-        assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+        assert_eq!(registry.current().count(diming::model::Layer::Street), 40);
 
         let shp = dir.path().join("lanes.shp");
         ogr2ogr(&[
@@ -1141,7 +1141,7 @@ both_stores!(
             ),
             ("王芳", "新建巷道", 2)
         );
-        assert_eq!(registry.current().count(diming::layers::Layer::Street), 42);
+        assert_eq!(registry.current().count(diming::model::Layer::Street), 42);
         // Again: the names are new records each time, but nothing else is refused; an
         // unknown type and a hostile archive are.
         let reply = upload(&names, "filename=lanes.exe", bytes.clone()).await;
@@ -1172,7 +1172,7 @@ both_stores!(
             !error.contains("diming-upload-") && !error.contains("NULL"),
             "{error}"
         );
-        assert_eq!(registry.current().count(diming::layers::Layer::Street), 42);
+        assert_eq!(registry.current().count(diming::model::Layer::Street), 42);
 
         // Downloads: a GeoPackage, and a Shapefile as a zip with its .cpg and .prj.
         let gpkg = dir.path().join("down.gpkg");

@@ -7,7 +7,7 @@ use crate::support::{TestDb, both_stores, call, load_demo, officer, request, sen
 use axum::http::StatusCode;
 use diming::accounts::Role;
 use diming::forms::DRAWN;
-use diming::layers::{Body, Layer};
+use diming::model::{Body, Layer};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
@@ -210,10 +210,10 @@ both_stores!(
             // Through the server's check (the rules of saving, nothing written): the filled
             // form is read; points and lines drawn in the city pass.
             let geometry = match layer.geometry_kind() {
-                diming::layers::GeometryKind::MultiLineString => {
+                diming::model::GeometryKind::MultiLineString => {
                     json!({ "type": "LineString", "coordinates": [[111.9700, 43.6600], [111.9712, 43.6601]] })
                 }
-                diming::layers::GeometryKind::MultiPolygon => {
+                diming::model::GeometryKind::MultiPolygon => {
                     let g = geojson::Geometry::from(&record.geometry);
                     serde_json::to_value(g).unwrap()
                 }

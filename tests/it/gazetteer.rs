@@ -4,7 +4,7 @@
 //! table in four formats.
 
 use crate::support::{TestDb, both_stores, diming, load_demo, succeeded};
-use diming::layers::{Body, Layer};
+use diming::model::{Body, Layer};
 use diming::names::naming::NameStatus;
 
 fn page_text(pdf: &std::path::Path, page: usize) -> String {

@@ -1,9 +1,9 @@
 //! The in-memory spatial index follows every committed changeset.
 
 use crate::support::{TestDb, both_stores};
-use diming::layers::{Body, Layer, Source};
+use diming::model::{Body, Changeset, Layer, Write};
 use diming::names::{Place, PlaceCategory};
-use diming::record::{Changeset, RecordId, Write};
+use diming::record::{RecordId, Source};
 use geo::{Geometry, Point, Rect, coord};
 
 fn place(name: &str) -> Body {

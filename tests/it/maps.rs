@@ -74,7 +74,7 @@ both_stores!(
         // Every street of the registry is inside the frame, at a true scale of the series.
         assert_eq!(
             data.streets.len(),
-            registry.current().count(diming::layers::Layer::Street)
+            registry.current().count(diming::model::Layer::Street)
         );
         assert!(map::SCALES.contains(&plan.scale));
         let drawn = map::render(
@@ -501,10 +501,7 @@ both_stores!(
             .filter(|o| o.id.starts_with("plots-"))
             .map(|o| o.features.len())
             .sum();
-        let in_registry = registry
-            .current()
-            .layer(diming::layers::Layer::Plot)
-            .count();
+        let in_registry = registry.current().layer(diming::model::Layer::Plot).count();
         assert_eq!(plots, in_registry);
         let drawn = map::render(
             &plan,
@@ -588,14 +585,14 @@ async fn the_sign_map_shows_every_sign_in_the_colour_of_its_condition() {
         .unwrap();
     let state = registry.current();
     let ground = plan.ground();
-    let framed = |v: &&diming::record::RecordVersion| {
+    let framed = |v: &&diming::model::RecordVersion| {
         let Geometry::Point(p) = diming::spatial::crs::to_measure(&v.geometry).unwrap() else {
             return false;
         };
         geo::Intersects::intersects(&ground, &p)
     };
     let in_frame = state
-        .layer(diming::layers::Layer::Sign)
+        .layer(diming::model::Layer::Sign)
         .filter(framed)
         .count();
     let drawn: usize = data
@@ -609,9 +606,9 @@ async fn the_sign_map_shows_every_sign_in_the_colour_of_its_condition() {
     // Each condition in its own colour, the signs on the sheet counted in the panel.
     for c in diming::signs::Condition::ALL {
         let n = state
-            .layer(diming::layers::Layer::Sign)
+            .layer(diming::model::Layer::Sign)
             .filter(framed)
-            .filter(|v| matches!(&v.body, diming::layers::Body::Sign(s) if s.condition == c))
+            .filter(|v| matches!(&v.body, diming::model::Body::Sign(s) if s.condition == c))
             .count();
         assert!(
             data.notes.contains(&format!("{}：{n} 块", c.label())),

@@ -148,11 +148,11 @@ async fn the_audit_lists_every_non_standard_name_with_its_unit() {
 mod workflow {
     use crate::support::{TestDb, both_stores};
     use chrono::NaiveDate;
-    use diming::layers::{Body, Source};
+    use diming::model::Body;
     use diming::names::naming::{NameStatus, NameUse, Naming};
     use diming::names::rules::Rule;
     use diming::names::{Place, PlaceCategory};
-    use diming::record::ApprovalDocument;
+    use diming::record::{ApprovalDocument, Source};
     use diming::registry::{NameAction, RegistryError};
     use geo::{Geometry, Point};
 
@@ -345,9 +345,10 @@ mod workflow {
 
 #[tokio::test]
 async fn a_confirmed_reading_is_kept_with_the_name_and_changes_its_romanization() {
-    use diming::layers::{Body, Source};
+    use diming::model::Body;
     use diming::names::naming::Naming;
     use diming::names::{Place, PlaceCategory};
+    use diming::record::Source;
     use diming::registry::NameAction;
     let db = TestDb::sqlite().await;
     let registry = std::sync::Arc::new(db.registry().await);

@@ -367,8 +367,8 @@ async fn certificates_are_a_pdf_page_per_plate_with_fonts_embedded_and_the_old_n
         let street = diming::record::RecordId::derived("street/团结大街");
         registry
             .current()
-            .layer(diming::layers::Layer::DoorPlate)
-            .filter(|v| matches!(&v.body, diming::layers::Body::DoorPlate(d) if d.street == street))
+            .layer(diming::model::Layer::DoorPlate)
+            .filter(|v| matches!(&v.body, diming::model::Body::DoorPlate(d) if d.street == street))
             .count()
     };
     let info = String::from_utf8(
@@ -519,7 +519,7 @@ async fn the_plate_order_counts_plates_by_kind_and_size() {
 mod campaign {
     use crate::support::{TestDb, both_stores, load_demo};
     use diming::addresses::numbering::CampaignStatus;
-    use diming::layers::Body;
+    use diming::model::Body;
     use diming::record::{ApprovalDocument, RecordId};
     use diming::registry::RegistryError;
 

@@ -467,7 +467,7 @@ both_stores!(
         // A feature of another collection through this one: not found.
         let unit = registry
             .current()
-            .layer(diming::layers::Layer::AdminUnit)
+            .layer(diming::model::Layer::AdminUnit)
             .next()
             .unwrap()
             .id;
@@ -515,7 +515,7 @@ async fn owslib_writes_with_if_match() {
     assert_eq!(done["after_delete"], "gone");
     let registry = db.registry().await;
     assert_eq!(
-        registry.current().count(diming::layers::Layer::DoorPlate),
+        registry.current().count(diming::model::Layer::DoorPlate),
         3202
     );
 }
@@ -552,8 +552,8 @@ async fn cql2_filters_select_records_and_refuse_everything_else_with_the_positio
     let text = "cql2-text";
     // What the registry holds, counted by hand.
     let (mut arterial_or_secondary, mut ending_jie, mut lanes) = (0, 0, 0);
-    for v in registry.current().layer(diming::layers::Layer::Street) {
-        if let diming::layers::Body::Street(s) = &v.body {
+    for v in registry.current().layer(diming::model::Layer::Street) {
+        if let diming::model::Body::Street(s) = &v.body {
             let class = s.class.as_str();
             arterial_or_secondary += u64::from(class == "arterial" || class == "secondary");
             lanes += u64::from(class == "lane");
@@ -644,7 +644,7 @@ async fn cql2_filters_select_records_and_refuse_everything_else_with_the_positio
     ] {
         refused("streets", attack).await;
     }
-    assert_eq!(registry.current().count(diming::layers::Layer::Street), 40);
+    assert_eq!(registry.current().count(diming::model::Layer::Street), 40);
     // Queryables say what may be named.
     let q = get(&app, "/ogc/collections/streets/queryables").await;
     assert_eq!(q.headers["content-type"], "application/schema+json");

@@ -89,7 +89,7 @@ both_stores!(
             .await
             .unwrap();
         let first_line = match &registry.current().get(&campaign).unwrap().body {
-            diming::layers::Body::Campaign(c) => (c.lines[0].plate, c.lines[0].old.to_string()),
+            diming::model::Body::Campaign(c) => (c.lines[0].plate, c.lines[0].old.to_string()),
             _ => unreachable!(),
         };
         // A changeset to undo through the API.
@@ -97,11 +97,11 @@ both_stores!(
             let plate = RecordId::derived("door/前进大街/5");
             let v = registry.current().get(&plate).unwrap().clone();
             let mut body = v.body.clone();
-            if let diming::layers::Body::DoorPlate(d) = &mut body {
+            if let diming::model::Body::DoorPlate(d) = &mut body {
                 d.kind = diming::addresses::PlateKind::DoorSmall;
             }
-            let mut cs = diming::record::Changeset::new("测试", "换小门牌");
-            cs.push(diming::record::Write::Update {
+            let mut cs = diming::model::Changeset::new("测试", "换小门牌");
+            cs.push(diming::model::Write::Update {
                 id: plate,
                 base_version: v.version,
                 valid_from: v.valid_from,
@@ -116,8 +116,8 @@ both_stores!(
             let unit = |code: &str| {
                 registry
                     .current()
-                    .layer(diming::layers::Layer::AdminUnit)
-                    .find(|v| matches!(&v.body, diming::layers::Body::AdminUnit(u) if u.code.short() == code))
+                    .layer(diming::model::Layer::AdminUnit)
+                    .find(|v| matches!(&v.body, diming::model::Body::AdminUnit(u) if u.code.short() == code))
                     .unwrap()
                     .geometry
                     .clone()

@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
 use diming::accounts::Role;
 use diming::cemetery::Disposition;
-use diming::layers::{Body as Record, Layer};
+use diming::model::{Body as Record, Layer};
 use diming::record::RecordId;
 use serde_json::{Value, json};
 use std::net::SocketAddr;

@@ -7,8 +7,8 @@ use axum::body::Body as HttpBody;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use diming::accounts::Role;
-use diming::layers::{Body, Layer, Source};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Body, Changeset, Layer, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::NameAction;
 use diming::signs::{
     Condition, Mounting, Sign, SignKind, SignText, WorkKind, WorkOrder, WorkStatus,
@@ -116,7 +116,7 @@ both_stores!(
 );
 
 /// Signs naming `street` or one of its door plates.
-fn signs_showing(state: &diming::record::CurrentState, street: RecordId) -> BTreeSet<RecordId> {
+fn signs_showing(state: &diming::model::CurrentState, street: RecordId) -> BTreeSet<RecordId> {
     state
         .layer(Layer::Sign)
         .filter(|v| {
@@ -130,7 +130,7 @@ fn signs_showing(state: &diming::record::CurrentState, street: RecordId) -> BTre
         .collect()
 }
 
-fn drafted(state: &diming::record::CurrentState) -> Vec<(RecordId, WorkOrder)> {
+fn drafted(state: &diming::model::CurrentState) -> Vec<(RecordId, WorkOrder)> {
     state
         .layer(Layer::WorkOrder)
         .filter_map(|v| match &v.body {

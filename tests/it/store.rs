@@ -4,8 +4,8 @@
 use crate::support::{TestDb, both_stores};
 use chrono::NaiveDate;
 use diming::addresses::{Street, StreetClass};
-use diming::layers::{Body, Layer, Source};
-use diming::record::{ApprovalDocument, Changeset, ChangesetError, RecordId, Write};
+use diming::model::{Body, Changeset, ChangesetError, Layer, Write};
+use diming::record::{ApprovalDocument, RecordId, Source};
 use diming::registry::RegistryError;
 use diming::store::StoreError;
 use geo::{Geometry, line_string};
@@ -426,7 +426,7 @@ async fn following_reads_again_only_what_was_committed_before_it_listened() {
 
 #[test]
 fn applying_a_commit_twice_or_an_older_one_late_changes_nothing() {
-    use diming::record::CurrentState;
+    use diming::model::CurrentState;
     let mut state = CurrentState::default();
     let a = RecordId::new();
     let now = chrono::Utc::now();

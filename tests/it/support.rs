@@ -98,7 +98,7 @@ impl Drop for TestDb {
 }
 
 /// The demo registry's changesets, computed once per test binary.
-pub static DEMO: LazyLock<Vec<diming::record::Changeset>> =
+pub static DEMO: LazyLock<Vec<diming::model::Changeset>> =
     LazyLock::new(|| diming::demo::changesets().expect("demo builds"));
 
 /// Loads the demo into a registry.
@@ -141,11 +141,7 @@ pub fn pdf_text(path: &std::path::Path) -> String {
 }
 
 /// Where the demo's plate `number` (as first numbered) of `street` stands.
-pub fn plate_at(
-    state: &diming::record::CurrentState,
-    street: &str,
-    number: u32,
-) -> geo::Coord<f64> {
+pub fn plate_at(state: &diming::model::CurrentState, street: &str, number: u32) -> geo::Coord<f64> {
     let id = diming::record::RecordId::derived(&format!("door/{street}/{number}"));
     match &state.get(&id).expect("a demo plate").geometry {
         geo::Geometry::Point(p) => p.0,

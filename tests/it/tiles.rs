@@ -4,8 +4,8 @@
 use crate::support::{TestDb, both_stores, load_demo, officer, request, send};
 use axum::http::StatusCode;
 use diming::accounts::Role;
-use diming::layers::{Body, Layer};
-use diming::record::{Changeset, RecordId, Write};
+use diming::model::{Body, Changeset, Layer, Write};
+use diming::record::RecordId;
 use std::sync::Arc;
 
 /// The z14 tile holding 乌兰路's middle, and the one two columns west (the town's west edge,
@@ -298,7 +298,7 @@ both_stores!(
                 body: Body::DoorPlate(diming::addresses::DoorPlate {
                     street,
                     number: (7001 + i).to_string().parse().unwrap(),
-                    source: diming::layers::Source::Survey,
+                    source: diming::record::Source::Survey,
                     kind: Default::default(),
                 }),
                 // A 20 by 15 grid with 5 cm between neighbours.

@@ -3,9 +3,9 @@
 
 use crate::support::{TestDb, both_stores};
 use diming::addresses::{Street, StreetClass};
-use diming::layers::{Body, Source};
+use diming::model::{Body, Changeset, Write};
 use diming::names::{Place, PlaceCategory};
-use diming::record::{Changeset, RecordId, Write};
+use diming::record::{RecordId, Source};
 use diming::registry::RegistryError;
 use diming::spatial::GeometryProblem;
 use geo::{Geometry, MultiPolygon, Point, Polygon, line_string, point, polygon};

@@ -69,7 +69,7 @@ pub struct Campaign {
     pub lines: Vec<CampaignLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<ApprovalDocument>,
-    pub source: crate::layers::Source,
+    pub source: crate::record::Source,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -108,7 +108,7 @@ impl Campaign {
             status: CampaignStatus::Draft,
             lines: Campaign::lines_of(changes),
             document: None,
-            source: crate::layers::Source::Survey,
+            source: crate::record::Source::Survey,
         }
     }
 

@@ -8,8 +8,8 @@
 use super::conventions::{Conventions, Side, StreetOverrides};
 use super::plan::plan;
 use crate::addresses::{DoorNumber, SubStyle};
-use crate::layers::{Body, Layer};
-use crate::record::{CurrentState, RecordId, RecordVersion};
+use crate::model::{Body, CurrentState, Layer, RecordVersion};
+use crate::record::RecordId;
 use geo::{Coord, Geometry, MultiLineString};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

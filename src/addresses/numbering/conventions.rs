@@ -124,9 +124,9 @@ impl StreetOverrides {
     }
 
     /// The overrides recorded with a street record (none for anything else).
-    pub fn of(body: &crate::layers::Body) -> StreetOverrides {
+    pub fn of(body: &crate::model::Body) -> StreetOverrides {
         match body {
-            crate::layers::Body::Street(s) => s.numbering.clone(),
+            crate::model::Body::Street(s) => s.numbering.clone(),
             _ => StreetOverrides::default(),
         }
     }

@@ -1,7 +1,7 @@
 //! The current state of the registry, in memory, and the planning of a changeset against it.
 
-use super::{Changeset, ChangesetError, ChangesetId, RecordId, RecordVersion, Write};
-use crate::layers::{Body, Layer};
+use super::{Body, Changeset, ChangesetError, Layer, RecordVersion, Write};
+use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{IndexChanges, SpatialIndex};
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Coord;
@@ -33,8 +33,8 @@ impl CommitPlan {
     }
 
     /// The changeset as history records it.
-    pub fn summary(&self) -> crate::record::ChangesetSummary {
-        crate::record::ChangesetSummary {
+    pub fn summary(&self) -> crate::model::ChangesetSummary {
+        crate::model::ChangesetSummary {
             id: self.changeset.id,
             author: self.changeset.author.clone(),
             reason: self.changeset.reason.clone(),
@@ -415,9 +415,9 @@ mod tests {
     //! Property tests of changeset application against a model: versions, staleness,
     //! retirement, atomicity, and re-applying old or repeated commits.
     use super::*;
-    use crate::layers::{Body, Layer, Source};
+    use crate::model::{Body, Changeset, Layer, Write};
     use crate::names::{Place, PlaceCategory};
-    use crate::record::{Changeset, Write};
+    use crate::record::Source;
     use geo::{Geometry, Point, Rect};
     use proptest::prelude::*;
     use std::collections::HashMap;

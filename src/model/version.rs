@@ -1,7 +1,7 @@
 //! One version of one record: its body, its geometry and its two times.
 
-use super::{ChangesetId, RecordId};
-use crate::layers::{Body, Layer};
+use super::{Body, Layer};
+use crate::record::{ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Geometry;
 

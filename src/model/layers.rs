@@ -4,6 +4,7 @@
 use crate::addresses::{DoorPlate, Street};
 use crate::boundaries::AdminUnit;
 use crate::names::Place;
+use crate::record::Source;
 use geo::Geometry;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -554,28 +555,6 @@ impl Body {
                 Text(n.terms.deadline.to_string()),
             ],
             Body::Zone(z) => vec![Text(z.name.clone()), Text(z.kind.as_str().into())],
-        }
-    }
-}
-
-/// Where a record's data comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// From an official document or list (codes, names, approved outlines).
-    Official,
-    /// Surveyed or edited by an officer.
-    Survey,
-    /// Synthetic, for the demo registry only.
-    Sample,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Official => "official",
-            Source::Survey => "survey",
-            Source::Sample => "sample",
         }
     }
 }

@@ -1,21 +1,10 @@
 //! Changesets: several record writes applied all or nothing, with their author and authority.
 
-use super::{ChangesetId, RecordId};
-use crate::layers::{Body, Layer};
+use super::{Body, Layer};
+use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Geometry;
 use serde::{Deserialize, Serialize};
-
-/// The document that authorises a change (批复文件): who issued it, its number and its date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApprovalDocument {
-    /// 发文机关, e.g. 二连浩特市人民政府.
-    pub issuer: String,
-    /// 文号, e.g. 二政发〔2021〕12号.
-    pub number: String,
-    pub date: NaiveDate,
-}
 
 /// One write of a changeset.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! Queries over versions: what was true in the world on a given date.
 
-use super::{RecordId, RecordVersion};
+use super::RecordVersion;
+use crate::record::RecordId;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

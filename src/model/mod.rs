@@ -1,0 +1,21 @@
+//! The registry's model: the layer catalogue ([`Layer`], [`Body`]), record versions, changesets
+//! and the in-memory picture of what is current.
+//!
+//! Every registry object is a chain of [`RecordVersion`]s sharing one permanent
+//! [`crate::record::RecordId`]. A change is a [`Changeset`] of [`Write`]s applied all or nothing; a
+//! write names the version it changes, and [`CurrentState::plan`] refuses a stale one. Nothing
+//! here does I/O: stores persist what a [`CommitPlan`] says, and [`CurrentState`] is the
+//! in-memory picture of what is current. This module sits above the domains (it gathers their
+//! types into one `Body`) and below the registry, the stores and the faces.
+
+mod changeset;
+mod history;
+mod layers;
+mod state;
+mod version;
+
+pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
+pub use history::{as_of, version_as_of};
+pub use layers::{Body, ColumnValue, GeometryKind, Layer};
+pub use state::{Closure, CommitPlan, CurrentState};
+pub use version::RecordVersion;
