@@ -17,5 +17,5 @@ mod version;
 pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
 pub use history::{as_of, version_as_of};
 pub use layers::{Body, ColumnValue, GeometryKind, Layer};
-pub use state::{Closure, CommitPlan, CurrentState};
+pub use state::{Closure, CommitPlan, CurrentState, RecordIndex};
 pub use version::RecordVersion;

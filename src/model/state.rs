@@ -3,6 +3,9 @@
 use super::{Body, Changeset, ChangesetError, Layer, RecordVersion, Write};
 use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{IndexChanges, SpatialIndex};
+
+/// The index of the current state: one tree per layer, answering record ids.
+pub type RecordIndex = SpatialIndex<Layer, RecordId>;
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Coord;
 use std::collections::{HashMap, HashSet};
@@ -51,7 +54,7 @@ pub struct CurrentState {
     /// The retiring version of each retired record, so that a late copy of an older version
     /// (another process's commit, heard of twice) cannot bring it back.
     retired: HashMap<RecordId, u32>,
-    index: SpatialIndex,
+    index: RecordIndex,
     /// Names this state's contents: new with every change, never shared by two states.
     stamp: u64,
 }
@@ -78,7 +81,7 @@ impl Default for CurrentState {
 /// as it was (see [`CurrentState::stage`]).
 pub struct Staged {
     stamp: u64,
-    index: IndexChanges,
+    index: IndexChanges<Layer, RecordId>,
 }
 
 impl CurrentState {
@@ -117,7 +120,7 @@ impl CurrentState {
         self.layer(layer).count()
     }
 
-    pub fn index(&self) -> &SpatialIndex {
+    pub fn index(&self) -> &RecordIndex {
         &self.index
     }
 

@@ -24,6 +24,21 @@ pub struct RecordVersion {
     pub geometry: Geometry<f64>,
 }
 
+/// The spatial index keeps one tree per layer and answers record ids.
+impl crate::spatial::Indexed for RecordVersion {
+    type Group = Layer;
+    type Key = RecordId;
+    fn group(&self) -> Layer {
+        self.layer()
+    }
+    fn key(&self) -> RecordId {
+        self.id
+    }
+    fn geometry(&self) -> &Geometry<f64> {
+        &self.geometry
+    }
+}
+
 impl RecordVersion {
     pub fn layer(&self) -> Layer {
         self.body.layer()

@@ -1,28 +1,38 @@
-//! The in-memory rstar index of everything current, one tree per layer, kept in step with every
-//! committed changeset by [`crate::model::CurrentState`].
+//! The in-memory rstar index of everything current, one tree per group (the registry's layers),
+//! kept in step with every committed changeset by [`crate::model::CurrentState`]. It knows
+//! nothing of records: what it indexes says its group, its key and its geometry ([`Indexed`]).
 
-use crate::model::{Layer, RecordVersion};
-use crate::record::RecordId;
 use geo::{BoundingRect, Closest, ClosestPoint, Coord, Geometry, Intersects, Point, Rect};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::sync::Arc;
 
-/// An indexed record: its envelope, its id and its geometry (shared, not copied).
-#[derive(Debug, Clone)]
-struct Entry {
-    id: RecordId,
+/// What the index holds: each item names its group (one tree per group), its key (what a query
+/// answers) and its geometry.
+pub trait Indexed {
+    type Group: Copy + Eq + Hash;
+    type Key: Copy + Eq + Hash;
+    fn group(&self) -> Self::Group;
+    fn key(&self) -> Self::Key;
+    fn geometry(&self) -> &Geometry<f64>;
+}
+
+/// An indexed item: its envelope, its key and its geometry (shared, not copied).
+#[derive(Clone)]
+struct Entry<K> {
+    id: K,
     envelope: AABB<[f64; 2]>,
     geometry: Arc<Geometry<f64>>,
 }
 
-impl PartialEq for Entry {
+impl<K: PartialEq> PartialEq for Entry<K> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
     }
 }
 
-impl RTreeObject for Entry {
+impl<K> RTreeObject for Entry<K> {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
         self.envelope
@@ -31,7 +41,7 @@ impl RTreeObject for Entry {
 
 /// Distances are compared in degrees, the metric of the envelopes rstar prunes with; over the
 /// few hundred metres that separate candidates this ranks them as metres would.
-impl PointDistance for Entry {
+impl<K> PointDistance for Entry<K> {
     fn distance_2(&self, point: &[f64; 2]) -> f64 {
         let p = Point::new(point[0], point[1]);
         let nearest = match self.geometry.closest_point(&p) {
@@ -43,43 +53,55 @@ impl PointDistance for Entry {
     }
 }
 
-fn entry(v: &RecordVersion) -> Option<Entry> {
-    let r = v.geometry.bounding_rect()?;
+fn entry<T: Indexed>(v: &T) -> Option<Entry<T::Key>> {
+    let r = v.geometry().bounding_rect()?;
     Some(Entry {
-        id: v.id,
+        id: v.key(),
         envelope: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-        geometry: Arc::new(v.geometry.clone()),
+        geometry: Arc::new(v.geometry().clone()),
     })
 }
 
 /// What a batch of changes does to the index's trees (from [`SpatialIndex::changes`]).
-pub struct IndexChanges(Vec<(Layer, LayerChange)>);
+pub struct IndexChanges<G, K>(Vec<(G, LayerChange<K>)>);
 
-enum LayerChange {
-    /// The layer's tree built again with the batch.
-    Rebuilt(RTree<Entry>),
+enum LayerChange<K> {
+    /// The group's tree built again with the batch.
+    Rebuilt(RTree<Entry<K>>),
     /// Entries removed and inserted one by one.
     Edited {
-        removed: Vec<Entry>,
-        added: Vec<Entry>,
+        removed: Vec<Entry<K>>,
+        added: Vec<Entry<K>>,
     },
 }
 
-/// One rstar tree per layer.
-#[derive(Default)]
-pub struct SpatialIndex {
-    trees: HashMap<Layer, RTree<Entry>>,
+/// One rstar tree per group.
+pub struct SpatialIndex<G, K> {
+    trees: HashMap<G, RTree<Entry<K>>>,
 }
 
-impl SpatialIndex {
-    pub fn build<'a>(versions: impl IntoIterator<Item = &'a RecordVersion>) -> Self {
+impl<G, K> Default for SpatialIndex<G, K> {
+    fn default() -> Self {
+        SpatialIndex {
+            trees: HashMap::new(),
+        }
+    }
+}
+
+impl<G: Copy + Eq + Hash, K: Copy + Eq + Hash> SpatialIndex<G, K> {
+    pub fn build<'a, T: Indexed<Group = G, Key = K> + 'a>(
+        versions: impl IntoIterator<Item = &'a T>,
+    ) -> Self {
         let mut index = SpatialIndex::default();
         index.insert_all(versions);
         index
     }
 
     /// Adds many records at once (see [`SpatialIndex::changes`]).
-    pub fn insert_all<'a>(&mut self, versions: impl IntoIterator<Item = &'a RecordVersion>) {
+    pub fn insert_all<'a, T: Indexed<Group = G, Key = K> + 'a>(
+        &mut self,
+        versions: impl IntoIterator<Item = &'a T>,
+    ) {
         let changes = self.changes([], versions);
         self.apply(changes);
     }
@@ -91,26 +113,26 @@ impl SpatialIndex {
     /// without the removed entries and with the new ones: faster than editing it entry by
     /// entry (100,000 door plates inserted: 0.25 s → 0.05 s; 100,000 removed one by one took
     /// longer still), and the tree comes out as well packed as at start.
-    pub fn changes<'a>(
+    pub fn changes<'a, T: Indexed<Group = G, Key = K> + 'a>(
         &self,
-        removed: impl IntoIterator<Item = &'a RecordVersion>,
-        added: impl IntoIterator<Item = &'a RecordVersion>,
-    ) -> IndexChanges {
-        type Batch<'v> = (Vec<&'v RecordVersion>, Vec<&'v RecordVersion>);
-        let mut layers: HashMap<Layer, Batch<'a>> = HashMap::new();
+        removed: impl IntoIterator<Item = &'a T>,
+        added: impl IntoIterator<Item = &'a T>,
+    ) -> IndexChanges<G, K> {
+        type Batch<'v, T> = (Vec<&'v T>, Vec<&'v T>);
+        let mut layers: HashMap<G, Batch<'a, T>> = HashMap::new();
         for v in removed {
-            layers.entry(v.layer()).or_default().0.push(v);
+            layers.entry(v.group()).or_default().0.push(v);
         }
         for v in added {
-            layers.entry(v.layer()).or_default().1.push(v);
+            layers.entry(v.group()).or_default().1.push(v);
         }
         let changes = layers
             .into_iter()
             .map(|(layer, (gone, new))| {
                 let size = self.len(layer);
                 let change = if new.len() * 8 >= size || gone.len() * 8 >= size {
-                    let gone: HashSet<RecordId> = gone.iter().map(|v| v.id).collect();
-                    let mut all: Vec<Entry> = self
+                    let gone: HashSet<K> = gone.iter().map(|v| v.key()).collect();
+                    let mut all: Vec<Entry<K>> = self
                         .trees
                         .get(&layer)
                         .into_iter()
@@ -133,7 +155,7 @@ impl SpatialIndex {
     }
 
     /// Makes changes worked out by [`SpatialIndex::changes`] from this index as it is now.
-    pub fn apply(&mut self, changes: IndexChanges) {
+    pub fn apply(&mut self, changes: IndexChanges<G, K>) {
         for (layer, change) in changes.0 {
             match change {
                 LayerChange::Rebuilt(tree) => {
@@ -152,14 +174,14 @@ impl SpatialIndex {
         }
     }
 
-    pub fn remove(&mut self, v: &RecordVersion) {
-        if let (Some(e), Some(tree)) = (entry(v), self.trees.get_mut(&v.layer())) {
+    pub fn remove<T: Indexed<Group = G, Key = K>>(&mut self, v: &T) {
+        if let (Some(e), Some(tree)) = (entry(v), self.trees.get_mut(&v.group())) {
             tree.remove(&e);
         }
     }
 
     /// Records of `layer` whose geometry contains or touches `point`.
-    pub fn at_point(&self, layer: Layer, point: Coord<f64>) -> impl Iterator<Item = RecordId> + '_ {
+    pub fn at_point(&self, layer: G, point: Coord<f64>) -> impl Iterator<Item = K> + '_ {
         self.trees
             .get(&layer)
             .into_iter()
@@ -172,7 +194,7 @@ impl SpatialIndex {
 
     /// Records of `layer` whose extent meets `rect` (the geometry itself may not): for callers
     /// that cut the geometry to the rectangle anyway, as tiles do.
-    pub fn in_envelope(&self, layer: Layer, rect: Rect<f64>) -> Vec<RecordId> {
+    pub fn in_envelope(&self, layer: G, rect: Rect<f64>) -> Vec<K> {
         let Some(tree) = self.trees.get(&layer) else {
             return Vec::new();
         };
@@ -183,7 +205,7 @@ impl SpatialIndex {
     }
 
     /// Records of `layer` whose geometry intersects `rect`.
-    pub fn intersecting(&self, layer: Layer, rect: Rect<f64>) -> Vec<RecordId> {
+    pub fn intersecting(&self, layer: G, rect: Rect<f64>) -> Vec<K> {
         let Some(tree) = self.trees.get(&layer) else {
             return Vec::new();
         };
@@ -196,14 +218,14 @@ impl SpatialIndex {
     }
 
     /// The record of `layer` nearest to `point`.
-    pub fn nearest(&self, layer: Layer, point: Coord<f64>) -> Option<RecordId> {
+    pub fn nearest(&self, layer: G, point: Coord<f64>) -> Option<K> {
         self.trees
             .get(&layer)?
             .nearest_neighbor(&[point.x, point.y])
             .map(|e| e.id)
     }
 
-    pub fn len(&self, layer: Layer) -> usize {
+    pub fn len(&self, layer: G) -> usize {
         self.trees.get(&layer).map_or(0, RTree::size)
     }
 }

@@ -16,5 +16,5 @@ pub mod tiles;
 pub mod validate;
 
 pub use extent::Extent;
-pub use index::{IndexChanges, SpatialIndex};
+pub use index::{IndexChanges, Indexed, SpatialIndex};
 pub use validate::{GeometryProblem, Invalid, validate};
