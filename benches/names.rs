@@ -12,8 +12,8 @@
 use chrono::Utc;
 use diming::config::Config;
 use diming::model::{Body, CurrentState, RecordVersion};
-use diming::names::search::SearchIndex;
 use diming::names::{Place, PlaceCategory, WordLists};
+use diming::queries::search::SearchIndex;
 use diming::record::{ChangesetId, RecordId, Source};
 use diming::registry::Registry;
 use geo::{Geometry, Point, coord};

@@ -7,7 +7,7 @@ use crate::boundaries::DivisionCode;
 use crate::config::Config;
 use crate::model::{Body, CurrentState, Layer};
 use crate::names::WordLists;
-use crate::names::audit;
+use crate::queries::audit;
 use crate::record::RecordId;
 use crate::spatial::{self, coverage};
 use geo::{Centroid, Geometry};

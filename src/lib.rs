@@ -104,6 +104,7 @@ pub mod io;
 pub mod model;
 pub mod names;
 pub mod publish;
+pub mod queries;
 pub mod record;
 pub mod registry;
 pub mod signs;

@@ -1,9 +1,10 @@
 //! Reverse geocoding: a point → the units that contain it (deepest first), the nearest door
 //! plate and the nearest street, with geodesic distances in metres.
 
-use crate::model::{Body, CurrentState, Layer, RecordVersion};
-use crate::record::RecordId;
-use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Point};
+use super::{DoorPlate, Street};
+use crate::boundaries::AdminUnit;
+use crate::record::{RecordId, Records, View};
+use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Geometry, Point};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,8 +25,8 @@ pub struct Reverse {
     pub street: Option<Named>,
 }
 
-fn distance(point: Coord<f64>, v: &RecordVersion) -> Option<f64> {
-    match v.geometry.closest_point(&Point(point)) {
+fn distance(point: Coord<f64>, geometry: &Geometry<f64>) -> Option<f64> {
+    match geometry.closest_point(&Point(point)) {
         Closest::Intersection(p) | Closest::SinglePoint(p) => {
             Some(Geodesic.distance(Point(point), p))
         }
@@ -34,52 +35,42 @@ fn distance(point: Coord<f64>, v: &RecordVersion) -> Option<f64> {
 }
 
 /// What is at `point`.
-pub fn reverse(state: &CurrentState, point: Coord<f64>) -> Reverse {
+pub fn reverse(
+    state: &(impl Records<AdminUnit> + Records<DoorPlate> + Records<Street>),
+    point: Coord<f64>,
+) -> Reverse {
     let mut units = Vec::new();
-    let mut next = state.unit_at(point);
-    while let Some(v) = next {
-        let Body::AdminUnit(u) = &v.body else { break };
+    let mut next = crate::boundaries::deepest_at(state, point);
+    while let Some(u) = next {
         units.push(Named {
-            id: v.id,
-            name: u.name.clone(),
-            code: Some(u.code.short()),
+            id: u.id,
+            name: u.body.name.clone(),
+            code: Some(u.body.code.short()),
             distance_m: None,
         });
-        next = u.parent.and_then(|p| {
-            state
-                .layer(Layer::AdminUnit)
-                .find(|w| matches!(&w.body, Body::AdminUnit(a) if a.code == p))
-        });
+        next = u
+            .body
+            .parent
+            .and_then(|p| crate::boundaries::by_code(state, p));
     }
-    let door_plate = state
-        .index()
-        .nearest(Layer::DoorPlate, point)
-        .and_then(|id| state.get(&id))
-        .and_then(|v| {
-            let Body::DoorPlate(d) = &v.body else {
-                return None;
-            };
-            let street = state
-                .get(&d.street)
-                .map(|s| s.body.title())
-                .unwrap_or_default();
-            Some(Named {
-                id: v.id,
-                name: format!("{street}{}", d.number),
-                code: None,
-                distance_m: distance(point, v),
-            })
-        });
-    let street = state
-        .index()
-        .nearest(Layer::Street, point)
-        .and_then(|id| state.get(&id))
-        .map(|v| Named {
-            id: v.id,
-            name: v.body.title(),
+    let door_plate = state.nearest::<DoorPlate>(point).map(|d| {
+        let street = state
+            .one::<Street>(&d.body.street)
+            .map(|s| s.body.name.as_str())
+            .unwrap_or_default();
+        Named {
+            id: d.id,
+            name: format!("{street}{}", d.body.number),
             code: None,
-            distance_m: distance(point, v),
-        });
+            distance_m: distance(point, d.geometry),
+        }
+    });
+    let street = state.nearest::<Street>(point).map(|s| Named {
+        id: s.id,
+        name: s.body.name.clone(),
+        code: None,
+        distance_m: distance(point, s.geometry),
+    });
     Reverse {
         units,
         door_plate,

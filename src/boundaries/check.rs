@@ -3,7 +3,9 @@
 //! are matched (the same vertices on both sides). Each finding carries its location for the
 //! map. Works on the registry's units (by level) and on any set of polygons read from a file.
 
-use crate::model::{Body, CurrentState, Layer};
+use super::AdminUnit;
+use super::marker::Marker;
+use crate::record::{Records, View};
 use crate::spatial::coverage::{self, Problem, Thresholds};
 use crate::spatial::crs::CrsError;
 use geo::Geometry;
@@ -202,21 +204,24 @@ pub fn check_polygons(
 /// Markers whose registered position lies farther than `tolerance_m` from the boundary of a
 /// unit they name (a three-faced marker must be where all three meet), or that name a unit the
 /// registry does not have.
-pub fn check_markers(state: &CurrentState, tolerance_m: f64) -> Result<Vec<Finding>, CrsError> {
+pub fn check_markers(
+    state: &(impl Records<AdminUnit> + Records<Marker>),
+    tolerance_m: f64,
+) -> Result<Vec<Finding>, CrsError> {
     use geo::{Closest, ClosestPoint};
-    let units: BTreeMap<String, (String, Geometry<f64>)> = state
-        .layer(Layer::AdminUnit)
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some((
+    let units: BTreeMap<String, (String, &Geometry<f64>)> = state
+        .each::<AdminUnit>()
+        .map(|v| {
+            let u = v.body;
+            (
                 u.code.short(),
-                (format!("{} {}", u.code.short(), u.name), v.geometry.clone()),
-            )),
-            _ => None,
+                (format!("{} {}", u.code.short(), u.name), v.geometry),
+            )
         })
         .collect();
     let mut out = Vec::new();
-    for v in state.layer(Layer::Marker) {
-        let (Body::Marker(m), Geometry::Point(p)) = (&v.body, &v.geometry) else {
+    for v in state.each::<Marker>() {
+        let (m, Geometry::Point(p)) = (v.body, v.geometry) else {
             continue;
         };
         let mut worst: Option<(String, f64)> = None;
@@ -280,7 +285,7 @@ pub fn check_markers(state: &CurrentState, tolerance_m: f64) -> Result<Vec<Findi
 /// Checks the registry's units: for every parent, its children (at `level`, if given) tile it
 /// and match each other's edges; and every boundary marker stands on the lines it marks.
 pub fn check_registry(
-    state: &CurrentState,
+    state: &(impl Records<AdminUnit> + Records<Marker>),
     level: Option<UnitLevel>,
     t: Thresholds,
     edges: EdgeTolerance,
@@ -289,10 +294,8 @@ pub fn check_registry(
     let mut units: BTreeMap<DivisionCode, (String, Geometry<f64>)> = BTreeMap::new();
     let mut children: BTreeMap<DivisionCode, Vec<(String, Geometry<f64>)>> = BTreeMap::new();
     let mut count = 0;
-    for v in state.layer(Layer::AdminUnit) {
-        let Body::AdminUnit(u) = &v.body else {
-            continue;
-        };
+    for v in state.each::<AdminUnit>() {
+        let u = v.body;
         let label = format!("{} {}", u.code.short(), u.name);
         units.insert(u.code, (label.clone(), v.geometry.clone()));
         if let Some(parent) = u.parent

@@ -12,4 +12,4 @@ pub mod repair;
 mod unit;
 
 pub use code::{DivisionCode, DivisionCodeError, UnitLevel};
-pub use unit::AdminUnit;
+pub use unit::{AdminUnit, by_code, deepest_at};

@@ -2,7 +2,8 @@
 
 use super::{DivisionCode, UnitLevel};
 use crate::names::naming::Naming;
-use crate::record::Source;
+use crate::record::{Current, Records, Source, View};
+use geo::Coord;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,4 +35,23 @@ impl AdminUnit {
             naming: Naming::default(),
         }
     }
+}
+
+/// The deepest unit whose area contains or touches `point`: a community or 嘎查 where there is
+/// one, else its township, else the city.
+pub fn deepest_at(
+    units: &impl Records<AdminUnit>,
+    point: Coord<f64>,
+) -> Option<Current<'_, AdminUnit>> {
+    units
+        .at::<AdminUnit>(point)
+        .max_by_key(|u| (u.body.level.depth(), u.body.code))
+}
+
+/// The unit whose code is `code`.
+pub fn by_code(
+    units: &impl Records<AdminUnit>,
+    code: DivisionCode,
+) -> Option<Current<'_, AdminUnit>> {
+    units.each::<AdminUnit>().find(|u| u.body.code == code)
 }

@@ -4,9 +4,8 @@
 //! plot numbers unique in their section, burials within a plot's capacity (a plot never
 //! assigned twice), and statuses that agree with the burials.
 
-use super::{Occupancy, Plot, PlotKind, Remains};
-use crate::model::{Body, CurrentState, Layer};
-use crate::record::RecordId;
+use super::{Burial, Cemetery, Occupancy, Plot, PlotKind, Remains, Section};
+use crate::record::{RecordId, Records, View};
 use crate::spatial::measure;
 use chrono::NaiveDate;
 use geo::{Area, BooleanOps, BoundingRect, Geometry, MultiPolygon};
@@ -111,35 +110,38 @@ fn outside_m2(inner: &MultiPolygon<f64>, outer: &MultiPolygon<f64>) -> f64 {
 }
 
 /// Active burials per plot: current burial records naming the plot.
-pub fn occupants(state: &CurrentState) -> HashMap<RecordId, Vec<RecordId>> {
+pub fn occupants(state: &impl Records<Burial>) -> HashMap<RecordId, Vec<RecordId>> {
     let mut out: HashMap<RecordId, Vec<RecordId>> = HashMap::new();
-    for v in state.layer(Layer::Burial) {
-        if let Body::Burial(b) = &v.body
-            && let Some(plot) = b.plot
-        {
+    for v in state.each::<Burial>() {
+        if let Some(plot) = v.body.plot {
             out.entry(plot).or_default().push(v.id);
         }
     }
     out
 }
 
+/// What the check reads: cemeteries, their sections and plots, and the burials in them.
+pub trait Cemeteries:
+    Records<Cemetery> + Records<Section> + Records<Plot> + Records<Burial>
+{
+}
+impl<S: Records<Cemetery> + Records<Section> + Records<Plot> + Records<Burial>> Cemeteries for S {}
+
 /// A section's plots: id, plot, projected polygon, stored geometry.
 type SectionPlots<'a> = Vec<(RecordId, &'a Plot, MultiPolygon<f64>, &'a Geometry<f64>)>;
 
 /// Runs every rule over the current state.
-pub fn check(state: &CurrentState, limits: &[Limit]) -> Vec<Finding> {
+pub fn check(state: &impl Cemeteries, limits: &[Limit]) -> Vec<Finding> {
     let mut out = Vec::new();
     let project = |g: &Geometry<f64>| measure::project(g).ok().map(|p| multi(&p));
     let cemeteries: HashMap<RecordId, MultiPolygon<f64>> = state
-        .layer(Layer::Cemetery)
-        .filter_map(|v| Some((v.id, project(&v.geometry)?)))
+        .each::<Cemetery>()
+        .filter_map(|v| Some((v.id, project(v.geometry)?)))
         .collect();
     let mut sections: HashMap<RecordId, MultiPolygon<f64>> = HashMap::new();
-    for v in state.layer(Layer::CemeterySection) {
-        let Body::CemeterySection(s) = &v.body else {
-            continue;
-        };
-        let Some(p) = project(&v.geometry) else {
+    for v in state.each::<Section>() {
+        let s = v.body;
+        let Some(p) = project(v.geometry) else {
             continue;
         };
         if let Some(c) = cemeteries.get(&s.cemetery) {
@@ -156,18 +158,13 @@ pub fn check(state: &CurrentState, limits: &[Limit]) -> Vec<Finding> {
         sections.insert(v.id, p);
     }
     let occupants = occupants(state);
-    let burials: HashMap<RecordId, &super::Burial> = state
-        .layer(Layer::Burial)
-        .filter_map(|v| match &v.body {
-            Body::Burial(b) => Some((v.id, b)),
-            _ => None,
-        })
-        .collect();
+    let burials: HashMap<RecordId, &Burial> =
+        state.each::<Burial>().map(|v| (v.id, v.body)).collect();
     // Plots by section, with their projected polygons.
     let mut by_section: BTreeMap<RecordId, SectionPlots<'_>> = BTreeMap::new();
-    for v in state.layer(Layer::Plot) {
-        let Body::Plot(p) = &v.body else { continue };
-        let Some(poly) = project(&v.geometry) else {
+    for v in state.each::<Plot>() {
+        let p = v.body;
+        let Some(poly) = project(v.geometry) else {
             continue;
         };
         let area = poly.unsigned_area();
@@ -260,7 +257,7 @@ pub fn check(state: &CurrentState, limits: &[Limit]) -> Vec<Finding> {
         by_section
             .entry(p.section)
             .or_default()
-            .push((v.id, p, poly, &v.geometry));
+            .push((v.id, p, poly, v.geometry));
     }
     for plots in by_section.values() {
         let mut numbers: HashMap<&super::PlotNumber, RecordId> = HashMap::new();

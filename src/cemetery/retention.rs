@@ -15,8 +15,8 @@
 //! A renewed plot's period moves its date on; a grave not yet moved and a subsidy not yet
 //! paid keep their data.
 
-use super::add_years;
-use crate::model::{Body, CurrentState, Layer, RecordVersion};
+use super::{Burial, Grave, Plot, SubsidyClaim, add_years};
+use crate::record::RecordId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -42,126 +42,143 @@ impl Default for Retention {
     }
 }
 
-/// One record whose personal data is past its retention.
-#[derive(Debug, Clone, Serialize)]
-pub struct Expired {
-    pub id: crate::record::RecordId,
-    pub layer: Layer,
+/// Personal data past its retention: what it is, since when, and whether the record still
+/// holds it (otherwise only earlier versions may).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expiry {
     /// What is erased, in the user's words.
     pub what: &'static str,
     /// The day the retention ended.
     pub since: NaiveDate,
-    /// Whether the current version still holds it (otherwise only earlier versions may).
     pub held: bool,
 }
 
-/// The layers that hold personal data covered by the rule.
-pub const LAYERS: [Layer; 4] = [
-    Layer::Burial,
-    Layer::Plot,
-    Layer::Grave,
-    Layer::SubsidyClaim,
-];
+/// A record that holds personal data the rule covers.
+pub trait Personal {
+    /// What the rule erases, the day the business it served ended (`None` while it goes on),
+    /// and whether this record still holds it. `registered_on` gives the day a burial was
+    /// registered (a grave's business ends when its burial in a cemetery is registered).
+    fn business(
+        &self,
+        registered_on: &dyn Fn(RecordId) -> Option<NaiveDate>,
+    ) -> (&'static str, Option<NaiveDate>, bool);
+    /// How many years the rule keeps it.
+    fn years(&self, rule: &Retention) -> u32;
+    /// Takes the personal data away; whether anything went.
+    fn erase(&mut self) -> bool;
+}
 
 impl Retention {
-    /// Whether `v`'s personal data is past its retention on `on`, judged on its current
-    /// version and the records it links to in `state` (the dates that end the business are
-    /// never erased, and erasing does not move them).
+    /// Whether `record`'s personal data is past its retention on `on` (the dates that end the
+    /// business are never erased, and erasing does not move them).
     pub fn expired(
         &self,
-        v: &RecordVersion,
-        state: &CurrentState,
+        record: &dyn Personal,
+        registered_on: &dyn Fn(RecordId) -> Option<NaiveDate>,
         on: NaiveDate,
-    ) -> Option<Expired> {
-        let years = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-        let (what, end, years, held) = match &v.body {
-            Body::Burial(b) => (
-                "逝者身份证号码",
-                Some(b.deceased.died),
-                years(self.deceased_id_years),
-                b.deceased.id_number.is_some(),
-            ),
-            Body::Plot(p) => (
-                "墓位使用人电话",
-                p.period.as_ref().map(|u| u.until),
-                years(self.plot_phone_years),
-                p.holder_phone.is_some(),
-            ),
-            Body::Grave(g) => (
-                "坟主姓名及电话",
-                g.moved_to
-                    .and(g.burial)
-                    .and_then(|b| match state.get(&b).map(|b| &b.body) {
-                        Some(Body::Burial(b)) => Some(b.registered_on),
-                        _ => None,
-                    }),
-                years(self.grave_owner_years),
-                g.owner.is_some() || g.owner_phone.is_some(),
-            ),
-            Body::SubsidyClaim(c) => (
-                "补贴申领人电话",
-                c.paid_on,
-                years(self.claimant_phone_years),
-                c.claimant_phone.is_some(),
-            ),
-            _ => return None,
-        };
+    ) -> Option<Expiry> {
+        let (what, end, held) = record.business(registered_on);
+        let years = i32::try_from(record.years(self)).unwrap_or(i32::MAX);
         let since = add_years(end?, years);
-        (since <= on).then_some(Expired {
-            id: v.id,
-            layer: v.layer(),
-            what,
-            since,
-            held,
-        })
+        (since <= on).then_some(Expiry { what, since, held })
     }
 }
 
-/// `body` without the personal data the rule covers for its layer; whether anything went.
-pub fn erase(body: &mut Body) -> bool {
-    match body {
-        Body::Burial(b) => b.deceased.id_number.take().is_some(),
-        Body::Plot(p) => p.holder_phone.take().is_some(),
-        Body::Grave(g) => {
-            let owner = g.owner.take().is_some();
-            g.owner_phone.take().is_some() || owner
-        }
-        Body::SubsidyClaim(c) => c.claimant_phone.take().is_some(),
-        _ => false,
+impl Personal for Burial {
+    fn business(
+        &self,
+        _: &dyn Fn(RecordId) -> Option<NaiveDate>,
+    ) -> (&'static str, Option<NaiveDate>, bool) {
+        (
+            "逝者身份证号码",
+            Some(self.deceased.died),
+            self.deceased.id_number.is_some(),
+        )
+    }
+    fn years(&self, rule: &Retention) -> u32 {
+        rule.deceased_id_years
+    }
+    fn erase(&mut self) -> bool {
+        self.deceased.id_number.take().is_some()
+    }
+}
+
+impl Personal for Plot {
+    fn business(
+        &self,
+        _: &dyn Fn(RecordId) -> Option<NaiveDate>,
+    ) -> (&'static str, Option<NaiveDate>, bool) {
+        (
+            "墓位使用人电话",
+            self.period.as_ref().map(|u| u.until),
+            self.holder_phone.is_some(),
+        )
+    }
+    fn years(&self, rule: &Retention) -> u32 {
+        rule.plot_phone_years
+    }
+    fn erase(&mut self) -> bool {
+        self.holder_phone.take().is_some()
+    }
+}
+
+impl Personal for Grave {
+    fn business(
+        &self,
+        registered_on: &dyn Fn(RecordId) -> Option<NaiveDate>,
+    ) -> (&'static str, Option<NaiveDate>, bool) {
+        (
+            "坟主姓名及电话",
+            self.moved_to.and(self.burial).and_then(registered_on),
+            self.owner.is_some() || self.owner_phone.is_some(),
+        )
+    }
+    fn years(&self, rule: &Retention) -> u32 {
+        rule.grave_owner_years
+    }
+    fn erase(&mut self) -> bool {
+        let owner = self.owner.take().is_some();
+        self.owner_phone.take().is_some() || owner
+    }
+}
+
+impl Personal for SubsidyClaim {
+    fn business(
+        &self,
+        _: &dyn Fn(RecordId) -> Option<NaiveDate>,
+    ) -> (&'static str, Option<NaiveDate>, bool) {
+        (
+            "补贴申领人电话",
+            self.paid_on,
+            self.claimant_phone.is_some(),
+        )
+    }
+    fn years(&self, rule: &Retention) -> u32 {
+        rule.claimant_phone_years
+    }
+    fn erase(&mut self) -> bool {
+        self.claimant_phone.take().is_some()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{ChangesetId, RecordId};
 
-    fn claim(paid_on: Option<&str>, phone: bool) -> RecordVersion {
-        let body: crate::cemetery::SubsidyClaim = serde_json::from_value(serde_json::json!({
+    fn claim(paid_on: Option<&str>, phone: bool) -> SubsidyClaim {
+        serde_json::from_value(serde_json::json!({
             "burial": RecordId::new(), "rule": "2019", "items": [], "total_fen": 181_000,
             "claimed_on": "2020-02-01", "claimant": "乌日娜",
             "claimant_phone": phone.then_some("13847901234"),
             "paid_on": paid_on, "source": "survey",
         }))
-        .unwrap();
-        RecordVersion {
-            id: RecordId::new(),
-            version: 1,
-            valid_from: "2020-02-01".parse().unwrap(),
-            valid_to: None,
-            recorded_at: chrono::Utc::now(),
-            superseded_at: None,
-            changeset: ChangesetId::new(),
-            retired: false,
-            body: Body::SubsidyClaim(body),
-            geometry: geo::Geometry::Point(geo::Point::new(111.98, 43.65)),
-        }
+        .unwrap()
     }
 
     #[test]
     fn a_telephone_is_kept_to_the_day_its_retention_ends_and_not_while_unpaid() {
         let rule = Retention::default();
-        let state = CurrentState::default();
+        let state = |_: RecordId| None::<NaiveDate>;
         let day = |s: &str| s.parse::<NaiveDate>().unwrap();
         let paid = claim(Some("2020-03-01"), true);
         assert!(rule.expired(&paid, &state, day("2025-02-28")).is_none());
@@ -184,9 +201,9 @@ mod tests {
                 .held
         );
         // Erasing takes the number and says so once.
-        let mut body = paid.body.clone();
-        assert!(erase(&mut body));
-        assert!(!erase(&mut body));
+        let mut body = paid.clone();
+        assert!(body.erase());
+        assert!(!body.erase());
         // A bureau may keep it longer.
         let longer = Retention {
             claimant_phone_years: 10,

@@ -694,7 +694,7 @@ pub(crate) async fn run(
                 Format::Text => {
                     let mut by_what: BTreeMap<&str, usize> = BTreeMap::new();
                     for e in &run.expired {
-                        *by_what.entry(e.what).or_default() += 1;
+                        *by_what.entry(e.expiry.what).or_default() += 1;
                     }
                     for (what, n) in &by_what {
                         println!("{what}\t{n} 条已过保存期");

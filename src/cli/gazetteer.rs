@@ -77,7 +77,7 @@ pub(crate) struct ExportNamesArgs {
 }
 
 pub(crate) async fn export_names(db: &str, config: &Config, args: ExportNamesArgs) -> Result<()> {
-    use diming::registry::gazetteer::NAME_COLUMNS;
+    use diming::gazetteer::NAME_COLUMNS;
     let registry = open(db, config).await?;
     let table = registry.name_table();
     let rows: Vec<Vec<String>> = table.iter().map(|(r, _)| r.clone()).collect();

@@ -189,9 +189,9 @@ pub(crate) async fn run(
     author: &str,
     command: NamesCommand,
 ) -> Result<()> {
-    use diming::names::audit::{self, Scope};
     use diming::names::rules::{self, NameKind};
     use diming::names::{PlaceCategory, mongolian, romanize};
+    use diming::queries::audit::{self, Scope};
     let lists = config.word_lists()?;
     let settings = config.rule_settings();
     match command {

@@ -262,6 +262,41 @@ impl Book {
     }
 }
 
+/// The columns of the name table: (key, Chinese header).
+pub const NAME_COLUMNS: [(&str, &str); 31] = [
+    ("id", "记录号"),
+    ("name", "标准名称"),
+    ("romanization", "罗马字母拼写"),
+    ("pinyin", "汉语拼音"),
+    ("name_mn", "蒙古文名称"),
+    ("aliases", "别名"),
+    ("abbreviations", "简称"),
+    ("historical", "曾用名"),
+    ("kind", "地名种类"),
+    ("category", "类别"),
+    ("category_code", "普查类别序号"),
+    ("unit", "所在政区"),
+    ("unit_code", "所在政区代码"),
+    ("location", "地理位置"),
+    ("lon", "中心经度"),
+    ("lat", "中心纬度"),
+    ("status", "使用状态"),
+    ("named_on", "命名时间"),
+    ("established", "设立年份"),
+    ("abolished", "废止年份"),
+    ("meaning", "地名含义"),
+    ("history", "历史沿革"),
+    ("description", "地理实体描述"),
+    ("sources", "资料来源及出处"),
+    ("survey", "测量方法"),
+    ("approval_issuer", "批准机关"),
+    ("approval_number", "批准文号"),
+    ("approval_date", "批准日期"),
+    ("valid_from", "登记时间"),
+    ("version", "版本"),
+    ("remarks", "备注"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -365,6 +365,29 @@ impl Body {
         Layer::Grave,
     ];
 
+    /// The record's personal data under the retention rule (the burial layers), if it holds any
+    /// kind the rule covers.
+    pub fn personal(&self) -> Option<&dyn crate::cemetery::retention::Personal> {
+        match self {
+            Body::Burial(b) => Some(b),
+            Body::Plot(p) => Some(p),
+            Body::Grave(g) => Some(g),
+            Body::SubsidyClaim(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// [`Body::personal`], to erase it.
+    pub fn personal_mut(&mut self) -> Option<&mut dyn crate::cemetery::retention::Personal> {
+        match self {
+            Body::Burial(b) => Some(b),
+            Body::Plot(p) => Some(p),
+            Body::Grave(g) => Some(g),
+            Body::SubsidyClaim(c) => Some(c),
+            _ => None,
+        }
+    }
+
     pub fn title(&self) -> String {
         match self {
             Body::AdminUnit(u) => u.name.clone(),

@@ -13,6 +13,7 @@ mod history;
 mod layers;
 mod state;
 mod version;
+mod view;
 
 pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
 pub use history::{as_of, version_as_of};

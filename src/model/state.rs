@@ -127,13 +127,7 @@ impl CurrentState {
     /// The deepest unit whose area contains or touches `point`: a community or 嘎查 where
     /// there is one, else its township, else the city.
     pub fn unit_at(&self, point: Coord<f64>) -> Option<&RecordVersion> {
-        self.index
-            .at_point(Layer::AdminUnit, point)
-            .filter_map(|id| self.records.get(&id))
-            .max_by_key(|v| match &v.body {
-                Body::AdminUnit(u) => (u.level.depth(), u.code),
-                _ => (0, crate::boundaries::DivisionCode::MIN),
-            })
+        crate::boundaries::deepest_at(self, point).and_then(|u| self.get(&u.id))
     }
 
     /// The deepest units `g` lies in, all of them when it crosses units (a street through two

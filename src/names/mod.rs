@@ -2,14 +2,12 @@
 //! fixed forms of Mongolian names) and the word lists they read. Pure: no I/O, no SQL, no
 //! HTTP.
 
-pub mod audit;
 mod category;
 pub mod mongolian;
 pub mod naming;
 mod place;
 pub mod romanize;
 pub mod rules;
-pub mod search;
 mod words;
 
 pub use category::PlaceCategory;

@@ -2,8 +2,8 @@
 //! sending to the sumu and communities.
 
 use crate::model::CurrentState;
-use crate::names::audit::AuditRow;
 use crate::names::rules::Severity;
+use crate::queries::audit::AuditRow;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera};

@@ -2,7 +2,7 @@
 //! BOM, Chinese header), XLSX (Chinese header, frozen header row and name column) and JSON
 //! (English keys). The GeoPackage goes through `io`.
 
-use crate::registry::gazetteer::NAME_COLUMNS;
+use crate::gazetteer::NAME_COLUMNS;
 
 pub fn csv(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
     let mut w = crate::io::csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());

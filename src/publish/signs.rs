@@ -4,8 +4,8 @@
 
 use super::pdf::{Fonts, PdfError, string};
 use super::raster::PngError;
-use crate::registry::signs::{SignReport, SignSummary};
 use crate::signs::artwork::{Face, Flow, Item, Script};
+use crate::signs::{SignReport, SignSummary};
 use std::fmt::Write as _;
 
 /// The fonts a sign face is set in (Debian's fonts-noto-cjk and fonts-noto-core): a bold

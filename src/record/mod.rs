@@ -8,7 +8,9 @@
 mod document;
 mod id;
 mod source;
+mod view;
 
 pub use document::ApprovalDocument;
 pub use id::{ChangesetId, RecordId};
 pub use source::Source;
+pub use view::{Current, Records, View};

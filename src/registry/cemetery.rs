@@ -12,8 +12,8 @@ use crate::cemetery::{
     PlotStatus, Remains, USE_YEARS, UsePeriod, ZoneKind, add_years,
 };
 use crate::config::Config;
-use crate::model::{Body, Changeset, CurrentState, Layer, Write};
-use crate::record::{ChangesetId, RecordId, Source};
+use crate::model::{Body, Changeset, CurrentState, Layer, RecordVersion, Write};
+use crate::record::{ChangesetId, RecordId, Source, View};
 use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Contains, Geometry, InteriorPoint, MultiPolygon, Point};
 use std::collections::HashMap;
@@ -1593,11 +1593,49 @@ impl Registry {
     }
 }
 
+/// One record whose personal data is past its retention.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Expired {
+    pub id: RecordId,
+    pub layer: Layer,
+    #[serde(flatten)]
+    pub expiry: crate::cemetery::retention::Expiry,
+}
+
+/// The layers that hold personal data covered by the retention rule.
+const PERSONAL: [Layer; 4] = [
+    Layer::Burial,
+    Layer::Plot,
+    Layer::Grave,
+    Layer::SubsidyClaim,
+];
+
+/// Whether `v`'s personal data is past its retention on `on`, judged on its current version
+/// and the burial it links to in `state`.
+fn expired_on(
+    rule: &crate::cemetery::retention::Retention,
+    v: &RecordVersion,
+    state: &CurrentState,
+    on: NaiveDate,
+) -> Option<Expired> {
+    let registered_on = |b: RecordId| {
+        state
+            .one::<crate::cemetery::Burial>(&b)
+            .map(|b| b.body.registered_on)
+    };
+    let expiry = rule.expired(v.body.personal()?, &registered_on, on)?;
+    Some(Expired {
+        id: v.id,
+        layer: v.layer(),
+        expiry,
+    })
+}
+
 /// What a retention run found or did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RetentionRun {
     /// Records whose current version still held expired personal data.
-    pub expired: Vec<crate::cemetery::retention::Expired>,
+    pub expired: Vec<Expired>,
     /// The changeset that erased it from the current versions (when applied).
     pub changeset: Option<ChangesetId>,
     /// Earlier versions rewritten without it (when applied).
@@ -1616,18 +1654,17 @@ impl Registry {
         apply: bool,
         author: &str,
     ) -> Result<RetentionRun, RegistryError> {
-        use crate::cemetery::retention::{LAYERS, erase};
-        let rule = self.config.cemetery.retention;
+        let rule = &self.config.cemetery.retention;
         let (expired, writes): (Vec<_>, Vec<_>) = {
             let state = self.current();
-            LAYERS
+            PERSONAL
                 .iter()
                 .flat_map(|l| state.layer(*l))
-                .filter_map(|v| rule.expired(v, &state, on).map(|e| (e, v)))
-                .filter(|(e, _)| e.held)
+                .filter_map(|v| expired_on(rule, v, &state, on).map(|e| (e, v)))
+                .filter(|(e, _)| e.expiry.held)
                 .map(|(e, v)| {
                     let mut body = v.body.clone();
-                    erase(&mut body);
+                    body.personal_mut().map(|p| p.erase());
                     let write = Write::Update {
                         id: v.id,
                         base_version: v.version,
@@ -1660,17 +1697,17 @@ impl Registry {
         // Every expired record's earlier versions, whatever run erased its current one.
         let expired: std::collections::HashSet<RecordId> = {
             let state = self.current();
-            LAYERS
+            PERSONAL
                 .iter()
                 .flat_map(|l| state.layer(*l))
-                .filter(|v| rule.expired(v, &state, on).is_some())
+                .filter(|v| expired_on(rule, v, &state, on).is_some())
                 .map(|v| v.id)
                 .collect()
         };
         let mut rewrite = Vec::new();
-        for layer in LAYERS {
+        for layer in PERSONAL {
             for mut v in self.store.layer_versions(layer).await? {
-                if expired.contains(&v.id) && erase(&mut v.body) {
+                if expired.contains(&v.id) && v.body.personal_mut().is_some_and(|p| p.erase()) {
                     rewrite.push(v);
                 }
             }

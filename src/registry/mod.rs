@@ -27,7 +27,7 @@ pub use names::{NameAction, PendingName};
 use crate::config::Config;
 use crate::model::{ChangesetError, CommitPlan, CurrentState, Layer, RecordVersion, Write, as_of};
 use crate::names::WordLists;
-use crate::names::search::{SearchIndex, indexes};
+use crate::queries::search::{SearchIndex, indexes};
 use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{self, Invalid};
 use crate::store::{Store, StoreError};

@@ -8,11 +8,11 @@ use crate::names::WordLists;
 use crate::names::romanize::romanize;
 use crate::record::{ChangesetId, RecordId};
 use crate::signs::{
-    Condition, Expected, Finding, Inspection, SignKind, WorkKind, WorkOrder, WorkStatus,
+    Condition, Expected, Inspection, SignKind, SignReport, SignSummary, WorkKind, WorkOrder,
+    WorkStatus,
 };
 use chrono::NaiveDate;
 use geo::Geometry;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A door number as a plate shows it: without the final 号.
@@ -63,23 +63,6 @@ pub fn expected(state: &CurrentState, lists: &WordLists, record: RecordId) -> Op
         pinyin,
         number,
     })
-}
-
-/// The findings on one sign.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignReport {
-    pub id: RecordId,
-    pub code: String,
-    pub kind: SignKind,
-    pub kind_label: &'static str,
-    pub condition: Condition,
-    /// The unit it stands in (community, 嘎查 or the one above).
-    pub unit: Option<String>,
-    pub unit_code: Option<String>,
-    pub lon: f64,
-    pub lat: f64,
-    pub shows: crate::signs::SignText,
-    pub findings: Vec<Finding>,
 }
 
 fn point(g: &Geometry<f64>) -> (f64, f64) {
@@ -242,23 +225,6 @@ pub fn follow_up(state: &CurrentState, writes: &[Write]) -> Vec<Write> {
         });
     }
     out
-}
-
-/// Counts for the sign report.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SignSummary {
-    pub signs: usize,
-    pub by_condition: BTreeMap<&'static str, usize>,
-    pub by_kind: BTreeMap<&'static str, usize>,
-    /// Signs per unit name, and how many of them are not in good condition.
-    pub by_unit: BTreeMap<String, (usize, usize)>,
-    /// The lightbox programme: signs, good ones, ones with findings.
-    pub lightbox: (usize, usize, usize),
-    pub open_orders: usize,
-    pub open_cost_fen: i64,
-    pub done_orders: usize,
-    pub done_cost_fen: i64,
-    pub orders_by_kind: BTreeMap<&'static str, usize>,
 }
 
 /// The state of the sign register: counts by condition, kind and unit; the lightbox signs;

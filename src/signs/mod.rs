@@ -8,12 +8,14 @@
 
 pub mod artwork;
 pub mod conformance;
+mod report;
 
 use crate::record::{RecordId, Source};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use conformance::{Expected, Finding, Rule, check};
+pub use report::{SignReport, SignSummary};
 
 /// Kinds of signs (GB 17733 and the city's practice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

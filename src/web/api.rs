@@ -358,8 +358,8 @@ pub async fn check_name(
     caller: Caller,
     ApiQuery(q): ApiQuery<CheckQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    use crate::names::audit::{Scope, peers};
     use crate::names::rules::{NameKind, check};
+    use crate::queries::audit::{Scope, peers};
     super::extract::query_length(&registry, "name", &q.name)?;
     let (scope, kind) = match q.kind.as_deref().unwrap_or("street") {
         "street" => (Scope::Streets, NameKind::Street),

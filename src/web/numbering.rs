@@ -159,7 +159,10 @@ pub async fn tool(
         let coords: Vec<Coord<f64>> = plates.iter().map(|(c, _)| *c).collect();
         let c: &Conventions = &registry.config().numbering;
         // The direction recorded for the street, or the one being tried on this page.
-        let stored = StreetOverrides::of(&v.body);
+        let stored = match &v.body {
+            Body::Street(s) => s.numbering.clone(),
+            _ => StreetOverrides::default(),
+        };
         let mut overrides = stored.clone();
         let asked = if q.from_end {
             Some("from_end")

@@ -5,6 +5,7 @@ mod support;
 
 mod abuse;
 mod accounts;
+mod architecture;
 mod api;
 mod backup;
 mod boundaries;

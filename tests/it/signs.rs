@@ -21,7 +21,7 @@ fn day(s: &str) -> NaiveDate {
 }
 
 /// (sign code, rule id) of every finding that is not about condition.
-fn text_findings(reports: &[diming::registry::signs::SignReport]) -> BTreeSet<(String, String)> {
+fn text_findings(reports: &[diming::signs::SignReport]) -> BTreeSet<(String, String)> {
     reports
         .iter()
         .flat_map(|r| {

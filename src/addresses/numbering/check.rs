@@ -5,11 +5,11 @@
 //! out of order along the street, missing numbers, a plate nearer another street, a plate in
 //! no unit. Each finding says what the engine would give instead.
 
-use super::conventions::{Conventions, Side, StreetOverrides};
+use super::conventions::{Conventions, Side};
 use super::plan::plan;
-use crate::addresses::{DoorNumber, SubStyle};
-use crate::model::{Body, CurrentState, Layer, RecordVersion};
-use crate::record::RecordId;
+use crate::addresses::{DoorNumber, DoorPlate, Street, SubStyle};
+use crate::boundaries::AdminUnit;
+use crate::record::{Current, RecordId, Records, View};
 use geo::{Coord, Geometry, MultiLineString};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -58,28 +58,32 @@ pub struct NumberFinding {
     pub at: (f64, f64),
 }
 
-fn centre_line(v: &RecordVersion) -> Option<MultiLineString<f64>> {
-    match &v.geometry {
+/// What the check reads: door plates, their streets and the units they stand in.
+pub trait Numbered: Records<DoorPlate> + Records<Street> + Records<AdminUnit> {}
+impl<S: Records<DoorPlate> + Records<Street> + Records<AdminUnit>> Numbered for S {}
+
+type Plate<'a> = Current<'a, DoorPlate>;
+
+fn centre_line(g: &Geometry<f64>) -> Option<MultiLineString<f64>> {
+    match g {
         Geometry::MultiLineString(m) => Some(m.clone()),
         Geometry::LineString(l) => Some(MultiLineString(vec![l.clone()])),
         _ => None,
     }
 }
 
-fn point(v: &RecordVersion) -> Option<Coord<f64>> {
-    match &v.geometry {
+fn point(v: &Plate) -> Option<Coord<f64>> {
+    match v.geometry {
         Geometry::Point(p) => Some(p.0),
         _ => None,
     }
 }
 
 /// Plates of each street, by street id.
-fn plates_by_street(state: &CurrentState) -> BTreeMap<RecordId, Vec<&RecordVersion>> {
-    let mut out: BTreeMap<RecordId, Vec<&RecordVersion>> = BTreeMap::new();
-    for v in state.layer(Layer::DoorPlate) {
-        if let Body::DoorPlate(d) = &v.body {
-            out.entry(d.street).or_default().push(v);
-        }
+fn plates_by_street(state: &impl Records<DoorPlate>) -> BTreeMap<RecordId, Vec<Plate<'_>>> {
+    let mut out: BTreeMap<RecordId, Vec<Plate>> = BTreeMap::new();
+    for v in state.each::<DoorPlate>() {
+        out.entry(v.body.street).or_default().push(v);
     }
     for plates in out.values_mut() {
         plates.sort_by_key(|v| v.id);
@@ -87,16 +91,9 @@ fn plates_by_street(state: &CurrentState) -> BTreeMap<RecordId, Vec<&RecordVersi
     out
 }
 
-fn number_of(v: &RecordVersion) -> Option<&DoorNumber> {
-    match &v.body {
-        Body::DoorPlate(d) => Some(&d.number),
-        _ => None,
-    }
-}
-
 /// Checks the plates of the streets in `streets` (all streets when `None`).
 pub fn check(
-    state: &CurrentState,
+    state: &impl Numbered,
     c: &Conventions,
     streets: Option<&[RecordId]>,
 ) -> Vec<NumberFinding> {
@@ -105,28 +102,28 @@ pub fn check(
         if streets.is_some_and(|s| !s.contains(&street_id)) {
             continue;
         }
-        let Some(street) = state.get(&street_id) else {
+        let Some(street) = state.one::<Street>(&street_id) else {
             continue;
         };
-        let Some(line) = centre_line(street) else {
+        let Some(line) = centre_line(street.geometry) else {
             continue;
         };
-        let name = street.body.title();
+        let name = street.body.name.clone();
         let coords: Vec<Coord<f64>> = plates.iter().filter_map(|v| point(v)).collect();
         if coords.len() != plates.len() {
             continue;
         }
-        let Ok(p) = plan(&line, &coords, &[], c, &StreetOverrides::of(&street.body)) else {
+        let Ok(p) = plan(&line, &coords, &[], c, &street.body.numbering) else {
             continue;
         };
-        let finding = |rule, v: &RecordVersion, message: String, suggestion: Option<String>| {
+        let finding = |rule, v: &Plate, message: String, suggestion: Option<String>| {
             let at = point(v).unwrap_or_default();
             NumberFinding {
                 rule,
                 plate: v.id,
                 street: street_id,
                 street_name: name.clone(),
-                number: number_of(v).map(|n| n.to_string()).unwrap_or_default(),
+                number: v.body.number.to_string(),
                 message,
                 suggestion,
                 at: (at.x, at.y),
@@ -135,7 +132,7 @@ pub fn check(
         // Duplicates.
         let mut seen: HashMap<String, RecordId> = HashMap::new();
         for v in &plates {
-            let Some(n) = number_of(v) else { continue };
+            let n = &v.body.number;
             if let Some(first) = seen.insert(n.to_string(), v.id) {
                 out.push(finding(
                     NumberRule::Duplicate,
@@ -150,7 +147,7 @@ pub fn check(
         // Sides and order, main numbers only (附号 follow their main number).
         let mut by_side: BTreeMap<bool, Vec<(f64, u32, usize)>> = BTreeMap::new();
         for (i, v) in plates.iter().enumerate() {
-            let (Some(n), Some(at)) = (number_of(v), planned.get(&i)) else {
+            let (n, Some(at)) = (&v.body.number, planned.get(&i)) else {
                 continue;
             };
             if n.annex().is_some() {
@@ -188,8 +185,8 @@ pub fn check(
                 let (a, (_, b, j)) = (w[0].1, w[1]);
                 highest = highest.max(a);
                 if b < highest {
-                    let v = plates[j];
-                    let n = number_of(v).map(|n| n.to_string()).unwrap_or_default();
+                    let v = &plates[j];
+                    let n = &v.body.number;
                     out.push(finding(
                         NumberRule::OutOfOrder,
                         v,
@@ -206,7 +203,7 @@ pub fn check(
                 if b > a + step && !c.skip.iter().any(|s| (a + 1..b).contains(s)) {
                     out.push(finding(
                         NumberRule::Gap,
-                        plates[j],
+                        &plates[j],
                         format!("{name}{a}号与{b}号之间缺号（如为预留号可忽略）"),
                         None,
                     ));
@@ -216,7 +213,7 @@ pub fn check(
         // Position.
         for (i, v) in plates.iter().enumerate() {
             let Some(c) = point(v) else { continue };
-            if state.unit_at(c).is_none() {
+            if crate::boundaries::deepest_at(state, c).is_none() {
                 out.push(finding(
                     NumberRule::OutsideUnits,
                     v,
@@ -225,13 +222,10 @@ pub fn check(
                 ));
             }
             let own = planned.get(&i).map(|p| p.offset_m);
-            if let (Some(nearest), Some(_)) = (state.index().nearest(Layer::Street, c), own)
-                && nearest != street_id
+            if let (Some(nearest), Some(_)) = (state.nearest::<Street>(c), own)
+                && nearest.id != street_id
             {
-                let other = state
-                    .get(&nearest)
-                    .map(|s| s.body.title())
-                    .unwrap_or_default();
+                let other = &nearest.body.name;
                 out.push(finding(
                     NumberRule::CloserToOther,
                     v,
@@ -250,21 +244,20 @@ pub fn check(
 /// The number for a new entrance at `at` on `street`: a free number kept between its
 /// neighbours if there is one, else the next free 附号 of the plate before it.
 pub fn suggest(
-    state: &CurrentState,
+    state: &(impl Records<DoorPlate> + Records<Street>),
     c: &Conventions,
     street: RecordId,
     at: Coord<f64>,
     style: SubStyle,
 ) -> Result<DoorNumber, String> {
     let v = state
-        .get(&street)
+        .one::<Street>(&street)
         .ok_or_else(|| format!("没有现行街路巷 {street}"))?;
-    let line = centre_line(v).ok_or_else(|| format!("{} 没有中心线", v.body.title()))?;
-    let plates: Vec<&RecordVersion> = plates_by_street(state).remove(&street).unwrap_or_default();
+    let line = centre_line(v.geometry).ok_or_else(|| format!("{} 没有中心线", v.body.name))?;
+    let plates: Vec<Plate> = plates_by_street(state).remove(&street).unwrap_or_default();
     let mut coords: Vec<Coord<f64>> = plates.iter().filter_map(|v| point(v)).collect();
     coords.push(at);
-    let p =
-        plan(&line, &coords, &[], c, &StreetOverrides::of(&v.body)).map_err(|e| e.to_string())?;
+    let p = plan(&line, &coords, &[], c, &v.body.numbering).map_err(|e| e.to_string())?;
     if let Some(r) = p.refused.iter().find(|r| r.index == plates.len()) {
         return Err(r.reason.to_string());
     }
@@ -279,7 +272,7 @@ pub fn suggest(
         .numbered
         .iter()
         .filter(|n| n.index < plates.len() && (p.one_sided || n.side == new.side))
-        .filter_map(|n| number_of(plates[n.index]).map(|d| (n.along_m, d)))
+        .map(|n| (n.along_m, &plates[n.index].body.number))
         .collect();
     side.sort_by(|a, b| a.0.total_cmp(&b.0));
     let before = side

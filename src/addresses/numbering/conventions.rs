@@ -122,12 +122,4 @@ impl StreetOverrides {
     pub fn is_default(&self) -> bool {
         *self == StreetOverrides::default()
     }
-
-    /// The overrides recorded with a street record (none for anything else).
-    pub fn of(body: &crate::model::Body) -> StreetOverrides {
-        match body {
-            crate::model::Body::Street(s) => s.numbering.clone(),
-            _ => StreetOverrides::default(),
-        }
-    }
 }

@@ -2,11 +2,10 @@
 //! with numbers an officer pinned held and the rest flowing around them, as the old → new
 //! crosswalk that residents and other departments receive. Applying it is one changeset.
 
-use super::conventions::{Conventions, StreetOverrides};
+use super::conventions::Conventions;
 use super::plan::plan;
-use crate::addresses::DoorNumber;
-use crate::model::{Body, CurrentState, Layer, RecordVersion};
-use crate::record::RecordId;
+use crate::addresses::{DoorNumber, DoorPlate, Street};
+use crate::record::{Current, RecordId, Records, View};
 use geo::{Coord, Geometry, MultiLineString};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -34,33 +33,31 @@ impl Change {
 
 /// The crosswalk for the plates of `streets`. `pins` hold numbers an officer chose.
 pub fn renumber(
-    state: &CurrentState,
+    state: &(impl Records<DoorPlate> + Records<Street>),
     c: &Conventions,
     streets: &[RecordId],
     pins: &HashMap<RecordId, DoorNumber>,
 ) -> Result<Vec<Change>, String> {
-    let mut by_street: BTreeMap<RecordId, Vec<&RecordVersion>> = BTreeMap::new();
-    for v in state.layer(Layer::DoorPlate) {
-        if let Body::DoorPlate(d) = &v.body
-            && streets.contains(&d.street)
-        {
-            by_street.entry(d.street).or_default().push(v);
+    let mut by_street: BTreeMap<RecordId, Vec<Current<DoorPlate>>> = BTreeMap::new();
+    for v in state.each::<DoorPlate>() {
+        if streets.contains(&v.body.street) {
+            by_street.entry(v.body.street).or_default().push(v);
         }
     }
     let mut out = Vec::new();
     for (street_id, mut plates) in by_street {
         plates.sort_by_key(|v| v.id);
         let street = state
-            .get(&street_id)
+            .one::<Street>(&street_id)
             .ok_or_else(|| format!("没有现行街路巷 {street_id}"))?;
-        let line = match &street.geometry {
+        let line = match street.geometry {
             Geometry::MultiLineString(m) => m.clone(),
             Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
-            _ => return Err(format!("{} 没有中心线", street.body.title())),
+            _ => return Err(format!("{} 没有中心线", street.body.name)),
         };
         let coords: Vec<Coord<f64>> = plates
             .iter()
-            .map(|v| match &v.geometry {
+            .map(|v| match v.geometry {
                 Geometry::Point(p) => Ok(p.0),
                 _ => Err(format!("门牌 {} 不是点", v.id)),
             })
@@ -81,18 +78,16 @@ pub fn renumber(
             &free_coords,
             &[],
             &conventions,
-            &StreetOverrides::of(&street.body),
+            &street.body.numbering,
         )
-        .map_err(|e| format!("{}：{e}", street.body.title()))?;
+        .map_err(|e| format!("{}：{e}", street.body.name))?;
         let planned: HashMap<usize, u32> = p
             .numbered
             .iter()
             .map(|n| (free[n.index], n.number))
             .collect();
         for (i, v) in plates.iter().enumerate() {
-            let Body::DoorPlate(d) = &v.body else {
-                continue;
-            };
+            let d = v.body;
             let pinned = pins.get(&v.id).cloned();
             let (new, kept) = match (&pinned, planned.get(&i)) {
                 (Some(n), _) => (n.clone(), false),
@@ -102,7 +97,7 @@ pub fn renumber(
             out.push(Change {
                 plate: v.id,
                 street: street_id,
-                street_name: street.body.title(),
+                street_name: street.body.name.clone(),
                 old: d.number.clone(),
                 new,
                 at: (coords[i].x, coords[i].y),

@@ -5,9 +5,9 @@
 //! before aliases and historical names, then units, streets, places by category weight, door
 //! plates, then by distance to a given point.
 
-use super::WordLists;
-use super::romanize::{initials, romanize, toneless};
 use crate::model::{Body, CurrentState, Layer};
+use crate::names::WordLists;
+use crate::names::romanize::{initials, romanize, toneless};
 use crate::record::RecordId;
 use fst::automaton::{Levenshtein, Str};
 use fst::{Automaton, IntoStreamer, Map, Streamer};

@@ -2,10 +2,10 @@
 //! peers (the names it must not repeat) chosen by scope. The work list of the clean-up
 //! campaign.
 
-use super::WordLists;
-use super::rules::{self, NameKind, Peer, Settings, Verdict};
 use crate::boundaries::{DivisionCode, UnitLevel};
 use crate::model::{Body, CurrentState, Layer, RecordVersion};
+use crate::names::WordLists;
+use crate::names::rules::{self, NameKind, Peer, Settings, Verdict};
 use crate::record::RecordId;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ pub enum Scope {
     /// Streets, unique within the town.
     Streets,
     /// Places of one category, unique within the city.
-    Places(super::PlaceCategory),
+    Places(crate::names::PlaceCategory),
     /// Townships, street offices and communities, unique within the city.
     CityUnits,
     /// 嘎查/村, unique within their 苏木.

@@ -1,0 +1,85 @@
+//! The current state as the domains read it: [`Records`] for every layer's type.
+
+use super::{Body, CurrentState, Layer, RecordVersion};
+use crate::record::{Current, RecordId, Records};
+use geo::Coord;
+use std::sync::RwLockReadGuard;
+
+macro_rules! records {
+    ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        impl Records<$ty> for CurrentState {
+            fn all_of(&self) -> impl Iterator<Item = Current<'_, $ty>> {
+                self.layer(Layer::$variant).filter_map(|v| match &v.body {
+                    Body::$variant(b) => Some(current(v, b)),
+                    _ => None,
+                })
+            }
+            fn one_of(&self, id: &RecordId) -> Option<Current<'_, $ty>> {
+                self.get(id).and_then(|v| match &v.body {
+                    Body::$variant(b) => Some(current(v, b)),
+                    _ => None,
+                })
+            }
+            fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, $ty>> {
+                let id = self.index().nearest(Layer::$variant, point)?;
+                self.one_of(&id)
+            }
+            fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, $ty>> {
+                self.index()
+                    .at_point(Layer::$variant, point)
+                    .filter_map(|id| self.one_of(&id))
+            }
+        }
+
+        /// A read of the registry's state answers as the state does.
+        impl Records<$ty> for RwLockReadGuard<'_, CurrentState> {
+            fn all_of(&self) -> impl Iterator<Item = Current<'_, $ty>> {
+                Records::<$ty>::all_of(&**self)
+            }
+            fn one_of(&self, id: &RecordId) -> Option<Current<'_, $ty>> {
+                Records::<$ty>::one_of(&**self, id)
+            }
+            fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, $ty>> {
+                Records::<$ty>::nearest_of(&**self, point)
+            }
+            fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, $ty>> {
+                Records::<$ty>::at_of(&**self, point)
+            }
+        }
+    )*};
+}
+
+fn current<'a, T>(v: &'a RecordVersion, body: &'a T) -> Current<'a, T> {
+    Current {
+        id: v.id,
+        version: v.version,
+        valid_from: v.valid_from,
+        body,
+        geometry: &v.geometry,
+    }
+}
+
+records!(
+    AdminUnit(crate::boundaries::AdminUnit),
+    Street(crate::addresses::Street),
+    Place(crate::names::Place),
+    DoorPlate(crate::addresses::DoorPlate),
+    Campaign(crate::addresses::numbering::Campaign),
+    Sign(crate::signs::Sign),
+    SignInspection(crate::signs::Inspection),
+    WorkOrder(crate::signs::WorkOrder),
+    Marker(crate::boundaries::marker::Marker),
+    MarkerObservation(crate::boundaries::marker::Observation),
+    Dispute(crate::boundaries::dispute::Dispute),
+    BoundaryLine(crate::boundaries::line::BoundaryLine),
+    LineInspection(crate::boundaries::line::LineInspection),
+    Agreement(crate::boundaries::line::Agreement),
+    Cemetery(crate::cemetery::Cemetery),
+    CemeterySection(crate::cemetery::Section),
+    Plot(crate::cemetery::Plot),
+    Burial(crate::cemetery::Burial),
+    SubsidyClaim(crate::cemetery::SubsidyClaim),
+    Grave(crate::cemetery::Grave),
+    Notice(crate::cemetery::Notice),
+    Zone(crate::cemetery::Zone),
+);
