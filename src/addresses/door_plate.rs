@@ -1,6 +1,7 @@
 //! A door plate: a number on a street, at an entrance point (the record's geometry).
 
 use super::DoorNumber;
+use crate::record::{Attributes, Describe};
 use crate::record::{RecordId, Source};
 use serde::{Deserialize, Serialize};
 
@@ -70,5 +71,17 @@ impl PlateKind {
             PlateKind::DoorLarge | PlateKind::DoorSmall | PlateKind::SideDoor => "红底白字白边",
             PlateKind::BuildingLarge | PlateKind::BuildingSmall => "蓝底白字，号码区白底红字",
         }
+    }
+}
+
+impl Describe for DoorPlate {
+    fn title(&self) -> String {
+        self.number.to_string()
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("门牌号", &self.number)
+            .row("门牌种类", self.kind.label())
+            .row("来源", self.source.label())
     }
 }

@@ -3,6 +3,7 @@
 use super::numbering::StreetOverrides;
 use crate::names::naming::Naming;
 use crate::record::Source;
+use crate::record::{Attributes, Describe};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,5 +54,19 @@ impl StreetClass {
             StreetClass::Branch => "支路",
             StreetClass::Lane => "巷",
         }
+    }
+}
+
+impl Describe for Street {
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("名称", &self.name)
+            .some("蒙古文名称", self.name_mn.as_ref())
+            .row("道路等级", self.class.label())
+            .row("命名状态", self.naming.status.label())
+            .row("来源", self.source.label())
     }
 }

@@ -6,6 +6,7 @@
 //! inside its area are frozen (the registry enforces it).
 
 use crate::record::{ApprovalDocument, Source};
+use crate::record::{Attributes, Describe};
 use chrono::NaiveDate;
 use geo::{BooleanOps, Geometry, MultiPolygon};
 use serde::{Deserialize, Serialize};
@@ -301,6 +302,21 @@ impl Dispute {
             note: note.to_string(),
         });
         Ok(next)
+    }
+}
+
+impl Describe for Dispute {
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        let parties: Vec<&str> = self.parties.iter().map(|p| p.name.as_str()).collect();
+        Attributes::new()
+            .row("争议名称", &self.title)
+            .row("状态", self.status.label())
+            .list("争议各方", &parties)
+            .row("争议面积（平方米）", format!("{:.0}", self.area_m2))
+            .row("来源", self.source.label())
     }
 }
 

@@ -4,6 +4,7 @@
 //! agreements between neighbours with their renewal dates.
 
 use crate::record::{ApprovalDocument, Source};
+use crate::record::{Attributes, Describe};
 use chrono::{Months, NaiveDate};
 use geo::{BooleanOps, Buffer, Geometry, MultiLineString, MultiPolygon};
 use serde::{Deserialize, Serialize};
@@ -238,6 +239,54 @@ pub fn derive(units: &[UnitShape]) -> Vec<Derived> {
         }
     }
     out
+}
+
+impl Describe for BoundaryLine {
+    fn title(&self) -> String {
+        format!("{}—{}界线", self.left_name, self.right_name)
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("左侧单位", format!("{} {}", self.left, self.left_name))
+            .row("右侧单位", format!("{} {}", self.right, self.right_name))
+            .row("法定状态", self.legal.label())
+            .row("技术状态", self.technical.label())
+            .row("长度（米）", format!("{:.0}", self.length_m))
+            .row("联检周期（年）", self.cycle_years)
+            .some("上次联检", self.last_inspected)
+            .some(
+                "批准文件",
+                self.document
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.issuer, d.number)),
+            )
+    }
+}
+
+impl Describe for LineInspection {
+    fn title(&self) -> String {
+        format!("{} 联合检查", self.date)
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("检查日期", self.date)
+            .list("检查人员", &self.inspectors)
+            .row("发现问题", self.findings.len())
+    }
+}
+
+impl Describe for Agreement {
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("协议名称", &self.title)
+            .list("签订各方", &self.party_names)
+            .row("签订日期", self.signed)
+            .row("续签日期", self.renewal)
+            .row("内容摘要", &self.summary)
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! alert and never moves it; moving or restoring a marker is a changeset with a document.
 
 use crate::record::Source;
+use crate::record::{Attributes, Describe};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -177,6 +178,37 @@ pub struct Visit {
 /// Whether an observation `offset_m` from the registered position in `state` is an alert.
 pub fn is_alert(state: MarkerState, offset_m: f64, tolerance_m: f64) -> bool {
     state != MarkerState::Intact || offset_m > tolerance_m
+}
+
+impl Describe for Marker {
+    fn title(&self) -> String {
+        format!("界桩 {}", self.number)
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("界桩编号", &self.number)
+            .row("界桩类型", self.kind.label())
+            .list("所界单位", &self.units)
+            .row("材质", &self.material)
+            .row("高度（米）", self.height_m)
+            .some("埋设日期", self.installed)
+            .row("来源", self.source.label())
+    }
+}
+
+impl Describe for Observation {
+    fn title(&self) -> String {
+        format!("{} {}", self.date, self.state.label())
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("观测日期", self.date)
+            .row("观测人", &self.observer)
+            .row("界桩状况", self.state.label())
+            .row("位移（米）", format!("{:.3}", self.offset_m))
+            .row("预警", if self.alert { "是" } else { "否" })
+            .row("备注", &self.notes)
+    }
 }
 
 #[cfg(test)]

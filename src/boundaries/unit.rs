@@ -2,6 +2,7 @@
 
 use super::{DivisionCode, UnitLevel};
 use crate::names::naming::Naming;
+use crate::record::{Attributes, Describe};
 use crate::record::{Current, Records, Source, View};
 use geo::Coord;
 use serde::{Deserialize, Serialize};
@@ -54,4 +55,20 @@ pub fn by_code(
     code: DivisionCode,
 ) -> Option<Current<'_, AdminUnit>> {
     units.each::<AdminUnit>().find(|u| u.body.code == code)
+}
+
+impl Describe for AdminUnit {
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("名称", &self.name)
+            .some("蒙古文名称", self.name_mn.as_ref())
+            .row("区划代码", self.code.short())
+            .row("级别", self.level.label())
+            .some("上级区划代码", self.parent.map(|p| p.short()))
+            .row("命名状态", self.naming.status.label())
+            .row("来源", self.source.label())
+    }
 }

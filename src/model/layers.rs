@@ -4,7 +4,7 @@
 use crate::addresses::{DoorPlate, Street};
 use crate::boundaries::AdminUnit;
 use crate::names::Place;
-use crate::record::Source;
+use crate::record::{Describe, Source};
 use geo::Geometry;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -388,31 +388,36 @@ impl Body {
         }
     }
 
-    pub fn title(&self) -> String {
+    /// The record as the user interface shows it (its domain type's [`Describe`]).
+    pub fn describe(&self) -> &dyn Describe {
         match self {
-            Body::AdminUnit(u) => u.name.clone(),
-            Body::Street(s) => s.name.clone(),
-            Body::Place(p) => p.name.clone(),
-            Body::DoorPlate(d) => d.number.to_string(),
-            Body::Campaign(c) => c.name.clone(),
-            Body::Sign(s) => format!("{} {}", s.code, s.shows.zh),
-            Body::SignInspection(i) => format!("{} {}", i.date, i.condition.label()),
-            Body::WorkOrder(o) => format!("{}（{}）", o.kind.label(), o.status.label()),
-            Body::Marker(m) => format!("界桩 {}", m.number),
-            Body::MarkerObservation(o) => format!("{} {}", o.date, o.state.label()),
-            Body::Dispute(d) => d.title.clone(),
-            Body::BoundaryLine(l) => format!("{}—{}界线", l.left_name, l.right_name),
-            Body::LineInspection(i) => format!("{} 联合检查", i.date),
-            Body::Agreement(a) => a.title.clone(),
-            Body::Cemetery(c) => c.name.clone(),
-            Body::CemeterySection(c) => format!("{}区", c.code),
-            Body::Plot(p) => format!("墓位 {}", p.number),
-            Body::Burial(b) => b.public_title(),
-            Body::SubsidyClaim(c) => format!("补贴 {} 元", crate::cemetery::yuan(c.total_fen)),
-            Body::Grave(g) => format!("散坟 {}", g.number),
-            Body::Notice(n) => format!("迁坟告知书 {}", n.number),
-            Body::Zone(z) => z.name.clone(),
+            Body::AdminUnit(b) => b,
+            Body::Street(b) => b,
+            Body::Place(b) => b,
+            Body::DoorPlate(b) => b,
+            Body::Campaign(b) => b,
+            Body::Sign(b) => b,
+            Body::SignInspection(b) => b,
+            Body::WorkOrder(b) => b,
+            Body::Marker(b) => b,
+            Body::MarkerObservation(b) => b,
+            Body::Dispute(b) => b,
+            Body::BoundaryLine(b) => b,
+            Body::LineInspection(b) => b,
+            Body::Agreement(b) => b,
+            Body::Cemetery(b) => b,
+            Body::CemeterySection(b) => b,
+            Body::Plot(b) => b,
+            Body::Burial(b) => b,
+            Body::SubsidyClaim(b) => b,
+            Body::Grave(b) => b,
+            Body::Notice(b) => b,
+            Body::Zone(b) => b,
         }
+    }
+
+    pub fn title(&self) -> String {
+        self.describe().title()
     }
 
     /// The naming (status, other names, approval) of a named record: units, streets and

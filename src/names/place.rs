@@ -3,6 +3,7 @@
 use super::PlaceCategory;
 use super::naming::Naming;
 use crate::record::Source;
+use crate::record::{Attributes, Describe};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,4 +17,18 @@ pub struct Place {
     /// Other names, census texts and the approval workflow.
     #[serde(default)]
     pub naming: Naming,
+}
+
+impl Describe for Place {
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("名称", &self.name)
+            .some("蒙古文名称", self.name_mn.as_ref())
+            .row("类别", self.category.label())
+            .row("命名状态", self.naming.status.label())
+            .row("来源", self.source.label())
+    }
 }

@@ -5,11 +5,13 @@
 //! This module names no domain and no layer: the domains build on it, and [`crate::model`] (the
 //! layer catalogue, versions, changesets and the current state) builds on both.
 
+mod describe;
 mod document;
 mod id;
 mod source;
 mod view;
 
+pub use describe::{Attributes, Describe};
 pub use document::ApprovalDocument;
 pub use id::{ChangesetId, RecordId};
 pub use source::Source;

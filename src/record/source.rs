@@ -22,4 +22,12 @@ impl Source {
             Source::Sample => "sample",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Official => "官方文件",
+            Source::Survey => "调查",
+            Source::Sample => "示例",
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod artwork;
 pub mod conformance;
 mod report;
 
+use crate::record::{Attributes, Describe};
 use crate::record::{RecordId, Source};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -464,6 +465,60 @@ pub fn yuan(fen: i64) -> String {
         grouped.push(c);
     }
     format!("{sign}{grouped}.{:02}", fen % 100)
+}
+
+impl Describe for Sign {
+    fn title(&self) -> String {
+        format!("{} {}", self.code, self.shows.zh)
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("标志编号", &self.code)
+            .row("标志种类", self.kind.label())
+            .row("标志文字", &self.shows.zh)
+            .some("蒙古文", self.shows.mn.as_ref())
+            .some("拼音", self.shows.pinyin.as_ref())
+            .row("设置方式", self.mounting.label())
+            .row(
+                "尺寸（毫米）",
+                format!("{} × {}", self.width_mm, self.height_mm),
+            )
+            .row("状况", self.condition.label())
+            .some("设置日期", self.installed)
+            .row("来源", self.source.label())
+    }
+}
+
+impl Describe for Inspection {
+    fn title(&self) -> String {
+        format!("{} {}", self.date, self.condition.label())
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("巡查日期", self.date)
+            .row("巡查人", &self.inspector)
+            .row("状况", self.condition.label())
+            .row("备注", &self.notes)
+    }
+}
+
+impl Describe for WorkOrder {
+    fn title(&self) -> String {
+        format!("{}（{}）", self.kind.label(), self.status.label())
+    }
+    fn attributes(&self) -> Attributes {
+        Attributes::new()
+            .row("工单类型", self.kind.label())
+            .row("状态", self.status.label())
+            .row("原因", &self.reason)
+            .row("开单日期", self.opened)
+            .some("承办人", self.assignee.as_ref())
+            .some(
+                "费用（元）",
+                self.cost_fen.map(|f| format!("{:.2}", f as f64 / 100.0)),
+            )
+            .some("完成日期", self.done)
+    }
 }
 
 #[cfg(test)]

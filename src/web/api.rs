@@ -29,6 +29,17 @@ pub const READ_ONLY: &[&str] = &[
     "position",
 ];
 
+/// A version as a GeoJSON feature, with what a person reads of it as foreign members (never
+/// read back): `title`, `layer_label` and `attributes`, (label, value) rows in Chinese.
+pub fn described(v: &RecordVersion) -> Value {
+    let mut f = feature(v);
+    let what = v.body.describe();
+    f["title"] = json!(what.title());
+    f["layer_label"] = json!(v.layer().label());
+    f["attributes"] = json!(what.attributes());
+    f
+}
+
 /// A version as a GeoJSON feature.
 pub fn feature(v: &RecordVersion) -> Value {
     let mut properties = serde_json::to_value(&v.body).unwrap_or(Value::Null);
@@ -212,7 +223,7 @@ pub async fn record(
         .filter(|v| caller.access.can_read(&v.body))
         .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))?;
     let etag = format!("\"{}\"", v.version);
-    let mut f = feature(v);
+    let mut f = described(v);
     if let Some(naming) = v.body.naming() {
         let r = crate::names::romanize::romanize(
             &v.body.title(),
@@ -245,7 +256,7 @@ pub async fn history(
             .changeset(v.changeset)
             .await
             .map_err(|e| ApiError::Registry(e.into()))?;
-        let mut f = feature(v);
+        let mut f = described(v);
         f["changeset"] = json!(changeset);
         if !caller.access.sees_internal() {
             f["changeset"]["author"] = Value::Null;

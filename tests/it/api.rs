@@ -604,3 +604,97 @@ both_stores!(
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 );
+
+/// The map's panel reads each record as its layer declares it: a plot's number and kind are
+/// 墓位号 and 墓位类型 (not a door plate's), a marker's number is 界桩编号, a sign is titled by
+/// its code and text (not its id), a zone's kind reads 火葬区 under 区划类型.
+#[tokio::test]
+async fn a_record_reads_in_its_own_layers_words() {
+    let db = TestDb::sqlite().await;
+    let registry = Arc::new(db.registry().await);
+    load_demo(&registry).await;
+    let app = diming::web::app(registry.clone());
+    let admin = officer(&registry, "admin", Role::Admin).await;
+    let first = |layer: Layer| {
+        let state = registry.current();
+        let v = state.layer(layer).min_by_key(|v| v.id).unwrap();
+        (v.id, v.body.title())
+    };
+    let read = |id: RecordId| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move {
+            let r = send(
+                &app,
+                request("GET", &format!("/api/records/{id}"), Some(&admin), None),
+                None,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let f = r.json();
+            let rows: Vec<(String, String)> =
+                serde_json::from_value(f["attributes"].clone()).unwrap();
+            (f, rows)
+        }
+    };
+    let labels = |rows: &[(String, String)]| -> Vec<String> {
+        rows.iter().map(|(l, _)| l.clone()).collect()
+    };
+
+    let (plot, _) = first(Layer::Plot);
+    let (f, rows) = read(plot).await;
+    assert!(labels(&rows).contains(&"墓位号".to_string()), "{rows:?}");
+    assert!(labels(&rows).contains(&"墓位类型".to_string()), "{rows:?}");
+    assert!(
+        !labels(&rows).iter().any(|l| l.contains("门牌")),
+        "{rows:?}"
+    );
+    assert_eq!(f["layer_label"], "墓位");
+
+    let (marker, _) = first(Layer::Marker);
+    let (f, rows) = read(marker).await;
+    assert!(labels(&rows).contains(&"界桩编号".to_string()), "{rows:?}");
+    assert!(
+        !labels(&rows).iter().any(|l| l.contains("门牌")),
+        "{rows:?}"
+    );
+    assert!(f["title"].as_str().unwrap().starts_with("界桩 "), "{f}");
+
+    let (sign, title) = first(Layer::Sign);
+    let (f, rows) = read(sign).await;
+    assert_eq!(f["title"], title);
+    assert!(!title.contains(&sign.to_string()), "{title}");
+    let code = rows.iter().find(|(l, _)| l == "标志编号").unwrap();
+    assert!(title.starts_with(&code.1), "{title} {rows:?}");
+    // Codes read as their labels, never as the tokens stored.
+    assert!(
+        rows.iter().all(|(_, v)| !v.contains('_')),
+        "a value shown as its code: {rows:?}"
+    );
+
+    let cremation = registry
+        .current()
+        .layer(Layer::Zone)
+        .find(|v| matches!(&v.body, diming::model::Body::Zone(z) if z.kind == diming::cemetery::ZoneKind::Cremation))
+        .map(|v| v.id)
+        .unwrap();
+    let (_, rows) = read(cremation).await;
+    assert!(
+        rows.contains(&("区划类型".to_string(), "火葬区".to_string())),
+        "{rows:?}"
+    );
+
+    // The history's versions carry their titles too.
+    let r = send(
+        &app,
+        request(
+            "GET",
+            &format!("/api/records/{sign}/history"),
+            Some(&admin),
+            None,
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["versions"][0]["title"], title);
+}

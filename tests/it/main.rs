@@ -5,8 +5,8 @@ mod support;
 
 mod abuse;
 mod accounts;
-mod architecture;
 mod api;
+mod architecture;
 mod backup;
 mod boundaries;
 mod browser;

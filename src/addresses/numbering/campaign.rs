@@ -6,6 +6,7 @@
 use super::renumber::Change;
 use crate::addresses::DoorNumber;
 use crate::record::{ApprovalDocument, RecordId};
+use crate::record::{Attributes, Describe};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -206,5 +207,29 @@ impl Campaign {
             .iter()
             .filter(|l| l.installed_on.is_some())
             .count()
+    }
+}
+
+impl Describe for Campaign {
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn attributes(&self) -> Attributes {
+        let installed = self
+            .lines
+            .iter()
+            .filter(|l| l.installed_on.is_some())
+            .count();
+        Attributes::new()
+            .row("整编名称", &self.name)
+            .row("状态", self.status.label())
+            .row("门牌数", self.lines.len())
+            .row("已安装", installed)
+            .some(
+                "批准文件",
+                self.document
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.issuer, d.number)),
+            )
     }
 }

@@ -29,24 +29,6 @@
   // Clicks prefer small things over large ones.
   const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
 
-  const LABELS = {
-    name: "名称", name_mn: "蒙古文名称", class: "等级", category: "类别", status: "状态", number: "门牌号",
-    street: "街路巷", code: "区划代码", level: "级别", parent: "上级区划", kind: "门牌种类", source: "来源",
-    version: "版本", valid_from: "生效日期", recorded_at: "登记时间", holder: "使用人", holder_phone: "使用人电话",
-    cemetery: "公墓", section: "墓区", laid_out: "划定日期",
-  };
-  const VALUES = {
-    arterial: "主干路", secondary: "次干路", branch: "支路", lane: "巷",
-    county: "县级", township: "乡级", village: "村级",
-    proposed: "拟命名", checked: "已审核", approved: "已批准", published: "已公告", rejected: "未予批准",
-    official: "官方文件", survey: "调查", sample: "示例",
-    door_large: "大门牌", door_small: "小门牌", side_door: "侧门、后门牌", building_large: "楼牌（大）", building_small: "楼牌（小）",
-    township_like: "乡级类似单位", community: "社区", draft: "草案", reviewed: "已审核", applied: "已写入", closed: "已完成",
-    available: "可用", reserved: "已预订", occupied: "已安葬", relocated_in: "迁入安葬", expired: "使用期满",
-    ashes_single: "骨灰单穴", ashes_double: "骨灰双穴", body_single: "遗体单穴", body_double: "遗体双穴",
-    public: "公益性公墓", commercial: "经营性公墓", cremation: "火葬区", road_railway: "公路铁路沿线", water_source: "水源保护区",
-  };
-
   function esc(s) {
     return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
@@ -178,16 +160,10 @@
     map.once("idle", () => { window.dimingReady = true; });
   }
 
-  // A field's name for a record of `layer` (a plot's number is not a door number).
-  const LAYER_LABELS = { plot: { number: "墓位号", kind: "墓位类型" } };
-  function label(layer, key) {
-    return (LAYER_LABELS[layer] || {})[key] || LABELS[key] || key;
-  }
-  function row(key, value, layer) {
-    if (value === null || value === undefined || value === "" || typeof value === "object") return "";
-    const shown = VALUES[value] || value;
-    const cls = key === "name_mn" ? ' class="mongolian" lang="mn-Mong"' : "";
-    return `<tr><td>${esc(label(layer, key))}</td><td${cls}>${esc(shown)}</td></tr>`;
+  // A row of the record's panel: its label and value as the server describes the record.
+  function row(label, value, mongolian) {
+    const cls = mongolian ? ' class="mongolian" lang="mn-Mong"' : "";
+    return `<tr><td>${esc(label)}</td><td${cls}>${esc(value)}</td></tr>`;
   }
 
   async function show(id) {
@@ -198,19 +174,18 @@
       fetch(`/api/records/${id}/history`).then((r) => r.json()),
     ]);
     if (rec.error) { panel.innerHTML = `<p class="error">${esc(rec.error)}</p>`; return; }
-    // Shown, not changed: the record is saved back as it came.
-    const p = Object.assign({}, rec.properties);
-    if (p.kind && typeof p.kind === "object") p.kind = p.kind.remains + "_" + p.kind.occupancy;
-    const keys = ["name", "name_mn", "number", "class", "category", "code", "level", "status", "kind", "holder", "holder_phone", "source", "version", "valid_from"];
-    let html = `<h3 id="feature-title">${esc(p.name || p.number || id)}</h3><table id="attributes">`;
-    for (const k of keys) html += row(k, k === "status" ? (p.naming && p.naming.status) || p.status : p[k], p.layer);
+    // Shown as the server describes the record (labels and values in Chinese); the record
+    // itself is saved back as it came.
+    const p = rec.properties;
+    let html = `<h3 id="feature-title">${esc(rec.title || id)}</h3><p class="meta" id="feature-layer">${esc(rec.layer_label || "")}</p><table id="attributes">`;
+    for (const [label, value] of rec.attributes || []) html += row(label, value, label === "蒙古文名称" || label === "蒙古文");
     if (p.romanization && p.romanization.standard) html += row("罗马字母拼写", p.romanization.standard);
+    html += row("版本", p.version) + row("生效日期", p.valid_from);
     html += `</table><h3>历史 <small><a id="record-link" href="/records/${id}">完整历史与比较</a></small></h3><ol id="history">`;
     for (const v of (hist.versions || []).slice().reverse()) {
       const c = v.changeset || {};
       const doc = c.document ? `${esc(c.document.issuer)} ${esc(c.document.number)}（${esc(c.document.date)}）` : "";
-      const title = v.properties.name || v.properties.number || "";
-      html += `<li><strong>第 ${v.properties.version} 版</strong> ${esc(title)}${v.properties.retired ? "（注销）" : ""}`
+      html += `<li><strong>第 ${v.properties.version} 版</strong> ${esc(v.title || "")}${v.properties.retired ? "（注销）" : ""}`
         + `<div class="meta">生效 ${esc(v.properties.valid_from)}；登记 ${esc(c.recorded_at)}${c.author ? "；" + esc(c.author) : ""}</div>`
         + `<div>${esc(c.reason)}</div>${doc ? `<div class="meta">依据：${doc}</div>` : ""}</li>`;
     }
@@ -441,7 +416,7 @@
     if (!r.ok) { document.getElementById("edit-error").textContent = v.error; return; }
     const table = TABLE[rec.properties.layer];
     if (table) await reload(table);
-    document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.properties.name || rec.properties.number)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
+    document.getElementById("panel").innerHTML = `<p id="retired">已注销“${esc(rec.title)}”；<a href="/records/${rec.id}">历史仍可查看</a>。</p>`;
   }
 
   async function conflict(mine, changes, reason) {
@@ -454,8 +429,10 @@
       + `<table id="conflict-table"><tr><th>属性</th><th>您开始编辑时（第 ${mine.properties.version} 版）</th><th>他人保存的（第 ${theirs.properties.version} 版）</th><th>您的修改</th></tr>`;
     for (const k of keys) {
       const a = getPath(mine.properties, k) ?? "", b = getPath(theirs.properties, k) ?? "";
-      const name = (schema && fieldSchema(schema, k) || {}).title || label(mine.properties.layer, k);
-      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(name)}</td><td>${esc(VALUES[a] || a)}</td><td>${esc(VALUES[b] || b)}</td><td>${k in changes ? esc(VALUES[changes[k]] || changes[k]) : ""}</td></tr>`;
+      const field = (schema && fieldSchema(schema, k)) || {};
+      // A code reads as its choice's title in the layer's form.
+      const shown = (v) => ((field.oneOf || []).find((c) => c.const === v) || {}).title || v;
+      html += `<tr${a !== b || k in changes ? ' style="background:#fff3c4"' : ""}><td>${esc(field.title || k)}</td><td>${esc(shown(a))}</td><td>${esc(shown(b))}</td><td>${k in changes ? esc(shown(changes[k])) : ""}</td></tr>`;
     }
     html += `</table><p><button id="reapply">在第 ${theirs.properties.version} 版上重新应用我的修改</button> <button id="discard">放弃我的修改</button></p><p class="error" id="edit-error"></p>`;
     panel.innerHTML = html;
