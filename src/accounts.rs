@@ -8,7 +8,7 @@
 //!   names that have been approved or published; never internal work (campaigns, proposals
 //!   not yet approved) and never who changed what.
 
-use crate::model::{Body, Layer};
+use crate::model::{Body, Layer, Office, Visibility};
 use crate::names::naming::NameStatus;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -79,40 +79,19 @@ impl Role {
         self.writable().is_empty() && !self.publishes()
     }
 
-    /// The layers this role may write.
-    pub fn writable(self) -> &'static [Layer] {
-        match self {
-            Role::Admin => &Layer::ALL,
-            Role::NamesOfficer => &[
-                Layer::Street,
-                Layer::Place,
-                Layer::DoorPlate,
-                Layer::Campaign,
-                Layer::Sign,
-                Layer::SignInspection,
-                Layer::WorkOrder,
-            ],
-            Role::BoundaryOfficer => &[
-                Layer::AdminUnit,
-                Layer::Marker,
-                Layer::MarkerObservation,
-                Layer::Dispute,
-                Layer::BoundaryLine,
-                Layer::LineInspection,
-                Layer::Agreement,
-            ],
-            Role::BurialOfficer => &[
-                Layer::Cemetery,
-                Layer::CemeterySection,
-                Layer::Plot,
-                Layer::Burial,
-                Layer::SubsidyClaim,
-                Layer::Grave,
-                Layer::Notice,
-                Layer::Zone,
-            ],
-            Role::Editor | Role::Viewer => &[],
-        }
+    /// The layers this role may write: its office's (every layer for the administrator).
+    pub fn writable(self) -> Vec<Layer> {
+        let office = match self {
+            Role::Admin => return Layer::ALL.to_vec(),
+            Role::NamesOfficer => Office::Names,
+            Role::BoundaryOfficer => Office::Boundaries,
+            Role::BurialOfficer => Office::Burials,
+            Role::Editor | Role::Viewer => return Vec::new(),
+        };
+        Layer::ALL
+            .into_iter()
+            .filter(|l| l.spec().office == office)
+            .collect()
     }
 }
 
@@ -205,27 +184,14 @@ impl Access {
 }
 
 /// Layers the public may see: not campaigns in progress, not the sign office's inspections
-/// and work orders (costs, contractors).
+/// and work orders (costs, contractors), not plots (who holds them), not personal data.
 pub fn is_public_layer(layer: Layer) -> bool {
-    !matches!(
-        layer,
-        Layer::Campaign
-            | Layer::SignInspection
-            | Layer::WorkOrder
-            | Layer::MarkerObservation
-            | Layer::LineInspection
-            | Layer::Dispute
-            // Plots name who holds them.
-            | Layer::Plot
-    ) && !is_personal_layer(layer)
+    layer.spec().visibility == Visibility::Public
 }
 
 /// Layers that hold personal data (PIPL): the burial office's alone.
 pub fn is_personal_layer(layer: Layer) -> bool {
-    matches!(
-        layer,
-        Layer::Burial | Layer::SubsidyClaim | Layer::Grave | Layer::Notice
-    )
+    layer.spec().visibility == Visibility::Personal
 }
 
 /// A record the public may see: in a public layer and, for names, approved or published (a

@@ -1,6 +1,7 @@
 //! The registry's layers: which domain types are records, the geometry each takes, and the
 //! typed columns each shows in the stores' per-layer tables (GeoPackage layers, PostGIS tables).
 
+use super::catalogue::{CATALOGUE, LayerSpec};
 use crate::addresses::{DoorPlate, Street};
 use crate::boundaries::AdminUnit;
 use crate::names::Place;
@@ -119,117 +120,37 @@ impl Layer {
         Layer::Zone,
     ];
 
+    /// The layer's declaration in the catalogue.
+    pub fn spec(self) -> &'static LayerSpec {
+        &CATALOGUE[self as usize]
+    }
+
     /// The name of the layer's table in both stores.
     pub fn table(self) -> &'static str {
-        match self {
-            Layer::AdminUnit => "admin_units",
-            Layer::Street => "streets",
-            Layer::Place => "places",
-            Layer::DoorPlate => "door_plates",
-            Layer::Campaign => "campaigns",
-            Layer::Sign => "signs",
-            Layer::SignInspection => "sign_inspections",
-            Layer::WorkOrder => "work_orders",
-            Layer::Marker => "boundary_markers",
-            Layer::MarkerObservation => "marker_observations",
-            Layer::Dispute => "boundary_disputes",
-            Layer::BoundaryLine => "boundary_lines",
-            Layer::LineInspection => "line_inspections",
-            Layer::Agreement => "boundary_agreements",
-            Layer::Cemetery => "cemeteries",
-            Layer::CemeterySection => "cemetery_sections",
-            Layer::Plot => "plots",
-            Layer::Burial => "burials",
-            Layer::SubsidyClaim => "subsidy_claims",
-            Layer::Grave => "graves",
-            Layer::Notice => "relocation_notices",
-            Layer::Zone => "zones",
-        }
+        self.spec().table
     }
 
     pub fn from_table(table: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.table() == table)
+        CATALOGUE.iter().find(|s| s.table == table).map(|s| s.layer)
     }
 
     /// The layer's name in the user interface.
     pub fn label(self) -> &'static str {
-        match self {
-            Layer::AdminUnit => "行政区域",
-            Layer::Street => "街路巷",
-            Layer::Place => "地名",
-            Layer::DoorPlate => "门牌",
-            Layer::Campaign => "门牌整编",
-            Layer::Sign => "地名标志",
-            Layer::SignInspection => "标志巡查",
-            Layer::WorkOrder => "标志维修工单",
-            Layer::Marker => "界桩",
-            Layer::MarkerObservation => "界桩观测",
-            Layer::Dispute => "边界争议",
-            Layer::BoundaryLine => "界线",
-            Layer::LineInspection => "界线联合检查",
-            Layer::Agreement => "平安边界协议",
-            Layer::Cemetery => "公墓",
-            Layer::CemeterySection => "墓区",
-            Layer::Plot => "墓位",
-            Layer::Burial => "殡葬登记",
-            Layer::SubsidyClaim => "殡葬补贴",
-            Layer::Grave => "散埋坟墓",
-            Layer::Notice => "迁坟告知书",
-            Layer::Zone => "殡葬区划",
-        }
+        self.spec().label
     }
 
     pub fn geometry_kind(self) -> GeometryKind {
-        match self {
-            Layer::AdminUnit => GeometryKind::MultiPolygon,
-            Layer::Street | Layer::BoundaryLine | Layer::LineInspection | Layer::Agreement => {
-                GeometryKind::MultiLineString
-            }
-            Layer::Place => GeometryKind::Any,
-            Layer::DoorPlate => GeometryKind::Point,
-            Layer::Campaign
-            | Layer::Dispute
-            | Layer::Cemetery
-            | Layer::CemeterySection
-            | Layer::Plot
-            | Layer::Zone => GeometryKind::MultiPolygon,
-            Layer::Burial | Layer::SubsidyClaim | Layer::Grave | Layer::Notice => {
-                GeometryKind::Point
-            }
-            Layer::Sign
-            | Layer::SignInspection
-            | Layer::WorkOrder
-            | Layer::Marker
-            | Layer::MarkerObservation => GeometryKind::Point,
-        }
+        self.spec().geometry
     }
 
     /// The layer's own typed columns, in table order (after the common ones).
     pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Layer::AdminUnit => &["code", "name", "name_mn", "level", "parent_code"],
-            Layer::Street => &["name", "name_mn", "class", "status"],
-            Layer::Place => &["name", "name_mn", "category", "status"],
-            Layer::DoorPlate => &["street_id", "number", "number_value"],
-            Layer::Campaign => &["name", "status", "plates", "changed", "installed"],
-            Layer::Sign => &["code", "kind", "shows", "condition", "names_id"],
-            Layer::SignInspection => &["sign_id", "date", "condition"],
-            Layer::WorkOrder => &["sign_id", "kind", "status", "cost_fen"],
-            Layer::Marker => &["number", "kind", "units"],
-            Layer::MarkerObservation => &["marker_id", "date", "state", "offset_mm", "alert"],
-            Layer::Dispute => &["title", "status", "parties", "area_m2"],
-            Layer::BoundaryLine => &["left_unit", "right_unit", "legal", "technical"],
-            Layer::LineInspection => &["line_id", "date"],
-            Layer::Agreement => &["title", "parties", "renewal"],
-            Layer::Cemetery => &["name", "kind"],
-            Layer::CemeterySection => &["cemetery_id", "code"],
-            Layer::Plot => &["section_id", "number", "kind", "status", "period_until"],
-            Layer::Burial => &["died", "disposition", "residence", "plot_id", "in_zone"],
-            Layer::SubsidyClaim => &["burial_id", "rule", "total_fen", "claimed_on"],
-            Layer::Grave => &["number", "kind", "treatment"],
-            Layer::Notice => &["number", "batch", "status", "deadline"],
-            Layer::Zone => &["name", "kind"],
-        }
+        self.spec().columns
+    }
+
+    /// The layers whose records hold photos.
+    pub fn with_photos() -> impl Iterator<Item = Layer> {
+        Layer::ALL.into_iter().filter(|l| l.spec().photos)
     }
 }
 
@@ -254,6 +175,14 @@ impl From<Option<String>> for ColumnValue {
     fn from(v: Option<String>) -> Self {
         v.map_or(ColumnValue::Null, ColumnValue::Text)
     }
+}
+
+/// A property of a record that does not fit its layer's type: where, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyError {
+    /// The path of the field at fault (`naming.status`).
+    pub path: String,
+    pub message: String,
 }
 
 /// The attributes of a record: one domain type per layer.
@@ -355,16 +284,6 @@ impl Body {
         list.iter().map(String::as_str).collect()
     }
 
-    /// Layers whose records hold photos.
-    pub const WITH_PHOTOS: [Layer; 6] = [
-        Layer::Sign,
-        Layer::SignInspection,
-        Layer::WorkOrder,
-        Layer::Marker,
-        Layer::MarkerObservation,
-        Layer::Grave,
-    ];
-
     /// The record's personal data under the retention rule (the burial layers), if it holds any
     /// kind the rule covers.
     pub fn personal(&self) -> Option<&dyn crate::cemetery::retention::Personal> {
@@ -386,6 +305,49 @@ impl Body {
             Body::SubsidyClaim(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// The body of a record of `layer` from its properties, into the layer's own type (not
+    /// through the tagged `Body`, which would lose the path of the field at fault).
+    pub fn from_properties(
+        layer: Layer,
+        properties: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Body, PropertyError> {
+        fn typed<T: serde::de::DeserializeOwned>(
+            properties: serde_json::Map<String, serde_json::Value>,
+        ) -> Result<T, PropertyError> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(properties)).map_err(|e| {
+                PropertyError {
+                    path: e.path().to_string(),
+                    message: e.inner().to_string(),
+                }
+            })
+        }
+        let p = properties;
+        Ok(match layer {
+            Layer::AdminUnit => Body::AdminUnit(typed(p)?),
+            Layer::Street => Body::Street(typed(p)?),
+            Layer::Place => Body::Place(typed(p)?),
+            Layer::DoorPlate => Body::DoorPlate(typed(p)?),
+            Layer::Campaign => Body::Campaign(typed(p)?),
+            Layer::Sign => Body::Sign(typed(p)?),
+            Layer::SignInspection => Body::SignInspection(typed(p)?),
+            Layer::WorkOrder => Body::WorkOrder(typed(p)?),
+            Layer::Marker => Body::Marker(typed(p)?),
+            Layer::MarkerObservation => Body::MarkerObservation(typed(p)?),
+            Layer::Dispute => Body::Dispute(typed(p)?),
+            Layer::BoundaryLine => Body::BoundaryLine(typed(p)?),
+            Layer::LineInspection => Body::LineInspection(typed(p)?),
+            Layer::Agreement => Body::Agreement(typed(p)?),
+            Layer::Cemetery => Body::Cemetery(typed(p)?),
+            Layer::CemeterySection => Body::CemeterySection(typed(p)?),
+            Layer::Plot => Body::Plot(typed(p)?),
+            Layer::Burial => Body::Burial(typed(p)?),
+            Layer::SubsidyClaim => Body::SubsidyClaim(typed(p)?),
+            Layer::Grave => Body::Grave(typed(p)?),
+            Layer::Notice => Body::Notice(typed(p)?),
+            Layer::Zone => Body::Zone(typed(p)?),
+        })
     }
 
     /// The record as the user interface shows it (its domain type's [`Describe`]).

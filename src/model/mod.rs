@@ -8,6 +8,7 @@
 //! in-memory picture of what is current. This module sits above the domains (it gathers their
 //! types into one `Body`) and below the registry, the stores and the faces.
 
+mod catalogue;
 mod changeset;
 mod history;
 mod layers;
@@ -15,8 +16,9 @@ mod state;
 mod version;
 mod view;
 
+pub use catalogue::{CATALOGUE, LayerSpec, Office, Visibility};
 pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
 pub use history::{as_of, version_as_of};
-pub use layers::{Body, ColumnValue, GeometryKind, Layer};
+pub use layers::{Body, ColumnValue, GeometryKind, Layer, PropertyError};
 pub use state::{Closure, CommitPlan, CurrentState, RecordIndex};
 pub use version::RecordVersion;

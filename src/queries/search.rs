@@ -140,10 +140,7 @@ pub fn normalize(s: &str) -> String {
 /// Whether the search index holds records of `layer` (a change to any other layer leaves it
 /// as it is).
 pub fn indexes(layer: Layer) -> bool {
-    matches!(
-        layer,
-        Layer::AdminUnit | Layer::Street | Layer::Place | Layer::DoorPlate
-    )
+    layer.spec().searchable
 }
 
 fn weight(body: &Body) -> u8 {
@@ -160,24 +157,8 @@ fn weight(body: &Body) -> u8 {
             C::Building => 3,
         },
         Body::DoorPlate(_) => 1,
-        Body::Campaign(_)
-        | Body::Sign(_)
-        | Body::SignInspection(_)
-        | Body::WorkOrder(_)
-        | Body::Marker(_)
-        | Body::MarkerObservation(_)
-        | Body::Dispute(_)
-        | Body::BoundaryLine(_)
-        | Body::LineInspection(_)
-        | Body::Agreement(_)
-        | Body::Cemetery(_)
-        | Body::CemeterySection(_)
-        | Body::Plot(_)
-        | Body::Burial(_)
-        | Body::SubsidyClaim(_)
-        | Body::Grave(_)
-        | Body::Notice(_)
-        | Body::Zone(_) => 0,
+        // Layers the search does not index (`LayerSpec::searchable`).
+        _ => 0,
     }
 }
 

@@ -173,41 +173,10 @@ pub(super) fn parse_feature(
     properties
         .entry("source")
         .or_insert_with(|| json!("survey"));
-    // Into the layer's own type (not through the tagged `Body`, which would lose the path of
-    // the field at fault).
-    fn typed<T: DeserializeOwned>(
-        properties: Map<String, Value>,
-        field: &str,
-    ) -> Result<T, ApiError> {
-        serde_path_to_error::deserialize(Value::Object(properties)).map_err(|e| ApiError::Invalid {
-            field: format!("{field}.properties.{}", e.path()),
-            message: format!("属性无效（{}）：{}", e.path(), e.inner()),
-        })
-    }
-    let body = match layer {
-        Layer::AdminUnit => Body::AdminUnit(typed(properties, field)?),
-        Layer::Street => Body::Street(typed(properties, field)?),
-        Layer::Place => Body::Place(typed(properties, field)?),
-        Layer::DoorPlate => Body::DoorPlate(typed(properties, field)?),
-        Layer::Campaign => Body::Campaign(typed(properties, field)?),
-        Layer::Sign => Body::Sign(typed(properties, field)?),
-        Layer::SignInspection => Body::SignInspection(typed(properties, field)?),
-        Layer::WorkOrder => Body::WorkOrder(typed(properties, field)?),
-        Layer::Marker => Body::Marker(typed(properties, field)?),
-        Layer::MarkerObservation => Body::MarkerObservation(typed(properties, field)?),
-        Layer::Dispute => Body::Dispute(typed(properties, field)?),
-        Layer::BoundaryLine => Body::BoundaryLine(typed(properties, field)?),
-        Layer::LineInspection => Body::LineInspection(typed(properties, field)?),
-        Layer::Agreement => Body::Agreement(typed(properties, field)?),
-        Layer::Cemetery => Body::Cemetery(typed(properties, field)?),
-        Layer::CemeterySection => Body::CemeterySection(typed(properties, field)?),
-        Layer::Plot => Body::Plot(typed(properties, field)?),
-        Layer::Burial => Body::Burial(typed(properties, field)?),
-        Layer::SubsidyClaim => Body::SubsidyClaim(typed(properties, field)?),
-        Layer::Grave => Body::Grave(typed(properties, field)?),
-        Layer::Notice => Body::Notice(typed(properties, field)?),
-        Layer::Zone => Body::Zone(typed(properties, field)?),
-    };
+    let body = Body::from_properties(layer, properties).map_err(|e| ApiError::Invalid {
+        field: format!("{field}.properties.{}", e.path),
+        message: format!("属性无效（{}）：{}", e.path, e.message),
+    })?;
     Ok((body, geometry))
 }
 

@@ -332,8 +332,7 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     // Whoever keeps records with photos: the sign office, the boundary office (marker
     // observations), the burial office (graves outside cemeteries).
-    let layer = Body::WITH_PHOTOS
-        .into_iter()
+    let layer = Layer::with_photos()
         .find(|l| caller.access.can_write(*l))
         .unwrap_or(Layer::SignInspection);
     let author = require_write(&registry, &caller, layer, "/api/attachments").await?;
@@ -378,16 +377,13 @@ pub async fn attachment(
     // the burial office only); one no record holds yet, by those who may upload photos.
     let allowed = valid && {
         let current = registry.current();
-        let mut holders = Body::WITH_PHOTOS
-            .into_iter()
+        let mut holders = Layer::with_photos()
             .flat_map(|l| current.layer(l))
             .filter(|v| v.body.photos().contains(&sha.as_str()))
             .peekable();
         match holders.peek() {
             Some(_) => holders.any(|v| caller.access.can_read(&v.body)),
-            None => Body::WITH_PHOTOS
-                .iter()
-                .any(|l| caller.access.can_write(*l)),
+            None => Layer::with_photos().any(|l| caller.access.can_write(l)),
         }
     };
     if !allowed {
