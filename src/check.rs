@@ -5,7 +5,7 @@
 use crate::addresses::numbering;
 use crate::boundaries::DivisionCode;
 use crate::config::Config;
-use crate::model::{Body, CurrentState, Layer};
+use crate::model::{Body, CurrentState, Layer, Variant};
 use crate::names::WordLists;
 use crate::queries::audit;
 use crate::record::RecordId;
@@ -74,7 +74,7 @@ fn cemeteries(state: &CurrentState, config: &Config, out: &mut Vec<Finding>) {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default()
             ),
-            layer: first.map_or(Layer::Plot, |v| v.layer()),
+            layer: first.map_or(crate::cemetery::Plot::LAYER, |v| v.layer()),
             record: f.records.first().copied(),
             title: first.map(|v| v.body.title()).unwrap_or_default(),
             message: f.message,

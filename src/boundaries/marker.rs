@@ -89,6 +89,12 @@ pub enum MarkerError {
 }
 
 impl Marker {
+    /// Whether another marker among `others` already has this one's number (numbers are
+    /// unique in the registry; spaces around them do not count).
+    pub fn number_taken<'a>(&self, mut others: impl Iterator<Item = &'a Marker>) -> bool {
+        others.any(|o| o.number.trim() == self.number.trim())
+    }
+
     /// Checks the entry is complete: a number, the right number of distinct units for its
     /// kind, at least three reference objects with sensible bearings.
     pub fn validate(&self) -> Result<(), MarkerError> {

@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use diming::boundaries::UnitLevel;
 use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_registry};
+use diming::boundaries::marker::Marker;
 use diming::boundaries::marker::MarkerState;
 use diming::config::Config;
 use diming::io::{self, ReadOptions};
@@ -463,8 +464,8 @@ fn entries(registry: &diming::registry::Registry) -> Result<Vec<Entry>> {
         })
         .collect();
     let mut out = Vec::new();
-    for v in state.layer(Layer::Marker) {
-        let (Body::Marker(m), geo::Geometry::Point(p)) = (&v.body, &v.geometry) else {
+    for (v, m) in state.versions::<Marker>() {
+        let geo::Geometry::Point(p) = &v.geometry else {
             continue;
         };
         let (x, y) = diming::spatial::crs::gauss_kruger(p.x(), p.y())?;
@@ -698,11 +699,8 @@ pub(crate) async fn run(
                     .max_by_key(|o| o.date)
             };
             let ids: std::collections::BTreeMap<String, diming::record::RecordId> = state
-                .layer(Layer::Marker)
-                .filter_map(|v| match &v.body {
-                    Body::Marker(m) => Some((m.number.clone(), v.id)),
-                    _ => None,
-                })
+                .versions::<Marker>()
+                .map(|(v, m)| (m.number.clone(), v.id))
                 .collect();
             match format {
                 super::Format::Json => {

@@ -9,6 +9,7 @@ use diming::model::{Body, Layer};
 use diming::record::RecordId;
 use diming::registry::Registry;
 use diming::registry::signs::{OrderChange, summary};
+use diming::signs::Sign;
 use diming::signs::{Condition, Inspection, WorkKind, WorkStatus, yuan};
 
 #[derive(Subcommand)]
@@ -247,7 +248,11 @@ pub(crate) async fn run(
             width_px,
         } => {
             let (id, _) = find_sign(&registry, &sign)?;
-            let Some(Body::Sign(s)) = registry.current().get(&id).map(|v| v.body.clone()) else {
+            let Some(s) = registry
+                .current()
+                .version::<Sign>(&id)
+                .map(|(_, s)| s.clone())
+            else {
                 bail!("没有现行标志 {sign}");
             };
             let face = diming::signs::artwork::face(&s);
@@ -368,9 +373,9 @@ async fn orders(registry: &Registry, author: &str, command: OrdersCommand) -> Re
                 .layer(Layer::WorkOrder)
                 .filter_map(|v| match &v.body {
                     Body::WorkOrder(o) if all || o.status.is_open() => {
-                        let code = match state.get(&o.sign).map(|s| &s.body) {
-                            Some(Body::Sign(s)) => s.code.clone(),
-                            _ => o.sign.to_string(),
+                        let code = match state.version::<Sign>(&o.sign) {
+                            Some((_, s)) => s.code.clone(),
+                            None => o.sign.to_string(),
                         };
                         Some((code, v.id, v.version, o.clone()))
                     }

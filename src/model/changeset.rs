@@ -38,6 +38,14 @@ impl Write {
             Write::Create { id, .. } | Write::Update { id, .. } | Write::Retire { id, .. } => *id,
         }
     }
+
+    /// The body written (none for a retirement).
+    pub fn body(&self) -> Option<&Body> {
+        match self {
+            Write::Create { body, .. } | Write::Update { body, .. } => Some(body),
+            Write::Retire { .. } => None,
+        }
+    }
 }
 
 /// A change to the registry: its writes and who made it, when, why and on whose authority.

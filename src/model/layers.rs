@@ -5,7 +5,7 @@ use super::catalogue::{CATALOGUE, LayerSpec};
 use crate::addresses::{DoorPlate, Street};
 use crate::boundaries::AdminUnit;
 use crate::names::Place;
-use crate::record::{Describe, Source};
+use crate::record::{Describe, RecordId, Source};
 use geo::Geometry;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -348,6 +348,20 @@ impl Body {
             Layer::Notice => Body::Notice(typed(p)?),
             Layer::Zone => Body::Zone(typed(p)?),
         })
+    }
+
+    /// The references the record makes to other records, with the field that makes each.
+    pub fn references(&self) -> Vec<(&'static str, RecordId)> {
+        match self {
+            Body::DoorPlate(d) => vec![("street", d.street)],
+            Body::Sign(s) => s.names.iter().map(|n| ("names", *n)).collect(),
+            Body::SignInspection(i) => vec![("sign", i.sign)],
+            Body::WorkOrder(o) => vec![("sign", o.sign)],
+            Body::MarkerObservation(o) => vec![("marker", o.marker)],
+            Body::LineInspection(i) => vec![("line", i.line)],
+            Body::Campaign(c) => c.streets.iter().map(|s| ("streets", *s)).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The record as the user interface shows it (its domain type's [`Describe`]).

@@ -22,3 +22,4 @@ pub use history::{as_of, version_as_of};
 pub use layers::{Body, ColumnValue, GeometryKind, Layer, PropertyError};
 pub use state::{Closure, CommitPlan, CurrentState, RecordIndex};
 pub use version::RecordVersion;
+pub use view::Variant;

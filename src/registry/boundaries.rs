@@ -3,8 +3,9 @@
 //! observations of markers.
 
 use super::{Registry, RegistryError};
-use crate::boundaries::marker::{MarkerState, Observation, is_alert};
-use crate::model::{Body, Changeset, CurrentState, Layer, Write};
+use crate::boundaries::marker::{Marker, MarkerState, Observation, is_alert};
+use crate::cemetery::{Grave, Plot};
+use crate::model::{Body, Changeset, CurrentState, Layer, Variant, Write};
 use crate::record::{ChangesetId, RecordId};
 use chrono::NaiveDate;
 use geo::Geometry;
@@ -22,16 +23,17 @@ pub fn marker_rules(state: &CurrentState, changeset: &Changeset) -> Result<(), R
             } => (*id, body, geometry),
             Write::Retire { .. } => continue,
         };
-        let Body::Marker(m) = body else { continue };
+        let Some(m) = body.of::<Marker>() else {
+            continue;
+        };
         m.validate()
             .map_err(|e| RegistryError::Invalid(format!("界桩 {}：{e}", m.number)))?;
-        let taken = state.layer(Layer::Marker).any(|v| {
-            v.id != id && matches!(&v.body, Body::Marker(o) if o.number.trim() == m.number.trim())
-        }) || changeset.writes.iter().any(|o| {
-            o.id() != id
-                && matches!(o, Write::Create { body: Body::Marker(x), .. } | Write::Update { body: Body::Marker(x), .. } if x.number.trim() == m.number.trim())
-        });
-        if taken {
+        let stored = state.versions::<Marker>().filter(|(v, _)| v.id != id);
+        let written = changeset.writes.iter().filter(|o| o.id() != id);
+        let others = stored
+            .map(|(_, o)| o)
+            .chain(written.filter_map(|o| o.body()?.of::<Marker>()));
+        if m.number_taken(others) {
             return Err(RegistryError::Invalid(format!(
                 "界桩编号 {} 已被其他界桩使用",
                 m.number
@@ -148,9 +150,9 @@ impl Registry {
         }
         let (marker, registered) = {
             let current = self.current();
-            let v = current
-                .layer(Layer::Marker)
-                .find(|v| matches!(&v.body, Body::Marker(m) if m.number == number))
+            let (v, _) = current
+                .versions::<Marker>()
+                .find(|(_, m)| m.number == number)
                 .ok_or_else(|| RegistryError::Invalid(format!("没有编号为 {number} 的界桩")))?;
             (v.id, v.geometry.clone())
         };
@@ -199,20 +201,10 @@ impl Registry {
     }
 }
 
-/// Layers whose edits a dispute freezes: what is inside the area, and the lines themselves.
+/// Layers whose edits a dispute freezes (`LayerSpec::frozen`): what is inside the area, and
+/// the lines themselves.
 fn frozen_layer(layer: Layer) -> bool {
-    matches!(
-        layer,
-        Layer::AdminUnit
-            | Layer::DoorPlate
-            | Layer::Place
-            | Layer::Street
-            | Layer::Marker
-            | Layer::Cemetery
-            | Layer::CemeterySection
-            | Layer::Plot
-            | Layer::Grave
-    )
+    layer.spec().frozen
 }
 
 /// The part of a record's geometry a write changes: all of it for a creation or retirement,
@@ -335,9 +327,9 @@ pub fn new_dispute(
         door_plates: count(Layer::DoorPlate),
         places: count(Layer::Place),
         streets: count(Layer::Street),
-        markers: count(Layer::Marker),
-        plots: count(Layer::Plot),
-        graves: count(Layer::Grave),
+        markers: count(Marker::LAYER),
+        plots: count(Plot::LAYER),
+        graves: count(Grave::LAYER),
     };
     Ok((
         Dispute {

@@ -5,8 +5,10 @@
 //! cemetery's plans and the notices' maps are gathered in `registry::cemetery`).
 
 use super::{Registry, RegistryError};
-use crate::model::{Body, CurrentState, Layer};
+use crate::boundaries::marker::Marker;
+use crate::model::{Body, CurrentState, Layer, Variant};
 use crate::publish::map::{Layout, MapData, Named, Plan};
+use crate::signs::Sign;
 use crate::spatial::crs::{from_measure, to_measure};
 use geo::{BoundingRect, Coord, Geometry, Rect};
 
@@ -157,10 +159,8 @@ impl Registry {
             features: vec![(None, area)],
         });
         let mut markers = Vec::new();
-        for mid in sorted(&state, Layer::Marker, plan_view(&plan)?) {
-            if let Some(m) = state.get(&mid)
-                && let Body::Marker(x) = &m.body
-            {
+        for mid in sorted(&state, Marker::LAYER, plan_view(&plan)?) {
+            if let Some((m, x)) = state.version::<Marker>(&mid) {
                 markers.push((Some(x.number.clone()), measured(&m.geometry)?));
             }
         }
@@ -327,7 +327,7 @@ impl Registry {
         data.door_plates.clear();
         let state = self.current();
         let view = plan_view(&plan)?;
-        let ids = sorted(&state, Layer::Sign, view);
+        let ids = sorted(&state, Sign::LAYER, view);
         for condition in Condition::ALL {
             let mut style = OverlayStyle::points(condition.colour(), Symbol::Circle);
             style.symbol_size = 1.6;
@@ -335,8 +335,7 @@ impl Registry {
             style.label_colour = Some("#333333".into());
             let mut features = Vec::new();
             for id in &ids {
-                if let Some(v) = state.get(id)
-                    && let Body::Sign(s) = &v.body
+                if let Some((v, s)) = state.version::<Sign>(id)
                     && s.condition == condition
                 {
                     features.push((Some(s.code.clone()), measured(&v.geometry)?));

@@ -8,7 +8,7 @@ use crate::names::WordLists;
 use crate::names::romanize::romanize;
 use crate::record::{ChangesetId, RecordId};
 use crate::signs::{
-    Condition, Expected, Inspection, SignKind, SignReport, SignSummary, WorkKind, WorkOrder,
+    Condition, Expected, Inspection, Sign, SignKind, SignReport, SignSummary, WorkKind, WorkOrder,
     WorkStatus,
 };
 use chrono::NaiveDate;
@@ -22,17 +22,11 @@ fn plate_number(n: &crate::addresses::DoorNumber) -> String {
 }
 
 /// The current sign with this number (in any case, as typed in the field) or record id.
-pub fn find<'a>(
-    state: &'a CurrentState,
-    key: &str,
-) -> Option<(&'a RecordVersion, &'a crate::signs::Sign)> {
+pub fn find<'a>(state: &'a CurrentState, key: &str) -> Option<(&'a RecordVersion, &'a Sign)> {
     let key = key.trim();
-    state.layer(Layer::Sign).find_map(|v| match &v.body {
-        Body::Sign(s) if s.code.eq_ignore_ascii_case(key) || v.id.to_string() == key => {
-            Some((v, s))
-        }
-        _ => None,
-    })
+    state
+        .versions::<Sign>()
+        .find(|(v, s)| s.code.eq_ignore_ascii_case(key) || v.id.to_string() == key)
 }
 
 /// What a sign naming `record` should show, from the record's current version.
@@ -96,11 +90,8 @@ fn unit_chain(state: &CurrentState, v: &RecordVersion) -> (Option<(String, Strin
 /// Checks every current sign (in `unit`, by division code, if given), in code order.
 pub fn check_all(state: &CurrentState, lists: &WordLists, unit: Option<&str>) -> Vec<SignReport> {
     let mut out: Vec<SignReport> = state
-        .layer(Layer::Sign)
-        .filter_map(|v| {
-            let Body::Sign(sign) = &v.body else {
-                return None;
-            };
+        .versions::<Sign>()
+        .filter_map(|(v, sign)| {
             let (here, codes) = unit_chain(state, v);
             if let Some(code) = unit
                 && !codes.iter().any(|c| c == code)
@@ -203,8 +194,7 @@ pub fn follow_up(state: &CurrentState, writes: &[Write]) -> Vec<Write> {
         })
         .collect();
     let mut out = Vec::new();
-    for v in state.layer(Layer::Sign) {
-        let Body::Sign(sign) = &v.body else { continue };
+    for (v, sign) in state.versions::<Sign>() {
         if rewritten.contains(&v.id) || replacing.contains(&v.id) {
             continue;
         }
@@ -281,11 +271,8 @@ impl Registry {
         &self,
         id: RecordId,
     ) -> Result<(crate::signs::Sign, Geometry<f64>), RegistryError> {
-        match self.current().get(&id) {
-            Some(v) => match &v.body {
-                Body::Sign(s) => Ok((s.clone(), v.geometry.clone())),
-                _ => Err(crate::model::ChangesetError::NotFound(id).into()),
-            },
+        match self.current().version::<Sign>(&id) {
+            Some((v, s)) => Ok((s.clone(), v.geometry.clone())),
             None => Err(crate::model::ChangesetError::NotFound(id).into()),
         }
     }
@@ -339,7 +326,7 @@ impl Registry {
                 id: sign,
                 base_version,
                 valid_from: on,
-                body: Body::Sign(next),
+                body: next.into(),
                 geometry: geometry.clone(),
             });
         }
@@ -481,16 +468,12 @@ impl Registry {
     ) -> Result<ChangesetId, RegistryError> {
         let (order, geometry, sign) = {
             let state = self.current();
-            let v = state
-                .get(&id)
-                .filter(|v| v.layer() == Layer::WorkOrder)
+            let (v, o) = state
+                .version::<WorkOrder>(&id)
                 .ok_or(crate::model::ChangesetError::NotFound(id))?;
-            let Body::WorkOrder(o) = &v.body else {
-                unreachable!("a record of the work-order layer holds a work order")
-            };
             let sign = state
-                .get(&o.sign)
-                .map(|s| (s.id, s.version, s.body.clone(), s.geometry.clone()));
+                .version::<Sign>(&o.sign)
+                .map(|(s, b)| (s.id, s.version, b.clone(), s.geometry.clone()));
             (o.clone(), v.geometry.clone(), sign)
         };
         let mut next = order.clone();
@@ -530,12 +513,12 @@ impl Registry {
             id,
             base_version,
             valid_from: on,
-            body: Body::WorkOrder(next.clone()),
+            body: next.clone().into(),
             geometry,
         });
         if next.status == WorkStatus::Done
             && order.status != WorkStatus::Done
-            && let Some((sid, sversion, Body::Sign(mut s), sgeom)) = sign
+            && let Some((sid, sversion, mut s, sgeom)) = sign
             && s.condition != Condition::Good
         {
             s.condition = Condition::Good;
@@ -544,7 +527,7 @@ impl Registry {
                 id: sid,
                 base_version: sversion,
                 valid_from: on,
-                body: Body::Sign(s),
+                body: s.into(),
                 geometry: sgeom,
             });
         }

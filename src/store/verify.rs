@@ -7,7 +7,7 @@
 //! table.
 
 use super::{Backup, Result, Store, StoreError};
-use crate::model::{Body, Layer, RecordVersion};
+use crate::model::{Layer, RecordVersion};
 use crate::record::RecordId;
 use crate::spatial::Extent;
 use serde::Serialize;
@@ -35,20 +35,6 @@ fn problem(check: &'static str, record: Option<RecordId>, message: String) -> Pr
         check,
         record,
         message,
-    }
-}
-
-/// The references a body makes to other records.
-fn references(body: &Body) -> Vec<(&'static str, RecordId)> {
-    match body {
-        Body::DoorPlate(d) => vec![("street", d.street)],
-        Body::Sign(s) => s.names.iter().map(|n| ("names", *n)).collect(),
-        Body::SignInspection(i) => vec![("sign", i.sign)],
-        Body::WorkOrder(o) => vec![("sign", o.sign)],
-        Body::MarkerObservation(o) => vec![("marker", o.marker)],
-        Body::LineInspection(i) => vec![("line", i.line)],
-        Body::Campaign(c) => c.streets.iter().map(|s| ("streets", *s)).collect(),
-        _ => Vec::new(),
     }
 }
 
@@ -135,7 +121,7 @@ pub fn check(dump: &Backup, tables: &BTreeMap<Layer, i64>, extent: &Extent) -> V
         }
     }
     for v in current.values() {
-        for (field, target) in references(&v.body) {
+        for (field, target) in v.body.references() {
             if !current.contains_key(&target) {
                 problems.push(problem(
                     "references",

@@ -6,6 +6,7 @@
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::check::{EdgeTolerance, check_registry};
+use crate::boundaries::marker::Marker;
 use crate::model::{Body, Layer};
 use crate::spatial::geojson::from_geo;
 use axum::Json;
@@ -78,8 +79,8 @@ pub async fn page(
     };
     let mut markers: Vec<Value> = Vec::new();
     let mut marker_points: Vec<Value> = Vec::new();
-    for v in state.layer(Layer::Marker) {
-        let (Body::Marker(m), geo::Geometry::Point(p)) = (&v.body, &v.geometry) else {
+    for (v, m) in state.versions::<Marker>() {
+        let geo::Geometry::Point(p) = &v.geometry else {
             continue;
         };
         let (x, y) = crate::spatial::crs::gauss_kruger(p.x(), p.y())

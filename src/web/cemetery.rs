@@ -7,6 +7,7 @@
 
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
+use crate::cemetery::Plot;
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
 use crate::model::{Body, Layer};
 use crate::record::RecordId;
@@ -234,10 +235,10 @@ fn burial_context(
             n.masked()
         }
     });
-    let plot = b.plot.and_then(|p| match state.get(&p).map(|v| &v.body) {
-        Some(Body::Plot(p)) => Some(p.number.to_string()),
-        _ => None,
-    });
+    let plot = b
+        .plot
+        .and_then(|p| state.version::<Plot>(&p))
+        .map(|(_, p)| p.number.to_string());
     let claims: Vec<Value> = state
         .layer(Layer::SubsidyClaim)
         .filter_map(|c| match &c.body {

@@ -8,7 +8,7 @@ use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
-use crate::model::{Body, Layer, RecordVersion};
+use crate::model::{Body, Layer, RecordVersion, Variant};
 use crate::record::RecordId;
 use crate::registry::signs::{OrderChange, summary};
 use crate::signs::SignReport;
@@ -53,10 +53,9 @@ fn orders(current: &crate::model::CurrentState, sign: Option<RecordId>) -> Vec<V
         .layer(Layer::WorkOrder)
         .filter_map(|v| match &v.body {
             Body::WorkOrder(o) if sign.is_none_or(|s| s == o.sign) => {
-                let code = current.get(&o.sign).map(|s| match &s.body {
-                    Body::Sign(s) => s.code.clone(),
-                    _ => String::new(),
-                });
+                let code = current
+                    .version::<Sign>(&o.sign)
+                    .map(|(_, s)| s.code.clone());
                 Some(order_json(v.id, v.version, o, code.unwrap_or_default()))
             }
             _ => None,
@@ -438,7 +437,7 @@ pub async fn inspect(
     .await?;
     let id = parse_id(&id)?;
     let version = if_match(&headers)?;
-    if !caller.access.can_write(Layer::Sign) {
+    if !caller.access.can_write(Sign::LAYER) {
         return Err(ApiError::Forbidden("无权修改标志状况".into()));
     }
     for p in &input.photos {
