@@ -3,23 +3,57 @@
 //! The registry a city's civil-affairs bureau keeps of its place names, door plates, street
 //! signs, administrative boundaries and cemeteries. Library and binary `diming`.
 //!
+//! ## Layers, and the dependency rule
+//!
+//! ```text
+//! faces     main.rs + cli/, web/                 parse, ask, present; never decide
+//! services  registry/ (every write, every rule), queries/, check, store/, io/, publish/, demo/
+//! model     model/: the layer catalogue, Body, versions, changesets, history, CurrentState
+//! domains   names → boundaries → addresses; signs → names; cemetery; gazetteer
+//! leaves    record/ (ids, provenance, documents, Records, Describe)   spatial/ (geometry)
+//! ```
+//!
+//! A module names only modules of its own layer or below, with no circle among them; leaves
+//! name no other module, and domains name only leaves and domains. `tests/it/architecture.rs`
+//! measures this from the source and fails when a change breaks it. Domains read the registry
+//! through [`record::Records`] (`state.each::<Plot>()`), which [`model::CurrentState`]
+//! implements for every layer, so they never name `Body` or a layer.
+//!
+//! ## Where a change goes
+//!
+//! - A rule that guards a write: a pure function in its domain, called from the registry's
+//!   commit path (`registry::Registry::plan`), never from a face.
+//! - A new layer: its domain type (with [`record::Describe`], the title and labelled attributes
+//!   people read), a `Layer` and a `Body` variant and its line in `model/view.rs`, its
+//!   declaration in [`model::CATALOGUE`] (table, label, geometry, columns, office, visibility,
+//!   search, photos, dispute freeze, CQL2 queryables), and a migration for its table in both
+//!   stores. Roles, visibility, filters, search and the map's panel follow from these.
+//! - A new read of the whole registry: in its domain over `Records<T>` when it reads one
+//!   domain's types, in `queries/` when it crosses domains.
+//! - A page or an endpoint: `web/` (HTTP only), calling the registry; the same for a CLI
+//!   command in `cli/`.
+//!
 //! ## Map of the crate
 //!
 //! - [`config`]: one configuration struct (jurisdiction, extent, CRSs, naming and numbering
 //!   settings, server), read from TOML (`data/erenhot.toml` is the default).
-//! - [`record`]: ids, versions, lifespans, changesets, the in-memory current state.
-//! - [`layers`]: which domain types are records, their geometry and their typed columns.
-//! - [`spatial`]: validation, measurement, coverage and edge matching, the rstar index, web-tile
-//!   arithmetic; `spatial::crs` alone touches PROJ.
+//! - [`record`]: the leaves of the record model: permanent ids, a record's source, approval
+//!   documents, how domains read current records ([`record::Records`]) and how a record reads
+//!   to a person ([`record::Describe`]).
+//! - [`model`]: the layer catalogue (one [`model::LayerSpec`] per layer), `Layer` and `Body`,
+//!   versions, changesets, history and the in-memory current state.
+//! - [`spatial`]: validation, measurement, coverage and edge matching, the rstar index (generic
+//!   over what it indexes), web-tile arithmetic; `spatial::crs` alone touches PROJ.
 //! - [`boundaries`], [`addresses`], [`names`], [`signs`], [`cemetery`], [`gazetteer`]: the
-//!   domains: types and rules, pure (the naming rules, romanization and search live in
-//!   `names`; the numbering engine, checks, renumbering and campaigns, and reverse geocoding
-//!   in `addresses`; the sign register, its conformance rules (GB 17733) and sign faces drawn
-//!   to scale in `signs`; the boundary check and repairs, lines, markers, inspections,
-//!   agreements and disputes in `boundaries`; cemeteries, plots and their grid layout, burials,
-//!   subsidies, graves, relocation notices, the cremation statistics, the masking of personal
-//!   numbers and their retention in `cemetery`; what the 地名志 holds and in which order in
-//!   `gazetteer`).
+//!   domains: types and rules, pure (the naming rules and romanization live in `names`; the
+//!   numbering engine, checks, renumbering and campaigns, and reverse geocoding in
+//!   `addresses`; the sign register, its conformance rules (GB 17733), its report and sign
+//!   faces drawn to scale in `signs`; the boundary check and repairs, lines, markers,
+//!   inspections, agreements and disputes in `boundaries`; cemeteries, plots and their grid
+//!   layout, burials, subsidies, graves, relocation notices, the cremation statistics, the
+//!   masking of personal numbers and their retention in `cemetery`; what the 地名志 holds, in
+//!   which order, and the columns of the name table in `gazetteer`).
+//! - [`queries`]: reads that cross domains: the search over every name and the names audit.
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
 //!   with PostGIS; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
 //!   restore into either; `store::verify` checks a store's integrity.
@@ -56,24 +90,24 @@
 //!
 //! ## Invariants
 //!
-//! - Domain code (`record`, `layers`, `spatial`, `boundaries`, `addresses`, `names`, `signs`,
+//! - Domain code (`record`, `model`, `spatial`, `boundaries`, `addresses`, `names`, `signs`,
 //!   `cemetery`, `gazetteer`) does no I/O and knows nothing of HTTP or SQL.
 //! - ID-card and telephone numbers serialize masked everywhere except inside
 //!   [`cemetery::personal::reveal`] (the stores, backups, the burial officer's own page).
-//! - Every change is a [`record::Changeset`], applied all or nothing, with author, time, reason
+//! - Every change is a [`model::Changeset`], applied all or nothing, with author, time, reason
 //!   and, where the law wants one, an approval document. Nothing is overwritten or deleted: a
 //!   change closes the current version and adds the next; a retirement is a version too. The
 //!   one exception is the law's: personal data past its retention is erased from the earlier
 //!   versions as well (`cemetery::retention`, after a changeset that erases it from the
 //!   current ones).
 //! - A write names the version it changes; a stale version is refused
-//!   ([`record::ChangesetError::Stale`], HTTP 412), never merged.
-//! - Reads are served from memory ([`record::CurrentState`]); a write goes to the store first
+//!   ([`model::ChangesetError::Stale`], HTTP 412), never merged.
+//! - Reads are served from memory ([`model::CurrentState`]); a write goes to the store first
 //!   and then to memory.
 //! - Both stores behave the same; the same tests run against both.
 //! - Every write through the web checks the caller's role against the layer of the record as
 //!   stored; every refusal is logged (`access_log`). Secrets are never stored in the clear.
-//! - Geometry enters through [`spatial::validate`]: an invalid geometry is refused with its
+//! - Geometry enters through [`spatial::validate()`]: an invalid geometry is refused with its
 //!   reason and location, never stored and never repaired silently.
 //! - PROJ stays inside `spatial::crs`, one context per thread, never shared.
 //! - User text reaches typst only as string literals (`publish::pdf::string`), never as markup.

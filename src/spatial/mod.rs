@@ -1,8 +1,8 @@
 //! The spatial core: pure geometry over `geo`.
 //!
 //! Geometries are stored as CGCS2000 longitude/latitude (EPSG:4490) and measured in metres in
-//! EPSG:4546. [`crs`] is the only file that touches PROJ; [`index`] keeps the rstar index of
-//! everything current; [`validate`] says why a geometry is refused and where; [`coverage`] finds
+//! EPSG:4546. [`crs`] is the only file that touches PROJ; `index` keeps the rstar index of
+//! everything current; [`validate()`] says why a geometry is refused and where; [`coverage`] finds
 //! gaps, overlaps, slivers, holes and unmatched edges between units; [`tiles`] is the web-tile
 //! arithmetic. Nothing here does I/O.
 

@@ -258,7 +258,7 @@ impl PgStore {
         decode(rows)
     }
 
-    /// A connection listening for other processes' commits on [`CHANNEL`].
+    /// A connection listening for other processes' commits on `CHANNEL`.
     pub async fn listener(&self) -> Result<sqlx::postgres::PgListener> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
             .await
