@@ -1,0 +1,179 @@
+//! The import of a burial ledger (a spreadsheet of past burials) into the registry.
+
+use crate::registry::{Registry, RegistryError};
+use super::find_plot;
+use super::rules::{point_of, unit_in_zone, zones};
+use crate::cemetery::{
+    Disposition, Plot, PlotStatus, Remains, USE_YEARS, UsePeriod, ZoneKind, add_years,
+};
+use crate::model::{Body, Changeset, Layer, Write};
+use crate::record::{ChangesetId, RecordId};
+use geo::{Centroid, Contains, Geometry, Point};
+use std::collections::HashMap;
+
+/// What an import did, or would have done.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LedgerImport {
+    pub rows: usize,
+    pub refused: Vec<crate::cemetery::ledger::Refusal>,
+    /// The changeset written (none when a row was refused or on a dry run).
+    pub changeset: Option<ChangesetId>,
+}
+
+impl Registry {
+    /// Imports a burial ledger all or nothing: every row is checked (plot, capacity counting
+    /// the rows before it, ashes or body, expired plots, the cremation zone); if any row is
+    /// refused nothing is written and every refusal is reported.
+    pub async fn import_burials(
+        &self,
+        author: &str,
+        rows: Vec<crate::cemetery::ledger::LedgerBurial>,
+        dry_run: bool,
+    ) -> Result<LedgerImport, RegistryError> {
+        use crate::cemetery::ledger::Refusal;
+        let n = rows.len();
+        let mut refused = Vec::new();
+        let mut cs = Changeset::new(author, format!("导入殡葬登记台账（{n} 条）"));
+        {
+            let state = self.current();
+            let cremation = zones(&state, ZoneKind::Cremation);
+            let mut occupancy: HashMap<RecordId, usize> = HashMap::new();
+            for v in state.layer(Layer::Burial) {
+                if let Body::Burial(b) = &v.body
+                    && let Some(p) = b.plot
+                {
+                    *occupancy.entry(p).or_default() += 1;
+                }
+            }
+            let mut plot_updates: Vec<(RecordId, Plot, u32, Geometry<f64>)> = Vec::new();
+            let extent = &self.config.jurisdiction.extent;
+            for row in rows {
+                let mut refuse = |column: &str, message: String| {
+                    refused.push(Refusal {
+                        line: row.line,
+                        column: column.into(),
+                        message,
+                    });
+                };
+                let mut burial = row.burial;
+                let geometry = match &row.plot {
+                    Some(number) => {
+                        let id = match find_plot(&state, row.cemetery.as_deref(), number) {
+                            Ok(id) => id,
+                            Err(e) => {
+                                refuse("墓位号", e);
+                                continue;
+                            }
+                        };
+                        let v = state.get(&id).expect("a found plot");
+                        let Body::Plot(plot) = &v.body else { continue };
+                        let pending = plot_updates.iter().position(|(p, ..)| *p == id);
+                        let current = pending.map_or(plot, |i| &plot_updates[i].1);
+                        let count = occupancy.entry(id).or_default();
+                        if *count >= plot.kind.capacity() {
+                            refuse(
+                                "墓位号",
+                                format!(
+                                    "墓位 {number}（{}）已满：容量 {}，已安葬 {} 人",
+                                    plot.kind.label(),
+                                    plot.kind.capacity(),
+                                    *count
+                                ),
+                            );
+                            continue;
+                        }
+                        if burial.disposition == Disposition::Burial
+                            && plot.kind.remains == Remains::Ashes
+                        {
+                            refuse("墓位号", format!("遗体土葬不能安排在骨灰墓位 {number}"));
+                            continue;
+                        }
+                        if current.status == PlotStatus::Expired {
+                            refuse("墓位号", format!("墓位 {number} 使用期满：须先续期"));
+                            continue;
+                        }
+                        *count += 1;
+                        let mut next = current.clone();
+                        next.status = PlotStatus::Occupied;
+                        if next.period.is_none() {
+                            next.period = Some(UsePeriod {
+                                from: burial.registered_on,
+                                until: add_years(burial.registered_on, USE_YEARS),
+                            });
+                        }
+                        match pending {
+                            Some(i) => plot_updates[i].1 = next,
+                            None => plot_updates.push((id, next, v.version, v.geometry.clone())),
+                        }
+                        burial.plot = Some(id);
+                        match v.geometry.centroid() {
+                            Some(c) => Geometry::Point(c),
+                            None => continue,
+                        }
+                    }
+                    None => {
+                        let Some((x, y)) = row.site else { continue };
+                        if !(extent.west..=extent.east).contains(&x)
+                            || !(extent.south..=extent.north).contains(&y)
+                        {
+                            refuse(
+                                "安葬地点经度",
+                                format!("({x}, {y}) 在本市范围之外（或经纬度填反）"),
+                            );
+                            continue;
+                        }
+                        Geometry::Point(Point::new(x, y))
+                    }
+                };
+                let in_zone = unit_in_zone(&state, &burial.deceased.residence, &cremation)
+                    || point_of(&geometry)
+                        .is_some_and(|p| cremation.iter().any(|z| z.contains(&p)));
+                if burial.disposition == Disposition::Burial
+                    && in_zone
+                    && burial
+                        .exemption
+                        .as_deref()
+                        .is_none_or(|e| e.trim().is_empty())
+                {
+                    refuse("豁免理由", "火葬区内的遗体土葬须填写豁免理由".into());
+                    continue;
+                }
+                cs.push(Write::Create {
+                    id: RecordId::new(),
+                    valid_from: burial.deceased.died,
+                    body: Body::Burial(burial),
+                    geometry,
+                });
+            }
+            for (id, plot, version, geometry) in plot_updates {
+                let on = plot
+                    .period
+                    .as_ref()
+                    .map_or_else(|| chrono::Local::now().date_naive(), |p| p.from);
+                cs.push(Write::Update {
+                    id,
+                    base_version: version,
+                    valid_from: on,
+                    body: Body::Plot(plot),
+                    geometry,
+                });
+            }
+        }
+        // Plot updates must come before the burials that need the plot in use.
+        cs.writes
+            .sort_by_key(|w| !matches!(w, Write::Update { .. }));
+        if !refused.is_empty() || dry_run || cs.writes.is_empty() {
+            return Ok(LedgerImport {
+                rows: n,
+                refused,
+                changeset: None,
+            });
+        }
+        let id = self.commit(cs).await?;
+        Ok(LedgerImport {
+            rows: n,
+            refused,
+            changeset: Some(id),
+        })
+    }
+}
