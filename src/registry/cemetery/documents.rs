@@ -1,10 +1,10 @@
 //! Documents and maps of the cemeteries: relocation notices as PDF, the cemetery map and a
 //! plot's plan.
 
-use crate::registry::{Registry, RegistryError};
 use crate::cemetery::{PlotStatus, ZoneKind};
 use crate::model::{Body, CurrentState, Layer};
 use crate::record::RecordId;
+use crate::registry::{Registry, RegistryError};
 use chrono::NaiveDate;
 use geo::Geometry;
 

@@ -1,6 +1,5 @@
 //! The import of a burial ledger (a spreadsheet of past burials) into the registry.
 
-use crate::registry::{Registry, RegistryError};
 use super::find_plot;
 use super::rules::{point_of, unit_in_zone, zones};
 use crate::cemetery::{
@@ -8,6 +7,7 @@ use crate::cemetery::{
 };
 use crate::model::{Body, Changeset, Layer, Write};
 use crate::record::{ChangesetId, RecordId};
+use crate::registry::{Registry, RegistryError};
 use geo::{Centroid, Contains, Geometry, Point};
 use std::collections::HashMap;
 

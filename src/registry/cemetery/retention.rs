@@ -1,9 +1,9 @@
 //! The retention of personal data on the registry: what is past its retention, erased from
 //! the current versions by one changeset and from every earlier version after it.
 
-use crate::registry::{Registry, RegistryError};
 use crate::model::{Changeset, CurrentState, Layer, RecordVersion, Write};
 use crate::record::{ChangesetId, RecordId, View};
+use crate::registry::{Registry, RegistryError};
 use chrono::NaiveDate;
 
 /// One record whose personal data is past its retention.

@@ -3,11 +3,11 @@
 //! lived in the cremation zone, which zones a grave lies in, whole numbers behind masked
 //! ones) and what it refuses.
 
-use crate::registry::RegistryError;
 use crate::cemetery::{Disposition, PlotNumber, PlotStatus, Remains, ZoneKind};
 use crate::config::Config;
 use crate::model::{Body, Changeset, CurrentState, Layer, Write};
 use crate::record::RecordId;
+use crate::registry::RegistryError;
 use geo::{Centroid, Contains, Geometry, InteriorPoint, MultiPolygon, Point};
 use std::collections::HashMap;
 
