@@ -51,6 +51,10 @@ pub struct LayerSpec {
     pub photos: bool,
     /// Whether an open boundary dispute freezes edits of its records inside the disputed area.
     pub frozen: bool,
+    /// The columns a file imported into it may carry (beside `id`, `version`, `valid_from`);
+    /// none for the records their modules' forms and commands make (inspections, orders,
+    /// disputes, burials, claims, notices), and for boundary lines, derived from the units.
+    pub import: &'static [&'static str],
     /// The properties a CQL2 filter may name, with their JSON types.
     pub queryables: &'static [(&'static str, &'static str)],
 }
@@ -81,6 +85,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: true,
         frozen: true,
         photos: false,
+        import: &["code", "name", "name_mn", "level", "parent"],
         queryables: queryables!("code": "string", "name": "string", "name_mn": "string", "level": "string", "parent": "string"),
     },
     LayerSpec {
@@ -94,6 +99,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: true,
         frozen: true,
         photos: false,
+        import: &["name", "name_mn", "class", "status"],
         queryables: queryables!("name": "string", "name_mn": "string", "class": "string", "status": "string"),
     },
     LayerSpec {
@@ -107,6 +113,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: true,
         frozen: true,
         photos: false,
+        import: &["name", "name_mn", "category", "status"],
         queryables: queryables!("name": "string", "name_mn": "string", "category": "string", "status": "string"),
     },
     LayerSpec {
@@ -120,6 +127,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: true,
         frozen: true,
         photos: false,
+        import: &["number", "street", "street_id", "kind"],
         queryables: queryables!("number": "string", "number_value": "integer", "street": "string", "kind": "string"),
     },
     LayerSpec {
@@ -133,6 +141,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("name": "string", "status": "string"),
     },
     LayerSpec {
@@ -146,6 +155,21 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: true,
+        import: &[
+            "code",
+            "kind",
+            "mounting",
+            "width_mm",
+            "height_mm",
+            "text",
+            "text_mn",
+            "pinyin",
+            "number",
+            "facing",
+            "condition",
+            "installed",
+            "names",
+        ],
         queryables: queryables!("code": "string", "kind": "string", "condition": "string", "mounting": "string", "installed": "string"),
     },
     LayerSpec {
@@ -159,6 +183,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: true,
+        import: &[],
         queryables: queryables!("sign": "string", "date": "string", "condition": "string", "inspector": "string"),
     },
     LayerSpec {
@@ -172,6 +197,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: true,
+        import: &[],
         queryables: queryables!("sign": "string", "kind": "string", "status": "string", "cost_fen": "integer", "assignee": "string"),
     },
     LayerSpec {
@@ -185,6 +211,16 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: true,
         photos: true,
+        import: &[
+            "number",
+            "kind",
+            "units",
+            "material",
+            "height_m",
+            "references",
+            "description",
+            "installed",
+        ],
         queryables: queryables!("number": "string", "kind": "string", "material": "string"),
     },
     LayerSpec {
@@ -198,6 +234,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: true,
+        import: &[],
         queryables: queryables!("marker": "string", "date": "string", "state": "string", "offset_m": "number", "alert": "boolean"),
     },
     LayerSpec {
@@ -211,6 +248,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("title": "string", "status": "string", "area_m2": "number"),
     },
     LayerSpec {
@@ -224,6 +262,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("left": "string", "right": "string", "legal": "string", "technical": "string"),
     },
     LayerSpec {
@@ -237,6 +276,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("line": "string", "date": "string"),
     },
     LayerSpec {
@@ -250,6 +290,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("title": "string", "renewal": "string"),
     },
     LayerSpec {
@@ -263,6 +304,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: true,
         photos: false,
+        import: &["name", "kind", "operator", "address", "approval", "opened"],
         queryables: queryables!("name": "string", "kind": "string"),
     },
     LayerSpec {
@@ -276,6 +318,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: true,
         photos: false,
+        import: &["cemetery", "code", "name"],
         queryables: queryables!("cemetery": "string", "code": "string"),
     },
     LayerSpec {
@@ -290,6 +333,14 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: true,
         photos: false,
+        import: &[
+            "cemetery",
+            "number",
+            "remains",
+            "occupancy",
+            "status",
+            "laid_out",
+        ],
         queryables: queryables!("cemetery": "string", "section": "string", "number": "string", "status": "string", "laid_out": "string"),
     },
     LayerSpec {
@@ -304,6 +355,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         frozen: false,
         photos: false,
         // Personal data: only what finds a record, never names or ID numbers.
+        import: &[],
         queryables: queryables!("disposition": "string", "plot": "string", "in_zone": "boolean", "registered_on": "string"),
     },
     LayerSpec {
@@ -317,6 +369,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("burial": "string", "rule": "string", "total_fen": "integer", "claimed_on": "string"),
     },
     LayerSpec {
@@ -330,6 +383,17 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: true,
         photos: true,
+        import: &[
+            "number",
+            "kind",
+            "area_m2",
+            "buried",
+            "owner",
+            "owner_phone",
+            "treatment",
+            "surveyed",
+            "notes",
+        ],
         queryables: queryables!("number": "string", "kind": "string", "treatment": "string", "surveyed": "string"),
     },
     LayerSpec {
@@ -343,6 +407,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &[],
         queryables: queryables!("number": "string", "batch": "string", "status": "string", "grave": "string"),
     },
     LayerSpec {
@@ -356,6 +421,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         searchable: false,
         frozen: false,
         photos: false,
+        import: &["name", "kind", "basis"],
         queryables: queryables!("name": "string", "kind": "string"),
     },
 ];
