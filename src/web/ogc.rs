@@ -6,6 +6,7 @@
 //! the same checked writes as the JSON API). QGIS and GDAL's OAPIF driver read the registry
 //! through it. The public sees public records only, as everywhere.
 
+mod openapi;
 pub mod write;
 
 use super::auth::Caller;
@@ -238,7 +239,7 @@ pub async fn landing(
 /// `/ogc/api`: the OpenAPI 3.0 description of this OGC API (its `service-desc`).
 pub async fn api_document(headers: HeaderMap) -> Response {
     let tables: Vec<&str> = Layer::ALL.iter().map(|l| l.table()).collect();
-    let mut r = axum::Json(super::openapi::ogc_document(&base(&headers), &tables)).into_response();
+    let mut r = axum::Json(openapi::ogc_document(&base(&headers), &tables)).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/vnd.oai.openapi+json;version=3.0"),
