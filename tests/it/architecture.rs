@@ -189,3 +189,22 @@ fn leaves_and_domains_reach_only_downwards() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Files a person can hold in mind: none over 800 lines (split a growing file along its
+/// seams, as `publish/map/` and `registry/cemetery/` are).
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut long: Vec<(usize, String)> = files
+        .iter()
+        .map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            (lines, f.strip_prefix(&src).unwrap().display().to_string())
+        })
+        .filter(|(lines, _)| *lines > 800)
+        .collect();
+    long.sort();
+    assert!(long.is_empty(), "files over 800 lines: {long:?}");
+}
