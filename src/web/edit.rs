@@ -63,6 +63,14 @@ pub struct FeatureInput {
     id: Option<RecordId>,
     geometry: geojson::Geometry,
     properties: Map<String, Value>,
+    /// What a GET adds for people to read ([`super::api::described`]): a feature read and
+    /// sent back as it came is accepted, and these are never written.
+    #[serde(default, rename = "title")]
+    _title: Option<Value>,
+    #[serde(default, rename = "layer_label")]
+    _layer_label: Option<Value>,
+    #[serde(default, rename = "attributes")]
+    _attributes: Option<Value>,
 }
 
 impl FeatureInput {

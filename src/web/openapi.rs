@@ -214,6 +214,12 @@ pub fn document() -> Value {
                         "type": { "const": "Feature" },
                         "id": { "type": "string", "format": "uuid" },
                         "geometry": { "$ref": "#/components/schemas/Geometry" },
+                        "title": { "type": "string", "description": "记录的标题（一条记录及其历史的读取结果才有；写入时忽略）" },
+                        "layer_label": { "type": "string", "description": "图层的中文名称（同上）" },
+                        "attributes": {
+                            "type": "array", "description": "供人阅读的属性：[名称, 值]，代码已换成中文（同上）",
+                            "items": { "type": "array", "items": { "type": "string" }, "minItems": 2, "maxItems": 2 }
+                        },
                         "properties": {
                             "type": "object",
                             "required": ["version", "valid_from", "recorded_at"],
@@ -241,6 +247,12 @@ pub fn document() -> Value {
                         "type": { "const": "Feature" },
                         "id": { "type": "string", "format": "uuid" },
                         "geometry": { "$ref": "#/components/schemas/Geometry" },
+                        "title": { "type": "string", "description": "记录的标题（一条记录及其历史的读取结果才有；写入时忽略）" },
+                        "layer_label": { "type": "string", "description": "图层的中文名称（同上）" },
+                        "attributes": {
+                            "type": "array", "description": "供人阅读的属性：[名称, 值]，代码已换成中文（同上）",
+                            "items": { "type": "array", "items": { "type": "string" }, "minItems": 2, "maxItems": 2 }
+                        },
                         "properties": { "type": "object", "description": "该图层自身的属性（不含 version、author 等由系统记录的字段）" }
                     }
                 },

@@ -13,6 +13,12 @@ pub(crate) use stats::stats;
 use super::{Format, open, parse_point};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use diming::cemetery::Cemetery;
+use diming::cemetery::Grave;
+use diming::cemetery::Notice;
+use diming::cemetery::Plot;
+use diming::cemetery::Section;
+use diming::cemetery::SubsidyClaim;
 use diming::cemetery::layout::{Grid, Start};
 use diming::cemetery::personal::IdNumber;
 use diming::cemetery::stats::{By, Reported, percent};
@@ -21,7 +27,8 @@ use diming::cemetery::{
     Sex, ZoneKind, yuan,
 };
 use diming::config::Config;
-use diming::model::{Body, Layer};
+use diming::model::Body;
+use diming::model::Variant;
 use diming::record::{RecordId, Source};
 use diming::registry::Registry;
 use diming::registry::cemetery::{NoticeUpdate, PlotChange, find_plot};
@@ -105,22 +112,20 @@ pub(crate) async fn run(
             let status = status.as_deref().map(plot_status).transpose()?;
             let state = registry.current();
             let mut rows: Vec<(diming::cemetery::PlotNumber, serde_json::Value)> = state
-                .layer(Layer::Plot)
-                .filter_map(|v| match &v.body {
-                    Body::Plot(p)
-                        if section.as_ref().is_none_or(|s| *s == p.number.section)
-                            && status.is_none_or(|s| s == p.status) =>
-                    {
-                        Some((
-                            p.number.clone(),
-                            serde_json::json!({
-                                "id": v.id, "number": p.number, "kind": p.kind.label(),
-                                "status": p.status.label(), "until": p.period.as_ref().map(|u| u.until),
-                                "version": v.version,
-                            }),
-                        ))
-                    }
-                    _ => None,
+                .versions::<Plot>()
+                .filter(|(_, p)| {
+                    section.as_ref().is_none_or(|s| *s == p.number.section)
+                        && status.is_none_or(|s| s == p.status)
+                })
+                .map(|(v, p)| {
+                    (
+                        p.number.clone(),
+                        serde_json::json!({
+                            "id": v.id, "number": p.number, "kind": p.kind.label(),
+                            "status": p.status.label(), "until": p.period.as_ref().map(|u| u.until),
+                            "version": v.version,
+                        }),
+                    )
                 })
                 .collect();
             rows.sort_by(|a, b| a.0.cmp(&b.0));
@@ -237,7 +242,7 @@ pub(crate) async fn run(
         CemeteryCommand::Subsidies { format } => {
             let state = registry.current();
             let mut by_year: BTreeMap<i32, (usize, i64)> = BTreeMap::new();
-            for v in state.layer(Layer::SubsidyClaim) {
+            for v in state.layer(SubsidyClaim::LAYER) {
                 if let Body::SubsidyClaim(c) = &v.body {
                     let year = match state.get(&c.burial).map(|b| &b.body) {
                         Some(Body::Burial(b)) => chrono::Datelike::year(&b.deceased.died),
@@ -277,7 +282,7 @@ pub(crate) async fn run(
                 .map_err(anyhow::Error::msg)?;
             let state = registry.current();
             let mut notices: BTreeMap<RecordId, (String, &'static str)> = BTreeMap::new();
-            for v in state.layer(Layer::Notice) {
+            for v in state.layer(Notice::LAYER) {
                 if let Body::Notice(n) = &v.body {
                     let e = notices.entry(n.grave).or_insert((String::new(), ""));
                     if n.number > e.0 {
@@ -286,26 +291,22 @@ pub(crate) async fn run(
                 }
             }
             let mut rows: Vec<serde_json::Value> = state
-                .layer(Layer::Grave)
-                .filter_map(|v| match &v.body {
-                    Body::Grave(g) if zone.is_none_or(|z| g.zones.contains(&z)) => {
-                        let moved = g
-                            .moved_to
-                            .and_then(|p| match state.get(&p).map(|p| &p.body) {
-                                Some(Body::Plot(p)) => Some(p.number.to_string()),
-                                _ => None,
-                            });
-                        let notice = notices.get(&v.id);
-                        Some(serde_json::json!({
-                            "id": v.id, "number": g.number, "kind": g.kind.label(),
-                            "zones": g.zones.iter().map(|z| z.label()).collect::<Vec<_>>(),
-                            "treatment": g.treatment.map(|t| t.label()),
-                            "owner": g.owner, "owner_phone": g.owner_phone,
-                            "notice": notice.map(|n| &n.0), "notice_status": notice.map(|n| n.1),
-                            "moved_to": moved,
-                        }))
-                    }
-                    _ => None,
+                .versions::<Grave>()
+                .filter(|(_, g)| zone.is_none_or(|z| g.zones.contains(&z)))
+                .map(|(v, g)| {
+                    let moved = g
+                        .moved_to
+                        .and_then(|p| state.version::<Plot>(&p))
+                        .map(|(_, p)| p.number.to_string());
+                    let notice = notices.get(&v.id);
+                    serde_json::json!({
+                        "id": v.id, "number": g.number, "kind": g.kind.label(),
+                        "zones": g.zones.iter().map(|z| z.label()).collect::<Vec<_>>(),
+                        "treatment": g.treatment.map(|t| t.label()),
+                        "owner": g.owner, "owner_phone": g.owner_phone,
+                        "notice": notice.map(|n| &n.0), "notice_status": notice.map(|n| n.1),
+                        "moved_to": moved,
+                    })
                 })
                 .collect();
             rows.sort_by(|a, b| a["number"].as_str().cmp(&b["number"].as_str()));
@@ -389,17 +390,17 @@ pub(super) fn find_section(
     let cemetery_id = cemetery
         .map(|name| {
             state
-                .layer(Layer::Cemetery)
-                .find(|v| matches!(&v.body, Body::Cemetery(c) if c.name == name))
+                .layer(Cemetery::LAYER)
+                .find(|v| v.of::<Cemetery>().is_some_and(|c| c.name == name))
                 .map(|v| v.id)
                 .with_context(|| format!("没有名为“{name}”的公墓"))
         })
         .transpose()?;
     let found: Vec<RecordId> = state
-        .layer(Layer::CemeterySection)
+        .layer(Section::LAYER)
         .filter(|v| {
-            matches!(&v.body, Body::CemeterySection(s) if s.code == code
-                && cemetery_id.is_none_or(|c| c == s.cemetery))
+            v.of::<Section>()
+                .is_some_and(|s| s.code == code && cemetery_id.is_none_or(|c| c == s.cemetery))
         })
         .map(|v| v.id)
         .collect();

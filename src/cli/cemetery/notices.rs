@@ -1,12 +1,18 @@
 //! `diming notices`: relocation notices, their steps, and the relocation of graves.
 
 use super::*;
+use diming::cemetery::Cemetery;
+use diming::cemetery::Grave;
+use diming::cemetery::Notice;
+use diming::cemetery::Plot;
+use diming::cemetery::Zone;
+use diming::model::Variant;
 
 pub(super) fn find_notice(registry: &Registry, key: &str) -> Result<(RecordId, u32)> {
     let state = registry.current();
     state
-        .layer(Layer::Notice)
-        .find(|v| v.id.to_string() == key || matches!(&v.body, Body::Notice(n) if n.number == key))
+        .layer(Notice::LAYER)
+        .find(|v| v.id.to_string() == key || v.of::<Notice>().is_some_and(|n| n.number == key))
         .map(|v| (v.id, v.version))
         .with_context(|| format!("没有告知书“{key}”"))
 }
@@ -32,20 +38,20 @@ pub(crate) async fn notices(
                 .map_err(anyhow::Error::msg)?;
             let state = registry.current();
             let mut list: Vec<serde_json::Value> = state
-                .layer(Layer::Notice)
+                .layer(Notice::LAYER)
                 .filter_map(|v| match &v.body {
                     Body::Notice(n)
                         if batch.as_ref().is_none_or(|b| *b == n.batch)
                             && status.is_none_or(|s| s == n.status) =>
                     {
-                        let grave = match state.get(&n.grave).map(|g| &g.body) {
-                            Some(Body::Grave(g)) => g.number.clone(),
-                            _ => String::new(),
-                        };
-                        let plot = n.plot.and_then(|p| match state.get(&p).map(|p| &p.body) {
-                            Some(Body::Plot(p)) => Some(p.number.to_string()),
-                            _ => None,
-                        });
+                        let grave = state
+                            .version::<Grave>(&n.grave)
+                            .map(|(_, g)| g.number.clone())
+                            .unwrap_or_default();
+                        let plot = n
+                            .plot
+                            .and_then(|p| state.version::<Plot>(&p))
+                            .map(|(_, p)| p.number.to_string());
                         Some(serde_json::json!({
                             "id": v.id, "number": n.number, "grave": grave, "status": n.status.label(),
                             "deadline": n.terms.deadline, "plot": plot, "version": v.version,
@@ -157,8 +163,8 @@ pub(super) async fn relocation(
         let state = registry.current();
         let in_area = |g: &Geometry<f64>| -> Vec<RecordId> {
             state
-                .layer(Layer::Grave)
-                .filter(|v| !matches!(&v.body, Body::Grave(g) if g.moved_to.is_some()))
+                .layer(Grave::LAYER)
+                .filter(|v| !v.of::<Grave>().is_some_and(|g| g.moved_to.is_some()))
                 .filter(|v| match (&v.geometry, g) {
                     (Geometry::Point(p), Geometry::MultiPolygon(m)) => m.contains(p),
                     (Geometry::Point(p), Geometry::Polygon(m)) => m.contains(p),
@@ -186,20 +192,18 @@ pub(super) async fn relocation(
         } else if let Some(zone) = &a.zone {
             let kind = zone.parse::<ZoneKind>().ok();
             let zones: Vec<_> = state
-                .layer(Layer::Zone)
-                .filter(
-                    |v| matches!(&v.body, Body::Zone(z) if Some(z.kind) == kind || z.name == *zone),
-                )
+                .layer(Zone::LAYER)
+                .filter(|v| {
+                    v.of::<Zone>()
+                        .is_some_and(|z| Some(z.kind) == kind || z.name == *zone)
+                })
                 .collect();
             if zones.is_empty() {
                 bail!("没有区域“{zone}”：应为区域类型（如 road_railway）或区域名称");
             }
             let names: Vec<String> = zones
                 .iter()
-                .filter_map(|v| match &v.body {
-                    Body::Zone(z) => Some(z.name.clone()),
-                    _ => None,
-                })
+                .filter_map(|v| v.of::<Zone>().map(|z| z.name.clone()))
                 .collect();
             let polygons: Vec<geo::Polygon<f64>> = zones
                 .iter()
@@ -218,10 +222,9 @@ pub(super) async fn relocation(
                 .filter(|k| !k.is_empty())
             {
                 let v = state
-                    .layer(Layer::Grave)
+                    .layer(Grave::LAYER)
                     .find(|v| {
-                        v.id.to_string() == key
-                            || matches!(&v.body, Body::Grave(g) if g.number == key)
+                        v.id.to_string() == key || v.of::<Grave>().is_some_and(|g| g.number == key)
                     })
                     .with_context(|| format!("没有坟墓“{key}”"))?;
                 ids.push(v.id);
@@ -237,7 +240,7 @@ pub(super) async fn relocation(
     let destination = {
         let state = registry.current();
         let found: Vec<(RecordId, String)> = state
-            .layer(Layer::Cemetery)
+            .layer(Cemetery::LAYER)
             .filter_map(|v| match &v.body {
                 Body::Cemetery(c)
                     if a.destination

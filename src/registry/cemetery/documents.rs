@@ -1,8 +1,15 @@
 //! Documents and maps of the cemeteries: relocation notices as PDF, the cemetery map and a
 //! plot's plan.
 
+use crate::cemetery::Cemetery;
+use crate::cemetery::Grave;
+use crate::cemetery::Notice;
+use crate::cemetery::Plot;
+use crate::cemetery::Section;
+use crate::cemetery::Zone;
 use crate::cemetery::{PlotStatus, ZoneKind};
-use crate::model::{Body, CurrentState, Layer};
+use crate::model::Variant;
+use crate::model::{Body, CurrentState};
 use crate::record::RecordId;
 use crate::registry::{Registry, RegistryError};
 use chrono::NaiveDate;
@@ -32,11 +39,14 @@ impl Registry {
         let colours = ["#e8c07d", "#9cc3e6", "#b6d7a8", "#d5a6bd"];
         let mut zones = Vec::new();
         for (i, v) in state
-            .layer(Layer::Zone)
-            .filter(|v| matches!(&v.body, Body::Zone(z) if z.kind != ZoneKind::Cremation))
+            .layer(Zone::LAYER)
+            .filter(|v| {
+                v.of::<Zone>()
+                    .is_some_and(|z| z.kind != ZoneKind::Cremation)
+            })
             .enumerate()
         {
-            let Body::Zone(z) = &v.body else { continue };
+            let Some(z) = v.of::<Zone>() else { continue };
             let mut style = OverlayStyle::area(colours[i % colours.len()]);
             style.fill_opacity = 0.45;
             style.width = 0.2;
@@ -68,11 +78,11 @@ impl Registry {
         let mut terms = None;
         for id in notices {
             let Some(v) = state.get(id) else { continue };
-            let Body::Notice(n) = &v.body else { continue };
+            let Some(n) = v.of::<Notice>() else { continue };
             let Some(g) = state.get(&n.grave) else {
                 continue;
             };
-            let (Body::Grave(grave), Geometry::Point(p)) = (&g.body, &g.geometry) else {
+            let (Some(grave), Geometry::Point(p)) = (g.of::<Grave>(), &g.geometry) else {
                 continue;
             };
             let at = measured(&g.geometry)?;
@@ -170,7 +180,7 @@ impl Registry {
             style: sections,
             features: Vec::new(),
         }];
-        for v in state.layer(Layer::CemeterySection) {
+        for v in state.layer(Section::LAYER) {
             if let Body::CemeterySection(s) = &v.body
                 && s.cemetery == cemetery
                 && section.is_none_or(|id| id == v.id)
@@ -193,9 +203,8 @@ impl Registry {
             style.outline = Some("#8c8c8c".into());
             style.label_inside = true;
             let mut features = Vec::new();
-            for v in state.layer(Layer::Plot) {
-                if let Body::Plot(p) = &v.body
-                    && p.cemetery == cemetery
+            for (v, p) in state.versions::<Plot>() {
+                if p.cemetery == cemetery
                     && section.is_none_or(|id| id == p.section)
                     && p.status == status
                 {
@@ -232,9 +241,9 @@ impl Registry {
         use geo::BoundingRect;
         let state = self.current();
         let v = state
-            .layer(Layer::Cemetery)
+            .layer(Cemetery::LAYER)
             .find(|v| {
-                matches!(&v.body, Body::Cemetery(c) if c.name == name) || v.id.to_string() == name
+                v.of::<Cemetery>().is_some_and(|c| c.name == name) || v.id.to_string() == name
             })
             .ok_or_else(|| RegistryError::Invalid(format!("没有公墓“{name}”")))?;
         let r = crate::registry::maps::measured(&v.geometry)?
@@ -254,8 +263,11 @@ impl Registry {
                 .iter()
                 .map(|(s, _)| {
                     let n = state
-                        .layer(Layer::Plot)
-                        .filter(|p| matches!(&p.body, Body::Plot(x) if x.cemetery == v.id && x.status == *s))
+                        .layer(Plot::LAYER)
+                        .filter(|p| {
+                            p.of::<Plot>()
+                                .is_some_and(|x| x.cemetery == v.id && x.status == *s)
+                        })
                         .count();
                     format!("{}：{n} 个", s.label())
                 })
@@ -269,7 +281,7 @@ impl Registry {
         use crate::publish::map::{Overlay, OverlayStyle};
         use geo::BoundingRect;
         let v = state.get(&plot)?;
-        let Body::Plot(p) = &v.body else { return None };
+        let Some(p) = v.of::<Plot>() else { return None };
         let section = state.get(&p.section)?;
         let r = crate::registry::maps::measured(&section.geometry)
             .ok()?

@@ -1,6 +1,9 @@
 //! The public grave finder: where a deceased lies, by name and year; nothing else.
 
-use crate::model::{Body, CurrentState, Layer};
+use crate::cemetery::Burial;
+use crate::cemetery::Plot;
+use crate::model::Variant;
+use crate::model::{Body, CurrentState};
 use crate::record::RecordId;
 use geo::Centroid;
 
@@ -38,9 +41,9 @@ fn find_graves_by(state: &CurrentState, name: &str, year: Option<i32>) -> Vec<Gr
         return Vec::new();
     }
     let mut out: Vec<GraveHit> = state
-        .layer(Layer::Burial)
+        .layer(Burial::LAYER)
         .filter_map(|v| {
-            let Body::Burial(b) = &v.body else {
+            let Some(b) = v.of::<Burial>() else {
                 return None;
             };
             let found = match year {
@@ -51,7 +54,7 @@ fn find_graves_by(state: &CurrentState, name: &str, year: Option<i32>) -> Vec<Gr
                 return None;
             }
             let plot = state.get(&b.plot?)?;
-            let Body::Plot(p) = &plot.body else {
+            let Some(p) = plot.of::<Plot>() else {
                 return None;
             };
             let cemetery = match state.get(&p.cemetery).map(|c| &c.body) {

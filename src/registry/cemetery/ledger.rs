@@ -2,10 +2,12 @@
 
 use super::find_plot;
 use super::rules::{point_of, unit_in_zone, zones};
+use crate::cemetery::Burial;
 use crate::cemetery::{
     Disposition, Plot, PlotStatus, Remains, USE_YEARS, UsePeriod, ZoneKind, add_years,
 };
-use crate::model::{Body, Changeset, Layer, Write};
+use crate::model::Variant;
+use crate::model::{Body, Changeset, Write};
 use crate::record::{ChangesetId, RecordId};
 use crate::registry::{Registry, RegistryError};
 use geo::{Centroid, Contains, Geometry, Point};
@@ -38,7 +40,7 @@ impl Registry {
             let state = self.current();
             let cremation = zones(&state, ZoneKind::Cremation);
             let mut occupancy: HashMap<RecordId, usize> = HashMap::new();
-            for v in state.layer(Layer::Burial) {
+            for v in state.layer(Burial::LAYER) {
                 if let Body::Burial(b) = &v.body
                     && let Some(p) = b.plot
                 {
@@ -66,7 +68,7 @@ impl Registry {
                             }
                         };
                         let v = state.get(&id).expect("a found plot");
-                        let Body::Plot(plot) = &v.body else { continue };
+                        let Some(plot) = v.of::<Plot>() else { continue };
                         let pending = plot_updates.iter().position(|(p, ..)| *p == id);
                         let current = pending.map_or(plot, |i| &plot_updates[i].1);
                         let count = occupancy.entry(id).or_default();
@@ -141,7 +143,7 @@ impl Registry {
                 cs.push(Write::Create {
                     id: RecordId::new(),
                     valid_from: burial.deceased.died,
-                    body: Body::Burial(burial),
+                    body: burial.into(),
                     geometry,
                 });
             }
@@ -154,7 +156,7 @@ impl Registry {
                     id,
                     base_version: version,
                     valid_from: on,
-                    body: Body::Plot(plot),
+                    body: plot.into(),
                     geometry,
                 });
             }

@@ -12,7 +12,7 @@ use crate::cemetery::{
     Burial, Grave, Notice, NoticeStatus, NoticeTerms, Plot, PlotKind, PlotNumber, PlotStatus,
     USE_YEARS, UsePeriod, add_years,
 };
-use crate::model::{Body, Changeset, CurrentState, Layer, Write};
+use crate::model::{Body, Changeset, CurrentState, Write};
 use crate::record::{ChangesetId, RecordId, Source};
 use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Geometry, Point};
@@ -24,6 +24,10 @@ mod ledger;
 mod retention;
 mod rules;
 
+use crate::boundaries::AdminUnit;
+use crate::cemetery::Cemetery;
+use crate::cemetery::Section;
+use crate::model::Variant;
 pub use finder::{GraveHit, find_grave_of, find_graves};
 pub use ledger::LedgerImport;
 pub use retention::{Expired, RetentionRun};
@@ -45,15 +49,15 @@ pub fn deaths(state: &CurrentState) -> stats::Deaths {
     let mut units: Vec<String> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
     let names: HashMap<String, String> = state
-        .layer(Layer::AdminUnit)
+        .layer(AdminUnit::LAYER)
         .filter_map(|v| match &v.body {
             Body::AdminUnit(u) => Some((u.code.to_string(), u.name.clone())),
             _ => None,
         })
         .collect();
     let mut out = Vec::new();
-    for v in state.layer(Layer::Burial) {
-        let Body::Burial(b) = &v.body else { continue };
+    for v in state.layer(Burial::LAYER) {
+        let Some(b) = v.of::<Burial>() else { continue };
         // Remains moved in from a grave are not a death of that year.
         if b.relocated_from.is_some() {
             continue;
@@ -97,9 +101,9 @@ impl Registry {
     pub fn expiring_plots(&self, until: NaiveDate) -> Vec<Expiring> {
         let state = self.current();
         let mut out: Vec<Expiring> = state
-            .layer(Layer::Plot)
+            .layer(Plot::LAYER)
             .filter_map(|v| {
-                let Body::Plot(p) = &v.body else { return None };
+                let Some(p) = v.of::<Plot>() else { return None };
                 let period = p.period.as_ref()?;
                 if !p.status.in_use() || period.until > until {
                     return None;
@@ -138,7 +142,7 @@ impl Registry {
             let v = state
                 .get(&section)
                 .ok_or_else(|| invalid(format!("墓区 {section} 不存在")))?;
-            let Body::CemeterySection(s) = &v.body else {
+            let Some(s) = v.of::<Section>() else {
                 return Err(invalid(format!("记录 {section} 不是墓区")));
             };
             let projected =
@@ -151,8 +155,8 @@ impl Registry {
                 _ => return Err(invalid("墓区由多个面组成：请逐个面划分墓位")),
             };
             let mut existing = Vec::new();
-            for p in state.layer(Layer::Plot) {
-                if matches!(&p.body, Body::Plot(pl) if pl.section == section)
+            for p in state.layer(Plot::LAYER) {
+                if p.of::<Plot>().is_some_and(|pl| pl.section == section)
                     && let Ok(Geometry::MultiPolygon(m)) = crs::to_measure(&p.geometry)
                 {
                     existing.extend(m.0);
@@ -178,7 +182,7 @@ impl Registry {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: laid_out,
-                body: Body::Plot(Plot {
+                body: Plot {
                     cemetery,
                     section,
                     number: PlotNumber {
@@ -194,7 +198,8 @@ impl Registry {
                     period: None,
                     renewals: Vec::new(),
                     source: Source::Survey,
-                }),
+                }
+                .into(),
                 geometry: g,
             });
         }
@@ -244,7 +249,7 @@ impl Registry {
                 let v = state
                     .get(&plot_id)
                     .ok_or_else(|| invalid(format!("墓位 {plot_id} 不存在")))?;
-                let Body::Plot(plot) = &v.body else {
+                let Some(plot) = v.of::<Plot>() else {
                     return Err(invalid(format!("记录 {plot_id} 不是墓位")));
                 };
                 let mut next = plot.clone();
@@ -268,7 +273,7 @@ impl Registry {
                         id: plot_id,
                         base_version: v.version,
                         valid_from: burial.registered_on,
-                        body: Body::Plot(next),
+                        body: next.into(),
                         geometry: v.geometry.clone(),
                     });
                 }
@@ -281,7 +286,7 @@ impl Registry {
         cs.push(Write::Create {
             id,
             valid_from: burial.deceased.died,
-            body: Body::Burial(burial),
+            body: burial.into(),
             geometry,
         });
         let changeset = self.commit(cs).await?;
@@ -302,7 +307,7 @@ impl Registry {
             let v = state
                 .get(&plot_id)
                 .ok_or_else(|| invalid(format!("墓位 {plot_id} 不存在")))?;
-            let Body::Plot(p) = &v.body else {
+            let Some(p) = v.of::<Plot>() else {
                 return Err(invalid(format!("记录 {plot_id} 不是墓位")));
             };
             (p.clone(), v.geometry.clone())
@@ -329,7 +334,7 @@ impl Registry {
             id: plot_id,
             base_version,
             valid_from: on,
-            body: Body::Plot(next),
+            body: next.into(),
             geometry,
         });
         self.commit(cs).await
@@ -349,7 +354,7 @@ impl Registry {
             let v = state
                 .get(&burial_id)
                 .ok_or_else(|| invalid(format!("殡葬登记 {burial_id} 不存在")))?;
-            let Body::Burial(b) = &v.body else {
+            let Some(b) = v.of::<Burial>() else {
                 return Err(invalid(format!("记录 {burial_id} 不是殡葬登记")));
             };
             (b.clone(), v.geometry.clone())
@@ -411,17 +416,17 @@ impl Registry {
             let state = self.current();
             // Numbered within the year of issue.
             let existing = state
-                .layer(Layer::Notice)
+                .layer(Notice::LAYER)
                 .filter(|v| {
-                    matches!(&v.body, Body::Notice(n)
-                        if n.terms.issued_on.year() == terms.issued_on.year())
+                    v.of::<Notice>()
+                        .is_some_and(|n| n.terms.issued_on.year() == terms.issued_on.year())
                 })
                 .count();
             for (i, g) in graves.iter().enumerate() {
                 let v = state
                     .get(g)
                     .ok_or_else(|| invalid(format!("坟墓 {g} 不存在")))?;
-                let Body::Grave(grave) = &v.body else {
+                let Some(grave) = v.of::<Grave>() else {
                     return Err(invalid(format!("记录 {g} 不是散埋坟墓")));
                 };
                 if grave.moved_to.is_some() {
@@ -500,7 +505,7 @@ impl Registry {
             id: notice_id,
             base_version,
             valid_from: on,
-            body: Body::Notice(next),
+            body: next.into(),
             geometry,
         });
         self.commit(cs).await
@@ -536,13 +541,13 @@ impl Registry {
             let g = state
                 .get(&notice.grave)
                 .ok_or_else(|| invalid("告知书所指坟墓不存在"))?;
-            let Body::Grave(grave) = &g.body else {
+            let Some(grave) = g.of::<Grave>() else {
                 return Err(invalid("告知书所指记录不是坟墓"));
             };
             let p = state
                 .get(&plot_id)
                 .ok_or_else(|| invalid(format!("墓位 {plot_id} 不存在")))?;
-            let Body::Plot(plot) = &p.body else {
+            let Some(plot) = p.of::<Plot>() else {
                 return Err(invalid(format!("记录 {plot_id} 不是墓位")));
             };
             let nv = state.get(&notice_id).map_or(0, |v| v.version);
@@ -584,27 +589,27 @@ impl Registry {
             id: plot_id,
             base_version: plot_version,
             valid_from: on,
-            body: Body::Plot(next_plot),
+            body: next_plot.into(),
             geometry: plot_geometry,
         })
         .push(Write::Create {
             id: burial_id,
             valid_from: on,
-            body: Body::Burial(burial),
+            body: burial.into(),
             geometry: Geometry::Point(centre),
         })
         .push(Write::Update {
             id: notice.grave,
             base_version: grave_version,
             valid_from: on,
-            body: Body::Grave(next_grave),
+            body: next_grave.into(),
             geometry: grave_geometry,
         })
         .push(Write::Update {
             id: notice_id,
             base_version: nv,
             valid_from: on,
-            body: Body::Notice(next_notice),
+            body: next_notice.into(),
             geometry: notice_geometry,
         });
         self.commit(cs).await?;
@@ -646,18 +651,18 @@ pub fn find_plot(
     let cemetery_id = match cemetery {
         Some(name) => Some(
             state
-                .layer(Layer::Cemetery)
-                .find(|v| matches!(&v.body, Body::Cemetery(c) if c.name == name))
+                .layer(Cemetery::LAYER)
+                .find(|v| v.of::<Cemetery>().is_some_and(|c| c.name == name))
                 .map(|v| v.id)
                 .ok_or_else(|| format!("没有名为“{name}”的公墓"))?,
         ),
         None => None,
     };
     let found: Vec<RecordId> = state
-        .layer(Layer::Plot)
+        .layer(Plot::LAYER)
         .filter(|v| {
-            matches!(&v.body, Body::Plot(p) if &p.number == number
-                && cemetery_id.is_none_or(|c| c == p.cemetery))
+            v.of::<Plot>()
+                .is_some_and(|p| &p.number == number && cemetery_id.is_none_or(|c| c == p.cemetery))
         })
         .map(|v| v.id)
         .collect();

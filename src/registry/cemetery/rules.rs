@@ -3,8 +3,14 @@
 //! lived in the cremation zone, which zones a grave lies in, whole numbers behind masked
 //! ones) and what it refuses.
 
+use crate::boundaries::AdminUnit;
+use crate::cemetery::Burial;
+use crate::cemetery::Plot;
+use crate::cemetery::SubsidyClaim;
+use crate::cemetery::Zone;
 use crate::cemetery::{Disposition, PlotNumber, PlotStatus, Remains, ZoneKind};
 use crate::config::Config;
+use crate::model::Variant;
 use crate::model::{Body, Changeset, CurrentState, Layer, Write};
 use crate::record::RecordId;
 use crate::registry::RegistryError;
@@ -69,7 +75,7 @@ impl<'a> After<'a> {
 /// The cremation zones in force, as polygons.
 pub(super) fn zones(state: &CurrentState, kind: ZoneKind) -> Vec<&MultiPolygon<f64>> {
     state
-        .layer(Layer::Zone)
+        .layer(Zone::LAYER)
         .filter(|v| matches!(&v.body, Body::Zone(z) if z.kind == kind))
         .filter_map(|v| match &v.geometry {
             Geometry::MultiPolygon(m) => Some(m),
@@ -85,7 +91,7 @@ pub(super) fn unit_in_zone(
     cremation: &[&MultiPolygon<f64>],
 ) -> bool {
     let Some(point) = state
-        .layer(Layer::AdminUnit)
+        .layer(AdminUnit::LAYER)
         .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.to_string() == code))
         .and_then(|v| v.geometry.interior_point())
     else {
@@ -253,7 +259,7 @@ pub fn rules(
     }
     let after = After::new(state, &changeset.writes);
     let mut occupancy: HashMap<RecordId, usize> = HashMap::new();
-    for (_, body) in after.layer(Layer::Burial) {
+    for (_, body) in after.layer(Burial::LAYER) {
         if let Body::Burial(b) = body
             && let Some(plot) = b.plot
         {
@@ -261,7 +267,7 @@ pub fn rules(
         }
     }
     let mut claims: HashMap<RecordId, usize> = HashMap::new();
-    for (_, body) in after.layer(Layer::SubsidyClaim) {
+    for (_, body) in after.layer(SubsidyClaim::LAYER) {
         if let Body::SubsidyClaim(c) = body {
             *claims.entry(c.burial).or_default() += 1;
         }
@@ -269,8 +275,8 @@ pub fn rules(
     let occupants = |plot: RecordId| occupancy.get(&plot).copied().unwrap_or(0);
     // Plots: in a section of their cemetery, numbered in it, unique, allowed transitions.
     let mut numbers: HashMap<(RecordId, &PlotNumber), RecordId> = HashMap::new();
-    for (id, body) in after.layer(Layer::Plot) {
-        let Body::Plot(p) = body else { continue };
+    for (id, body) in after.layer(Plot::LAYER) {
+        let Some(p) = body.of::<Plot>() else { continue };
         numbers.entry((p.section, &p.number)).or_insert(id);
     }
     for w in &changeset.writes {
