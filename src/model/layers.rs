@@ -2,9 +2,6 @@
 //! typed columns each shows in the stores' per-layer tables (GeoPackage layers, PostGIS tables).
 
 use super::catalogue::{CATALOGUE, LayerSpec};
-use crate::addresses::{DoorPlate, Street};
-use crate::boundaries::AdminUnit;
-use crate::names::Place;
 use crate::record::{Describe, RecordId, Source};
 use geo::Geometry;
 use serde::{Deserialize, Serialize};
@@ -185,62 +182,53 @@ pub struct PropertyError {
     pub message: String,
 }
 
-/// The attributes of a record: one domain type per layer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "layer", rename_all = "snake_case")]
-pub enum Body {
-    AdminUnit(AdminUnit),
-    Street(Street),
-    Place(Place),
-    DoorPlate(DoorPlate),
-    Campaign(crate::addresses::numbering::Campaign),
-    Sign(crate::signs::Sign),
-    SignInspection(crate::signs::Inspection),
-    WorkOrder(crate::signs::WorkOrder),
-    Marker(crate::boundaries::marker::Marker),
-    MarkerObservation(crate::boundaries::marker::Observation),
-    Dispute(crate::boundaries::dispute::Dispute),
-    BoundaryLine(crate::boundaries::line::BoundaryLine),
-    LineInspection(crate::boundaries::line::LineInspection),
-    Agreement(crate::boundaries::line::Agreement),
-    Cemetery(crate::cemetery::Cemetery),
-    CemeterySection(crate::cemetery::Section),
-    Plot(crate::cemetery::Plot),
-    Burial(crate::cemetery::Burial),
-    SubsidyClaim(crate::cemetery::SubsidyClaim),
-    Grave(crate::cemetery::Grave),
-    Notice(crate::cemetery::Notice),
-    Zone(crate::cemetery::Zone),
+macro_rules! body {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// The attributes of a record: one domain type per layer.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "layer", rename_all = "snake_case")]
+        pub enum Body {
+            $($variant($ty),)*
+        }
+
+        impl Body {
+            pub fn layer(&self) -> Layer {
+                match self {
+                    $(Body::$variant(_) => Layer::$variant,)*
+                }
+            }
+
+            /// The record as the user interface shows it (its domain type's [`Describe`]).
+            pub fn describe(&self) -> &dyn Describe {
+                match self {
+                    $(Body::$variant(b) => b,)*
+                }
+            }
+
+            /// The body of a record of `layer` from its properties, into the layer's own type
+            /// (not through the tagged `Body`, which would lose the path of the field at
+            /// fault).
+            pub fn from_properties(
+                layer: Layer,
+                properties: serde_json::Map<String, serde_json::Value>,
+            ) -> Result<Body, PropertyError> {
+                let value = serde_json::Value::Object(properties);
+                Ok(match layer {
+                    $(Layer::$variant => Body::$variant(
+                        serde_path_to_error::deserialize(value).map_err(|e| PropertyError {
+                            path: e.path().to_string(),
+                            message: e.inner().to_string(),
+                        })?,
+                    ),)*
+                })
+            }
+        }
+    };
 }
 
-impl Body {
-    pub fn layer(&self) -> Layer {
-        match self {
-            Body::AdminUnit(_) => Layer::AdminUnit,
-            Body::Street(_) => Layer::Street,
-            Body::Place(_) => Layer::Place,
-            Body::DoorPlate(_) => Layer::DoorPlate,
-            Body::Campaign(_) => Layer::Campaign,
-            Body::Sign(_) => Layer::Sign,
-            Body::SignInspection(_) => Layer::SignInspection,
-            Body::WorkOrder(_) => Layer::WorkOrder,
-            Body::Marker(_) => Layer::Marker,
-            Body::MarkerObservation(_) => Layer::MarkerObservation,
-            Body::Dispute(_) => Layer::Dispute,
-            Body::BoundaryLine(_) => Layer::BoundaryLine,
-            Body::LineInspection(_) => Layer::LineInspection,
-            Body::Agreement(_) => Layer::Agreement,
-            Body::Cemetery(_) => Layer::Cemetery,
-            Body::CemeterySection(_) => Layer::CemeterySection,
-            Body::Plot(_) => Layer::Plot,
-            Body::Burial(_) => Layer::Burial,
-            Body::SubsidyClaim(_) => Layer::SubsidyClaim,
-            Body::Grave(_) => Layer::Grave,
-            Body::Notice(_) => Layer::Notice,
-            Body::Zone(_) => Layer::Zone,
-        }
-    }
+each_layer_type!(body);
 
+impl Body {
     /// Where the record comes from (`sample` for the demo's synthetic objects).
     pub fn source(&self) -> Source {
         match self {
@@ -307,49 +295,6 @@ impl Body {
         }
     }
 
-    /// The body of a record of `layer` from its properties, into the layer's own type (not
-    /// through the tagged `Body`, which would lose the path of the field at fault).
-    pub fn from_properties(
-        layer: Layer,
-        properties: serde_json::Map<String, serde_json::Value>,
-    ) -> Result<Body, PropertyError> {
-        fn typed<T: serde::de::DeserializeOwned>(
-            properties: serde_json::Map<String, serde_json::Value>,
-        ) -> Result<T, PropertyError> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(properties)).map_err(|e| {
-                PropertyError {
-                    path: e.path().to_string(),
-                    message: e.inner().to_string(),
-                }
-            })
-        }
-        let p = properties;
-        Ok(match layer {
-            Layer::AdminUnit => Body::AdminUnit(typed(p)?),
-            Layer::Street => Body::Street(typed(p)?),
-            Layer::Place => Body::Place(typed(p)?),
-            Layer::DoorPlate => Body::DoorPlate(typed(p)?),
-            Layer::Campaign => Body::Campaign(typed(p)?),
-            Layer::Sign => Body::Sign(typed(p)?),
-            Layer::SignInspection => Body::SignInspection(typed(p)?),
-            Layer::WorkOrder => Body::WorkOrder(typed(p)?),
-            Layer::Marker => Body::Marker(typed(p)?),
-            Layer::MarkerObservation => Body::MarkerObservation(typed(p)?),
-            Layer::Dispute => Body::Dispute(typed(p)?),
-            Layer::BoundaryLine => Body::BoundaryLine(typed(p)?),
-            Layer::LineInspection => Body::LineInspection(typed(p)?),
-            Layer::Agreement => Body::Agreement(typed(p)?),
-            Layer::Cemetery => Body::Cemetery(typed(p)?),
-            Layer::CemeterySection => Body::CemeterySection(typed(p)?),
-            Layer::Plot => Body::Plot(typed(p)?),
-            Layer::Burial => Body::Burial(typed(p)?),
-            Layer::SubsidyClaim => Body::SubsidyClaim(typed(p)?),
-            Layer::Grave => Body::Grave(typed(p)?),
-            Layer::Notice => Body::Notice(typed(p)?),
-            Layer::Zone => Body::Zone(typed(p)?),
-        })
-    }
-
     /// The references the record makes to other records, with the field that makes each.
     pub fn references(&self) -> Vec<(&'static str, RecordId)> {
         match self {
@@ -361,34 +306,6 @@ impl Body {
             Body::LineInspection(i) => vec![("line", i.line)],
             Body::Campaign(c) => c.streets.iter().map(|s| ("streets", *s)).collect(),
             _ => Vec::new(),
-        }
-    }
-
-    /// The record as the user interface shows it (its domain type's [`Describe`]).
-    pub fn describe(&self) -> &dyn Describe {
-        match self {
-            Body::AdminUnit(b) => b,
-            Body::Street(b) => b,
-            Body::Place(b) => b,
-            Body::DoorPlate(b) => b,
-            Body::Campaign(b) => b,
-            Body::Sign(b) => b,
-            Body::SignInspection(b) => b,
-            Body::WorkOrder(b) => b,
-            Body::Marker(b) => b,
-            Body::MarkerObservation(b) => b,
-            Body::Dispute(b) => b,
-            Body::BoundaryLine(b) => b,
-            Body::LineInspection(b) => b,
-            Body::Agreement(b) => b,
-            Body::Cemetery(b) => b,
-            Body::CemeterySection(b) => b,
-            Body::Plot(b) => b,
-            Body::Burial(b) => b,
-            Body::SubsidyClaim(b) => b,
-            Body::Grave(b) => b,
-            Body::Notice(b) => b,
-            Body::Zone(b) => b,
         }
     }
 

@@ -8,6 +8,38 @@
 //! in-memory picture of what is current. This module sits above the domains (it gathers their
 //! types into one `Body`) and below the registry, the stores and the faces.
 
+/// Every layer's domain type, listed once, in the order of [`Layer::ALL`]: `Body`, its dispatch
+/// (layer, description, building from properties), [`Variant`] and the [`crate::record::Records`]
+/// of the current state are all generated from this list by the macro named.
+macro_rules! each_layer_type {
+    ($then:ident) => {
+        $then! {
+            AdminUnit(crate::boundaries::AdminUnit),
+            Street(crate::addresses::Street),
+            Place(crate::names::Place),
+            DoorPlate(crate::addresses::DoorPlate),
+            Campaign(crate::addresses::numbering::Campaign),
+            Sign(crate::signs::Sign),
+            SignInspection(crate::signs::Inspection),
+            WorkOrder(crate::signs::WorkOrder),
+            Marker(crate::boundaries::marker::Marker),
+            MarkerObservation(crate::boundaries::marker::Observation),
+            Dispute(crate::boundaries::dispute::Dispute),
+            BoundaryLine(crate::boundaries::line::BoundaryLine),
+            LineInspection(crate::boundaries::line::LineInspection),
+            Agreement(crate::boundaries::line::Agreement),
+            Cemetery(crate::cemetery::Cemetery),
+            CemeterySection(crate::cemetery::Section),
+            Plot(crate::cemetery::Plot),
+            Burial(crate::cemetery::Burial),
+            SubsidyClaim(crate::cemetery::SubsidyClaim),
+            Grave(crate::cemetery::Grave),
+            Notice(crate::cemetery::Notice),
+            Zone(crate::cemetery::Zone),
+        }
+    };
+}
+
 mod catalogue;
 mod changeset;
 mod history;

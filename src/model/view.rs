@@ -122,27 +122,4 @@ fn current<'a, T>(v: &'a RecordVersion, body: &'a T) -> Current<'a, T> {
     }
 }
 
-records!(
-    AdminUnit(crate::boundaries::AdminUnit),
-    Street(crate::addresses::Street),
-    Place(crate::names::Place),
-    DoorPlate(crate::addresses::DoorPlate),
-    Campaign(crate::addresses::numbering::Campaign),
-    Sign(crate::signs::Sign),
-    SignInspection(crate::signs::Inspection),
-    WorkOrder(crate::signs::WorkOrder),
-    Marker(crate::boundaries::marker::Marker),
-    MarkerObservation(crate::boundaries::marker::Observation),
-    Dispute(crate::boundaries::dispute::Dispute),
-    BoundaryLine(crate::boundaries::line::BoundaryLine),
-    LineInspection(crate::boundaries::line::LineInspection),
-    Agreement(crate::boundaries::line::Agreement),
-    Cemetery(crate::cemetery::Cemetery),
-    CemeterySection(crate::cemetery::Section),
-    Plot(crate::cemetery::Plot),
-    Burial(crate::cemetery::Burial),
-    SubsidyClaim(crate::cemetery::SubsidyClaim),
-    Grave(crate::cemetery::Grave),
-    Notice(crate::cemetery::Notice),
-    Zone(crate::cemetery::Zone),
-);
+each_layer_type!(records);

@@ -164,7 +164,7 @@ pub(super) async fn relocation(
         let in_area = |g: &Geometry<f64>| -> Vec<RecordId> {
             state
                 .layer(Grave::LAYER)
-                .filter(|v| !v.of::<Grave>().is_some_and(|g| g.moved_to.is_some()))
+                .filter(|v| v.of::<Grave>().is_none_or(|g| g.moved_to.is_none()))
                 .filter(|v| match (&v.geometry, g) {
                     (Geometry::Point(p), Geometry::MultiPolygon(m)) => m.contains(p),
                     (Geometry::Point(p), Geometry::Polygon(m)) => m.contains(p),

@@ -281,7 +281,7 @@ impl Registry {
         use crate::publish::map::{Overlay, OverlayStyle};
         use geo::BoundingRect;
         let v = state.get(&plot)?;
-        let Some(p) = v.of::<Plot>() else { return None };
+        let p = v.of::<Plot>()?;
         let section = state.get(&p.section)?;
         let r = crate::registry::maps::measured(&section.geometry)
             .ok()?

@@ -43,9 +43,7 @@ fn find_graves_by(state: &CurrentState, name: &str, year: Option<i32>) -> Vec<Gr
     let mut out: Vec<GraveHit> = state
         .layer(Burial::LAYER)
         .filter_map(|v| {
-            let Some(b) = v.of::<Burial>() else {
-                return None;
-            };
+            let b = v.of::<Burial>()?;
             let found = match year {
                 None => b.deceased.name.contains(name),
                 Some(y) => b.deceased.name == name && b.deceased.died.year() == y,
@@ -54,9 +52,7 @@ fn find_graves_by(state: &CurrentState, name: &str, year: Option<i32>) -> Vec<Gr
                 return None;
             }
             let plot = state.get(&b.plot?)?;
-            let Some(p) = plot.of::<Plot>() else {
-                return None;
-            };
+            let p = plot.of::<Plot>()?;
             let cemetery = match state.get(&p.cemetery).map(|c| &c.body) {
                 Some(Body::Cemetery(c)) => c.name.clone(),
                 _ => String::new(),

@@ -103,7 +103,7 @@ impl Registry {
         let mut out: Vec<Expiring> = state
             .layer(Plot::LAYER)
             .filter_map(|v| {
-                let Some(p) = v.of::<Plot>() else { return None };
+                let p = v.of::<Plot>()?;
                 let period = p.period.as_ref()?;
                 if !p.status.in_use() || period.until > until {
                     return None;
