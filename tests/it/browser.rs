@@ -671,6 +671,30 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         "the drawn street's panel",
     );
     browser.click_on("#edit-attributes");
+    // The form cannot move the new name along its workflow without its steps and document:
+    // 拟命名 → 已审核 (曼 is a foreign name: the check refuses), → 已批准, → 已公告, each refused
+    // on save with the step to take, and the street stays a proposal.
+    for status in ["checked", "approved", "published"] {
+        browser.eval(&format!(
+            "document.querySelector('[data-field=\"naming.status\"]').value = '{status}'"
+        ));
+        browser.eval("document.getElementById('edit-error').textContent = ''");
+        browser.click_on("#save-attributes");
+        browser.wait_for(
+            "document.getElementById('edit-error').textContent !== ''",
+            "the refusal",
+        );
+        let error = browser.eval("document.getElementById('edit-error').textContent");
+        let error = error.as_str().unwrap();
+        assert!(
+            error.contains("命名规则检查未通过") || error.contains("不能由“拟命名”直接改为"),
+            "{status}: {error}"
+        );
+    }
+    let status = browser.eval(&format!(
+        "(async () => (await (await fetch('/api/records/{drawn_id}')).json()).properties.naming.status)()"
+    ));
+    assert_eq!(status, "proposed");
     browser.click_on("#retire-feature");
     browser.wait_for("document.getElementById('retired')", "the retirement");
     let gone = browser.eval(&format!(
