@@ -76,22 +76,24 @@ impl Role {
     /// Whether the role may change nothing at all (no layer to write, nothing to publish):
     /// its state-changing calls are refused before their body is read.
     pub fn changes_nothing(self) -> bool {
-        self.writable().is_empty() && !self.publishes()
+        !Layer::ALL.into_iter().any(|l| self.writes(l)) && !self.publishes()
     }
 
-    /// The layers this role may write: its office's (every layer for the administrator).
-    pub fn writable(self) -> Vec<Layer> {
-        let office = match self {
-            Role::Admin => return Layer::ALL.to_vec(),
-            Role::NamesOfficer => Office::Names,
-            Role::BoundaryOfficer => Office::Boundaries,
-            Role::BurialOfficer => Office::Burials,
-            Role::Editor | Role::Viewer => return Vec::new(),
-        };
-        Layer::ALL
-            .into_iter()
-            .filter(|l| l.spec().office == office)
-            .collect()
+    /// The office whose layers this role writes (none for the administrator, who writes
+    /// every layer, and for editors and viewers, who write none).
+    fn office(self) -> Option<Office> {
+        match self {
+            Role::NamesOfficer => Some(Office::Names),
+            Role::BoundaryOfficer => Some(Office::Boundaries),
+            Role::BurialOfficer => Some(Office::Burials),
+            Role::Admin | Role::Editor | Role::Viewer => None,
+        }
+    }
+
+    /// Whether this role may write `layer`: its office's layers (every one for the
+    /// administrator), as the catalogue declares them.
+    pub fn writes(self, layer: Layer) -> bool {
+        self == Role::Admin || self.office() == Some(layer.spec().office)
     }
 }
 
@@ -169,7 +171,7 @@ impl Access {
 
     /// Whether the layer may be written.
     pub fn can_write(&self, layer: Layer) -> bool {
-        self.role().is_some_and(|r| r.writable().contains(&layer))
+        self.role().is_some_and(|r| r.writes(layer))
     }
 
     /// Whether the caller may publish (build a gazetteer edition): editors and the

@@ -24,7 +24,8 @@
 //! - A rule that guards a write: a pure function in its domain, called from the registry's
 //!   commit path (`registry::Registry::plan`), never from a face.
 //! - A new layer: its domain type (with [`record::Describe`], the title and labelled attributes
-//!   people read), a `Layer` and a `Body` variant and its line in `model/view.rs`, its
+//!   people read), a `Layer` variant and its line in `model::each_layer_type!` (`model/mod.rs`;
+//!   `Body` and its dispatch are generated from that list), its
 //!   declaration in [`model::CATALOGUE`] (table, label, geometry, columns, office, visibility,
 //!   search, photos, dispute freeze, CQL2 queryables), and a migration for its table in both
 //!   stores. Roles, visibility, filters, search and the map's panel follow from these.

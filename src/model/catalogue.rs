@@ -5,8 +5,9 @@
 //! from [`LayerSpec`]; the attributes a person reads come from the domain type's
 //! [`crate::record::Describe`].
 //!
-//! Adding a layer: its domain type (with `Describe`), a `Layer` and a `Body` variant, its
-//! declaration here, the `records!` line in `view.rs`, and a migration for its table.
+//! Adding a layer: its domain type (with `Describe`), a `Layer` variant, its line in
+//! `each_layer_type!` (`model/mod.rs`, from which `Body` and its dispatch are generated), its
+//! declaration here, and a migration for its table.
 
 use super::{GeometryKind, Layer};
 

@@ -43,12 +43,4 @@ impl Attributes {
         let joined: Vec<String> = items.iter().map(ToString::to_string).collect();
         self.row(label, joined.join("、"))
     }
-
-    /// The value of the row labelled `label`.
-    pub fn get(&self, label: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(l, _)| *l == label)
-            .map(|(_, v)| v.as_str())
-    }
 }

@@ -1,4 +1,7 @@
-//! The leaves of the record model: permanent ids, provenance and approval documents.
+//! The leaves of the record model: permanent ids, provenance and approval documents, and the
+//! two traits through which the domains meet the registry without naming it: [`Records`] (how
+//! a domain reads current records of one type) and [`Describe`] (how a record reads to a
+//! person).
 //!
 //! Every registry object is a chain of versions sharing one permanent [`RecordId`]; a change is
 //! a changeset with its [`ChangesetId`], citing an [`ApprovalDocument`] where a rule asks for one.

@@ -119,12 +119,6 @@ pub(super) fn distance_m(a: &Geometry<f64>, b: &Geometry<f64>) -> Result<f64, Re
     crate::spatial::measure::length_m(&line).map_err(|e| RegistryError::Invalid(e.to_string()))
 }
 
-/// Layers whose edits a dispute freezes (`LayerSpec::frozen`): what is inside the area, and
-/// the lines themselves.
-pub(super) fn frozen_layer(layer: Layer) -> bool {
-    layer.spec().frozen
-}
-
 /// The part of a record's geometry a write changes: all of it for a creation or retirement,
 /// the difference between old and new for an update (a unit's new name touches nothing).
 pub(super) fn changed_part(
@@ -177,7 +171,7 @@ pub fn freeze(state: &CurrentState, mut changeset: Changeset) -> Result<Changese
             | Write::Update {
                 id, body, geometry, ..
             } => {
-                if !frozen_layer(body.layer()) {
+                if !body.layer().spec().frozen {
                     continue;
                 }
                 (*id, Some(geometry))
@@ -185,7 +179,7 @@ pub fn freeze(state: &CurrentState, mut changeset: Changeset) -> Result<Changese
             Write::Retire { id, .. } => (*id, None),
         };
         let old = state.get(&id);
-        if old.is_some_and(|v| !frozen_layer(v.layer())) {
+        if old.is_some_and(|v| !v.layer().spec().frozen) {
             continue;
         }
         let Some(part) = changed_part(old.map(|v| &v.geometry), new) else {
