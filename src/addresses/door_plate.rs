@@ -1,7 +1,7 @@
 //! A door plate: a number on a street, at an entrance point (the record's geometry).
 
 use super::DoorNumber;
-use crate::record::{Attributes, Describe};
+use crate::record::{Attributes, Describe, Field, Form};
 use crate::record::{RecordId, Source};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,19 @@ pub struct DoorPlate {
     /// The plate on the wall (large door plate unless recorded otherwise).
     #[serde(default)]
     pub kind: PlateKind,
+}
+
+impl DoorPlate {
+    /// The map editor's form of a door plate.
+    pub fn form() -> Form {
+        Form::new(vec![
+            Field::reference("street", "街路巷", "streets").required(),
+            Field::text("number", "门牌号")
+                .with(serde_json::json!({ "minLength": 1, "examples": ["12", "12附1", "C05", "G2—7"] }))
+                .required(),
+            Field::choice("kind", "门牌种类", &PlateKind::ALL, PlateKind::label),
+        ])
+    }
 }
 
 /// Kinds of plates, as Inner Mongolia's 1998 measures make them.

@@ -3,7 +3,7 @@
 use super::numbering::StreetOverrides;
 use crate::names::naming::Naming;
 use crate::record::Source;
-use crate::record::{Attributes, Describe};
+use crate::record::{Attributes, Describe, Field, Form};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +54,29 @@ impl StreetClass {
             StreetClass::Branch => "支路",
             StreetClass::Lane => "巷",
         }
+    }
+}
+
+impl Street {
+    /// The map editor's form of a street.
+    pub fn form() -> Form {
+        use crate::names::naming::{mongolian_field, name_field, named_form};
+        named_form(vec![
+            name_field(),
+            mongolian_field(),
+            Field::choice(
+                "class",
+                "等级",
+                &[
+                    StreetClass::Arterial,
+                    StreetClass::Secondary,
+                    StreetClass::Branch,
+                    StreetClass::Lane,
+                ],
+                StreetClass::label,
+            )
+            .required(),
+        ])
     }
 }
 

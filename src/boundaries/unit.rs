@@ -2,7 +2,7 @@
 
 use super::{DivisionCode, UnitLevel};
 use crate::names::naming::Naming;
-use crate::record::{Attributes, Describe};
+use crate::record::{Attributes, Describe, Field, Form};
 use crate::record::{Current, Records, Source, View};
 use geo::Coord;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,34 @@ pub struct AdminUnit {
 }
 
 impl AdminUnit {
+    /// The map editor's form of a unit.
+    pub fn form() -> Form {
+        use crate::names::naming::{mongolian_field, name_field, named_form};
+        use serde_json::json;
+        let code = json!({ "pattern": "^[0-9]{12}$" });
+        named_form(vec![
+            Field::text("code", "区划代码")
+                .with(code.clone())
+                .required(),
+            name_field(),
+            mongolian_field(),
+            Field::choice(
+                "level",
+                "级别",
+                &[
+                    UnitLevel::County,
+                    UnitLevel::Township,
+                    UnitLevel::TownshipLike,
+                    UnitLevel::Community,
+                    UnitLevel::Village,
+                ],
+                UnitLevel::label,
+            )
+            .required(),
+            Field::text("parent", "上级区划代码").with(code),
+        ])
+    }
+
     /// A unit whose level and parent are read from its code.
     pub fn from_code(code: DivisionCode, name: impl Into<String>, source: Source) -> Self {
         AdminUnit {

@@ -1,6 +1,7 @@
 //! Graves outside cemeteries (散埋乱葬), and the zones (火葬区, 三沿七区) they are checked against.
 
 use super::*;
+use crate::record::{Field, Form};
 
 /// Kinds of zones burials and graves are checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -197,4 +198,25 @@ pub struct Grave {
     #[serde(default)]
     pub notes: String,
     pub source: Source,
+}
+
+impl Grave {
+    /// The map editor's form of a scattered grave.
+    pub fn form() -> Form {
+        use serde_json::json;
+        let personal = || json!({ "x-personal": true });
+        Form::new(vec![
+            Field::text("number", "台账编号")
+                .with(json!({ "minLength": 1 }))
+                .required(),
+            Field::choice("kind", "坟墓类型", &GraveKind::ALL, GraveKind::label).required(),
+            Field::date("surveyed", "调查日期").required(),
+            Field::number("area_m2", "占地面积（平方米）", "number", 0.0),
+            Field::text("buried", "安葬者").with(personal()),
+            Field::text("owner", "坟主").with(personal()),
+            Field::text("owner_phone", "坟主电话").with(personal()),
+            Field::choice("treatment", "处置方式", &Treatment::ALL, Treatment::label),
+            Field::text("notes", "备注"),
+        ])
+    }
 }

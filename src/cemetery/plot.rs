@@ -1,6 +1,7 @@
 //! Plots (墓位): their numbers, kinds, statuses and state machine, use periods and renewals.
 
 use super::*;
+use crate::record::{Field, Form};
 
 /// 区-排-号: section, row and number; unique within the section.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,12 +62,34 @@ pub enum Remains {
     Body,
 }
 
+impl Remains {
+    pub const ALL: [Remains; 2] = [Remains::Ashes, Remains::Body];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Remains::Ashes => "骨灰",
+            Remains::Body => "遗体",
+        }
+    }
+}
+
 /// Single (单穴) or double (双穴, a couple).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Occupancy {
     Single,
     Double,
+}
+
+impl Occupancy {
+    pub const ALL: [Occupancy; 2] = [Occupancy::Single, Occupancy::Double];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Occupancy::Single => "单穴",
+            Occupancy::Double => "双穴",
+        }
+    }
 }
 
 /// A plot's kind: what it holds and for how many.
@@ -281,5 +304,37 @@ impl Plot {
             next.status = PlotStatus::Occupied;
         }
         Ok(next)
+    }
+}
+
+impl Plot {
+    /// The map editor's form of a plot (its cemetery is filled in from its section).
+    pub fn form() -> Form {
+        use serde_json::json;
+        Form::new(vec![
+            Field::reference("section", "墓区", "cemetery_sections").required(),
+            Field::reference("cemetery", "公墓", "cemeteries")
+                .with(json!({ "x-fill": { "from": "section", "property": "cemetery" } }))
+                .required(),
+            Field::text("number", "墓位号（区-排-号）")
+                .with(
+                    json!({ "pattern": "^[^-]+-[1-9][0-9]*-[1-9][0-9]*$", "examples": ["A-3-12"] }),
+                )
+                .required(),
+            Field::object(
+                "kind",
+                "墓位类型",
+                vec![
+                    Field::choice("remains", "安葬", &Remains::ALL, Remains::label).required(),
+                    Field::choice("occupancy", "穴数", &Occupancy::ALL, Occupancy::label)
+                        .required(),
+                ],
+            )
+            .required(),
+            Field::choice("status", "状态", &PlotStatus::ALL, PlotStatus::label).required(),
+            Field::date("laid_out", "建成日期").required(),
+            Field::text("holder", "使用权人").with(json!({ "x-personal": true })),
+            Field::text("holder_phone", "使用权人电话").with(json!({ "x-personal": true })),
+        ])
     }
 }

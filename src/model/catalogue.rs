@@ -58,6 +58,9 @@ pub struct LayerSpec {
     pub import: &'static [&'static str],
     /// The properties a CQL2 filter may name, with their JSON types.
     pub queryables: &'static [(&'static str, &'static str)],
+    /// The form its records are drawn and edited with on the map (declared by its domain type),
+    /// or none for layers kept on their own pages.
+    pub form: Option<fn() -> crate::record::Form>,
 }
 
 /// The bookkeeping every layer's filter may name.
@@ -88,6 +91,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["code", "name", "name_mn", "level", "parent"],
         queryables: queryables!("code": "string", "name": "string", "name_mn": "string", "level": "string", "parent": "string"),
+        form: Some(crate::boundaries::AdminUnit::form),
     },
     LayerSpec {
         layer: Layer::Street,
@@ -102,6 +106,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["name", "name_mn", "class", "status"],
         queryables: queryables!("name": "string", "name_mn": "string", "class": "string", "status": "string"),
+        form: Some(crate::addresses::Street::form),
     },
     LayerSpec {
         layer: Layer::Place,
@@ -116,6 +121,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["name", "name_mn", "category", "status"],
         queryables: queryables!("name": "string", "name_mn": "string", "category": "string", "status": "string"),
+        form: Some(crate::names::Place::form),
     },
     LayerSpec {
         layer: Layer::DoorPlate,
@@ -130,6 +136,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["number", "street", "street_id", "kind"],
         queryables: queryables!("number": "string", "number_value": "integer", "street": "string", "kind": "string"),
+        form: Some(crate::addresses::DoorPlate::form),
     },
     LayerSpec {
         layer: Layer::Campaign,
@@ -144,6 +151,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("name": "string", "status": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Sign,
@@ -172,6 +180,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
             "names",
         ],
         queryables: queryables!("code": "string", "kind": "string", "condition": "string", "mounting": "string", "installed": "string"),
+        form: Some(crate::signs::Sign::form),
     },
     LayerSpec {
         layer: Layer::SignInspection,
@@ -186,6 +195,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: true,
         import: &[],
         queryables: queryables!("sign": "string", "date": "string", "condition": "string", "inspector": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::WorkOrder,
@@ -200,6 +210,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: true,
         import: &[],
         queryables: queryables!("sign": "string", "kind": "string", "status": "string", "cost_fen": "integer", "assignee": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Marker,
@@ -223,6 +234,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
             "installed",
         ],
         queryables: queryables!("number": "string", "kind": "string", "material": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::MarkerObservation,
@@ -237,6 +249,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: true,
         import: &[],
         queryables: queryables!("marker": "string", "date": "string", "state": "string", "offset_m": "number", "alert": "boolean"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Dispute,
@@ -251,6 +264,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("title": "string", "status": "string", "area_m2": "number"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::BoundaryLine,
@@ -265,6 +279,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("left": "string", "right": "string", "legal": "string", "technical": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::LineInspection,
@@ -279,6 +294,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("line": "string", "date": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Agreement,
@@ -293,6 +309,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("title": "string", "renewal": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Cemetery,
@@ -307,6 +324,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["name", "kind", "operator", "address", "approval", "opened"],
         queryables: queryables!("name": "string", "kind": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::CemeterySection,
@@ -321,6 +339,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["cemetery", "code", "name"],
         queryables: queryables!("cemetery": "string", "code": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Plot,
@@ -343,6 +362,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
             "laid_out",
         ],
         queryables: queryables!("cemetery": "string", "section": "string", "number": "string", "status": "string", "laid_out": "string"),
+        form: Some(crate::cemetery::Plot::form),
     },
     LayerSpec {
         layer: Layer::Burial,
@@ -358,6 +378,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         // Personal data: only what finds a record, never names or ID numbers.
         import: &[],
         queryables: queryables!("disposition": "string", "plot": "string", "in_zone": "boolean", "registered_on": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::SubsidyClaim,
@@ -372,6 +393,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("burial": "string", "rule": "string", "total_fen": "integer", "claimed_on": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Grave,
@@ -396,6 +418,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
             "notes",
         ],
         queryables: queryables!("number": "string", "kind": "string", "treatment": "string", "surveyed": "string"),
+        form: Some(crate::cemetery::Grave::form),
     },
     LayerSpec {
         layer: Layer::Notice,
@@ -410,6 +433,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &[],
         queryables: queryables!("number": "string", "batch": "string", "status": "string", "grave": "string"),
+        form: None,
     },
     LayerSpec {
         layer: Layer::Zone,
@@ -424,6 +448,7 @@ pub const CATALOGUE: [LayerSpec; 22] = [
         photos: false,
         import: &["name", "kind", "basis"],
         queryables: queryables!("name": "string", "kind": "string"),
+        form: None,
     },
 ];
 

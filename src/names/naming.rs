@@ -11,6 +11,7 @@
 
 use super::rules::{Rule, Severity, Verdict};
 use crate::record::ApprovalDocument;
+use crate::record::{Field, Form};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,6 +55,49 @@ impl NameStatus {
             NameStatus::Rejected => "未予批准",
         }
     }
+}
+
+/// A named layer's form: `fields`, then the status of the name and
+/// the texts the gazetteer prints. Drawn new, a record is a proposal: approval is a later
+/// step, with its document.
+pub fn named_form(mut fields: Vec<Field>) -> Form {
+    use serde_json::json;
+    fields.push(Field::object(
+        "naming",
+        "命名信息",
+        vec![
+            Field::choice(
+                "status",
+                "名称状态",
+                &[
+                    NameStatus::Proposed,
+                    NameStatus::Checked,
+                    NameStatus::Approved,
+                    NameStatus::Published,
+                    NameStatus::Rejected,
+                ],
+                NameStatus::label,
+            )
+            .required(),
+            Field::text("meaning", "含义"),
+            Field::text("history", "历史沿革"),
+            Field::text("description", "地理实体描述"),
+            Field::date("named_on", "命名时间"),
+        ],
+    ));
+    Form::new(fields).beginning_with(json!({ "naming": { "status": "proposed" } }))
+}
+
+/// The field of a standard name (required, not empty).
+pub fn name_field() -> Field {
+    Field::text("name", "标准名称")
+        .with(serde_json::json!({ "minLength": 1 }))
+        .required()
+}
+
+/// The field of a name in Mongolian script.
+pub fn mongolian_field() -> Field {
+    Field::text("name_mn", "蒙古文名称").with(serde_json::json!({ "x-script": "mongolian" }))
 }
 
 /// 名称种类

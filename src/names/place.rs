@@ -3,7 +3,7 @@
 use super::PlaceCategory;
 use super::naming::Naming;
 use crate::record::Source;
-use crate::record::{Attributes, Describe};
+use crate::record::{Attributes, Describe, Form};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,25 @@ pub struct Place {
     /// Other names, census texts and the approval workflow.
     #[serde(default)]
     pub naming: Naming,
+}
+
+impl Place {
+    /// The map editor's form of a place.
+    pub fn form() -> Form {
+        use super::naming::{mongolian_field, name_field, named_form};
+        use crate::record::Field;
+        named_form(vec![
+            name_field(),
+            mongolian_field(),
+            Field::choice(
+                "category",
+                "类别",
+                &PlaceCategory::ALL,
+                PlaceCategory::label,
+            )
+            .required(),
+        ])
+    }
 }
 
 impl Describe for Place {

@@ -10,12 +10,14 @@
 
 mod describe;
 mod document;
+mod form;
 mod id;
 mod source;
 mod view;
 
 pub use describe::{Attributes, Describe};
 pub use document::ApprovalDocument;
+pub use form::{Field, Form};
 pub use id::{ChangesetId, RecordId};
 pub use source::Source;
 pub use view::{Current, Records, View};

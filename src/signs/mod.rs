@@ -10,7 +10,7 @@ pub mod artwork;
 pub mod conformance;
 mod report;
 
-use crate::record::{Attributes, Describe};
+use crate::record::{Attributes, Describe, Field, Form};
 use crate::record::{RecordId, Source};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -465,6 +465,45 @@ pub fn yuan(fen: i64) -> String {
         grouped.push(c);
     }
     format!("{sign}{grouped}.{:02}", fen % 100)
+}
+
+impl Sign {
+    /// The map editor's form of a sign: what it names and shows, how it is mounted.
+    pub fn form() -> Form {
+        use serde_json::json;
+        Form::new(vec![
+            Field::text("code", "标志编号")
+                .with(json!({ "minLength": 1, "examples": ["DX-001"] }))
+                .required(),
+            Field::choice("kind", "种类", &SignKind::ALL, SignKind::label).required(),
+            Field::references("names", "所标地名", &["streets", "places", "door_plates"])
+                .with(json!({ "minItems": 1 }))
+                .required(),
+            Field::object(
+                "shows",
+                "标志上的文字",
+                vec![
+                    Field::text("zh", "汉字")
+                        .with(json!({ "minLength": 1 }))
+                        .required(),
+                    Field::text("mn", "蒙古文").with(json!({ "x-script": "mongolian" })),
+                    Field::text("pinyin", "罗马字母拼写"),
+                    Field::text("number", "门（楼）号"),
+                ],
+            )
+            .required(),
+            Field::choice("mounting", "安装方式", &Mounting::ALL, Mounting::label).required(),
+            Field::number("width_mm", "宽（毫米）", "integer", 1.0).required(),
+            Field::number("height_mm", "高（毫米）", "integer", 1.0).required(),
+            Field::boolean("vertical", "竖式"),
+            Field::number("facing", "朝向（度，自北顺时针）", "number", 0.0)
+                .with(json!({ "maximum": 360 })),
+            Field::text("material", "材质"),
+            Field::text("installer", "安装单位"),
+            Field::date("installed", "安装日期"),
+            Field::choice("condition", "状况", &Condition::ALL, Condition::label),
+        ])
+    }
 }
 
 impl Describe for Sign {

@@ -266,3 +266,13 @@ both_stores!(
         }
     }
 );
+
+/// Each form as the map editor receives it, as a reviewed snapshot: a field, a label or a
+/// choice that changes shows as a diff (`tests/it/snapshots/`, `cargo insta review`).
+#[test]
+fn every_form_matches_its_snapshot() {
+    for layer in DRAWN {
+        let schema = diming::forms::schema(layer).expect("a drawn layer has a form");
+        insta::assert_json_snapshot!(format!("form-{}", layer.table()), schema);
+    }
+}
