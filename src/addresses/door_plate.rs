@@ -1,7 +1,7 @@
 //! A door plate: a number on a street, at an entrance point (the record's geometry).
 
 use super::DoorNumber;
-use crate::record::{Attributes, Describe, Field, Form};
+use crate::record::{Attributes, Describe, Field, Form, Tag};
 use crate::record::{RecordId, Source};
 use serde::{Deserialize, Serialize};
 
@@ -96,5 +96,9 @@ impl Describe for DoorPlate {
             .row("门牌号", &self.number)
             .row("门牌种类", self.kind.label())
             .row("来源", self.source.label())
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("title", Tag::Own(self.title()));
+        tag("number", Tag::Own(self.number.to_string()));
     }
 }

@@ -3,7 +3,7 @@
 use super::numbering::StreetOverrides;
 use crate::names::naming::Naming;
 use crate::record::Source;
-use crate::record::{Attributes, Describe, Field, Form};
+use crate::record::{Attributes, Describe, Field, Form, Tag};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,5 +91,12 @@ impl Describe for Street {
             .row("道路等级", self.class.label())
             .row("命名状态", self.naming.status.label())
             .row("来源", self.source.label())
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("name", Tag::Own(self.name.clone()));
+        tag("class", Tag::Code(self.class.as_str()));
+        if let Some(m) = &self.name_mn {
+            tag("name_mn", Tag::Own(m.clone()));
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{DivisionCode, UnitLevel};
 use crate::names::naming::Naming;
-use crate::record::{Attributes, Describe, Field, Form};
+use crate::record::{Attributes, Describe, Field, Form, Tag};
 use crate::record::{Current, Records, Source, View};
 use geo::Coord;
 use serde::{Deserialize, Serialize};
@@ -98,5 +98,10 @@ impl Describe for AdminUnit {
             .some("上级区划代码", self.parent.map(|p| p.short()))
             .row("命名状态", self.naming.status.label())
             .row("来源", self.source.label())
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("name", Tag::Own(self.name.clone()));
+        tag("code", Tag::Own(self.code.short()));
+        tag("level", Tag::Code(self.level.as_str()));
     }
 }

@@ -1,6 +1,7 @@
 //! How each cemetery record reads to a person (its title and labelled attributes).
 
 use super::*;
+use crate::record::Tag;
 
 impl Describe for Cemetery {
     fn title(&self) -> String {
@@ -41,6 +42,10 @@ impl Describe for Plot {
             .some("使用人", self.holder.as_ref())
             .some("使用人电话", self.holder_phone.as_ref())
             .some("使用期至", self.period.as_ref().map(|p| p.until))
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("title", Tag::Own(self.title()));
+        tag("status", Tag::Code(self.status.as_str()));
     }
 }
 
@@ -90,6 +95,12 @@ impl Describe for Grave {
             .some("处置方式", self.treatment.map(|t| t.label()))
             .row("调查日期", self.surveyed)
             .row("备注", &self.notes)
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("title", Tag::Own(self.title()));
+        if let Some(to) = self.moved_to {
+            tag("moved_to", Tag::Own(to.to_string()));
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod layout;
 pub mod ledger;
 pub mod personal;
 pub mod retention;
+pub mod rules;
 pub mod stats;
 pub mod subsidy;
 

@@ -149,6 +149,11 @@ impl Layer {
     pub fn with_photos() -> impl Iterator<Item = Layer> {
         Layer::ALL.into_iter().filter(|l| l.spec().photos)
     }
+
+    /// The layers whose records hold personal data under the retention rule.
+    pub fn with_personal_data() -> impl Iterator<Item = Layer> {
+        Layer::ALL.into_iter().filter(|l| l.spec().retention)
+    }
 }
 
 impl fmt::Display for Layer {

@@ -40,6 +40,7 @@ macro_rules! each_layer_type {
     };
 }
 
+mod after;
 mod catalogue;
 mod changeset;
 mod history;
@@ -48,6 +49,7 @@ mod state;
 mod version;
 mod view;
 
+pub use after::{After, Pending};
 pub use catalogue::{CATALOGUE, LayerSpec, Office, Visibility};
 pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
 pub use history::{as_of, version_as_of};

@@ -70,46 +70,41 @@ macro_rules! records {
             }
         }
 
-        impl Records<$ty> for CurrentState {
-            fn all_of(&self) -> impl Iterator<Item = Current<'_, $ty>> {
-                self.layer(Layer::$variant).filter_map(|v| match &v.body {
-                    Body::$variant(b) => Some(current(v, b)),
-                    _ => None,
-                })
-            }
-            fn one_of(&self, id: &RecordId) -> Option<Current<'_, $ty>> {
-                self.get(id).and_then(|v| match &v.body {
-                    Body::$variant(b) => Some(current(v, b)),
-                    _ => None,
-                })
-            }
-            fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, $ty>> {
-                let id = self.index().nearest(Layer::$variant, point)?;
-                self.one_of(&id)
-            }
-            fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, $ty>> {
-                self.index()
-                    .at_point(Layer::$variant, point)
-                    .filter_map(|id| self.one_of(&id))
-            }
-        }
-
-        /// A read of the registry's state answers as the state does.
-        impl Records<$ty> for RwLockReadGuard<'_, CurrentState> {
-            fn all_of(&self) -> impl Iterator<Item = Current<'_, $ty>> {
-                Records::<$ty>::all_of(&**self)
-            }
-            fn one_of(&self, id: &RecordId) -> Option<Current<'_, $ty>> {
-                Records::<$ty>::one_of(&**self, id)
-            }
-            fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, $ty>> {
-                Records::<$ty>::nearest_of(&**self, point)
-            }
-            fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, $ty>> {
-                Records::<$ty>::at_of(&**self, point)
-            }
-        }
     )*};
+}
+
+impl<T: Variant> Records<T> for CurrentState {
+    fn all_of(&self) -> impl Iterator<Item = Current<'_, T>> {
+        self.versions::<T>().map(|(v, b)| current(v, b))
+    }
+    fn one_of(&self, id: &RecordId) -> Option<Current<'_, T>> {
+        self.version::<T>(id).map(|(v, b)| current(v, b))
+    }
+    fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, T>> {
+        let id = self.index().nearest(T::LAYER, point)?;
+        self.one_of(&id)
+    }
+    fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, T>> {
+        self.index()
+            .at_point(T::LAYER, point)
+            .filter_map(|id| self.one_of(&id))
+    }
+}
+
+/// A read of the registry's state answers as the state does.
+impl<T: Variant> Records<T> for RwLockReadGuard<'_, CurrentState> {
+    fn all_of(&self) -> impl Iterator<Item = Current<'_, T>> {
+        Records::<T>::all_of(&**self)
+    }
+    fn one_of(&self, id: &RecordId) -> Option<Current<'_, T>> {
+        Records::<T>::one_of(&**self, id)
+    }
+    fn nearest_of(&self, point: Coord<f64>) -> Option<Current<'_, T>> {
+        Records::<T>::nearest_of(&**self, point)
+    }
+    fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, T>> {
+        Records::<T>::at_of(&**self, point)
+    }
 }
 
 fn current<'a, T>(v: &'a RecordVersion, body: &'a T) -> Current<'a, T> {

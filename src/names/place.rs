@@ -3,7 +3,7 @@
 use super::PlaceCategory;
 use super::naming::Naming;
 use crate::record::Source;
-use crate::record::{Attributes, Describe, Form};
+use crate::record::{Attributes, Describe, Form, Tag};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,5 +49,9 @@ impl Describe for Place {
             .row("类别", self.category.label())
             .row("命名状态", self.naming.status.label())
             .row("来源", self.source.label())
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("name", Tag::Own(self.name.clone()));
+        tag("category", Tag::Code(self.category.as_str()));
     }
 }

@@ -10,6 +10,18 @@ pub trait Describe {
     fn title(&self) -> String;
     /// The attributes worth reading, each as (label, value), empty values left out.
     fn attributes(&self) -> Attributes;
+    /// What a map draws and labels the record with (vector tiles), each given to `tag`: by
+    /// default its title. A named record gives its name instead (a title would repeat it).
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("title", Tag::Own(self.title()));
+    }
+}
+
+/// A value a map draws with: the record's own, or one of a few codes that repeat across
+/// records (a tile writes each once).
+pub enum Tag {
+    Own(String),
+    Code(&'static str),
 }
 
 /// Rows of (label, value), built in display order.

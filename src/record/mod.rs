@@ -15,9 +15,9 @@ mod id;
 mod source;
 mod view;
 
-pub use describe::{Attributes, Describe};
+pub use describe::{Attributes, Describe, Tag};
 pub use document::ApprovalDocument;
 pub use form::{Field, Form};
 pub use id::{ChangesetId, RecordId};
 pub use source::Source;
-pub use view::{Current, Records, View};
+pub use view::{Change, ChangeView, Changes, Current, Records, View, Writing, Written};

@@ -42,6 +42,37 @@ pub trait Records<T: 'static> {
     fn at_of(&self, point: Coord<f64>) -> impl Iterator<Item = Current<'_, T>>;
 }
 
+/// One record of type `T` that a changeset changes: what it was (none: it is new) and what it
+/// becomes (none: it is retired).
+#[derive(Debug)]
+pub struct Change<'a, T> {
+    pub id: RecordId,
+    pub before: Option<&'a T>,
+    pub after: Option<&'a T>,
+}
+
+/// The records of type `T` a changeset changes, for the rules that judge a changeset as a
+/// whole against the registry as it will be (which implements [`Records`] too).
+pub trait Changes<T: 'static> {
+    fn changes_of(&self) -> impl Iterator<Item = Change<'_, T>>;
+}
+
+/// One record of type `T` that a changeset creates or updates, open to the rules that fill in
+/// what the registry decides (whole numbers behind masked ones, whether a place lies in a
+/// zone) before it is judged.
+pub struct Written<'a, T> {
+    pub id: RecordId,
+    /// The current version's body (none: the record is new).
+    pub before: Option<&'a T>,
+    pub body: &'a mut T,
+    pub geometry: &'a Geometry<f64>,
+}
+
+/// The records of type `T` a changeset creates or updates, to fill in.
+pub trait Writing<T: 'static> {
+    fn written_of(&mut self) -> Vec<Written<'_, T>>;
+}
+
 /// [`Records`] with the type named at the call: `state.each::<Plot>()`.
 pub trait View {
     fn each<T: 'static>(&self) -> impl Iterator<Item = Current<'_, T>>
@@ -71,3 +102,21 @@ pub trait View {
 }
 
 impl<S: ?Sized> View for S {}
+
+/// [`Changes`] and [`Writing`] with the type named at the call: `after.changes::<Plot>()`.
+pub trait ChangeView {
+    fn changes<T: 'static>(&self) -> impl Iterator<Item = Change<'_, T>>
+    where
+        Self: Changes<T>,
+    {
+        self.changes_of()
+    }
+    fn written<T: 'static>(&mut self) -> Vec<Written<'_, T>>
+    where
+        Self: Writing<T>,
+    {
+        self.written_of()
+    }
+}
+
+impl<S: ?Sized> ChangeView for S {}

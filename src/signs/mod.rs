@@ -10,7 +10,7 @@ pub mod artwork;
 pub mod conformance;
 mod report;
 
-use crate::record::{Attributes, Describe, Field, Form};
+use crate::record::{Attributes, Describe, Field, Form, Tag};
 use crate::record::{RecordId, Source};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -525,6 +525,11 @@ impl Describe for Sign {
             .row("状况", self.condition.label())
             .some("设置日期", self.installed)
             .row("来源", self.source.label())
+    }
+    fn map_tags(&self, tag: &mut dyn FnMut(&'static str, Tag)) {
+        tag("title", Tag::Own(self.title()));
+        tag("code", Tag::Own(self.code.clone()));
+        tag("condition", Tag::Code(self.condition.as_str()));
     }
 }
 

@@ -7,7 +7,8 @@
 use super::auth::Caller;
 use super::extract::ApiPath as Path;
 use super::{ApiError, AppState};
-use crate::model::{Body, Layer};
+use crate::model::Layer;
+use crate::record::Tag;
 use crate::spatial::tiles::{self, BUFFER, MAX_ZOOM};
 use axum::Json;
 use axum::extract::State;
@@ -32,53 +33,11 @@ fn layer_of(caller: &Caller, name: &str) -> Result<Layer, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("没有图层“{name}”")))
 }
 
-/// A feature's attribute value: its own (written once) or one that repeats across features.
-enum Value {
-    Own(String),
-    Shared(&'static str),
-}
-
-/// The attributes a map draws with, each given to `tag`.
-fn properties(v: &crate::model::RecordVersion, mut tag: impl FnMut(&'static str, Value)) {
-    use Value::{Own, Shared};
-    tag("id", Own(v.id.to_string()));
-    // A title only where there is no name (it would repeat it in every feature of a tile).
-    if !matches!(
-        v.body,
-        Body::Street(_) | Body::Place(_) | Body::AdminUnit(_)
-    ) {
-        tag("title", Own(v.body.title()));
-    }
-    match &v.body {
-        Body::Street(s) => {
-            tag("name", Own(s.name.clone()));
-            tag("class", Shared(s.class.as_str()));
-            if let Some(m) = &s.name_mn {
-                tag("name_mn", Own(m.clone()));
-            }
-        }
-        Body::Place(p) => {
-            tag("name", Own(p.name.clone()));
-            tag("category", Shared(p.category.as_str()));
-        }
-        Body::AdminUnit(u) => {
-            tag("name", Own(u.name.clone()));
-            tag("code", Own(u.code.short()));
-            tag("level", Shared(u.level.as_str()));
-        }
-        Body::DoorPlate(d) => tag("number", Own(d.number.to_string())),
-        Body::Sign(s) => {
-            tag("code", Own(s.code.clone()));
-            tag("condition", Shared(s.condition.as_str()));
-        }
-        Body::Plot(p) => tag("status", Shared(p.status.as_str())),
-        Body::Grave(g) => {
-            if let Some(to) = g.moved_to {
-                tag("moved_to", Own(to.to_string()));
-            }
-        }
-        _ => {}
-    }
+/// The attributes a map draws with, each given to `tag`: the id, then what the record's
+/// domain type says a map draws it with ([`crate::record::Describe::map_tags`]).
+fn properties(v: &crate::model::RecordVersion, mut tag: impl FnMut(&'static str, Tag)) {
+    tag("id", Tag::Own(v.id.to_string()));
+    v.body.describe().map_tags(&mut tag);
 }
 
 /// Where the segment a→b enters and leaves `r`, as parts of its length (Liang–Barsky).
@@ -349,11 +308,11 @@ impl Tags {
         i
     }
 
-    fn tag(&mut self, feature: &mut tile::Feature, key: &str, value: Value) {
+    fn tag(&mut self, feature: &mut tile::Feature, key: &str, value: Tag) {
         let k = self.key(key);
         let v = match value {
-            Value::Own(s) => self.value(s),
-            Value::Shared(s) => self.shared_value(s),
+            Tag::Own(s) => self.value(s),
+            Tag::Code(s) => self.shared_value(s),
         };
         feature.tags.push(k);
         feature.tags.push(v);

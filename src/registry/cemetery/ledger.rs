@@ -1,16 +1,14 @@
 //! The import of a burial ledger (a spreadsheet of past burials) into the registry.
 
 use super::find_plot;
-use super::rules::{point_of, unit_in_zone, zones};
 use crate::cemetery::Burial;
-use crate::cemetery::{
-    Disposition, Plot, PlotStatus, Remains, USE_YEARS, UsePeriod, ZoneKind, add_years,
-};
+use crate::cemetery::rules::Zones;
+use crate::cemetery::{Disposition, Plot, PlotStatus, Remains, USE_YEARS, UsePeriod, add_years};
 use crate::model::Variant;
 use crate::model::{Body, Changeset, Write};
 use crate::record::{ChangesetId, RecordId};
 use crate::registry::{Registry, RegistryError};
-use geo::{Centroid, Contains, Geometry, Point};
+use geo::{Centroid, Geometry, Point};
 use std::collections::HashMap;
 
 /// What an import did, or would have done.
@@ -38,7 +36,7 @@ impl Registry {
         let mut cs = Changeset::new(author, format!("导入殡葬登记台账（{n} 条）"));
         {
             let state = self.current();
-            let cremation = zones(&state, ZoneKind::Cremation);
+            let zones = Zones::of(&*state);
             let mut occupancy: HashMap<RecordId, usize> = HashMap::new();
             for v in state.layer(Burial::LAYER) {
                 if let Body::Burial(b) = &v.body
@@ -127,9 +125,8 @@ impl Registry {
                         Geometry::Point(Point::new(x, y))
                     }
                 };
-                let in_zone = unit_in_zone(&state, &burial.deceased.residence, &cremation)
-                    || point_of(&geometry)
-                        .is_some_and(|p| cremation.iter().any(|z| z.contains(&p)));
+                let in_zone = zones.residence_in_cremation(&*state, &burial.deceased.residence)
+                    || zones.site_in_cremation(&geometry);
                 if burial.disposition == Disposition::Burial
                     && in_zone
                     && burial

@@ -15,14 +15,6 @@ pub struct Expired {
     pub expiry: crate::cemetery::retention::Expiry,
 }
 
-/// The layers that hold personal data covered by the retention rule.
-const PERSONAL: [Layer; 4] = [
-    Layer::Burial,
-    Layer::Plot,
-    Layer::Grave,
-    Layer::SubsidyClaim,
-];
-
 /// Whether `v`'s personal data is past its retention on `on`, judged on its current version
 /// and the burial it links to in `state`.
 fn expired_on(
@@ -70,9 +62,8 @@ impl Registry {
         let rule = &self.config.cemetery.retention;
         let (expired, writes): (Vec<_>, Vec<_>) = {
             let state = self.current();
-            PERSONAL
-                .iter()
-                .flat_map(|l| state.layer(*l))
+            Layer::with_personal_data()
+                .flat_map(|l| state.layer(l))
                 .filter_map(|v| expired_on(rule, v, &state, on).map(|e| (e, v)))
                 .filter(|(e, _)| e.expiry.held)
                 .map(|(e, v)| {
@@ -110,15 +101,14 @@ impl Registry {
         // Every expired record's earlier versions, whatever run erased its current one.
         let expired: std::collections::HashSet<RecordId> = {
             let state = self.current();
-            PERSONAL
-                .iter()
-                .flat_map(|l| state.layer(*l))
+            Layer::with_personal_data()
+                .flat_map(|l| state.layer(l))
                 .filter(|v| expired_on(rule, v, &state, on).is_some())
                 .map(|v| v.id)
                 .collect()
         };
         let mut rewrite = Vec::new();
-        for layer in PERSONAL {
+        for layer in Layer::with_personal_data() {
             for mut v in self.store.layer_versions(layer).await? {
                 if expired.contains(&v.id) && v.body.personal_mut().is_some_and(|p| p.erase()) {
                     rewrite.push(v);
