@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! leaves   record, spatial                 (name no other module of the crate)
-//! domains  names → boundaries → addresses; signs → names; cemetery
+//! domains  names → boundaries → addresses; signs → names; cemetery → boundaries
 //! model    the layer catalogue, versions, changesets, the current state
 //! above    queries, registry, store, io, publish, web, cli …
 //! ```
@@ -207,4 +207,44 @@ fn no_source_file_is_over_800_lines() {
         .collect();
     long.sort();
     assert!(long.is_empty(), "files over 800 lines: {long:?}");
+}
+
+/// Each layer declared once: outside its domain's folder and the demo, the layers that kept
+/// their facts scattered (a sign, a marker, a plot, a grave, a zone) are named as a variant
+/// (`Layer::Plot`, `Body::Plot`) in at most 4 files: the catalogue, `Body`, and what still
+/// reads columns by layer (the file import).
+#[test]
+fn a_layer_is_named_in_few_files_outside_its_domain() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut over = Vec::new();
+    for (variant, domain) in [
+        ("Sign", "signs"),
+        ("Marker", "boundaries"),
+        ("Plot", "cemetery"),
+        ("Grave", "cemetery"),
+        ("Zone", "cemetery"),
+    ] {
+        let naming: Vec<String> = files
+            .iter()
+            .filter(|f| !matches!(module_of(&src, f).as_str(), m if m == domain || m == "demo"))
+            .filter(|f| {
+                let text = code(&std::fs::read_to_string(f).unwrap());
+                ["Layer::", "Body::"].iter().any(|p| {
+                    text.match_indices(&format!("{p}{variant}")).any(|(i, m)| {
+                        !text[i + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                })
+            })
+            .map(|f| f.strip_prefix(&src).unwrap().display().to_string())
+            .collect();
+        if naming.len() > 4 {
+            over.push((variant, naming));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "layers named in more than 4 files: {over:#?}"
+    );
 }
