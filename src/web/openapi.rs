@@ -35,13 +35,20 @@ pub(super) fn common(mut responses: Value) -> Value {
     responses
 }
 
+/// The codes of a domain type's values, as they travel in JSON.
+fn codes<T: serde::Serialize>(values: &[T]) -> Value {
+    json!(values)
+}
+
+/// Every layer's table, from the catalogue; who may read which is said beside it.
 fn table_param() -> Value {
+    let tables: Vec<&str> = crate::model::CATALOGUE.iter().map(|s| s.table).collect();
     param(
         "table",
         "path",
         true,
-        json!({ "type": "string", "enum": ["admin_units", "streets", "places", "door_plates", "campaigns"] }),
-        "图层（门牌整编 campaigns 仅对工作人员可见）",
+        json!({ "type": "string", "enum": tables }),
+        "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）",
     )
 }
 
@@ -161,14 +168,14 @@ pub fn document() -> Value {
             "kind",
             "query",
             false,
-            json!({ "enum": ["street", "lane", "lightbox", "building", "door", "place", "guide"] }),
+            json!({ "enum": codes(&crate::signs::SignKind::ALL) }),
             "标志种类",
         ),
         param(
             "condition",
             "query",
             false,
-            json!({ "enum": ["good", "damaged", "dirty", "faded", "missing"] }),
+            json!({ "enum": codes(&crate::signs::Condition::ALL) }),
             "状况",
         ),
         param(
@@ -715,7 +722,7 @@ pub fn document() -> Value {
                     "requestBody": { "required": true, "content": { "application/json": { "schema": {
                         "type": "object", "required": ["condition"], "additionalProperties": false,
                         "properties": {
-                            "condition": { "enum": ["good", "damaged", "dirty", "faded", "missing"] },
+                            "condition": { "enum": codes(&crate::signs::Condition::ALL) },
                             "notes": { "type": "string" },
                             "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "description": "先经 /api/attachments 上传所得的 sha256" },
                             "date": { "type": "string", "format": "date" }
