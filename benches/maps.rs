@@ -3,8 +3,8 @@
 //! a dense sheet (A1 at 1:5 000 with every door-plate number). Target: the A1 PDF in under 5 s.
 //! Prints each time and its ratio to the target. `BENCH_RUNS` sets how many runs (median).
 
+use diming::publish::atlas::{Atlas, MapExtent};
 use diming::publish::map::{self, Layout, Style, labels::Measure};
-use diming::registry::maps::MapExtent;
 use std::time::Instant;
 
 #[allow(dead_code)]
@@ -45,14 +45,15 @@ async fn main() {
         let mut bytes = 0;
         for _ in 0..runs {
             let t = Instant::now();
-            let (plan, data) = registry
-                .street_map(
-                    Layout::named(layout).unwrap(),
-                    &MapExtent::Streets,
-                    scale,
-                    today,
-                )
-                .unwrap();
+            let (plan, data) =
+                Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
+                    .street_map(
+                        Layout::named(layout).unwrap(),
+                        &MapExtent::Streets,
+                        scale,
+                        today,
+                    )
+                    .unwrap();
             // At 1:5 000 the sheet holds the middle of the town, centred as the CLI centres it.
             let measure = Measure::load().unwrap();
             let drawn = map::render(&plan, &style, &data, &measure);

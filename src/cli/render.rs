@@ -4,8 +4,8 @@
 use super::open;
 use anyhow::{Context, Result, bail};
 use diming::config::Config;
+use diming::publish::atlas::{Atlas, MapExtent};
 use diming::publish::map::{self, Layout, Style, labels::Measure};
-use diming::registry::maps::MapExtent;
 
 #[derive(clap::Subcommand)]
 pub(crate) enum RenderCommand {
@@ -111,8 +111,8 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
         } => {
             let layout = Layout::named(&layout)?;
             let registry = open(db, config).await?;
-            let (plan, data) =
-                registry.cemetery_map(&name, layout, chrono::Local::now().date_naive())?;
+            let (plan, data) = Atlas::new(&registry.current(), &config.jurisdiction.name)
+                .cemetery_map(&name, layout, chrono::Local::now().date_naive())?;
             let drawn = write_map(&plan, Style::named("figure-map"), &data, None, dpi, &output)?;
             let numbered = drawn
                 .labels
@@ -162,10 +162,14 @@ pub(crate) async fn run(db: &str, config: &Config, command: RenderCommand) -> Re
     };
     let registry = open(db, config).await?;
     let today = chrono::Local::now().date_naive();
-    let (plan, data) = if signs {
-        registry.sign_map(layout, &extent, args.scale, today)?
-    } else {
-        registry.street_map(layout, &extent, args.scale, today)?
+    let (plan, data) = {
+        let state = registry.current();
+        let atlas = Atlas::new(&state, &config.jurisdiction.name);
+        if signs {
+            atlas.sign_map(layout, &extent, args.scale, today)?
+        } else {
+            atlas.street_map(layout, &extent, args.scale, today)?
+        }
     };
     let drawn = write_map(&plan, &style, &data, Some(&format), args.dpi, &args.output)?;
     println!(

@@ -7,6 +7,7 @@
 //! map and the dispute map, one renderer with the styles and layouts in `maps/`). Knows
 //! nothing of HTTP or SQL.
 
+pub mod atlas;
 pub mod audit;
 pub mod cemetery;
 pub mod certificate;

@@ -92,7 +92,7 @@ fn unit_of(state: &CurrentState, units: &Units, v: &RecordVersion) -> (String, S
 /// across, drawn by the print renderer as a figure.
 fn locator(registry: &Registry, state: &CurrentState, v: &RecordVersion) -> Option<String> {
     use crate::publish::map::{Overlay, OverlayStyle};
-    let g = super::maps::measured(&v.geometry).ok()?;
+    let g = crate::publish::atlas::measured(&v.geometry).ok()?;
     let r = g.bounding_rect()?;
     let mut style = OverlayStyle::area("#c0392b");
     style.fill_opacity = 0.25;
@@ -103,9 +103,9 @@ fn locator(registry: &Registry, state: &CurrentState, v: &RecordVersion) -> Opti
         style,
         features: vec![(None, g)],
     };
-    let extent = super::maps::around(r, r.width().max(r.height()) * 0.15, 1200.0, 890.0);
-    registry
-        .figure(state, extent, vec![overlay], (46.0, 34.0), "locator-map")
+    let extent = crate::publish::atlas::around(r, r.width().max(r.height()) * 0.15, 1200.0, 890.0);
+    crate::publish::atlas::Atlas::new(state, &registry.config().jurisdiction.name)
+        .figure(extent, vec![overlay], (46.0, 34.0), "locator-map")
         .ok()
 }
 

@@ -10,13 +10,13 @@
 //! name (`signs`), and the cemetery rules (plots, capacity, the cremation zone, subsidies,
 //! notices; masked personal numbers put back: `cemetery`, which also erases personal data past
 //! its retention); afterwards it drops the cached vector tiles the changeset touched
-//! (`tiles`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers the 地名志 and the name table from the registry, `maps`
-//! what a print map shows.
+//! (`tiles`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers
+//! the 地名志 and the name table from the registry; what a print map shows is
+//! [`crate::publish::atlas`]'s, read from the current state.
 
 pub mod boundaries;
 pub mod cemetery;
 pub mod gazetteer;
-pub mod maps;
 mod names;
 mod numbering;
 pub mod signs;
@@ -84,6 +84,13 @@ pub enum RegistryError {
         id: RecordId,
         error: crate::names::naming::WorkflowError,
     },
+}
+
+/// A map that cannot be drawn is a request the registry cannot act on.
+impl From<crate::publish::atlas::MapError> for RegistryError {
+    fn from(e: crate::publish::atlas::MapError) -> RegistryError {
+        RegistryError::Invalid(e.0)
+    }
 }
 
 impl RegistryError {

@@ -433,7 +433,15 @@ pub async fn dispute_map(
             message: e.to_string(),
         }
     })?;
-    let (plan, data) = registry.dispute_map(id, layout, super::edit::today())?;
+    let (plan, data) = {
+        let state = registry.current();
+        let city = &registry.config().jurisdiction.name;
+        crate::publish::atlas::Atlas::new(&state, city).dispute_map(
+            id,
+            layout,
+            super::edit::today(),
+        )?
+    };
     let measure = Measure::shared().map_err(|e| ApiError::Internal(e.to_string()))?;
     let drawn = map::render(&plan, Style::named("dispute-map"), &data, measure);
     let pdf = tokio::task::spawn_blocking(move || map::pdf(&drawn))

@@ -332,10 +332,11 @@ pub async fn finder(
         }
         (false, _) => (Vec::new(), searched),
     };
+    let atlas = crate::publish::atlas::Atlas::new(&state, &registry.config().jurisdiction.name);
     let results: Vec<Value> = hits
         .iter()
         .map(|h| {
-            let plan = registry.plot_plan(&state, h.plot_id);
+            let plan = atlas.plot_plan(h.plot_id);
             json!({"title": h.title, "cemetery": h.cemetery, "section": h.section, "plot": h.plot, "plan": plan})
         })
         .collect();

@@ -40,6 +40,13 @@ pub enum ApiError {
     Registry(#[from] RegistryError),
 }
 
+/// A map that cannot be drawn answers as the registry's invalid requests do.
+impl From<crate::publish::atlas::MapError> for ApiError {
+    fn from(e: crate::publish::atlas::MapError) -> ApiError {
+        ApiError::Registry(e.into())
+    }
+}
+
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {

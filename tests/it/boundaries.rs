@@ -714,13 +714,16 @@ mod disputes {
 
             // The map for the mediation meeting, drawn by the print renderer over the muted
             // street map: the scale bar is as long as the scale says.
-            let (plan, data) = registry
-                .dispute_map(
-                    id,
-                    diming::publish::map::Layout::named("A4-landscape").unwrap(),
-                    day("2026-03-02"),
-                )
-                .unwrap();
+            let (plan, data) = diming::publish::atlas::Atlas::new(
+                &registry.current(),
+                &registry.config().jurisdiction.name,
+            )
+            .dispute_map(
+                id,
+                diming::publish::map::Layout::named("A4-landscape").unwrap(),
+                day("2026-03-02"),
+            )
+            .unwrap();
             let drawn = diming::publish::map::render(
                 &plan,
                 diming::publish::map::Style::named("dispute-map"),

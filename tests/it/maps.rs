@@ -5,11 +5,11 @@
 use crate::support::{TestDb, both_stores, diming, load_demo, succeeded};
 use diming::addresses::StreetClass;
 use diming::names::PlaceCategory;
+use diming::publish::atlas::{Atlas, MapExtent};
 use diming::publish::map::labels::{LabelKind, Measure, Placed};
 use diming::publish::map::{
     self, Layout, MapData, Named, Overlay, OverlayStyle, Plan, Style, Symbol,
 };
-use diming::registry::maps::MapExtent;
 use diming::spatial::crs::from_measure;
 use geo::{BoundingRect, Coord, Geometry, LineString, Rect, line_string};
 
@@ -68,7 +68,7 @@ both_stores!(
         let registry = db.registry().await;
         load_demo(&registry).await;
         let layout = Layout::named("A1-landscape").unwrap();
-        let (plan, data) = registry
+        let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
             .street_map(layout, &MapExtent::Streets, None, date("2026-11-29"))
             .unwrap();
         // Every street of the registry is inside the frame, at a true scale of the series.
@@ -142,7 +142,7 @@ async fn the_scale_bar_and_the_grid_measure_the_ground_at_the_printed_scale() {
     let registry = db.registry().await;
     load_demo(&registry).await;
     for layout in ["A1-landscape", "A4-portrait", "A3-landscape"] {
-        let (plan, data) = registry
+        let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
             .street_map(
                 Layout::named(layout).unwrap(),
                 &MapExtent::Streets,
@@ -207,7 +207,7 @@ async fn door_plate_numbers_appear_at_large_scales_without_covering_street_names
     .unwrap()
     .bounding_rect()
     .unwrap();
-    let (plan, data) = registry
+    let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
         .street_map(
             Layout::named("A4-landscape").unwrap(),
             &MapExtent::BBox(r),
@@ -485,7 +485,7 @@ both_stores!(
     |db: TestDb| async move {
         let registry = db.registry().await;
         load_demo(&registry).await;
-        let (plan, data) = registry
+        let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
             .cemetery_map(
                 "二连浩特市公益性公墓",
                 Layout::named("A1-landscape").unwrap(),
@@ -532,7 +532,7 @@ both_stores!(
         }
         // At 1:1 000 (A3) most plots are too narrow for 排-号: only the wide ones keep it.
         let at_500 = numbers.len();
-        let (plan, data) = registry
+        let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
             .cemetery_map(
                 "二连浩特市公益性公墓",
                 Layout::named("A3-landscape").unwrap(),
@@ -559,7 +559,7 @@ both_stores!(
         );
         assert_no_overlap(&drawn.labels, plan.layout.frame);
         assert!(
-            registry
+            Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
                 .cemetery_map(
                     "没有的公墓",
                     Layout::named("A3").unwrap(),
@@ -575,7 +575,7 @@ async fn the_sign_map_shows_every_sign_in_the_colour_of_its_condition() {
     let db = TestDb::sqlite().await;
     let registry = db.registry().await;
     load_demo(&registry).await;
-    let (plan, data) = registry
+    let (plan, data) = Atlas::new(&registry.current(), &registry.config().jurisdiction.name)
         .sign_map(
             Layout::named("A1-landscape").unwrap(),
             &MapExtent::Streets,

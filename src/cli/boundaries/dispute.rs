@@ -165,8 +165,15 @@ pub(super) async fn dispute(
         DisputeCommand::Map { id, layout, output } => {
             let rid: diming::record::RecordId = id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let layout = diming::publish::map::Layout::named(&layout)?;
-            let (plan, data) =
-                registry.dispute_map(rid, layout, chrono::Local::now().date_naive())?;
+            let (plan, data) = {
+                let state = registry.current();
+                let city = &registry.config().jurisdiction.name;
+                diming::publish::atlas::Atlas::new(&state, city).dispute_map(
+                    rid,
+                    layout,
+                    chrono::Local::now().date_naive(),
+                )?
+            };
             let style = diming::publish::map::Style::named("dispute-map");
             crate::cli::render::write_map(&plan, style, &data, None, 300.0, &output)?;
             println!("已绘制争议区域图 {output}");

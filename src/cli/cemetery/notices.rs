@@ -293,7 +293,8 @@ pub(super) async fn relocation(
     let dir = std::path::Path::new(&a.output);
     std::fs::create_dir_all(dir).with_context(|| format!("创建目录 {}", a.output))?;
     let fonts = diming::publish::pdf::Fonts::load()?;
-    let files = registry.notice_pdfs(&ids, area.as_ref(), &batch, &fonts)?;
+    let files = diming::publish::atlas::Atlas::new(&registry.current(), &config.jurisdiction.name)
+        .notice_pdfs(&ids, area.as_ref(), &batch, &fonts)?;
     println!(
         "已发出 {} 份迁坟告知书（批次“{batch}”），写入 {}：",
         ids.len(),

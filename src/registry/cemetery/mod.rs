@@ -1,8 +1,9 @@
 //! The burial office's steps on the registry: laying out plots, registering a burial into a
 //! plot, renewing a plot, subsidy claims, relocation notices and their tracking, the
-//! statistics. The rules every changeset meets are in `rules`; the ledger import in
-//! `ledger`; the public grave finder in `finder`; notices, maps and plans in `documents`;
-//! the retention of personal data in `retention`.
+//! statistics. The rules every changeset meets are `crate::cemetery::rules`, applied in
+//! `rules`; the ledger import in `ledger`; the public grave finder in `finder`; the retention
+//! of personal data in `retention`. Notices, maps and plans are drawn by
+//! [`crate::publish::atlas::cemetery`].
 
 use super::{Registry, RegistryError};
 use crate::cemetery::check::{self, Finding};
@@ -18,7 +19,6 @@ use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Geometry, Point};
 use std::collections::HashMap;
 
-mod documents;
 mod finder;
 mod ledger;
 mod retention;

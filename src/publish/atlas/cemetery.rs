@@ -1,6 +1,7 @@
 //! Documents and maps of the cemeteries: relocation notices as PDF, the cemetery map and a
 //! plot's plan.
 
+use super::{Atlas, MapError, around, measured};
 use crate::cemetery::Cemetery;
 use crate::cemetery::Grave;
 use crate::cemetery::Notice;
@@ -8,14 +9,13 @@ use crate::cemetery::Plot;
 use crate::cemetery::Section;
 use crate::cemetery::Zone;
 use crate::cemetery::{PlotStatus, ZoneKind};
+use crate::model::Body;
 use crate::model::Variant;
-use crate::model::{Body, CurrentState};
 use crate::record::RecordId;
-use crate::registry::{Registry, RegistryError};
 use chrono::NaiveDate;
 use geo::Geometry;
 
-impl Registry {
+impl Atlas<'_> {
     /// The PDFs of a batch of relocation notices: one notice per grave (named by its number),
     /// each with a figure of the grave among the streets and zones, and the public notice for
     /// the area with every grave to move; as (file name, bytes).
@@ -25,16 +25,14 @@ impl Registry {
         area: Option<&Geometry<f64>>,
         title: &str,
         fonts: &crate::publish::pdf::Fonts,
-    ) -> Result<Vec<(String, Vec<u8>)>, RegistryError> {
+    ) -> Result<Vec<(String, Vec<u8>)>, MapError> {
         use crate::publish::map::{Overlay, OverlayStyle, Symbol};
         use crate::publish::relocation::{notice_source, public_source};
-        use crate::registry::maps::{around, measured};
         use geo::BoundingRect;
         let pdf = |source: &str| {
-            crate::publish::pdf::render(source, fonts)
-                .map_err(|e| RegistryError::Invalid(e.to_string()))
+            crate::publish::pdf::render(source, fonts).map_err(|e| MapError(e.to_string()))
         };
-        let state = self.current();
+        let state = self.state;
         // The zones the graves lie in (the cremation zone covers the town: not drawn).
         let colours = ["#e8c07d", "#9cc3e6", "#b6d7a8", "#d5a6bd"];
         let mut zones = Vec::new();
@@ -100,7 +98,6 @@ impl Registry {
             });
             let r = at.bounding_rect().expect("a point has a box");
             let svg = self.figure(
-                &state,
                 around(r, 0.0, 1600.0, 930.0),
                 overlays,
                 (120.0, 70.0),
@@ -131,7 +128,6 @@ impl Registry {
                 Some(r) => {
                     let pad = (r.width().max(r.height()) * 0.08).max(100.0);
                     Some(self.figure(
-                        &state,
                         around(r, pad, 400.0, 275.0),
                         overlays,
                         (160.0, 110.0),
@@ -158,18 +154,17 @@ const PLOT_COLOURS: [(PlotStatus, &str); 5] = [
     (PlotStatus::Expired, "#d9a0a0"),
 ];
 
-impl Registry {
+impl Atlas<'_> {
     /// The plot overlays of one cemetery (or one section): a layer per status, each plot
     /// labelled with its number where it fits, and the sections with their codes.
     fn plot_overlays(
         &self,
-        state: &CurrentState,
         cemetery: RecordId,
         section: Option<RecordId>,
         numbers: bool,
-    ) -> Result<Vec<crate::publish::map::Overlay>, RegistryError> {
+    ) -> Result<Vec<crate::publish::map::Overlay>, MapError> {
         use crate::publish::map::{Overlay, OverlayStyle};
-        use crate::registry::maps::measured;
+        let state = self.state;
         let mut sections = OverlayStyle::area("#8a7f6a");
         sections.fill_opacity = 0.12;
         sections.width = 0.4;
@@ -237,26 +232,22 @@ impl Registry {
         name: &str,
         layout: crate::publish::map::Layout,
         made: NaiveDate,
-    ) -> Result<(crate::publish::map::Plan, crate::publish::map::MapData), RegistryError> {
+    ) -> Result<(crate::publish::map::Plan, crate::publish::map::MapData), MapError> {
         use geo::BoundingRect;
-        let state = self.current();
+        let state = self.state;
         let v = state
             .layer(Cemetery::LAYER)
             .find(|v| {
                 v.of::<Cemetery>().is_some_and(|c| c.name == name) || v.id.to_string() == name
             })
-            .ok_or_else(|| RegistryError::Invalid(format!("没有公墓“{name}”")))?;
-        let r = crate::registry::maps::measured(&v.geometry)?
+            .ok_or_else(|| MapError(format!("没有公墓“{name}”")))?;
+        let r = super::measured(&v.geometry)?
             .bounding_rect()
-            .ok_or_else(|| RegistryError::Invalid(format!("公墓“{name}”没有范围")))?;
-        let extent = crate::registry::maps::around(r, r.width().max(r.height()) * 0.05, 60.0, 40.0);
-        let (plan, mut data) = self.street_map(
-            layout,
-            &crate::registry::maps::MapExtent::Ground(extent),
-            None,
-            made,
-        )?;
-        data.overlays = self.plot_overlays(&state, v.id, None, true)?;
+            .ok_or_else(|| MapError(format!("公墓“{name}”没有范围")))?;
+        let extent = super::around(r, r.width().max(r.height()) * 0.05, 60.0, 40.0);
+        let (plan, mut data) =
+            self.street_map(layout, &super::MapExtent::Ground(extent), None, made)?;
+        data.overlays = self.plot_overlays(v.id, None, true)?;
         if let Body::Cemetery(c) = &v.body {
             data.title = Some(format!("{}墓位图", c.name));
             data.notes = PLOT_COLOURS
@@ -277,17 +268,16 @@ impl Registry {
     }
 
     /// A plan of a plot's section with the plot in red and numbered, for the grave finder.
-    pub fn plot_plan(&self, state: &CurrentState, plot: RecordId) -> Option<String> {
+    pub fn plot_plan(&self, plot: RecordId) -> Option<String> {
+        let state = self.state;
         use crate::publish::map::{Overlay, OverlayStyle};
         use geo::BoundingRect;
         let v = state.get(&plot)?;
         let p = v.of::<Plot>()?;
         let section = state.get(&p.section)?;
-        let r = crate::registry::maps::measured(&section.geometry)
-            .ok()?
-            .bounding_rect()?;
+        let r = super::measured(&section.geometry).ok()?.bounding_rect()?;
         let mut overlays = self
-            .plot_overlays(state, p.cemetery, Some(p.section), false)
+            .plot_overlays(p.cemetery, Some(p.section), false)
             .ok()?;
         let mut found = OverlayStyle::area("#c0392b");
         found.fill_opacity = 1.0;
@@ -299,11 +289,11 @@ impl Registry {
             style: found,
             features: vec![(
                 Some(p.number.to_string()),
-                crate::registry::maps::measured(&v.geometry).ok()?,
+                super::measured(&v.geometry).ok()?,
             )],
         });
-        let extent = crate::registry::maps::around(r, 4.0, 30.0, 20.0);
-        self.figure(state, extent, overlays, (120.0, 80.0), "figure-map")
+        let extent = super::around(r, 4.0, 30.0, 20.0);
+        self.figure(extent, overlays, (120.0, 80.0), "figure-map")
             .ok()
     }
 }

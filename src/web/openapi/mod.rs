@@ -2,6 +2,8 @@
 //! Features (`/ogc/api`, its service-desc). Tests call every operation of the first and check
 //! the answers against it; schemathesis fuzzes both.
 
+mod boundaries;
+
 use axum::Json;
 use serde_json::{Value, json};
 
@@ -76,6 +78,17 @@ fn write_responses(ok: &str, ok_status: &str) -> Value {
 
 /// The document.
 pub fn document() -> Value {
+    let mut doc = paths();
+    if let Some(paths) = doc["paths"].as_object_mut()
+        && let Value::Object(more) = boundaries::paths()
+    {
+        paths.extend(more);
+    }
+    doc
+}
+
+/// The document with the paths of names, addresses, records, signs and cemeteries.
+fn paths() -> Value {
     let point = || {
         vec![
             param(
@@ -589,110 +602,6 @@ pub fn document() -> Value {
                 "get": {
                     "summary": "地名标志统计：按状况、种类、单位；灯箱式街路牌；工单与费用（仅限登录的工作人员）",
                     "responses": common(json!({ "200": { "description": "统计", "content": { "application/json": { "schema": { "type": "object", "required": ["signs", "by_condition", "by_kind", "lightbox"] } } } } }))
-                }
-            },
-            "/api/markers/{number}/observations": {
-                "post": {
-                    "summary": "登记一次界桩实地观测（不改变界桩登记位置；偏离超过容差、损坏或丢失时报警）",
-                    "security": [{ "token": [] }],
-                    "parameters": [param("number", "path", true, json!({ "type": "string" }), "界桩编号，如 JZ-004")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["state"], "additionalProperties": false,
-                        "properties": {
-                            "lon": { "type": "number" }, "lat": { "type": "number" },
-                            "state": { "enum": ["intact", "damaged", "missing"] },
-                            "notes": { "type": "string" },
-                            "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" } },
-                            "date": { "type": "string", "format": "date" }
-                        }
-                    } } } },
-                    "responses": common(json!({
-                        "201": { "description": "已登记", "content": { "application/json": { "schema": {
-                            "type": "object", "required": ["offset_m", "alert", "changeset"],
-                            "properties": { "offset_m": { "type": "number" }, "alert": { "type": "boolean" }, "changeset": { "type": "string" } }
-                        } } } },
-                        "401": error_response("未登录"),
-                        "403": error_response("无权登记界桩观测"),
-                        "422": error_response("界桩不存在或观测无效")
-                    }))
-                }
-            },
-            "/api/disputes": {
-                "post": {
-                    "summary": "受理边界争议：各当事单位的主张范围（面）或主张界线（两方时可为线），在地图上绘制或由文件读入；争议区域由主张计算并冻结",
-                    "security": [{ "token": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["title", "parties"], "additionalProperties": false,
-                        "properties": {
-                            "title": { "type": "string" },
-                            "parties": { "type": "array", "minItems": 2, "items": {
-                                "type": "object", "required": ["code", "claim"], "additionalProperties": false,
-                                "properties": {
-                                    "code": { "type": "string", "description": "区划代码" },
-                                    "claim": { "$ref": "#/components/schemas/Geometry" }
-                                } } },
-                            "evidence": { "type": "array", "items": {
-                                "type": "object", "required": ["party", "kind", "title"], "additionalProperties": false,
-                                "properties": {
-                                    "party": { "type": "string" },
-                                    "kind": { "enum": ["division_approval", "agreement", "map", "history", "other"] },
-                                    "title": { "type": "string" },
-                                    "date": { "type": "string", "format": "date" }
-                                } } },
-                            "filed": { "type": "string", "format": "date" }
-                        }
-                    } } } },
-                    "responses": common(json!({
-                        "201": { "description": "已受理", "content": { "application/json": { "schema": {
-                            "type": "object", "required": ["id", "changeset", "area_m2", "mu"],
-                            "properties": { "id": { "type": "string" }, "changeset": { "type": "string" },
-                                "area_m2": { "type": "number" }, "mu": { "type": "number" },
-                                "contents": { "type": "object" } }
-                        } } } },
-                        "401": error_response("未登录"),
-                        "403": error_response("无权办理边界争议"),
-                        "422": error_response("当事单位、主张或证据有误，或各方主张没有重叠")
-                    }))
-                }
-            },
-            "/api/disputes/{id}/steps": {
-                "post": {
-                    "summary": "边界争议进入下一步：双方协商、报请共同上级（须文书）、上级调解（须文书）、撤回；依据 If-Match 所示版本（裁决须同时给出新界线，用命令行办理）",
-                    "security": [{ "token": [] }],
-                    "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "争议记录的版本，如 \"2\"")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["status"], "additionalProperties": false,
-                        "properties": {
-                            "status": { "enum": ["filed", "consultation", "submitted", "mediation", "decided", "withdrawn"] },
-                            "date": { "type": "string", "format": "date" },
-                            "document": { "type": "object", "required": ["issuer", "number", "date"], "additionalProperties": false,
-                                "properties": { "issuer": { "type": "string" }, "number": { "type": "string" }, "date": { "type": "string", "format": "date" } } },
-                            "note": { "type": "string" }
-                        }
-                    } } } },
-                    "responses": common(json!({
-                        "201": { "description": "已登记", "content": { "application/json": { "schema": {
-                            "type": "object", "required": ["changeset", "status"],
-                            "properties": { "changeset": { "type": "string" }, "status": { "type": "string" } }
-                        } } } },
-                        "401": error_response("未登录"),
-                        "403": error_response("无权办理边界争议"),
-                        "404": error_response("没有这条记录"),
-                        "412": error_response("争议已被他人推进（版本已过期），未做任何修改"),
-                        "422": error_response("不能进入该步骤（顺序、文书或日期不符）"),
-                        "428": error_response("缺少 If-Match")
-                    }))
-                }
-            },
-            "/api/disputes/{id}/map.pdf": {
-                "get": {
-                    "summary": "争议区域图（调解会用）：各方主张、争议区域、界桩、街路巷与区划，按比例尺（仅限工作人员）",
-                    "parameters": [id_param(), param("layout", "query", false, json!({ "type": "string" }), "版式，如 A4-landscape（默认）、A3-landscape")],
-                    "responses": common(json!({
-                        "200": { "description": "PDF", "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } },
-                        "404": error_response("没有这条争议"),
-                        "422": error_response("不是边界争议")
-                    }))
                 }
             },
             "/api/cemetery/stats": {

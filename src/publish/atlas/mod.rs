@@ -1,16 +1,37 @@
-//! What a print map shows, gathered from the current state: the frame is planned on the
-//! ground (EPSG:4546) from the extent asked for, and every unit, street, place and door plate
-//! that meets it is handed to the renderer (`publish::map`) in metres, with the overlays of
-//! each map: the street map, the dispute map, the sign map, and figures for documents (the
-//! cemetery's plans and the notices' maps are gathered in `registry::cemetery`).
+//! What each print map shows, gathered from the current state ([`Atlas`]): the frame is
+//! planned on the ground (EPSG:4546) from the extent asked for, and every unit, street, place
+//! and door plate that meets it is handed to the renderer ([`crate::publish::map`]) in metres,
+//! with the overlays of each map: the street map, the dispute map, the sign map, figures for
+//! documents, and the cemeteries' maps, plans and relocation notices ([`cemetery`]).
+//! Read-only: the CLI and the web hand it the registry's current state.
 
-use super::{Registry, RegistryError};
+pub mod cemetery;
+
 use crate::boundaries::marker::Marker;
-use crate::model::{Body, CurrentState, Layer, Variant};
+use crate::model::CurrentState;
+use crate::model::{Body, Layer, Variant};
 use crate::publish::map::{Layout, MapData, Named, Plan};
 use crate::signs::Sign;
 use crate::spatial::crs::{from_measure, to_measure};
 use geo::{BoundingRect, Coord, Geometry, Rect};
+
+/// Why a map cannot be drawn: an extent, a record or a layout that does not do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct MapError(pub String);
+
+/// The current state as the print maps read it.
+pub struct Atlas<'a> {
+    state: &'a CurrentState,
+    /// The city's name, printed on every map.
+    city: &'a str,
+}
+
+impl<'a> Atlas<'a> {
+    pub fn new(state: &'a CurrentState, city: &'a str) -> Atlas<'a> {
+        Atlas { state, city }
+    }
+}
 
 /// What part of the city a map shows.
 #[derive(Debug, Clone)]
@@ -25,14 +46,14 @@ pub enum MapExtent {
     Ground(Rect<f64>),
 }
 
-pub(crate) fn measured(g: &Geometry<f64>) -> Result<Geometry<f64>, RegistryError> {
-    to_measure(g).map_err(|e| RegistryError::Invalid(e.to_string()))
+pub fn measured(g: &Geometry<f64>) -> Result<Geometry<f64>, MapError> {
+    to_measure(g).map_err(|e| MapError(e.to_string()))
 }
 
-fn measured_rect(r: Rect<f64>) -> Result<Rect<f64>, RegistryError> {
+fn measured_rect(r: Rect<f64>) -> Result<Rect<f64>, MapError> {
     measured(&Geometry::Polygon(r.to_polygon()))?
         .bounding_rect()
-        .ok_or_else(|| RegistryError::Invalid("范围为空".into()))
+        .ok_or_else(|| MapError("范围为空".into()))
 }
 
 fn envelope(rects: impl Iterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
@@ -45,7 +66,7 @@ fn envelope(rects: impl Iterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
 }
 
 /// The extent on the ground (EPSG:4546, m).
-fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, RegistryError> {
+fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, MapError> {
     let r = match extent {
         MapExtent::Streets => {
             let r = envelope(
@@ -53,9 +74,7 @@ fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, 
                     .layer(Layer::Street)
                     .filter_map(|v| v.geometry.bounding_rect()),
             )
-            .ok_or_else(|| {
-                RegistryError::Invalid("登记簿中没有街路巷，无法确定街区图的范围".into())
-            })?;
+            .ok_or_else(|| MapError("登记簿中没有街路巷，无法确定街区图的范围".into()))?;
             let r = measured_rect(r)?;
             // A margin of 3 % around the streets.
             let (dx, dy) = (r.width() * 0.03, r.height() * 0.03);
@@ -68,15 +87,15 @@ fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, 
             let v = state
                 .layer(Layer::AdminUnit)
                 .find(|v| matches!(&v.body, Body::AdminUnit(u) if u.code.short() == *code || u.code.to_string() == *code))
-                .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有区划代码为 {code} 的单位")))?;
+                .ok_or_else(|| MapError(format!("登记簿中没有区划代码为 {code} 的单位")))?;
             measured(&v.geometry)?
                 .bounding_rect()
-                .ok_or_else(|| RegistryError::Invalid(format!("单位 {code} 没有范围")))?
+                .ok_or_else(|| MapError(format!("单位 {code} 没有范围")))?
         }
         MapExtent::Ground(r) => *r,
         MapExtent::BBox(r) => {
             if r.width() <= 0.0 || r.height() <= 0.0 {
-                return Err(RegistryError::Invalid(
+                return Err(MapError(
                     "范围须为 西经度,南纬度,东经度,北纬度 且面积不为零".into(),
                 ));
             }
@@ -89,7 +108,7 @@ fn ground_extent(state: &CurrentState, extent: &MapExtent) -> Result<Rect<f64>, 
 /// Party colours on the dispute map: the first, the second, more.
 const PARTY_COLOURS: [&str; 4] = ["#1f5fa8", "#2e8b57", "#b8860b", "#6a3d9a"];
 
-impl Registry {
+impl Atlas<'_> {
     /// Plans a street map on `layout` over `extent` (at `scale`, or the largest scale that
     /// fits) and gathers what it shows.
     pub fn street_map(
@@ -98,11 +117,11 @@ impl Registry {
         extent: &MapExtent,
         scale: Option<f64>,
         made: chrono::NaiveDate,
-    ) -> Result<(Plan, MapData), RegistryError> {
-        let state = self.current();
-        let plan = Plan::new(layout, ground_extent(&state, extent)?, scale)
-            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let data = self.base_map(&state, &plan, made, true)?;
+    ) -> Result<(Plan, MapData), MapError> {
+        let state = self.state;
+        let plan = Plan::new(layout, ground_extent(state, extent)?, scale)
+            .map_err(|e| MapError(e.to_string()))?;
+        let data = self.base_map(&plan, made, true)?;
         Ok((plan, data))
     }
 
@@ -114,32 +133,31 @@ impl Registry {
         id: crate::record::RecordId,
         layout: Layout,
         made: chrono::NaiveDate,
-    ) -> Result<(Plan, MapData), RegistryError> {
+    ) -> Result<(Plan, MapData), MapError> {
         use crate::boundaries::dispute::mu;
         use crate::publish::map::{Overlay, OverlayStyle, Symbol};
-        let state = self.current();
+        let state = self.state;
         let v = state
             .get(&id)
-            .ok_or_else(|| RegistryError::Invalid(format!("没有争议 {id}")))?;
+            .ok_or_else(|| MapError(format!("没有争议 {id}")))?;
         let Body::Dispute(d) = &v.body else {
-            return Err(RegistryError::Invalid(format!("{id} 不是边界争议")));
+            return Err(MapError(format!("{id} 不是边界争议")));
         };
         let area = measured(&v.geometry)?;
         // The disputed area with a generous margin, so both claims' edges near it show.
         let r = area
             .bounding_rect()
-            .ok_or_else(|| RegistryError::Invalid("争议区域为空".into()))?;
+            .ok_or_else(|| MapError("争议区域为空".into()))?;
         let margin = (r.width().max(r.height()) * 0.6).max(200.0);
         let extent = Rect::new(
             (r.min().x - margin, r.min().y - margin),
             (r.max().x + margin, r.max().y + margin),
         );
-        let plan =
-            Plan::new(layout, extent, None).map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let mut data = self.base_map(&state, &plan, made, false)?;
+        let plan = Plan::new(layout, extent, None).map_err(|e| MapError(e.to_string()))?;
+        let mut data = self.base_map(&plan, made, false)?;
         for (i, p) in d.parties.iter().enumerate() {
             let claim = Geometry::<f64>::try_from(p.claim.value.clone())
-                .map_err(|e| RegistryError::Invalid(format!("{} 的主张：{e}", p.name)))?;
+                .map_err(|e| MapError(format!("{} 的主张：{e}", p.name)))?;
             let mut style = OverlayStyle::area(PARTY_COLOURS[i % PARTY_COLOURS.len()]);
             style.dash = Some("2.5,1.2".into());
             data.overlays.push(Overlay {
@@ -159,7 +177,7 @@ impl Registry {
             features: vec![(None, area)],
         });
         let mut markers = Vec::new();
-        for mid in sorted(&state, Marker::LAYER, plan_view(&plan)?) {
+        for mid in sorted(state, Marker::LAYER, plan_view(&plan)?) {
             if let Some((m, x)) = state.version::<Marker>(&mid) {
                 markers.push((Some(x.number.clone()), measured(&m.geometry)?));
             }
@@ -197,14 +215,14 @@ impl Registry {
     /// `plates`), the city outline for the inset, and the date of the newest change among them.
     fn base_map(
         &self,
-        state: &CurrentState,
         plan: &Plan,
         made: chrono::NaiveDate,
         plates: bool,
-    ) -> Result<MapData, RegistryError> {
+    ) -> Result<MapData, MapError> {
+        let state = self.state;
         let view = plan_view(plan)?;
         let mut data = MapData {
-            city: self.config().jurisdiction.name.clone(),
+            city: self.city.to_string(),
             made: Some(made),
             ..MapData::default()
         };
@@ -262,11 +280,11 @@ impl Registry {
 }
 
 /// The frame in longitude and latitude, to ask the index with.
-fn plan_view(plan: &Plan) -> Result<Rect<f64>, RegistryError> {
+fn plan_view(plan: &Plan) -> Result<Rect<f64>, MapError> {
     from_measure(&Geometry::Polygon(plan.ground().to_polygon()))
-        .map_err(|e| RegistryError::Invalid(e.to_string()))?
+        .map_err(|e| MapError(e.to_string()))?
         .bounding_rect()
-        .ok_or_else(|| RegistryError::Invalid("范围为空".into()))
+        .ok_or_else(|| MapError("范围为空".into()))
 }
 
 /// The records of `layer` meeting `view`, in a stable order.
@@ -276,29 +294,28 @@ fn sorted(state: &CurrentState, layer: Layer, view: Rect<f64>) -> Vec<crate::rec
     ids
 }
 
-impl Registry {
+impl Atlas<'_> {
     /// A figure `w` × `h` mm for a document: the base map around `extent` (EPSG:4546) in
     /// `style` (one of `maps/`), with `overlays` over it; the SVG.
-    pub(crate) fn figure(
+    pub fn figure(
         &self,
-        state: &CurrentState,
         extent: Rect<f64>,
         overlays: Vec<crate::publish::map::Overlay>,
         (w, h): (f64, f64),
         style: &str,
-    ) -> Result<String, RegistryError> {
+    ) -> Result<String, MapError> {
         use crate::publish::map::{self, Style, labels::Measure};
-        let plan = Plan::new(Layout::figure(w, h), extent, None)
-            .map_err(|e| RegistryError::Invalid(e.to_string()))?;
-        let mut data = self.base_map(state, &plan, chrono::NaiveDate::MIN, false)?;
+        let plan =
+            Plan::new(Layout::figure(w, h), extent, None).map_err(|e| MapError(e.to_string()))?;
+        let mut data = self.base_map(&plan, chrono::NaiveDate::MIN, false)?;
         data.overlays = overlays;
-        let measure = Measure::shared().map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let measure = Measure::shared().map_err(|e| MapError(e.to_string()))?;
         Ok(map::render(&plan, Style::named(style), &data, measure).svg)
     }
 }
 
 /// `r` grown to at least `min_w` × `min_h` metres around its centre, and by `pad` on each side.
-pub(crate) fn around(r: Rect<f64>, pad: f64, min_w: f64, min_h: f64) -> Rect<f64> {
+pub fn around(r: Rect<f64>, pad: f64, min_w: f64, min_h: f64) -> Rect<f64> {
     let c = r.center();
     let (w, h) = (
         (r.width() + 2.0 * pad).max(min_w),
@@ -310,7 +327,7 @@ pub(crate) fn around(r: Rect<f64>, pad: f64, min_w: f64, min_h: f64) -> Rect<f64
     )
 }
 
-impl Registry {
+impl Atlas<'_> {
     /// The sign map (地名标志分布图): the street map, muted, with every sign as a dot in the
     /// colour of its condition and its code beside it where there is room; the counts by
     /// condition in the panel.
@@ -320,14 +337,14 @@ impl Registry {
         extent: &MapExtent,
         scale: Option<f64>,
         made: chrono::NaiveDate,
-    ) -> Result<(Plan, MapData), RegistryError> {
+    ) -> Result<(Plan, MapData), MapError> {
         use crate::publish::map::{Overlay, OverlayStyle, Symbol};
         use crate::signs::Condition;
         let (plan, mut data) = self.street_map(layout, extent, scale, made)?;
         data.door_plates.clear();
-        let state = self.current();
+        let state = self.state;
         let view = plan_view(&plan)?;
-        let ids = sorted(&state, Sign::LAYER, view);
+        let ids = sorted(state, Sign::LAYER, view);
         for condition in Condition::ALL {
             let mut style = OverlayStyle::points(condition.colour(), Symbol::Circle);
             style.symbol_size = 1.6;
