@@ -5,6 +5,8 @@ use anyhow::{Context, Result, bail};
 use diming::config::Config;
 use diming::io::{self, Encoding, Format, ReadOptions};
 use diming::model::Layer;
+use diming::registry::Registry;
+use diming::registry::files::{self, ImportRequest};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
@@ -86,17 +88,6 @@ fn parse_layer(table: &str) -> Result<Layer> {
     })
 }
 
-pub(crate) fn parse_map(pairs: &[String]) -> Result<Vec<(String, String)>> {
-    pairs
-        .iter()
-        .map(|p| {
-            p.split_once('=')
-                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-                .with_context(|| format!("字段对应“{p}”应写作 文件字段=登记簿字段"))
-        })
-        .collect()
-}
-
 pub(crate) async fn import(
     db: &str,
     config: &Config,
@@ -104,18 +95,7 @@ pub(crate) async fn import(
     args: ImportArgs,
 ) -> Result<()> {
     let layer = parse_layer(&args.layer)?;
-    if io::import::columns(layer).is_empty() {
-        let importable: Vec<&str> = Layer::ALL
-            .iter()
-            .filter(|l| !io::import::columns(**l).is_empty())
-            .map(|l| l.table())
-            .collect();
-        bail!(
-            "“{}”不能从文件导入（由其模块的命令和表单登记）；可导入的图层：{}",
-            layer.label(),
-            importable.join("、")
-        );
-    }
+    Registry::importable(layer)?;
     let options = ReadOptions {
         crs: args.crs.as_deref().map(parse_crs).transpose()?,
         encoding: args
@@ -129,7 +109,7 @@ pub(crate) async fn import(
             ..io::Limits::default()
         },
     };
-    let map = parse_map(&args.map)?;
+    let map = files::column_map(args.map.iter().map(String::as_str)).map_err(anyhow::Error::msg)?;
     let registry = open(db, config).await?;
     let file = args.file.clone();
     let bar = ProgressBar::new(0).with_style(
@@ -154,7 +134,6 @@ pub(crate) async fn import(
     let busy =
         ProgressBar::new_spinner().with_message(format!("检查 {} 个要素", raw.features.len()));
     busy.enable_steady_tick(std::time::Duration::from_millis(120));
-    let today = chrono::Local::now().date_naive();
     let document = match (args.issuer.clone(), args.number.clone(), args.date) {
         (Some(issuer), Some(number), Some(date)) => Some(diming::record::ApprovalDocument {
             issuer,
@@ -163,50 +142,34 @@ pub(crate) async fn import(
         }),
         _ => None,
     };
-    let mut report = io::import::plan(
-        &registry.current(),
+    let request = ImportRequest {
         layer,
-        &raw.features,
-        &map,
-        registry.config(),
-        today,
-        document.as_ref(),
-    );
-    let reason = args.reason.clone().unwrap_or_else(|| {
-        format!(
-            "从文件导入：{}",
-            args.file.file_name().unwrap_or_default().to_string_lossy()
-        )
-    });
+        map,
+        document,
+        author: author.to_string(),
+        reason: args.reason.clone().unwrap_or_else(|| {
+            ImportRequest::reason_for(&args.file.file_name().unwrap_or_default().to_string_lossy())
+        }),
+        dry_run: args.dry_run,
+        today: chrono::Local::now().date_naive(),
+    };
+    let report = registry.check_import(&request, &raw);
     // A dry run also asks the registry's rules over the whole changeset (numbering, markers,
     // cemeteries…), so that it answers what the import would.
-    let mut refusal = None;
-    let committed = match report.take_changeset(author, &reason) {
-        Some(cs) if args.dry_run => {
-            busy.set_message(format!("按登记簿规则核对 {} 处变更", cs.writes.len()));
-            refusal = registry.preview(cs).err();
-            None
-        }
-        Some(cs) => {
-            busy.set_message(format!("写入登记簿：{} 处变更", cs.writes.len()));
-            let committed = registry.commit(cs).await;
-            // Cleared before a refusal is printed, not left half drawn above it.
-            busy.finish_and_clear();
-            Some(committed?)
-        }
-        None => None,
-    };
+    if !report.writes.is_empty() && report.refused.is_empty() {
+        busy.set_message(if args.dry_run {
+            format!("按登记簿规则核对 {} 处变更", report.writes.len())
+        } else {
+            format!("写入登记簿：{} 处变更", report.writes.len())
+        });
+    }
+    let imported = registry.finish_import(&request, &raw, report).await;
+    // Cleared before a refusal is printed, not left half drawn above it.
     busy.finish_and_clear();
+    let imported = imported?;
+    let (report, committed) = (&imported.report, &imported.changeset);
     match args.format {
-        super::Format::Json => {
-            let mut v = serde_json::to_value(&report)?;
-            v["format"] = serde_json::json!(raw.format);
-            v["crs"] = serde_json::json!(raw.crs);
-            v["dry_run"] = serde_json::json!(args.dry_run);
-            v["changeset"] = serde_json::json!(committed);
-            v["rules"] = serde_json::json!(refusal.as_ref().map(ToString::to_string));
-            println!("{}", serde_json::to_string_pretty(&v)?);
-        }
+        super::Format::Json => println!("{}", serde_json::to_string_pretty(&imported)?),
         super::Format::Text => {
             println!(
                 "{}（{}，坐标系 {}）：读入 {} 个要素",
@@ -228,7 +191,7 @@ pub(crate) async fn import(
             for r in &report.refused {
                 println!("  第 {} 个要素：{}", r.row, r.reason);
             }
-            match (&committed, args.dry_run) {
+            match (committed, args.dry_run) {
                 (Some(id), _) => println!("已写入变更集 {id}"),
                 (None, true) => println!("试运行：没有写入"),
                 (None, false) if report.refused.is_empty() => println!("没有需要写入的变化"),
@@ -236,7 +199,7 @@ pub(crate) async fn import(
             }
         }
     }
-    if let Some(refusal) = refusal {
+    if let Some(refusal) = &imported.rules {
         bail!("登记簿规则不接受这次导入（试运行，没有写入）：{refusal}");
     }
     if !report.refused.is_empty() {
@@ -258,16 +221,11 @@ pub(crate) async fn export(db: &str, config: &Config, args: ExportArgs) -> Resul
         .transpose()?
         .unwrap_or(4490);
     let registry = open(db, config).await?;
-    let features = match args.as_of {
-        Some(date) => {
-            let versions = registry.layer_as_of(layer, date).await?;
-            io::export_features(&versions.iter().collect::<Vec<_>>(), &registry.current())
-        }
-        None => {
-            let current = registry.current();
-            io::export_features(&current.layer(layer).collect::<Vec<_>>(), &current)
-        }
+    let versions = match args.as_of {
+        Some(date) => registry.layer_as_of(layer, date).await?,
+        None => registry.current().layer(layer).cloned().collect(),
     };
+    let features = registry.export_features(&versions);
     write(layer, format, crs, &args.output, features).await
 }
 
@@ -280,19 +238,9 @@ async fn write(
 ) -> Result<()> {
     let n = features.len();
     let path = output.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        io::export(
-            &path,
-            format,
-            layer.geometry_kind(),
-            layer.table(),
-            &io::export_fields(layer),
-            &features,
-            crs,
-        )
-    })
-    .await
-    .context("写文件的线程中断")??;
+    tokio::task::spawn_blocking(move || files::write_file(&path, layer, format, crs, &features))
+        .await
+        .context("写文件的线程中断")??;
     println!("已导出 {n} 个要素到 {}", output.display());
     Ok(())
 }

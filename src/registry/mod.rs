@@ -16,6 +16,7 @@
 
 pub mod boundaries;
 pub mod cemetery;
+pub mod files;
 pub mod gazetteer;
 mod names;
 mod numbering;

@@ -8,6 +8,7 @@ use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
 use crate::model::Layer;
+use crate::registry::files::{ImportRequest, column_map};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -142,21 +143,12 @@ pub async fn import(
             ..io::Limits::default()
         },
     };
-    let map: Vec<(String, String)> = q
-        .map
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            p.split_once('=')
-                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-                .ok_or_else(|| ApiError::Invalid {
-                    field: "map".into(),
-                    message: format!("字段对应“{p}”应写作 文件字段=登记簿字段"),
-                })
-        })
-        .collect::<Result<_, _>>()?;
+    let map = column_map(q.map.as_deref().unwrap_or("").split(',')).map_err(|message| {
+        ApiError::Invalid {
+            field: "map".into(),
+            message,
+        }
+    })?;
     let filename = q.filename.clone();
     let uploaded = filename.clone();
     // The body is read only now, after the caller was found allowed to write: into the
@@ -164,10 +156,21 @@ pub async fn import(
     // the server hold an upload in memory.
     let document = cited(&q)?;
     let (dir, path) = receive(&headers, body, &ext).await?;
-    let today = chrono::Local::now().date_naive();
+    let request = ImportRequest {
+        layer,
+        map,
+        document,
+        author,
+        reason: q
+            .reason
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| ImportRequest::reason_for(&filename)),
+        dry_run: q.dry_run,
+        today: chrono::Local::now().date_naive(),
+    };
     // Reading and checking a large file are seconds of work on every core: one blocking task
     // for both, off the server's async threads.
-    let (raw, mut report) = {
+    let (raw, report, request) = {
         let registry = Arc::clone(&registry);
         tokio::task::spawn_blocking(move || {
             // An error names the officer's file, not the server's temporary copy of it.
@@ -178,16 +181,8 @@ pub async fn import(
             // The folder and the file go now, whatever the read found.
             drop(dir);
             let raw = read?;
-            let report = io::import::plan(
-                &registry.current(),
-                layer,
-                &raw.features,
-                &map,
-                registry.config(),
-                today,
-                document.as_ref(),
-            );
-            Ok((raw, report))
+            let report = registry.check_import(&request, &raw);
+            Ok((raw, report, request))
         })
         .await
         .map_err(|e| ApiError::Internal(format!("导入线程中断：{e}")))?
@@ -196,31 +191,18 @@ pub async fn import(
             message,
         })?
     };
-    let reason = q
-        .reason
-        .filter(|r| !r.trim().is_empty())
-        .unwrap_or_else(|| format!("从文件导入：{filename}"));
     // A dry run answers what the commit would: the registry's rules over the whole changeset
     // too (numbering, markers, cemeteries…), not only each feature's checks.
-    let changeset = match (q.dry_run, report.take_changeset(&author, &reason)) {
-        (false, Some(cs)) => Some(registry.commit(cs).await?),
-        (true, Some(cs)) => {
-            registry.preview(cs)?;
-            None
-        }
-        (_, None) => None,
-    };
-    let mut body = serde_json::to_value(&report).unwrap_or_default();
-    body["format"] = json!(raw.format);
-    body["crs"] = json!(raw.crs);
-    body["dry_run"] = json!(q.dry_run);
-    body["changeset"] = json!(changeset);
-    let status = if report.refused.is_empty() {
+    let imported = registry.finish_import(&request, &raw, report).await?;
+    if let Some(refusal) = imported.refusal {
+        return Err(refusal.into());
+    }
+    let status = if imported.report.refused.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Json(body)).into_response())
+    Ok((status, Json(json!(imported))).into_response())
 }
 
 /// Writes an upload's body into a new private folder (mode 0700, removed when the returned
@@ -288,7 +270,7 @@ pub async fn export(
     let crs = q.crs.as_deref().map(parse_crs).transpose()?.unwrap_or(4490);
     let features = {
         let versions = super::api::select(&registry, &caller, layer, None, q.as_of).await?;
-        io::export_features(&versions.iter().collect::<Vec<_>>(), &registry.current())
+        registry.export_features(&versions)
     };
     let (bytes, name, content_type) = tokio::task::spawn_blocking(move || {
         let dir = tempfile::Builder::new()
@@ -303,16 +285,8 @@ pub async fn export(
             Format::Dxf => "dxf",
         };
         let path = dir.path().join(format!("{}.{ext}", layer.table()));
-        io::export(
-            &path,
-            format,
-            layer.geometry_kind(),
-            layer.table(),
-            &io::export_fields(layer),
-            &features,
-            crs,
-        )
-        .map_err(std::io::Error::other)?;
+        crate::registry::files::write_file(&path, layer, format, crs, &features)
+            .map_err(std::io::Error::other)?;
         if format == Format::Shp {
             // The .shp and its sidecars, zipped.
             let zip_path = dir.path().join("export.zip");
