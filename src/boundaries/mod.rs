@@ -9,6 +9,7 @@ pub mod dispute;
 pub mod line;
 pub mod marker;
 pub mod repair;
+pub mod rules;
 mod unit;
 
 pub use code::{DivisionCode, DivisionCodeError, UnitLevel};

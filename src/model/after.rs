@@ -98,9 +98,21 @@ impl<T: Variant> Changes<T> for After<'_> {
     fn changes_of(&self) -> impl Iterator<Item = Change<'_, T>> {
         self.writes.iter().filter_map(|w| {
             let id = w.id();
-            let before = self.state.get(&id).and_then(|v| v.of::<T>());
-            let after = w.body().and_then(|b| b.of::<T>());
-            (before.is_some() || after.is_some()).then_some(Change { id, before, after })
+            let current = self.state.get(&id);
+            let before = current.and_then(|v| v.of::<T>());
+            let (after, is_at) = match w {
+                Write::Create { body, geometry, .. } | Write::Update { body, geometry, .. } => {
+                    (body.of::<T>(), Some(geometry))
+                }
+                Write::Retire { .. } => (None, None),
+            };
+            (before.is_some() || after.is_some()).then_some(Change {
+                id,
+                before,
+                after,
+                was_at: current.map(|v| &v.geometry),
+                is_at,
+            })
         })
     }
 }

@@ -49,6 +49,10 @@ pub struct Change<'a, T> {
     pub id: RecordId,
     pub before: Option<&'a T>,
     pub after: Option<&'a T>,
+    /// Where it was (none: it is new).
+    pub was_at: Option<&'a Geometry<f64>>,
+    /// Where it will be (none: it is retired).
+    pub is_at: Option<&'a Geometry<f64>>,
 }
 
 /// The records of type `T` a changeset changes, for the rules that judge a changeset as a

@@ -295,73 +295,19 @@ impl Registry {
     }
 }
 
-/// Refuses a changeset that gives a door plate a number that another plate of the same
-/// street holds and keeps: a plate the changeset does not write. Only numbers that change
-/// (and new plates) are checked, so a duplicate already on the ground (which `diming
-/// numbering check` reports) does not block other edits of those plates, and a swap of two
-/// numbers in one changeset is allowed. Checked under the writer's lock, so two changesets
-/// planned side by side cannot both take a number. Plates written in the same changeset are
-/// not compared with each other: a survey loaded in one changeset records the ground as it is,
-/// doubled numbers included, for the check to report.
+/// 同一街路巷门牌号不得重复 ([`crate::addresses::numbering::unique_numbers`]), checked under
+/// the writer's lock, so two changesets planned side by side cannot both take a number.
 pub(super) fn unique_numbers(
     state: &crate::model::CurrentState,
     changeset: &Changeset,
 ) -> Result<(), RegistryError> {
-    use std::collections::HashSet;
-    let written: HashSet<RecordId> = changeset.writes.iter().map(Write::id).collect();
-    // The plates whose (street, number) is new.
-    let mut claims: Vec<(RecordId, RecordId, &DoorNumber)> = changeset
-        .writes
-        .iter()
-        .filter_map(|w| match w {
-            Write::Create {
-                id,
-                body: Body::DoorPlate(p),
-                ..
-            }
-            | Write::Update {
-                id,
-                body: Body::DoorPlate(p),
-                ..
-            } => Some((*id, p)),
-            _ => None,
-        })
-        .filter(|(id, p)| {
-            !state.get(id).is_some_and(|v| match &v.body {
-                Body::DoorPlate(old) => old.street == p.street && old.number == p.number,
-                _ => false,
-            })
-        })
-        .map(|(id, p)| (id, p.street, &p.number))
-        .collect();
-    if claims.is_empty() {
-        return Ok(());
-    }
-    let streets: HashSet<RecordId> = claims.iter().map(|(_, s, _)| *s).collect();
-    let kept: HashMap<(RecordId, &DoorNumber), RecordId> = state
-        .layer(crate::model::Layer::DoorPlate)
-        .filter(|v| !written.contains(&v.id))
-        .filter_map(|v| match &v.body {
-            Body::DoorPlate(p) if streets.contains(&p.street) => {
-                Some(((p.street, &p.number), v.id))
-            }
-            _ => None,
-        })
-        .collect();
-    claims.sort_by_key(|(id, _, _)| *id);
-    for (id, street, number) in claims {
-        if let Some(other) = kept.get(&(street, number)) {
-            let name = state
-                .get(&street)
-                .map(|v| v.body.title())
-                .unwrap_or_else(|| street.to_string());
-            return Err(RegistryError::DuplicateNumber {
-                id,
-                other: *other,
-                street: name,
-                number: number.clone(),
-            });
+    let after = crate::model::After::new(state, &changeset.writes);
+    crate::addresses::numbering::unique_numbers(state, &after).map_err(|t| {
+        RegistryError::DuplicateNumber {
+            id: t.id,
+            other: t.other,
+            street: t.street,
+            number: t.number,
         }
-    }
-    Ok(())
+    })
 }

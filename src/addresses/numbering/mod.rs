@@ -7,11 +7,13 @@ mod check;
 mod conventions;
 mod plan;
 mod renumber;
+mod unique;
 
 pub use campaign::{Campaign, CampaignError, CampaignLine, CampaignStatus};
 pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
 pub use renumber::{Change, plate_order, renumber};
+pub use unique::{Taken, unique_numbers};
 #[cfg(test)]
 mod tests;
