@@ -5,11 +5,12 @@ use super::{AuditFormat, Format, open};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use diming::config::Config;
-use diming::model::{Body, Layer};
+use diming::model::Layer;
 use diming::record::RecordId;
 use diming::registry::Registry;
 use diming::registry::signs::{OrderChange, summary};
 use diming::signs::Sign;
+use diming::signs::WorkOrder;
 use diming::signs::{Condition, Inspection, WorkKind, WorkStatus, yuan};
 
 #[derive(Subcommand)]
@@ -370,16 +371,14 @@ async fn orders(registry: &Registry, author: &str, command: OrdersCommand) -> Re
         OrdersCommand::List { all } => {
             let state = registry.current();
             let mut rows: Vec<_> = state
-                .layer(Layer::WorkOrder)
-                .filter_map(|v| match &v.body {
-                    Body::WorkOrder(o) if all || o.status.is_open() => {
-                        let code = match state.version::<Sign>(&o.sign) {
-                            Some((_, s)) => s.code.clone(),
-                            None => o.sign.to_string(),
-                        };
-                        Some((code, v.id, v.version, o.clone()))
-                    }
-                    _ => None,
+                .versions::<WorkOrder>()
+                .filter(|(_, o)| all || o.status.is_open())
+                .map(|(v, o)| {
+                    let code = match state.version::<Sign>(&o.sign) {
+                        Some((_, s)) => s.code.clone(),
+                        None => o.sign.to_string(),
+                    };
+                    (code, v.id, v.version, o.clone())
                 })
                 .collect();
             rows.sort_by(|a, b| a.0.cmp(&b.0));

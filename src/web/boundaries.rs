@@ -5,9 +5,13 @@
 
 use super::auth::Caller;
 use super::{ApiError, AppState, pages};
+use crate::boundaries::AdminUnit;
 use crate::boundaries::check::{EdgeTolerance, check_registry};
+use crate::boundaries::dispute::Dispute;
+use crate::boundaries::line::BoundaryLine;
 use crate::boundaries::marker::Marker;
-use crate::model::{Body, Layer};
+use crate::model::Layer;
+use crate::record::View;
 use crate::spatial::geojson::from_geo;
 use axum::Json;
 use axum::extract::State;
@@ -43,24 +47,17 @@ pub async fn page(
     let internal = caller.access.can_read_layer(Layer::Dispute);
     let feature = |v: &crate::model::RecordVersion, props: Value| json!({"type": "Feature", "geometry": from_geo(&v.geometry), "properties": props});
     let units: Vec<Value> = state
-        .layer(Layer::AdminUnit)
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some(feature(
-                v,
-                json!({"name": u.name, "level": u.level.as_str()}),
-            )),
-            _ => None,
-        })
+        .versions::<AdminUnit>()
+        .map(|(v, u)| feature(v, json!({"name": u.name, "level": u.level.as_str()})))
         .collect();
     let lines: Vec<Value> = state
-        .layer(Layer::BoundaryLine)
-        .filter_map(|v| match &v.body {
-            Body::BoundaryLine(l) => Some(feature(
+        .versions::<BoundaryLine>()
+        .map(|(v, l)| {
+            feature(
                 v,
                 json!({"agreed": l.legal == crate::boundaries::line::LegalStatus::Agreed,
                        "name": format!("{}—{}", l.left_name, l.right_name)}),
-            )),
-            _ => None,
+            )
         })
         .collect();
     let observations: Vec<(
@@ -68,11 +65,8 @@ pub async fn page(
         crate::boundaries::marker::Observation,
     )> = if internal {
         state
-            .layer(Layer::MarkerObservation)
-            .filter_map(|v| match &v.body {
-                Body::MarkerObservation(o) => Some((o.marker, o.clone())),
-                _ => None,
-            })
+            .each::<crate::boundaries::marker::Observation>()
+            .map(|o| (o.body.marker, o.body.clone()))
             .collect()
     } else {
         Vec::new()
@@ -103,9 +97,8 @@ pub async fn page(
     markers.sort_by(|a, b| a["number"].as_str().cmp(&b["number"].as_str()));
     let disputes: Vec<Value> = if internal {
         state
-            .layer(Layer::Dispute)
-            .filter_map(|v| match &v.body {
-                Body::Dispute(d) => Some(json!({
+            .versions::<Dispute>()
+            .map(|(v, d)| json!({
                     "id": v.id, "title": d.title, "status": d.status.label(), "open": d.status.is_open(),
                     "version": v.version,
                     // Where it may go on this page (a decision is made with its new boundaries).
@@ -117,9 +110,7 @@ pub async fn page(
                     "area": format!("{:.0}", d.area_m2),
                     "mu": format!("{:.2}", crate::boundaries::dispute::mu(d.area_m2)),
                     "feature": feature(v, json!({"title": d.title, "open": d.status.is_open()})),
-                })),
-                _ => None,
-            })
+            }))
             .collect()
     } else {
         Vec::new()
@@ -127,11 +118,9 @@ pub async fn page(
     // Each party's claim of each open dispute, numbered by its place among the parties.
     let claims: Vec<Value> = if internal {
         state
-            .layer(Layer::Dispute)
-            .filter_map(|v| match &v.body {
-                Body::Dispute(d) if d.status.is_open() => Some(d),
-                _ => None,
-            })
+            .each::<Dispute>()
+            .map(|d| d.body)
+            .filter(|d| d.status.is_open())
             .flat_map(|d| {
                 d.parties.iter().enumerate().map(|(i, p)| {
                     json!({"type": "Feature", "geometry": p.claim,
@@ -144,11 +133,8 @@ pub async fn page(
     };
     // The units a dispute may be filed between, for the filing form.
     let mut unit_options: Vec<Value> = state
-        .layer(Layer::AdminUnit)
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some(json!({"code": u.code.short(), "name": u.name})),
-            _ => None,
-        })
+        .each::<AdminUnit>()
+        .map(|u| json!({"code": u.body.code.short(), "name": u.body.name}))
         .collect();
     unit_options.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
     let due = crate::registry::boundaries::due(&state, today, today + chrono::Days::new(90));
@@ -290,16 +276,10 @@ pub async fn file_dispute(
         for (i, p) in input.parties.iter().enumerate() {
             // The code as the registry shortens it (152501200) or in full (152501200000).
             let (code, name) = state
-                .layer(Layer::AdminUnit)
-                .find_map(|v| match &v.body {
-                    Body::AdminUnit(u)
-                        if u.code.short() == p.code.trim()
-                            || u.code.to_string() == p.code.trim() =>
-                    {
-                        Some((u.code.short(), u.name.clone()))
-                    }
-                    _ => None,
-                })
+                .each::<AdminUnit>()
+                .map(|u| u.body)
+                .find(|u| u.code.short() == p.code.trim() || u.code.to_string() == p.code.trim())
+                .map(|u| (u.code.short(), u.name.clone()))
                 .ok_or_else(|| {
                     invalid(
                         format!("parties[{i}].code"),
@@ -344,9 +324,9 @@ pub async fn file_dispute(
     let (id, changeset) = registry
         .file_dispute(&author, title, parties, evidence, filed)
         .await?;
-    let (area_m2, contents) = match registry.current().get(&id).map(|v| &v.body) {
-        Some(Body::Dispute(d)) => (d.area_m2, d.contents.clone()),
-        _ => return Err(ApiError::Internal(format!("争议 {id} 未能读回"))),
+    let (area_m2, contents) = match registry.current().one::<Dispute>(&id) {
+        Some(d) => (d.body.area_m2, d.body.contents.clone()),
+        None => return Err(ApiError::Internal(format!("争议 {id} 未能读回"))),
     };
     Ok((
         axum::http::StatusCode::CREATED,
@@ -420,10 +400,7 @@ pub async fn dispute_map(
 ) -> Result<axum::response::Response, ApiError> {
     use crate::publish::map::{self, Layout, Style, labels::Measure};
     use axum::response::IntoResponse;
-    let is_dispute = registry
-        .current()
-        .get(&id)
-        .is_some_and(|v| matches!(v.body, Body::Dispute(_)));
+    let is_dispute = registry.current().one::<Dispute>(&id).is_some();
     if !caller.access.can_read_layer(Layer::Dispute) || !is_dispute {
         return Err(ApiError::NotFound(format!("没有争议 {id}")));
     }

@@ -9,7 +9,8 @@ use super::auth::Caller;
 use super::{ApiError, AppState, pages};
 use crate::cemetery::Plot;
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
-use crate::model::{Body, Layer};
+use crate::cemetery::{Burial, SubsidyClaim};
+use crate::model::Layer;
 use crate::record::RecordId;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -223,7 +224,7 @@ fn burial_context(
     let v = state
         .get(&id)
         .ok_or_else(|| ApiError::NotFound(format!("没有记录 {id}")))?;
-    let Body::Burial(b) = &v.body else {
+    let Some(b) = v.of::<Burial>() else {
         return Err(ApiError::NotFound(format!("记录 {id} 不是殡葬登记")));
     };
     let whole = caller.access.sees_whole_personal_data();
@@ -240,14 +241,13 @@ fn burial_context(
         .and_then(|p| state.version::<Plot>(&p))
         .map(|(_, p)| p.number.to_string());
     let claims: Vec<Value> = state
-        .layer(Layer::SubsidyClaim)
-        .filter_map(|c| match &c.body {
-            Body::SubsidyClaim(s) if s.burial == id => Some(json!({
-                "total": crate::cemetery::yuan(s.total_fen), "claimed_on": s.claimed_on,
-                "items": s.items.iter().map(|i| format!("{} {} 元", i.name, crate::cemetery::yuan(i.amount_fen))).collect::<Vec<_>>(),
-            })),
-            _ => None,
-        })
+        .versions::<SubsidyClaim>()
+        .map(|(_, s)| s)
+        .filter(|s| s.burial == id)
+        .map(|s| json!({
+            "total": crate::cemetery::yuan(s.total_fen), "claimed_on": s.claimed_on,
+            "items": s.items.iter().map(|i| format!("{} {} 元", i.name, crate::cemetery::yuan(i.amount_fen))).collect::<Vec<_>>(),
+        }))
         .collect();
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);

@@ -86,12 +86,9 @@ pub fn render(
         h = f.height
     );
     let mut units: Vec<_> = state
-        .layer(Layer::AdminUnit)
-        .filter(|v| visible(&v.body))
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some((u, v)),
-            _ => None,
-        })
+        .versions::<crate::boundaries::AdminUnit>()
+        .filter(|(v, _)| visible(&v.body))
+        .map(|(v, u)| (u, v))
         .collect();
     units.sort_by_key(|(u, _)| (u.level.depth(), u.code));
     for (i, (u, v)) in units.iter().enumerate() {

@@ -4,9 +4,12 @@
 //! calls `/api/campaigns`).
 
 use super::{ApiError, AppState};
+use crate::addresses::numbering::Campaign;
 use crate::addresses::numbering::{Conventions, StreetOverrides, plan};
-use crate::model::{Body, Layer};
+use crate::addresses::{DoorPlate, Street};
+use crate::model::Layer;
 use crate::record::RecordId;
+use crate::record::View;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use geo::{BoundingRect, Coord, Geometry, MultiLineString};
@@ -147,11 +150,10 @@ pub async fn tool(
             _ => return Err(ApiError::BadRequest("该记录没有中心线".into())),
         };
         let mut plates: Vec<_> = current
-            .layer(Layer::DoorPlate)
-            .filter_map(|p| match (&p.body, &p.geometry) {
-                (Body::DoorPlate(d), Geometry::Point(pt)) if d.street == id => {
-                    Some((pt.0, d.number.clone()))
-                }
+            .each::<DoorPlate>()
+            .filter(|p| p.body.street == id)
+            .filter_map(|p| match p.geometry {
+                Geometry::Point(pt) => Some((pt.0, p.body.number.clone())),
                 _ => None,
             })
             .collect();
@@ -159,10 +161,10 @@ pub async fn tool(
         let coords: Vec<Coord<f64>> = plates.iter().map(|(c, _)| *c).collect();
         let c: &Conventions = &registry.config().numbering;
         // The direction recorded for the street, or the one being tried on this page.
-        let stored = match &v.body {
-            Body::Street(s) => s.numbering.clone(),
-            _ => StreetOverrides::default(),
-        };
+        let stored = v
+            .of::<Street>()
+            .map(|s| s.numbering.clone())
+            .unwrap_or_default();
         let mut overrides = stored.clone();
         let asked = if q.from_end {
             Some("from_end")
@@ -235,7 +237,7 @@ pub async fn tool(
             .get(&cid)
             .filter(|v| caller.access.can_read(&v.body))
             .ok_or_else(|| ApiError::NotFound(format!("没有门牌整编 {cid}")))?;
-        if let Body::Campaign(c) = &v.body {
+        if let Some(c) = v.of::<Campaign>() {
             let lines: Vec<_> = c
                 .lines
                 .iter()

@@ -79,12 +79,9 @@ pub async fn home(
     let current = registry.current();
     // The city itself: its names in every script, for the page's heading.
     let city = current
-        .layer(Layer::AdminUnit)
-        .find(|v| matches!(&v.body, crate::model::Body::AdminUnit(u) if u.level == crate::boundaries::UnitLevel::County));
-    let city_mn = city.and_then(|v| match &v.body {
-        crate::model::Body::AdminUnit(u) => u.name_mn.clone(),
-        _ => None,
-    });
+        .versions::<crate::boundaries::AdminUnit>()
+        .find(|(_, u)| u.level == crate::boundaries::UnitLevel::County);
+    let city_mn = city.and_then(|(_, u)| u.name_mn.clone());
     let city_roman = crate::names::romanize::romanize(
         &registry.config().jurisdiction.name,
         registry.word_lists(),

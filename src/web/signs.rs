@@ -8,8 +8,8 @@ use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::{ApiError, AppState, pages};
-use crate::model::{Body, Layer, RecordVersion, Variant};
-use crate::record::RecordId;
+use crate::model::{Layer, RecordVersion, Variant};
+use crate::record::{RecordId, View};
 use crate::registry::signs::{OrderChange, summary};
 use crate::signs::SignReport;
 use crate::signs::{Condition, Inspection, Sign, WorkKind, WorkOrder, yuan};
@@ -50,15 +50,13 @@ fn find_sign(
 /// Work orders (id, version, order, sign code) of the sign `sign`, or of every sign.
 fn orders(current: &crate::model::CurrentState, sign: Option<RecordId>) -> Vec<Value> {
     let mut out: Vec<Value> = current
-        .layer(Layer::WorkOrder)
-        .filter_map(|v| match &v.body {
-            Body::WorkOrder(o) if sign.is_none_or(|s| s == o.sign) => {
-                let code = current
-                    .version::<Sign>(&o.sign)
-                    .map(|(_, s)| s.code.clone());
-                Some(order_json(v.id, v.version, o, code.unwrap_or_default()))
-            }
-            _ => None,
+        .versions::<WorkOrder>()
+        .filter(|(_, o)| sign.is_none_or(|s| s == o.sign))
+        .map(|(v, o)| {
+            let code = current
+                .version::<Sign>(&o.sign)
+                .map(|(_, s)| s.code.clone());
+            order_json(v.id, v.version, o, code.unwrap_or_default())
         })
         .collect();
     out.sort_by(|a, b| {
@@ -182,13 +180,14 @@ pub async fn sign_page(
     let internal = caller.access.can_read_layer(Layer::SignInspection);
     let mut inspections: Vec<Value> = if internal {
         current
-            .layer(Layer::SignInspection)
-            .filter_map(|i| match &i.body {
-                Body::SignInspection(x) if x.sign == v.id => Some(json!({
+            .each::<Inspection>()
+            .map(|i| i.body)
+            .filter(|x| x.sign == v.id)
+            .map(|x| {
+                json!({
                     "date": x.date, "inspector": x.inspector, "condition": x.condition.label(),
                     "notes": x.notes, "photos": x.photos,
-                })),
-                _ => None,
+                })
             })
             .collect()
     } else {
@@ -576,12 +575,9 @@ pub async fn change_order(
         .change_work_order(&author, id, version, change, today())
         .await?;
     let current = registry.current();
-    let v = current
-        .get(&id)
+    let (v, o) = current
+        .version::<WorkOrder>(&id)
         .ok_or_else(|| ApiError::NotFound(format!("没有工单 {id}")))?;
-    let Body::WorkOrder(o) = &v.body else {
-        return Err(ApiError::NotFound(format!("没有工单 {id}")));
-    };
     Ok(Json(
         json!({"changeset": changeset, "order": order_json(v.id, v.version, o, String::new())}),
     ))

@@ -45,11 +45,8 @@ pub(super) async fn dispute(
     use diming::boundaries::dispute::{DisputeStatus, Evidence, EvidenceKind, Party, mu};
     let names: std::collections::BTreeMap<String, String> = registry
         .current()
-        .layer(Layer::AdminUnit)
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some((u.code.short(), u.name.clone())),
-            _ => None,
-        })
+        .each::<AdminUnit>()
+        .map(|u| (u.body.code.short(), u.body.name.clone()))
         .collect();
     match command {
         DisputeCommand::File {
@@ -101,8 +98,7 @@ pub(super) async fn dispute(
         }
         DisputeCommand::List => {
             let state = registry.current();
-            for v in state.layer(Layer::Dispute) {
-                let Body::Dispute(d) = &v.body else { continue };
+            for (v, d) in state.versions::<diming::boundaries::dispute::Dispute>() {
                 println!(
                     "{}\t第{}版\t{}\t{}\t{}\t{:.1} 平方米（{:.2} 亩，{:.4} 平方千米）\t门牌 {} 地名 {} 街路巷 {} 界桩 {} 墓位 {} 散坟 {}",
                     v.id,

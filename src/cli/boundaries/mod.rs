@@ -9,14 +9,17 @@ use dispute::*;
 use super::open;
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use diming::boundaries::AdminUnit;
 use diming::boundaries::UnitLevel;
 use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_registry};
+use diming::boundaries::line::{BoundaryLine, LineInspection};
 use diming::boundaries::marker::Marker;
 use diming::boundaries::marker::MarkerState;
+use diming::boundaries::marker::Observation;
 use diming::config::Config;
 use diming::io::{self, ReadOptions};
-use diming::model::{Body, Layer};
 use diming::publish::markers::Entry;
+use diming::record::View;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum StateArg {
@@ -39,11 +42,8 @@ impl From<StateArg> for MarkerState {
 fn entries(registry: &diming::registry::Registry) -> Result<Vec<Entry>> {
     let state = registry.current();
     let names: std::collections::BTreeMap<String, String> = state
-        .layer(Layer::AdminUnit)
-        .filter_map(|v| match &v.body {
-            Body::AdminUnit(u) => Some((u.code.short(), u.name.clone())),
-            _ => None,
-        })
+        .each::<AdminUnit>()
+        .map(|u| (u.body.code.short(), u.body.name.clone()))
         .collect();
     let mut out = Vec::new();
     for (v, m) in state.versions::<Marker>() {
@@ -134,10 +134,7 @@ pub(crate) async fn run(
                 println!("已生成或更新界线 {n} 条");
             }
             let state = registry.current();
-            for v in state.layer(Layer::BoundaryLine) {
-                let Body::BoundaryLine(l) = &v.body else {
-                    continue;
-                };
+            for (_, l) in state.versions::<BoundaryLine>() {
                 println!(
                     "{}—{}\t{:.0} 米\t{}\t{}\t下次联合检查 {}",
                     l.left_name,
@@ -187,12 +184,10 @@ pub(crate) async fn run(
             if let Some(path) = report {
                 let (line, inspection) = {
                     let state = registry.current();
-                    let Some(Body::LineInspection(i)) = state.get(&id).map(|v| v.body.clone())
-                    else {
+                    let Some(i) = state.one::<LineInspection>(&id).map(|i| i.body.clone()) else {
                         bail!("检查记录 {id} 未找到");
                     };
-                    let Some(Body::BoundaryLine(l)) = state.get(&i.line).map(|v| v.body.clone())
-                    else {
+                    let Some(l) = state.one::<BoundaryLine>(&i.line).map(|l| l.body.clone()) else {
                         bail!("界线 {} 未找到", i.line);
                     };
                     (l, i)
@@ -224,13 +219,9 @@ pub(crate) async fn run(
                     .iter()
                     .map(|code| {
                         state
-                            .layer(Layer::AdminUnit)
-                            .find_map(|v| match &v.body {
-                                Body::AdminUnit(u) if &u.code.short() == code => {
-                                    Some(u.name.clone())
-                                }
-                                _ => None,
-                            })
+                            .each::<AdminUnit>()
+                            .find(|u| &u.body.code.short() == code)
+                            .map(|u| u.body.name.clone())
                             .with_context(|| format!("登记簿中没有单位 {code}"))
                     })
                     .collect::<Result<_>>()?
@@ -273,12 +264,11 @@ pub(crate) async fn run(
             let state = registry.current();
             let last = |id: diming::record::RecordId| {
                 state
-                    .layer(Layer::MarkerObservation)
-                    .filter_map(|v| match &v.body {
-                        Body::MarkerObservation(o) if o.marker == id => Some(o.clone()),
-                        _ => None,
-                    })
+                    .each::<Observation>()
+                    .map(|o| o.body)
+                    .filter(|o| o.marker == id)
                     .max_by_key(|o| o.date)
+                    .cloned()
             };
             let ids: std::collections::BTreeMap<String, diming::record::RecordId> = state
                 .versions::<Marker>()

@@ -27,7 +27,6 @@ use diming::cemetery::{
     Sex, ZoneKind, yuan,
 };
 use diming::config::Config;
-use diming::model::Body;
 use diming::model::Variant;
 use diming::record::{RecordId, Source};
 use diming::registry::Registry;
@@ -242,16 +241,14 @@ pub(crate) async fn run(
         CemeteryCommand::Subsidies { format } => {
             let state = registry.current();
             let mut by_year: BTreeMap<i32, (usize, i64)> = BTreeMap::new();
-            for v in state.layer(SubsidyClaim::LAYER) {
-                if let Body::SubsidyClaim(c) = &v.body {
-                    let year = match state.get(&c.burial).map(|b| &b.body) {
-                        Some(Body::Burial(b)) => chrono::Datelike::year(&b.deceased.died),
-                        _ => chrono::Datelike::year(&c.claimed_on),
-                    };
-                    let e = by_year.entry(year).or_default();
-                    e.0 += 1;
-                    e.1 += c.total_fen;
-                }
+            for (_, c) in state.versions::<SubsidyClaim>() {
+                let year = match state.version::<Burial>(&c.burial) {
+                    Some((_, b)) => chrono::Datelike::year(&b.deceased.died),
+                    None => chrono::Datelike::year(&c.claimed_on),
+                };
+                let e = by_year.entry(year).or_default();
+                e.0 += 1;
+                e.1 += c.total_fen;
             }
             match format {
                 Format::Json => println!(
@@ -282,12 +279,10 @@ pub(crate) async fn run(
                 .map_err(anyhow::Error::msg)?;
             let state = registry.current();
             let mut notices: BTreeMap<RecordId, (String, &'static str)> = BTreeMap::new();
-            for v in state.layer(Notice::LAYER) {
-                if let Body::Notice(n) = &v.body {
-                    let e = notices.entry(n.grave).or_insert((String::new(), ""));
-                    if n.number > e.0 {
-                        *e = (n.number.clone(), n.status.label());
-                    }
+            for (_, n) in state.versions::<Notice>() {
+                let e = notices.entry(n.grave).or_insert((String::new(), ""));
+                if n.number > e.0 {
+                    *e = (n.number.clone(), n.status.label());
                 }
             }
             let mut rows: Vec<serde_json::Value> = state

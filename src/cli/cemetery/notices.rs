@@ -38,12 +38,11 @@ pub(crate) async fn notices(
                 .map_err(anyhow::Error::msg)?;
             let state = registry.current();
             let mut list: Vec<serde_json::Value> = state
-                .layer(Notice::LAYER)
-                .filter_map(|v| match &v.body {
-                    Body::Notice(n)
-                        if batch.as_ref().is_none_or(|b| *b == n.batch)
-                            && status.is_none_or(|s| s == n.status) =>
-                    {
+                .versions::<Notice>()
+                .filter_map(|(v, n)| {
+                    (batch.as_ref().is_none_or(|b| *b == n.batch)
+                        && status.is_none_or(|s| s == n.status))
+                    .then(|| {
                         let grave = state
                             .version::<Grave>(&n.grave)
                             .map(|(_, g)| g.number.clone())
@@ -52,12 +51,11 @@ pub(crate) async fn notices(
                             .plot
                             .and_then(|p| state.version::<Plot>(&p))
                             .map(|(_, p)| p.number.to_string());
-                        Some(serde_json::json!({
+                        serde_json::json!({
                             "id": v.id, "number": n.number, "grave": grave, "status": n.status.label(),
                             "deadline": n.terms.deadline, "plot": plot, "version": v.version,
-                        }))
-                    }
-                    _ => None,
+                        })
+                    })
                 })
                 .collect();
             list.sort_by(|a, b| a["number"].as_str().cmp(&b["number"].as_str()));
@@ -240,19 +238,15 @@ pub(super) async fn relocation(
     let destination = {
         let state = registry.current();
         let found: Vec<(RecordId, String)> = state
-            .layer(Cemetery::LAYER)
-            .filter_map(|v| match &v.body {
-                Body::Cemetery(c)
-                    if a.destination
-                        .as_ref()
-                        .map_or(c.kind == diming::cemetery::CemeteryKind::Public, |d| {
-                            *d == c.name
-                        }) =>
-                {
-                    Some((v.id, c.name.clone()))
-                }
-                _ => None,
+            .versions::<Cemetery>()
+            .filter(|(_, c)| {
+                a.destination
+                    .as_ref()
+                    .map_or(c.kind == diming::cemetery::CemeteryKind::Public, |d| {
+                        *d == c.name
+                    })
             })
+            .map(|(v, c)| (v.id, c.name.clone()))
             .collect();
         match found.as_slice() {
             [one] => one.clone(),

@@ -7,9 +7,11 @@ pub(crate) use args::*;
 use super::{AuditFormat, open, parse_point};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use diming::addresses::DoorPlate;
+use diming::addresses::numbering::Campaign;
 use diming::config::Config;
 use diming::model::Layer;
-use diming::record::RecordId;
+use diming::record::{RecordId, View};
 use diming::registry::Registry;
 
 pub(crate) async fn run(
@@ -312,7 +314,6 @@ async fn certificates(
     issuer: Option<String>,
     output: &str,
 ) -> Result<()> {
-    use diming::model::Body;
     use diming::publish::certificate::{self, Certificate};
     let registry = open(db, config).await?;
     let plates: Vec<RecordId> = match (street, plate) {
@@ -320,11 +321,9 @@ async fn certificates(
             let id = find_street(&registry, &s)?;
             let current = registry.current();
             let mut plates: Vec<_> = current
-                .layer(Layer::DoorPlate)
-                .filter_map(|v| match &v.body {
-                    Body::DoorPlate(d) if d.street == id => Some((d.number.clone(), v.id)),
-                    _ => None,
-                })
+                .each::<DoorPlate>()
+                .filter(|d| d.body.street == id)
+                .map(|d| (d.body.number.clone(), d.id))
                 .collect();
             plates.sort();
             plates.into_iter().map(|(_, id)| id).collect()
@@ -343,13 +342,15 @@ async fn certificates(
             .rev()
             .find(|v| v.superseded_at.is_none() && !v.retired)
             .with_context(|| format!("没有现行门牌 {id}"))?;
-        let Body::DoorPlate(d) = &v.body else {
+        let Some(d) = v.body.of::<DoorPlate>() else {
             bail!("记录 {id} 不是门牌")
         };
-        let old_number = history.iter().rev().find_map(|h| match &h.body {
-            Body::DoorPlate(o) if o.number != d.number => Some(o.number.to_string()),
-            _ => None,
-        });
+        let old_number = history
+            .iter()
+            .rev()
+            .filter_map(|h| h.body.of::<DoorPlate>())
+            .find(|o| o.number != d.number)
+            .map(|o| o.number.to_string());
         let (street_name, at) = {
             let current = registry.current();
             let name = current
@@ -437,11 +438,9 @@ fn scope(
     if let Some(code) = unit {
         let code: diming::boundaries::DivisionCode = code.parse()?;
         let current = registry.current();
-        let unit = current
-            .layer(Layer::AdminUnit)
-            .find(|v| matches!(&v.body, diming::model::Body::AdminUnit(u) if u.code == code))
+        let unit = diming::boundaries::by_code(&current, code)
             .with_context(|| format!("没有区域 {code}"))?;
-        let bbox = geo::BoundingRect::bounding_rect(&unit.geometry).context("区域没有范围")?;
+        let bbox = geo::BoundingRect::bounding_rect(unit.geometry).context("区域没有范围")?;
         return Ok(current
             .index()
             .intersecting(Layer::Street, bbox)
@@ -449,7 +448,7 @@ fn scope(
             .filter(|id| {
                 current
                     .get(id)
-                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, &unit.geometry))
+                    .is_some_and(|s| geo::Intersects::intersects(&s.geometry, unit.geometry))
             })
             .collect());
     }
@@ -512,7 +511,6 @@ async fn order(
 }
 
 async fn campaign(db: &str, config: &Config, author: &str, command: CampaignCommand) -> Result<()> {
-    use diming::model::Body;
     let registry = open(db, config).await?;
     let today = chrono::Local::now().date_naive();
     let id = match command {
@@ -553,14 +551,15 @@ async fn campaign(db: &str, config: &Config, author: &str, command: CampaignComm
             on,
         } => {
             let plates = if every {
-                match &registry.current().get(&id).map(|v| v.body.clone()) {
-                    Some(Body::Campaign(c)) => c
+                match registry.current().one::<Campaign>(&id) {
+                    Some(c) => c
+                        .body
                         .lines
                         .iter()
                         .filter(|l| l.installed_on.is_none())
                         .map(|l| l.plate)
                         .collect(),
-                    _ => bail!("没有整编 {id}"),
+                    None => bail!("没有整编 {id}"),
                 }
             } else {
                 plate
@@ -574,7 +573,11 @@ async fn campaign(db: &str, config: &Config, author: &str, command: CampaignComm
         }
         CampaignCommand::Show { id } => id,
     };
-    let Some(Body::Campaign(c)) = registry.current().get(&id).map(|v| v.body.clone()) else {
+    let Some(c) = registry
+        .current()
+        .one::<Campaign>(&id)
+        .map(|c| c.body.clone())
+    else {
         bail!("没有整编 {id}");
     };
     println!(
