@@ -4,29 +4,46 @@
 
 use super::*;
 
-/// Translates labels officers write into the codes of the schema.
+/// Every choice of every layer's form: (layer, field, label, code), nested fields included
+/// (a plot's `remains` inside its `kind`, a name's `status` inside its `naming`).
+static CHOICES: std::sync::LazyLock<Vec<(Layer, String, String, String)>> =
+    std::sync::LazyLock::new(|| {
+        fn walk(layer: Layer, schema: &Value, out: &mut Vec<(Layer, String, String, String)>) {
+            let Some(properties) = schema["properties"].as_object() else {
+                return;
+            };
+            for (key, field) in properties {
+                for choice in field["oneOf"].as_array().into_iter().flatten() {
+                    if let (Some(code), Some(label)) =
+                        (choice["const"].as_str(), choice["title"].as_str())
+                    {
+                        out.push((layer, key.clone(), label.to_string(), code.to_string()));
+                    }
+                }
+                walk(layer, field, out);
+            }
+        }
+        let mut out = Vec::new();
+        for spec in crate::model::CATALOGUE.iter() {
+            if let Some(form) = spec.form {
+                walk(spec.layer, &form().schema(spec.label), &mut out);
+            }
+        }
+        out
+    });
+
+/// Translates labels officers write into the codes of the schema: the labels the layer's
+/// form offers for the column, and for layers without a form their own words.
 pub(super) fn code_of(layer: Layer, column: &str, value: &str) -> String {
-    use crate::addresses::PlateKind;
-    use crate::boundaries::UnitLevel;
-    use crate::cemetery::{CemeteryKind, GraveKind, PlotStatus, Treatment, ZoneKind};
-    use crate::names::naming::NameStatus;
-    use crate::signs::{Condition, Mounting, SignKind};
-    /// The code (serde's name) of the value among `all` whose label is `v`.
-    pub(super) fn labelled<T: Copy + Serialize>(
-        all: &[T],
-        label: fn(T) -> &'static str,
-        v: &str,
-    ) -> Option<String> {
-        all.iter()
-            .find(|k| label(**k) == v)
-            .and_then(|k| serde_json::to_value(k).ok())
-            .and_then(|k| k.as_str().map(str::to_string))
-    }
+    use crate::cemetery::{CemeteryKind, ZoneKind};
     let v = value.trim();
+    if let Some((_, _, _, code)) = CHOICES
+        .iter()
+        .find(|(l, c, label, _)| *l == layer && c == column && label == v)
+    {
+        return code.clone();
+    }
     let found = match (layer, column) {
-        (Layer::Sign, "kind") => labelled(&SignKind::ALL, SignKind::label, v),
-        (Layer::Sign, "mounting") => labelled(&Mounting::ALL, Mounting::label, v),
-        (Layer::Sign, "condition") => labelled(&Condition::ALL, Condition::label, v),
         (Layer::Marker, "kind") => match v {
             "双面界桩" | "双面" => Some("two_faced".to_string()),
             "三面界桩" | "三面界桩（三交点）" | "三面" => {
@@ -34,59 +51,12 @@ pub(super) fn code_of(layer: Layer, column: &str, value: &str) -> String {
             }
             _ => None,
         },
-        (Layer::Cemetery, "kind") => labelled(&CemeteryKind::ALL, CemeteryKind::label, v),
-        (Layer::Plot, "remains") => match v {
-            "骨灰" => Some("ashes".to_string()),
-            "遗体" => Some("body".to_string()),
-            _ => None,
-        },
-        (Layer::Plot, "occupancy") => match v {
-            "单穴" => Some("single".to_string()),
-            "双穴" => Some("double".to_string()),
-            _ => None,
-        },
-        (Layer::Plot, "status") => labelled(&PlotStatus::ALL, PlotStatus::label, v),
-        (Layer::Grave, "kind") => labelled(&GraveKind::ALL, GraveKind::label, v),
-        (Layer::Grave, "treatment") => labelled(&Treatment::ALL, Treatment::label, v),
-        (Layer::Zone, "kind") => v.parse::<ZoneKind>().ok().map(|k| k.as_str().to_string()),
-        (Layer::Street, "class") => [
-            ("arterial", "主干路"),
-            ("secondary", "次干路"),
-            ("branch", "支路"),
-            ("lane", "巷"),
-        ]
-        .iter()
-        .find(|(_, l)| *l == v)
-        .map(|(c, _)| c.to_string()),
-        (Layer::AdminUnit, "level") => [
-            UnitLevel::County,
-            UnitLevel::Township,
-            UnitLevel::TownshipLike,
-            UnitLevel::Community,
-            UnitLevel::Village,
-        ]
-        .iter()
-        .find(|l| l.label() == v)
-        .map(|l| l.as_str().to_string()),
-        (Layer::DoorPlate, "kind") => PlateKind::ALL
+        (Layer::Cemetery, "kind") => CemeteryKind::ALL
             .iter()
             .find(|k| k.label() == v)
             .and_then(|k| serde_json::to_value(k).ok())
             .and_then(|k| k.as_str().map(str::to_string)),
-        (Layer::Place, "category") => v
-            .parse::<crate::names::PlaceCategory>()
-            .ok()
-            .map(|c| c.as_str().to_string()),
-        (Layer::Street | Layer::Place, "status") => [
-            NameStatus::Proposed,
-            NameStatus::Checked,
-            NameStatus::Approved,
-            NameStatus::Published,
-            NameStatus::Rejected,
-        ]
-        .iter()
-        .find(|s| s.label() == v)
-        .map(|s| s.as_str().to_string()),
+        (Layer::Zone, "kind") => v.parse::<ZoneKind>().ok().map(|k| k.as_str().to_string()),
         _ => None,
     };
     found.unwrap_or_else(|| v.to_string())
