@@ -39,22 +39,22 @@ pub(crate) async fn notices(
             let state = registry.current();
             let mut list: Vec<serde_json::Value> = state
                 .versions::<Notice>()
-                .filter_map(|(v, n)| {
-                    (batch.as_ref().is_none_or(|b| *b == n.batch)
-                        && status.is_none_or(|s| s == n.status))
-                    .then(|| {
-                        let grave = state
-                            .version::<Grave>(&n.grave)
-                            .map(|(_, g)| g.number.clone())
-                            .unwrap_or_default();
-                        let plot = n
-                            .plot
-                            .and_then(|p| state.version::<Plot>(&p))
-                            .map(|(_, p)| p.number.to_string());
-                        serde_json::json!({
-                            "id": v.id, "number": n.number, "grave": grave, "status": n.status.label(),
-                            "deadline": n.terms.deadline, "plot": plot, "version": v.version,
-                        })
+                .filter(|(_, n)| {
+                    batch.as_ref().is_none_or(|b| *b == n.batch)
+                        && status.is_none_or(|s| s == n.status)
+                })
+                .map(|(v, n)| {
+                    let grave = state
+                        .version::<Grave>(&n.grave)
+                        .map(|(_, g)| g.number.clone())
+                        .unwrap_or_default();
+                    let plot = n
+                        .plot
+                        .and_then(|p| state.version::<Plot>(&p))
+                        .map(|(_, p)| p.number.to_string());
+                    serde_json::json!({
+                        "id": v.id, "number": n.number, "grave": grave, "status": n.status.label(),
+                        "deadline": n.terms.deadline, "plot": plot, "version": v.version,
                     })
                 })
                 .collect();
