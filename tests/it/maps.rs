@@ -345,18 +345,8 @@ fn a_small_area_draws_as_its_snapshot() {
         &small_area(),
         &Measure::load().unwrap(),
     );
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/it/snapshots/street-map-small.svg"
-    );
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(path, &drawn.svg).unwrap();
-    }
-    let expected = std::fs::read_to_string(path).expect("snapshot (UPDATE_SNAPSHOTS=1 writes it)");
-    assert!(
-        drawn.svg == expected,
-        "the drawing differs from {path}; look at both and rerun with UPDATE_SNAPSHOTS=1 if the change is meant"
-    );
+    // A change of the drawing shows as a reviewed diff (`cargo insta review`).
+    insta::assert_snapshot!("street-map-small", drawn.svg);
     assert_eq!(plan.scale, 5000.0);
     assert_eq!(
         drawn

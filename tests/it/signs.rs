@@ -282,22 +282,11 @@ fn artwork_of_every_kind_matches_its_snapshot_and_renders() {
         ("place", test_sign(SignKind::Place, 1500, 500, false)),
         ("guide", test_sign(SignKind::Guide, 1400, 400, false)),
     ];
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/signs");
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     for (name, sign) in &cases {
         let face = diming::signs::artwork::face(sign);
         let svg = diming::publish::signs::svg(&face);
-        let path = dir.join(format!("{name}.svg"));
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &svg).unwrap();
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
-        assert_eq!(
-            svg, want,
-            "{name}: the drawing changed (UPDATE_SNAPSHOTS=1 to accept)"
-        );
+        // A change of the drawing shows as a reviewed diff (`cargo insta review`).
+        insta::assert_snapshot!(format!("sign-{name}"), svg);
         // The Mongolian goes above the Chinese on horizontal signs, in the font's own form;
         // on the vertical sign it is turned a quarter clockwise.
         if let (Some(mn), Some(zh)) = (
