@@ -1,6 +1,7 @@
 //! Accounts in the store: users, sessions, API tokens and the log of refused attempts. The
 //! same SQL runs on both backends (numbered parameters, portable types).
 
+use super::sql;
 use super::{Result, Store, StoreError};
 use crate::accounts::Role;
 use chrono::{DateTime, Utc};
@@ -65,9 +66,7 @@ impl Store {
     /// Creates an account; an existing name is refused.
     pub async fn add_user(&self, name: &str, role: Role, password_hash: &str) -> Result<()> {
         let now = super::truncate_time(Utc::now());
-        let done = on_pool!(self, pool => sqlx::query(
-            "INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
-        )
+        let done = on_pool!(self, pool => sqlx::query(sql::common("add_user"))
         .bind(name)
         .bind(role.as_str())
         .bind(password_hash)
@@ -107,9 +106,7 @@ impl Store {
     /// Unknown user → `UserNotFound`.
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
         let now = super::truncate_time(Utc::now());
-        let n = on_pool!(self, pool => sqlx::query(
-            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE name = $3",
-        )
+        let n = on_pool!(self, pool => sqlx::query(sql::common("set_password"))
         .bind(password_hash)
         .bind(now)
         .bind(name)
@@ -120,9 +117,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::UserNotFound(name.to_string()));
         }
-        on_pool!(self, pool => sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_name = $2 AND revoked_at IS NULL",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("revoke_user_tokens"))
         .bind(now)
         .bind(name)
         .execute(pool)
@@ -150,9 +145,7 @@ impl Store {
             Some(false) => None,
             None => existing.disabled_at,
         };
-        on_pool!(self, pool => sqlx::query(
-            "UPDATE users SET role = $1, disabled_at = $2, updated_at = $3 WHERE name = $4",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("update_user"))
         .bind(role.as_str())
         .bind(disabled_at)
         .bind(now)
@@ -168,7 +161,7 @@ impl Store {
     }
 
     async fn end_sessions(&self, name: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE user_name = $1")
+        on_pool!(self, pool => sqlx::query(sql::common("end_sessions"))
             .bind(name)
             .execute(pool)
             .await
@@ -186,15 +179,13 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         let now = super::truncate_time(Utc::now());
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        on_pool!(self, pool => sqlx::query(sql::common("expire_sessions"))
             .bind(now)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))
         .map_err(db("清理过期会话"))?;
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("add_session"))
         .bind(token_hash)
         .bind(name)
         .bind(csrf)
@@ -209,13 +200,12 @@ impl Store {
 
     /// The live session with this token hash, if it has not expired and its user is enabled.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let row: Option<(String, String, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT user_name, csrf, expires_at FROM sessions WHERE token_hash = $1",
-        )
+        let row: Option<(String, String, DateTime<Utc>)> =
+            on_pool!(self, pool => sqlx::query_as(sql::common("session"))
         .bind(token_hash)
         .fetch_optional(pool)
         .await)
-        .map_err(db("读取会话"))?;
+            .map_err(db("读取会话"))?;
         let Some((name, csrf, expires_at)) = row else {
             return Ok(None);
         };
@@ -235,7 +225,7 @@ impl Store {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        on_pool!(self, pool => sqlx::query(sql::common("end_session"))
             .bind(token_hash)
             .execute(pool)
             .await
@@ -246,9 +236,7 @@ impl Store {
 
     pub async fn add_token(&self, token_hash: &str, name: &str, label: &str) -> Result<()> {
         let now = super::truncate_time(Utc::now());
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO api_tokens (token_hash, user_name, label, created_at) VALUES ($1, $2, $3, $4)",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("add_token"))
         .bind(token_hash)
         .bind(name)
         .bind(label)
@@ -262,13 +250,12 @@ impl Store {
 
     /// The enabled user an unrevoked API token belongs to.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
-        let name: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT user_name FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
+        let name: Option<String> =
+            on_pool!(self, pool => sqlx::query_scalar(sql::common("token_user"))
         .bind(token_hash)
         .fetch_optional(pool)
         .await)
-        .map_err(db("读取接口令牌"))?;
+            .map_err(db("读取接口令牌"))?;
         match name {
             Some(name) => Ok(self.user(&name).await?.filter(|u| u.disabled_at.is_none())),
             None => Ok(None),
@@ -278,9 +265,7 @@ impl Store {
     /// Revokes every token of a user with this label; returns how many.
     pub async fn revoke_tokens(&self, name: &str, label: &str) -> Result<u64> {
         let now = super::truncate_time(Utc::now());
-        on_pool!(self, pool => sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_name = $2 AND label = $3 AND revoked_at IS NULL",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("revoke_token"))
         .bind(now)
         .bind(name)
         .bind(label)
@@ -292,9 +277,7 @@ impl Store {
 
     /// Records a refused attempt.
     pub async fn log_refusal(&self, refusal: &Refusal) -> Result<()> {
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO access_log (at, user_name, action, target, reason) VALUES ($1, $2, $3, $4, $5)",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("log_refusal"))
         .bind(super::truncate_time(refusal.at))
         .bind(refusal.user.as_deref())
         .bind(&refusal.action)
@@ -309,9 +292,7 @@ impl Store {
 
     /// Refused logins of `name` since `since` (for throttling password guessing).
     pub async fn failed_logins(&self, name: &str, since: DateTime<Utc>) -> Result<u64> {
-        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT count(*) FROM access_log WHERE action = 'login' AND user_name = $1 AND at >= $2",
-        )
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(sql::common("failed_logins"))
         .bind(name)
         .bind(super::truncate_time(since))
         .fetch_one(pool)
@@ -322,9 +303,7 @@ impl Store {
 
     /// The newest refused attempts, newest first.
     pub async fn refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
-        let rows: Vec<RefusalRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT at, user_name, action, target, reason FROM access_log ORDER BY id DESC LIMIT $1",
-        )
+        let rows: Vec<RefusalRow> = on_pool!(self, pool => sqlx::query_as(sql::common("refusals"))
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await)

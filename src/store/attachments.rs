@@ -2,6 +2,7 @@
 //! bytes, never changed or deleted; records refer to them by that hash. The same SQL runs on
 //! both backends.
 
+use super::sql;
 use super::{Result, Store, StoreError};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
@@ -29,10 +30,7 @@ impl Store {
     ) -> Result<String> {
         let sha = digest(bytes);
         let now = super::truncate_time(Utc::now());
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes, uploaded_at, uploaded_by) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("add_attachment"))
         .bind(&sha)
         .bind(media_type)
         .bind(bytes)
@@ -47,9 +45,7 @@ impl Store {
 
     /// An attachment's media type and bytes.
     pub async fn attachment(&self, sha: &str) -> Result<Option<(String, Vec<u8>)>> {
-        on_pool!(self, pool => sqlx::query_as(
-            "SELECT media_type, bytes FROM attachments WHERE sha256 = $1",
-        )
+        on_pool!(self, pool => sqlx::query_as(sql::common("attachment"))
         .bind(sha)
         .fetch_optional(pool)
         .await)
@@ -59,9 +55,7 @@ impl Store {
     /// Every attachment, oldest first, for a backup.
     pub async fn all_attachments(&self) -> Result<Vec<super::Attachment>> {
         type Row = (String, String, Vec<u8>, chrono::DateTime<Utc>, String);
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT sha256, media_type, bytes, uploaded_at, uploaded_by FROM attachments ORDER BY uploaded_at, sha256",
-        )
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(sql::common("attachments"))
         .fetch_all(pool)
         .await)
         .map_err(db("读取附件"))?;
@@ -81,10 +75,7 @@ impl Store {
 
     /// Puts back an attachment from a backup, with its original time and uploader.
     pub async fn restore_attachment(&self, a: &super::Attachment) -> Result<()> {
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes, uploaded_at, uploaded_by) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("add_attachment"))
         .bind(&a.sha256)
         .bind(&a.media_type)
         .bind(&a.bytes)
@@ -99,7 +90,7 @@ impl Store {
 
     /// Whether the database answers, and how many changesets it holds.
     pub async fn ping(&self) -> Result<i64> {
-        let (n,): (i64,) = on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM changesets")
+        let (n,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql::common("changeset_count"))
             .fetch_one(pool)
             .await)
         .map_err(db("检查数据库"))?;

@@ -1,6 +1,7 @@
 //! Editions of the gazetteer: a row per build (who, when, from which changeset, with which
 //! options), the PDF kept as an attachment. The same SQL runs on both backends.
 
+use super::sql;
 use super::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -37,10 +38,7 @@ impl Store {
             .put_attachment("application/pdf", pdf, built_by)
             .await?;
         let built_at = super::truncate_time(Utc::now());
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO gazetteer_editions (id, built_at, built_by, changeset, entries, options, sha256) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
+        on_pool!(self, pool => sqlx::query(sql::common("add_edition"))
         .bind(id)
         .bind(built_at)
         .bind(built_by)
@@ -83,11 +81,7 @@ impl Store {
             String,
             String,
         );
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, built_at, built_by, changeset, CAST(entries AS BIGINT), options, sha256 \
-             FROM gazetteer_editions WHERE CAST($1 AS TEXT) IS NULL OR id = $1 \
-             ORDER BY built_at DESC, id DESC",
-        )
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(sql::common("editions"))
         .bind(id)
         .fetch_all(pool)
         .await)

@@ -43,6 +43,7 @@ mod migrate;
 mod postgres;
 mod rows;
 mod rtree;
+mod sql;
 mod sqlite;
 pub mod verify;
 
@@ -216,15 +217,14 @@ impl Store {
     pub async fn changeset_layers(
         &self,
     ) -> Result<std::collections::HashMap<ChangesetId, Vec<Layer>>> {
-        let rows: Vec<(String, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT DISTINCT CAST(changeset AS TEXT), layer FROM versions",
-        )
+        let rows: Vec<(String, String)> =
+            on_pool!(self, pool => sqlx::query_as(sql::common("changeset_layers"))
         .fetch_all(pool)
         .await)
-        .map_err(|source| StoreError::Database {
-            context: "读取变更集的图层",
-            source,
-        })?;
+            .map_err(|source| StoreError::Database {
+                context: "读取变更集的图层",
+                source,
+            })?;
         let mut out: std::collections::HashMap<ChangesetId, Vec<Layer>> = Default::default();
         for (cs, layer) in rows {
             if let (Ok(id), Some(layer)) = (cs.parse(), Layer::from_table(&layer)) {

@@ -12,6 +12,7 @@ use super::error::Context;
 use super::geometry::{from_wkb, to_ewkb};
 use super::migrate;
 use super::rows::{RawVersion, VERSION_COLUMNS};
+use super::sql;
 use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
 use crate::record::{ApprovalDocument, ChangesetId, RecordId};
@@ -166,7 +167,7 @@ impl PgStore {
     async fn migrate(&self) -> Result<()> {
         let mut tx = self.pool.begin().await.context("开始迁移事务")?;
         // One migrating process at a time.
-        sqlx::query("SELECT pg_advisory_xact_lock(7242311)")
+        sqlx::query(sql::postgres("migration_lock"))
             .execute(&mut *tx)
             .await
             .context("取得迁移锁")?;
@@ -174,7 +175,7 @@ impl PgStore {
             .execute(&mut *tx)
             .await
             .context("创建迁移表")?;
-        let done: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM diming_migrations")
+        let done: Option<i32> = sqlx::query_scalar(sql::common("migrations_done"))
             .fetch_one(&mut *tx)
             .await
             .context("读取迁移版本")?;
@@ -194,7 +195,7 @@ impl PgStore {
                         source,
                     },
                 })?;
-            sqlx::query("INSERT INTO diming_migrations VALUES ($1, now()::text)")
+            sqlx::query(sql::postgres("migration_done"))
                 .bind(*version as i32)
                 .execute(&mut *tx)
                 .await
@@ -216,7 +217,7 @@ impl PgStore {
         let encoded = encode(versions)?;
         let mut tx = self.pool.begin().await.context("开始事务")?;
         for (v, _, body) in &encoded {
-            sqlx::query("UPDATE versions SET body = $1 WHERE id = $2 AND version = $3")
+            sqlx::query(sql::common("rewrite_body"))
                 .bind(super::copy::JsonText(body.get()))
                 .bind(v.id.0)
                 .bind(v.version as i32)
@@ -279,11 +280,11 @@ impl PgStore {
     /// transaction: one snapshot, whatever commits meanwhile.
     pub async fn snapshot(&self) -> Result<(Vec<ChangesetSummary>, Vec<RecordVersion>)> {
         let mut tx = self.pool.begin().await.context("开始事务")?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        sqlx::query(sql::postgres("snapshot_transaction"))
             .execute(&mut *tx)
             .await
             .context("开始快照")?;
-        let changesets = sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC")
+        let changesets = sqlx::query(sql::postgres("all_changesets"))
             .fetch_all(&mut *tx)
             .await
             .context("读取变更集列表")?;
@@ -315,7 +316,7 @@ impl PgStore {
     }
 
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
-        let row = sqlx::query("SELECT * FROM changesets WHERE id = $1")
+        let row = sqlx::query(sql::common("changeset"))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -324,7 +325,7 @@ impl PgStore {
     }
 
     pub async fn changesets(&self, limit: u32) -> Result<Vec<ChangesetSummary>> {
-        let rows = sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC LIMIT $1")
+        let rows = sqlx::query(sql::postgres("latest_changesets"))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await
@@ -340,7 +341,7 @@ impl PgStore {
         refuse_existing(&mut tx, plan).await?;
         insert_versions(&mut tx, &rows).await?;
         replace_current(&mut tx, &rows).await?;
-        sqlx::query("SELECT pg_notify($1, $2)")
+        sqlx::query(sql::postgres("notify"))
             .bind(CHANNEL)
             .bind(plan.id().to_string())
             .execute(&mut *tx)
@@ -360,19 +361,14 @@ async fn close_versions(tx: &mut Transaction<'static, Postgres>, plan: &CommitPl
     let ids: Vec<Uuid> = plan.closures.iter().map(|c| c.id.0).collect();
     let versions: Vec<i32> = plan.closures.iter().map(|c| c.version as i32).collect();
     let valid_to: Vec<chrono::NaiveDate> = plan.closures.iter().map(|c| c.valid_to).collect();
-    let closed: Vec<Uuid> = sqlx::query_scalar(
-        "UPDATE versions v SET valid_to = c.valid_to, superseded_at = $4 \
-         FROM unnest($1::uuid[], $2::int4[], $3::date[]) AS c(id, version, valid_to) \
-         WHERE v.id = c.id AND v.version = c.version AND v.superseded_at IS NULL AND NOT v.retired \
-         RETURNING v.id",
-    )
-    .bind(&ids)
-    .bind(&versions)
-    .bind(&valid_to)
-    .bind(plan.recorded_at)
-    .fetch_all(&mut **tx)
-    .await
-    .context("关闭旧版本")?;
+    let closed: Vec<Uuid> = sqlx::query_scalar(sql::postgres("close_versions"))
+        .bind(&ids)
+        .bind(&versions)
+        .bind(&valid_to)
+        .bind(plan.recorded_at)
+        .fetch_all(&mut **tx)
+        .await
+        .context("关闭旧版本")?;
     if closed.len() == plan.closures.len() {
         return Ok(());
     }
@@ -381,7 +377,7 @@ async fn close_versions(tx: &mut Transaction<'static, Postgres>, plan: &CommitPl
     let Some(c) = plan.closures.iter().find(|c| !closed.contains(&c.id.0)) else {
         return Ok(());
     };
-    let actual: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = $1")
+    let actual: Option<i32> = sqlx::query_scalar(sql::common("latest_version"))
         .bind(c.id.0)
         .fetch_one(&mut **tx)
         .await
@@ -405,13 +401,11 @@ async fn refuse_existing(tx: &mut Transaction<'static, Postgres>, plan: &CommitP
         return Ok(());
     }
     // Joined, not `id = ANY($1)`: with 100,000 ids that took 2.8 s, this takes milliseconds.
-    let existing: Option<Uuid> = sqlx::query_scalar(
-        "SELECT v.id FROM unnest($1::uuid[]) AS n(id) JOIN versions v ON v.id = n.id LIMIT 1",
-    )
-    .bind(&created)
-    .fetch_optional(&mut **tx)
-    .await
-    .context("检查记录是否已存在")?;
+    let existing: Option<Uuid> = sqlx::query_scalar(sql::postgres("existing_record"))
+        .bind(&created)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("检查记录是否已存在")?;
     match existing {
         Some(id) => Err(StoreError::AlreadyExists(RecordId(id))),
         None => Ok(()),
@@ -500,12 +494,11 @@ async fn drop_indexes_for_bulk(
         return Ok(Vec::new());
     }
     // The planner's estimate is enough to choose; -1 means never estimated: count.
-    let estimate: f32 =
-        sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = $1::regclass")
-            .bind(table)
-            .fetch_one(&mut **tx)
-            .await
-            .context("估计图层表行数")?;
+    let estimate: f32 = sqlx::query_scalar(sql::postgres("estimated_rows"))
+        .bind(table)
+        .fetch_one(&mut **tx)
+        .await
+        .context("估计图层表行数")?;
     let existing = if estimate < 0.0 {
         let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
             .fetch_one(&mut **tx)
@@ -518,7 +511,7 @@ async fn drop_indexes_for_bulk(
     if existing > 2.0 * rows as f64 {
         return Ok(Vec::new());
     }
-    sqlx::query("SAVEPOINT bulk_indexes")
+    sqlx::query(sql::postgres("bulk_savepoint"))
         .execute(&mut **tx)
         .await
         .context("重建图层表索引")?;
@@ -530,7 +523,7 @@ async fn drop_indexes_for_bulk(
     match locked {
         Ok(_) => {}
         Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
-            sqlx::query("ROLLBACK TO SAVEPOINT bulk_indexes")
+            sqlx::query(sql::postgres("bulk_rollback"))
                 .execute(&mut **tx)
                 .await
                 .context("重建图层表索引")?;
@@ -538,23 +531,18 @@ async fn drop_indexes_for_bulk(
         }
         Err(e) => return Err(StoreError::from_sqlx("锁定图层表", e)),
     }
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid) FROM pg_index x \
-         WHERE x.indrelid = $1::regclass AND NOT x.indisunique \
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
-         ORDER BY 1",
-    )
-    .bind(table)
-    .fetch_all(&mut **tx)
-    .await
-    .context("读取图层表索引")?;
+    let indexes: Vec<(String, String)> = sqlx::query_as(sql::postgres("secondary_indexes"))
+        .bind(table)
+        .fetch_all(&mut **tx)
+        .await
+        .context("读取图层表索引")?;
     for (name, _) in &indexes {
         sqlx::query(AssertSqlSafe(format!("DROP INDEX {name}")))
             .execute(&mut **tx)
             .await
             .context("重建图层表索引")?;
     }
-    sqlx::query("RELEASE SAVEPOINT bulk_indexes")
+    sqlx::query(sql::postgres("bulk_release"))
         .execute(&mut **tx)
         .await
         .context("重建图层表索引")?;
@@ -618,7 +606,7 @@ async fn insert_changeset(
     c: &ChangesetSummary,
 ) -> Result<()> {
     let doc = c.document.as_ref();
-    sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    sqlx::query(sql::common("insert_changeset"))
         .bind(c.id.0)
         .bind(&c.author)
         .bind(&c.reason)

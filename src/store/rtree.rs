@@ -17,6 +17,7 @@
 //! is (nothing written).
 
 use super::StoreError;
+use super::sql;
 use libsqlite3_sys as ffi;
 use sqlx::{AssertSqlSafe, Sqlite, SqliteConnection, Transaction};
 use std::ffi::{CStr, c_int, c_void};
@@ -223,14 +224,9 @@ fn trigger_statements(table: &str, column: &str) -> Vec<String> {
 
 /// The feature tables' geometry columns that have no R-tree yet.
 async fn unindexed(tx: &mut Transaction<'_, Sqlite>) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT g.table_name, g.column_name FROM gpkg_geometry_columns g \
-         WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m \
-           WHERE m.name = 'rtree_' || g.table_name || '_' || g.column_name) \
-         ORDER BY g.table_name",
-    )
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_as(sql::sqlite("unindexed_geometry_columns"))
+        .fetch_all(&mut **tx)
+        .await
 }
 
 /// Indexes every feature table that has no index yet; returns how many were indexed.
@@ -243,28 +239,21 @@ pub async fn ensure(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, StoreErro
     if missing.is_empty() {
         return Ok(0);
     }
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, \
-         extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, \
-         CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
-    )
-    .execute(&mut **tx)
-    .await
-    .map_err(fail)?;
+    sqlx::query(sql::sqlite("create_gpkg_extensions"))
+        .execute(&mut **tx)
+        .await
+        .map_err(fail)?;
     for (table, column) in &missing {
         // Triggers left without their table (the table dropped by hand) would refuse to be
         // created again, and would fail every write meanwhile.
         suspend(tx, table, column).await.map_err(fail)?;
         build(tx, table, column).await.map_err(fail)?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) \
-             VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only')",
-        )
-        .bind(table)
-        .bind(column)
-        .execute(&mut **tx)
-        .await
-        .map_err(fail)?;
+        sqlx::query(sql::sqlite("register_rtree_extension"))
+            .bind(table)
+            .bind(column)
+            .execute(&mut **tx)
+            .await
+            .map_err(fail)?;
     }
     Ok(missing.len())
 }
@@ -522,13 +511,10 @@ async fn write_tree(
 /// index or boxed where it is not (the index keeps 32-bit bounds rounded outwards), or an
 /// index entry for no row. One line per table at fault; empty when all agree.
 pub async fn check(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
-    let tables: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT g.table_name, g.column_name, m.name FROM gpkg_geometry_columns g \
-         LEFT JOIN sqlite_master m ON m.name = 'rtree_' || g.table_name || '_' || g.column_name \
-         ORDER BY g.table_name",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let tables: Vec<(String, String, Option<String>)> =
+        sqlx::query_as(sql::sqlite("geometry_columns_with_rtree"))
+            .fetch_all(&mut *conn)
+            .await?;
     let mut out = Vec::new();
     for (table, column, rtree) in tables {
         let Some(rtree) = rtree else {

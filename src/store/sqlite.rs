@@ -6,6 +6,7 @@ use super::geometry::{from_gpkg, to_gpkg};
 use super::migrate;
 use super::rows::{RawVersion, VERSION_COLUMNS, parse_time, time_text};
 use super::rtree;
+use super::sql;
 use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
 use crate::record::{ApprovalDocument, ChangesetId, RecordId};
@@ -178,7 +179,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .context("创建迁移表")?;
-        let done: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM diming_migrations")
+        let done: Option<i64> = sqlx::query_scalar(sql::common("migrations_done"))
             .fetch_one(&mut *tx)
             .await
             .context("读取迁移版本")?;
@@ -196,13 +197,11 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(fail)?;
-            sqlx::query(
-                "INSERT INTO diming_migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            )
-            .bind(i64::from(*version))
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
+            sqlx::query(sql::sqlite("migration_done"))
+                .bind(i64::from(*version))
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
         }
         applied |= rtree::ensure(&mut tx).await? > 0;
         tx.commit().await.context("提交迁移")?;
@@ -210,7 +209,7 @@ impl SqliteStore {
         // move a new migration out of the WAL into the main file. (Opening an up-to-date
         // store writes nothing, so that it opens on a full disk.)
         if applied {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            sqlx::query(sql::sqlite("checkpoint"))
                 .execute(&self.pool)
                 .await
                 .context("写入文件头")?;
@@ -244,7 +243,7 @@ impl SqliteStore {
         let encoded = encode(versions)?;
         let mut tx = self.pool.begin().await.context("开始事务")?;
         for Encoded { v, body, .. } in &encoded {
-            sqlx::query("UPDATE versions SET body = ? WHERE id = ? AND version = ?")
+            sqlx::query(sql::common("rewrite_body"))
                 .bind(body)
                 .bind(v.id.to_string())
                 .bind(i64::from(v.version))
@@ -292,11 +291,10 @@ impl SqliteStore {
     /// snapshot of the WAL, whatever commits meanwhile.
     pub async fn snapshot(&self) -> Result<(Vec<ChangesetSummary>, Vec<RecordVersion>)> {
         let mut tx = self.pool.begin().await.context("开始事务")?;
-        let changesets =
-            sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC, fid DESC")
-                .fetch_all(&mut *tx)
-                .await
-                .context("读取变更集列表")?;
+        let changesets = sqlx::query(sql::sqlite("all_changesets"))
+            .fetch_all(&mut *tx)
+            .await
+            .context("读取变更集列表")?;
         let sql = format!("SELECT {VERSION_COLUMNS}, geom FROM versions ORDER BY id, version");
         let versions = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&mut *tx)
@@ -330,7 +328,7 @@ impl SqliteStore {
     }
 
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
-        let row = sqlx::query("SELECT * FROM changesets WHERE id = ?")
+        let row = sqlx::query(sql::common("changeset"))
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await
@@ -339,12 +337,11 @@ impl SqliteStore {
     }
 
     pub async fn changesets(&self, limit: u32) -> Result<Vec<ChangesetSummary>> {
-        let rows =
-            sqlx::query("SELECT * FROM changesets ORDER BY recorded_at DESC, fid DESC LIMIT ?")
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .context("读取变更集列表")?;
+        let rows = sqlx::query(sql::sqlite("latest_changesets"))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .context("读取变更集列表")?;
         rows.iter().map(summary).collect()
     }
 
@@ -410,12 +407,11 @@ async fn close_versions(
         let closed: std::collections::HashSet<String> = closed.into_iter().collect();
         // Every closure names a different record, so one is missing from what was closed.
         if let Some(c) = chunk.iter().find(|c| !closed.contains(&c.id.to_string())) {
-            let actual: Option<i64> =
-                sqlx::query_scalar("SELECT max(version) FROM versions WHERE id = ?")
-                    .bind(c.id.to_string())
-                    .fetch_one(&mut **tx)
-                    .await
-                    .context("读取当前版本")?;
+            let actual: Option<i64> = sqlx::query_scalar(sql::common("latest_version"))
+                .bind(c.id.to_string())
+                .fetch_one(&mut **tx)
+                .await
+                .context("读取当前版本")?;
             return Err(StoreError::Stale {
                 id: c.id,
                 expected: c.version,
@@ -644,7 +640,7 @@ fn encode(versions: &[RecordVersion]) -> Result<Vec<Encoded<'_>>> {
 
 async fn insert_changeset(tx: &mut Transaction<'_, Sqlite>, c: &ChangesetSummary) -> Result<()> {
     let doc = c.document.as_ref();
-    sqlx::query("INSERT INTO changesets (id, author, reason, recorded_at, doc_issuer, doc_number, doc_date, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query(sql::common("insert_changeset"))
         .bind(c.id.to_string())
         .bind(&c.author)
         .bind(&c.reason)

@@ -6,6 +6,7 @@
 //! SQLite's own `PRAGMA integrity_check` passes and each GeoPackage R-tree agrees with its
 //! table.
 
+use super::sql;
 use super::{Backup, Result, Store, StoreError};
 use crate::model::{Layer, RecordVersion};
 use crate::record::RecordId;
@@ -184,7 +185,7 @@ impl Store {
     pub async fn engine_check(&self) -> Result<Option<String>> {
         match self {
             Store::Sqlite(s) => {
-                let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+                let rows: Vec<(String,)> = sqlx::query_as(sql::sqlite("integrity_check"))
                     .fetch_all(s.pool())
                     .await
                     .map_err(|source| StoreError::Database {
