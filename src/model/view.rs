@@ -50,12 +50,14 @@ macro_rules! records {
     ($($variant:ident($ty:ty)),* $(,)?) => {$(
         impl Variant for $ty {
             const LAYER: Layer = Layer::$variant;
+            #[inline]
             fn of(body: &Body) -> Option<&Self> {
                 match body {
                     Body::$variant(b) => Some(b),
                     _ => None,
                 }
             }
+            #[inline]
             fn of_mut(body: &mut Body) -> Option<&mut Self> {
                 match body {
                     Body::$variant(b) => Some(b),
@@ -107,6 +109,7 @@ impl<T: Variant> Records<T> for RwLockReadGuard<'_, CurrentState> {
     }
 }
 
+#[inline]
 fn current<'a, T>(v: &'a RecordVersion, body: &'a T) -> Current<'a, T> {
     Current {
         id: v.id,

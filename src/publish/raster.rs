@@ -10,10 +10,17 @@ pub enum PngError {
     Render(String),
 }
 
+/// The fonts a sign face is set in (Debian's fonts-noto-cjk and fonts-noto-core): a bold
+/// sans-serif (黑体) for the Chinese and the pinyin, Noto Sans Mongolian for the Mongolian.
+pub const SIGN_FONTS: [&str; 2] = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansMongolian-Regular.ttf",
+];
+
 /// Rasterises an SVG of ours (its text in the sign fonts) to a PNG `width_px` wide, white
 /// where the drawing leaves the page empty.
 pub fn svg_to_png(svg: &str, width_px: u32) -> Result<Vec<u8>, PngError> {
-    svg_to_png_with(svg, width_px, &super::signs::SIGN_FONTS)
+    svg_to_png_with(svg, width_px, &SIGN_FONTS)
 }
 
 /// Rasterises an SVG whose text is in `fonts` (font files) to a PNG `width_px` wide.

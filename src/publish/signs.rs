@@ -8,12 +8,7 @@ use crate::signs::artwork::{Face, Flow, Item, Script};
 use crate::signs::{SignReport, SignSummary};
 use std::fmt::Write as _;
 
-/// The fonts a sign face is set in (Debian's fonts-noto-cjk and fonts-noto-core): a bold
-/// sans-serif (黑体) for the Chinese and the pinyin, Noto Sans Mongolian for the Mongolian.
-pub const SIGN_FONTS: [&str; 2] = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/truetype/noto/NotoSansMongolian-Regular.ttf",
-];
+pub use super::raster::SIGN_FONTS;
 
 fn family(script: Script) -> &'static str {
     match script {

@@ -15,19 +15,7 @@ use geo::{Rect, coord};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// Properties a GET adds to a record's own attributes (its layer tag, its bookkeeping, and for
-/// names their romanization and position): never written by a client.
-pub const READ_ONLY: &[&str] = &[
-    "layer",
-    "version",
-    "valid_from",
-    "valid_to",
-    "recorded_at",
-    "retired",
-    "changeset",
-    "romanization",
-    "position",
-];
+pub use super::extract::READ_ONLY;
 
 /// A version as a GeoJSON feature, with what a person reads of it as foreign members (never
 /// read back): `title`, `layer_label` and `attributes`, (label, value) rows in Chinese.

@@ -112,3 +112,17 @@ pub(super) fn query_length(
     }
     Ok(())
 }
+
+/// Properties a GET adds to a record's own attributes (its layer tag, its bookkeeping, and for
+/// names their romanization and position): never written by a client.
+pub const READ_ONLY: &[&str] = &[
+    "layer",
+    "version",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+    "retired",
+    "changeset",
+    "romanization",
+    "position",
+];

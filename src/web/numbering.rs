@@ -270,7 +270,7 @@ pub async fn tool(
     );
     context.insert(
         "read_only",
-        &serde_json::json!(super::api::READ_ONLY).to_string(),
+        &serde_json::json!(super::extract::READ_ONLY).to_string(),
     );
     caller.insert_into(&mut context);
     context.insert("script", &super::assets::script("numbering"));

@@ -263,7 +263,7 @@ pub async fn map_page(
     context.insert("can_plates", &caller.access.can_write(Layer::DoorPlate));
     context.insert(
         "read_only",
-        &serde_json::json!(super::api::READ_ONLY).to_string(),
+        &serde_json::json!(super::extract::READ_ONLY).to_string(),
     );
     // The layers this caller draws and edits on the map with forms from their schemas.
     let drawable: Vec<_> = crate::forms::DRAWN

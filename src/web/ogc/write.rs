@@ -63,7 +63,7 @@ fn feature_input(mut v: Value) -> Result<FeatureInput, ApiError> {
         obj.remove("links");
         obj.remove("bbox");
         if let Some(Value::Object(p)) = obj.get_mut("properties") {
-            for k in super::super::api::READ_ONLY {
+            for k in super::super::extract::READ_ONLY {
                 p.remove(*k);
             }
         }
