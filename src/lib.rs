@@ -9,26 +9,35 @@
 //! faces     main.rs + cli/, web/                 parse, ask, present; never decide
 //! services  registry/ (every write, every rule), queries/, check, store/, io/, publish/, demo/
 //! model     model/: the layer catalogue, Body, versions, changesets, history, CurrentState
-//! domains   names → boundaries → addresses; signs → names; cemetery; gazetteer
-//! leaves    record/ (ids, provenance, documents, Records, Describe)   spatial/ (geometry)
+//! domains   names → boundaries → addresses; signs → names; cemetery → boundaries; gazetteer
+//! leaves    record/ (ids, provenance, documents, Records, Changes, Describe, Form)   spatial/
 //! ```
 //!
 //! A module names only modules of its own layer or below, with no circle among them; leaves
 //! name no other module, and domains name only leaves and domains. `tests/it/architecture.rs`
 //! measures this from the source and fails when a change breaks it. Domains read the registry
 //! through [`record::Records`] (`state.each::<Plot>()`), which [`model::CurrentState`]
-//! implements for every layer, so they never name `Body` or a layer.
+//! implements for every layer, and judge a changeset through [`record::Changes`] and
+//! [`record::Writing`], which [`model::After`] and [`model::Pending`] implement, so they never
+//! name `Body` or a layer.
 //!
 //! ## Where a change goes
 //!
-//! - A rule that guards a write: a pure function in its domain, called from the registry's
-//!   commit path (`registry::Registry::plan`), never from a face.
+//! - A rule that guards a write: a pure function in its domain over `Records` and `Changes`
+//!   with a typed refusal (as `cemetery::rules`, `boundaries::rules`,
+//!   `addresses::numbering::unique_numbers`), called from the registry's commit path
+//!   (`registry::Registry::plan`), never from a face.
 //! - A new layer: its domain type (with [`record::Describe`], the title and labelled attributes
 //!   people read), a `Layer` variant and its line in `model::each_layer_type!` (`model/mod.rs`;
 //!   `Body` and its dispatch are generated from that list), its
 //!   declaration in [`model::CATALOGUE`] (table, label, geometry, columns, office, visibility,
-//!   search, photos, dispute freeze, CQL2 queryables), and a migration for its table in both
-//!   stores. Roles, visibility, filters, search and the map's panel follow from these.
+//!   search, photos, retention, dispute freeze, import columns, CQL2 queryables, and the map
+//!   editor's form, which the type declares beside itself as a [`record::Form`]), and a
+//!   migration for its table in both stores. Roles, visibility, filters, search, the forms,
+//!   the importer's coded values, the map's panel and its tiles follow from these.
+//! - A statement of a store: `queries/*.sql` (what both stores run in `common.sql`), named and
+//!   loaded by `store::sql`; only statements built from the catalogue are assembled in code.
+//! - A file import or export: `registry::files`, which the CLI and the web both call.
 //! - A new read of the whole registry: in its domain over `Records<T>` when it reads one
 //!   domain's types, in `queries/` when it crosses domains.
 //! - A page or an endpoint: `web/` (HTTP only), calling the registry; the same for a CLI
@@ -65,7 +74,7 @@
 //!   a disputed area, documents for the outer border and for new codes), door numbers unique
 //!   on their street, and the erasure of personal data past its retention; a change can be
 //!   checked without being written (`Registry::preview`); the search index and the vector-tile
-//!   cache are derived from it.
+//!   cache are derived from it; `registry::files` is the one import and export use case.
 //! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
@@ -76,7 +85,8 @@
 //!   CSV/XLSX, certificates and notices as PDF, sign faces as SVG/PDF/PNG and the sign check
 //!   as HTML/CSV, boundary marker forms and inspection reports, relocation notices, the
 //!   cremation statistics and their chart, the gazetteer and the name table) and the print
-//!   maps (`publish::map`: one renderer for the street, dispute, sign and cemetery maps and
+//!   maps (`publish::atlas` gathers what each map shows from the current state;
+//!   `publish::map` is one renderer for the street, dispute, sign and cemetery maps and
 //!   the figures in documents, from the styles and layouts in `maps/`); `publish::pdf`
 //!   alone touches typst.
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
