@@ -1,6 +1,9 @@
 //! Deaths and their disposition (殡葬登记), and funeral subsidy claims.
 
-use super::*;
+use super::{
+    Deserialize, FromStr, IdNumber, NaiveDate, Phone, RecordId, Serialize, Source, subsidy,
+};
+use chrono::Datelike;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,8 @@
 //! How each cemetery record reads to a person (its title and labelled attributes).
 
-use super::*;
+use super::{
+    Attributes, Burial, Cemetery, Describe, Grave, Notice, Plot, Section, SubsidyClaim, Zone, yuan,
+};
 use crate::record::Tag;
 
 impl Describe for Cemetery {

@@ -1,6 +1,6 @@
 //! Graves outside cemeteries (散埋乱葬), and the zones (火葬区, 三沿七区) they are checked against.
 
-use super::*;
+use super::{Deserialize, FromStr, NaiveDate, Phone, RecordId, Serialize, Source};
 use crate::record::{Field, Form};
 
 /// Kinds of zones burials and graves are checked against.

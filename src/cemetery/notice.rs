@@ -1,6 +1,6 @@
 //! Relocation notices (迁坟告知书): their terms, steps and statuses.
 
-use super::*;
+use super::{Deserialize, FromStr, NaiveDate, RecordId, Serialize, Source};
 
 /// Where a relocation notice is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

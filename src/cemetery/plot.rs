@@ -1,6 +1,6 @@
 //! Plots (墓位): their numbers, kinds, statuses and state machine, use periods and renewals.
 
-use super::*;
+use super::{Datelike, Deserialize, FromStr, NaiveDate, Phone, RecordId, Serialize, Source, fmt};
 use crate::record::{Field, Form};
 
 /// 区-排-号: section, row and number; unique within the section.

@@ -1,7 +1,10 @@
 //! Exports: a layer (current or as of a date) into the formats officers use, in any CRS;
 //! the fields each layer's export writes, and the features as plain rows.
 
-use super::*;
+use super::{
+    CoordTransform, DriverManager, IoError, LayerAccess, LayerOptions, OGRFieldType, Path, ToGdal,
+    csv, epsg, import, listen_to_gdal,
+};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Table-driven tests on hand-made streets. Positions are written in metres east and north
 //! of a point in Erenhot; each expected number is written out.
 
-use super::*;
+use super::{Conventions, StreetOverrides, plan};
 use geo::{Coord, LineString, MultiLineString};
 
 const LAT0: f64 = 43.65;

@@ -2,7 +2,12 @@
 //! subsidies claimed and paid, graves outside cemeteries surveyed and the relocation notices
 //! sent for them.
 
-use super::*;
+use super::{
+    Body, Burial, Centroid, Deceased, Disposition, Duration, Geometry, Grave, GraveKind, Item,
+    Laid, Lcg, Notice, NoticeStatus, NoticeStep, NoticeTerms, PlotNumber, PlotStatus, Point,
+    Polygon, RecordId, Sex, Site, Source, SubsidyClaim, Treatment, Use, UsePeriod, Write,
+    add_years, cemetery_id, date, person, phone, plot_id,
+};
 
 /// Plots of section E whose 20 years ended before 2026: one renewed in August 2025, the
 /// others expired on their last day.

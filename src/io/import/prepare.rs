@@ -2,7 +2,10 @@
 //! numbers, lists, references by name), its body built, its identifier and geometry compared
 //! with the record it updates.
 
-use super::*;
+use super::{
+    ApprovalDocument, BTreeSet, Body, CurrentState, Extent, HashMap, Layer, Map, NaiveDate,
+    RawFeature, RecordId, RecordVersion, Value, columns, json, spatial,
+};
 
 /// Every choice of every layer's form: (layer, field, label, code), nested fields included
 /// (a plot's `remains` inside its `kind`, a name's `status` inside its `naming`).

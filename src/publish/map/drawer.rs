@@ -1,7 +1,12 @@
 //! The drawer: how geometry and text land on paper (paths, label placement along streets,
 //! Mongolian labels set upright), shared by the renderer and its furniture.
 
-use super::*;
+use super::{
+    Coord, Geometry, LabelBox, LabelKind, Labels, MapCoords, Measure, MultiPolygon, Path,
+    PlaceCategory, Plan, Rect, StreetClass, Style,
+};
+use geo::BooleanOps;
+use std::fmt::Write as _;
 
 /// An SVG path through paper coordinates.
 pub(super) fn path_d(plan: &Plan, g: &Geometry<f64>) -> String {

@@ -1,7 +1,11 @@
 //! The map's furniture: the sheet's frame, title and scale, the figure's, the grid and its
 //! labels, the side panel (street index, door plates) and the inset.
 
-use super::*;
+use super::{
+    Area, BASELINE, BoundingRect, Coord, Geometry, LabelBox, MapData, Plan, Rect, Style, escape,
+    legend, length_text, round_length, scale_text,
+};
+use std::fmt::Write as _;
 
 /// Around a sheet's frame: the neatline, the grid's values, the title and the panel.
 pub(super) fn sheet_furniture(

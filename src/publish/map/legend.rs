@@ -1,6 +1,10 @@
 //! The legend: every kind of thing on the map, with its symbol as drawn.
 
-use super::*;
+use super::{
+    Area, BASELINE, Geometry, MapData, PlaceCategory, Rect, StreetClass, Style, boundary_in,
+    escape, hatch_id, symbol_svg,
+};
+use std::fmt::Write as _;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn legend(

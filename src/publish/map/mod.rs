@@ -31,7 +31,6 @@ use geo::{
     BooleanOps, BoundingRect, Coord, Geometry, InteriorPoint, MapCoords, MultiPolygon, Rect,
 };
 use labels::{LabelBox, LabelKind, Labels, Measure, Path, Placed};
-use std::fmt::Write as _;
 pub use style::{Area, Layout, Style, StyleError};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,12 @@
 //! Overlays on a map (disputed areas, signs by condition, cemetery plots by status): their
 //! symbols, hatching and labels.
 
-use super::*;
+use super::{
+    BooleanOps, Drawer, Geometry, LabelBox, LabelKind, MultiPolygon, Overlay, Plan, Symbol, around,
+    escape, path_d,
+};
+use geo::{BoundingRect, InteriorPoint};
+use std::fmt::Write as _;
 
 pub(super) fn symbol_svg(symbol: Symbol, x: f64, y: f64, size: f64, colour: &str) -> String {
     let h = size / 2.0;

@@ -1,6 +1,12 @@
 //! The renderer: the registry's layers drawn in the style's order onto one SVG sheet.
 
-use super::*;
+use super::{
+    BASELINE, BooleanOps, Coord, Drawer, Geometry, InteriorPoint, LabelBox, LabelKind, Labels,
+    MapData, Measure, MultiPolygon, Named, Path, PlaceCategory, Plan, Rendered, StreetClass, Style,
+    Text, around, draw_overlay, escape, figure_furniture, grid_interval, paper_lines, path_d,
+    place_fill, sheet_furniture,
+};
+use std::fmt::Write as _;
 
 /// Draws the map.
 pub fn render(plan: &Plan, style: &Style, data: &MapData, measure: &Measure) -> Rendered {

@@ -2,7 +2,7 @@
 //! unique and entries complete, the outer border only with a document, no edit inside a
 //! disputed area; and the inspections and renewals that fall due.
 
-use super::*;
+use super::{Body, Changeset, CurrentState, Geometry, Layer, NaiveDate, RegistryError, Write};
 use crate::boundaries::rules;
 use crate::model::After;
 
