@@ -9,8 +9,9 @@
 //! types into one `Body`) and below the registry, the stores and the faces.
 
 /// Every layer's domain type, listed once, in the order of [`Layer::ALL`]: `Body`, its dispatch
-/// (layer, description, building from properties), [`Variant`] and the [`crate::record::Records`]
-/// of the current state are all generated from this list by the macro named.
+/// (layer, description, building from properties) and [`Variant`] are generated from this list
+/// by the macro named; the [`crate::record::Records`] of the current state and the changeset
+/// views ([`After`], [`Pending`]) are generic over [`Variant`].
 macro_rules! each_layer_type {
     ($then:ident) => {
         $then! {

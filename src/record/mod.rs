@@ -1,7 +1,8 @@
 //! The leaves of the record model: permanent ids, provenance and approval documents, and the
-//! two traits through which the domains meet the registry without naming it: [`Records`] (how
-//! a domain reads current records of one type) and [`Describe`] (how a record reads to a
-//! person).
+//! traits through which the domains meet the registry without naming it: [`Records`] (how a
+//! domain reads current records of one type), [`Changes`] and [`Writing`] (how a domain rule
+//! sees the records a changeset writes), [`Describe`] (how a record reads to a person and on a
+//! map) and [`Form`] (the form an officer fills in for it).
 //!
 //! Every registry object is a chain of versions sharing one permanent [`RecordId`]; a change is
 //! a changeset with its [`ChangesetId`], citing an [`ApprovalDocument`] where a rule asks for one.

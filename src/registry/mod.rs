@@ -289,9 +289,13 @@ impl Registry {
         let now = crate::store::truncate_time(Utc::now());
         let state = self.current();
         state.check_versions(&changeset)?;
-        boundaries::marker_rules(&state, &changeset)?;
-        boundaries::outer_border(&state, &changeset)?;
-        numbering::unique_numbers(&state, &changeset)?;
+        {
+            // The registry as the changeset would leave it, read by the rules that judge
+            // it whole (before the freeze and the cemetery rules change its writes).
+            let after = crate::model::After::new(&state, &changeset.writes);
+            boundaries::boundary_rules(&after, changeset.document.is_some())?;
+            numbering::unique_numbers(&state, &after)?;
+        }
         names::workflow(&state, &self.config, &self.lists, &changeset)?;
         let changeset = boundaries::freeze(&state, changeset)?;
         let changeset = cemetery::rules(&state, &self.config, changeset)?;

@@ -299,10 +299,9 @@ impl Registry {
 /// the writer's lock, so two changesets planned side by side cannot both take a number.
 pub(super) fn unique_numbers(
     state: &crate::model::CurrentState,
-    changeset: &Changeset,
+    after: &crate::model::After,
 ) -> Result<(), RegistryError> {
-    let after = crate::model::After::new(state, &changeset.writes);
-    crate::addresses::numbering::unique_numbers(state, &after).map_err(|t| {
+    crate::addresses::numbering::unique_numbers(state, after).map_err(|t| {
         RegistryError::DuplicateNumber {
             id: t.id,
             other: t.other,

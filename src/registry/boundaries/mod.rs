@@ -1,6 +1,6 @@
-//! Boundaries on the registry: the rules a changeset touching boundary markers must keep (a
-//! complete register entry, a unique number, a document to move a marker), and field
-//! observations of markers.
+//! Boundaries on the registry: the boundary rules of `crate::boundaries::rules` applied to
+//! every changeset (`rules`), and the boundary office's steps: field observations of markers,
+//! lines and their inspections, disputes and their decisions.
 
 mod rules;
 

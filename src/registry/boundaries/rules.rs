@@ -10,17 +10,12 @@ fn refused(r: crate::boundaries::rules::Refusal) -> RegistryError {
     RegistryError::Invalid(r.to_string())
 }
 
-/// Refuses a changeset that would register an incomplete marker, reuse a marker number, or
-/// move a registered marker without an approval document.
-pub fn marker_rules(state: &CurrentState, changeset: &Changeset) -> Result<(), RegistryError> {
-    let after = After::new(state, &changeset.writes);
-    rules::markers(&after, changeset.document.is_some()).map_err(refused)
-}
-
-/// The city's outer border and its division codes change only with a document.
-pub fn outer_border(state: &CurrentState, changeset: &Changeset) -> Result<(), RegistryError> {
-    let after = After::new(state, &changeset.writes);
-    rules::outer_border(&after, changeset.document.is_some()).map_err(refused)
+/// Refuses a changeset (seen as the registry it would leave, `after`) that would register an
+/// incomplete marker, reuse a marker number, move a registered marker, or change the outer
+/// border or a division code, the last three without an approval document (`documented`).
+pub fn boundary_rules(after: &After, documented: bool) -> Result<(), RegistryError> {
+    rules::markers(after, documented).map_err(refused)?;
+    rules::outer_border(after, documented).map_err(refused)
 }
 
 /// The write that gives the unit with division code `code` a new geometry from `on`.
