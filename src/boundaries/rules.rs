@@ -31,6 +31,19 @@ pub enum Refusal {
     DivisionChangeWithoutDocument { code: String, name: String },
 }
 
+impl Refusal {
+    /// A stable code for scripts and the API's error body, beside the Chinese message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::IncompleteMarker { .. } => "incomplete_marker",
+            Refusal::MarkerNumberTaken(_) => "duplicate_marker_number",
+            Refusal::MarkerMovedWithoutDocument(_)
+            | Refusal::OuterBorderWithoutDocument(_)
+            | Refusal::DivisionChangeWithoutDocument { .. } => "document_required",
+        }
+    }
+}
+
 /// Refuses a changeset that would register an incomplete marker, reuse a marker number, or
 /// move a registered marker without an approval document (`documented`).
 pub fn markers<A>(after: &A, documented: bool) -> Result<(), Refusal>

@@ -100,6 +100,39 @@ pub enum Refusal {
     },
 }
 
+impl Refusal {
+    /// A stable code for scripts and the API's error body, beside the Chinese message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::MaskedNumber { .. } => "masked_number",
+            Refusal::BurialInCremationZone(_) => "burial_in_cremation_zone",
+            Refusal::NoCremationCertificate(_) => "no_cremation_certificate",
+            Refusal::BornAfterDeath(_) | Refusal::BirthDateNotInIdNumber { .. } => {
+                "inconsistent_dates"
+            }
+            Refusal::OccupiedPlotRetired(_)
+            | Refusal::OccupiedPlotKind(_)
+            | Refusal::StatusBesideBurials { .. } => "plot_occupied",
+            Refusal::SectionOfAnotherCemetery(_)
+            | Refusal::WrongSectionCode { .. }
+            | Refusal::NoSuchSection { .. } => "wrong_section",
+            Refusal::PlotNumberTaken(_) => "duplicate_plot_number",
+            Refusal::PlotStatusStep { .. } | Refusal::NoticeStatusStep { .. } => "status_step",
+            Refusal::NoSuchPlot { .. } | Refusal::NoSuchBurial(_) | Refusal::NoSuchGrave { .. } => {
+                "no_such_record"
+            }
+            Refusal::PlotFull { .. } => "plot_full",
+            Refusal::BodyInAshesPlot { .. } => "body_in_ashes_plot",
+            Refusal::PlotNotInUse { .. } => "plot_not_in_use",
+            Refusal::SecondClaim(_) => "second_subsidy_claim",
+            Refusal::UnknownSubsidyRule(_) => "unknown_subsidy_rule",
+            Refusal::NotEligible(_) => "not_eligible",
+            Refusal::SubsidyTotal { .. } => "subsidy_total",
+            Refusal::NoticeTerms { .. } => "notice_terms",
+        }
+    }
+}
+
 /// The zones in force (火葬区, 三沿七区 …), as polygons.
 pub struct Zones<'a> {
     polygons: Vec<(ZoneKind, &'a MultiPolygon<f64>)>,

@@ -65,8 +65,14 @@ pub enum RegistryError {
     /// An edit inside the area of an open boundary dispute, without an officer's override.
     #[error("{0}")]
     Frozen(String),
-    /// A request the sign office cannot act on (a bad cost, a missing photo, a step out of
-    /// order).
+    /// A changeset that breaks a cemetery rule ([`crate::cemetery::rules`]).
+    #[error(transparent)]
+    Cemetery(#[from] crate::cemetery::rules::Refusal),
+    /// A changeset that breaks a boundary rule ([`crate::boundaries::rules`]).
+    #[error(transparent)]
+    Boundary(#[from] crate::boundaries::rules::Refusal),
+    /// A request the registry cannot act on (a bad cost, a missing photo, a step out of
+    /// order) where no caller tells the reasons apart.
     #[error("{0}")]
     Invalid(String),
     /// A door number another plate of the same street holds (同一街路巷门牌号不得重复).

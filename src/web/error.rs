@@ -74,6 +74,8 @@ impl ApiError {
                 | RegistryError::Renumbering(_)
                 | RegistryError::DuplicateNumber { .. }
                 | RegistryError::Invalid(_)
+                | RegistryError::Cemetery(_)
+                | RegistryError::Boundary(_)
                 | RegistryError::Geometry { .. }
                 | RegistryError::Store(StoreError::AlreadyExists(_)),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,6 +114,8 @@ impl ApiError {
             ApiError::Registry(RegistryError::DuplicateNumber { .. }) => "duplicate_number",
             ApiError::Registry(RegistryError::TooLarge(_)) => "too_large",
             ApiError::Registry(RegistryError::Workflow { .. }) => "naming_workflow",
+            ApiError::Registry(RegistryError::Cemetery(r)) => r.code(),
+            ApiError::Registry(RegistryError::Boundary(r)) => r.code(),
             ApiError::Registry(_) => "refused",
         }
     }

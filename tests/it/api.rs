@@ -698,3 +698,69 @@ async fn a_record_reads_in_its_own_layers_words() {
     .await;
     assert_eq!(r.json()["versions"][0]["title"], title);
 }
+
+both_stores!(
+    a_rule_refusal_carries_its_own_code_for_scripts,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let app = diming::web::app(registry.clone());
+        let check = |token: String, writes: Value| {
+            let app = app.clone();
+            async move {
+                let body = json!({ "reason": "检查", "writes": writes });
+                send(
+                    &app,
+                    request(
+                        "POST",
+                        "/api/changesets/check",
+                        Some(&token),
+                        Some(body.clone()),
+                    ),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        // A registered marker moved 5 m without an approval document.
+        let boundary = officer(&registry, "bateer", Role::BoundaryOfficer).await;
+        let marker = registry
+            .current()
+            .layer(Layer::Marker)
+            .map(|v| v.id)
+            .min()
+            .unwrap();
+        let (version, mut feature) = editable(&registry, marker);
+        let lon = feature["geometry"]["coordinates"][0].as_f64().unwrap();
+        feature["geometry"]["coordinates"][0] = json!(lon + 0.00006);
+        let moved =
+            json!({ "op": "update", "id": marker, "if_match": version, "feature": feature });
+        let r = check(boundary, json!([moved])).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["code"], "document_required", "{}", r.body);
+        assert!(r.body.contains("批准文件"), "{}", r.body);
+        // A plot given the number another plot of its section holds.
+        let burials = officer(&registry, "sarula", Role::BurialOfficer).await;
+        let (plot, taken) = {
+            let state = registry.current();
+            let mut plots: Vec<(RecordId, String, RecordId)> = state
+                .layer(Layer::Plot)
+                .filter_map(|v| match &v.body {
+                    diming::model::Body::Plot(p) => Some((p.section, p.number.to_string(), v.id)),
+                    _ => None,
+                })
+                .collect();
+            plots.sort();
+            let pair = plots.windows(2).find(|w| w[0].0 == w[1].0).unwrap();
+            (pair[1].2, pair[0].1.clone())
+        };
+        let (version, mut feature) = editable(&registry, plot);
+        feature["properties"]["number"] = json!(taken);
+        let renumbered =
+            json!({ "op": "update", "id": plot, "if_match": version, "feature": feature });
+        let r = check(burials, json!([renumbered])).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["code"], "duplicate_plot_number", "{}", r.body);
+        assert!(r.body.contains(&taken), "{}", r.body);
+    }
+);

@@ -323,7 +323,8 @@ mod markers {
             });
             let refused = registry.commit(cs.clone()).await.unwrap_err();
             assert!(
-                matches!(&refused, RegistryError::Invalid(t) if t.contains("批准文件")),
+                matches!(&refused, RegistryError::Boundary(diming::boundaries::rules::Refusal::MarkerMovedWithoutDocument(n)) if n == "JZ-005")
+                    && refused.to_string().contains("批准文件"),
                 "{refused}"
             );
             let cs = cs.with_document(ApprovalDocument {
@@ -1256,7 +1257,12 @@ mod lines {
             cs.push(write.clone());
             let refused = registry.commit(cs.clone()).await.unwrap_err();
             assert!(
-                matches!(&refused, RegistryError::Invalid(t) if t.contains("上级批准文件")),
+                matches!(
+                    &refused,
+                    RegistryError::Boundary(
+                        diming::boundaries::rules::Refusal::OuterBorderWithoutDocument(_)
+                    )
+                ) && refused.to_string().contains("上级批准文件"),
                 "{refused}"
             );
             // A new name alone is no border change.

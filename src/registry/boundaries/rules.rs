@@ -6,16 +6,12 @@ use super::{Body, Changeset, CurrentState, Geometry, Layer, NaiveDate, RegistryE
 use crate::boundaries::rules;
 use crate::model::After;
 
-fn refused(r: crate::boundaries::rules::Refusal) -> RegistryError {
-    RegistryError::Invalid(r.to_string())
-}
-
 /// Refuses a changeset (seen as the registry it would leave, `after`) that would register an
 /// incomplete marker, reuse a marker number, move a registered marker, or change the outer
 /// border or a division code, the last three without an approval document (`documented`).
 pub fn boundary_rules(after: &After, documented: bool) -> Result<(), RegistryError> {
-    rules::markers(after, documented).map_err(refused)?;
-    rules::outer_border(after, documented).map_err(refused)
+    rules::markers(after, documented)?;
+    Ok(rules::outer_border(after, documented)?)
 }
 
 /// The write that gives the unit with division code `code` a new geometry from `on`.

@@ -33,13 +33,11 @@ pub fn rules(
     if !touches {
         return Ok(changeset);
     }
-    let refused = |r: crate::cemetery::rules::Refusal| invalid(r.to_string());
-    settle(&mut Pending::new(state, &mut changeset.writes), state).map_err(refused)?;
+    settle(&mut Pending::new(state, &mut changeset.writes), state)?;
     check(
         &After::new(state, &changeset.writes),
         &config.cemetery.subsidies,
         &config.jurisdiction.county_code,
-    )
-    .map_err(refused)?;
+    )?;
     Ok(changeset)
 }
