@@ -7,7 +7,9 @@
 //!
 //! Both keep every version in `versions` and every changeset in `changesets`, and behave the
 //! same: a commit is one transaction that refuses a stale version (another process wrote
-//! first) and leaves nothing behind when any write fails. Migrations run on open. A
+//! first) and leaves nothing behind when any write fails. The steps of a commit and a restore,
+//! and which versions a read selects, are written once (`shape.rs`); each backend implements
+//! the steps in its own SQL. Migrations run on open. A
 //! [`Backup`] (JSON Lines of every changeset and version) restores into either backend. The
 //! stores also keep the accounts (users, sessions, API tokens, refused attempts and sights of
 //! personal data), the attachments (photos and gazetteer PDFs, by SHA-256) and the
@@ -43,6 +45,7 @@ mod migrate;
 mod postgres;
 mod rows;
 mod rtree;
+mod shape;
 mod sql;
 mod sqlite;
 pub mod verify;
@@ -52,6 +55,7 @@ pub use backup::{Attachment, Backup, BackupError};
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use rows::truncate as truncate_time;
+pub use shape::Versions;
 pub use sqlite::SqliteStore;
 
 use crate::model::{ChangesetSummary, CommitPlan, Layer, RecordVersion};
@@ -147,12 +151,17 @@ impl Store {
         }
     }
 
+    /// The stored versions `which` selects.
+    pub async fn versions(&self, which: Versions) -> Result<Vec<RecordVersion>> {
+        match self {
+            Store::Sqlite(s) => s.versions(which).await,
+            Store::Postgres(s) => s.versions(which).await,
+        }
+    }
+
     /// Every current (not superseded, not retired) version.
     pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
-        match self {
-            Store::Sqlite(s) => s.load_current().await,
-            Store::Postgres(s) => s.load_current().await,
-        }
+        self.versions(Versions::Current).await
     }
 
     /// Writes a planned changeset in one transaction, or nothing.
@@ -165,10 +174,7 @@ impl Store {
 
     /// Every version of one record, oldest first.
     pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
-        match self {
-            Store::Sqlite(s) => s.history(id).await,
-            Store::Postgres(s) => s.history(id).await,
-        }
+        self.versions(Versions::Record(id)).await
     }
 
     /// Rewrites the bodies of stored versions (nothing else of them), all in one transaction:
@@ -182,18 +188,12 @@ impl Store {
 
     /// Every version of every record of a layer (for "as of" queries).
     pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
-        match self {
-            Store::Sqlite(s) => s.layer_versions(layer).await,
-            Store::Postgres(s) => s.layer_versions(layer).await,
-        }
+        self.versions(Versions::Layer(layer)).await
     }
 
     /// The versions a committed changeset wrote (to catch up with another process's commit).
     pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
-        match self {
-            Store::Sqlite(s) => s.changeset_versions(id).await,
-            Store::Postgres(s) => s.changeset_versions(id).await,
-        }
+        self.versions(Versions::Changeset(id)).await
     }
 
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {

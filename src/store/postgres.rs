@@ -11,7 +11,8 @@ use super::copy::{CopyRows, Fields, Params};
 use super::error::Context;
 use super::geometry::{from_wkb, to_ewkb};
 use super::migrate;
-use super::rows::{RawVersion, VERSION_COLUMNS};
+use super::rows::RawVersion;
+use super::shape::{self, Versions};
 use super::sql;
 use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
@@ -27,15 +28,6 @@ pub const CHANNEL: &str = "diming_changes";
 
 pub struct PgStore {
     pool: PgPool,
-}
-
-/// Versions are selected with the body as text and the geometry as WKB.
-fn select(where_clause: &str) -> String {
-    let cols = VERSION_COLUMNS
-        .replace("id,", "id::text AS id,")
-        .replace("changeset,", "changeset::text AS changeset,")
-        .replace("body", "body::text AS body");
-    format!("SELECT {cols}, ST_AsBinary(geom) AS geom FROM versions {where_clause}")
 }
 
 fn raw(row: &PgRow) -> std::result::Result<RawVersion, sqlx::Error> {
@@ -204,12 +196,16 @@ impl PgStore {
         tx.commit().await.context("提交迁移")
     }
 
-    pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
-        let sql = select("WHERE superseded_at IS NULL AND NOT retired");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .context("读取现行记录")?;
+    /// The versions `which` selects.
+    pub async fn versions(&self, which: Versions) -> Result<Vec<RecordVersion>> {
+        let q = sqlx::query(AssertSqlSafe(which.select(Dialect::Postgres)));
+        let q = match which {
+            Versions::Record(id) => q.bind(id.0),
+            Versions::Layer(layer) => q.bind(layer.table()),
+            Versions::Changeset(id) => q.bind(id.0),
+            Versions::Current | Versions::All => q,
+        };
+        let rows = q.fetch_all(&self.pool).await.context(which.context())?;
         decode(rows)
     }
 
@@ -228,37 +224,6 @@ impl PgStore {
         tx.commit().await.context("提交事务")
     }
 
-    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
-        let rows = sqlx::query(AssertSqlSafe(select("WHERE id = $1 ORDER BY version")))
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .context("读取记录历史")?;
-        decode(rows)
-    }
-
-    pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
-        let rows = sqlx::query(AssertSqlSafe(select(
-            "WHERE layer = $1 ORDER BY id, version",
-        )))
-        .bind(layer.table())
-        .fetch_all(&self.pool)
-        .await
-        .context("读取图层历史")?;
-        decode(rows)
-    }
-
-    pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
-        let rows = sqlx::query(AssertSqlSafe(select(
-            "WHERE changeset = $1 ORDER BY id, version",
-        )))
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await
-        .context("读取变更集的版本")?;
-        decode(rows)
-    }
-
     /// A connection listening for other processes' commits on `CHANNEL`.
     pub async fn listener(&self) -> Result<sqlx::postgres::PgListener> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
@@ -266,14 +231,6 @@ impl PgStore {
             .context("建立变更通知连接")?;
         listener.listen(CHANNEL).await.context("订阅变更通知")?;
         Ok(listener)
-    }
-
-    pub async fn all_versions(&self) -> Result<Vec<RecordVersion>> {
-        let rows = sqlx::query(AssertSqlSafe(select("ORDER BY id, version")))
-            .fetch_all(&self.pool)
-            .await
-            .context("读取全部版本")?;
-        decode(rows)
     }
 
     /// Every changeset (newest first) and every version, read in one repeatable-read
@@ -288,7 +245,7 @@ impl PgStore {
             .fetch_all(&mut *tx)
             .await
             .context("读取变更集列表")?;
-        let versions = sqlx::query(AssertSqlSafe(select("ORDER BY id, version")))
+        let versions = sqlx::query(AssertSqlSafe(Versions::All.select(Dialect::Postgres)))
             .fetch_all(&mut *tx)
             .await
             .context("读取全部版本")?;
@@ -301,18 +258,8 @@ impl PgStore {
 
     /// Writes a backup's changesets and versions as they are, and the current state.
     pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
-        let mut tx = self.pool.begin().await.context("开始事务")?;
-        for c in &backup.changesets {
-            insert_changeset(&mut tx, c).await?;
-        }
-        let rows = encode(&backup.versions)?;
-        insert_versions(&mut tx, &rows).await?;
-        let current: Vec<_> = rows
-            .into_iter()
-            .filter(|(v, _, _)| v.superseded_at.is_none() && !v.retired)
-            .collect();
-        replace_current(&mut tx, &current).await?;
-        tx.commit().await.context("提交恢复")
+        let tx = self.pool.begin().await.context("开始事务")?;
+        shape::restore(Tx(tx), backup).await
     }
 
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
@@ -334,20 +281,46 @@ impl PgStore {
     }
 
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
-        let mut tx = self.pool.begin().await.context("开始事务")?;
-        insert_changeset(&mut tx, &plan.summary()).await?;
-        close_versions(&mut tx, plan).await?;
-        let rows = encode(&plan.versions)?;
-        refuse_existing(&mut tx, plan).await?;
-        insert_versions(&mut tx, &rows).await?;
-        replace_current(&mut tx, &rows).await?;
+        let tx = self.pool.begin().await.context("开始事务")?;
+        shape::commit(Tx(tx), plan).await
+    }
+}
+
+/// A write transaction on the store: the steps of a commit and a restore in PostgreSQL's
+/// words; a commit announces itself on [`CHANNEL`].
+struct Tx(Transaction<'static, Postgres>);
+
+impl shape::Steps for Tx {
+    async fn insert_changeset(&mut self, changeset: &ChangesetSummary) -> Result<()> {
+        insert_changeset(&mut self.0, changeset).await
+    }
+    async fn close_versions(&mut self, plan: &CommitPlan) -> Result<()> {
+        close_versions(&mut self.0, plan).await
+    }
+    async fn refuse_existing(&mut self, plan: &CommitPlan) -> Result<()> {
+        refuse_existing(&mut self.0, plan).await
+    }
+    async fn write_versions(
+        &mut self,
+        versions: &[RecordVersion],
+        in_tables: fn(&RecordVersion) -> bool,
+    ) -> Result<()> {
+        let rows = encode(versions)?;
+        insert_versions(&mut self.0, &rows).await?;
+        let current: Vec<_> = rows.into_iter().filter(|r| in_tables(r.0)).collect();
+        replace_current(&mut self.0, &current).await
+    }
+    async fn announce(&mut self, plan: &CommitPlan) -> Result<()> {
         sqlx::query(sql::postgres("notify"))
             .bind(CHANNEL)
             .bind(plan.id().to_string())
-            .execute(&mut *tx)
+            .execute(&mut *self.0)
             .await
             .context("发送变更通知")?;
-        tx.commit().await.context("提交事务")
+        Ok(())
+    }
+    async fn finish(self, context: &'static str) -> Result<()> {
+        self.0.commit().await.context(context)
     }
 }
 

@@ -4,12 +4,13 @@ use super::batch::{self, Dialect};
 use super::error::Context;
 use super::geometry::{from_gpkg, to_gpkg};
 use super::migrate;
-use super::rows::{RawVersion, VERSION_COLUMNS, parse_time, time_text};
+use super::rows::{RawVersion, parse_time, time_text};
 use super::rtree;
+use super::shape::{self, Versions};
 use super::sql;
 use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
-use crate::record::{ApprovalDocument, ChangesetId, RecordId};
+use crate::record::{ApprovalDocument, ChangesetId};
 use chrono::NaiveDate;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -217,25 +218,17 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub async fn load_current(&self) -> Result<Vec<RecordVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE superseded_at IS NULL AND retired = 0"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .context("读取现行记录")?;
-        decode(rows)
-    }
-
-    pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
-        let sql =
-            format!("SELECT {VERSION_COLUMNS}, geom FROM versions WHERE id = ? ORDER BY version");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .context("读取记录历史")?;
+    /// The versions `which` selects.
+    pub async fn versions(&self, which: Versions) -> Result<Vec<RecordVersion>> {
+        let sql = which.select(Dialect::Sqlite);
+        let q = sqlx::query(AssertSqlSafe(sql));
+        let q = match which {
+            Versions::Record(id) => q.bind(id.to_string()),
+            Versions::Layer(layer) => q.bind(layer.table()),
+            Versions::Changeset(id) => q.bind(id.to_string()),
+            Versions::Current | Versions::All => q,
+        };
+        let rows = q.fetch_all(&self.pool).await.context(which.context())?;
         decode(rows)
     }
 
@@ -254,39 +247,6 @@ impl SqliteStore {
         tx.commit().await.context("提交事务")
     }
 
-    pub async fn layer_versions(&self, layer: Layer) -> Result<Vec<RecordVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE layer = ? ORDER BY id, version"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(layer.table())
-            .fetch_all(&self.pool)
-            .await
-            .context("读取图层历史")?;
-        decode(rows)
-    }
-
-    pub async fn changeset_versions(&self, id: ChangesetId) -> Result<Vec<RecordVersion>> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS}, geom FROM versions WHERE changeset = ? ORDER BY id, version"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .context("读取变更集的版本")?;
-        decode(rows)
-    }
-
-    pub async fn all_versions(&self) -> Result<Vec<RecordVersion>> {
-        let sql = format!("SELECT {VERSION_COLUMNS}, geom FROM versions ORDER BY id, version");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .context("读取全部版本")?;
-        decode(rows)
-    }
-
     /// Every changeset (newest first) and every version, read in one transaction: one
     /// snapshot of the WAL, whatever commits meanwhile.
     pub async fn snapshot(&self) -> Result<(Vec<ChangesetSummary>, Vec<RecordVersion>)> {
@@ -295,8 +255,7 @@ impl SqliteStore {
             .fetch_all(&mut *tx)
             .await
             .context("读取变更集列表")?;
-        let sql = format!("SELECT {VERSION_COLUMNS}, geom FROM versions ORDER BY id, version");
-        let versions = sqlx::query(AssertSqlSafe(sql))
+        let versions = sqlx::query(AssertSqlSafe(Versions::All.select(Dialect::Sqlite)))
             .fetch_all(&mut *tx)
             .await
             .context("读取全部版本")?;
@@ -309,22 +268,12 @@ impl SqliteStore {
 
     /// Writes a backup's changesets and versions as they are, and the current state.
     pub async fn restore(&self, backup: &crate::store::Backup) -> Result<()> {
-        let mut tx = self
+        let tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .context("开始事务")?;
-        for c in &backup.changesets {
-            insert_changeset(&mut tx, c).await?;
-        }
-        let rows = encode(&backup.versions)?;
-        insert_versions(&mut tx, &rows).await?;
-        let current: Vec<_> = rows
-            .into_iter()
-            .filter(|r| r.v.superseded_at.is_none() && !r.v.retired)
-            .collect();
-        replace_current(&mut tx, &current).await?;
-        tx.commit().await.context("提交恢复")
+        shape::restore(Tx(tx), backup).await
     }
 
     pub async fn changeset(&self, id: ChangesetId) -> Result<Option<ChangesetSummary>> {
@@ -363,17 +312,38 @@ impl SqliteStore {
         conn: &mut sqlx::pool::PoolConnection<Sqlite>,
         plan: &CommitPlan,
     ) -> Result<()> {
-        let mut tx = sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE")
+        let tx = sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE")
             .await
             .context("开始事务")?;
-        let recorded_at = time_text(plan.recorded_at);
-        insert_changeset(&mut tx, &plan.summary()).await?;
-        close_versions(&mut tx, plan, &recorded_at).await?;
-        let rows = encode(&plan.versions)?;
-        refuse_existing(&mut tx, plan).await?;
-        insert_versions(&mut tx, &rows).await?;
-        replace_current(&mut tx, &rows).await?;
-        tx.commit().await.context("提交事务")
+        shape::commit(Tx(tx), plan).await
+    }
+}
+
+/// A write transaction on the store: the steps of a commit and a restore in SQLite's words.
+struct Tx<'c>(Transaction<'c, Sqlite>);
+
+impl shape::Steps for Tx<'_> {
+    async fn insert_changeset(&mut self, changeset: &ChangesetSummary) -> Result<()> {
+        insert_changeset(&mut self.0, changeset).await
+    }
+    async fn close_versions(&mut self, plan: &CommitPlan) -> Result<()> {
+        close_versions(&mut self.0, plan, &time_text(plan.recorded_at)).await
+    }
+    async fn refuse_existing(&mut self, plan: &CommitPlan) -> Result<()> {
+        refuse_existing(&mut self.0, plan).await
+    }
+    async fn write_versions(
+        &mut self,
+        versions: &[RecordVersion],
+        in_tables: fn(&RecordVersion) -> bool,
+    ) -> Result<()> {
+        let rows = encode(versions)?;
+        insert_versions(&mut self.0, &rows).await?;
+        let current: Vec<_> = rows.into_iter().filter(|r| in_tables(r.v)).collect();
+        replace_current(&mut self.0, &current).await
+    }
+    async fn finish(self, context: &'static str) -> Result<()> {
+        self.0.commit().await.context(context)
     }
 }
 
