@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The document that authorises a change (批复文件): who issued it, its number and its date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Document)]
 pub struct ApprovalDocument {
     /// 发文机关, e.g. 二连浩特市人民政府.
     pub issuer: String,

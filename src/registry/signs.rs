@@ -351,7 +351,7 @@ impl Registry {
 }
 
 /// A change to a work order: fields to set and the status to move to.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderChange {
     #[serde(default)]
@@ -359,8 +359,10 @@ pub struct OrderChange {
     #[serde(default)]
     pub assignee: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub cost_fen: Option<i64>,
     #[serde(default)]
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub done_photo: Option<String>,
 }
 

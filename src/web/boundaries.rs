@@ -172,7 +172,7 @@ pub async fn page(
     pages::render("boundaries.html", &context)
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObservationInput {
     /// Where the marker was found (CGCS2000); none for a missing marker.
@@ -181,8 +181,9 @@ pub struct ObservationInput {
     pub state: crate::boundaries::marker::MarkerState,
     #[serde(default)]
     pub notes: String,
-    /// Photos uploaded first through `/api/attachments` (SHA-256).
+    /// 先经 /api/attachments 上传所得的 sha256
     #[serde(default)]
+    #[schema(inline, value_type = Vec<super::openapi::Sha256>)]
     pub photos: Vec<String>,
     pub date: Option<chrono::NaiveDate>,
 }
@@ -228,20 +229,22 @@ pub async fn observe(
         .into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyInput {
-    /// The unit's division code.
+    /// 区划代码
     pub code: String,
     /// Its claim (CGCS2000 GeoJSON): the area it holds to be its own, or between two parties
     /// the line it holds to be the boundary; drawn on the map or read from a file by the page.
+    #[schema(schema_with = super::openapi::geometry)]
     pub claim: geojson::Geometry,
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisputeInput {
     pub title: String,
+    #[schema(min_items = 2)]
     pub parties: Vec<PartyInput>,
     #[serde(default)]
     pub evidence: Vec<crate::boundaries::dispute::Evidence>,
@@ -338,7 +341,7 @@ pub async fn file_dispute(
         .into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepInput {
     pub status: crate::boundaries::dispute::DisputeStatus,

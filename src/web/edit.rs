@@ -53,22 +53,30 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 /// A feature as a client sends it: GeoJSON, with the layer's own attributes as properties.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeatureInput {
+    /// Feature
     #[serde(rename = "type")]
+    #[schema(pattern = "^Feature$")]
     kind: String,
     /// Optional; when given it must be the record's id.
     #[serde(default)]
+    #[schema(value_type = Option<uuid::Uuid>)]
     id: Option<RecordId>,
+    #[schema(schema_with = super::openapi::geometry)]
     geometry: geojson::Geometry,
+    /// 该图层自身的属性（不含 version、author 等由系统记录的字段）
     properties: Map<String, Value>,
     /// What a GET adds for people to read ([`super::api::described`]): a feature read and
     /// sent back as it came is accepted, and these are never written.
+    /// 记录的标题（一条记录及其历史的读取结果才有；写入时忽略）
     #[serde(default, rename = "title")]
     _title: Option<Value>,
+    /// 图层的中文名称（同上）
     #[serde(default, rename = "layer_label")]
     _layer_label: Option<Value>,
+    /// 供人阅读的属性：[名称, 值]，代码已换成中文（同上）
     #[serde(default, rename = "attributes")]
     _attributes: Option<Value>,
 }
@@ -86,7 +94,7 @@ impl FeatureInput {
 }
 
 /// One record written with its reason.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeatureWrite {
     reason: String,
@@ -99,7 +107,7 @@ pub struct FeatureWrite {
 }
 
 /// A retirement with its reason.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetireWrite {
     reason: String,
@@ -110,7 +118,7 @@ pub struct RetireWrite {
 }
 
 /// One write of a multi-write changeset.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub(super) enum ChangeInput {
     Create {
@@ -120,6 +128,7 @@ pub(super) enum ChangeInput {
         feature: FeatureInput,
     },
     Update {
+        #[schema(value_type = uuid::Uuid)]
         id: RecordId,
         /// The version this write changes (the record's ETag).
         if_match: Option<u32>,
@@ -128,6 +137,7 @@ pub(super) enum ChangeInput {
         feature: FeatureInput,
     },
     Retire {
+        #[schema(value_type = uuid::Uuid)]
         id: RecordId,
         if_match: Option<u32>,
         #[serde(default)]
@@ -135,7 +145,7 @@ pub(super) enum ChangeInput {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangesetInput {
     reason: String,

@@ -53,7 +53,7 @@ pub async fn page(
     pages::render("gazetteer.html", &context)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuildRequest {
     pub unit: Option<String>,

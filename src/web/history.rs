@@ -376,7 +376,7 @@ pub async fn record_page(
     Ok(html.into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevertInput {
     reason: String,

@@ -407,14 +407,15 @@ pub async fn attachment(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionInput {
     condition: Condition,
     #[serde(default)]
     notes: String,
-    /// Hashes of photos uploaded through `POST /api/attachments`.
+    /// 先经 /api/attachments 上传所得的 sha256
     #[serde(default)]
+    #[schema(inline, value_type = Vec<super::openapi::Sha256>)]
     photos: Vec<String>,
     date: Option<chrono::NaiveDate>,
 }
@@ -482,12 +483,15 @@ pub async fn list_orders(
     Ok(Json(orders(&registry.current(), None)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderInput {
+    /// 标志编号或记录 id
     sign: String,
     kind: WorkKind,
     reason: String,
+    /// 预算（分）
+    #[schema(minimum = 0)]
     cost_fen: Option<i64>,
 }
 
@@ -529,7 +533,7 @@ pub async fn open_order(
         .into_response())
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FromFindingsInput {
     unit: Option<String>,

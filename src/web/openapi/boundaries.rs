@@ -1,6 +1,6 @@
 //! The boundary office's paths of the API document: marker observations and disputes.
 
-use super::{common, error_response, id_param, param};
+use super::{body, common, error_response, id_param, param};
 use serde_json::{Value, json};
 
 /// The paths of markers and disputes.
@@ -11,16 +11,7 @@ pub(super) fn paths() -> Value {
                     "summary": "登记一次界桩实地观测（不改变界桩登记位置；偏离超过容差、损坏或丢失时报警）",
                     "security": [{ "token": [] }],
                     "parameters": [param("number", "path", true, json!({ "type": "string" }), "界桩编号，如 JZ-004")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["state"], "additionalProperties": false,
-                        "properties": {
-                            "lon": { "type": "number" }, "lat": { "type": "number" },
-                            "state": { "enum": ["intact", "damaged", "missing"] },
-                            "notes": { "type": "string" },
-                            "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" } },
-                            "date": { "type": "string", "format": "date" }
-                        }
-                    } } } },
+                    "requestBody": body("ObservationInput"),
                     "responses": common(json!({
                         "201": { "description": "已登记", "content": { "application/json": { "schema": {
                             "type": "object", "required": ["offset_m", "alert", "changeset"],
@@ -36,27 +27,7 @@ pub(super) fn paths() -> Value {
                 "post": {
                     "summary": "受理边界争议：各当事单位的主张范围（面）或主张界线（两方时可为线），在地图上绘制或由文件读入；争议区域由主张计算并冻结",
                     "security": [{ "token": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["title", "parties"], "additionalProperties": false,
-                        "properties": {
-                            "title": { "type": "string" },
-                            "parties": { "type": "array", "minItems": 2, "items": {
-                                "type": "object", "required": ["code", "claim"], "additionalProperties": false,
-                                "properties": {
-                                    "code": { "type": "string", "description": "区划代码" },
-                                    "claim": { "$ref": "#/components/schemas/Geometry" }
-                                } } },
-                            "evidence": { "type": "array", "items": {
-                                "type": "object", "required": ["party", "kind", "title"], "additionalProperties": false,
-                                "properties": {
-                                    "party": { "type": "string" },
-                                    "kind": { "enum": ["division_approval", "agreement", "map", "history", "other"] },
-                                    "title": { "type": "string" },
-                                    "date": { "type": "string", "format": "date" }
-                                } } },
-                            "filed": { "type": "string", "format": "date" }
-                        }
-                    } } } },
+                    "requestBody": body("DisputeInput"),
                     "responses": common(json!({
                         "201": { "description": "已受理", "content": { "application/json": { "schema": {
                             "type": "object", "required": ["id", "changeset", "area_m2", "mu"],
@@ -75,16 +46,7 @@ pub(super) fn paths() -> Value {
                     "summary": "边界争议进入下一步：双方协商、报请共同上级（须文书）、上级调解（须文书）、撤回；依据 If-Match 所示版本（裁决须同时给出新界线，用命令行办理）",
                     "security": [{ "token": [] }],
                     "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "争议记录的版本，如 \"2\"")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["status"], "additionalProperties": false,
-                        "properties": {
-                            "status": { "enum": ["filed", "consultation", "submitted", "mediation", "decided", "withdrawn"] },
-                            "date": { "type": "string", "format": "date" },
-                            "document": { "type": "object", "required": ["issuer", "number", "date"], "additionalProperties": false,
-                                "properties": { "issuer": { "type": "string" }, "number": { "type": "string" }, "date": { "type": "string", "format": "date" } } },
-                            "note": { "type": "string" }
-                        }
-                    } } } },
+                    "requestBody": body("StepInput"),
                     "responses": common(json!({
                         "201": { "description": "已登记", "content": { "application/json": { "schema": {
                             "type": "object", "required": ["changeset", "status"],

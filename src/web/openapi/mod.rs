@@ -6,6 +6,68 @@ mod boundaries;
 
 use axum::Json;
 use serde_json::{Value, json};
+use utoipa::OpenApi;
+
+/// The request bodies, derived from the types the handlers deserialize (their fields, which
+/// are required, the values of their codes, `additionalProperties: false` where the handler
+/// refuses fields it does not know), with what they reference.
+#[derive(OpenApi)]
+#[openapi(components(schemas(
+    super::edit::FeatureWrite,
+    super::edit::RetireWrite,
+    super::edit::ChangesetInput,
+    super::history::RevertInput,
+    super::campaigns::NewCampaign,
+    super::campaigns::Pins,
+    super::campaigns::Approval,
+    super::campaigns::Empty,
+    super::signs::InspectionInput,
+    super::signs::OrderInput,
+    super::signs::FromFindingsInput,
+    crate::registry::signs::OrderChange,
+    super::boundaries::ObservationInput,
+    super::boundaries::DisputeInput,
+    super::boundaries::StepInput,
+)))]
+struct Bodies;
+
+/// A photo's SHA-256, as `POST /api/attachments` answers it.
+#[derive(utoipa::ToSchema)]
+#[schema(pattern = "^[0-9a-f]{64}$")]
+pub(super) struct Sha256(#[allow(dead_code)] String);
+
+/// The schemas of the request bodies, by name. A field's description is its doc comment when
+/// that is written in Chinese for the API's readers; the English ones are for engineers.
+fn bodies() -> serde_json::Map<String, Value> {
+    fn chinese_descriptions_only(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let english = map
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| !d.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+                if english {
+                    map.remove("description");
+                }
+                map.values_mut().for_each(chinese_descriptions_only);
+            }
+            Value::Array(items) => items.iter_mut().for_each(chinese_descriptions_only),
+            _ => {}
+        }
+    }
+    let components = Bodies::openapi().components.unwrap_or_default();
+    let mut schemas = serde_json::to_value(components.schemas).unwrap_or_default();
+    chinese_descriptions_only(&mut schemas);
+    match schemas {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// A required JSON request body of the schema `name` (one of [`Bodies`]).
+pub(super) fn body(name: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } })
+}
 
 pub(super) fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
@@ -23,6 +85,11 @@ pub(super) fn param(
     description: &str,
 ) -> Value {
     json!({ "name": name, "in": location, "required": required, "schema": schema, "description": description })
+}
+
+/// A GeoJSON geometry, for a request body's field (`#[schema(schema_with = geometry)]`).
+pub(super) fn geometry() -> utoipa::openapi::Ref {
+    utoipa::openapi::Ref::from_schema_name("Geometry")
 }
 
 /// Errors every operation may answer.
@@ -79,6 +146,9 @@ fn write_responses(ok: &str, ok_status: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut doc = paths();
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(bodies());
+    }
     if let Some(paths) = doc["paths"].as_object_mut()
         && let Value::Object(more) = boundaries::paths()
     {
@@ -259,64 +329,6 @@ fn paths() -> Value {
                         "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } }
                     }
                 },
-                "FeatureInput": {
-                    "type": "object",
-                    "required": ["type", "geometry", "properties"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "type": { "const": "Feature" },
-                        "id": { "type": "string", "format": "uuid" },
-                        "geometry": { "$ref": "#/components/schemas/Geometry" },
-                        "title": { "type": "string", "description": "记录的标题（一条记录及其历史的读取结果才有；写入时忽略）" },
-                        "layer_label": { "type": "string", "description": "图层的中文名称（同上）" },
-                        "attributes": {
-                            "type": "array", "description": "供人阅读的属性：[名称, 值]，代码已换成中文（同上）",
-                            "items": { "type": "array", "items": { "type": "string" }, "minItems": 2, "maxItems": 2 }
-                        },
-                        "properties": { "type": "object", "description": "该图层自身的属性（不含 version、author 等由系统记录的字段）" }
-                    }
-                },
-                "Document": {
-                    "type": "object",
-                    "required": ["issuer", "number", "date"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "issuer": { "type": "string" },
-                        "number": { "type": "string" },
-                        "date": { "type": "string", "format": "date" }
-                    }
-                },
-                "FeatureWrite": {
-                    "type": "object",
-                    "required": ["reason", "feature"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "reason": { "type": "string" },
-                        "document": { "$ref": "#/components/schemas/Document" },
-                        "valid_from": { "type": "string", "format": "date" },
-                        "feature": { "$ref": "#/components/schemas/FeatureInput" }
-                    }
-                },
-                "RetireWrite": {
-                    "type": "object",
-                    "required": ["reason"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "reason": { "type": "string" },
-                        "document": { "$ref": "#/components/schemas/Document" },
-                        "valid_from": { "type": "string", "format": "date" }
-                    }
-                },
-                "ChangesetInput": {
-                    "type": "object",
-                    "required": ["reason", "writes"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "reason": { "type": "string" },
-                        "document": { "$ref": "#/components/schemas/Document" },
-                        "writes": { "type": "array", "items": { "type": "object", "required": ["op"], "properties": { "op": { "enum": ["create", "update", "retire"] } } } }
-                    }
-                },
                 "ImportReport": {
                     "type": "object",
                     "required": ["read", "created", "updated", "unchanged", "refused"],
@@ -454,10 +466,7 @@ fn paths() -> Value {
                     "summary": "撤销变更集：新建一个变更集，新建的记录被注销，修改过的记录回到此前的版本",
                     "security": [{ "token": [] }],
                     "parameters": [param("id", "path", true, json!({ "type": "string", "format": "uuid" }), "变更集 id")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["reason"], "additionalProperties": false,
-                        "properties": { "reason": { "type": "string" } }
-                    } } } },
+                    "requestBody": body("RevertInput"),
                     "responses": revert_responses
                 }
             },
@@ -548,10 +557,7 @@ fn paths() -> Value {
                 "post": {
                     "summary": "门牌整编：为街路巷建立草案（编号引擎的方案）",
                     "security": [{ "token": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["name", "streets"], "additionalProperties": false,
-                        "properties": { "name": { "type": "string" }, "streets": { "type": "array", "items": { "type": "string", "format": "uuid" } } }
-                    } } } },
+                    "requestBody": body("NewCampaign"),
                     "responses": write_responses("已建立草案", "201")
                 }
             },
@@ -560,11 +566,7 @@ fn paths() -> Value {
                     "summary": "门牌整编：固定若干号码，其余重排（进入已审核）",
                     "security": [{ "token": [] }],
                     "parameters": [id_param()],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["pins"], "additionalProperties": false,
-                        "properties": { "pins": { "type": "array", "items": { "type": "object", "required": ["plate", "number"], "additionalProperties": false,
-                            "properties": { "plate": { "type": "string", "format": "uuid" }, "number": { "type": "string" } } } } }
-                    } } } },
+                    "requestBody": body("Pins"),
                     "responses": write_responses("已固定", "200")
                 }
             },
@@ -573,10 +575,7 @@ fn paths() -> Value {
                     "summary": "门牌整编：以批准文件批准",
                     "security": [{ "token": [] }],
                     "parameters": [id_param()],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["document"], "additionalProperties": false,
-                        "properties": { "document": { "$ref": "#/components/schemas/Document" } }
-                    } } } },
+                    "requestBody": body("Approval"),
                     "responses": write_responses("已批准", "200")
                 }
             },
@@ -585,7 +584,7 @@ fn paths() -> Value {
                     "summary": "门牌整编：把批准的新号码与整编状态写入登记簿（一个变更集）",
                     "security": [{ "token": [] }],
                     "parameters": [id_param()],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false } } } },
+                    "requestBody": body("Empty"),
                     "responses": write_responses("已写入", "200")
                 }
             },
@@ -628,15 +627,7 @@ fn paths() -> Value {
                     "summary": "登记一次标志巡查（状况、照片、说明）；状况不佳时同时开具工单",
                     "security": [{ "token": [] }],
                     "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "标志的版本，如 \"3\"")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["condition"], "additionalProperties": false,
-                        "properties": {
-                            "condition": { "enum": codes(&crate::signs::Condition::ALL) },
-                            "notes": { "type": "string" },
-                            "photos": { "type": "array", "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "description": "先经 /api/attachments 上传所得的 sha256" },
-                            "date": { "type": "string", "format": "date" }
-                        }
-                    } } } },
+                    "requestBody": body("InspectionInput"),
                     "responses": inspect_responses
                 }
             },
@@ -660,15 +651,7 @@ fn paths() -> Value {
                 "post": {
                     "summary": "为一块标志开具维修工单",
                     "security": [{ "token": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["sign", "kind", "reason"], "additionalProperties": false,
-                        "properties": {
-                            "sign": { "type": "string", "description": "标志编号或记录 id" },
-                            "kind": { "enum": ["repair", "clean", "replace", "install"] },
-                            "reason": { "type": "string" },
-                            "cost_fen": { "type": "integer", "minimum": 0, "description": "预算（分）" }
-                        }
-                    } } } },
+                    "requestBody": body("OrderInput"),
                     "responses": open_order_responses
                 }
             },
@@ -676,9 +659,7 @@ fn paths() -> Value {
                 "post": {
                     "summary": "依据标志核查结果，为尚无相应工单的问题标志开具工单",
                     "security": [{ "token": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "additionalProperties": false, "properties": { "unit": { "type": "string" } }
-                    } } } },
+                    "requestBody": body("FromFindingsInput"),
                     "responses": from_findings_responses
                 }
             },
@@ -687,15 +668,7 @@ fn paths() -> Value {
                     "summary": "修改工单：派工（须写施工单位）、定价、完工（须附照片，标志随之恢复完好）、撤销",
                     "security": [{ "token": [] }],
                     "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "工单的版本")],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                        "type": "object", "additionalProperties": false,
-                        "properties": {
-                            "status": { "enum": ["draft", "open", "assigned", "done", "cancelled"] },
-                            "assignee": { "type": "string" },
-                            "cost_fen": { "type": "integer", "minimum": 0 },
-                            "done_photo": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
-                        }
-                    } } } },
+                    "requestBody": body("OrderChange"),
                     "responses": order_change_responses
                 }
             },
@@ -711,4 +684,75 @@ fn paths() -> Value {
 
 pub async fn serve() -> Json<Value> {
     Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `$ref` in `value`.
+    fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                    out.push(r);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_json_request_body_is_derived_from_its_handlers_type() {
+        let doc = document();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let derived = bodies();
+        let mut bodies_seen = 0;
+        for (path, operations) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let Some(schema) =
+                    operation.pointer("/requestBody/content/application~1json/schema")
+                else {
+                    continue;
+                };
+                let name = schema["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .unwrap_or_else(|| panic!("{method} {path}: an inline request schema"));
+                assert!(derived.contains_key(name), "{method} {path}: {name}");
+                bodies_seen += 1;
+            }
+        }
+        assert!(bodies_seen >= 15, "{bodies_seen}");
+        // No reference dangles.
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        for r in all {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(schemas.contains_key(name), "{r}");
+        }
+    }
+
+    #[test]
+    fn a_derived_body_says_what_the_handler_accepts() {
+        let schemas = bodies();
+        // Unknown fields are refused, and what may be left out is not required.
+        let write = &schemas["FeatureWrite"];
+        assert_eq!(write["additionalProperties"], false);
+        assert_eq!(write["required"], json!(["reason", "feature"]));
+        // A code's values are the domain's, as they travel in JSON.
+        let conditions: Vec<Value> = crate::signs::Condition::ALL
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .collect();
+        assert_eq!(schemas["Condition"]["enum"], json!(conditions));
+        // Chinese descriptions for the API's readers; engineers' English comments left out.
+        assert_eq!(
+            schemas["OrderInput"]["properties"]["cost_fen"]["description"],
+            "预算（分）"
+        );
+        assert!(schemas["Condition"].get("description").is_none());
+    }
 }
