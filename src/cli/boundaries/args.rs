@@ -1,6 +1,8 @@
 //! The boundary commands' arguments.
 
-use super::*;
+use super::{Output, StateArg};
+use clap::Subcommand;
+use diming::boundaries::check::EdgeTolerance;
 
 #[derive(Subcommand)]
 pub(crate) enum BoundariesCommand {

@@ -1,6 +1,9 @@
 //! `diming boundaries dispute`: filing, stepping and deciding boundary disputes.
 
-use super::*;
+use super::DisputeCommand;
+use anyhow::{Context, Result, bail};
+use diming::boundaries::AdminUnit;
+use diming::record::View;
 
 /// Reads a party's claim: its area (polygons), or the one line it holds to be the boundary.
 pub(super) fn read_claim(path: &str) -> Result<geo::Geometry<f64>> {

@@ -8,7 +8,7 @@ use dispute::*;
 
 use super::open;
 use anyhow::{Context, Result, bail};
-use clap::{Subcommand, ValueEnum};
+use clap::ValueEnum;
 use diming::boundaries::AdminUnit;
 use diming::boundaries::UnitLevel;
 use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_registry};

@@ -1,6 +1,7 @@
 //! The burial office's command-line arguments: cemetery, statistics and notice commands.
 
-use super::*;
+use crate::cli::Format;
+use clap::{Subcommand, ValueEnum};
 
 #[derive(Subcommand)]
 pub(crate) enum CemeteryCommand {

@@ -12,7 +12,6 @@ pub(crate) use stats::stats;
 
 use super::{Format, open, parse_point};
 use anyhow::{Context, Result, bail};
-use clap::{Subcommand, ValueEnum};
 use diming::cemetery::Cemetery;
 use diming::cemetery::Grave;
 use diming::cemetery::Notice;
@@ -21,17 +20,15 @@ use diming::cemetery::Section;
 use diming::cemetery::SubsidyClaim;
 use diming::cemetery::layout::{Grid, Start};
 use diming::cemetery::personal::IdNumber;
-use diming::cemetery::stats::{By, Reported, percent};
 use diming::cemetery::{
-    Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotKind, PlotNumber, PlotStatus,
-    Sex, ZoneKind, yuan,
+    Burial, Deceased, Disposition, PlotKind, PlotNumber, PlotStatus, Sex, ZoneKind, yuan,
 };
 use diming::config::Config;
 use diming::model::Variant;
 use diming::record::{RecordId, Source};
 use diming::registry::Registry;
-use diming::registry::cemetery::{NoticeUpdate, PlotChange, find_plot};
-use geo::{Contains, Geometry, Point};
+use diming::registry::cemetery::{PlotChange, find_plot};
+use geo::Point;
 use std::collections::BTreeMap;
 
 pub(super) fn today() -> chrono::NaiveDate {

@@ -1,12 +1,22 @@
 //! `diming notices`: relocation notices, their steps, and the relocation of graves.
 
-use super::*;
+use super::{NoticesCommand, RelocationArgs, today};
+use crate::cli::{Format, open};
+use anyhow::{Context, Result, bail};
 use diming::cemetery::Cemetery;
 use diming::cemetery::Grave;
 use diming::cemetery::Notice;
 use diming::cemetery::Plot;
 use diming::cemetery::Zone;
+use diming::cemetery::{
+    Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotNumber, ZoneKind,
+};
+use diming::config::Config;
 use diming::model::Variant;
+use diming::record::{RecordId, Source};
+use diming::registry::Registry;
+use diming::registry::cemetery::{NoticeUpdate, find_plot};
+use geo::{Contains, Geometry};
 
 pub(super) fn find_notice(registry: &Registry, key: &str) -> Result<(RecordId, u32)> {
     let state = registry.current();

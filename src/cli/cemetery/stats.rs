@@ -1,6 +1,10 @@
 //! `diming stats`: the cremation statistics and the reconciliation of reported figures.
 
-use super::*;
+use super::{ByArg, StatsCommand, StatsFormat};
+use crate::cli::{Format, open};
+use anyhow::{Result, bail};
+use diming::cemetery::stats::{By, Reported, percent};
+use diming::config::Config;
 
 pub(crate) async fn stats(db: &str, config: &Config, command: StatsCommand) -> Result<()> {
     let registry = open(db, config).await?;

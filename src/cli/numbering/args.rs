@@ -1,6 +1,8 @@
 //! The numbering commands' arguments.
 
-use super::*;
+use crate::cli::AuditFormat;
+use clap::{Subcommand, ValueEnum};
+use diming::record::RecordId;
 
 #[derive(Subcommand)]
 pub(crate) enum NumberingCommand {

@@ -6,7 +6,7 @@ pub(crate) use args::*;
 
 use super::{AuditFormat, open, parse_point};
 use anyhow::{Context, Result, bail};
-use clap::{Subcommand, ValueEnum};
+
 use diming::addresses::DoorPlate;
 use diming::addresses::numbering::Campaign;
 use diming::config::Config;
