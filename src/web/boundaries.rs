@@ -4,6 +4,7 @@
 //! officers); and the same as JSON at `/api/boundaries/check`.
 
 use super::auth::Caller;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::AdminUnit;
 use crate::boundaries::check::{EdgeTolerance, check_registry};
@@ -188,8 +189,31 @@ pub struct ObservationInput {
     pub date: Option<chrono::NaiveDate>,
 }
 
+/// What an observation answers: how far from its registered place the marker was found.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Observed {
+    offset_m: f64,
+    alert: bool,
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+}
+
 /// `POST /api/markers/{number}/observations`: a field observation of a marker. It never
 /// moves the marker; farther than the tolerance (or damaged, or missing) it is an alert.
+#[utoipa::path(
+    post,
+    path = "/api/markers/{number}/observations",
+    summary = "登记一次界桩实地观测（不改变界桩登记位置；偏离超过容差、损坏或丢失时报警）",
+    security(("token" = [])),
+    params(("number" = String, Path, description = "界桩编号，如 JZ-004")),
+    request_body = ObservationInput,
+    responses(
+        (status = 201, description = "已登记", body = Observed),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "无权登记界桩观测", body = ErrorBody),
+        (status = 422, description = "界桩不存在或观测无效", body = ErrorBody),
+    )
+)]
 pub async fn observe(
     State(registry): State<AppState>,
     caller: Caller,
@@ -224,7 +248,11 @@ pub async fn observe(
     let (offset_m, alert, changeset) = registry.observe_marker(&author, &number, visit).await?;
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(json!({ "offset_m": offset_m, "alert": alert, "changeset": changeset })),
+        Json(Observed {
+            offset_m,
+            alert,
+            changeset,
+        }),
     )
         .into_response())
 }
@@ -252,9 +280,36 @@ pub struct DisputeInput {
     pub filed: Option<chrono::NaiveDate>,
 }
 
+/// What filing a dispute answers: the disputed area, frozen.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Filed {
+    #[schema(value_type = String)]
+    id: crate::record::RecordId,
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+    area_m2: f64,
+    mu: f64,
+    /// 争议区域内的地名、门牌等
+    #[schema(value_type = Object)]
+    contents: crate::boundaries::dispute::Contents,
+}
+
 /// `POST /api/disputes`: files a boundary dispute from the parties' claims. Each claim must be
 /// a valid geometry inside the jurisdiction, each party a unit of the registry, each piece of
 /// evidence brought by a party; the claims must overlap (the disputed area, which is frozen).
+#[utoipa::path(
+    post,
+    path = "/api/disputes",
+    summary = "受理边界争议：各当事单位的主张范围（面）或主张界线（两方时可为线），在地图上绘制或由文件读入；争议区域由主张计算并冻结",
+    security(("token" = [])),
+    request_body = DisputeInput,
+    responses(
+        (status = 201, description = "已受理", body = Filed),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "无权办理边界争议", body = ErrorBody),
+        (status = 422, description = "当事单位、主张或证据有误，或各方主张没有重叠", body = ErrorBody),
+    )
+)]
 pub async fn file_dispute(
     State(registry): State<AppState>,
     caller: Caller,
@@ -333,10 +388,13 @@ pub async fn file_dispute(
     };
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(json!({
-            "id": id, "changeset": changeset, "area_m2": area_m2, "mu": mu(area_m2),
-            "contents": contents,
-        })),
+        Json(Filed {
+            id,
+            changeset,
+            area_m2,
+            mu: mu(area_m2),
+            contents,
+        }),
     )
         .into_response())
 }
@@ -357,6 +415,26 @@ pub struct StepInput {
 /// `POST /api/disputes/{id}/steps`: the dispute moves on (consultation, submitted to the common
 /// superior, mediation, withdrawn), on the version named by `If-Match`. A decision gives the
 /// units their new boundaries and is made with `diming boundaries dispute decide`.
+#[utoipa::path(
+    post,
+    path = "/api/disputes/{id}/steps",
+    summary = "边界争议进入下一步：双方协商、报请共同上级（须文书）、上级调解（须文书）、撤回；依据 If-Match 所示版本（裁决须同时给出新界线，用命令行办理）",
+    security(("token" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("If-Match" = String, Header, description = "争议记录的版本，如 \"2\""),
+    ),
+    request_body = StepInput,
+    responses(
+        (status = 201, description = "已登记", body = Stepped),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "无权办理边界争议", body = ErrorBody),
+        (status = 404, description = "没有这条记录", body = ErrorBody),
+        (status = 412, description = "争议已被他人推进（版本已过期），未做任何修改", body = ErrorBody),
+        (status = 422, description = "不能进入该步骤（顺序、文书或日期不符）", body = ErrorBody),
+        (status = 428, description = "缺少 If-Match", body = ErrorBody),
+    )
+)]
 pub async fn dispute_step(
     State(registry): State<AppState>,
     caller: Caller,
@@ -382,19 +460,43 @@ pub async fn dispute_step(
     let changeset = registry.dispute_step(&author, id, version, step).await?;
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(json!({ "changeset": changeset, "status": input.status.as_str() })),
+        Json(Stepped {
+            changeset,
+            status: input.status,
+        }),
     )
         .into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// What a step answers: where the dispute stands now.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Stepped {
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+    status: crate::boundaries::dispute::DisputeStatus,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MapQuery {
+    /// 版式，如 A4-landscape（默认）、A3-landscape
     pub layout: Option<String>,
 }
 
 /// `GET /api/disputes/{id}/map.pdf?layout=A4-landscape`: the dispute map for the mediation
 /// meeting, drawn by the print renderer.
+#[utoipa::path(
+    get,
+    path = "/api/disputes/{id}/map.pdf",
+    summary = "争议区域图（调解会用）：各方主张、争议区域、界桩、街路巷与区划，按比例尺（仅限工作人员）",
+    params(("id" = uuid::Uuid, Path, description = "记录 id"), MapQuery),
+    responses(
+        (status = 200, description = "PDF", content_type = "application/pdf", body = super::openapi::Binary),
+        (status = 404, description = "没有这条争议", body = ErrorBody),
+        (status = 422, description = "不是边界争议", body = ErrorBody),
+    )
+)]
 pub async fn dispute_map(
     State(registry): State<AppState>,
     caller: Caller,

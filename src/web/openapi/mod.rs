@@ -2,8 +2,6 @@
 //! Features (`/ogc/api`, its service-desc). Tests call every operation of the first and check
 //! the answers against it; schemathesis fuzzes both.
 
-mod boundaries;
-
 use axum::Json;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -12,33 +10,69 @@ use utoipa::OpenApi;
 /// are required, the values of their codes, `additionalProperties: false` where the handler
 /// refuses fields it does not know), with what they reference.
 #[derive(OpenApi)]
-#[openapi(components(schemas(
-    super::edit::FeatureWrite,
-    super::edit::RetireWrite,
-    super::edit::ChangesetInput,
-    super::history::RevertInput,
-    super::campaigns::NewCampaign,
-    super::campaigns::Pins,
-    super::campaigns::Approval,
-    super::campaigns::Empty,
-    super::signs::InspectionInput,
-    super::signs::OrderInput,
-    super::signs::FromFindingsInput,
-    crate::registry::signs::OrderChange,
-    super::boundaries::ObservationInput,
-    super::boundaries::DisputeInput,
-    super::boundaries::StepInput,
-)))]
-struct Bodies;
+#[openapi(
+    paths(
+        super::boundaries::observe,
+        super::boundaries::file_dispute,
+        super::boundaries::dispute_step,
+        super::boundaries::dispute_map,
+    ),
+    components(schemas(
+        ErrorBody,
+        super::edit::FeatureWrite,
+        super::edit::RetireWrite,
+        super::edit::ChangesetInput,
+        super::history::RevertInput,
+        super::campaigns::NewCampaign,
+        super::campaigns::Pins,
+        super::campaigns::Approval,
+        super::campaigns::Empty,
+        super::signs::InspectionInput,
+        super::signs::OrderInput,
+        super::signs::FromFindingsInput,
+        crate::registry::signs::OrderChange,
+        super::boundaries::ObservationInput,
+        super::boundaries::DisputeInput,
+        super::boundaries::StepInput,
+    ))
+)]
+struct Derived;
+
+/// An error, as every operation answers it ([`super::ApiError`]).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Error)]
+#[allow(dead_code)]
+pub(super) struct ErrorBody {
+    /// 供脚本判断的代码，如 stale_version
+    code: String,
+    /// 中文说明
+    error: String,
+    /// 出错的字段
+    field: Option<String>,
+    /// 出错的位置
+    #[schema(value_type = Option<Object>)]
+    location: Option<Value>,
+}
+
+/// A file's bytes (a PDF, a photo).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub(super) struct Binary(Vec<u8>);
 
 /// A photo's SHA-256, as `POST /api/attachments` answers it.
 #[derive(utoipa::ToSchema)]
 #[schema(pattern = "^[0-9a-f]{64}$")]
 pub(super) struct Sha256(#[allow(dead_code)] String);
 
-/// The schemas of the request bodies, by name. A field's description is its doc comment when
-/// that is written in Chinese for the API's readers; the English ones are for engineers.
-fn bodies() -> serde_json::Map<String, Value> {
+/// What is derived from the handlers and their types: the operations declared beside their
+/// handlers (`#[utoipa::path]`), each with the errors every operation may answer, and the
+/// schemas of request bodies and answers, by name. A description is the doc comment when that
+/// is written in Chinese for the API's readers; the English ones are for engineers.
+fn derived() -> (
+    serde_json::Map<String, Value>,
+    serde_json::Map<String, Value>,
+) {
     fn chinese_descriptions_only(value: &mut Value) {
         match value {
             Value::Object(map) => {
@@ -55,13 +89,22 @@ fn bodies() -> serde_json::Map<String, Value> {
             _ => {}
         }
     }
-    let components = Bodies::openapi().components.unwrap_or_default();
-    let mut schemas = serde_json::to_value(components.schemas).unwrap_or_default();
-    chinese_descriptions_only(&mut schemas);
-    match schemas {
+    let mut api = serde_json::to_value(Derived::openapi()).unwrap_or_default();
+    chinese_descriptions_only(&mut api);
+    let object = |v: &mut Value| match v.take() {
         Value::Object(map) => map,
         _ => serde_json::Map::new(),
+    };
+    let mut paths = object(&mut api["paths"]);
+    for operation in paths
+        .values_mut()
+        .flat_map(|p| p.as_object_mut())
+        .flat_map(|p| p.values_mut())
+    {
+        let responses = operation["responses"].take();
+        operation["responses"] = common(responses);
     }
+    (paths, object(&mut api["components"]["schemas"]))
 }
 
 /// A required JSON request body of the schema `name` (one of [`Bodies`]).
@@ -146,13 +189,12 @@ fn write_responses(ok: &str, ok_status: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut doc = paths();
-    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
-        schemas.extend(bodies());
+    let (paths, schemas) = derived();
+    if let Some(hand) = doc["components"]["schemas"].as_object_mut() {
+        hand.extend(schemas);
     }
-    if let Some(paths) = doc["paths"].as_object_mut()
-        && let Value::Object(more) = boundaries::paths()
-    {
-        paths.extend(more);
+    if let Some(hand) = doc["paths"].as_object_mut() {
+        hand.extend(paths);
     }
     doc
 }
@@ -282,16 +324,6 @@ fn paths() -> Value {
                 "token": { "type": "http", "scheme": "bearer", "description": "diming user token 签发的接口令牌" }
             },
             "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["code", "error"],
-                    "properties": {
-                        "code": { "type": "string" },
-                        "error": { "type": "string" },
-                        "field": { "type": "string" },
-                        "location": { "type": "object" }
-                    }
-                },
                 "Geometry": {
                     "type": "object",
                     "required": ["type"],
@@ -708,7 +740,7 @@ mod tests {
     fn every_json_request_body_is_derived_from_its_handlers_type() {
         let doc = document();
         let schemas = doc["components"]["schemas"].as_object().unwrap();
-        let derived = bodies();
+        let derived = derived().1;
         let mut bodies_seen = 0;
         for (path, operations) in doc["paths"].as_object().unwrap() {
             for (method, operation) in operations.as_object().unwrap() {
@@ -737,7 +769,7 @@ mod tests {
 
     #[test]
     fn a_derived_body_says_what_the_handler_accepts() {
-        let schemas = bodies();
+        let schemas = derived().1;
         // Unknown fields are refused, and what may be left out is not required.
         let write = &schemas["FeatureWrite"];
         assert_eq!(write["additionalProperties"], false);
@@ -754,5 +786,33 @@ mod tests {
             "预算（分）"
         );
         assert!(schemas["Condition"].get("description").is_none());
+    }
+
+    #[test]
+    fn an_operation_declared_beside_its_handler_answers_with_its_types_and_the_common_errors() {
+        let doc = document();
+        let step = &doc["paths"]["/api/disputes/{id}/steps"]["post"];
+        assert_eq!(
+            step["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/StepInput"
+        );
+        assert_eq!(
+            step["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Stepped"
+        );
+        for status in ["400", "412", "428", "500", "503"] {
+            assert_eq!(
+                step["responses"][status]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error",
+                "{status}"
+            );
+        }
+        let statuses = doc["components"]["schemas"]["Stepped"]["properties"]["status"].clone();
+        assert_eq!(statuses["$ref"], "#/components/schemas/DisputeStatus");
+        assert_eq!(
+            doc["paths"]["/api/disputes/{id}/map.pdf"]["get"]["responses"]["200"]["content"]["application/pdf"]
+                ["schema"]["$ref"],
+            "#/components/schemas/Binary"
+        );
     }
 }
