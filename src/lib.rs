@@ -65,7 +65,8 @@
 //!   which order, and the columns of the name table in `gazetteer`).
 //! - [`queries`]: reads that cross domains: the search over every name and the names audit.
 //! - [`store`]: persistence of changesets, one API over SQLite (a GeoPackage) and PostgreSQL
-//!   with PostGIS; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
+//!   with PostGIS, the steps of a commit and a restore written once (`store::shape`) and each
+//!   backend's SQL in `queries/*.sql`; photos by SHA-256; backups as JSON Lines (one consistent snapshot) that
 //!   restore into either; `store::verify` checks a store's integrity.
 //! - [`registry`]: the store plus the in-memory current state; every write goes through it,
 //!   including the steps of the naming workflow and of renumbering campaigns, sign inspections
@@ -92,7 +93,10 @@
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions; its OpenAPI 3.0 document),
-//!   the history browser with
+//!   the JSON API's OpenAPI 3.1 document (request and answer schemas derived with utoipa from
+//!   the handlers' types; operations declared beside their handlers with `#[utoipa::path]`,
+//!   as the boundary office's are; the others still listed in `web::openapi`), the history
+//!   browser with
 //!   diffs and undo, the sign and boundary pages, the cemetery pages and grave finder, the
 //!   gazetteer's editions, vector tiles, `/healthz` and `/metrics`.
 //! - `fuzzing` (hidden): one entry per parser of outside input, for the fuzz targets in
@@ -131,7 +135,8 @@
 //!   (`web::headers`). User text reaches HTML and SVG through tera's escaping or
 //!   `publish::escape`, and CSV through `io::csv` (no formulas).
 
-// The OpenAPI document (`web::openapi`) is one `json!` literal, deeper than the default limit.
+// The hand-listed paths of the OpenAPI document (`web::openapi`) are a `json!` literal, deeper
+// than the default limit.
 #![recursion_limit = "512"]
 
 pub mod accounts;
