@@ -3,6 +3,7 @@
 
 use super::auth::Caller;
 use super::extract::{ApiPath as Path, ApiQuery};
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState};
 use crate::model::{Layer, RecordVersion};
 use crate::record::RecordId;
@@ -47,14 +48,42 @@ pub fn feature(v: &RecordVersion) -> Value {
     })
 }
 
-pub async fn layers(State(registry): State<AppState>, caller: Caller) -> Json<Value> {
+/// The layers the caller may read, with their current records.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Layers {
+    store: &'static str,
+    layers: Vec<LayerCount>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct LayerCount {
+    layer: &'static str,
+    label: &'static str,
+    count: usize,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/layers",
+    summary = "各图层及其现行记录数",
+    security(("token" = []), ()),
+    responses((status = 200, description = "图层列表", body = Layers))
+)]
+pub async fn layers(State(registry): State<AppState>, caller: Caller) -> Json<Layers> {
     let current = registry.current();
-    let layers: Vec<Value> = Layer::ALL
+    let layers = Layer::ALL
         .iter()
         .filter(|l| caller.access.can_read_layer(**l))
-        .map(|l| json!({ "layer": l.table(), "label": l.label(), "count": current.count(*l) }))
+        .map(|l| LayerCount {
+            layer: l.table(),
+            label: l.label(),
+            count: current.count(*l),
+        })
         .collect();
-    Json(json!({ "store": registry.store().kind(), "layers": layers }))
+    Json(Layers {
+        store: registry.store().kind(),
+        layers,
+    })
 }
 
 #[derive(Deserialize)]
@@ -89,6 +118,17 @@ fn parse_bbox(s: &str) -> Result<Rect<f64>, ApiError> {
 }
 
 /// The form of a layer drawn on the map: its attributes as JSON Schema (`forms::schema`).
+#[utoipa::path(
+    get,
+    path = "/api/layers/{table}/schema",
+    summary = "在地图上绘制的图层的属性表单（JSON Schema 2020-12：中文标题、类型、选项、必填、引用的图层）",
+    security(("token" = []), ()),
+    params(("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）")),
+    responses(
+        (status = 200, description = "JSON Schema", body = ref("#/components/schemas/LayerForm")),
+        (status = 404, description = "没有该图层，或该图层不在地图上绘制", body = ErrorBody),
+    )
+)]
 pub async fn layer_schema(
     caller: Caller,
     Path(table): Path<String>,
@@ -100,6 +140,23 @@ pub async fn layer_schema(
         .ok_or_else(|| ApiError::NotFound(format!("图层“{table}”没有可在地图上绘制的表单")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/layers/{table}",
+    summary = "一个图层的要素（GeoJSON）",
+    security(("token" = []), ()),
+    params(
+        ("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）"),
+        ("bbox" = Option<String>, Query, description = "西,南,东,北"),
+        ("as_of" = Option<chrono::NaiveDate>, Query, description = "某一日期的状态"),
+        ("limit" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "每页要素数（默认全部）"),
+        ("offset" = Option<usize>, Query, description = "跳过的要素数（按 id 排序）"),
+    ),
+    responses(
+        (status = 200, description = "要素集合（numberMatched、numberReturned，有下一页时 links 中有 next）", body = ref("#/components/schemas/FeatureCollection")),
+        (status = 404, description = "没有该图层", body = ErrorBody),
+    )
+)]
 pub async fn layer_features(
     State(registry): State<AppState>,
     caller: Caller,
@@ -199,6 +256,17 @@ pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("记录 id“{id}”无效")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/records/{id}",
+    summary = "一条现行记录（ETag 为版本）",
+    security(("token" = []), ()),
+    params(("id" = uuid::Uuid, Path, description = "记录 id")),
+    responses(
+        (status = 200, description = "记录", body = ref("#/components/schemas/Feature")),
+        (status = 404, description = "没有该记录", body = ErrorBody),
+    )
+)]
 pub async fn record(
     State(registry): State<AppState>,
     caller: Caller,
@@ -225,11 +293,31 @@ pub async fn record(
     Ok(([(header::ETAG, etag)], Json(f)).into_response())
 }
 
+/// Every version of a record, each with its changeset.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct History {
+    #[schema(value_type = uuid::Uuid)]
+    id: RecordId,
+    #[schema(value_type = Vec<Object>)]
+    versions: Vec<Value>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/records/{id}/history",
+    summary = "记录的全部版本，及各版本的变更集（公众看不到作者）",
+    security(("token" = []), ()),
+    params(("id" = uuid::Uuid, Path, description = "记录 id")),
+    responses(
+        (status = 200, description = "版本", body = History),
+        (status = 404, description = "没有该记录", body = ErrorBody),
+    )
+)]
 pub async fn history(
     State(registry): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<History>, ApiError> {
     let id = parse_id(&id)?;
     let mut versions = registry.history(id).await?;
     // The public sees the versions that were public, and not who made them.
@@ -251,7 +339,7 @@ pub async fn history(
         }
         out.push(f);
     }
-    Ok(Json(json!({ "id": id, "versions": out })))
+    Ok(Json(History { id, versions: out }))
 }
 
 #[derive(Deserialize)]
@@ -260,6 +348,19 @@ pub struct PointQuery {
     lat: f64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/units/at",
+    summary = "一点所在的最低一级行政区域",
+    params(
+        ("lon" = f64, Query, description = "经度（CGCS2000）"),
+        ("lat" = f64, Query, description = "纬度（CGCS2000）"),
+    ),
+    responses(
+        (status = 200, description = "行政区域", body = ref("#/components/schemas/Feature")),
+        (status = 404, description = "该点不在任何行政区域内", body = ErrorBody),
+    )
+)]
 pub async fn unit_at(
     State(registry): State<AppState>,
     ApiQuery(q): ApiQuery<PointQuery>,
@@ -280,12 +381,33 @@ pub struct SearchQuery {
     limit: Option<usize>,
 }
 
+/// What a search answers: the query and the names found, best first.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Found {
+    query: String,
+    #[schema(value_type = Vec<Object>)]
+    hits: Vec<crate::queries::search::Hit>,
+}
+
 /// Names found by characters, pinyin, initials, romanization or with one typo.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    summary = "查地名：汉字、拼音、首字母、罗马字母拼写，容许一个错字",
+    security(("token" = []), ()),
+    params(
+        ("q" = String, Query, description = "查询"),
+        ("lon" = Option<f64>, Query, description = "附近：经度"),
+        ("lat" = Option<f64>, Query, description = "附近：纬度"),
+        ("limit" = Option<usize>, Query, minimum = 1, maximum = 200, description = "最多结果数"),
+    ),
+    responses((status = 200, description = "结果", body = Found))
+)]
 pub async fn search(
     State(registry): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Found>, ApiError> {
     let limit = q.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::BadRequest(format!(
@@ -314,10 +436,23 @@ pub async fn search(
                 .is_some_and(|v| caller.access.can_read(&v.body))
         });
     }
-    Ok(Json(json!({ "query": q.q, "hits": hits })))
+    Ok(Json(Found { query: q.q, hits }))
 }
 
 /// The units containing a point, and the nearest door plate and street.
+#[utoipa::path(
+    get,
+    path = "/api/reverse",
+    summary = "逆地理编码：一点所在的区域、最近的门牌与街路巷",
+    params(
+        ("lon" = f64, Query, description = "经度（CGCS2000）"),
+        ("lat" = f64, Query, description = "纬度（CGCS2000）"),
+    ),
+    responses(
+        (status = 200, description = "结果", body = Object),
+        (status = 404, description = "该点不在辖区内", body = ErrorBody),
+    )
+)]
 pub async fn reverse(
     State(registry): State<AppState>,
     ApiQuery(q): ApiQuery<PointQuery>,
@@ -340,6 +475,18 @@ pub async fn reverse(
     Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
 }
 
+/// What kind of name is checked.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum NameKindParam {
+    #[schema(rename = "street")]
+    Street,
+    #[schema(rename = "place")]
+    Place,
+    #[schema(rename = "unit")]
+    Unit,
+}
+
 #[derive(Deserialize)]
 pub struct CheckQuery {
     name: String,
@@ -351,12 +498,34 @@ pub struct CheckQuery {
     unit: Option<String>,
 }
 
+/// What the naming rules say of a proposed name, and its romanization.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct NameChecked {
+    name: String,
+    #[schema(value_type = Vec<Object>)]
+    verdicts: Vec<crate::names::rules::Verdict>,
+    #[schema(value_type = Object)]
+    romanization: crate::names::romanize::Romanization,
+}
+
 /// The naming rules applied to a proposed name, for the form while the officer types.
+#[utoipa::path(
+    get,
+    path = "/api/names/check",
+    summary = "用命名规则检查一个拟用名称",
+    params(
+        ("name" = String, Query, description = "名称"),
+        ("kind" = Option<NameKindParam>, Query, description = "种类"),
+        ("category" = Option<String>, Query, description = "地名类别"),
+        ("unit" = Option<String>, Query, description = "嘎查所属苏木的区划代码"),
+    ),
+    responses((status = 200, description = "检查结果", body = NameChecked))
+)]
 pub async fn check_name(
     State(registry): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<CheckQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NameChecked>, ApiError> {
     use crate::names::rules::{NameKind, check};
     use crate::queries::audit::{Scope, peers};
     super::extract::query_length(&registry, "name", &q.name)?;
@@ -409,9 +578,11 @@ pub async fn check_name(
         false,
         &Default::default(),
     );
-    Ok(Json(
-        json!({ "name": q.name, "verdicts": verdicts, "romanization": romanization }),
-    ))
+    Ok(Json(NameChecked {
+        name: q.name,
+        verdicts,
+        romanization,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -421,11 +592,30 @@ pub struct SuggestQuery {
     lat: f64,
 }
 
+/// The number suggested for a new entrance.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Suggested {
+    #[schema(value_type = uuid::Uuid)]
+    street: RecordId,
+    number: String,
+}
+
 /// The number for a new entrance on a street (infill 附号 or a reserved number).
+#[utoipa::path(
+    get,
+    path = "/api/numbering/suggest",
+    summary = "为街路巷上的新入口建议门牌号（附号或预留号）",
+    params(
+        ("street" = uuid::Uuid, Query, description = "街路巷记录 id"),
+        ("lon" = f64, Query, description = "经度"),
+        ("lat" = f64, Query, description = "纬度"),
+    ),
+    responses((status = 200, description = "建议", body = Suggested))
+)]
 pub async fn suggest_number(
     State(registry): State<AppState>,
     ApiQuery(q): ApiQuery<SuggestQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Suggested>, ApiError> {
     let street = parse_id(&q.street)?;
     let number = crate::addresses::numbering::suggest(
         &registry.current(),
@@ -435,7 +625,8 @@ pub async fn suggest_number(
         crate::addresses::SubStyle::Annex,
     )
     .map_err(ApiError::BadRequest)?;
-    Ok(Json(
-        json!({ "street": street, "number": number.to_string() }),
-    ))
+    Ok(Json(Suggested {
+        street,
+        number: number.to_string(),
+    }))
 }

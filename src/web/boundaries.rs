@@ -476,11 +476,9 @@ pub struct Stepped {
     status: crate::boundaries::dispute::DisputeStatus,
 }
 
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
 pub struct MapQuery {
-    /// 版式，如 A4-landscape（默认）、A3-landscape
     pub layout: Option<String>,
 }
 
@@ -490,7 +488,10 @@ pub struct MapQuery {
     get,
     path = "/api/disputes/{id}/map.pdf",
     summary = "争议区域图（调解会用）：各方主张、争议区域、界桩、街路巷与区划，按比例尺（仅限工作人员）",
-    params(("id" = uuid::Uuid, Path, description = "记录 id"), MapQuery),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("layout" = Option<String>, Query, description = "版式，如 A4-landscape（默认）、A3-landscape"),
+    ),
     responses(
         (status = 200, description = "PDF", content_type = "application/pdf", body = super::openapi::Binary),
         (status = 404, description = "没有这条争议", body = ErrorBody),

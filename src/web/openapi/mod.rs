@@ -12,6 +12,16 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     paths(
+        super::api::layers,
+        super::api::layer_features,
+        super::api::layer_schema,
+        super::api::record,
+        super::api::history,
+        super::api::unit_at,
+        super::api::search,
+        super::api::reverse,
+        super::api::check_name,
+        super::api::suggest_number,
         super::boundaries::observe,
         super::boundaries::file_dispute,
         super::boundaries::dispute_step,
@@ -19,6 +29,7 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         ErrorBody,
+        super::api::NameKindParam,
         super::edit::FeatureWrite,
         super::edit::RetireWrite,
         super::edit::ChangesetInput,
@@ -103,6 +114,10 @@ fn derived() -> (
     {
         let responses = operation["responses"].take();
         operation["responses"] = common(responses);
+        // utoipa tags an operation with its handler's module path: not for the API's readers.
+        if let Some(operation) = operation.as_object_mut() {
+            operation.remove("tags");
+        }
     }
     (paths, object(&mut api["components"]["schemas"]))
 }
@@ -194,31 +209,22 @@ pub fn document() -> Value {
         hand.extend(schemas);
     }
     if let Some(hand) = doc["paths"].as_object_mut() {
-        hand.extend(paths);
+        // A path's operations may be declared in several places (GET beside the reading
+        // handler, PUT and DELETE beside the writing one): merged by method.
+        for (path, operations) in paths {
+            match (hand.get_mut(&path), operations) {
+                (Some(Value::Object(item)), Value::Object(more)) => item.extend(more),
+                (_, operations) => {
+                    hand.insert(path, operations);
+                }
+            }
+        }
     }
     doc
 }
 
 /// The document with the paths of names, addresses, records, signs and cemeteries.
 fn paths() -> Value {
-    let point = || {
-        vec![
-            param(
-                "lon",
-                "query",
-                true,
-                json!({ "type": "number" }),
-                "经度（CGCS2000）",
-            ),
-            param(
-                "lat",
-                "query",
-                true,
-                json!({ "type": "number" }),
-                "纬度（CGCS2000）",
-            ),
-        ]
-    };
     let bearer = json!([{ "token": [] }, {}]);
     let revert_responses = {
         let mut r = write_responses("已撤销", "201");
@@ -361,6 +367,11 @@ fn paths() -> Value {
                         "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } }
                     }
                 },
+                "LayerForm": {
+                    "type": "object", "required": ["title", "properties", "required", "x-order", "x-geometry"],
+                    "properties": { "title": { "type": "string" }, "properties": { "type": "object" }, "required": { "type": "array", "items": { "type": "string" } },
+                        "x-order": { "type": "array", "items": { "type": "string" } }, "x-geometry": { "type": "string", "enum": ["Point", "LineString", "Polygon", "Any"] } }
+                },
                 "ImportReport": {
                     "type": "object",
                     "required": ["read", "created", "updated", "unchanged", "refused"],
@@ -376,48 +387,6 @@ fn paths() -> Value {
             }
         },
         "paths": {
-            "/api/layers": {
-                "get": {
-                    "summary": "各图层及其现行记录数",
-                    "security": bearer,
-                    "responses": common(json!({ "200": { "description": "图层列表", "content": { "application/json": { "schema": {
-                        "type": "object", "required": ["store", "layers"],
-                        "properties": { "store": { "type": "string" }, "layers": { "type": "array", "items": { "type": "object", "required": ["layer", "label", "count"] } } }
-                    } } } } }))
-                }
-            },
-            "/api/layers/{table}": {
-                "get": {
-                    "summary": "一个图层的要素（GeoJSON）",
-                    "security": bearer,
-                    "parameters": [
-                        table_param(),
-                        param("bbox", "query", false, json!({ "type": "string" }), "西,南,东,北"),
-                        param("as_of", "query", false, json!({ "type": "string", "format": "date" }), "某一日期的状态"),
-                        param("limit", "query", false, json!({ "type": "integer", "minimum": 1, "maximum": 10000 }), "每页要素数（默认全部）"),
-                        param("offset", "query", false, json!({ "type": "integer", "minimum": 0 }), "跳过的要素数（按 id 排序）"),
-                    ],
-                    "responses": common(json!({
-                        "200": json_response("要素集合（numberMatched、numberReturned，有下一页时 links 中有 next）", "FeatureCollection"),
-                        "404": error_response("没有该图层")
-                    }))
-                }
-            },
-            "/api/layers/{table}/schema": {
-                "get": {
-                    "summary": "在地图上绘制的图层的属性表单（JSON Schema 2020-12：中文标题、类型、选项、必填、引用的图层）",
-                    "security": bearer,
-                    "parameters": [table_param()],
-                    "responses": common(json!({
-                        "200": { "description": "JSON Schema", "content": { "application/json": { "schema": {
-                            "type": "object", "required": ["title", "properties", "required", "x-order", "x-geometry"],
-                            "properties": { "title": { "type": "string" }, "properties": { "type": "object" }, "required": { "type": "array", "items": { "type": "string" } },
-                                "x-order": { "type": "array", "items": { "type": "string" } }, "x-geometry": { "type": "string", "enum": ["Point", "LineString", "Polygon", "Any"] } }
-                        } } } },
-                        "404": error_response("没有该图层，或该图层不在地图上绘制")
-                    }))
-                }
-            },
             "/api/layers/{table}/items": {
                 "post": {
                     "summary": "新建一条记录",
@@ -428,12 +397,6 @@ fn paths() -> Value {
                 }
             },
             "/api/records/{id}": {
-                "get": {
-                    "summary": "一条现行记录（ETag 为版本）",
-                    "security": bearer,
-                    "parameters": [id_param()],
-                    "responses": common(json!({ "200": json_response("记录", "Feature"), "404": error_response("没有该记录") }))
-                },
                 "put": {
                     "summary": "记录的下一版本",
                     "security": [{ "token": [] }],
@@ -447,17 +410,6 @@ fn paths() -> Value {
                     "parameters": [id_param(), param("If-Match", "header", true, json!({ "type": "string" }), "所依据的版本")],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RetireWrite" } } } },
                     "responses": delete_responses
-                }
-            },
-            "/api/records/{id}/history": {
-                "get": {
-                    "summary": "记录的全部版本，及各版本的变更集（公众看不到作者）",
-                    "security": bearer,
-                    "parameters": [id_param()],
-                    "responses": common(json!({
-                        "200": { "description": "版本", "content": { "application/json": { "schema": { "type": "object", "required": ["id", "versions"] } } } },
-                        "404": error_response("没有该记录")
-                    }))
                 }
             },
             "/api/changesets": {
@@ -533,56 +485,6 @@ fn paths() -> Value {
                         "200": { "description": "文件", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
                         "404": error_response("没有该图层")
                     }))
-                }
-            },
-            "/api/units/at": {
-                "get": {
-                    "summary": "一点所在的最低一级行政区域",
-                    "parameters": point(),
-                    "responses": common(json!({ "200": json_response("行政区域", "Feature"), "404": error_response("该点不在任何行政区域内") }))
-                }
-            },
-            "/api/reverse": {
-                "get": {
-                    "summary": "逆地理编码：一点所在的区域、最近的门牌与街路巷",
-                    "parameters": point(),
-                    "responses": common(json!({ "200": { "description": "结果", "content": { "application/json": { "schema": { "type": "object" } } } }, "404": error_response("该点不在辖区内") }))
-                }
-            },
-            "/api/search": {
-                "get": {
-                    "summary": "查地名：汉字、拼音、首字母、罗马字母拼写，容许一个错字",
-                    "security": bearer,
-                    "parameters": [
-                        param("q", "query", true, json!({ "type": "string" }), "查询"),
-                        param("lon", "query", false, json!({ "type": "number" }), "附近：经度"),
-                        param("lat", "query", false, json!({ "type": "number" }), "附近：纬度"),
-                        param("limit", "query", false, json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "最多结果数"),
-                    ],
-                    "responses": common(json!({ "200": { "description": "结果", "content": { "application/json": { "schema": { "type": "object", "required": ["query", "hits"] } } } } }))
-                }
-            },
-            "/api/names/check": {
-                "get": {
-                    "summary": "用命名规则检查一个拟用名称",
-                    "parameters": [
-                        param("name", "query", true, json!({ "type": "string" }), "名称"),
-                        param("kind", "query", false, json!({ "enum": ["street", "place", "unit"] }), "种类"),
-                        param("category", "query", false, json!({ "type": "string" }), "地名类别"),
-                        param("unit", "query", false, json!({ "type": "string" }), "嘎查所属苏木的区划代码"),
-                    ],
-                    "responses": common(json!({ "200": { "description": "检查结果", "content": { "application/json": { "schema": { "type": "object", "required": ["name", "verdicts", "romanization"] } } } } }))
-                }
-            },
-            "/api/numbering/suggest": {
-                "get": {
-                    "summary": "为街路巷上的新入口建议门牌号（附号或预留号）",
-                    "parameters": [
-                        param("street", "query", true, json!({ "type": "string", "format": "uuid" }), "街路巷记录 id"),
-                        param("lon", "query", true, json!({ "type": "number" }), "经度"),
-                        param("lat", "query", true, json!({ "type": "number" }), "纬度"),
-                    ],
-                    "responses": common(json!({ "200": { "description": "建议", "content": { "application/json": { "schema": { "type": "object", "required": ["street", "number"] } } } } }))
                 }
             },
             "/api/campaigns": {
