@@ -93,10 +93,10 @@
 //! - [`web`]: axum; the only place that knows HTTP: pages, the map page (MapLibre, embedded),
 //!   the JSON API with its writes (If-Match, roles, CSRF), login and sessions, OGC API
 //!   Features (Parts 1–4: CRSs, dates, CQL2 filters, transactions; its OpenAPI 3.0 document),
-//!   the JSON API's OpenAPI 3.1 document (request and answer schemas derived with utoipa from
-//!   the handlers' types; operations declared beside their handlers with `#[utoipa::path]`,
-//!   as the boundary office's are; the others still listed in `web::openapi`), the history
-//!   browser with
+//!   the JSON API's OpenAPI 3.1 document (each operation declared beside its handler with
+//!   `#[utoipa::path]`, its request and answer schemas derived from the handler's types;
+//!   `web::openapi` adds the catalogue's tables, the common errors and the GeoJSON shapes),
+//!   the history browser with
 //!   diffs and undo, the sign and boundary pages, the cemetery pages and grave finder, the
 //!   gazetteer's editions, vector tiles, `/healthz` and `/metrics`.
 //! - `fuzzing` (hidden): one entry per parser of outside input, for the fuzz targets in
@@ -134,10 +134,6 @@
 //!   `data-` attributes; every answer carries a Content-Security-Policy that forbids the rest
 //!   (`web::headers`). User text reaches HTML and SVG through tera's escaping or
 //!   `publish::escape`, and CSV through `io::csv` (no formulas).
-
-// The hand-listed paths of the OpenAPI document (`web::openapi`) are a `json!` literal, deeper
-// than the default limit.
-#![recursion_limit = "512"]
 
 pub mod accounts;
 pub mod addresses;

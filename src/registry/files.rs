@@ -37,7 +37,8 @@ impl ImportRequest {
 }
 
 /// What an import found and did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportReport)]
 pub struct Imported {
     #[serde(flatten)]
     pub report: Report,
@@ -46,6 +47,7 @@ pub struct Imported {
     pub crs: String,
     pub dry_run: bool,
     /// The changeset written (none for a dry run, a refused file or a file with no change).
+    #[schema(value_type = Option<String>)]
     pub changeset: Option<ChangesetId>,
     /// A dry run's verdict of the registry's rules over the whole changeset (numbering,
     /// markers, cemeteries…), in words: none when a commit would be accepted.

@@ -172,8 +172,9 @@ impl Rule {
 }
 
 /// One thing wrong with a sign.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
+    #[schema(value_type = String)]
     pub rule: Rule,
     pub message: String,
     /// Where the rule comes from.

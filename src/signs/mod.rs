@@ -19,7 +19,19 @@ pub use conformance::{Expected, Finding, Rule, check};
 pub use report::{SignReport, SignSummary};
 
 /// Kinds of signs (GB 17733 and the city's practice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SignKind {
     /// 街牌、路牌

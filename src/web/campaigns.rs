@@ -5,6 +5,7 @@
 use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, today};
 use super::extract::ApiPath;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState};
 use crate::addresses::DoorNumber;
 use crate::model::Layer;
@@ -68,6 +69,21 @@ fn answer(status: StatusCode, id: RecordId, registry: &AppState) -> Response {
     (status, Json(body)).into_response()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/campaigns",
+    summary = "门牌整编：为街路巷建立草案（编号引擎的方案）",
+    security(("token" = [])),
+    request_body = NewCampaign,
+    responses(
+        (status = 201, description = "已建立草案", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(registry): State<AppState>,
     caller: Caller,
@@ -97,6 +113,22 @@ pub async fn create(
     Ok(answer(StatusCode::CREATED, id, &registry))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/campaigns/{id}/pins",
+    summary = "门牌整编：固定若干号码，其余重排（进入已审核）",
+    security(("token" = [])),
+    params(("id" = uuid::Uuid, Path, description = "记录 id")),
+    request_body = Pins,
+    responses(
+        (status = 200, description = "已固定", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn pin(
     State(registry): State<AppState>,
     caller: Caller,
@@ -122,6 +154,22 @@ pub async fn pin(
     Ok(answer(StatusCode::OK, id, &registry))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/campaigns/{id}/approve",
+    summary = "门牌整编：以批准文件批准",
+    security(("token" = [])),
+    params(("id" = uuid::Uuid, Path, description = "记录 id")),
+    request_body = Approval,
+    responses(
+        (status = 200, description = "已批准", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn approve(
     State(registry): State<AppState>,
     caller: Caller,
@@ -135,6 +183,22 @@ pub async fn approve(
     Ok(answer(StatusCode::OK, id, &registry))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/campaigns/{id}/apply",
+    summary = "门牌整编：把批准的新号码与整编状态写入登记簿（一个变更集）",
+    security(("token" = [])),
+    params(("id" = uuid::Uuid, Path, description = "记录 id")),
+    request_body = Empty,
+    responses(
+        (status = 200, description = "已写入", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn apply(
     State(registry): State<AppState>,
     caller: Caller,

@@ -6,6 +6,7 @@
 //! else).
 
 use super::auth::Caller;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState, pages};
 use crate::cemetery::Plot;
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
@@ -50,6 +51,16 @@ fn reported(q: &StatsQuery) -> Vec<Result<Reported, String>> {
         .collect()
 }
 
+/// How the statistics are grouped, as the `by` parameter names it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum ByParam {
+    #[schema(rename = "year")]
+    Year,
+    #[schema(rename = "unit")]
+    Unit,
+}
+
 fn by(q: &StatsQuery) -> Result<By, ApiError> {
     match q.by.as_deref() {
         None | Some("year") => Ok(By::Year),
@@ -69,12 +80,39 @@ fn officer_only(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
+/// The cremation statistics: a row per group (the last the total) and the reported figures
+/// checked against them.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    from: i16,
+    to: i16,
+    #[schema(value_type = Vec<Object>)]
+    rows: Value,
+    #[schema(value_type = Vec<Object>)]
+    reconciliation: Vec<crate::cemetery::stats::Reconciliation>,
+}
+
 /// `GET /api/cemetery/stats`.
+#[utoipa::path(
+    get,
+    path = "/api/cemetery/stats",
+    summary = "火化统计：死亡、火化、土葬、其他，火化率（火化÷死亡）、火葬区火化率、火化与土葬之比（并非火化率）；可同时核对上报数字（仅限登录的工作人员）",
+    params(
+        ("from" = Option<i16>, Query, description = "起始年份"),
+        ("to" = Option<i16>, Query, description = "截止年份"),
+        ("by" = Option<ByParam>, Query, description = "按年份或户籍地分组"),
+        ("reported" = Option<String>, Query, description = "上报数字，如 2016-2020:51.8%;2020:44.4%"),
+    ),
+    responses(
+        (status = 200, description = "统计表（末行为合计）与核对结果", body = Stats),
+        (status = 401, description = "未登录：殡葬统计仅限工作人员", body = ErrorBody),
+    )
+)]
 pub async fn stats_api(
     State(registry): State<AppState>,
     caller: Caller,
     Query(q): Query<StatsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Stats>, ApiError> {
     officer_only(&caller)?;
     let deaths = registry.deaths();
     let (from, to) = years(&deaths, &q);
@@ -97,9 +135,12 @@ pub async fn stats_api(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(
-        json!({ "from": from, "to": to, "rows": rows, "reconciliation": reconciliation }),
-    ))
+    Ok(Json(Stats {
+        from,
+        to,
+        rows,
+        reconciliation,
+    }))
 }
 
 /// `GET /cemetery`: statistics, chart, reconciliation, plots due, the cemetery check.

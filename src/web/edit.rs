@@ -6,6 +6,7 @@
 
 use super::auth::{Caller, require_write};
 use super::extract::ApiPath as Path;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState, api};
 use crate::model::{Body, Changeset, Layer, Write};
 use crate::record::{ApprovalDocument, RecordId};
@@ -261,9 +262,12 @@ pub(super) async fn commit_one(
             )
                 .into_response())
         }
-        None => Ok(
-            Json(json!({ "id": id, "retired": true, "changeset": changeset_id })).into_response(),
-        ),
+        None => Ok(Json(Retired {
+            id,
+            retired: true,
+            changeset: changeset_id,
+        })
+        .into_response()),
     }
 }
 
@@ -371,7 +375,49 @@ pub(super) async fn checked_write(
     })
 }
 
+/// What a retirement answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Retired {
+    #[schema(value_type = uuid::Uuid)]
+    id: RecordId,
+    retired: bool,
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+}
+
+/// What a changeset of several writes answers: each record's new version, or that it retired.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Committed {
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+    #[schema(value_type = Vec<Object>)]
+    records: Vec<Value>,
+}
+
+/// What a check before saving answers when saving would be accepted.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Checked {
+    ok: bool,
+    writes: usize,
+}
+
 /// `POST /api/layers/{layer}/items`: a new record.
+#[utoipa::path(
+    post,
+    path = "/api/layers/{table}/items",
+    summary = "新建一条记录",
+    security(("token" = [])),
+    params(("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）")),
+    request_body = FeatureWrite,
+    responses(
+        (status = 201, description = "已新建（ETag 为版本）", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(registry): State<AppState>,
     caller: Caller,
@@ -396,6 +442,27 @@ pub async fn create(
 }
 
 /// `PUT /api/records/{id}`: the next version of a record (If-Match required).
+#[utoipa::path(
+    put,
+    path = "/api/records/{id}",
+    summary = "记录的下一版本",
+    security(("token" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("If-Match" = String, Header, description = "所依据的版本，如 \"3\""),
+    ),
+    request_body = FeatureWrite,
+    responses(
+        (status = 200, description = "已修改", body = ref("#/components/schemas/Feature")),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "缺少 If-Match", body = ErrorBody),
+    )
+)]
 pub async fn replace(
     State(registry): State<AppState>,
     caller: Caller,
@@ -417,6 +484,27 @@ pub async fn replace(
 
 /// `DELETE /api/records/{id}`: retires a record (If-Match required). Nothing is deleted: the
 /// retirement is a version, and the history keeps every earlier one.
+#[utoipa::path(
+    delete,
+    path = "/api/records/{id}",
+    summary = "注销记录（注销也是一个版本）",
+    security(("token" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("If-Match" = String, Header, description = "所依据的版本"),
+    ),
+    request_body = RetireWrite,
+    responses(
+        (status = 200, description = "已注销", body = Retired),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "缺少 If-Match", body = ErrorBody),
+    )
+)]
 pub async fn retire(
     State(registry): State<AppState>,
     caller: Caller,
@@ -461,6 +549,23 @@ async fn caller_changeset(
 /// `POST /api/changesets/check`: what saving these writes would answer, with nothing written
 /// (the editor's check before saving): 200 when it would be accepted, otherwise the same
 /// error as saving (geometry with its location, stale version, doubled number, frozen area…).
+#[utoipa::path(
+    post,
+    path = "/api/changesets/check",
+    summary = "保存前检查：与 POST /api/changesets 相同的内容，按同样的规则（几何、版本、门牌号、冻结区域、殡葬规则…）检查，不写入任何内容",
+    security(("token" = [])),
+    request_body = ChangesetInput,
+    responses(
+        (status = 200, description = "检查通过：照此保存会被接受（未写入任何内容）", body = Checked),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "某项写入的版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "某项修改缺少 if_match", body = ErrorBody),
+    )
+)]
 pub async fn check_changeset(
     State(registry): State<AppState>,
     caller: Caller,
@@ -474,10 +579,27 @@ pub async fn check_changeset(
     tokio::task::spawn_blocking(move || previewing.preview(changeset))
         .await
         .map_err(|e| ApiError::Internal(format!("preview: {e}")))??;
-    Ok(Json(json!({ "ok": true, "writes": writes })).into_response())
+    Ok(Json(Checked { ok: true, writes }).into_response())
 }
 
 /// `POST /api/changesets`: several writes, all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/changesets",
+    summary = "多项写入组成一个变更集：全部成功或全不写入",
+    security(("token" = [])),
+    request_body = ChangesetInput,
+    responses(
+        (status = 201, description = "已写入", body = Committed),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "某项写入的版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "某项修改缺少 if_match", body = ErrorBody),
+    )
+)]
 pub async fn changeset(
     State(registry): State<AppState>,
     caller: Caller,
@@ -496,7 +618,10 @@ pub async fn changeset(
         .collect();
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "changeset": changeset_id, "records": records })),
+        Json(Committed {
+            changeset: changeset_id,
+            records,
+        }),
     )
         .into_response())
 }

@@ -5,6 +5,7 @@
 
 use super::auth::{Caller, require_write};
 use super::extract::{ApiPath as Path, ApiQuery};
+use super::openapi::{Binary, ErrorBody};
 use super::{ApiError, AppState, pages};
 use crate::io::{self, Encoding, Format, ReadOptions};
 use crate::model::Layer;
@@ -90,6 +91,33 @@ fn parse_crs(crs: &str) -> Result<u32, ApiError> {
 }
 
 /// `POST /api/layers/{layer}/import?filename=…`: the file is the request body.
+#[utoipa::path(
+    post,
+    path = "/api/layers/{table}/import",
+    summary = "上传文件导入（GeoJSON、zip 压缩的 Shapefile、GeoPackage、KML、DXF、CSV）",
+    security(("token" = [])),
+    params(
+        ("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）"),
+        ("filename" = String, Query, description = "原文件名（只用其扩展名）"),
+        ("crs" = Option<String>, Query, description = "文件的坐标系，如 EPSG:4546"),
+        ("encoding" = Option<EncodingParam>, Query, description = "属性编码"),
+        ("map" = Option<String>, Query, description = "字段对应：源=目标，逗号分隔"),
+        ("dry_run" = Option<bool>, Query, description = "只核对不写入"),
+        ("reason" = Option<String>, Query, description = "变更原因"),
+        ("doc_issuer" = Option<String>, Query, description = "批准文件的发文机关（与文号、日期同时给出：文件中的地名可登记为已批准或已公告）"),
+        ("doc_number" = Option<String>, Query, description = "批准文件的文号"),
+        ("doc_date" = Option<chrono::NaiveDate>, Query, description = "批准文件的日期"),
+    ),
+    request_body(content = Binary, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "导入报告（已写入或试运行）", body = crate::registry::files::Imported),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "有要素被拒绝，整个文件都没有写入", body = crate::registry::files::Imported),
+    )
+)]
 pub async fn import(
     State(registry): State<AppState>,
     caller: Caller,
@@ -247,6 +275,34 @@ async fn receive(
     Ok((dir, path))
 }
 
+/// The formats a layer is exported in, as the `format` parameter names them.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum FormatParam {
+    #[schema(rename = "geojson")]
+    Geojson,
+    #[schema(rename = "gpkg")]
+    Gpkg,
+    #[schema(rename = "shp")]
+    Shp,
+    #[schema(rename = "kml")]
+    Kml,
+    #[schema(rename = "csv")]
+    Csv,
+    #[schema(rename = "dxf")]
+    Dxf,
+}
+
+/// The encodings of a file's attributes, as the `encoding` parameter names them.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum EncodingParam {
+    #[schema(rename = "gbk")]
+    Gbk,
+    #[schema(rename = "utf-8")]
+    Utf8,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
@@ -256,6 +312,22 @@ pub struct ExportQuery {
 }
 
 /// `GET /api/layers/{layer}/export?format=gpkg`: the layer as a file (a zip for Shapefile).
+#[utoipa::path(
+    get,
+    path = "/api/layers/{table}/export",
+    summary = "把图层导出为文件",
+    security(("token" = []), ()),
+    params(
+        ("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）"),
+        ("format" = FormatParam, Query, description = "格式（shp 为 zip）"),
+        ("crs" = Option<String>, Query, description = "输出坐标系，默认 EPSG:4490"),
+        ("as_of" = Option<chrono::NaiveDate>, Query, description = "某一日期的状态"),
+    ),
+    responses(
+        (status = 200, description = "文件", content_type = "application/octet-stream", body = Binary),
+        (status = 404, description = "没有该图层", body = ErrorBody),
+    )
+)]
 pub async fn export(
     State(registry): State<AppState>,
     caller: Caller,

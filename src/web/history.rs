@@ -5,6 +5,7 @@
 use super::auth::Caller;
 use super::extract::{ApiPath, ApiQuery};
 use super::map::Frame;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState, api, pages};
 use crate::model::{ChangesetSummary, Layer, RecordVersion};
 use crate::record::ChangesetId;
@@ -106,12 +107,49 @@ fn require_officer(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
+/// A page of the changeset list, and how many match.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Changesets {
+    #[serde(rename = "numberMatched")]
+    number_matched: usize,
+    #[schema(value_type = Vec<Object>)]
+    changesets: Vec<Value>,
+}
+
+/// What undoing a changeset answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Reverted {
+    #[schema(value_type = String)]
+    reverted: ChangesetId,
+    #[schema(value_type = String)]
+    changeset: ChangesetId,
+}
+
 /// `GET /api/changesets`: the changeset list, for officers.
+#[utoipa::path(
+    get,
+    path = "/api/changesets",
+    summary = "变更集列表（仅工作人员）：可按作者、图层、日期、批准文件筛选，最新的在前",
+    security(("token" = [])),
+    params(
+        ("author" = Option<String>, Query, description = "作者"),
+        ("layer" = Option<String>, Query, description = "写入过的图层"),
+        ("from" = Option<chrono::NaiveDate>, Query, description = "登记日期起"),
+        ("to" = Option<chrono::NaiveDate>, Query, description = "登记日期止"),
+        ("document" = Option<String>, Query, description = "批准文件的文号或发文机关（部分）"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "每页条数"),
+        ("offset" = Option<u32>, Query, description = "跳过的条数"),
+    ),
+    responses(
+        (status = 200, description = "变更集", body = Changesets),
+        (status = 401, description = "未登录", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(registry): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ChangesetQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Changesets>, ApiError> {
     require_officer(&caller)?;
     let (total, page) = filtered(&registry, &caller, &q).await?;
     let items: Vec<Value> = page
@@ -122,7 +160,10 @@ pub async fn list(
             v
         })
         .collect();
-    Ok(Json(json!({ "numberMatched": total, "changesets": items })))
+    Ok(Json(Changesets {
+        number_matched: total,
+        changesets: items,
+    }))
 }
 
 /// `/history`: the changeset list with its filters.
@@ -384,6 +425,23 @@ pub struct RevertInput {
 
 /// `POST /api/changesets/{id}/revert`: undoes a changeset with a new one, for an officer who
 /// may write every layer it touched.
+#[utoipa::path(
+    post,
+    path = "/api/changesets/{id}/revert",
+    summary = "撤销变更集：新建一个变更集，新建的记录被注销，修改过的记录回到此前的版本",
+    security(("token" = [])),
+    params(("id" = uuid::Uuid, Path, description = "变更集 id")),
+    request_body = RevertInput,
+    responses(
+        (status = 201, description = "已撤销", body = Reverted),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 409, description = "不能撤销：此后又有变更修改了这些记录，或变更集注销了记录", body = ErrorBody),
+    )
+)]
 pub async fn revert(
     State(registry): State<AppState>,
     caller: Caller,
@@ -410,7 +468,10 @@ pub async fn revert(
     let undone = registry.revert(id, &author, &input.reason).await?;
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(json!({ "reverted": id, "changeset": undone })),
+        Json(Reverted {
+            reverted: id,
+            changeset: undone,
+        }),
     )
         .into_response())
 }

@@ -7,6 +7,7 @@ use super::api::parse_id;
 use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, if_match, today};
 use super::extract::{ApiPath as Path, ApiQuery};
+use super::openapi::{Binary, ErrorBody};
 use super::{ApiError, AppState, pages};
 use crate::model::{Layer, RecordVersion, Variant};
 use crate::record::{RecordId, View};
@@ -300,6 +301,18 @@ pub async fn artwork(
 }
 
 /// `GET /api/signs/check?unit=…`: the conformance report.
+#[utoipa::path(
+    get,
+    path = "/api/signs/check",
+    summary = "地名标志核查：每块标志所示文字与版式对照核准名称与 GB 17733，每项问题注明规则",
+    params(
+        ("unit" = Option<String>, Query, description = "区划代码：只列其中的标志"),
+        ("kind" = Option<crate::signs::SignKind>, Query, description = "标志种类"),
+        ("condition" = Option<crate::signs::Condition>, Query, description = "状况"),
+        ("findings" = Option<String>, Query, description = "非空时只列有问题的标志"),
+    ),
+    responses((status = 200, description = "每块标志及其问题", body = Vec<SignReport>))
+)]
 pub async fn check(
     State(registry): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
@@ -309,6 +322,12 @@ pub async fn check(
 }
 
 /// `GET /api/signs/report`: counts; work orders and costs only for the sign office.
+#[utoipa::path(
+    get,
+    path = "/api/signs/report",
+    summary = "地名标志统计：按状况、种类、单位；灯箱式街路牌；工单与费用（仅限登录的工作人员）",
+    responses((status = 200, description = "统计", body = crate::signs::SignSummary))
+)]
 pub async fn report(State(registry): State<AppState>, caller: Caller) -> Json<Value> {
     let reports = registry.check_signs(None);
     let s = summary(&registry.current(), &reports);
@@ -321,7 +340,60 @@ pub async fn report(State(registry): State<AppState>, caller: Caller) -> Json<Va
     Json(v)
 }
 
+/// What an upload answers: the photo's hash, by which records cite it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Uploaded {
+    sha256: String,
+    media_type: String,
+}
+
+/// What an inspection answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Inspected {
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+}
+
+/// What opening a work order answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Opened {
+    #[schema(value_type = uuid::Uuid)]
+    id: RecordId,
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+}
+
+/// How many work orders the findings opened.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OpenedFromFindings {
+    opened: usize,
+}
+
+/// A work order as changed.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OrderChanged {
+    #[schema(value_type = String)]
+    changeset: crate::record::ChangesetId,
+    #[schema(value_type = Object)]
+    order: Value,
+}
+
 /// `POST /api/attachments`: a photo as the request body; answers its hash.
+#[utoipa::path(
+    post,
+    path = "/api/attachments",
+    summary = "上传照片（JPEG、PNG 或 WebP，不超过 12 MB、5000 万像素；须能完整解码）",
+    security(("token" = [])),
+    request_body(content = Binary, content_type = "image/*"),
+    responses(
+        (status = 201, description = "已保存照片", body = Uploaded),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn upload(
     State(registry): State<AppState>,
     caller: Caller,
@@ -356,7 +428,10 @@ pub async fn upload(
         .map_err(|e| ApiError::Registry(e.into()))?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"sha256": sha, "media_type": media})),
+        Json(Uploaded {
+            sha256: sha,
+            media_type: media.to_string(),
+        }),
     )
         .into_response())
 }
@@ -421,6 +496,27 @@ pub struct InspectionInput {
 }
 
 /// `POST /api/signs/{id}/inspections` with `If-Match` (the sign's version).
+#[utoipa::path(
+    post,
+    path = "/api/signs/{id}/inspections",
+    summary = "登记一次标志巡查（状况、照片、说明）；状况不佳时同时开具工单",
+    security(("token" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("If-Match" = String, Header, description = "标志的版本，如 \"3\""),
+    ),
+    request_body = InspectionInput,
+    responses(
+        (status = 201, description = "已登记巡查（标志状况与所需工单在同一变更集中）", body = Inspected),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "标志版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "缺少 If-Match", body = ErrorBody),
+    )
+)]
 pub async fn inspect(
     State(registry): State<AppState>,
     caller: Caller,
@@ -469,10 +565,20 @@ pub async fn inspect(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"changeset": changeset}))).into_response())
+    Ok((StatusCode::CREATED, Json(Inspected { changeset })).into_response())
 }
 
 /// `GET /api/work-orders`.
+#[utoipa::path(
+    get,
+    path = "/api/work-orders",
+    summary = "标志维修工单（仅限登录的工作人员）",
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "工单", body = Vec<Object>),
+        (status = 401, description = "未登录", body = ErrorBody),
+    )
+)]
 pub async fn list_orders(
     State(registry): State<AppState>,
     caller: Caller,
@@ -496,6 +602,21 @@ pub struct OrderInput {
 }
 
 /// `POST /api/work-orders`: a work order by hand.
+#[utoipa::path(
+    post,
+    path = "/api/work-orders",
+    summary = "为一块标志开具维修工单",
+    security(("token" = [])),
+    request_body = OrderInput,
+    responses(
+        (status = 201, description = "已开具工单", body = Opened),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn open_order(
     State(registry): State<AppState>,
     caller: Caller,
@@ -526,11 +647,7 @@ pub async fn open_order(
             today(),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "changeset": changeset})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(Opened { id, changeset })).into_response())
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
@@ -540,11 +657,26 @@ pub struct FromFindingsInput {
 }
 
 /// `POST /api/work-orders/from-findings`.
+#[utoipa::path(
+    post,
+    path = "/api/work-orders/from-findings",
+    summary = "依据标志核查结果，为尚无相应工单的问题标志开具工单",
+    security(("token" = [])),
+    request_body = FromFindingsInput,
+    responses(
+        (status = 200, description = "已开具的工单数", body = OpenedFromFindings),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+    )
+)]
 pub async fn from_findings(
     State(registry): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<FromFindingsInput>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OpenedFromFindings>, ApiError> {
     let author = require_write(
         &registry,
         &caller,
@@ -555,17 +687,38 @@ pub async fn from_findings(
     let n = registry
         .orders_from_findings(&author, input.unit.as_deref(), today())
         .await?;
-    Ok(Json(json!({"opened": n})))
+    Ok(Json(OpenedFromFindings { opened: n }))
 }
 
 /// `PATCH /api/work-orders/{id}` with `If-Match`: assign, price, finish with a photo, cancel.
+#[utoipa::path(
+    patch,
+    path = "/api/work-orders/{id}",
+    summary = "修改工单：派工（须写施工单位）、定价、完工（须附照片，标志随之恢复完好）、撤销",
+    security(("token" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "记录 id"),
+        ("If-Match" = String, Header, description = "工单的版本"),
+    ),
+    request_body = OrderChange,
+    responses(
+        (status = 200, description = "已修改工单", body = OrderChanged),
+        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
+        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
+        (status = 404, description = "没有该记录或图层", body = ErrorBody),
+        (status = 413, description = "请求内容过大", body = ErrorBody),
+        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
+        (status = 412, description = "工单版本已过期，未做任何修改", body = ErrorBody),
+        (status = 428, description = "缺少 If-Match", body = ErrorBody),
+    )
+)]
 pub async fn change_order(
     State(registry): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(change): ApiJson<OrderChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrderChanged>, ApiError> {
     let author = require_write(
         &registry,
         &caller,
@@ -582,7 +735,8 @@ pub async fn change_order(
     let (v, o) = current
         .version::<WorkOrder>(&id)
         .ok_or_else(|| ApiError::NotFound(format!("没有工单 {id}")))?;
-    Ok(Json(
-        json!({"changeset": changeset, "order": order_json(v.id, v.version, o, String::new())}),
-    ))
+    Ok(Json(OrderChanged {
+        changeset,
+        order: order_json(v.id, v.version, o, String::new()),
+    }))
 }

@@ -58,15 +58,16 @@ pub fn columns(layer: Layer) -> &'static [&'static str] {
 const COMMON: &[&str] = &["id", "version", "valid_from"];
 
 /// Why one feature is refused.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Refused {
     pub row: usize,
     pub reason: String,
 }
 
 /// What an import would do.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
+    #[schema(value_type = String)]
     pub layer: Layer,
     pub read: usize,
     pub created: usize,

@@ -94,3 +94,39 @@ fn an_operation_declared_beside_its_handler_answers_with_its_types_and_the_commo
         "#/components/schemas/Binary"
     );
 }
+
+#[test]
+fn every_operation_is_declared_beside_its_handler() {
+    // Nothing is listed by hand any more: the frame has no paths of its own.
+    assert_eq!(frame()["paths"], json!({}));
+    let doc = document();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 30, "{}", paths.len());
+    // A path's operations declared in two files are both there.
+    let record = doc["paths"]["/api/records/{id}"].as_object().unwrap();
+    assert!(
+        ["get", "put", "delete"]
+            .iter()
+            .all(|m| record.contains_key(*m))
+    );
+    // A layer's table is one of the catalogue's.
+    let export = &doc["paths"]["/api/layers/{table}/export"]["get"];
+    let table = export["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "table")
+        .unwrap();
+    let tables: Vec<&str> = crate::model::CATALOGUE.iter().map(|s| s.table).collect();
+    assert_eq!(table["schema"]["enum"], json!(tables));
+    // Each operation has an id, and no tag naming a Rust module.
+    for item in paths.values() {
+        for operation in item.as_object().unwrap().values() {
+            assert!(operation["operationId"].is_string(), "{operation}");
+            assert!(operation.get("tags").is_none(), "{operation}");
+            // What an operation has not is left out, never null.
+            let fields = operation.as_object().unwrap();
+            assert!(fields.values().all(|v| !v.is_null()), "{operation}");
+        }
+    }
+}
