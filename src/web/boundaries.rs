@@ -33,6 +33,12 @@ fn check(registry: &AppState) -> Result<crate::boundaries::check::Report, ApiErr
 }
 
 /// `GET /api/boundaries/check`: the findings as GeoJSON.
+#[utoipa::path(
+    get,
+    path = "/api/boundaries/check",
+    summary = "行政区域界线核查：重叠、缝隙、未接边、界桩偏离与到期事项，每项问题为一个要素（GeoJSON）",
+    responses((status = 200, description = "问题要素集合（GeoJSON FeatureCollection，每项问题的 properties 有 kind、label、message）", body = Object))
+)]
 pub async fn check_api(State(registry): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(check(&registry)?.geojson()))
 }

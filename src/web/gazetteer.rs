@@ -4,6 +4,7 @@
 //! (`/gazetteer/editions/{id}.pdf`) with the changeset it was built from.
 
 use super::auth::Caller;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState, pages};
 use crate::registry::gazetteer::{Editorial, Selection};
 use axum::Json;
@@ -53,6 +54,17 @@ pub async fn page(
     pages::render("gazetteer.html", &context)
 }
 
+/// Where a build stands, as the page polls it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct JobState {
+    state: String,
+    label: String,
+    entries: Option<usize>,
+    edition: Option<String>,
+    href: Option<String>,
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuildRequest {
@@ -64,6 +76,25 @@ pub struct BuildRequest {
 }
 
 /// `POST /api/gazetteer/editions`: starts a build; answers the job to follow.
+/// What starting a build answers: the job to follow.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Started {
+    job: String,
+    href: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/gazetteer/editions",
+    summary = "编纂一版地名志（PDF）：在后台汇集经批准的标准地名并排版，答复可查询进度的任务（仅出版编辑与系统管理员）",
+    security(("token" = [])),
+    request_body = BuildRequest,
+    responses(
+        (status = 202, description = "已开始编纂", body = Started),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "无权编纂地名志", body = ErrorBody),
+    )
+)]
 pub async fn build(
     State(registry): State<AppState>,
     caller: Caller,
@@ -161,12 +192,25 @@ pub async fn build(
     });
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"job": job, "href": format!("/api/gazetteer/jobs/{job}")})),
+        Json(Started {
+            href: format!("/api/gazetteer/jobs/{job}"),
+            job,
+        }),
     )
         .into_response())
 }
 
 /// `GET /api/gazetteer/jobs/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/gazetteer/jobs/{id}",
+    summary = "地名志编纂任务的进度：gathering、typesetting、saving、done（附版次与下载地址）或 failed（附原因）",
+    params(("id" = String, Path, description = "任务 id")),
+    responses(
+        (status = 200, description = "进度", body = JobState),
+        (status = 404, description = "没有该任务", body = ErrorBody),
+    )
+)]
 pub async fn job(Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     JOBS.lock()
         .expect("jobs lock")

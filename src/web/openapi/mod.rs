@@ -13,6 +13,9 @@ use utoipa::OpenApi;
 #[openapi(
     paths(
         super::api::layers,
+        super::boundaries::check_api,
+        super::gazetteer::build,
+        super::gazetteer::job,
         super::signs::check,
         super::signs::report,
         super::signs::upload,

@@ -130,3 +130,17 @@ fn every_operation_is_declared_beside_its_handler() {
         }
     }
 }
+
+#[test]
+fn every_route_of_the_json_api_is_in_the_document() {
+    let routes = include_str!("../mod.rs");
+    let doc = document();
+    let mut seen = 0;
+    for (i, _) in routes.match_indices("\"/api/") {
+        let path = &routes[i + 1..];
+        let path = &path[..path.find('"').unwrap()];
+        assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
+        seen += 1;
+    }
+    assert!(seen >= 35, "{seen}");
+}
