@@ -8,7 +8,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-/// Query parameters; a bad one is a 400 naming it.
+/// Query parameters; a bad one is a 400 naming it. A parameter given empty (`from=`, as a form
+/// sends a field left blank) is taken as not given.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
@@ -16,7 +17,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        let given: Vec<(String, String)> = form_urlencoded_parse(query)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let given = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&given)
+            .finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(&given));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
             .map_err(|e| ApiError::Invalid {

@@ -39,7 +39,7 @@ pub async fn page(
         .map(|e| {
             let options: Value = serde_json::from_str(&e.options).unwrap_or(Value::Null);
             json!({
-                "id": e.id, "built_at": e.built_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string(),
+                "id": e.id, "built_at": super::pages::local_time(e.built_at),
                 "built_by": e.built_by, "changeset": e.changeset, "entries": e.entries,
                 "as_of": options["as_of"], "unit": options["unit"], "paper": options["paper"],
             })

@@ -70,8 +70,8 @@ async fn filtered(
     let matched: Vec<(ChangesetSummary, Vec<Layer>)> = all
         .into_iter()
         .filter(|c| author.is_none_or(|a| c.author == a))
-        .filter(|c| q.from.is_none_or(|d| c.recorded_at.date_naive() >= d))
-        .filter(|c| q.to.is_none_or(|d| c.recorded_at.date_naive() <= d))
+        .filter(|c| q.from.is_none_or(|d| pages::local_date(c.recorded_at) >= d))
+        .filter(|c| q.to.is_none_or(|d| pages::local_date(c.recorded_at) <= d))
         .filter(|c| {
             document.is_none_or(|d| {
                 c.document
@@ -181,7 +181,7 @@ pub async fn page(
         .map(|(c, l)| {
             json!({
                 "id": c.id,
-                "recorded_at": c.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+                "recorded_at": pages::local_time(c.recorded_at),
                 "author": c.author,
                 "reason": c.reason,
                 "document": c.document,
@@ -253,10 +253,7 @@ pub async fn changeset_page(
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("c", &summary);
-    context.insert(
-        "recorded_at",
-        &summary.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-    );
+    context.insert("recorded_at", &pages::local_time(summary.recorded_at));
     context.insert("writes", &writes);
     caller.insert_into(&mut context);
     context.insert("script", &super::assets::script("changeset"));
@@ -371,7 +368,7 @@ pub async fn record_page(
             "valid_from": v.valid_from,
             "valid_to": v.valid_to,
             "retired": v.retired,
-            "recorded_at": v.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+            "recorded_at": pages::local_time(v.recorded_at),
             "author": c.as_ref().filter(|_| caller.access.sees_internal()).map(|c| c.author.clone()),
             "reason": c.as_ref().map(|c| c.reason.clone()),
             "document": c.as_ref().and_then(|c| c.document.clone()),

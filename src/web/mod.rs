@@ -18,6 +18,7 @@ mod cemetery;
 pub(crate) mod cql;
 pub(crate) mod edit;
 mod error;
+mod errors;
 mod extract;
 mod files;
 mod gazetteer;
@@ -148,9 +149,14 @@ pub fn app(registry: AppState) -> Router {
             "/api/work-orders/{id}",
             axum::routing::patch(signs::change_order),
         )
+        .fallback(errors::not_found)
         .layer(axum::middleware::from_fn_with_state(
             registry.clone(),
             auth::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            registry.clone(),
+            errors::as_pages,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(

@@ -35,11 +35,45 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("burial.html", include_str!("templates/burial.html")),
         ("graves.html", include_str!("templates/graves.html")),
         ("gazetteer.html", include_str!("templates/gazetteer.html")),
+        ("error.html", include_str!("templates/error.html")),
     ])
     // The templates are compiled in; a syntax error in them fails the first test that renders.
     .expect("built-in templates parse");
+    tera.register_filter("local", local_filter);
     tera
 });
+
+/// China's time (Asia/Shanghai, UTC+8 all year): what every page shows.
+fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// A moment as people in the city read it: `2026-12-07 19:31`, in China's time.
+pub(super) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&china())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The day of a moment in China's time (a changeset recorded at 01:00 on the 8th, Beijing
+/// time, is of the 8th, though it is still the 7th in UTC).
+pub(super) fn local_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&china()).date_naive()
+}
+
+/// The template filter `local`: a time as it travels in JSON (RFC 3339), shown as
+/// [`local_time`]; anything else is left as it is.
+fn local_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(
+        match value.as_str().map(chrono::DateTime::parse_from_rfc3339) {
+            Some(Ok(t)) => tera::Value::String(local_time(t.with_timezone(&chrono::Utc))),
+            _ => value.clone(),
+        },
+    )
+}
 
 /// Renders one of the built-in templates.
 pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiError> {

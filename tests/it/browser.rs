@@ -1395,3 +1395,37 @@ async fn a_burial_officer_draws_a_plot_in_its_section_in_chromium() {
     assert_eq!(plot["properties"]["number"], number.as_str());
     assert_eq!(plot["properties"]["status"], "available");
 }
+
+/// A person who opens an officers' page without being signed in is sent to the login page and
+/// brought back to it; a dead link shows a page in Chinese, not a browser's or a server's
+/// English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_is_led_to_log_in_and_a_dead_link_reads_in_chinese_in_chromium() {
+    let (_db, _server, base, _) =
+        served_demo(&[("sarula", diming::accounts::Role::BurialOfficer)]).await;
+    let mut browser = crate::cdp::Browser::launch(1280, 900);
+    browser.goto(&format!("{base}/cemetery"));
+    browser.wait_for(
+        "location.pathname === '/login' && document.readyState === 'complete'",
+        "the login page",
+    );
+    assert_eq!(browser.eval("location.search"), "?next=%2Fcemetery");
+    browser.type_into("input[name=name]", "sarula");
+    browser.type_into("input[name=password]", "test-password-长长的");
+    browser.click_on("form.login button");
+    browser.wait_for(
+        "location.pathname === '/cemetery' && document.readyState === 'complete'",
+        "the cemetery page after logging in",
+    );
+    browser.goto(&format!("{base}/cemetery/no-such-page"));
+    browser.wait_for("document.readyState === 'complete'", "the error page");
+    assert_eq!(
+        browser.eval("document.getElementById('error-heading')?.textContent"),
+        "没有这个页面"
+    );
+    // Still signed in, with the navigation of the role.
+    assert_eq!(
+        browser.eval("document.getElementById('who')?.textContent.startsWith('sarula')"),
+        true
+    );
+}

@@ -507,3 +507,100 @@ crate::support::both_stores!(
         );
     }
 );
+
+/// A request as a browser sends it when a person navigates, optionally signed in (`token`).
+async fn navigate(
+    app: &axum::Router,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(uri).header(
+        header::ACCEPT,
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    );
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+both_stores!(
+    people_who_navigate_get_pages_in_chinese_and_programs_keep_json,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let token =
+            crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer)
+                .await;
+        let app = diming::web::app(registry.clone());
+        let is_html = |h: &axum::http::HeaderMap| {
+            h[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        };
+        // A dead link: a page in Chinese that says so, in the site's frame.
+        let (status, headers, html) = navigate(&app, "/no/such/page", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(is_html(&headers), "{headers:?}");
+        assert!(html.contains("没有这个页面"), "{html}");
+        // (tera writes the slashes as `&#x2F;`, which the browser shows as `/`)
+        assert!(
+            html.contains("没有“&#x2F;no&#x2F;such&#x2F;page”"),
+            "{html}"
+        );
+        assert!(html.contains("二连浩特市 地名管理信息系统"), "{html}");
+        // The same address asked for by a program: JSON, as every API error.
+        let (status, headers, body) = get(&app, "/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!is_html(&headers));
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["code"], "not_found");
+        // An officers' page for the public: to the login page, and back after it.
+        let (status, headers, _) = navigate(&app, "/cemetery?from=2016", None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            headers[header::LOCATION],
+            "/login?next=%2Fcemetery%3Ffrom%3D2016"
+        );
+        // The API under /api keeps its JSON, even for a browser.
+        let (status, headers, _) = navigate(&app, "/api/cemetery/stats", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(!is_html(&headers));
+        // A malformed address: what is wrong, in a page, not raw JSON.
+        let (status, headers, html) = navigate(&app, "/changesets/not-an-id", Some(&token)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(is_html(&headers), "{html}");
+        assert!(
+            html.contains("请求有误") && !html.contains("\"code\""),
+            "{html}"
+        );
+        // A filter form sent with its optional fields blank is a filter with none of them.
+        let (status, _, html) = navigate(
+            &app,
+            "/history?author=&layer=&from=&to=&document=",
+            Some(&token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        // Times are China's (UTC+8), on the changeset list and the home page.
+        let latest = registry.store().changesets(1).await.unwrap().remove(0);
+        let beijing = latest
+            .recorded_at
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        assert!(html.contains(&beijing), "{beijing} not in {html}");
+        assert!(!html.contains("UTC"), "{html}");
+        let (_, _, home) = navigate(&app, "/", Some(&token)).await;
+        assert!(home.contains(&beijing), "{beijing} not on the home page");
+    }
+);
