@@ -33,6 +33,41 @@ impl Deaths {
         Some((min, max))
     }
 
+    /// The latest run of consecutive years that all hold deaths: what a table shows unless
+    /// asked for other years (a few deaths of 2005–2007 found on old graves do not stretch it
+    /// back over the empty years between).
+    pub fn recent_years(&self) -> Option<(i16, i16)> {
+        let years: std::collections::BTreeSet<i16> = self.rows.iter().map(|d| d.year).collect();
+        let last = *years.last()?;
+        let mut first = last;
+        while years.contains(&(first - 1)) {
+            first -= 1;
+        }
+        Some((first, last))
+    }
+
+    /// The runs of consecutive years that hold deaths, as people write them: `2005—2007、2016—2020`.
+    pub fn years_held(&self) -> String {
+        let years: std::collections::BTreeSet<i16> = self.rows.iter().map(|d| d.year).collect();
+        let mut runs: Vec<(i16, i16)> = Vec::new();
+        for y in years {
+            match runs.last_mut() {
+                Some((_, last)) if *last + 1 == y => *last = y,
+                _ => runs.push((y, y)),
+            }
+        }
+        runs.iter()
+            .map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}—{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
     pub fn table(&self, from: i16, to: i16, by: By) -> Table {
         table(&self.rows, from, to, by, &self.units)
     }
@@ -293,6 +328,27 @@ mod tests {
             .chain(std::iter::repeat_n(d(Disposition::Burial), burials))
             .chain(std::iter::repeat_n(d(Disposition::Other), other))
             .collect()
+    }
+
+    #[test]
+    fn the_default_years_are_the_latest_run_that_holds_deaths() {
+        let mut rows = deaths(2005, 1, 6, 0);
+        rows.extend(deaths(2007, 0, 5, 0));
+        for year in 2016..=2020 {
+            rows.extend(deaths(year, 40, 100, 0));
+        }
+        let d = Deaths {
+            rows,
+            units: Vec::new(),
+        };
+        assert_eq!(d.years(), Some((2005, 2020)));
+        assert_eq!(d.recent_years(), Some((2016, 2020)));
+        assert_eq!(d.years_held(), "2005、2007、2016—2020");
+        let none = Deaths {
+            rows: Vec::new(),
+            units: Vec::new(),
+        };
+        assert_eq!(none.recent_years(), None);
     }
 
     #[test]

@@ -31,6 +31,21 @@ pub enum Match {
     OtherName,
 }
 
+impl Match {
+    /// How the name was matched, as the search page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Match::Name => "名称",
+            Match::Pinyin => "拼音",
+            Match::Initials => "拼音首字母",
+            Match::Romanization => "罗马字母拼写",
+            Match::Infix => "名称中的字",
+            Match::Typo => "一字之差",
+            Match::OtherName => "别名、简称或曾用名",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     id: RecordId,

@@ -60,6 +60,11 @@ impl Caller {
         context.insert("role", &self.access.role().map(|r| r.label()));
         context.insert("csrf", &self.csrf);
         context.insert("internal", &self.access.sees_internal());
+        // The import page only for those who may write a layer that takes files.
+        let can_import = crate::model::CATALOGUE
+            .iter()
+            .any(|s| !s.import.is_empty() && self.access.can_write(s.layer));
+        context.insert("can_import", &can_import);
     }
 }
 

@@ -32,11 +32,11 @@ pub struct StatsQuery {
     pub reported: Option<String>,
 }
 
-/// The years asked for; by default the last ten with deaths.
+/// The years asked for; by default the latest run of years that hold deaths.
 fn years(deaths: &Deaths, q: &StatsQuery) -> (i16, i16) {
-    let (min, max) = deaths.years().unwrap_or((2016, 2016));
-    let from = q.from.unwrap_or(min.max(max - 9));
-    (from, q.to.unwrap_or(max).max(from))
+    let (first, last) = deaths.recent_years().unwrap_or((2016, 2016));
+    let from = q.from.unwrap_or(first);
+    (from, q.to.unwrap_or(last).max(from))
 }
 
 /// The reported figures of `?reported=`, each read or refused.
@@ -211,6 +211,7 @@ pub async fn page(
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("from", &from);
     context.insert("to", &to);
+    context.insert("years_held", &deaths.years_held());
     context.insert("by", if by == By::Year { "year" } else { "unit" });
     context.insert("rows", &rows);
     context.insert("chart", &chart);

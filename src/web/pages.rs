@@ -201,7 +201,15 @@ pub async fn map_svg(
 pub struct SearchForm {
     #[serde(default)]
     q: String,
+    /// The page of results, from 1.
+    #[serde(default)]
+    page: Option<usize>,
 }
+
+/// Results on one page of the search page.
+const PER_PAGE: usize = 50;
+/// The most results the search page ranks (pages of [`PER_PAGE`]).
+const MOST_RESULTS: usize = 1000;
 
 /// The search box's results page.
 pub async fn search(
@@ -213,20 +221,43 @@ pub async fn search(
     let hits = {
         let registry = registry.clone();
         let text = form.q.clone();
-        tokio::task::spawn_blocking(move || registry.search_index().search(&text, None, 50))
-            .await
-            .map_err(|e| ApiError::Internal(format!("search: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            registry.search_index().search(&text, None, MOST_RESULTS)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("search: {e}")))?
     };
     let current = registry.current();
-    let rows: Vec<_> = hits
+    let readable: Vec<_> = hits
         .iter()
-        .filter(|h| current.get(&h.id).is_some_and(|v| caller.access.can_read(&v.body)))
-        .map(|h| serde_json::json!({ "id": h.id, "name": h.name, "layer": h.layer.label(), "matched": h.matched }))
+        .filter(|h| {
+            current
+                .get(&h.id)
+                .is_some_and(|v| caller.access.can_read(&v.body))
+        })
+        .collect();
+    let pages = readable.len().div_ceil(PER_PAGE).max(1);
+    let page = form.page.unwrap_or(1).clamp(1, pages);
+    let rows: Vec<_> = readable
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(|h| serde_json::json!({ "id": h.id, "name": h.name, "layer": h.layer.label(), "matched": h.matched.label() }))
         .collect();
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("q", &form.q);
     context.insert("hits", &rows);
+    context.insert("total", &readable.len());
+    context.insert("capped", &(hits.len() >= MOST_RESULTS));
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert("first", &((page - 1) * PER_PAGE + 1));
+    context.insert("last", &((page - 1) * PER_PAGE + rows.len()));
+    context.insert(
+        "q_url",
+        &form_urlencoded::byte_serialize(form.q.as_bytes()).collect::<String>(),
+    );
     caller.insert_into(&mut context);
     render("search.html", &context)
 }

@@ -604,3 +604,52 @@ both_stores!(
         assert!(home.contains(&beijing), "{beijing} not on the home page");
     }
 );
+
+both_stores!(
+    pages_speak_chinese_count_their_results_and_show_what_the_role_can_do,
+    |db: TestDb| async move {
+        let registry = Arc::new(db.registry().await);
+        load_demo(&registry).await;
+        let viewer =
+            crate::support::officer(&registry, "guest", diming::accounts::Role::Viewer).await;
+        let names =
+            crate::support::officer(&registry, "wangfang", diming::accounts::Role::NamesOfficer)
+                .await;
+        let burials =
+            crate::support::officer(&registry, "sarula", diming::accounts::Role::BurialOfficer)
+                .await;
+        let app = diming::web::app(registry.clone());
+        // How a name was matched is said in Chinese; each hit opens its record's page.
+        let (status, _, html) = navigate(&app, "/search?q=qjdj", Some(&names)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("<td>拼音首字母</td>"), "{html}");
+        assert!(!html.contains("<td>initials</td>"), "{html}");
+        assert!(html.contains("href=\"/records/"), "{html}");
+        assert!(!html.contains("/api/records/"), "{html}");
+        // A query with many answers says how many and pages through them.
+        let (_, _, html) = navigate(&app, "/search?q=街", Some(&names)).await;
+        let total: usize = html
+            .split("共 ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {html}"));
+        assert!(total > 50, "{total}");
+        assert!(html.contains("第 1 / "), "{html}");
+        assert_eq!(html.matches("<tr><td>").count(), 50, "a page of fifty");
+        let (_, _, second) = navigate(&app, "/search?q=街&page=2", Some(&names)).await;
+        assert!(second.contains("第 51–"), "{second}");
+        // The statistics open on the years that hold deaths, and say which those are.
+        let (_, _, html) = navigate(&app, "/cemetery", Some(&burials)).await;
+        assert!(html.contains("火化统计（2016—2020）"), "{html}");
+        assert!(
+            html.contains("有殡葬登记的年份：2005—2007、2016—2020"),
+            "{html}"
+        );
+        // The import page is offered to those who may import, not to a viewer.
+        let (_, _, home) = navigate(&app, "/", Some(&viewer)).await;
+        assert!(!home.contains("href=\"/import\""), "{home}");
+        let (_, _, home) = navigate(&app, "/", Some(&names)).await;
+        assert!(home.contains("href=\"/import\""), "{home}");
+    }
+);
