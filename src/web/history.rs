@@ -16,7 +16,6 @@ use chrono::NaiveDate;
 use geo::{BoundingRect, Rect, coord};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
 use tera::Context;
 
 #[derive(Debug, Default, Deserialize)]
@@ -381,21 +380,34 @@ pub async fn record_page(
     let find = |n: u32| versions.iter().find(|v| v.version == n);
     let mut context = Context::new();
     if let (Some(va), Some(vb)) = (find(a), find(b)) {
-        let (fa, fb) = (flat(va), flat(vb));
-        let keys: BTreeSet<&String> = fa.iter().chain(fb.iter()).map(|(k, _)| k).collect();
-        let get = |rows: &[(String, String)], k: &str| {
+        // The attributes as people read them (Chinese labels, codes as words), in the order the
+        // layer shows them; a label only one version has is compared with nothing.
+        let (ra, rb) = (
+            va.body.describe().attributes().0,
+            vb.body.describe().attributes().0,
+        );
+        let mut labels: Vec<&str> = rb.iter().map(|(l, _)| *l).collect();
+        for (l, _) in &ra {
+            if !labels.contains(l) {
+                labels.push(l);
+            }
+        }
+        let get = |rows: &[(&str, String)], label: &str| {
             rows.iter()
-                .find(|(x, _)| x == k)
+                .find(|(l, _)| *l == label)
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         };
-        let diff: Vec<Value> = keys
+        let diff: Vec<Value> = labels
             .into_iter()
-            .map(|k| {
-                let (x, y) = (get(&fa, k), get(&fb, k));
-                json!({ "key": k, "a": x, "b": y, "changed": x != y })
+            .map(|label| {
+                let (x, y) = (get(&ra, label), get(&rb, label));
+                json!({ "key": label, "a": x, "b": y, "changed": x != y })
             })
             .collect();
+        // A change to a field the table does not list is still said.
+        let shown_changed = diff.iter().any(|d| d["changed"] == true);
+        context.insert("other_changed", &(!shown_changed && flat(va) != flat(vb)));
         context.insert("diff", &diff);
         context.insert("geometry_changed", &(va.geometry != vb.geometry));
         context.insert("overlay", &overlay(va, vb));

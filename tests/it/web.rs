@@ -427,12 +427,15 @@ crate::support::both_stores!(
             None,
         )
         .await;
+        // Compared as people read a record: Chinese labels, codes as words.
         assert!(
             page.body
-                .contains("<td>name</td><td>工农街</td><td>建设街</td>"),
+                .contains("<td>名称</td><td>工农街</td><td>建设街</td>"),
             "{}",
             page.body
         );
+        assert!(page.body.contains("<td>道路等级</td>"), "{}", page.body);
+        assert!(!page.body.contains("<td>name</td>"), "{}", page.body);
         assert!(page.body.contains("几何没有变化"));
         // Move the street a little: the diff shows both geometries.
         let (version, mut feature) = crate::support::editable(&registry, id);
@@ -644,6 +647,20 @@ both_stores!(
         assert!(html.contains("火化统计（2016—2020）"), "{html}");
         assert!(
             html.contains("有殡葬登记的年份：2005—2007、2016—2020"),
+            "{html}"
+        );
+        // A burial's record page reads in Chinese: labels and words, not field names and codes.
+        let burial = registry
+            .current()
+            .layer(diming::model::Layer::Burial)
+            .map(|v| v.id)
+            .min()
+            .unwrap();
+        let (status, _, html) = navigate(&app, &format!("/records/{burial}"), Some(&burials)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("<td>性别</td>"), "{html}");
+        assert!(
+            !html.contains("deceased.") && !html.contains(">male<"),
             "{html}"
         );
         // The import page is offered to those who may import, not to a viewer.
