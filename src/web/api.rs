@@ -503,9 +503,17 @@ pub struct CheckQuery {
 pub struct NameChecked {
     name: String,
     #[schema(value_type = Vec<Object>)]
-    verdicts: Vec<crate::names::rules::Verdict>,
+    verdicts: Vec<Labelled>,
     #[schema(value_type = Object)]
     romanization: crate::names::romanize::Romanization,
+}
+
+/// A verdict with its rule's name as the officer reads it (大, 洋, 怪, 重 …).
+#[derive(serde::Serialize)]
+pub struct Labelled {
+    #[serde(flatten)]
+    verdict: crate::names::rules::Verdict,
+    rule_label: &'static str,
 }
 
 /// The naming rules applied to a proposed name, for the form while the officer types.
@@ -580,7 +588,13 @@ pub async fn check_name(
     );
     Ok(Json(NameChecked {
         name: q.name,
-        verdicts,
+        verdicts: verdicts
+            .into_iter()
+            .map(|verdict| Labelled {
+                rule_label: verdict.rule.label(),
+                verdict,
+            })
+            .collect(),
         romanization,
     }))
 }

@@ -157,6 +157,11 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
     );
     assert!(dom.contains("data-rule=\"foreign\""), "{dom}");
     assert!(dom.contains("拼写：Manhadun Huayuan"), "{dom}");
+    // The verdict names its rule as officers do (洋), never by its code, and says what the
+    // name may still be.
+    assert!(dom.contains("不符合命名规则（洋）："), "{dom}");
+    assert!(!dom.contains("[foreign]"), "{dom}");
+    assert!(dom.contains("可作为拟命名登记"), "{dom}");
     let url =
         format!("http://127.0.0.1:{port}/names/check?name=%E9%98%BF%E5%B7%B4%E5%98%8E%E8%B7%AF");
     let dom = chromium(
@@ -425,9 +430,17 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         "the naming-rule verdict",
     );
     assert!(verdict.as_str().unwrap().contains("曼哈顿"), "{verdict}");
-    // Checked before saving: the rules of saving, nothing written (a proposed name may carry
-    // a naming warning; the registry refuses nothing here).
-    check_passes(&mut browser);
+    // Checked before saving: the rules of saving, nothing written. A proposed name may carry
+    // the rules' objection; the check says it may be saved as proposed, not that it "passed".
+    browser.click_on("#check-new");
+    let checked = browser.wait_for(
+        "document.getElementById('check-result')?.textContent",
+        "the check's answer",
+    );
+    assert_eq!(
+        checked,
+        "可以保存为拟命名；名称不符合命名规则，批准前须更正或凭批准文件"
+    );
     browser.click_on("#save-new");
     browser.wait_for(
         "document.getElementById('feature-title')?.textContent === '曼哈顿巷' && document.getElementById('history')",

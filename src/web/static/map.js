@@ -347,7 +347,11 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": el.dataset.csrf } });
     const v = await r.json();
     out.className = r.ok ? "check-ok" : "error";
-    out.textContent = r.ok ? "检查通过：可以保存" : `不能保存：${v.error}`;
+    // A name the rules object to may still be saved as proposed: say so, not "passed".
+    const objected = document.querySelector("#name-verdicts .verdict.error");
+    out.textContent = !r.ok ? `不能保存：${v.error}`
+      : objected ? "可以保存为拟命名；名称不符合命名规则，批准前须更正或凭批准文件"
+      : "检查通过：可以保存";
     if (map.getSource("check")) {
       map.getSource("check").setData({ type: "FeatureCollection",
         features: v.location ? [{ type: "Feature", geometry: v.location, properties: {} }] : [] });
@@ -573,7 +577,7 @@
     if (mine !== verdictSeq) return;
     const out = document.getElementById("name-verdicts");
     if (!out) return;
-    out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}：${esc(x.explanation)}</p>`).join("")
+    out.innerHTML = (v.verdicts || []).map((x) => `<p class="verdict ${esc(x.severity)}" data-rule="${esc(x.rule)}">${x.severity === "error" ? "不符合命名规则" : "提示"}（${esc(x.rule_label)}）：${esc(x.explanation)}</p>`).join("")
       + (v.romanization ? `<p>拼写：${esc(v.romanization.standard)}</p>` : "");
   }
 

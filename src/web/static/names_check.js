@@ -20,7 +20,8 @@
       const li = document.createElement('li');
       li.className = v.severity;
       li.dataset.rule = v.rule;
-      li.textContent = '[' + v.rule + '] ' + (v.severity === 'error' ? '错误：' : '警告：') + v.explanation;
+      li.textContent = (v.severity === 'error' ? '不符合命名规则' : '提示') + '（' + v.rule_label + '）：' + v.explanation
+        + (v.severity === 'error' ? '（可作为拟命名登记；不更正则须凭批准文件才能批准）' : '');
       verdicts.append(li);
     }
   }
