@@ -5,7 +5,6 @@
 use super::auth::{Caller, require_write};
 use super::edit::{ApiJson, today};
 use super::extract::ApiPath;
-use super::openapi::ErrorBody;
 use super::{ApiError, AppState};
 use crate::addresses::DoorNumber;
 use crate::model::Layer;
@@ -77,11 +76,6 @@ fn answer(status: StatusCode, id: RecordId, registry: &AppState) -> Response {
     request_body = NewCampaign,
     responses(
         (status = 201, description = "已建立草案", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -122,11 +116,6 @@ pub async fn create(
     request_body = Pins,
     responses(
         (status = 200, description = "已固定", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn pin(
@@ -163,11 +152,6 @@ pub async fn pin(
     request_body = Approval,
     responses(
         (status = 200, description = "已批准", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -192,11 +176,6 @@ pub async fn approve(
     request_body = Empty,
     responses(
         (status = 200, description = "已写入", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn apply(

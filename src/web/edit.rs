@@ -411,11 +411,6 @@ pub struct Checked {
     request_body = FeatureWrite,
     responses(
         (status = 201, description = "已新建（ETag 为版本）", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -454,11 +449,6 @@ pub async fn create(
     request_body = FeatureWrite,
     responses(
         (status = 200, description = "已修改", body = ref("#/components/schemas/Feature")),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "缺少 If-Match", body = ErrorBody),
     )
@@ -496,11 +486,6 @@ pub async fn replace(
     request_body = RetireWrite,
     responses(
         (status = 200, description = "已注销", body = Retired),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "缺少 If-Match", body = ErrorBody),
     )
@@ -557,11 +542,6 @@ async fn caller_changeset(
     request_body = ChangesetInput,
     responses(
         (status = 200, description = "检查通过：照此保存会被接受（未写入任何内容）", body = Checked),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "某项写入的版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "某项修改缺少 if_match", body = ErrorBody),
     )
@@ -591,11 +571,6 @@ pub async fn check_changeset(
     request_body = ChangesetInput,
     responses(
         (status = 201, description = "已写入", body = Committed),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "某项写入的版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "某项修改缺少 if_match", body = ErrorBody),
     )

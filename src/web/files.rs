@@ -111,10 +111,6 @@ fn parse_crs(crs: &str) -> Result<u32, ApiError> {
     request_body(content = Binary, content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "导入报告（已写入或试运行）", body = crate::registry::files::Imported),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
         (status = 422, description = "有要素被拒绝，整个文件都没有写入", body = crate::registry::files::Imported),
     )
 )]

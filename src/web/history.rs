@@ -443,11 +443,6 @@ pub struct RevertInput {
     request_body = RevertInput,
     responses(
         (status = 201, description = "已撤销", body = Reverted),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 409, description = "不能撤销：此后又有变更修改了这些记录，或变更集注销了记录", body = ErrorBody),
     )
 )]

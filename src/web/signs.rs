@@ -387,11 +387,6 @@ pub struct OrderChanged {
     request_body(content = Binary, content_type = "image/*"),
     responses(
         (status = 201, description = "已保存照片", body = Uploaded),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn upload(
@@ -508,11 +503,6 @@ pub struct InspectionInput {
     request_body = InspectionInput,
     responses(
         (status = 201, description = "已登记巡查（标志状况与所需工单在同一变更集中）", body = Inspected),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "标志版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "缺少 If-Match", body = ErrorBody),
     )
@@ -610,11 +600,6 @@ pub struct OrderInput {
     request_body = OrderInput,
     responses(
         (status = 201, description = "已开具工单", body = Opened),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn open_order(
@@ -665,11 +650,6 @@ pub struct FromFindingsInput {
     request_body = FromFindingsInput,
     responses(
         (status = 200, description = "已开具的工单数", body = OpenedFromFindings),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
     )
 )]
 pub async fn from_findings(
@@ -703,11 +683,6 @@ pub async fn from_findings(
     request_body = OrderChange,
     responses(
         (status = 200, description = "已修改工单", body = OrderChanged),
-        (status = 401, description = "未登录，或接口令牌无效", body = ErrorBody),
-        (status = 403, description = "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）", body = ErrorBody),
-        (status = 404, description = "没有该记录或图层", body = ErrorBody),
-        (status = 413, description = "请求内容过大", body = ErrorBody),
-        (status = 422, description = "变更被拒绝：几何无效、批准文件缺失、记录已存在等", body = ErrorBody),
         (status = 412, description = "工单版本已过期，未做任何修改", body = ErrorBody),
         (status = 428, description = "缺少 If-Match", body = ErrorBody),
     )

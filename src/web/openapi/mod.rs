@@ -138,12 +138,15 @@ fn derived() -> (
         _ => serde_json::Map::new(),
     };
     let mut paths = object(&mut api["paths"]);
-    for operation in paths
+    for (method, operation) in paths
         .values_mut()
         .flat_map(|p| p.as_object_mut())
-        .flat_map(|p| p.values_mut())
+        .flat_map(|p| p.iter_mut())
     {
-        let responses = operation["responses"].take();
+        let mut responses = operation["responses"].take();
+        if method != "get" {
+            responses = write_errors(responses);
+        }
         operation["responses"] = common(responses);
         // A layer's table is one of the catalogue's, known at run time.
         let parameters = operation
@@ -179,6 +182,22 @@ pub(super) fn param(
 /// A GeoJSON geometry, for a request body's field (`#[schema(schema_with = geometry)]`).
 pub(super) fn geometry() -> utoipa::openapi::Ref {
     utoipa::openapi::Ref::from_schema_name("Geometry")
+}
+
+/// Errors every write may answer, where its operation does not say them in its own words.
+fn write_errors(mut responses: Value) -> Value {
+    let map = responses.as_object_mut().expect("responses are an object");
+    for (status, description) in [
+        ("401", "未登录，或接口令牌无效"),
+        ("403", "角色无权修改该图层，或缺少 CSRF 令牌（会话方式）"),
+        ("404", "没有该记录或图层"),
+        ("413", "请求内容过大"),
+        ("422", "变更被拒绝：几何无效、批准文件缺失、记录已存在等"),
+    ] {
+        map.entry(status)
+            .or_insert_with(|| error_response(description));
+    }
+    responses
 }
 
 /// Errors every operation may answer.
