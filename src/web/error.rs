@@ -142,6 +142,24 @@ impl ApiError {
     }
 }
 
+/// An error as every operation answers it: what [`ApiError`] serializes to, and the `Error`
+/// schema of the API document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// 供脚本判断的代码，如 stale_version
+    code: &'static str,
+    /// 中文说明
+    error: String,
+    /// 出错的字段
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    /// 出错的位置
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    location: Option<serde_json::Value>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -160,15 +178,18 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let mut body = json!({ "code": self.code(), "error": message });
-        if let Some(field) = self.field() {
-            body["field"] = json!(field);
-        }
-        if let ApiError::Registry(RegistryError::Geometry { invalid, .. }) = &self
-            && let Some(at) = invalid.at
-        {
-            body["location"] = json!({ "type": "Point", "coordinates": [at.x, at.y] });
-        }
+        let location = match &self {
+            ApiError::Registry(RegistryError::Geometry { invalid, .. }) => invalid
+                .at
+                .map(|at| json!({ "type": "Point", "coordinates": [at.x, at.y] })),
+            _ => None,
+        };
+        let body = ErrorBody {
+            code: self.code(),
+            error: message,
+            field: self.field(),
+            location,
+        };
         (status, Json(body)).into_response()
     }
 }

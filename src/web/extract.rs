@@ -17,13 +17,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
-        let given: Vec<(String, String)> = form_urlencoded_parse(query)
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        let given: Vec<&str> = query
+            .split('&')
+            .filter(|pair| pair.split_once('=').is_some_and(|(_, v)| !v.is_empty()))
             .collect();
-        let given = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&given)
-            .finish();
+        let given = given.join("&");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(&given));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)

@@ -5,7 +5,8 @@
 //! officers' pages with their dispute steps and dispute maps (`signs`, `boundaries`), the
 //! burial office's pages and the public grave finder (`cemetery`), the gazetteer's editions
 //! (`gazetteer`), vector tiles (`tiles`) and the web map's style (`/maps/web-map.json`), and
-//! `/healthz` and `/metrics` (`ops`). Who is calling is decided once per request (`auth`): state-changing
+//! `/healthz` and `/metrics` (`ops`). A browser that navigates to an address that fails gets a
+//! page in Chinese, a program its JSON error (`errors`). Who is calling is decided once per request (`auth`): state-changing
 //! calls from the public or read-only roles are refused there, before their body is read,
 //! and every write checks the caller's role against the record's layer.
 

@@ -518,23 +518,7 @@ both_stores!(
         let token = officer(&registry, "wangfang", Role::NamesOfficer).await;
         let app = diming::web::app(registry.clone());
         let changesets = registry.store().changesets(1000).await.unwrap().len();
-        let check = |writes: Value| {
-            let (app, token) = (app.clone(), token.clone());
-            async move {
-                let body = json!({ "reason": "检查", "writes": writes });
-                send(
-                    &app,
-                    request(
-                        "POST",
-                        "/api/changesets/check",
-                        Some(&token),
-                        Some(body.clone()),
-                    ),
-                    Some(body),
-                )
-                .await
-            }
-        };
+        let check = |writes: Value| check_writes(&app, &token, writes);
         // A street that would be accepted: 200, and nothing written.
         let street = json!({ "op": "create", "layer": "streets", "feature": {
             "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[111.9605, 43.6395], [111.9625, 43.6395]] },
@@ -707,20 +691,7 @@ both_stores!(
         let app = diming::web::app(registry.clone());
         let check = |token: String, writes: Value| {
             let app = app.clone();
-            async move {
-                let body = json!({ "reason": "检查", "writes": writes });
-                send(
-                    &app,
-                    request(
-                        "POST",
-                        "/api/changesets/check",
-                        Some(&token),
-                        Some(body.clone()),
-                    ),
-                    Some(body),
-                )
-                .await
-            }
+            async move { check_writes(&app, &token, writes).await }
         };
         // A registered marker moved 5 m without an approval document.
         let boundary = officer(&registry, "bateer", Role::BoundaryOfficer).await;
@@ -764,3 +735,19 @@ both_stores!(
         assert!(r.body.contains(&taken), "{}", r.body);
     }
 );
+
+/// What `/api/changesets/check` answers `token`'s caller for `writes` (nothing is written).
+async fn check_writes(app: &axum::Router, token: &str, writes: Value) -> crate::support::Reply {
+    let body = json!({ "reason": "检查", "writes": writes });
+    send(
+        app,
+        request(
+            "POST",
+            "/api/changesets/check",
+            Some(token),
+            Some(body.clone()),
+        ),
+        Some(body),
+    )
+    .await
+}

@@ -8,9 +8,17 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    answer(app, Request::get(uri)).await
+}
+
+/// The status, headers and body the router answers to `request`.
+async fn answer(
+    app: &axum::Router,
+    request: axum::http::request::Builder,
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = app
         .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
     let status = response.status();
@@ -524,15 +532,7 @@ async fn navigate(
     if let Some(t) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    answer(app, request).await
 }
 
 both_stores!(

@@ -1,6 +1,9 @@
-//! The OpenAPI descriptions: 3.1 of the JSON API (`/api/openapi.json`) and 3.0 of OGC API –
-//! Features (`/ogc/api`, its service-desc). Tests call every operation of the first and check
-//! the answers against it; schemathesis fuzzes both.
+//! The JSON API's OpenAPI 3.1 document (`/api/openapi.json`): each operation is declared beside
+//! its handler (`#[utoipa::path]`) with the types it reads and answers; this module gathers
+//! them ([`Derived`]) and adds what no handler says (the catalogue's tables, the errors every
+//! operation or write may answer, the GeoJSON shapes). The helpers here also serve OGC API –
+//! Features' 3.0 document (`web::ogc::openapi`). Tests call every operation and check the
+//! answers against the document; schemathesis fuzzes both.
 
 use axum::Json;
 use serde_json::{Value, json};
@@ -80,21 +83,7 @@ use utoipa::OpenApi;
 )]
 struct Derived;
 
-/// An error, as every operation answers it ([`super::ApiError`]).
-#[derive(utoipa::ToSchema)]
-#[schema(as = Error)]
-#[allow(dead_code)]
-pub(super) struct ErrorBody {
-    /// 供脚本判断的代码，如 stale_version
-    code: String,
-    /// 中文说明
-    error: String,
-    /// 出错的字段
-    field: Option<String>,
-    /// 出错的位置
-    #[schema(value_type = Option<Object>)]
-    location: Option<Value>,
-}
+pub(super) use super::error::ErrorBody;
 
 /// A file's bytes (a PDF, a photo).
 #[derive(utoipa::ToSchema)]
@@ -317,7 +306,9 @@ fn frame() -> Value {
     responses((status = 200, description = "OpenAPI 文档", body = Object))
 )]
 pub async fn serve() -> Json<Value> {
-    Json(document())
+    // Derived from the code alone: built once.
+    static DOCUMENT: std::sync::LazyLock<Value> = std::sync::LazyLock::new(document);
+    Json(DOCUMENT.clone())
 }
 
 #[cfg(test)]
