@@ -65,6 +65,12 @@ pub enum Disposition {
 }
 
 impl Disposition {
+    pub const ALL: [Disposition; 3] = [
+        Disposition::Cremation,
+        Disposition::Burial,
+        Disposition::Other,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Disposition::Cremation => "火化",

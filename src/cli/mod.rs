@@ -223,13 +223,9 @@ pub(crate) async fn store_photo(registry: &Registry, path: &str, author: &str) -
 
 /// A point written as `经度,纬度`.
 pub(crate) fn parse_point(at: &str) -> Result<geo::Coord<f64>> {
-    let (x, y) = at
-        .split_once(',')
-        .with_context(|| format!("点位“{at}”应写作 经度,纬度"))?;
-    Ok(geo::coord! {
-        x: x.trim().parse::<f64>().with_context(|| format!("经度“{x}”不是数"))?,
-        y: y.trim().parse::<f64>().with_context(|| format!("纬度“{y}”不是数"))?,
-    })
+    diming::spatial::parse_lon_lat(at)
+        .map(|p| p.0)
+        .map_err(anyhow::Error::msg)
 }
 
 pub(crate) async fn run(cli: Cli) -> Result<()> {

@@ -109,6 +109,13 @@ impl RegistryError {
                 | RegistryError::Store(StoreError::Stale { .. })
         )
     }
+
+    /// Whether the write was refused for what it asked (a rule, a stale version, a value
+    /// out of range), which the officer can put right, rather than failed in the store or the
+    /// configuration.
+    pub fn is_refusal(&self) -> bool {
+        self.is_stale() || !matches!(self, RegistryError::Store(_) | RegistryError::Config(_))
+    }
 }
 
 pub struct Registry {

@@ -65,6 +65,20 @@ impl Caller {
             .iter()
             .any(|s| !s.import.is_empty() && self.access.can_write(s.layer));
         context.insert("can_import", &can_import);
+        // What the role may do, for the navigation and the actions a page offers.
+        let a = &self.access;
+        context.insert(
+            "may",
+            &serde_json::json!({
+                "read_burials": a.can_read_layer(Layer::Burial),
+                "register_burials": a.can_write(Layer::Burial),
+                "notices": a.can_write(Layer::Notice),
+                "names": a.can_write(Layer::Place),
+                "boundaries": a.can_write(Layer::AdminUnit),
+                "publish": a.can_publish(),
+                "admin": a.is_admin(),
+            }),
+        );
     }
 }
 

@@ -16,7 +16,7 @@ use crate::record::RecordId;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tera::Context;
@@ -148,7 +148,7 @@ pub async fn page(
     State(registry): State<AppState>,
     caller: Caller,
     Query(q): Query<StatsQuery>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
     officer_only(&caller)?;
     let deaths = registry.deaths();
     let (from, to) = years(&deaths, &q);
@@ -189,6 +189,7 @@ pub async fn page(
         }
     }
     let burial_office = caller.access.can_read_layer(Layer::Burial);
+    let whole = caller.access.sees_whole_personal_data();
     let today = chrono::Local::now().date_naive();
     let until = today
         .checked_add_months(chrono::Months::new(6))
@@ -197,7 +198,12 @@ pub async fn page(
         registry
             .expiring_plots(until)
             .into_iter()
-            .map(|e| json!({"number": e.number, "cemetery": e.cemetery, "until": e.until, "overdue": e.until < today}))
+            .map(|e| {
+                let phone = super::burials::holder_phone(&registry.current(), e.id, whole);
+                json!({"id": e.id.to_string(), "number": e.number, "cemetery": e.cemetery,
+                    "until": e.until, "overdue": e.until < today,
+                    "holder": e.holder, "phone": phone})
+            })
             .collect()
     } else {
         Vec::new()
@@ -222,7 +228,17 @@ pub async fn page(
     context.insert("findings", &findings);
     context.insert("burial_office", &burial_office);
     caller.insert_into(&mut context);
-    pages::render("cemetery.html", &context)
+    let page = pages::render("cemetery.html", &context)?;
+    if whole && expiring.iter().any(|e| !e["phone"].is_null()) {
+        super::auth::log_personal_access(
+            &registry,
+            caller.access.name().unwrap_or_default(),
+            "/cemetery",
+            "查看届满墓位使用人的完整电话号码",
+        )
+        .await;
+    }
+    Ok(super::burials::private(page))
 }
 
 /// `GET /cemetery/burials/{id}`: a burial record as the burial office sees it. The whole ID
@@ -232,16 +248,14 @@ pub async fn burial_page(
     State(registry): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(done): Query<super::burials::Done>,
 ) -> Result<Response, ApiError> {
-    if !caller.access.can_read_layer(Layer::Burial) {
-        return Err(ApiError::Forbidden(
-            "殡葬登记含个人信息，仅殡葬管理部门可查看".into(),
-        ));
-    }
+    super::burials::burial_office(&caller)?;
     let id: RecordId = id
         .parse()
         .map_err(|_| ApiError::NotFound(format!("记录号“{id}”无效")))?;
-    let (context, shown_whole) = burial_context(&registry, &caller, id)?;
+    let (mut context, shown_whole) = burial_context(&registry, &caller, id)?;
+    done.insert_into(&mut context);
     if shown_whole {
         super::auth::log_personal_access(
             &registry,
@@ -282,6 +296,18 @@ fn burial_context(
         .plot
         .and_then(|p| state.version::<Plot>(&p))
         .map(|(_, p)| p.number.to_string());
+    let atlas = crate::publish::atlas::Atlas::new(&state, &registry.config().jurisdiction.name);
+    let plan = b.plot.and_then(|p| atlas.plot_plan(p)).unwrap_or_default();
+    // The subsidy rule in force on the date of death, its items and caps for the claim form.
+    let rule = crate::cemetery::subsidy::rule_for(
+        &registry.config().cemetery.subsidies,
+        b.deceased.died,
+    )
+    .map(|r| {
+        json!({"name": r.name, "basis": r.basis, "total": r.total_cap_yuan,
+            "eligible": r.eligible(b, &registry.config().jurisdiction.county_code).err(),
+            "items": r.items.iter().map(|i| json!({"name": i.name, "cap": i.cap_yuan})).collect::<Vec<_>>()})
+    });
     let claims: Vec<Value> = state
         .versions::<SubsidyClaim>()
         .map(|(_, s)| s)
@@ -307,7 +333,10 @@ fn burial_context(
             .map_or_else(|| "—".into(), |d| d.to_string()),
     );
     context.insert("died", &b.deceased.died);
-    context.insert("residence", &b.deceased.residence);
+    context.insert(
+        "residence",
+        &super::burials::unit_name(&state, &b.deceased.residence),
+    );
     context.insert("place_of_death", &b.deceased.place_of_death);
     context.insert("disposition", b.disposition.label());
     context.insert(
@@ -315,6 +344,10 @@ fn burial_context(
         b.cremation_certificate.as_deref().unwrap_or("—"),
     );
     context.insert("plot", plot.as_deref().unwrap_or("—"));
+    context.insert("plot_id", &b.plot.map(|p| p.to_string()));
+    context.insert("plan", &plan);
+    context.insert("rule", &rule);
+    context.insert("can_claim", &caller.access.can_write(Layer::SubsidyClaim));
     context.insert("in_zone", &b.in_zone);
     context.insert("exemption", b.exemption.as_deref().unwrap_or("—"));
     context.insert("registered_by", &b.registered_by);

@@ -14,6 +14,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod boundaries;
+mod burials;
 mod campaigns;
 mod cemetery;
 pub(crate) mod cql;
@@ -116,7 +117,19 @@ pub fn app(registry: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/cemetery", get(cemetery::page))
+        .route("/cemetery/burials", get(burials::list))
+        .route(
+            "/cemetery/burials/new",
+            get(burials::new_form).post(burials::register),
+        )
         .route("/cemetery/burials/{id}", get(cemetery::burial_page))
+        .route("/cemetery/burials/{id}/subsidy", post(burials::claim))
+        .route("/cemetery/plots", get(burials::plots))
+        .route("/cemetery/plots/plan", get(burials::plan))
+        .route(
+            "/cemetery/plots/{id}",
+            get(burials::plot_page).post(burials::plot_step),
+        )
         .route("/api/cemetery/stats", get(cemetery::stats_api))
         .route("/graves", get(cemetery::finder))
         .route("/gazetteer", get(gazetteer::page))

@@ -33,6 +33,17 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("boundaries.html", include_str!("templates/boundaries.html")),
         ("cemetery.html", include_str!("templates/cemetery.html")),
         ("burial.html", include_str!("templates/burial.html")),
+        ("burials.html", include_str!("templates/burials.html")),
+        (
+            "burial_form.html",
+            include_str!("templates/burial_form.html"),
+        ),
+        ("plots.html", include_str!("templates/plots.html")),
+        ("plot.html", include_str!("templates/plot.html")),
+        (
+            "cemetery_nav.html",
+            include_str!("templates/cemetery_nav.html"),
+        ),
         ("graves.html", include_str!("templates/graves.html")),
         ("gazetteer.html", include_str!("templates/gazetteer.html")),
         ("error.html", include_str!("templates/error.html")),
@@ -352,4 +363,14 @@ pub async fn map_page(
     context.insert("script", &super::assets::map_script());
     caller.insert_into(&mut context);
     render("map.html", &context)
+}
+
+#[cfg(test)]
+mod template_tests {
+    /// Every built-in template parses (a syntax error otherwise shows only when a page using
+    /// it is first asked for).
+    #[test]
+    fn the_built_in_templates_parse() {
+        assert!(super::TEMPLATES.get_template_names().count() > 20);
+    }
 }

@@ -3,20 +3,16 @@
 use super::{NoticesCommand, RelocationArgs, today};
 use crate::cli::{Format, open};
 use anyhow::{Context, Result, bail};
-use diming::cemetery::Cemetery;
 use diming::cemetery::Grave;
 use diming::cemetery::Notice;
 use diming::cemetery::Plot;
-use diming::cemetery::Zone;
-use diming::cemetery::{
-    Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotNumber, ZoneKind,
-};
+use diming::cemetery::{Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotNumber};
 use diming::config::Config;
 use diming::model::Variant;
 use diming::record::{RecordId, Source};
 use diming::registry::Registry;
-use diming::registry::cemetery::{NoticeUpdate, find_plot};
-use geo::{Contains, Geometry};
+use diming::registry::cemetery::{NoticeUpdate, find_plot, scope};
+use geo::Geometry;
 
 pub(super) fn find_notice(registry: &Registry, key: &str) -> Result<(RecordId, u32)> {
     let state = registry.current();
@@ -167,20 +163,8 @@ pub(super) async fn relocation(
 ) -> Result<()> {
     let issued = a.issued.unwrap_or_else(today);
     // The graves, and the area drawn on the public notice.
-    let (graves, area, scope_name): (Vec<RecordId>, Option<Geometry<f64>>, String) = {
+    let scope = {
         let state = registry.current();
-        let in_area = |g: &Geometry<f64>| -> Vec<RecordId> {
-            state
-                .layer(Grave::LAYER)
-                .filter(|v| v.of::<Grave>().is_none_or(|g| g.moved_to.is_none()))
-                .filter(|v| match (&v.geometry, g) {
-                    (Geometry::Point(p), Geometry::MultiPolygon(m)) => m.contains(p),
-                    (Geometry::Point(p), Geometry::Polygon(m)) => m.contains(p),
-                    _ => false,
-                })
-                .map(|v| v.id)
-                .collect()
-        };
         if let Some(path) = &a.area {
             let text = std::fs::read_to_string(path).with_context(|| format!("读取 {path}"))?;
             let features = diming::spatial::geojson::features(&text).map_err(anyhow::Error::msg)?;
@@ -196,74 +180,21 @@ pub(super) async fn relocation(
                 bail!("{path} 中没有面：整治范围须为面");
             }
             let g = Geometry::MultiPolygon(geo::MultiPolygon(polygons));
-            (in_area(&g), Some(g), format!("{path} 所示范围"))
+            scope::in_area(&state, g, format!("{path} 所示范围"))
         } else if let Some(zone) = &a.zone {
-            let kind = zone.parse::<ZoneKind>().ok();
-            let zones: Vec<_> = state
-                .layer(Zone::LAYER)
-                .filter(|v| {
-                    v.of::<Zone>()
-                        .is_some_and(|z| Some(z.kind) == kind || z.name == *zone)
-                })
-                .collect();
-            if zones.is_empty() {
-                bail!("没有区域“{zone}”：应为区域类型（如 road_railway）或区域名称");
-            }
-            let names: Vec<String> = zones
-                .iter()
-                .filter_map(|v| v.of::<Zone>().map(|z| z.name.clone()))
-                .collect();
-            let polygons: Vec<geo::Polygon<f64>> = zones
-                .iter()
-                .flat_map(|v| match &v.geometry {
-                    Geometry::MultiPolygon(m) => m.0.clone(),
-                    _ => vec![],
-                })
-                .collect();
-            let g = Geometry::MultiPolygon(geo::MultiPolygon(polygons));
-            (in_area(&g), Some(g), names.join("、"))
+            scope::in_zones(&state, zone).map_err(anyhow::Error::msg)?
         } else if let Some(list) = &a.graves {
-            let mut ids = Vec::new();
-            for key in list
-                .split([',', '，'])
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-            {
-                let v = state
-                    .layer(Grave::LAYER)
-                    .find(|v| {
-                        v.id.to_string() == key || v.of::<Grave>().is_some_and(|g| g.number == key)
-                    })
-                    .with_context(|| format!("没有坟墓“{key}”"))?;
-                ids.push(v.id);
-            }
-            (ids, None, "所列坟墓".into())
+            scope::listed(&state, list).map_err(anyhow::Error::msg)?
         } else {
             bail!("请用 --area、--zone 或 --graves 指明范围");
         }
     };
-    if graves.is_empty() {
+    if scope.graves.is_empty() {
         bail!("范围内没有登记的散埋坟墓");
     }
-    let destination = {
-        let state = registry.current();
-        let found: Vec<(RecordId, String)> = state
-            .versions::<Cemetery>()
-            .filter(|(_, c)| {
-                a.destination
-                    .as_ref()
-                    .map_or(c.kind == diming::cemetery::CemeteryKind::Public, |d| {
-                        *d == c.name
-                    })
-            })
-            .map(|(v, c)| (v.id, c.name.clone()))
-            .collect();
-        match found.as_slice() {
-            [one] => one.clone(),
-            [] => bail!("找不到接收公墓：请用 --destination 给出公墓名称"),
-            _ => bail!("有多个公益性公墓：请用 --destination 指明"),
-        }
-    };
+    let destination = scope::destination(&registry.current(), a.destination.as_deref())
+        .map_err(anyhow::Error::msg)?;
+    let (graves, area, scope_name) = (scope.graves, scope.area, scope.name);
     let fen = |y: f64| (y * 100.0).round() as i64;
     let terms = NoticeTerms {
         basis: a.basis,

@@ -23,6 +23,7 @@ mod finder;
 mod ledger;
 mod retention;
 mod rules;
+pub mod scope;
 
 use crate::boundaries::AdminUnit;
 use crate::cemetery::Cemetery;
