@@ -64,6 +64,9 @@ pub enum Disposition {
     Other,
 }
 
+/// Why remains moved from a scattered grave may lie in a body plot inside the cremation zone.
+pub const RELOCATION_EXEMPTION: &str = "迁坟安置：原土葬遗骸整体迁入公墓";
+
 impl Disposition {
     pub const ALL: [Disposition; 3] = [
         Disposition::Cremation,
@@ -131,6 +134,31 @@ pub struct Burial {
 }
 
 impl Burial {
+    /// The burial of remains moved from a scattered grave into `plot` under a relocation
+    /// notice (its number the burial's document); `relocate_grave` links the grave.
+    pub fn relocated(
+        deceased: Deceased,
+        plot: RecordId,
+        exemption: String,
+        notice_number: &str,
+        author: &str,
+        on: NaiveDate,
+    ) -> Burial {
+        Burial {
+            deceased,
+            disposition: Disposition::Burial,
+            cremation_certificate: None,
+            plot: Some(plot),
+            in_zone: false,
+            exemption: Some(exemption),
+            relocated_from: None,
+            registered_by: author.into(),
+            registered_on: on,
+            documents: vec![notice_number.to_string()],
+            source: Source::Survey,
+        }
+    }
+
     /// The title the public may see: name and years only.
     pub fn public_title(&self) -> String {
         let born = self

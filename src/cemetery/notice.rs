@@ -105,7 +105,30 @@ pub struct NoticeTerms {
     pub issued_on: NaiveDate,
 }
 
+/// What a batch says unless the officer writes otherwise.
+pub mod defaults {
+    pub const REASON: &str = "散埋乱葬集中整治";
+    pub const BASIS: &str = "《殡葬管理条例》第十条、第二十条；《内蒙古自治区殡葬管理办法》";
+    pub const DOCUMENTS: &str = "坟主居民身份证、户口簿，与逝者关系证明";
+    /// Compensation per single and double grave and the bonus for moving on time, in yuan.
+    pub const COMPENSATION_SINGLE: f64 = 2000.0;
+    pub const COMPENSATION_DOUBLE: f64 = 3500.0;
+    pub const BONUS: f64 = 500.0;
+    /// Registration opens this many days after the notice and closes this many days before
+    /// the deadline.
+    pub const OPENS_AFTER_DAYS: i64 = 3;
+    pub const CLOSES_BEFORE_DAYS: i64 = 6;
+}
+
 impl NoticeTerms {
+    /// The registration window a notice issued on `issued` with `deadline` has by default.
+    pub fn default_window(issued: NaiveDate, deadline: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (
+            issued + chrono::Duration::days(defaults::OPENS_AFTER_DAYS),
+            deadline - chrono::Duration::days(defaults::CLOSES_BEFORE_DAYS),
+        )
+    }
+
     /// What is wrong with the terms (windows and deadline in order).
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -551,10 +551,12 @@ pub async fn plots(
         (r.cemetery.clone(), n.map(|n| (n.section, n.row, n.number)))
     };
     rows.sort_by_key(key);
-    // A whole number that names one plot opens it, as a counter clerk expects.
-    if let [one] = rows.as_slice()
-        && one.number.to_uppercase() == wanted
-    {
+    // A whole number opens its plot, as a counter clerk expects (A-10-1, not A-10-1x).
+    let exact: Vec<&PlotRow> = rows
+        .iter()
+        .filter(|r| r.number.to_uppercase() == wanted)
+        .collect();
+    if let [one] = exact.as_slice() {
         return Ok(Redirect::to(&format!("/cemetery/plots/{}", one.id)).into_response());
     }
     let total = rows.len();

@@ -17,10 +17,16 @@ const FOR_PROGRAMS: [&str; 7] = [
     "/api/", "/ogc", "/tiles/", "/static/", "/glyphs/", "/maps/", "/metrics",
 ];
 
-/// Whether the request is a person's browser navigating to a page.
+/// Whether the request is a person's browser navigating to a page, or sending a page's form.
 fn navigates(request: &Request) -> bool {
     let path = request.uri().path();
-    (request.method() == Method::GET || request.method() == Method::HEAD)
+    let form = request.method() == Method::POST
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    (request.method() == Method::GET || request.method() == Method::HEAD || form)
         && !FOR_PROGRAMS.iter().any(|p| path.starts_with(p))
         && request
             .headers()
@@ -51,11 +57,19 @@ pub async fn as_pages(State(registry): State<AppState>, request: Request, next: 
     if !navigates(&request) {
         return next.run(request).await;
     }
+    let sent_form = request.method() == Method::POST;
     let target = request
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
+    // The page a refused form came from, to go back to it (this site's pages only).
+    let back = sent_form
+        .then(|| request.headers().get(header::REFERER))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()));
     // Who is asking is worked out only for an error page (the handler does it for itself).
     let headers = request.headers().clone();
     let response = next.run(request).await;
@@ -69,6 +83,12 @@ pub async fn as_pages(State(registry): State<AppState>, request: Request, next: 
         return response;
     }
     if status == StatusCode::UNAUTHORIZED {
+        // After logging in, a form's page again (its address takes no GET of its own).
+        let target = if sent_form {
+            back.clone().unwrap_or_else(|| "/".into())
+        } else {
+            target
+        };
         let next = form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
@@ -90,7 +110,13 @@ pub async fn as_pages(State(registry): State<AppState>, request: Request, next: 
         .await
         .ok()
     };
-    page(&registry, caller.as_ref(), status, &message)
+    page(
+        &registry,
+        caller.as_ref(),
+        status,
+        &message,
+        back.as_deref(),
+    )
 }
 
 /// The error page itself.
@@ -99,8 +125,10 @@ fn page(
     caller: Option<&Caller>,
     status: StatusCode,
     message: &str,
+    back: Option<&str>,
 ) -> Response {
     let mut context = Context::new();
+    context.insert("back", &back);
     context.insert("city", &registry.config().jurisdiction.name);
     context.insert("status", &status.as_u16());
     context.insert("heading", heading(status));
@@ -109,6 +137,7 @@ fn page(
         Some(c) => c.insert_into(&mut context),
         None => {
             context.insert("internal", &false);
+            context.insert("may", &serde_json::json!({}));
         }
     }
     match pages::render("error.html", &context) {

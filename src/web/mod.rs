@@ -27,6 +27,7 @@ mod gazetteer;
 pub mod headers;
 mod history;
 mod map;
+mod notices;
 mod numbering;
 mod ogc;
 pub mod openapi;
@@ -124,6 +125,12 @@ pub fn app(registry: AppState) -> Router {
         )
         .route("/cemetery/burials/{id}", get(cemetery::burial_page))
         .route("/cemetery/burials/{id}/subsidy", post(burials::claim))
+        .route("/cemetery/notices", get(notices::list).post(notices::issue))
+        .route("/cemetery/notices/print", get(notices::print))
+        .route("/cemetery/notices/{id}", get(notices::page))
+        .route("/cemetery/notices/{id}/pdf", get(notices::pdf))
+        .route("/cemetery/notices/{id}/steps", post(notices::step))
+        .route("/cemetery/notices/{id}/relocate", post(notices::relocate))
         .route("/cemetery/plots", get(burials::plots))
         .route("/cemetery/plots/plan", get(burials::plan))
         .route(

@@ -40,6 +40,8 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ),
         ("plots.html", include_str!("templates/plots.html")),
         ("plot.html", include_str!("templates/plot.html")),
+        ("notices.html", include_str!("templates/notices.html")),
+        ("notice.html", include_str!("templates/notice.html")),
         (
             "cemetery_nav.html",
             include_str!("templates/cemetery_nav.html"),

@@ -211,7 +211,7 @@ async fn served_demo(
 
 /// Logs `name` in by typing into the login form and clicking its button, on the way to `next`
 /// (the caller waits for that page).
-fn log_in(browser: &mut crate::cdp::Browser, base: &str, name: &str, next: &str) {
+pub(crate) fn log_in(browser: &mut crate::cdp::Browser, base: &str, name: &str, next: &str) {
     browser.goto(&format!("{base}/login?next={next}"));
     browser.type_into("input[name=name]", name);
     browser.type_into("input[name=password]", "test-password-长长的");

@@ -33,3 +33,4 @@ mod store;
 mod tiles;
 mod validation;
 mod web;
+mod workplace;

@@ -111,6 +111,10 @@ async fn a_name_never_runs_as_script_and_every_page_forbids_inline_script() {
         "/ogc/collections/streets/items?f=html&limit=5".into(),
         format!("/ogc/collections/streets/items/{street}?f=html"),
         format!("/cemetery/burials/{burial_id}"),
+        "/cemetery/burials".into(),
+        "/cemetery/burials/new".into(),
+        "/cemetery/plots?number=A".into(),
+        "/cemetery/notices".into(),
     ];
     for page in &pages {
         let token = if page.starts_with("/cemetery") {

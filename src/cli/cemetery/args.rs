@@ -2,6 +2,7 @@
 
 use crate::cli::Format;
 use clap::{Subcommand, ValueEnum};
+use diming::cemetery::defaults;
 
 #[derive(Subcommand)]
 pub(crate) enum CemeteryCommand {
@@ -296,7 +297,7 @@ pub(crate) enum NoticesCommand {
         died: chrono::NaiveDate,
         #[arg(long)]
         residence: String,
-        #[arg(long, default_value = "迁坟安置：原土葬遗骸整体迁入公墓")]
+        #[arg(long, default_value = diming::cemetery::RELOCATION_EXEMPTION)]
         exemption: String,
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
@@ -325,12 +326,9 @@ pub(crate) struct RelocationArgs {
     /// 告知日期（默认今天）
     #[arg(long)]
     pub(super) issued: Option<chrono::NaiveDate>,
-    #[arg(long, default_value = "散埋乱葬集中整治")]
+    #[arg(long, default_value = defaults::REASON)]
     pub(super) reason: String,
-    #[arg(
-        long,
-        default_value = "《殡葬管理条例》第十条、第二十条；《内蒙古自治区殡葬管理办法》"
-    )]
+    #[arg(long, default_value = defaults::BASIS)]
     pub(super) basis: String,
     /// 范围的文字说明（默认取区域名称）
     #[arg(long)]
@@ -338,13 +336,13 @@ pub(crate) struct RelocationArgs {
     /// 接收公墓名称（默认为唯一的公益性公墓）
     #[arg(long)]
     pub(super) destination: Option<String>,
-    #[arg(long, default_value_t = 2000.0)]
+    #[arg(long, default_value_t = defaults::COMPENSATION_SINGLE)]
     pub(super) compensation_single: f64,
-    #[arg(long, default_value_t = 3500.0)]
+    #[arg(long, default_value_t = defaults::COMPENSATION_DOUBLE)]
     pub(super) compensation_double: f64,
-    #[arg(long, default_value_t = 500.0)]
+    #[arg(long, default_value_t = defaults::BONUS)]
     pub(super) bonus: f64,
-    #[arg(long, default_value = "坟主居民身份证、户口簿，与逝者关系证明")]
+    #[arg(long, default_value = defaults::DOCUMENTS)]
     pub(super) documents: String,
     #[arg(long)]
     pub(super) contact: String,

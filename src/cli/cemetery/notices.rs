@@ -6,10 +6,10 @@ use anyhow::{Context, Result, bail};
 use diming::cemetery::Grave;
 use diming::cemetery::Notice;
 use diming::cemetery::Plot;
-use diming::cemetery::{Burial, Deceased, Disposition, NoticeStatus, NoticeTerms, PlotNumber};
+use diming::cemetery::{Burial, Deceased, NoticeStatus, NoticeTerms, PlotNumber};
 use diming::config::Config;
 use diming::model::Variant;
-use diming::record::{RecordId, Source};
+use diming::record::RecordId;
 use diming::registry::Registry;
 use diming::registry::cemetery::{NoticeUpdate, find_plot, scope};
 use geo::Geometry;
@@ -124,28 +124,17 @@ pub(crate) async fn notices(
             let plot_id = find_plot(&registry.current(), cemetery.as_deref(), &number)
                 .map_err(anyhow::Error::msg)?;
             let on = date.unwrap_or_else(today);
-            let burial = Burial {
-                deceased: Deceased {
-                    name,
-                    sex: sex.parse().map_err(anyhow::Error::msg)?,
-                    ethnicity,
-                    id_number: None,
-                    born: None,
-                    died,
-                    residence,
-                    place_of_death: String::new(),
-                },
-                disposition: Disposition::Burial,
-                cremation_certificate: None,
-                plot: Some(plot_id),
-                in_zone: false,
-                exemption: Some(exemption),
-                relocated_from: None,
-                registered_by: author.into(),
-                registered_on: on,
-                documents: vec![notice.clone()],
-                source: Source::Survey,
+            let deceased = Deceased {
+                name,
+                sex: sex.parse().map_err(anyhow::Error::msg)?,
+                ethnicity,
+                id_number: None,
+                born: None,
+                died,
+                residence,
+                place_of_death: String::new(),
             };
+            let burial = Burial::relocated(deceased, plot_id, exemption, &notice, author, on);
             let burial_id = registry
                 .relocate_grave(author, id, plot_id, burial, on)
                 .await?;
@@ -196,16 +185,13 @@ pub(super) async fn relocation(
         .map_err(anyhow::Error::msg)?;
     let (graves, area, scope_name) = (scope.graves, scope.area, scope.name);
     let fen = |y: f64| (y * 100.0).round() as i64;
+    let window = NoticeTerms::default_window(issued, a.deadline);
     let terms = NoticeTerms {
         basis: a.basis,
         reason: a.reason,
         scope: a.scope.unwrap_or_else(|| scope_name.clone()),
-        registration_from: a
-            .registration_from
-            .unwrap_or(issued + chrono::Duration::days(3)),
-        registration_until: a
-            .registration_until
-            .unwrap_or(a.deadline - chrono::Duration::days(6)),
+        registration_from: a.registration_from.unwrap_or(window.0),
+        registration_until: a.registration_until.unwrap_or(window.1),
         deadline: a.deadline,
         destination: destination.0,
         destination_name: destination.1,

@@ -1,0 +1,263 @@
+//! The officers' daily work through the pages, as each role does it in Chromium, on both
+//! stores: the outcome is checked in the registry afterwards, not only on the page.
+//! Screenshots of each page at desktop and phone width are kept in
+//! `$CARGO_TARGET_TMPDIR/screenshots/` to be looked at.
+
+use crate::browser::{log_in, serve_free};
+use crate::cdp::Browser;
+use crate::support::TestDb;
+use diming::accounts::Role;
+use diming::cemetery::{Burial, Grave, Notice, NoticeStatus, Plot};
+
+/// The folder the screenshots are kept in.
+pub(crate) fn screenshots() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Takes the page as it is at desktop width and again at a phone's width, and checks that at
+/// the phone's width nothing makes the page itself wider than the screen (tables scroll in
+/// their own box).
+pub(crate) fn shoot(browser: &mut Browser, name: &str) {
+    let dir = screenshots();
+    browser.screenshot(&dir.join(format!("{name}.png")));
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let overflow = browser.eval("document.documentElement.scrollWidth - window.innerWidth");
+    browser.screenshot(&dir.join(format!("{name}.phone.png")));
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
+    );
+    assert!(
+        overflow.as_f64().unwrap_or(0.0) <= 1.0,
+        "{name}: at a phone's width the page is {overflow} px wider than the screen"
+    );
+}
+
+/// Waits for a page at `path` to have loaded with `selector` on it.
+fn wait_page(browser: &mut Browser, path: &str, selector: &str) {
+    browser.wait_for(
+        &format!(
+            "location.pathname === {path:?} && document.readyState === 'complete' && !!document.querySelector({selector:?})"
+        ),
+        path,
+    );
+}
+
+/// Sets a form control's value as a person picking it would (selects and date fields).
+fn set_value(browser: &mut Browser, selector: &str, value: &str) {
+    browser.eval(&format!(
+        "(() => {{ const e = document.querySelector({selector:?}); e.value = {value:?}; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return e.value; }})()"
+    ));
+}
+
+fn text(browser: &mut Browser, selector: &str) -> String {
+    browser
+        .eval(&format!(
+            "document.querySelector({selector:?})?.textContent.trim() ?? ''"
+        ))
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The burial clerk's day at the counter: a death registered into a plot from the form, found
+/// again by name and by plot number; a batch of relocation notices issued for a zone, one
+/// delivered, registered and moved into a plot; a refused registration keeps what was typed.
+async fn burial_office_casework(db: TestDb, store: &str) {
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "sarula", Role::BurialOfficer).await;
+    }
+    let (_server, port) = serve_free(db.url());
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = Browser::launch(1280, 900);
+    log_in(&mut browser, &base, "sarula", "/cemetery/burials/new");
+    wait_page(&mut browser, "/cemetery/burials/new", "#burial-form");
+    // A plot the form offers (free or reserved).
+    let plot = browser
+        .eval("document.querySelector('#free-plots option').value")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let name = format!("测{store}逝者");
+    // First without the cremation certificate: refused, with what was typed kept.
+    browser.type_into("input[name=name]", &name);
+    set_value(&mut browser, "select[name=sex]", "女");
+    set_value(&mut browser, "input[name=died]", "2026-11-30");
+    set_value(&mut browser, "select[name=residence]", "152501200201");
+    set_value(&mut browser, "select[name=disposition]", "cremation");
+    browser.type_into("input[name=plot]", &plot);
+    browser.wait_for(
+        "!document.getElementById('plot-plan').hidden",
+        "the plan of the chosen plot",
+    );
+    shoot(&mut browser, &format!("{store}-burial-form"));
+    browser.click_on("#register");
+    browser.wait_for("document.getElementById('form-error')", "the refusal");
+    assert!(
+        text(&mut browser, "#form-error").contains("火化证明编号"),
+        "{}",
+        text(&mut browser, "#form-error")
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('input[name=name]').value"),
+        name.as_str()
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('input[name=plot]').value"),
+        plot.as_str()
+    );
+    browser.type_into("input[name=certificate]", "HH2026-0999");
+    browser.click_on("#register");
+    browser.wait_for(
+        "location.pathname.startsWith('/cemetery/burials/') && document.getElementById('done')",
+        "the registered burial's page",
+    );
+    assert_eq!(text(&mut browser, "#done"), "已登记。");
+    assert_eq!(text(&mut browser, "#burial-plot"), plot);
+    assert!(text(&mut browser, "#burial").contains("陶力嘎查（152501200201）"));
+    shoot(&mut browser, &format!("{store}-burial"));
+
+    // Found again by name, then by plot number.
+    browser.goto(&format!("{base}/cemetery/burials"));
+    browser.type_into("#burial-search input[name=q]", &name);
+    browser.click_on("#burial-search button");
+    browser.wait_for("location.search.includes('q=')", "the search");
+    assert_eq!(text(&mut browser, "#burial-count"), "共 1 条");
+    assert!(text(&mut browser, "#burials").contains(&plot));
+    shoot(&mut browser, &format!("{store}-burials"));
+    browser.goto(&format!("{base}/cemetery/plots"));
+    browser.type_into("#plot-search input[name=number]", &plot);
+    browser.click_on("#plot-search button");
+    browser.wait_for(
+        "location.pathname.startsWith('/cemetery/plots/') && document.getElementById('plot-burials')",
+        "the plot's own page",
+    );
+    assert!(text(&mut browser, "#plot-burials").contains(&name));
+    shoot(&mut browser, &format!("{store}-plot"));
+
+    // A batch of notices for the graves along the national road.
+    browser.goto(&format!("{base}/cemetery/notices"));
+    set_value(&mut browser, "select[name=zone]", "G208 国道两侧");
+    set_value(&mut browser, "input[name=deadline]", "2027-04-30");
+    browser.type_into("input[name=contact]", "市民政局社会事务科 0479-7512345");
+    browser.type_into("#issue-form input[name=batch]", "测试批次");
+    browser.click_on("#issue");
+    browser.wait_for("document.getElementById('done')", "the issued batch");
+    let count = text(&mut browser, "#notice-count");
+    let issued: usize = count
+        .trim_start_matches("共 ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{count}"));
+    assert!(issued > 0, "{count}");
+    shoot(&mut browser, &format!("{store}-notices"));
+    browser.click_on("#notices a");
+    wait_page_prefix(&mut browser, "/cemetery/notices/", "#step-form");
+    let notice_path = browser
+        .eval("location.pathname")
+        .as_str()
+        .unwrap()
+        .to_string();
+    set_value(&mut browser, "#step-form select[name=status]", "delivered");
+    browser.type_into("#step-form input[name=signed_by]", "坟主本人");
+    browser.click_on("#record-step");
+    browser.wait_for(
+        "document.getElementById('notice-status')?.textContent === '已送达'",
+        "the delivery",
+    );
+    set_value(&mut browser, "#step-form select[name=status]", "registered");
+    browser.click_on("#record-step");
+    browser.wait_for(
+        "document.getElementById('notice-status')?.textContent === '已登记'",
+        "the registration",
+    );
+    let free = {
+        let registry = db.registry().await;
+        let state = registry.current();
+        let mut free: Vec<String> = state
+            .versions::<Plot>()
+            .filter(|(_, p)| {
+                p.status == diming::cemetery::PlotStatus::Available && p.number.section == "F"
+            })
+            .map(|(_, p)| p.number.to_string())
+            .collect();
+        free.sort();
+        free.first()
+            .cloned()
+            .expect("a free plot in the relocation area")
+    };
+    browser.type_into("#relocate-form input[name=plot]", &free);
+    browser.eval("document.querySelector('#relocate-form input[name=name]').value = ''");
+    browser.type_into("#relocate-form input[name=name]", "迁入测试");
+    set_value(
+        &mut browser,
+        "#relocate-form input[name=died]",
+        "1995-06-01",
+    );
+    browser.click_on("#relocate");
+    browser.wait_for(
+        "document.getElementById('notice-status')?.textContent === '已迁入公墓'",
+        "the move",
+    );
+    shoot(&mut browser, &format!("{store}-notice"));
+    // The batch prints as a ZIP of PDFs.
+    let zip = browser.eval(
+        "(async () => { const r = await fetch('/cemetery/notices/print?batch=' + encodeURIComponent('测试批次')); return [r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength]; })()",
+    );
+    assert_eq!(zip[0], 200, "{zip}");
+    assert_eq!(zip[1], "application/zip");
+    assert!(zip[2].as_u64().unwrap() > 10_000, "{zip}");
+
+    // The registry holds what the pages did.
+    let registry = db.registry().await;
+    let state = registry.current();
+    let (_, burial) = state
+        .versions::<Burial>()
+        .find(|(_, b)| b.deceased.name == name)
+        .expect("the registered burial");
+    let (_, in_plot) = state.version::<Plot>(&burial.plot.unwrap()).unwrap();
+    assert_eq!(in_plot.number.to_string(), plot);
+    assert_eq!(burial.cremation_certificate.as_deref(), Some("HH2026-0999"));
+    let batch: Vec<&Notice> = state
+        .versions::<Notice>()
+        .filter(|(_, n)| n.batch == "测试批次")
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(batch.len(), issued);
+    let id: diming::record::RecordId = notice_path.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, moved) = state.version::<Notice>(&id).unwrap();
+    assert_eq!(moved.status, NoticeStatus::Relocated);
+    assert_eq!(moved.signed_by.as_deref(), Some("坟主本人"));
+    let (_, grave) = state.version::<Grave>(&moved.grave).unwrap();
+    let (_, target) = state.version::<Plot>(&grave.moved_to.unwrap()).unwrap();
+    assert_eq!(target.number.to_string(), free);
+}
+
+fn wait_page_prefix(browser: &mut Browser, prefix: &str, selector: &str) {
+    browser.wait_for(
+        &format!(
+            "location.pathname.startsWith({prefix:?}) && document.readyState === 'complete' && !!document.querySelector({selector:?})"
+        ),
+        prefix,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burial_clerk_registers_finds_and_relocates_through_the_pages_on_sqlite() {
+    burial_office_casework(TestDb::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burial_clerk_registers_finds_and_relocates_through_the_pages_on_postgres() {
+    burial_office_casework(TestDb::postgres().await, "postgres").await;
+}
