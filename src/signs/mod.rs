@@ -430,6 +430,22 @@ pub struct WorkOrder {
     pub source: Source,
 }
 
+impl WorkOrder {
+    /// The reason as people read it: each rule id (`condition.dirty`) by its rule's words,
+    /// the officer's own words as written.
+    pub fn reason_text(&self) -> String {
+        self.reason
+            .split(", ")
+            .map(|part| match conformance::Rule::from_id(part.trim()) {
+                Some(rule) => rule.title().to_string(),
+                None if part.trim() == "renamed" => "地名已更名，须更换标志".to_string(),
+                None => part.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
 /// Why a work order cannot move to a status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkOrderError {

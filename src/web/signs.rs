@@ -79,6 +79,7 @@ fn order_json(id: RecordId, version: u32, o: &WorkOrder, code: String) -> Value 
         "status_label": o.status.label(),
         "open": o.status.is_open(),
         "reason": o.reason,
+        "reason_text": o.reason_text(),
         "opened": o.opened,
         "assignee": o.assignee,
         "cost_fen": o.cost_fen,

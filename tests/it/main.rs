@@ -15,6 +15,7 @@ mod cemetery;
 mod cli;
 mod concurrency;
 mod crash;
+mod crawl;
 mod demo;
 mod diskfull;
 mod files;
