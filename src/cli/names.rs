@@ -583,11 +583,7 @@ async fn step(
             .with_context(|| format!("登记簿中没有现行记录 {id}"))?;
         (v.version, v.valid_from)
     };
-    // A rename takes effect in the world on its own date; the other steps today.
-    let valid_from = match &action {
-        diming::registry::NameAction::Rename { on, .. } => *on,
-        _ => chrono::Local::now().date_naive().max(from),
-    };
+    let valid_from = action.valid_from(chrono::Local::now().date_naive(), from);
     registry
         .name_step(id, version, action, author, valid_from)
         .await?;

@@ -36,6 +36,19 @@ pub enum NameStatus {
 }
 
 impl NameStatus {
+    /// What the names office does next with a name in this status (`report_due` while the
+    /// approval is not yet reported up).
+    pub fn next_step(self, report_due: Option<NaiveDate>) -> &'static str {
+        match self {
+            NameStatus::Proposed => "审核",
+            NameStatus::Checked => "批准（须附批准文件）",
+            NameStatus::Approved if report_due.is_some() => "登记上报、公告",
+            NameStatus::Approved => "公告",
+            NameStatus::Published if report_due.is_some() => "登记上报",
+            NameStatus::Published | NameStatus::Rejected => "—",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             NameStatus::Proposed => "proposed",
@@ -208,7 +221,7 @@ pub enum WorkflowError {
         status: NameStatus,
         action: &'static str,
     },
-    #[error("命名规则检查未通过：{}；请修改名称，或以批准文件说明理由（names override）", .0.join("；"))]
+    #[error("命名规则检查未通过：{}；请修改名称，或以批准文件说明理由", .0.join("；"))]
     Unresolved(Vec<String>),
     #[error("公告日期 {published} 早于批准日期 {approved}")]
     PublishedBeforeApproval {
@@ -239,6 +252,15 @@ impl Naming {
         Naming {
             status: NameStatus::Proposed,
             ..Naming::default()
+        }
+    }
+
+    /// A document that names its issuer and number, or the refusal of `action` without one.
+    fn documented(document: &ApprovalDocument, action: &'static str) -> Result<(), WorkflowError> {
+        if document.issuer.trim().is_empty() || document.number.trim().is_empty() {
+            Err(WorkflowError::NoDocument(action))
+        } else {
+            Ok(())
         }
     }
 
@@ -296,6 +318,7 @@ impl Naming {
         document: ApprovalDocument,
     ) -> Result<Naming, WorkflowError> {
         self.expect(&[NameStatus::Proposed], "以文件说明理由")?;
+        Self::documented(&document, "以文件说明理由")?;
         let mut next = self.clone();
         next.overrides.retain(|o| o.rule != rule);
         next.overrides.push(Override { rule, document });
@@ -304,6 +327,7 @@ impl Naming {
 
     pub fn approve(&self, document: ApprovalDocument) -> Result<Naming, WorkflowError> {
         self.expect(&[NameStatus::Checked], "批准")?;
+        Self::documented(&document, "批准")?;
         Ok(Naming {
             status: NameStatus::Approved,
             approval: Some(document),
@@ -351,6 +375,7 @@ impl Naming {
         document: ApprovalDocument,
     ) -> Result<Naming, WorkflowError> {
         self.expect(&[NameStatus::Approved, NameStatus::Published], "更名")?;
+        Self::documented(&document, "更名")?;
         let mut next = self.clone();
         next.other_names.push(OtherName {
             text: old_name.to_string(),

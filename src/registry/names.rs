@@ -52,6 +52,15 @@ pub enum NameAction {
 }
 
 impl NameAction {
+    /// When the step takes effect in the world: a renaming on its own date, every other
+    /// step today (never before the record's current version).
+    pub fn valid_from(&self, today: NaiveDate, current_from: NaiveDate) -> NaiveDate {
+        match self {
+            NameAction::Rename { on, .. } => *on,
+            _ => today.max(current_from),
+        }
+    }
+
     fn reason(&self) -> String {
         match self {
             NameAction::Review => "地名审核".into(),
@@ -136,6 +145,8 @@ pub struct PendingName {
     pub status_label: &'static str,
     pub report_due: Option<NaiveDate>,
     pub overdue: bool,
+    /// What the names office does next.
+    pub next: &'static str,
 }
 
 impl Registry {
@@ -231,6 +242,11 @@ impl Registry {
         self.commit(cs).await
     }
 
+    /// The names audit (地名清查): every current name the rules object to, by unit.
+    pub fn name_audit(&self) -> Vec<crate::queries::audit::AuditRow> {
+        crate::queries::audit::audit(&self.current(), &self.lists, &self.config.rule_settings())
+    }
+
     /// Names not yet published, and approvals not yet reported up, oldest deadline first.
     pub fn pending_names(&self, today: NaiveDate) -> Vec<PendingName> {
         let current = self.current();
@@ -252,6 +268,7 @@ impl Registry {
                     status_label: n.status.label(),
                     report_due: due,
                     overdue: due.is_some_and(|d| d < today),
+                    next: n.status.next_step(due),
                 })
             })
             .collect();

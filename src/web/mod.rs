@@ -27,6 +27,7 @@ mod gazetteer;
 pub mod headers;
 mod history;
 mod map;
+mod names;
 mod notices;
 mod numbering;
 mod ogc;
@@ -112,6 +113,10 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/numbering/suggest", get(api::suggest_number))
         .route("/search", get(pages::search))
         .route("/names/check", get(pages::names_check))
+        .route("/names", get(names::list).post(names::propose))
+        .route("/names/audit", get(names::audit))
+        .route("/names/{id}", get(names::page))
+        .route("/names/{id}/steps", post(names::step))
         .route("/numbering", get(numbering::tool))
         .route("/tiles/{file}", get(tiles::tilejson))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))

@@ -41,6 +41,13 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("plots.html", include_str!("templates/plots.html")),
         ("plot.html", include_str!("templates/plot.html")),
         ("notices.html", include_str!("templates/notices.html")),
+        ("names.html", include_str!("templates/names.html")),
+        ("name.html", include_str!("templates/name.html")),
+        (
+            "names_audit.html",
+            include_str!("templates/names_audit.html"),
+        ),
+        ("names_nav.html", include_str!("templates/names_nav.html")),
         ("notice.html", include_str!("templates/notice.html")),
         (
             "cemetery_nav.html",

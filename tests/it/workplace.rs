@@ -261,3 +261,99 @@ async fn a_burial_clerk_registers_finds_and_relocates_through_the_pages_on_sqlit
 async fn a_burial_clerk_registers_finds_and_relocates_through_the_pages_on_postgres() {
     burial_office_casework(TestDb::postgres().await, "postgres").await;
 }
+
+/// The names officer takes a new name from proposal to publication through the pages: the
+/// approval is refused without its document and given with it; the names audit lists the
+/// city's problem names and downloads as CSV.
+async fn names_office_workflow(db: TestDb, store: &str) {
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "wangfang", Role::NamesOfficer).await;
+    }
+    let (_server, port) = serve_free(db.url());
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = Browser::launch(1280, 900);
+    log_in(&mut browser, &base, "wangfang", "/names");
+    wait_page(&mut browser, "/names", "#propose-form");
+    browser.type_into("#propose-form input[name=name]", "口岸物流园");
+    set_value(
+        &mut browser,
+        "#propose-form select[name=category]",
+        "building",
+    );
+    browser.type_into("#propose-form input[name=at]", "111.9755,43.6521");
+    browser.type_into("#propose-form input[name=meaning]", "位于口岸物流区");
+    shoot(&mut browser, &format!("{store}-names"));
+    browser.click_on("#propose");
+    wait_page_prefix(&mut browser, "/names/", "#review");
+    assert_eq!(text(&mut browser, "#name-status"), "拟命名");
+    let path = browser
+        .eval("location.pathname")
+        .as_str()
+        .unwrap()
+        .to_string();
+    browser.click_on("#review");
+    browser.wait_for(
+        "document.getElementById('name-status')?.textContent === '已审核' && document.getElementById('approve')",
+        "the reviewed name",
+    );
+    // Without its document the approval is refused, and the name stays as it was.
+    browser.click_on("#approve");
+    browser.wait_for("document.getElementById('refused')", "the refusal");
+    assert!(
+        text(&mut browser, "#refused").contains("批准须附批准文件"),
+        "{}",
+        text(&mut browser, "#refused")
+    );
+    assert_eq!(text(&mut browser, "#name-status"), "已审核");
+    browser.type_into("#approve-form input[name=issuer]", "二连浩特市人民政府");
+    browser.type_into("#approve-form input[name=number]", "二政字〔2026〕88号");
+    set_value(&mut browser, "#approve-form input[name=date]", "2026-12-01");
+    browser.click_on("#approve");
+    browser.wait_for(
+        "document.getElementById('name-status')?.textContent === '已批准' && document.getElementById('publish')",
+        "the approved name",
+    );
+    assert!(text(&mut browser, "#approval").contains("二政字〔2026〕88号"));
+    set_value(&mut browser, "#publish-form input[name=on]", "2026-12-05");
+    browser.click_on("#publish");
+    browser.wait_for(
+        "document.getElementById('name-status')?.textContent === '已公告' && document.getElementById('report')",
+        "the published name, its report still due",
+    );
+    shoot(&mut browser, &format!("{store}-name"));
+    browser.click_on("#report");
+    browser.wait_for(
+        "document.getElementById('name-status') && !document.getElementById('report')",
+        "the report recorded",
+    );
+    // The names audit, with its work list and its download.
+    browser.goto(&format!("{base}/names/audit"));
+    assert!(text(&mut browser, "#audit").contains("曼哈顿国际花园"));
+    shoot(&mut browser, &format!("{store}-names-audit"));
+    let csv = browser.eval(
+        "(async () => { const r = await fetch('/names/audit?format=csv'); return [r.status, r.headers.get('content-type'), await r.text()]; })()",
+    );
+    assert_eq!(csv[0], 200);
+    assert!(csv[2].as_str().unwrap().contains("曼哈顿国际花园"), "{csv}");
+
+    let registry = db.registry().await;
+    let id: diming::record::RecordId = path.rsplit('/').next().unwrap().parse().unwrap();
+    let state = registry.current();
+    let naming = state.get(&id).unwrap().body.naming().unwrap().clone();
+    assert_eq!(naming.status, diming::names::naming::NameStatus::Published);
+    assert_eq!(naming.approval.unwrap().number, "二政字〔2026〕88号");
+    assert_eq!(naming.published_on.unwrap().to_string(), "2026-12-05");
+    assert!(naming.reported_on.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_names_officer_takes_a_name_to_publication_through_the_pages_on_sqlite() {
+    names_office_workflow(TestDb::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_names_officer_takes_a_name_to_publication_through_the_pages_on_postgres() {
+    names_office_workflow(TestDb::postgres().await, "postgres").await;
+}
