@@ -44,9 +44,19 @@ pub async fn check_api(State(registry): State<AppState>) -> Result<Json<Value>, 
 }
 
 /// `GET /boundaries`.
+/// What the page shows besides the registry: the last step's outcome, a line to inspect.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    done: String,
+    refused: String,
+    line: String,
+}
+
 pub async fn page(
     State(registry): State<AppState>,
     caller: Caller,
+    axum::extract::Query(done): axum::extract::Query<PageQuery>,
 ) -> Result<Html<String>, ApiError> {
     let report = check(&registry)?;
     let today = chrono::Local::now().date_naive();
@@ -114,6 +124,8 @@ pub async fn page(
                         .map(|s| json!({"value": s.as_str(), "label": s.label()}))
                         .collect::<Vec<_>>(),
                     "parties": d.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" / "),
+                    "may_decide": d.status.successors().contains(&crate::boundaries::dispute::DisputeStatus::Decided),
+                    "party_list": d.parties.iter().map(|p| json!({"code": p.code, "name": p.name})).collect::<Vec<_>>(),
                     "area": format!("{:.0}", d.area_m2),
                     "mu": format!("{:.2}", crate::boundaries::dispute::mu(d.area_m2)),
                     "feature": feature(v, json!({"title": d.title, "open": d.status.is_open()})),
@@ -144,7 +156,42 @@ pub async fn page(
         .map(|u| json!({"code": u.body.code.short(), "name": u.body.name}))
         .collect();
     unit_options.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
-    let due = crate::registry::boundaries::due(&state, today, today + chrono::Days::new(90));
+    let due: Vec<Value> =
+        crate::registry::boundaries::due(&state, today, today + chrono::Days::new(90))
+            .into_iter()
+            .map(|d| {
+                // A line's inspection is recorded on this page; anything else on its record.
+                let line = state.version::<BoundaryLine>(&d.record).is_some();
+                json!({"date": d.date, "what": d.what, "overdue": d.overdue,
+                       "record": d.record.to_string(), "line": line})
+            })
+            .collect();
+    // The lines an inspection may be recorded on, and the latest inspections.
+    let mut line_options: Vec<Value> = state
+        .versions::<BoundaryLine>()
+        .map(|(v, l)| {
+            json!({"id": v.id.to_string(), "name": format!("{}—{}", l.left_name, l.right_name),
+                             "last": l.last_inspected})
+        })
+        .collect();
+    line_options.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let mut inspections: Vec<Value> = if internal {
+        state
+            .versions::<crate::boundaries::line::LineInspection>()
+            .map(|(_, i)| {
+                let line = state
+                    .version::<BoundaryLine>(&i.line)
+                    .map(|(_, l)| format!("{}—{}", l.left_name, l.right_name))
+                    .unwrap_or_default();
+                json!({"date": i.date, "line": line, "inspectors": i.inspectors.join("、"),
+                       "findings": i.findings.iter().map(|f| format!("{}：{}", f.at, f.finding)).collect::<Vec<_>>()})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    inspections.sort_by(|a, b| b["date"].as_str().cmp(&a["date"].as_str()));
+    inspections.truncate(20);
     let collection =
         |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
     let mut context = Context::new();
@@ -173,6 +220,16 @@ pub async fn page(
         &caller.access.can_write(Layer::MarkerObservation),
     );
     context.insert("can_step", &caller.access.can_write(Layer::Dispute));
+    context.insert(
+        "can_inspect",
+        &caller.access.can_write(Layer::LineInspection),
+    );
+    context.insert("line_options", &line_options);
+    context.insert("inspections", &inspections);
+    context.insert("today", &today);
+    context.insert("done", &done.done);
+    context.insert("refused", &done.refused);
+    context.insert("line", &done.line);
     context.insert("unit_options", &unit_options);
     caller.insert_into(&mut context);
     drop(state);
@@ -548,4 +605,157 @@ pub async fn dispute_map(
         pdf,
     )
         .into_response())
+}
+
+/// The joint inspection form as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InspectionForm {
+    line: String,
+    date: String,
+    /// Names of the inspectors of both sides, separated by commas.
+    inspectors: String,
+    /// One finding a line: `where：what` (a marker's number or a stretch, then the finding).
+    findings: String,
+    csrf: String,
+}
+
+fn back(query: &str, anchor: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::response::Redirect::to(&format!("/boundaries?{query}#{anchor}")).into_response()
+}
+
+fn refused(message: &str, anchor: &str) -> axum::response::Response {
+    back(
+        &format!(
+            "refused={}",
+            form_urlencoded::byte_serialize(message.as_bytes()).collect::<String>()
+        ),
+        anchor,
+    )
+}
+
+/// `POST /boundaries/inspections`: a joint inspection of a line, with its findings per
+/// marker or stretch, recorded through the registry's `inspect_line`.
+pub async fn inspect(
+    State(registry): State<AppState>,
+    caller: Caller,
+    axum::Form(f): axum::Form<InspectionForm>,
+) -> Result<axum::response::Response, ApiError> {
+    let author = super::auth::require_write(
+        &registry,
+        &caller,
+        Layer::LineInspection,
+        "/boundaries/inspections",
+    )
+    .await?;
+    let _ = &f.csrf;
+    let Ok(line_id) = f.line.parse::<crate::record::RecordId>() else {
+        return Ok(refused("请选择界线", "inspect"));
+    };
+    let Some((a, b)) = registry
+        .current()
+        .version::<BoundaryLine>(&line_id)
+        .map(|(_, l)| (l.left.clone(), l.right.clone()))
+    else {
+        return Ok(refused("没有这条界线", "inspect"));
+    };
+    let date = match f.date.trim() {
+        "" => super::edit::today(),
+        d => match d.parse() {
+            Ok(d) => d,
+            Err(_) => return Ok(refused(&format!("日期“{d}”无效"), "inspect")),
+        },
+    };
+    let inspectors: Vec<String> = f
+        .inspectors
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if inspectors.len() < 2 {
+        return Ok(refused(
+            "联合检查须有双方的检查人员（至少两人，用逗号隔开）",
+            "inspect",
+        ));
+    }
+    let findings: Vec<crate::boundaries::line::InspectionFinding> = f
+        .findings
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (at, finding) = l.split_once(['：', ':']).unwrap_or(("全线", l));
+            crate::boundaries::line::InspectionFinding {
+                at: at.trim().to_string(),
+                finding: finding.trim().to_string(),
+            }
+        })
+        .collect();
+    let inspection = crate::boundaries::line::LineInspection {
+        line: line_id,
+        date,
+        inspectors,
+        findings,
+        photos: Vec::new(),
+        source: crate::record::Source::Survey,
+    };
+    match registry.inspect_line(&author, &a, &b, inspection).await {
+        Ok(_) => Ok(back("done=inspected", "inspections")),
+        Err(e) if e.is_refusal() => Ok(refused(&e.to_string(), "inspect")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The decision form as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecideForm {
+    version: u32,
+    /// The party the disputed area is awarded to.
+    winner: String,
+    issuer: String,
+    number: String,
+    date: String,
+    csrf: String,
+}
+
+/// `POST /boundaries/disputes/{id}/decide`: the decision with its document; the disputed area
+/// goes to the party named, the other parties' units lose it.
+pub async fn decide(
+    State(registry): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::Form(f): axum::Form<DecideForm>,
+) -> Result<axum::response::Response, ApiError> {
+    let target = format!("/boundaries/disputes/{id}/decide");
+    let author = super::auth::require_write(&registry, &caller, Layer::Dispute, &target).await?;
+    let _ = &f.csrf;
+    let id: crate::record::RecordId = id
+        .parse()
+        .map_err(|_| ApiError::NotFound(format!("记录号“{id}”无效")))?;
+    let (Some(issuer), Some(number), Ok(date)) = (
+        Some(f.issuer.trim()).filter(|s| !s.is_empty()),
+        Some(f.number.trim()).filter(|s| !s.is_empty()),
+        f.date.trim().parse::<chrono::NaiveDate>(),
+    ) else {
+        return Ok(refused(
+            "裁决须附裁决文件：请填写发文机关、文号和日期",
+            "disputes-section",
+        ));
+    };
+    let document = crate::record::ApprovalDocument {
+        issuer: issuer.to_string(),
+        number: number.to_string(),
+        date,
+    };
+    match registry
+        .award_disputed_area(&author, id, f.version, f.winner.trim(), document, date)
+        .await
+    {
+        Ok(_) => Ok(back("done=decided", "disputes-section")),
+        Err(e) if e.is_refusal() => Ok(refused(&e.to_string(), "disputes-section")),
+        Err(e) => Err(e.into()),
+    }
 }

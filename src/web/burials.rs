@@ -408,7 +408,7 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, ApiError> {
     let author = require_write(&registry, &caller, Layer::Burial, "/cemetery/burials/new").await?;
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let built = form.burial(&registry.current(), &author, today);
     let (burial, site) = match built {
         Ok(b) => b,
@@ -469,7 +469,7 @@ pub async fn claim(
         field: "claimant".into(),
         message: "请填写申领人姓名".into(),
     })?;
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     match registry
         .claim_subsidy(&author, id, &requested, claimant, today)
         .await
@@ -746,7 +746,7 @@ pub async fn plot_step(
             });
         }
     };
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let back =
         |query: String| Redirect::to(&format!("/cemetery/plots/{plot_id}?{query}")).into_response();
     match registry

@@ -155,6 +155,8 @@ pub struct ChangesetInput {
     writes: Vec<ChangeInput>,
 }
 
+/// Today as the server counts dates (its local time zone, as the command line does): the date
+/// from which a change made now takes effect.
 pub(super) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }

@@ -149,6 +149,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/gazetteer/editions", post(gazetteer::build))
         .route("/api/gazetteer/jobs/{id}", get(gazetteer::job))
         .route("/boundaries", get(boundaries::page))
+        .route("/boundaries/inspections", post(boundaries::inspect))
+        .route("/boundaries/disputes/{id}/decide", post(boundaries::decide))
         .route("/api/boundaries/check", get(boundaries::check_api))
         .route(
             "/api/markers/{number}/observations",

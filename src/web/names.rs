@@ -65,7 +65,7 @@ struct Row {
 /// `GET /names`: the names in progress, deadlines first, each with its verdict and next step.
 pub async fn list(State(registry): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     officers(&caller)?;
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let pending = registry.pending_names(today);
     let rows: Vec<Row> = {
         let state = registry.current();
@@ -179,7 +179,7 @@ pub async fn page(
     context.insert("report_due", &report_due);
     context.insert(
         "overdue",
-        &report_due.is_some_and(|d| d < pages::local_date(chrono::Utc::now())),
+        &report_due.is_some_and(|d| d < super::edit::today()),
     );
     context.insert("meaning", &naming.meaning);
     context.insert("history", &naming.history);
@@ -193,7 +193,7 @@ pub async fn page(
             .collect::<Vec<_>>(),
     );
     context.insert("can_write", &caller.access.can_write(v.layer()));
-    context.insert("today", &pages::local_date(chrono::Utc::now()));
+    context.insert("today", &super::edit::today());
     Ok(private(pages::render("name.html", &context)?))
 }
 
@@ -307,7 +307,7 @@ pub async fn step(
             form_urlencoded::byte_serialize(m.as_bytes()).collect::<String>()
         ))
     };
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let action = match f.action(today) {
         Ok(a) => a,
         Err(m) => return Ok(refused(&m)),
@@ -361,7 +361,7 @@ pub async fn propose(
         source: crate::record::Source::Survey,
         naming,
     });
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let id = registry
         .propose(body, geo::Geometry::Point(point), &author, today)
         .await?;

@@ -103,7 +103,7 @@ pub async fn list(
         .map(str::parse::<NoticeStatus>)
         .transpose()
         .map_err(|m| invalid("status", m))?;
-    let today = pages::local_date(chrono::Utc::now());
+    let today = super::edit::today();
     let state = registry.current();
     let wanted = q.q.trim();
     let mut batches: std::collections::BTreeMap<
@@ -247,7 +247,7 @@ pub async fn issue(
 ) -> Result<Response, ApiError> {
     let author = require_write(&registry, &caller, Layer::Notice, "/cemetery/notices").await?;
     let _ = &f.csrf;
-    let issued = pages::local_date(chrono::Utc::now());
+    let issued = super::edit::today();
     let deadline = date("deadline", "迁移期限", &f.deadline)?
         .ok_or_else(|| invalid("deadline", "请填写迁移期限"))?;
     let (chosen, destination) = {
@@ -429,7 +429,7 @@ pub async fn step(
     let _ = &f.csrf;
     let id = notice_id(&id)?;
     let status: NoticeStatus = f.status.parse().map_err(|m| invalid("status", m))?;
-    let on = date("on", "日期", &f.on)?.unwrap_or_else(|| pages::local_date(chrono::Utc::now()));
+    let on = date("on", "日期", &f.on)?.unwrap_or_else(super::edit::today);
     let compensation_fen = blank(&f.amount)
         .map(|a| yuan("amount", "补偿金额", a, 0.0))
         .transpose()?;
@@ -478,8 +478,7 @@ pub async fn relocate(
     let _ = &f.csrf;
     let id = notice_id(&id)?;
     let refused = |m: String| Ok(back(id, &format!("refused={}", encoded(&m))));
-    let on =
-        date("on", "迁入日期", &f.on)?.unwrap_or_else(|| pages::local_date(chrono::Utc::now()));
+    let on = date("on", "迁入日期", &f.on)?.unwrap_or_else(super::edit::today);
     let Some(died) = date("died", "死亡日期", &f.died)? else {
         return refused("请填写逝者的死亡日期（可为估计）".into());
     };

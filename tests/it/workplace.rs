@@ -357,3 +357,142 @@ async fn a_names_officer_takes_a_name_to_publication_through_the_pages_on_sqlite
 async fn a_names_officer_takes_a_name_to_publication_through_the_pages_on_postgres() {
     names_office_workflow(TestDb::postgres().await, "postgres").await;
 }
+
+/// The boundary officer records a joint inspection of a line from the page and decides a
+/// dispute there: refused without the decision's document, then the disputed area goes to
+/// the party named.
+async fn boundary_office_work(db: TestDb, store: &str) {
+    use diming::boundaries::dispute::{Dispute, DisputeStatus, Party};
+    use diming::boundaries::{AdminUnit, line::LineInspection};
+    use geo::{Centroid, Contains, Geometry, Rect, coord};
+    let dispute = {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "bateer", Role::BoundaryOfficer).await;
+        let town = registry
+            .current()
+            .versions::<AdminUnit>()
+            .find(|(_, u)| u.code.short() == "152501400")
+            .map(|(v, _)| v.geometry.clone())
+            .unwrap();
+        let strip = Geometry::Polygon(
+            Rect::new(
+                coord! {x: 111.930, y: 43.630},
+                coord! {x: 111.939, y: 43.670},
+            )
+            .to_polygon(),
+        );
+        let parties = vec![
+            Party {
+                code: "152501200".into(),
+                name: "格日勒敖都苏木".into(),
+                claim: diming::spatial::geojson::from_geo(&strip),
+            },
+            Party {
+                code: "152501400".into(),
+                name: "二连浩特市社区建设管理局".into(),
+                claim: diming::spatial::geojson::from_geo(&town),
+            },
+        ];
+        let filed = "2026-03-01".parse().unwrap();
+        registry
+            .file_dispute("bateer", "西界争议", parties, Vec::new(), filed)
+            .await
+            .unwrap()
+            .0
+    };
+    let (_server, port) = serve_free(db.url());
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = Browser::launch(1280, 900);
+    log_in(&mut browser, &base, "bateer", "/boundaries");
+    wait_page(&mut browser, "/boundaries", "#inspect");
+    // A due inspection leads to the form with its line chosen.
+    let due = browser.eval("document.querySelector('a.due-action')?.getAttribute('href') ?? ''");
+    let line = browser
+        .eval("document.querySelector('#inspect select[name=line]').value")
+        .as_str()
+        .unwrap()
+        .to_string();
+    if let Some(href) = due.as_str().filter(|h| !h.is_empty()) {
+        browser.goto(&format!("{base}{href}"));
+        wait_page(&mut browser, "/boundaries", "#inspect");
+        let chosen = browser.eval("document.querySelector('#inspect select[name=line]').value");
+        assert!(href.contains(chosen.as_str().unwrap()), "{href} {chosen}");
+    }
+    let line = browser
+        .eval("document.querySelector('#inspect select[name=line]').value")
+        .as_str()
+        .map_or(line, str::to_string);
+    browser.type_into("#inspect input[name=inspectors]", "巴特尔，王强");
+    browser.type_into(
+        "#inspect textarea[name=findings]",
+        "JZ-004：界桩倾斜，须扶正",
+    );
+    browser.click_on("#record-inspection");
+    browser.wait_for("document.getElementById('done')", "the recorded inspection");
+    assert!(text(&mut browser, "#inspection-list").contains("界桩倾斜，须扶正"));
+    shoot(&mut browser, &format!("{store}-boundaries"));
+
+    // The parties consult (the page's step form), then the decision: refused without its
+    // document, then given.
+    let step = format!("form.dispute-step[data-id='{dispute}']");
+    set_value(
+        &mut browser,
+        &format!("{step} select[name=status]"),
+        "consultation",
+    );
+    browser.click_on(&format!("{step} button"));
+    let form = format!("form.decide-form[data-id='{dispute}']");
+    browser.wait_for(
+        &format!("document.readyState === 'complete' && !!document.querySelector({form:?})"),
+        "the decision form once the parties consult",
+    );
+    browser.click_on(&format!("{form} button.decide"));
+    browser.wait_for("document.getElementById('refused')", "the refusal");
+    assert!(text(&mut browser, "#refused").contains("裁决须附裁决文件"));
+    set_value(
+        &mut browser,
+        &format!("{form} select[name=winner]"),
+        "152501200",
+    );
+    browser.type_into(&format!("{form} input[name=issuer]"), "二连浩特市人民政府");
+    browser.type_into(&format!("{form} input[name=number]"), "二政发〔2026〕77号");
+    browser.click_on(&format!("{form} button.decide"));
+    browser.wait_for(
+        "document.getElementById('done')?.textContent.startsWith('已裁决')",
+        "the decision",
+    );
+
+    let registry = db.registry().await;
+    let state = registry.current();
+    let (area, decided) = state
+        .version::<Dispute>(&dispute)
+        .map(|(v, d)| (v.geometry.clone(), d.status))
+        .unwrap();
+    assert_eq!(decided, DisputeStatus::Decided);
+    let inside = area.centroid().unwrap();
+    let holds = |code: &str| {
+        state
+            .versions::<AdminUnit>()
+            .find(|(_, u)| u.code.short() == code)
+            .is_some_and(|(v, _)| v.geometry.contains(&inside))
+    };
+    assert!(holds("152501200"), "the sumu holds the disputed area");
+    assert!(!holds("152501400"), "the town no longer holds it");
+    let line: diming::record::RecordId = line.parse().unwrap();
+    assert!(
+        state
+            .versions::<LineInspection>()
+            .any(|(_, i)| i.line == line && i.findings.iter().any(|f| f.at == "JZ-004"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_boundary_officer_inspects_a_line_and_decides_a_dispute_through_the_pages_on_sqlite() {
+    boundary_office_work(TestDb::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_boundary_officer_inspects_a_line_and_decides_a_dispute_through_the_pages_on_postgres() {
+    boundary_office_work(TestDb::postgres().await, "postgres").await;
+}

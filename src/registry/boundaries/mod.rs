@@ -264,6 +264,59 @@ impl Registry {
 }
 
 impl Registry {
+    /// Decides a dispute by awarding its whole area to one party: the winner's unit gains
+    /// the area, every other party's unit loses it; one changeset with the decision's
+    /// document (see [`Registry::decide_dispute`]).
+    pub async fn award_disputed_area(
+        &self,
+        author: &str,
+        id: RecordId,
+        base_version: u32,
+        winner: &str,
+        document: crate::record::ApprovalDocument,
+        date: NaiveDate,
+    ) -> Result<ChangesetId, RegistryError> {
+        use geo::BooleanOps;
+        let (d, area) = self.dispute(id)?;
+        if !d.parties.iter().any(|p| p.code == winner) {
+            return Err(RegistryError::Invalid(format!(
+                "{winner} 不是争议“{}”的当事单位",
+                d.title
+            )));
+        }
+        let area = match area {
+            Geometry::MultiPolygon(m) => m,
+            Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+            _ => return Err(RegistryError::Invalid("争议区域应为面".into())),
+        };
+        let units = {
+            let state = self.current();
+            let mut units = Vec::new();
+            for p in &d.parties {
+                let shape = state
+                    .versions::<crate::boundaries::AdminUnit>()
+                    .find(|(_, u)| u.code.short() == p.code)
+                    .and_then(|(v, _)| match &v.geometry {
+                        Geometry::MultiPolygon(m) => Some(m.clone()),
+                        Geometry::Polygon(p) => Some(geo::MultiPolygon(vec![p.clone()])),
+                        _ => None,
+                    })
+                    .ok_or_else(|| {
+                        RegistryError::Invalid(format!("登记簿中没有单位 {} 的范围", p.code))
+                    })?;
+                let next = if p.code == winner {
+                    shape.union(&area)
+                } else {
+                    shape.difference(&area)
+                };
+                units.push((p.code.clone(), Geometry::MultiPolygon(next)));
+            }
+            units
+        };
+        self.decide_dispute(author, id, base_version, units, document, date)
+            .await
+    }
+
     /// Derives the boundary lines between sibling units (same parent) from their shared edges,
     /// in one changeset: new lines are created (not agreed until a document says so), existing
     /// ones get the new geometry and edge-matching status and keep their legal status,
