@@ -34,6 +34,7 @@ mod ogc;
 pub mod openapi;
 mod ops;
 mod pages;
+mod print;
 mod signs;
 mod throttle;
 mod tiles;
@@ -145,6 +146,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/cemetery/stats", get(cemetery::stats_api))
         .route("/graves", get(cemetery::finder))
         .route("/gazetteer", get(gazetteer::page))
+        .route("/print", get(print::page))
+        .route("/print/map", get(print::download))
         .route("/gazetteer/editions/{file}", get(gazetteer::edition))
         .route("/api/gazetteer/editions", post(gazetteer::build))
         .route("/api/gazetteer/jobs/{id}", get(gazetteer::job))

@@ -42,6 +42,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("plot.html", include_str!("templates/plot.html")),
         ("notices.html", include_str!("templates/notices.html")),
         ("names.html", include_str!("templates/names.html")),
+        ("print.html", include_str!("templates/print.html")),
         ("name.html", include_str!("templates/name.html")),
         (
             "names_audit.html",

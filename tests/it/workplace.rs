@@ -496,3 +496,90 @@ async fn a_boundary_officer_inspects_a_line_and_decides_a_dispute_through_the_pa
 async fn a_boundary_officer_inspects_a_line_and_decides_a_dispute_through_the_pages_on_postgres() {
     boundary_office_work(TestDb::postgres().await, "postgres").await;
 }
+
+/// The editor prints the street map of one community from the web: previewed on the page,
+/// downloaded as a PDF that renders (pdftoppm) with the streets drawn.
+async fn editor_prints_the_street_map(db: TestDb, store: &str) {
+    use base64::Engine;
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, "editor", Role::Editor).await;
+    }
+    let (_server, port) = serve_free(db.url());
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = Browser::launch(1280, 900);
+    log_in(&mut browser, &base, "editor", "/print");
+    wait_page(&mut browser, "/print", "#print-form");
+    set_value(&mut browser, "#print-form select[name=map]", "street");
+    set_value(
+        &mut browser,
+        "#print-form select[name=layout]",
+        "A4-landscape",
+    );
+    set_value(
+        &mut browser,
+        "#print-form select[name=unit]",
+        "152501400001",
+    );
+    browser.click_on("#preview");
+    browser.wait_for(
+        "location.search.includes('map=street') && !!document.querySelector('#print-preview svg')",
+        "the preview",
+    );
+    let summary = text(&mut browser, "#print-summary");
+    assert!(
+        summary.contains("街区图") && summary.contains("A4"),
+        "{summary}"
+    );
+    shoot(&mut browser, &format!("{store}-print"));
+    let pdf = browser.eval(
+        "(async () => { const r = await fetch(document.getElementById('download-pdf').getAttribute('href')); const b = new Uint8Array(await r.arrayBuffer()); let s = ''; for (const x of b) s += String.fromCharCode(x); return [r.status, r.headers.get('content-type'), btoa(s)]; })()",
+    );
+    assert_eq!(pdf[0], 200);
+    assert_eq!(pdf[1], "application/pdf");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(pdf[2].as_str().unwrap())
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let dir = crate::workplace::screenshots();
+    let file = dir.join(format!("{store}-street-map.pdf"));
+    std::fs::write(&file, &bytes).unwrap();
+    let prefix = dir.join(format!("{store}-street-map"));
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-singlefile"])
+        .arg(&file)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = prefix.with_extension("png");
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let inked = buf[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3].iter().any(|c| *c < 200))
+        .count();
+    let share = inked as f64 / (info.width * info.height) as f64;
+    assert!(
+        share > 0.01,
+        "the printed map is nearly blank: {share:.4} inked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_prints_the_street_map_from_the_web_on_sqlite() {
+    editor_prints_the_street_map(TestDb::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_prints_the_street_map_from_the_web_on_postgres() {
+    editor_prints_the_street_map(TestDb::postgres().await, "postgres").await;
+}
