@@ -205,11 +205,16 @@ pub fn is_public(body: &Body) -> bool {
             .is_none_or(|n| matches!(n.status, NameStatus::Approved | NameStatus::Published))
 }
 
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
 /// Why a password is not accepted.
 pub fn check_password_strength(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
-    if chars < 10 {
-        return Err(format!("密码太短：至少 10 个字符（现为 {chars} 个）"));
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "密码太短：至少 {MIN_PASSWORD_CHARS} 个字符（现为 {chars} 个）"
+        ));
     }
     if password
         .chars()

@@ -10,6 +10,7 @@
 //! calls from the public or read-only roles are refused there, before their body is read,
 //! and every write checks the caller's role against the record's layer.
 
+mod admin;
 mod api;
 mod assets;
 pub mod auth;
@@ -147,6 +148,7 @@ pub fn app(registry: AppState) -> Router {
         .route("/graves", get(cemetery::finder))
         .route("/gazetteer", get(gazetteer::page))
         .route("/print", get(print::page))
+        .route("/admin", get(admin::page).post(admin::account))
         .route("/print/map", get(print::download))
         .route("/gazetteer/editions/{file}", get(gazetteer::edition))
         .route("/api/gazetteer/editions", post(gazetteer::build))

@@ -43,6 +43,11 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("notices.html", include_str!("templates/notices.html")),
         ("names.html", include_str!("templates/names.html")),
         ("print.html", include_str!("templates/print.html")),
+        ("admin.html", include_str!("templates/admin.html")),
+        (
+            "admin_token.html",
+            include_str!("templates/admin_token.html"),
+        ),
         ("name.html", include_str!("templates/name.html")),
         (
             "names_audit.html",

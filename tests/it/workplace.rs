@@ -583,3 +583,57 @@ async fn an_editor_prints_the_street_map_from_the_web_on_sqlite() {
 async fn an_editor_prints_the_street_map_from_the_web_on_postgres() {
     editor_prints_the_street_map(TestDb::postgres().await, "postgres").await;
 }
+
+/// The administrator creates an account from the page (refused with a short password first),
+/// gives it another role, disables it, and reads the refused-access log in Chinese.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_manages_accounts_through_the_page() {
+    let db = TestDb::sqlite().await;
+    {
+        let registry = db.registry().await;
+        crate::support::officer(&registry, "root", Role::Admin).await;
+    }
+    let (_server, port) = serve_free(db.url());
+    let base = format!("http://127.0.0.1:{port}");
+    let mut browser = Browser::launch(1280, 900);
+    // A write tried without logging in, for the log.
+    browser.goto(&format!("{base}/"));
+    let status = browser.eval(
+        "(async () => (await fetch('/api/changesets', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status)()",
+    );
+    assert_eq!(status, 401);
+    log_in(&mut browser, &base, "root", "/admin");
+    wait_page(&mut browser, "/admin", "#add-user");
+    browser.type_into("#add-user input[name=name]", "乌兰");
+    set_value(&mut browser, "#add-user select[name=role]", "viewer");
+    browser.type_into("#add-user input[name=password]", "short");
+    browser.click_on("#add");
+    browser.wait_for("document.getElementById('refused')", "the refusal");
+    assert!(text(&mut browser, "#refused").contains("密码太短"));
+    browser.type_into("#add-user input[name=name]", "乌兰");
+    set_value(&mut browser, "#add-user select[name=role]", "viewer");
+    browser.type_into("#add-user input[name=password]", "足够长的初始密码-2026");
+    browser.click_on("#add");
+    browser.wait_for("document.getElementById('done')", "the new account");
+    assert!(text(&mut browser, "#users").contains("乌兰"));
+    // Another role, then disabled, from its row.
+    let row = "(() => [...document.querySelectorAll('form.set-user')].find(f => f.elements.name.value === '乌兰'))()";
+    browser.eval(&format!(
+        "(() => {{ const f = {row}; f.elements.role.value = 'burial_officer'; f.elements.state.value = 'disable'; return true; }})()"
+    ));
+    browser.eval(&format!("{row}.querySelector('button').click()"));
+    browser.wait_for(
+        "document.getElementById('done')?.textContent.includes('已更新')",
+        "the changed account",
+    );
+    let shown = text(&mut browser, "#users");
+    assert!(shown.contains("乌兰殡葬管理员已停用"), "{shown}");
+    let log = text(&mut browser, "#refusals");
+    assert!(log.contains("（未登录）修改数据/api/changesets"), "{log}");
+    shoot(&mut browser, "admin");
+    let registry = db.registry().await;
+    let users = registry.store().users().await.unwrap();
+    let wulan = users.iter().find(|u| u.name == "乌兰").unwrap();
+    assert_eq!(wulan.role, Role::BurialOfficer);
+    assert!(wulan.disabled_at.is_some());
+}
