@@ -291,6 +291,7 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
         switches,
         serde_json::json!([
             "行政区域（18）",
+            "界线（17）",
             "殡葬区划（4）",
             "门牌整编（0）",
             "公墓（2）",
@@ -394,7 +395,14 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
     let streets = count_colour(&shot, [0xfd, 0xe3, 0xa0]);
     assert!(streets > 10_000, "only {streets} street pixels");
 
-    // Draw a street: the first click lands 3 px from 前进大街's end and snaps to it.
+    // The layers a names officer draws, each with its form from the layer's schema.
+    let drawable = browser
+        .eval("[...document.querySelectorAll('#draw-layer option')].map(o => o.value).join(',')");
+    assert_eq!(drawable, "streets,places,door_plates,signs");
+    choose_draw_layer(&mut browser, "streets");
+    start_drawing(&mut browser);
+    // Draw a street: the first click lands 3 px from 前进大街's end and snaps to it (the
+    // positions are taken once the drawing hint is shown, as the clicks will find the page).
     let street_id = diming::record::RecordId::derived("street/前进大街");
     let points = browser.eval(&format!(
         "(async () => {{
@@ -408,12 +416,6 @@ async fn an_officer_logs_in_and_works_on_the_map_the_numbering_tool_and_the_impo
             return {{ end, clicks: [[box.left + p.x + 3, box.top + p.y + 2], [box.left + p.x - 90, box.top + p.y + 140], [box.left + p.x - 200, box.top + p.y + 150]] }};
         }})()"
     ));
-    // The layers a names officer draws, each with its form from the layer's schema.
-    let drawable = browser
-        .eval("[...document.querySelectorAll('#draw-layer option')].map(o => o.value).join(',')");
-    assert_eq!(drawable, "streets,places,door_plates,signs");
-    choose_draw_layer(&mut browser, "streets");
-    start_drawing(&mut browser);
     for c in points["clicks"].as_array().unwrap() {
         browser.click(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
         std::thread::sleep(std::time::Duration::from_millis(350));

@@ -7,9 +7,11 @@
   const data = JSON.parse(el.dataset.boundaries);
   const map = new maplibregl.Map({
     container: el,
-    style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#f2efe9" } }] },
+    style: { version: 8, glyphs: "/glyphs/{fontstack}/{range}.pbf", sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#f2efe9" } }] },
     attributionControl: false,
   });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
   map.on("load", () => {
     for (const name of ["units", "lines", "markers", "disputes", "findings", "claims"]) {
       map.addSource(name, { type: "geojson", data: data[name] });
@@ -36,6 +38,27 @@
     map.addLayer({ id: "markers", type: "circle", source: "markers",
       paint: { "circle-color": ["case", ["get", "alert"], "#d00", "#111"], "circle-radius": 5,
                "circle-stroke-color": "#f1c40f", "circle-stroke-width": 2 } });
+    // Marker numbers and line names where they fit.
+    const font = ["Noto Sans CJK SC Regular"];
+    map.addLayer({ id: "marker-labels", type: "symbol", source: "markers", minzoom: 11,
+      layout: { "text-field": ["get", "number"], "text-size": 11, "text-offset": [0, 1], "text-anchor": "top", "text-font": font },
+      paint: { "text-color": "#111", "text-halo-color": "#fff", "text-halo-width": 1.2 } });
+    map.addLayer({ id: "line-labels", type: "symbol", source: "lines", minzoom: 12,
+      layout: { "symbol-placement": "line", "text-field": ["get", "name"], "text-size": 11, "text-font": font },
+      paint: { "text-color": "#7b3f00", "text-halo-color": "#fff", "text-halo-width": 1.2 } });
+    // A click says what was clicked, in words.
+    const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+    map.on("click", (e) => {
+      const box = [[e.point.x - 5, e.point.y - 5], [e.point.x + 5, e.point.y + 5]];
+      const hit = map.queryRenderedFeatures(box, { layers: ["markers", "lines", "disputes"] })[0];
+      if (!hit) return;
+      const p = hit.properties;
+      let html;
+      if (hit.layer.id === "markers") html = `<b>界桩 ${esc(p.number)}</b>${p.alert ? '<br><span style="color:#d00">观测报警：偏离、损坏或丢失</span>' : ""}`;
+      else if (hit.layer.id === "lines") html = `<b>${esc(p.name)}</b><br>${p.agreed ? "已勘定界线" : "未勘定界线"}`;
+      else html = `<b>${esc(p.title)}</b><br>${p.open ? "争议处理中，区域冻结" : "已结案"}`;
+      new maplibregl.Popup({ closeButton: true }).setLngLat(e.lngLat).setHTML(html).addTo(map);
+    });
     const xs = [], ys = [];
     for (const f of data.lines.features.concat(data.markers.features)) {
       const walk = (c) => (typeof c[0] === "number" ? (xs.push(c[0]), ys.push(c[1])) : c.forEach(walk));

@@ -24,10 +24,10 @@
   // A layer's drawing for its source: vector tiles name their layer inside the tile.
   const styled = (table, tiled) => (STYLE_LAYERS[table] || []).map((l) =>
     Object.assign({}, l, { source: table }, tiled ? { "source-layer": table } : {}));
-  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111",
+  const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111", boundary_lines: "#7b3f00",
                    zones: "#b0bec5", cemeteries: "#7d9b76", cemetery_sections: "#4e6b47", plots: "#8d6e63", graves: "#37474f" };
   // Clicks prefer small things over large ones.
-  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
+  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "boundary_lines-line", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
 
   function esc(s) {
     return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -59,7 +59,11 @@
   // A layer's features from the API (as of a date if given), each carrying its record id.
   async function fetchLayer(table, asOf) {
     const fc = await (await fetch(`/api/layers/${table}${asOf ? `?as_of=${asOf}` : ""}`)).json();
-    for (const f of fc.features) f.properties.rid = f.id;
+    for (const f of fc.features) {
+      f.properties.rid = f.id;
+      // The naming status drawn (proposed names dashed), flat as the style reads it.
+      if (f.properties.naming) f.properties.status = f.properties.naming.status;
+    }
     return fc;
   }
 
@@ -138,7 +142,7 @@
 
   async function loadLayers() {
     // Large areas below, small things on top.
-    const order = ["admin_units", "zones", "campaigns", "cemeteries", "cemetery_sections", "plots", "streets", "places", "door_plates", "signs", "graves", "boundary_markers"];
+    const order = ["admin_units", "boundary_lines", "zones", "campaigns", "cemeteries", "cemetery_sections", "plots", "streets", "places", "door_plates", "signs", "graves", "boundary_markers"];
     STYLE_LAYERS = (await (await fetch("/maps/web-map.json")).json()).layers;
     // The forms of the layers this officer draws and edits, ready before the first click.
     await Promise.all(DRAWABLE.map((d) => schemaOf(d.table)));
@@ -157,7 +161,20 @@
       const markers = fc ? mongolianLabels(fc) : [];
       addSwitch(layers.find((l) => l.layer === table), drawn.map((l) => l.id), markers);
     });
+    // The feature the officer clicked, outlined above everything else.
+    map.addSource("selected", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "selected-fill", type: "fill", source: "selected", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#00bcd4", "fill-opacity": 0.18 } });
+    map.addLayer({ id: "selected-line", type: "line", source: "selected", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#00acc1", "line-width": 4 } });
+    map.addLayer({ id: "selected-point", type: "circle", source: "selected", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": 9, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#00acc1", "circle-stroke-width": 3 } });
     map.once("idle", () => { window.dimingReady = true; });
+  }
+
+  // A time the server gives (UTC) as people in China read it.
+  function chinaTime(s) {
+    if (!s) return "";
+    const d = new Date(s);
+    if (isNaN(d)) return s;
+    return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
   }
 
   // A row of the record's panel: its label and value as the server describes the record.
@@ -174,6 +191,8 @@
       fetch(`/api/records/${id}/history`).then((r) => r.json()),
     ]);
     if (rec.error) { panel.innerHTML = `<p class="error">${esc(rec.error)}</p>`; return; }
+    const selected = map.getSource("selected");
+    if (selected && rec.geometry) selected.setData({ type: "FeatureCollection", features: [{ type: "Feature", geometry: rec.geometry, properties: {} }] });
     // Shown as the server describes the record (labels and values in Chinese); the record
     // itself is saved back as it came.
     const p = rec.properties;
@@ -186,7 +205,7 @@
       const c = v.changeset || {};
       const doc = c.document ? `${esc(c.document.issuer)} ${esc(c.document.number)}（${esc(c.document.date)}）` : "";
       html += `<li><strong>第 ${v.properties.version} 版</strong> ${esc(v.title || "")}${v.properties.retired ? "（注销）" : ""}`
-        + `<div class="meta">生效 ${esc(v.properties.valid_from)}；登记 ${esc(c.recorded_at)}${c.author ? "；" + esc(c.author) : ""}</div>`
+        + `<div class="meta">生效 ${esc(v.properties.valid_from)}；登记 ${esc(chinaTime(c.recorded_at))}${c.author ? "；" + esc(c.author) : ""}</div>`
         + `<div>${esc(c.reason)}</div>${doc ? `<div class="meta">依据：${doc}</div>` : ""}</li>`;
     }
     html += "</ol>";
@@ -821,6 +840,7 @@
     document.getElementById("map").dataset.asOf = date || "";
     map.once("idle", () => { window.dimingReady = true; });
   }
+
   const asOf = document.getElementById("as-of");
   if (asOf) {
     asOf.addEventListener("change", () => { window.dimingReady = false; reloadAsOf(asOf.value); });
