@@ -271,6 +271,11 @@ both_stores!(
         let csv = String::from_utf8_lossy(&out.stdout);
         assert!(csv.contains("合计 2016—2020,733,250,483,0,34.1%"), "{csv}");
         assert!(csv.contains("火化与土葬之比（非火化率）"));
+        // Without years: the latest run of years that hold deaths, as on the page.
+        let out = diming(db.url(), &["stats", "cremation", "--format", "csv"]);
+        succeeded(&out);
+        let csv = String::from_utf8_lossy(&out.stdout);
+        assert!(csv.contains("合计 2016—2020,733,"), "{csv}");
     }
 );
 

@@ -16,7 +16,8 @@ pub(crate) async fn stats(db: &str, config: &Config, command: StatsCommand) -> R
             format,
         } => {
             let deaths = registry.deaths();
-            let (min, max) = deaths.years().unwrap_or((2016, 2016));
+            // By default the latest run of years that hold deaths, as the statistics page.
+            let (min, max) = deaths.recent_years().unwrap_or((2016, 2016));
             let (from, to) = (from.unwrap_or(min), to.unwrap_or(max));
             if from > to {
                 bail!("起始年份 {from} 晚于截止年份 {to}");
