@@ -99,6 +99,14 @@ pub struct LedgerBurial {
     pub site: Option<(f64, f64)>,
 }
 
+/// The columns a ledger may have, as officers read them (the command's help and the page).
+pub const COLUMNS_HELP: &str = "台账列（表头可用中文或英文；* 为必填）：
+  姓名 name*、性别 sex*（男/女）、民族 ethnicity*、身份证号码 id_number（18 位，Excel 中须为文本）、
+  出生日期 born、死亡日期 died*（YYYY-MM-DD）、户籍地区划代码 residence*（12 位）、死亡地点 place_of_death、
+  处理方式 disposition*（火化/土葬/其他）、火化证明编号 cremation_certificate（火化时必填）、
+  公墓 cemetery、墓位号 plot（区-排-号）、豁免理由 exemption（火葬区内土葬必填）、
+  登记人 registered_by、登记日期 registered_on、安葬地点经度 lon、安葬地点纬度 lat（无墓位时必填）";
+
 /// A refused row: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Refusal {

@@ -61,6 +61,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/burials.js"),
     ),
     (
+        concat!("ledger-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/ledger.js"),
+    ),
+    (
         concat!("names_check-", env!("CARGO_PKG_VERSION"), ".js"),
         "text/javascript; charset=utf-8",
         include_bytes!("static/names_check.js"),

@@ -799,3 +799,55 @@ pub(super) fn holder_phone(state: &CurrentState, plot: RecordId, whole: bool) ->
         }
     })
 }
+
+// ---------------------------------------------------------------------------------------
+// The burial ledger import.
+
+/// `GET /cemetery/ledger`: the page that imports a burial ledger (CSV or XLSX), checked first.
+pub async fn ledger_page(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    burial_office(&caller)?;
+    let mut context = context(&registry, &caller);
+    context.insert("columns", crate::cemetery::ledger::COLUMNS_HELP);
+    context.insert("script", &super::assets::script("ledger"));
+    context.insert("can_write", &caller.access.can_write(Layer::Burial));
+    Ok(private(pages::render("ledger.html", &context)?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerQuery {
+    /// The file's name (its extension says CSV or XLSX).
+    name: String,
+    /// `1`: check only.
+    dry_run: String,
+}
+
+/// `POST /cemetery/ledger?name=台账.xlsx&dry_run=1` with the file as the body: the report
+/// (rows, refusals by line and column, the changeset) as JSON for the page.
+pub async fn ledger_import(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Query(q): Query<LedgerQuery>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let author = require_write(&registry, &caller, Layer::Burial, "/cemetery/ledger").await?;
+    let ext = std::path::Path::new(&q.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .filter(|e| matches!(e.as_str(), "csv" | "xlsx"))
+        .ok_or_else(|| ApiError::Invalid {
+            field: "name".into(),
+            message: format!("“{}”不是 CSV 或 XLSX 文件", q.name),
+        })?;
+    let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let path = dir.path().join(format!("ledger.{ext}"));
+    std::fs::write(&path, &body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report = registry
+        .import_ledger_file(&author, &path, q.dry_run == "1")
+        .await?;
+    Ok(axum::Json(report).into_response())
+}

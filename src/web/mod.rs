@@ -138,6 +138,10 @@ pub fn app(registry: AppState) -> Router {
         .route("/cemetery/notices/{id}/pdf", get(notices::pdf))
         .route("/cemetery/notices/{id}/steps", post(notices::step))
         .route("/cemetery/notices/{id}/relocate", post(notices::relocate))
+        .route(
+            "/cemetery/ledger",
+            get(burials::ledger_page).post(burials::ledger_import),
+        )
         .route("/cemetery/plots", get(burials::plots))
         .route("/cemetery/plots/plan", get(burials::plan))
         .route(

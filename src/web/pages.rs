@@ -43,6 +43,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("notices.html", include_str!("templates/notices.html")),
         ("names.html", include_str!("templates/names.html")),
         ("print.html", include_str!("templates/print.html")),
+        ("ledger.html", include_str!("templates/ledger.html")),
         ("admin.html", include_str!("templates/admin.html")),
         (
             "admin_token.html",

@@ -218,9 +218,59 @@ async fn burial_office_casework(db: TestDb, store: &str) {
     assert_eq!(zip[1], "application/zip");
     assert!(zip[2].as_u64().unwrap() > 10_000, "{zip}");
 
+    // A ledger: a row with a wrong ID number refuses the whole file, row and column named;
+    // corrected, it imports.
+    browser.goto(&format!("{base}/cemetery/ledger"));
+    wait_page(&mut browser, "/cemetery/ledger", "#ledger-form");
+    let header = "姓名,性别,民族,身份证号码,死亡日期,户籍地区划代码,处理方式,火化证明编号,安葬地点经度,安葬地点纬度";
+    let good = diming::cemetery::personal::IdNumber::with_check("15250119500315001")
+        .unwrap()
+        .whole()
+        .unwrap()
+        .to_string();
+    let mut bad = good.clone();
+    bad.replace_range(17..18, if good.ends_with('1') { "2" } else { "1" });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("台账.csv");
+    std::fs::write(
+        &file,
+        format!("{header}\n台账甲,男,蒙古族,{bad},2026-11-20,152501400001,火化,HH2026-0201,111.99,43.615\n"),
+    )
+    .unwrap();
+    browser.choose_file("#ledger-form input[type=file]", &file);
+    browser.click_on("#ledger-check");
+    browser.wait_for(
+        "document.getElementById('ledger-outcome')",
+        "the ledger's check",
+    );
+    let refused = text(&mut browser, "#ledger-report");
+    assert!(
+        refused.contains("整个台账未导入") && refused.contains("身份证号码"),
+        "{refused}"
+    );
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\n台账甲,男,蒙古族,,2026-11-20,152501400001,火化,HH2026-0201,111.99,43.615\n"
+        ),
+    )
+    .unwrap();
+    browser.choose_file("#ledger-form input[type=file]", &file);
+    browser.click_on("#ledger-import");
+    browser.wait_for(
+        "document.getElementById('ledger-outcome')?.textContent.startsWith('已导入')",
+        "the imported ledger",
+    );
+    shoot(&mut browser, &format!("{store}-ledger"));
+
     // The registry holds what the pages did.
     let registry = db.registry().await;
     let state = registry.current();
+    assert!(
+        state
+            .versions::<Burial>()
+            .any(|(_, b)| b.deceased.name == "台账甲")
+    );
     let (_, burial) = state
         .versions::<Burial>()
         .find(|(_, b)| b.deceased.name == name)

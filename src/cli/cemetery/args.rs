@@ -93,7 +93,7 @@ pub(crate) enum CemeteryCommand {
     )]
     Register(Box<RegisterArgs>),
     /// 导入殡葬登记台账（CSV 或 XLSX）：全部写入或全不写入，并列出被拒绝的行
-    #[command(after_help = LEDGER_HELP)]
+    #[command(after_help = ledger_help())]
     ImportBurials {
         file: String,
         /// 只检查，不写入
@@ -152,16 +152,12 @@ pub(crate) enum CemeteryCommand {
     },
 }
 
-pub(super) const LEDGER_HELP: &str = "台账列（表头可用中文或英文；* 为必填）：
-  姓名 name*、性别 sex*（男/女）、民族 ethnicity*、身份证号码 id_number（18 位，Excel 中须为文本）、
-  出生日期 born、死亡日期 died*（YYYY-MM-DD）、户籍地区划代码 residence*（12 位）、死亡地点 place_of_death、
-  处理方式 disposition*（火化/土葬/其他）、火化证明编号 cremation_certificate（火化时必填）、
-  公墓 cemetery、墓位号 plot（区-排-号）、豁免理由 exemption（火葬区内土葬必填）、
-  登记人 registered_by、登记日期 registered_on、安葬地点经度 lon、安葬地点纬度 lat（无墓位时必填）
-
-示例：
-  diming cemetery import-burials 殡葬台账2025.xlsx --dry-run
-  diming cemetery import-burials 殡葬台账2025.csv";
+pub(super) fn ledger_help() -> String {
+    format!(
+        "{}\n\n示例：\n  diming cemetery import-burials 殡葬台账2025.xlsx --dry-run\n  diming cemetery import-burials 殡葬台账2025.csv",
+        diming::cemetery::ledger::COLUMNS_HELP
+    )
+}
 
 #[derive(clap::Args)]
 pub(crate) struct RegisterArgs {

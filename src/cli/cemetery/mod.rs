@@ -462,39 +462,10 @@ pub(super) async fn import_burials(
     dry_run: bool,
     format: Format,
 ) -> Result<()> {
-    use diming::cemetery::ledger::{Refusal, header_map, read_row};
-    let rows = diming::io::ledger::read(std::path::Path::new(file)).map_err(anyhow::Error::msg)?;
-    let headers: Vec<String> = rows
-        .first()
-        .map(|r| r.cells.keys().cloned().collect())
-        .unwrap_or_default();
-    let map = header_map(&headers).map_err(|unknown| {
-        anyhow::anyhow!(
-            "{file}：无法识别的列 {}（可用列见 diming cemetery import-burials --help）",
-            unknown.join("、")
-        )
-    })?;
-    let mut refused: Vec<Refusal> = Vec::new();
-    let mut read = Vec::new();
-    for row in &rows {
-        let cells: std::collections::HashMap<&str, &str> = row
-            .cells
-            .iter()
-            .filter_map(|(h, v)| map.get(h).map(|f| (*f, v.as_str())))
-            .collect();
-        match read_row(row.line, &cells, author) {
-            Ok(b) => read.push(b),
-            Err(r) => refused.extend(r),
-        }
-    }
-    // Rows that read well are still checked against the registry (plots, capacity, the
-    // cremation zone) so that one run reports every refusal; nothing is written if any.
-    let mut report = registry
-        .import_burials(author, read, dry_run || !refused.is_empty())
-        .await?;
-    report.rows = rows.len();
-    report.refused.extend(refused);
-    report.refused.sort_by_key(|r| r.line);
+    let report = registry
+        .import_ledger_file(author, std::path::Path::new(file), dry_run)
+        .await
+        .map_err(|e| anyhow::anyhow!("{file}：{e}"))?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => {

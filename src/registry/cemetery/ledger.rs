@@ -21,6 +21,52 @@ pub struct LedgerImport {
 }
 
 impl Registry {
+    /// Reads a ledger file (CSV or XLSX, by its extension) and imports it all or nothing:
+    /// unknown columns refuse the file; every row's refusals, from reading or from the
+    /// registry's checks, are reported together; nothing is written on a dry run or when
+    /// any row is refused.
+    pub async fn import_ledger_file(
+        &self,
+        author: &str,
+        path: &std::path::Path,
+        dry_run: bool,
+    ) -> Result<LedgerImport, RegistryError> {
+        use crate::cemetery::ledger::{Refusal, header_map, read_row};
+        let rows = crate::io::ledger::read(path).map_err(RegistryError::Invalid)?;
+        let headers: Vec<String> = rows
+            .first()
+            .map(|r| r.cells.keys().cloned().collect())
+            .unwrap_or_default();
+        let map = header_map(&headers).map_err(|unknown| {
+            RegistryError::Invalid(format!(
+                "无法识别的列 {}（可用列见台账说明）",
+                unknown.join("、")
+            ))
+        })?;
+        let mut refused: Vec<Refusal> = Vec::new();
+        let mut read = Vec::new();
+        for row in &rows {
+            let cells: HashMap<&str, &str> = row
+                .cells
+                .iter()
+                .filter_map(|(h, v)| map.get(h).map(|f| (*f, v.as_str())))
+                .collect();
+            match read_row(row.line, &cells, author) {
+                Ok(b) => read.push(b),
+                Err(r) => refused.extend(r),
+            }
+        }
+        // Rows that read well are still checked against the registry (plots, capacity, the
+        // cremation zone) so that one run reports every refusal; nothing is written if any.
+        let mut report = self
+            .import_burials(author, read, dry_run || !refused.is_empty())
+            .await?;
+        report.rows = rows.len();
+        report.refused.extend(refused);
+        report.refused.sort_by_key(|r| r.line);
+        Ok(report)
+    }
+
     /// Imports a burial ledger all or nothing: every row is checked (plot, capacity counting
     /// the rows before it, ashes or body, expired plots, the cremation zone); if any row is
     /// refused nothing is written and every refusal is reported.
