@@ -59,6 +59,7 @@ pub type AppState = Arc<Registry>;
 pub fn app(registry: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
+        .route("/help", get(pages::help))
         .route("/map.svg", get(pages::map_svg))
         .route("/map", get(pages::map_page))
         .route("/static/{path}", get(assets::asset))

@@ -44,6 +44,7 @@ static TEMPLATES: LazyLock<Tera> = LazyLock::new(|| {
         ("names.html", include_str!("templates/names.html")),
         ("print.html", include_str!("templates/print.html")),
         ("ledger.html", include_str!("templates/ledger.html")),
+        ("help.html", include_str!("templates/help.html")),
         ("admin.html", include_str!("templates/admin.html")),
         (
             "admin_token.html",
@@ -114,6 +115,17 @@ pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiE
         }
         ApiError::Internal(format!("页面模板 {name} 出错：{message}"))
     })
+}
+
+/// `GET /help`: the user guide (操作手册), by role, the caller's own first in view.
+pub async fn help(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, ApiError> {
+    let mut context = Context::new();
+    context.insert("city", &registry.config().jurisdiction.name);
+    caller.insert_into(&mut context);
+    render("help.html", &context)
 }
 
 pub async fn home(
