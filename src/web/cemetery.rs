@@ -199,7 +199,7 @@ pub async fn page(
             .expiring_plots(until)
             .into_iter()
             .map(|e| {
-                let phone = super::burials::holder_phone(&registry.current(), e.id, whole);
+                let phone = super::plots::holder_phone(&registry.current(), e.id, whole);
                 json!({"id": e.id.to_string(), "number": e.number, "cemetery": e.cemetery,
                     "until": e.until, "overdue": e.until < today,
                     "holder": e.holder, "phone": phone})

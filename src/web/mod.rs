@@ -35,6 +35,7 @@ mod ogc;
 pub mod openapi;
 mod ops;
 mod pages;
+mod plots;
 mod print;
 mod signs;
 mod throttle;
@@ -143,11 +144,11 @@ pub fn app(registry: AppState) -> Router {
             "/cemetery/ledger",
             get(burials::ledger_page).post(burials::ledger_import),
         )
-        .route("/cemetery/plots", get(burials::plots))
-        .route("/cemetery/plots/plan", get(burials::plan))
+        .route("/cemetery/plots", get(plots::plots))
+        .route("/cemetery/plots/plan", get(plots::plan))
         .route(
             "/cemetery/plots/{id}",
-            get(burials::plot_page).post(burials::plot_step),
+            get(plots::plot_page).post(plots::plot_step),
         )
         .route("/api/cemetery/stats", get(cemetery::stats_api))
         .route("/graves", get(cemetery::finder))
