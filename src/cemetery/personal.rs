@@ -158,6 +158,16 @@ pub trait Masked: Clone {
     const WHAT: &'static str;
     fn is_masked(&self) -> bool;
     fn masked(&self) -> String;
+    /// The whole number (None for a value stored masked).
+    fn whole(&self) -> Option<&str>;
+    /// As a screen shows it: whole to `whole_for_reader` (the burial office), masked to
+    /// everyone else.
+    fn shown(&self, whole_for_reader: bool) -> String {
+        match self.whole() {
+            Some(w) if whole_for_reader => w.to_string(),
+            _ => self.masked(),
+        }
+    }
 }
 
 /// The impls both personal numbers share: masked in `Debug`, `Display` and serialization
@@ -171,6 +181,9 @@ macro_rules! personal_number {
             }
             fn masked(&self) -> String {
                 $t::masked(self)
+            }
+            fn whole(&self) -> Option<&str> {
+                $t::whole(self)
             }
         }
 

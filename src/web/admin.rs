@@ -9,7 +9,7 @@ use super::{ApiError, AppState, pages};
 use crate::accounts::{self, Role};
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -104,15 +104,8 @@ pub struct AccountForm {
     csrf: String,
 }
 
-fn back(query: &str) -> Response {
-    Redirect::to(&format!("/admin?{query}")).into_response()
-}
-
 fn refused(message: &str) -> Response {
-    back(&format!(
-        "refused={}",
-        form_urlencoded::byte_serialize(message.as_bytes()).collect::<String>()
-    ))
+    super::form::refused("/admin", message)
 }
 
 /// `POST /admin`: adds an account, changes a role or disables one, issues or revokes a token.
@@ -190,10 +183,7 @@ pub async fn account(
         other => return Ok(refused(&format!("操作“{other}”无效"))),
     };
     match outcome {
-        Ok(message) => Ok(back(&format!(
-            "done={}",
-            form_urlencoded::byte_serialize(message.as_bytes()).collect::<String>()
-        ))),
+        Ok(message) => Ok(super::form::done("/admin", &message)),
         Err(e) => Ok(refused(&e.to_string())),
     }
 }

@@ -620,19 +620,8 @@ pub struct InspectionForm {
     csrf: String,
 }
 
-fn back(query: &str, anchor: &str) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    axum::response::Redirect::to(&format!("/boundaries?{query}#{anchor}")).into_response()
-}
-
 fn refused(message: &str, anchor: &str) -> axum::response::Response {
-    back(
-        &format!(
-            "refused={}",
-            form_urlencoded::byte_serialize(message.as_bytes()).collect::<String>()
-        ),
-        anchor,
-    )
+    super::form::refused(&format!("/boundaries#{anchor}"), message)
 }
 
 /// `POST /boundaries/inspections`: a joint inspection of a line, with its findings per
@@ -702,7 +691,7 @@ pub async fn inspect(
         source: crate::record::Source::Survey,
     };
     match registry.inspect_line(&author, &a, &b, inspection).await {
-        Ok(_) => Ok(back("done=inspected", "inspections")),
+        Ok(_) => Ok(super::form::done("/boundaries#inspections", "inspected")),
         Err(e) if e.is_refusal() => Ok(refused(&e.to_string(), "inspect")),
         Err(e) => Err(e.into()),
     }
@@ -754,7 +743,7 @@ pub async fn decide(
         .award_disputed_area(&author, id, f.version, f.winner.trim(), document, date)
         .await
     {
-        Ok(_) => Ok(back("done=decided", "disputes-section")),
+        Ok(_) => Ok(super::form::done("/boundaries#disputes-section", "decided")),
         Err(e) if e.is_refusal() => Ok(refused(&e.to_string(), "disputes-section")),
         Err(e) => Err(e.into()),
     }

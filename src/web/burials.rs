@@ -8,6 +8,7 @@
 //! view logged; the pages are never cached.
 
 use super::auth::{Caller, require_write};
+use super::form::blank;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::AdminUnit;
 use crate::cemetery::personal::IdNumber;
@@ -93,22 +94,8 @@ fn plot_label(state: &CurrentState, plot: RecordId) -> Option<(String, String)> 
 /// A refused form field: its name and what is wrong.
 type FieldError = (String, String);
 
-fn blank(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
-}
-
 fn date(field: &str, label: &str, text: &str) -> Result<Option<NaiveDate>, FieldError> {
-    blank(text)
-        .map(|t| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-                (
-                    field.to_string(),
-                    format!("{label}“{t}”无效：应为 年-月-日，如 2024-03-18"),
-                )
-            })
-        })
-        .transpose()
+    super::form::date(label, text).map_err(|m| (field.to_string(), m))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -468,16 +455,13 @@ pub async fn claim(
         message: "请填写申领人姓名".into(),
     })?;
     let today = super::edit::today();
+    let page = format!("/cemetery/burials/{id}");
     match registry
         .claim_subsidy(&author, id, &requested, claimant, today)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/cemetery/burials/{id}?done=claimed")).into_response()),
-        Err(e) if e.is_refusal() => Ok(Redirect::to(&format!(
-            "/cemetery/burials/{id}?refused={}",
-            form_urlencoded::byte_serialize(e.to_string().as_bytes()).collect::<String>()
-        ))
-        .into_response()),
+        Ok(_) => Ok(super::form::done(&page, "claimed")),
+        Err(e) if e.is_refusal() => Ok(super::form::refused(&page, &e.to_string())),
         Err(e) => Err(e.into()),
     }
 }

@@ -9,6 +9,7 @@ use super::auth::Caller;
 use super::openapi::ErrorBody;
 use super::{ApiError, AppState, pages};
 use crate::cemetery::Plot;
+use crate::cemetery::personal::Masked;
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
 use crate::cemetery::{Burial, SubsidyClaim};
 use crate::model::Layer;
@@ -285,13 +286,7 @@ fn burial_context(
     };
     let whole = caller.access.sees_whole_personal_data();
     let shown_whole = whole && b.deceased.id_number.is_some();
-    let id_number = b.deceased.id_number.as_ref().map(|n| {
-        if whole {
-            n.whole().map_or_else(|| n.masked(), str::to_string)
-        } else {
-            n.masked()
-        }
-    });
+    let id_number = b.deceased.id_number.as_ref().map(|n| n.shown(whole));
     let plot = b
         .plot
         .and_then(|p| state.version::<Plot>(&p))

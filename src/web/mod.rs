@@ -24,6 +24,7 @@ mod error;
 mod errors;
 mod extract;
 mod files;
+mod form;
 mod gazetteer;
 pub mod headers;
 mod history;

@@ -7,6 +7,7 @@
 
 use super::auth::{Caller, require_write};
 use super::burials::{Done, context, private};
+use super::form::blank;
 use super::{ApiError, AppState, pages};
 use crate::model::RecordVersion;
 use crate::names::rules::{Rule, Severity, Verdict};
@@ -19,11 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-fn blank(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
-}
 
 /// Only officers read the names in progress; the public is sent to log in.
 fn officers(caller: &Caller) -> Result<(), ApiError> {
@@ -219,15 +215,6 @@ pub struct StepForm {
     csrf: String,
 }
 
-fn day(field: &str, label: &str, text: &str) -> Result<Option<NaiveDate>, String> {
-    blank(text)
-        .map(|t| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map_err(|_| format!("{label}“{t}”无效：应为 年-月-日（{field}）"))
-        })
-        .transpose()
-}
-
 impl StepForm {
     /// The document the form names, or the registry's own refusal of `action` without one.
     fn document(&self, action: &'static str) -> Result<ApprovalDocument, String> {
@@ -242,7 +229,7 @@ impl StepForm {
         let (Some(issuer), Some(number)) = (blank(&self.issuer), blank(&self.number)) else {
             return Err(missing());
         };
-        let date = day("date", "文件日期", &self.date)?.ok_or_else(missing)?;
+        let date = super::form::date("文件日期", &self.date)?.ok_or_else(missing)?;
         Ok(ApprovalDocument {
             issuer: issuer.to_string(),
             number: number.to_string(),
@@ -251,7 +238,7 @@ impl StepForm {
     }
 
     fn action(&self, today: NaiveDate) -> Result<NameAction, String> {
-        let on = day("on", "日期", &self.on)?.unwrap_or(today);
+        let on = super::form::date("日期", &self.on)?.unwrap_or(today);
         let action = match self.action.as_str() {
             "review" => NameAction::Review,
             "override" => NameAction::Override {
@@ -300,13 +287,8 @@ pub async fn step(
         .ok_or_else(|| ApiError::NotFound(format!("没有地名记录 {id}")))?;
     let author = require_write(&registry, &caller, layer, &target).await?;
     let _ = &f.csrf;
-    let back = |query: String| Redirect::to(&format!("/names/{id}?{query}")).into_response();
-    let refused = |m: &str| {
-        back(format!(
-            "refused={}",
-            form_urlencoded::byte_serialize(m.as_bytes()).collect::<String>()
-        ))
-    };
+    let page = format!("/names/{id}");
+    let refused = |m: &str| super::form::refused(&page, m);
     let today = super::edit::today();
     let action = match f.action(today) {
         Ok(a) => a,
@@ -317,7 +299,7 @@ pub async fn step(
         .name_step(id, f.version, action, &author, valid_from)
         .await
     {
-        Ok(_) => Ok(back(format!("done={}", f.action))),
+        Ok(_) => Ok(super::form::done(&page, &f.action)),
         Err(e) if e.is_refusal() => Ok(refused(&e.to_string())),
         Err(e) => Err(e.into()),
     }

@@ -7,7 +7,9 @@
 
 use super::auth::{Caller, require_write};
 use super::burials::{Done, burial_office, context, private};
+use super::form::{self, blank, encoded};
 use super::{ApiError, AppState, pages};
+use crate::cemetery::personal::Masked;
 use crate::cemetery::{
     Burial, Cemetery, Deceased, Grave, Notice, NoticeStatus, NoticeTerms, PlotNumber, Zone,
     defaults,
@@ -25,11 +27,6 @@ use serde_json::json;
 
 const PAGE: usize = 50;
 
-fn blank(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
-}
-
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid {
         field: field.into(),
@@ -38,12 +35,7 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 fn date(field: &str, label: &str, text: &str) -> Result<Option<NaiveDate>, ApiError> {
-    blank(text)
-        .map(|t| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map_err(|_| invalid(field, format!("{label}“{t}”无效：应为 年-月-日")))
-        })
-        .transpose()
+    super::form::date(label, text).map_err(|m| invalid(field, m))
 }
 
 fn yuan(field: &str, label: &str, text: &str, default: f64) -> Result<i64, ApiError> {
@@ -56,10 +48,6 @@ fn yuan(field: &str, label: &str, text: &str, default: f64) -> Result<i64, ApiEr
             .ok_or_else(|| invalid(field, format!("{label}“{t}”无效：应为元数，如 2000")))?,
     };
     Ok((y * 100.0).round() as i64)
-}
-
-fn encoded(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn notice_id(id: &str) -> Result<RecordId, ApiError> {
@@ -337,7 +325,7 @@ pub async fn page(
     let grave = state.version::<Grave>(&n.grave).map(|(_, g)| {
         json!({
             "number": g.number, "kind": g.kind.label(), "buried": g.buried, "owner": g.owner,
-            "phone": g.owner_phone.as_ref().map(|p| if whole { p.whole().map_or_else(|| p.masked(), str::to_string) } else { p.masked() }),
+            "phone": g.owner_phone.as_ref().map(|p| p.shown(whole)),
             "zones": g.zones.iter().map(|z| z.label()).collect::<Vec<_>>().join("、"),
         })
     });
@@ -413,8 +401,9 @@ pub struct StepForm {
     csrf: String,
 }
 
-fn back(id: RecordId, query: &str) -> Response {
-    Redirect::to(&format!("/cemetery/notices/{id}?{query}")).into_response()
+/// A notice's page.
+fn page_of(id: RecordId) -> String {
+    format!("/cemetery/notices/{id}")
 }
 
 /// `POST /cemetery/notices/{id}/steps`: the next step of a notice.
@@ -441,8 +430,8 @@ pub async fn step(
         compensation_fen,
     };
     match registry.notice_step(&author, id, f.version, update).await {
-        Ok(_) => Ok(back(id, &format!("done={}", status.as_str()))),
-        Err(e) if e.is_refusal() => Ok(back(id, &format!("refused={}", encoded(&e.to_string())))),
+        Ok(_) => Ok(form::done(&page_of(id), status.as_str())),
+        Err(e) if e.is_refusal() => Ok(form::refused(&page_of(id), &e.to_string())),
         Err(e) => Err(e.into()),
     }
 }
@@ -477,7 +466,7 @@ pub async fn relocate(
         .map(|_| author)?;
     let _ = &f.csrf;
     let id = notice_id(&id)?;
-    let refused = |m: String| Ok(back(id, &format!("refused={}", encoded(&m))));
+    let refused = |m: String| Ok(form::refused(&page_of(id), &m));
     let on = date("on", "迁入日期", &f.on)?.unwrap_or_else(super::edit::today);
     let Some(died) = date("died", "死亡日期", &f.died)? else {
         return refused("请填写逝者的死亡日期（可为估计）".into());
@@ -517,7 +506,7 @@ pub async fn relocate(
         .to_string();
     let burial = Burial::relocated(deceased, plot, exemption, &notice_number, &author, on);
     match registry.relocate_grave(&author, id, plot, burial, on).await {
-        Ok(_) => Ok(back(id, "done=relocated")),
+        Ok(_) => Ok(form::done(&page_of(id), "relocated")),
         Err(e) if e.is_refusal() => refused(e.to_string()),
         Err(e) => Err(e.into()),
     }
@@ -525,10 +514,7 @@ pub async fn relocate(
 
 /// A PDF or a ZIP of PDFs, downloaded under its Chinese name.
 fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"notices\"; filename*=UTF-8''{}",
-        percent_encoding(name)
-    );
+    let disposition = form::attachment(name, "notices");
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -538,19 +524,6 @@ fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
-}
-
-/// RFC 5987 encoding of a file name.
-fn percent_encoding(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// `GET /cemetery/notices/{id}/pdf`: one notice as printed for its grave.

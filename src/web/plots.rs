@@ -6,7 +6,9 @@
 
 use super::auth::{Caller, log_personal_access, require_write};
 use super::burials::{Done, burial_office, context, private};
+use super::form::blank;
 use super::{ApiError, AppState, pages};
+use crate::cemetery::personal::Masked;
 use crate::cemetery::{Burial, Cemetery, Plot, PlotNumber, PlotStatus, Section};
 use crate::model::{CurrentState, Variant};
 use crate::record::RecordId;
@@ -17,11 +19,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-fn blank(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -130,13 +127,7 @@ pub async fn plot_page(
             .version::<Plot>(&id)
             .ok_or_else(|| ApiError::NotFound(format!("没有墓位 {id}")))?;
         let whole = caller.access.sees_whole_personal_data();
-        let phone = p.holder_phone.as_ref().map(|n| {
-            if whole {
-                n.whole().map_or_else(|| n.masked(), str::to_string)
-            } else {
-                n.masked()
-            }
-        });
+        let phone = p.holder_phone.as_ref().map(|n| n.shown(whole));
         let burials: Vec<serde_json::Value> = state
             .versions::<Burial>()
             .filter(|(_, b)| b.plot == Some(id))
@@ -267,17 +258,13 @@ pub async fn plot_step(
         }
     };
     let today = super::edit::today();
-    let back =
-        |query: String| Redirect::to(&format!("/cemetery/plots/{plot_id}?{query}")).into_response();
+    let page = format!("/cemetery/plots/{plot_id}");
     match registry
         .change_plot(&author, plot_id, form.version, change, today)
         .await
     {
-        Ok(_) => Ok(back(format!("done={}", form.action))),
-        Err(e) if e.is_refusal() => Ok(back(format!(
-            "refused={}",
-            form_urlencoded::byte_serialize(e.to_string().as_bytes()).collect::<String>()
-        ))),
+        Ok(_) => Ok(super::form::done(&page, &form.action)),
+        Err(e) if e.is_refusal() => Ok(super::form::refused(&page, &e.to_string())),
         Err(e) => Err(e.into()),
     }
 }
@@ -311,11 +298,5 @@ pub async fn plan(
 /// list shows them: whole for the burial officer, masked for everyone else.
 pub(super) fn holder_phone(state: &CurrentState, plot: RecordId, whole: bool) -> Option<String> {
     let (_, p) = state.version::<Plot>(&plot)?;
-    p.holder_phone.as_ref().map(|n| {
-        if whole {
-            n.whole().map_or_else(|| n.masked(), str::to_string)
-        } else {
-            n.masked()
-        }
-    })
+    p.holder_phone.as_ref().map(|n| n.shown(whole))
 }

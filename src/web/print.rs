@@ -248,22 +248,12 @@ pub async fn download(
         "svg" => "image/svg+xml",
         _ => "application/pdf",
     };
-    let name: String = format!("{title}.{format}")
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"map.{format}\"; filename*=UTF-8''{name}"),
+                super::form::attachment(&format!("{title}.{format}"), &format!("map.{format}")),
             ),
         ],
         bytes,
