@@ -257,10 +257,10 @@ impl Naming {
 
     /// A document that names its issuer and number, or the refusal of `action` without one.
     fn documented(document: &ApprovalDocument, action: &'static str) -> Result<(), WorkflowError> {
-        if document.issuer.trim().is_empty() || document.number.trim().is_empty() {
-            Err(WorkflowError::NoDocument(action))
-        } else {
+        if document.is_complete() {
             Ok(())
+        } else {
+            Err(WorkflowError::NoDocument(action))
         }
     }
 
@@ -419,7 +419,14 @@ pub fn admissible(
     verdicts: impl FnOnce() -> Vec<Verdict>,
 ) -> Result<(), WorkflowError> {
     use NameStatus::*;
-    let needs = |what| document.map(|_| ()).ok_or(WorkflowError::NoDocument(what));
+    // Every entry point's changeset comes through here: a document without its issuer or
+    // number is no document.
+    let needs = |what| {
+        document
+            .filter(|d| d.is_complete())
+            .map(|_| ())
+            .ok_or(WorkflowError::NoDocument(what))
+    };
     let passes = |verdicts: Vec<Verdict>| after.resolves(&verdicts);
     let published = || match after.published_on {
         None => Err(WorkflowError::NoPublicationDate),
@@ -607,6 +614,20 @@ mod tests {
             Err(WorkflowError::NoDocument(_))
         ));
         assert!(admit(Some(&checked), &approved, "甲", Some(&d), &[]).is_ok());
+        // An empty document (a generic form's blank fields) is no document.
+        let empty = ApprovalDocument {
+            issuer: " ".into(),
+            number: String::new(),
+            date: d.date,
+        };
+        let empty_approval = Naming {
+            approval: Some(empty.clone()),
+            ..with(NameStatus::Approved)
+        };
+        assert!(matches!(
+            admit(Some(&checked), &empty_approval, "甲", Some(&empty), &[]),
+            Err(WorkflowError::NoDocument(_))
+        ));
         let other = doc("2026-03-02");
         assert!(matches!(
             admit(Some(&checked), &approved, "甲", Some(&other), &[]),

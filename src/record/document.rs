@@ -14,3 +14,11 @@ pub struct ApprovalDocument {
     pub number: String,
     pub date: NaiveDate,
 }
+
+impl ApprovalDocument {
+    /// Whether it names its issuer and its number: a document without them authorises
+    /// nothing.
+    pub fn is_complete(&self) -> bool {
+        !self.issuer.trim().is_empty() && !self.number.trim().is_empty()
+    }
+}

@@ -24,9 +24,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-/// Rows a list shows on one page.
-const PAGE: usize = 50;
-
 /// Only the burial office (and the admin) reads burials; the public is sent to log in.
 pub(super) fn burial_office(caller: &Caller) -> Result<(), ApiError> {
     if caller.access.can_read_layer(Layer::Burial) {
@@ -186,19 +183,8 @@ pub async fn list(
         })
         .collect();
     rows.sort_by(|a, b| b.died.cmp(&a.died).then_with(|| a.name.cmp(&b.name)));
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<BurialRow> = rows
-        .into_iter()
-        .skip((page - 1) * PAGE)
-        .take(PAGE)
-        .collect();
     let mut context = context(&registry, &caller);
-    context.insert("rows", &shown);
-    context.insert("total", &total);
-    context.insert("page", &page);
-    context.insert("pages", &pages);
+    super::form::paged(&mut context, rows, q.page);
     context.insert("query", &q);
     let mut link = q;
     link.page = None;

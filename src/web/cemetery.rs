@@ -196,11 +196,12 @@ pub async fn page(
         .checked_add_months(chrono::Months::new(6))
         .unwrap_or(today);
     let expiring: Vec<Value> = if burial_office {
-        registry
-            .expiring_plots(until)
+        let expiring = registry.expiring_plots(until);
+        let state = registry.current();
+        expiring
             .into_iter()
             .map(|e| {
-                let phone = super::plots::holder_phone(&registry.current(), e.id, whole);
+                let phone = super::plots::holder_phone(&state, e.id, whole);
                 json!({"id": e.id.to_string(), "number": e.number, "cemetery": e.cemetery,
                     "until": e.until, "overdue": e.until < today,
                     "holder": e.holder, "phone": phone})

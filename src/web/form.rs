@@ -1,6 +1,6 @@
 //! What the pages' forms share: a blank field is absent, a date is read as officers type it,
-//! a form is answered by going back to its page saying what was done or why not, and a
-//! download is named in Chinese.
+//! a form is answered by going back to its page saying what was done or why not, a long
+//! list is shown fifty rows a page, and a download is named in Chinese.
 
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -64,6 +64,30 @@ pub(super) fn attachment(name: &str, fallback: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// Rows a list shows on one page.
+const PAGE: usize = 50;
+
+/// Puts one page of `rows` (fifty a page; `asked` is the page asked for, from 1) in the page's
+/// context as `rows`, with `total`, `page` and `pages` for its count and its paging links.
+pub(super) fn paged<T: serde::Serialize>(
+    context: &mut tera::Context,
+    rows: Vec<T>,
+    asked: Option<usize>,
+) {
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    let shown: Vec<T> = rows
+        .into_iter()
+        .skip((page - 1) * PAGE)
+        .take(PAGE)
+        .collect();
+    context.insert("rows", &shown);
+    context.insert("total", &total);
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +103,11 @@ mod tests {
         let r = done("/cemetery/plots/x", "reserve");
         assert_eq!(r.headers()["location"], "/cemetery/plots/x?done=reserve");
         assert_eq!(blank("  "), None);
+        let mut c = tera::Context::new();
+        paged(&mut c, (1..=120).collect::<Vec<u32>>(), Some(9));
+        assert_eq!(c.get("page"), Some(&serde_json::json!(3)));
+        assert_eq!(c.get("pages"), Some(&serde_json::json!(3)));
+        assert_eq!(c.get("rows").unwrap().as_array().unwrap()[0], 101);
         assert!(
             date("死亡日期", "2024/3/1")
                 .unwrap_err()

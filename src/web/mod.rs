@@ -3,12 +3,16 @@
 //! (described by `/api/openapi.json`), OGC API Features under `/ogc`, the file gateway's
 //! upload and download, the history browser, and login; the sign register and the boundary
 //! officers' pages with their dispute steps and dispute maps (`signs`, `boundaries`), the
-//! burial office's pages and the public grave finder (`cemetery`), the gazetteer's editions
+//! burial office's statistics and the public grave finder (`cemetery`), its casework
+//! (`burials`, `plots`, `notices`: registration, plots, relocation notices, the ledger), the
+//! names office's workflow and audit (`names`), printed maps (`print`), accounts (`admin`),
+//! the user guide (`/help`), what the pages' forms share (`form`), the gazetteer's editions
 //! (`gazetteer`), vector tiles (`tiles`) and the web map's style (`/maps/web-map.json`), and
 //! `/healthz` and `/metrics` (`ops`). A browser that navigates to an address that fails gets a
-//! page in Chinese, a program its JSON error (`errors`). Who is calling is decided once per request (`auth`): state-changing
-//! calls from the public or read-only roles are refused there, before their body is read,
-//! and every write checks the caller's role against the record's layer.
+//! page in Chinese, a program its JSON error (`errors`). Who is calling is decided once per
+//! request (`auth`): state-changing calls from the public or read-only roles are refused
+//! there, before their body is read, and every write checks the caller's role against the
+//! record's layer.
 
 mod admin;
 mod api;

@@ -25,8 +25,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-const PAGE: usize = 50;
-
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid {
         field: field.into(),
@@ -135,14 +133,6 @@ pub async fn list(
         });
     }
     rows.sort_by(|a, b| a.number.cmp(&b.number));
-    let total = rows.len();
-    let pages_count = total.div_ceil(PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages_count);
-    let shown: Vec<Row> = rows
-        .into_iter()
-        .skip((page - 1) * PAGE)
-        .take(PAGE)
-        .collect();
     let batches: Vec<_> = batches
         .into_iter()
         .map(|(name, counts)| {
@@ -156,10 +146,7 @@ pub async fn list(
         })
         .collect();
     let mut context = context(&registry, &caller);
-    context.insert("rows", &shown);
-    context.insert("total", &total);
-    context.insert("page", &page);
-    context.insert("pages", &pages_count);
+    super::form::paged(&mut context, rows, q.page);
     context.insert("batches", &batches);
     context.insert("query", &q);
     context.insert("done", &q.done);
