@@ -26,6 +26,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/map.js"),
     ),
     (
+        concat!("map_table-", env!("CARGO_PKG_VERSION"), ".js"),
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/map_table.js"),
+    ),
+    (
         concat!("signs-", env!("CARGO_PKG_VERSION"), ".js"),
         "text/javascript; charset=utf-8",
         include_bytes!("static/signs.js"),

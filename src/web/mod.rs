@@ -43,6 +43,7 @@ mod pages;
 mod plots;
 mod print;
 mod signs;
+mod table;
 mod throttle;
 mod tiles;
 
@@ -76,6 +77,8 @@ pub fn app(registry: AppState) -> Router {
         .route("/api/layers/{table}", get(api::layer_features))
         .route("/api/layers/{table}/items", post(edit::create))
         .route("/api/layers/{table}/schema", get(api::layer_schema))
+        .route("/api/layers/{table}/rows", get(table::rows))
+        .route("/api/streets/{id}/plates", get(table::street_plate_list))
         .route(
             "/api/records/{id}",
             get(api::record).put(edit::replace).delete(edit::retire),

@@ -389,6 +389,7 @@ pub async fn map_page(
         &serde_json::to_string(&writable).unwrap_or_else(|_| "[]".into()),
     );
     context.insert("script", &super::assets::map_script());
+    context.insert("table_script", &super::assets::script("map_table"));
     caller.insert_into(&mut context);
     render("map.html", &context)
 }

@@ -242,6 +242,30 @@ impl Browser {
         self.call("Input.insertText", json!({ "text": text }));
     }
 
+    /// Presses and releases a key on whatever has the focus, as the keyboard does: `key` is
+    /// a character (`t`, `?`) or a named key (`Enter`, `Escape`).
+    pub fn press(&mut self, key: &str) {
+        let (code, text) = match key {
+            "Enter" => (13, "\r"),
+            "Escape" => (27, ""),
+            k => (
+                k.to_ascii_uppercase()
+                    .chars()
+                    .next()
+                    .map_or(0, |c| c as u32),
+                k,
+            ),
+        };
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyDown", "key": key, "text": text, "windowsVirtualKeyCode": code }),
+        );
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyUp", "key": key, "windowsVirtualKeyCode": code }),
+        );
+    }
+
     /// Saves what the page shows as a PNG.
     pub fn screenshot(&mut self, path: &std::path::Path) {
         use base64::Engine;

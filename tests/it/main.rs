@@ -18,6 +18,7 @@ mod crash;
 mod crawl;
 mod demo;
 mod diskfull;
+mod editor;
 mod files;
 mod forms;
 mod fuzzed;

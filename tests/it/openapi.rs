@@ -190,6 +190,13 @@ both_stores!(
                 None,
             ),
             ("get", "/api/layers/plots/schema".into(), None, None),
+            (
+                "get",
+                "/api/layers/streets/rows?q=%E8%B7%AF&sort=%E9%81%93%E8%B7%AF%E7%AD%89%E7%BA%A7&desc=true&limit=5".into(),
+                None,
+                None,
+            ),
+            ("get", format!("/api/streets/{street}/plates"), None, None),
             ("get", format!("/api/records/{street}"), None, None),
             ("get", format!("/api/records/{street}/history"), None, None),
             (

@@ -64,7 +64,7 @@ impl<S: Records<DoorPlate> + Records<Street> + Records<AdminUnit>> Numbered for 
 
 type Plate<'a> = Current<'a, DoorPlate>;
 
-fn centre_line(g: &Geometry<f64>) -> Option<MultiLineString<f64>> {
+pub(super) fn centre_line(g: &Geometry<f64>) -> Option<MultiLineString<f64>> {
     match g {
         Geometry::MultiLineString(m) => Some(m.clone()),
         Geometry::LineString(l) => Some(MultiLineString(vec![l.clone()])),
@@ -72,7 +72,7 @@ fn centre_line(g: &Geometry<f64>) -> Option<MultiLineString<f64>> {
     }
 }
 
-fn point(v: &Plate) -> Option<Coord<f64>> {
+pub(super) fn point(v: &Plate) -> Option<Coord<f64>> {
     match v.geometry {
         Geometry::Point(p) => Some(p.0),
         _ => None,
@@ -80,7 +80,9 @@ fn point(v: &Plate) -> Option<Coord<f64>> {
 }
 
 /// Plates of each street, by street id.
-fn plates_by_street(state: &impl Records<DoorPlate>) -> BTreeMap<RecordId, Vec<Plate<'_>>> {
+pub(super) fn plates_by_street(
+    state: &impl Records<DoorPlate>,
+) -> BTreeMap<RecordId, Vec<Plate<'_>>> {
     let mut out: BTreeMap<RecordId, Vec<Plate>> = BTreeMap::new();
     for v in state.each::<DoorPlate>() {
         out.entry(v.body.street).or_default().push(v);

@@ -5,6 +5,7 @@
 mod campaign;
 mod check;
 mod conventions;
+mod listing;
 mod plan;
 mod renumber;
 mod unique;
@@ -12,6 +13,7 @@ mod unique;
 pub use campaign::{Campaign, CampaignError, CampaignLine, CampaignStatus};
 pub use check::{NumberFinding, NumberRule, check, suggest};
 pub use conventions::{Conventions, Heading, Side, StreetOverrides};
+pub use listing::{ListedPlate, StreetPlates, street_plates};
 pub use plan::{Plan, PlanError, Planned, Refusal, Refused, plan};
 pub use renumber::{Change, plate_order, renumber};
 pub use unique::{Taken, unique_numbers};

@@ -44,6 +44,8 @@ use utoipa::OpenApi;
         super::history::revert,
         super::api::layer_features,
         super::api::layer_schema,
+        super::table::rows,
+        super::table::street_plate_list,
         super::api::record,
         super::api::history,
         super::api::unit_at,

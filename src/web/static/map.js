@@ -183,6 +183,8 @@
     return `<tr><td>${esc(label)}</td><td${cls}>${esc(value)}</td></tr>`;
   }
 
+  // The record the panel shows (the keys E and L act on it).
+  let shown = null;
   async function show(id) {
     const panel = document.getElementById("panel");
     panel.innerHTML = "<p>读取中…</p>";
@@ -210,7 +212,11 @@
     }
     html += "</ol>";
     const canEdit = writable.includes(p.layer) && TABLE[p.layer];
-    if (canEdit) html = html.replace('<table id="attributes">', '<p><button id="edit-attributes">编辑属性</button></p><table id="attributes">');
+    // A street's door plates as a list beside the map (map_table.js opens it).
+    const tools = (canEdit ? '<button id="edit-attributes" title="快捷键 E">编辑属性</button> ' : "")
+      + (p.layer === "street" && layers.some((l) => l.layer === "door_plates") ? '<button id="plate-list-open" title="快捷键 L">门牌列表</button>' : "");
+    if (tools) html = html.replace('<table id="attributes">', `<p>${tools}</p><table id="attributes">`);
+    shown = rec;
     panel.innerHTML = html;
     if (canEdit) document.getElementById("edit-attributes").addEventListener("click", () => editForm(rec));
   }
@@ -846,6 +852,31 @@
     asOf.addEventListener("change", () => { window.dimingReady = false; reloadAsOf(asOf.value); });
     document.getElementById("as-of-clear").addEventListener("click", () => { asOf.value = ""; window.dimingReady = false; reloadAsOf(""); });
   }
+
+  // Drawing, adding a plate, reshaping or splitting given up (Esc): nothing is written.
+  function cancel() {
+    adding = false;
+    if (drawing) {
+      drawing = null;
+      clearDraft();
+      if (finishButton) finishButton.hidden = true;
+      map.doubleClickZoom.enable();
+      document.getElementById("panel").innerHTML = "";
+    }
+    map.getCanvas().style.cursor = "";
+    for (const id of ["cancel-reshape", "cancel-split", "cancel-new"]) {
+      const b = document.getElementById(id);
+      if (b) { b.click(); return; }
+    }
+  }
+  // What the editor's tables and keyboard (map_table.js) work with.
+  window.dimingEditor = {
+    map, layers, esc, show, reload, save, cancel,
+    canWrite: (layer) => writable.includes(layer),
+    shown: () => shown,
+    select: (geometry) => map.getSource("selected")?.setData({ type: "FeatureCollection",
+      features: geometry ? [{ type: "Feature", geometry, properties: {} }] : [] }),
+  };
 
   map.on("load", () => { loadLayers().catch((err) => {
     document.getElementById("panel").innerHTML = `<p class="error">图层读取失败：${esc(err)}</p>`;
