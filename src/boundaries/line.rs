@@ -144,6 +144,32 @@ pub struct Agreement {
     pub source: Source,
 }
 
+impl Agreement {
+    /// What makes the agreement incomplete, if anything: a title, at least two distinct
+    /// parties each with its name, a renewal after the signing.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.title.trim().is_empty() {
+            return Err("协议名称不能为空".into());
+        }
+        let mut parties = self.parties.clone();
+        parties.sort();
+        parties.dedup();
+        if parties.len() < 2 || parties.len() != self.parties.len() {
+            return Err("应有至少两个不同的签约单位".into());
+        }
+        if self.party_names.len() != self.parties.len() {
+            return Err("每个签约单位都应有名称".into());
+        }
+        if self.renewal <= self.signed {
+            return Err(format!(
+                "续签日期 {} 应晚于签订日期 {}",
+                self.renewal, self.signed
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Metres per degree of latitude, for the small tolerance of a shared edge.
 const M_PER_DEG: f64 = 111_320.0;
 

@@ -29,6 +29,8 @@ pub enum Refusal {
     OuterBorderWithoutDocument(String),
     #[error("{code} {name} 的区划代码变更、撤销或合并须附批准文件")]
     DivisionChangeWithoutDocument { code: String, name: String },
+    #[error("平安边界协议“{title}”：{reason}")]
+    IncompleteAgreement { title: String, reason: String },
 }
 
 impl Refusal {
@@ -37,6 +39,7 @@ impl Refusal {
         match self {
             Refusal::IncompleteMarker { .. } => "incomplete_marker",
             Refusal::MarkerNumberTaken(_) => "duplicate_marker_number",
+            Refusal::IncompleteAgreement { .. } => "incomplete_agreement",
             Refusal::MarkerMovedWithoutDocument(_)
             | Refusal::OuterBorderWithoutDocument(_)
             | Refusal::DivisionChangeWithoutDocument { .. } => "document_required",
@@ -69,6 +72,23 @@ where
         {
             return Err(Refusal::MarkerMovedWithoutDocument(m.number.clone()));
         }
+    }
+    Ok(())
+}
+
+/// Refuses a changeset that would leave an agreement without a title, with fewer than two
+/// distinct parties (each named), or renewed no later than it was signed.
+pub fn agreements<A>(after: &A) -> Result<(), Refusal>
+where
+    A: Changes<Agreement>,
+{
+    for change in after.changes::<Agreement>() {
+        let Some(a) = change.after else { continue };
+        a.validate()
+            .map_err(|reason| Refusal::IncompleteAgreement {
+                title: a.title.clone(),
+                reason,
+            })?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::{ApiError, AppState, pages};
 use crate::boundaries::AdminUnit;
 use crate::boundaries::check::{EdgeTolerance, check_registry};
 use crate::boundaries::dispute::Dispute;
-use crate::boundaries::line::BoundaryLine;
+use crate::boundaries::line::{Agreement, BoundaryLine};
 use crate::boundaries::marker::Marker;
 use crate::model::Layer;
 use crate::record::View;
@@ -162,8 +162,9 @@ pub async fn page(
             .map(|d| {
                 // A line's inspection is recorded on this page; anything else on its record.
                 let line = state.version::<BoundaryLine>(&d.record).is_some();
+                let agreement = state.version::<Agreement>(&d.record).is_some();
                 json!({"date": d.date, "what": d.what, "overdue": d.overdue,
-                       "record": d.record.to_string(), "line": line})
+                       "record": d.record.to_string(), "line": line, "agreement": agreement})
             })
             .collect();
     // The lines an inspection may be recorded on, and the latest inspections.

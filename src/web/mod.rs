@@ -19,6 +19,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod boundaries;
+mod boundary_register;
 mod burials;
 mod campaigns;
 mod cemetery;
@@ -170,6 +171,22 @@ pub fn app(registry: AppState) -> Router {
         .route("/boundaries", get(boundaries::page))
         .route("/boundaries/inspections", post(boundaries::inspect))
         .route("/boundaries/disputes/{id}/decide", post(boundaries::decide))
+        .route(
+            "/boundaries/markers",
+            get(boundary_register::markers_page).post(boundary_register::register_marker),
+        )
+        .route(
+            "/boundaries/markers/{id}/move",
+            post(boundary_register::move_marker),
+        )
+        .route(
+            "/boundaries/agreements",
+            get(boundary_register::agreements_page).post(boundary_register::add_agreement),
+        )
+        .route(
+            "/boundaries/agreements/{id}",
+            post(boundary_register::agreement_step),
+        )
         .route("/api/boundaries/check", get(boundaries::check_api))
         .route(
             "/api/markers/{number}/observations",

@@ -29,6 +29,7 @@ mod names;
 mod numbering;
 mod ogc;
 mod openapi;
+mod registers;
 mod security;
 mod signs;
 mod store;

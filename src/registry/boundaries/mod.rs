@@ -2,15 +2,17 @@
 //! every changeset (`rules`), and the boundary office's steps: field observations of markers,
 //! lines and their inspections, disputes and their decisions.
 
+mod register;
 mod rules;
 
+pub use register::Relocation;
 pub use rules::*;
 
 use super::{Registry, RegistryError};
 use crate::boundaries::marker::{Marker, MarkerState, Observation, is_alert};
 use crate::cemetery::{Grave, Plot};
 use crate::model::{Body, Changeset, CurrentState, Layer, Variant, Write};
-use crate::record::{ChangesetId, RecordId};
+use crate::record::{ChangesetId, RecordId, View as _};
 use chrono::NaiveDate;
 use geo::Geometry;
 
@@ -483,11 +485,26 @@ impl Registry {
     }
 
     /// Registers a 平安边界 agreement between units; its geometry is the lines between them.
+    /// The parties' names are read from the registry when the agreement does not give them.
     pub async fn add_agreement(
         &self,
         author: &str,
-        agreement: crate::boundaries::line::Agreement,
+        mut agreement: crate::boundaries::line::Agreement,
     ) -> Result<RecordId, RegistryError> {
+        if agreement.party_names.is_empty() {
+            let state = self.current();
+            agreement.party_names = agreement
+                .parties
+                .iter()
+                .map(|code| {
+                    state
+                        .each::<crate::boundaries::AdminUnit>()
+                        .find(|u| u.body.code.short() == *code)
+                        .map(|u| u.body.name.clone())
+                        .ok_or_else(|| RegistryError::Invalid(format!("登记簿中没有单位 {code}")))
+                })
+                .collect::<Result<_, _>>()?;
+        }
         let lines: Vec<geo::LineString<f64>> = self
             .current()
             .layer(Layer::BoundaryLine)

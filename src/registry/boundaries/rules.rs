@@ -7,10 +7,11 @@ use crate::boundaries::rules;
 use crate::model::After;
 
 /// Refuses a changeset (seen as the registry it would leave, `after`) that would register an
-/// incomplete marker, reuse a marker number, move a registered marker, or change the outer
+/// incomplete marker or agreement, reuse a marker number, move a registered marker, or change the outer
 /// border or a division code, the last three without an approval document (`documented`).
 pub fn boundary_rules(after: &After, documented: bool) -> Result<(), RegistryError> {
     rules::markers(after, documented)?;
+    rules::agreements(after)?;
     Ok(rules::outer_border(after, documented)?)
 }
 
