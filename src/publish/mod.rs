@@ -13,6 +13,7 @@ pub mod cemetery;
 pub mod certificate;
 pub mod crosswalk;
 pub mod gazetteer;
+pub mod guide;
 pub mod map;
 pub mod markers;
 pub mod names_table;

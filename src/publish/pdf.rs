@@ -84,6 +84,24 @@ pub fn compile(source: &str, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
         .map_err(|e| PdfError::Typeset(format!("{e:?}")))
 }
 
+/// Lays out a typst source that reads `files` (name, bytes: pictures) into pages.
+pub fn compile_with_files(
+    source: &str,
+    fonts: &Fonts,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<PagedDocument, PdfError> {
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let engine = TypstEngine::builder()
+        .main_file(source.to_string())
+        .fonts(fonts.0.iter().cloned())
+        .with_static_file_resolver(files)
+        .build();
+    engine
+        .compile()
+        .output
+        .map_err(|e| PdfError::Typeset(format!("{e:?}")))
+}
+
 /// Writes laid-out pages as PDF bytes.
 pub fn export(document: &PagedDocument) -> Result<Vec<u8>, PdfError> {
     typst_pdf::pdf(document, &Default::default()).map_err(|e| PdfError::Typeset(format!("{e:?}")))

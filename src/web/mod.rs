@@ -68,6 +68,8 @@ pub fn app(registry: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/help", get(pages::help))
+        .route("/help.pdf", get(pages::help_pdf))
+        .route("/help/pictures/{file}", get(pages::help_picture))
         .route("/map.svg", get(pages::map_svg))
         .route("/map", get(pages::map_page))
         .route("/static/{path}", get(assets::asset))

@@ -130,14 +130,90 @@ pub(super) fn render(name: &str, context: &Context) -> Result<Html<String>, ApiE
 }
 
 /// `GET /help`: the user guide (操作手册), by role, the caller's own first in view.
+/// Which sections of the guide the caller reads.
+fn reader(caller: &Caller) -> crate::publish::guide::Reader {
+    crate::publish::guide::Reader {
+        internal: caller.access.sees_internal(),
+        burials: caller.access.can_read_layer(Layer::Burial),
+        admin: caller.access.is_admin(),
+    }
+}
+
+/// The user guide: the sections of the caller's role (the public's for the public), each
+/// task's steps with links to the pages that do them and a picture of the page.
 pub async fn help(
     State(registry): State<AppState>,
     caller: Caller,
 ) -> Result<Html<String>, ApiError> {
+    use crate::publish::guide::{GUIDE, step_html};
+    let sections: Vec<serde_json::Value> = GUIDE
+        .for_reader(reader(&caller))
+        .map(|s| {
+            serde_json::json!({
+                "id": s.id, "role": s.role,
+                "tasks": s.tasks.iter().map(|t| serde_json::json!({
+                    "title": t.title, "screenshot": t.screenshot,
+                    "steps": t.steps.iter().map(|step| step_html(step)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     let mut context = Context::new();
     context.insert("city", &registry.config().jurisdiction.name);
+    context.insert("intro", &GUIDE.intro);
+    context.insert("sections", &sections);
     caller.insert_into(&mut context);
     render("help.html", &context)
+}
+
+/// The guide as a PDF for training: the sections the caller reads, with their pictures.
+pub async fn help_pdf(
+    State(registry): State<AppState>,
+    caller: Caller,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let city = registry.config().jurisdiction.name.clone();
+    let reader = reader(&caller);
+    let pdf = tokio::task::spawn_blocking(move || {
+        let fonts = crate::publish::pdf::Fonts::load()?;
+        crate::publish::guide::pdf(reader, &city, &fonts)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                super::form::attachment("操作手册.pdf", "guide.pdf"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// A picture of the guide (JPEG, compiled in).
+pub async fn help_picture(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let picture = file
+        .strip_suffix(".jpg")
+        .and_then(crate::publish::guide::picture)
+        .ok_or_else(|| ApiError::NotFound(format!("手册中没有图片“{file}”")))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        picture,
+    )
+        .into_response())
 }
 
 pub async fn home(

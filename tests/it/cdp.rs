@@ -266,6 +266,19 @@ impl Browser {
         );
     }
 
+    /// Saves what the page shows as a JPEG (smaller, for the user guide).
+    pub fn screenshot_jpeg(&mut self, path: &std::path::Path) {
+        use base64::Engine;
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({ "format": "jpeg", "quality": 70 }),
+        );
+        let jpeg = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        std::fs::write(path, jpeg).unwrap();
+    }
+
     /// Saves what the page shows as a PNG.
     pub fn screenshot(&mut self, path: &std::path::Path) {
         use base64::Engine;

@@ -23,6 +23,7 @@ mod files;
 mod forms;
 mod fuzzed;
 mod gazetteer;
+mod guide;
 mod index;
 mod maps;
 mod names;

@@ -19,9 +19,26 @@ pub(crate) fn screenshots() -> std::path::PathBuf {
 /// Takes the page as it is at desktop width and again at a phone's width, and checks that at
 /// the phone's width nothing makes the page itself wider than the screen (tables scroll in
 /// their own box).
+///
+/// The desktop picture is also the user guide's picture of the page (JPEG, in
+/// `$CARGO_TARGET_TMPDIR/guide/`, and in the guide's own folder `docs/guide/` when
+/// `DIMING_UPDATE_GUIDE=1`), taken from the SQLite runs.
 pub(crate) fn shoot(browser: &mut Browser, name: &str) {
     let dir = screenshots();
     browser.screenshot(&dir.join(format!("{name}.png")));
+    if !name.starts_with("postgres-") {
+        let guide = name.trim_start_matches("sqlite-");
+        let taken = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("guide");
+        std::fs::create_dir_all(&taken).unwrap();
+        let path = taken.join(format!("{guide}.jpg"));
+        browser.screenshot_jpeg(&path);
+        let in_guide = diming::publish::guide::GUIDE.pictures().any(|p| p == guide);
+        if in_guide && std::env::var("DIMING_UPDATE_GUIDE").is_ok_and(|v| v == "1") {
+            let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide");
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::copy(&path, docs.join(format!("{guide}.jpg"))).unwrap();
+        }
+    }
     browser.call(
         "Emulation.setDeviceMetricsOverride",
         serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
