@@ -11,7 +11,7 @@ use super::auth::{Caller, require_write};
 use super::form::blank;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::AdminUnit;
-use crate::cemetery::personal::IdNumber;
+use crate::cemetery::personal::{IdNumber, Masked as _};
 use crate::cemetery::{Burial, Cemetery, Deceased, Disposition, Plot, PlotNumber, PlotStatus, Sex};
 use crate::model::{CurrentState, Layer};
 use crate::record::{RecordId, Source};
@@ -69,7 +69,7 @@ pub(super) fn unit_name(state: &CurrentState, code: &str) -> String {
 }
 
 /// The units a residence may be chosen from, deepest last: (code, name).
-fn residence_choices(state: &CurrentState) -> Vec<(String, String)> {
+pub(super) fn residence_choices(state: &CurrentState) -> Vec<(String, String)> {
     let mut units: Vec<(String, String)> = state
         .versions::<AdminUnit>()
         .map(|(_, u)| (u.code.to_string(), u.name.clone()))
@@ -219,11 +219,40 @@ pub struct RegisterForm {
     site: String,
     exemption: String,
     document: String,
+    /// Why a record is corrected (the correction form only).
+    reason: String,
+    /// The version a correction was made from (the correction form only).
+    version: String,
     #[serde(skip_serializing)]
     csrf: String,
 }
 
 impl RegisterForm {
+    /// The correction form of a registered burial, filled from the record (its ID number
+    /// whole or masked as the reader sees it).
+    pub(super) fn from_burial(b: &Burial, version: u32, whole: bool) -> RegisterForm {
+        let d = &b.deceased;
+        RegisterForm {
+            name: d.name.clone(),
+            sex: d.sex.label().to_string(),
+            ethnicity: d.ethnicity.clone(),
+            id_number: d
+                .id_number
+                .as_ref()
+                .map(|n| n.shown(whole))
+                .unwrap_or_default(),
+            born: d.born.map(|d| d.to_string()).unwrap_or_default(),
+            died: d.died.to_string(),
+            residence: d.residence.clone(),
+            place_of_death: d.place_of_death.clone(),
+            disposition: b.disposition.as_str().to_string(),
+            certificate: b.cremation_certificate.clone().unwrap_or_default(),
+            exemption: b.exemption.clone().unwrap_or_default(),
+            version: version.to_string(),
+            ..RegisterForm::default()
+        }
+    }
+
     /// The burial the form describes, or the field at fault and why.
     fn burial(
         &self,
@@ -395,6 +424,72 @@ pub async fn register(
             &form,
             Some((String::new(), e.to_string())),
         ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /cemetery/burials/{id}/correct`: a registration error put right through the
+/// registry (`correct_burial`), the reason kept; refused, the burial's page comes back with
+/// the correction as typed and what is wrong.
+pub async fn correct(
+    State(registry): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(form): Form<RegisterForm>,
+) -> Result<Response, ApiError> {
+    let author = require_write(&registry, &caller, Layer::Burial, "/cemetery/burials").await?;
+    let id: RecordId = super::api::parse_id(&id)?;
+    let again =
+        |e: FieldError| super::cemetery::burial_corrected_again(&registry, &caller, id, &form, e);
+    let Ok(version) = form.version.trim().parse::<u32>() else {
+        return again((String::new(), "缺少所更正的版本，请重新打开本页".into()));
+    };
+    // The plot is not the correction's: the record's own stays.
+    let built = RegisterForm {
+        plot: String::new(),
+        site: "0,0".into(),
+        ..form.clone()
+    }
+    .burial(&registry.current(), &author, super::edit::today());
+    let burial = match built {
+        Ok((b, _)) => b,
+        Err(e) => return again(e),
+    };
+    let correction = crate::registry::cemetery::BurialCorrection {
+        deceased: burial.deceased,
+        disposition: burial.disposition,
+        cremation_certificate: burial.cremation_certificate,
+        exemption: burial.exemption,
+        document: burial.documents.into_iter().next(),
+        reason: form.reason.clone(),
+    };
+    match registry
+        .correct_burial(&author, id, version, correction)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/cemetery/burials/{id}?done=corrected")).into_response())
+        }
+        Err(e) if e.is_stale() => {
+            // The page shows the record as it is now; the correction as typed, to be checked
+            // against it and sent again from the new version.
+            let now = registry.current().get(&id).map_or(version, |v| v.version);
+            let form = RegisterForm {
+                version: now.to_string(),
+                ..form.clone()
+            };
+            super::cemetery::burial_corrected_again(
+                &registry,
+                &caller,
+                id,
+                &form,
+                (
+                    String::new(),
+                    "他人已先修改了这条登记：上表是现在的登记，请核对后再提交更正".into(),
+                ),
+            )
+        }
+        Err(e) if e.is_refusal() => again((String::new(), e.to_string())),
         Err(e) => Err(e.into()),
     }
 }

@@ -12,7 +12,7 @@ use crate::cemetery::Plot;
 use crate::cemetery::personal::Masked;
 use crate::cemetery::stats::{By, Deaths, Reported, percent};
 use crate::cemetery::{Burial, SubsidyClaim};
-use crate::model::Layer;
+use crate::model::{Layer, Variant as _};
 use crate::record::RecordId;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -272,6 +272,30 @@ pub async fn burial_page(
     Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
 }
 
+/// The burial's page again, for a correction that was refused: the form as typed, the
+/// field at fault and why (422).
+pub(super) fn burial_corrected_again(
+    registry: &AppState,
+    caller: &Caller,
+    id: RecordId,
+    form: &super::burials::RegisterForm,
+    error: (String, String),
+) -> Result<Response, ApiError> {
+    let (mut context, _) = burial_context(registry, caller, id)?;
+    context.insert("done", "");
+    context.insert("correction", form);
+    context.insert("correcting", &true);
+    context.insert("error_field", &error.0);
+    context.insert("refused", &error.1);
+    let page = pages::render("burial.html", &context)?;
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        [(header::CACHE_CONTROL, "no-store")],
+        page,
+    )
+        .into_response())
+}
+
 /// The burial page's context, and whether it shows the whole ID number.
 fn burial_context(
     registry: &AppState,
@@ -287,6 +311,8 @@ fn burial_context(
     };
     let whole = caller.access.sees_whole_personal_data();
     let shown_whole = whole && b.deceased.id_number.is_some();
+    // The correction form, filled from the record, for those who may write burials.
+    let can_correct = caller.access.can_write(Burial::LAYER);
     let id_number = b.deceased.id_number.as_ref().map(|n| n.shown(whole));
     let plot = b
         .plot
@@ -349,6 +375,23 @@ fn burial_context(
     context.insert("registered_by", &b.registered_by);
     context.insert("registered_on", &b.registered_on);
     context.insert("claims", &claims);
+    context.insert("can_correct", &can_correct);
+    if can_correct {
+        context.insert(
+            "correction",
+            &super::burials::RegisterForm::from_burial(b, v.version, whole),
+        );
+        context.insert("correcting", &false);
+        context.insert("error_field", "");
+        context.insert("units", &super::burials::residence_choices(&state));
+        context.insert(
+            "dispositions",
+            &crate::cemetery::Disposition::ALL
+                .iter()
+                .map(|d| (d.as_str(), d.label()))
+                .collect::<Vec<_>>(),
+        );
+    }
     caller.insert_into(&mut context);
     Ok((context, shown_whole))
 }

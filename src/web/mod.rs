@@ -145,6 +145,7 @@ pub fn app(registry: AppState) -> Router {
         )
         .route("/cemetery/burials/{id}", get(cemetery::burial_page))
         .route("/cemetery/burials/{id}/subsidy", post(burials::claim))
+        .route("/cemetery/burials/{id}/correct", post(burials::correct))
         .route("/cemetery/notices", get(notices::list).post(notices::issue))
         .route("/cemetery/notices/print", get(notices::print))
         .route("/cemetery/notices/{id}", get(notices::page))

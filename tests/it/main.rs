@@ -14,6 +14,7 @@ mod cdp;
 mod cemetery;
 mod cli;
 mod concurrency;
+mod corrections;
 mod crash;
 mod crawl;
 mod demo;

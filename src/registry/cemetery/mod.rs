@@ -19,6 +19,7 @@ use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Geometry, Point};
 use std::collections::HashMap;
 
+mod correct;
 mod finder;
 mod ledger;
 mod retention;
@@ -29,6 +30,7 @@ use crate::boundaries::AdminUnit;
 use crate::cemetery::Cemetery;
 use crate::cemetery::Section;
 use crate::model::Variant;
+pub use correct::BurialCorrection;
 pub use finder::{GraveHit, find_grave_of, find_graves};
 pub use ledger::LedgerImport;
 pub use retention::{Expired, RetentionRun};
