@@ -191,6 +191,21 @@ fn click_map_at(browser: &mut crate::cdp::Browser, point: &str, zoom: u32) {
     browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
 }
 
+/// The demo in `db`, an officer `name` with `role`, and the server: the server and its address.
+pub(crate) async fn served(
+    db: &crate::support::TestDb,
+    name: &str,
+    role: diming::accounts::Role,
+) -> (Server, String) {
+    {
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        crate::support::officer(&registry, name, role).await;
+    }
+    let (server, port) = serve_free(db.url());
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
 /// The demo registry (SQLite) served on a free port, with `officers` (name, role): the store,
 /// the server, its address and the officers' API tokens.
 async fn served_demo(

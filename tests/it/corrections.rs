@@ -3,9 +3,8 @@
 //! first registration kept in the history), and a correction made from a version someone
 //! else has since changed refused with the record as it is now.
 
-use crate::browser::log_in;
+use crate::browser::{log_in, served};
 use crate::cdp::Browser;
-use crate::editor::served;
 use crate::support::TestDb;
 use crate::workplace::shoot;
 use diming::accounts::Role;

@@ -3,23 +3,12 @@
 //! numbering check's verdicts and renumbered in place, a duplicate and a stale edit refused
 //! in their rows with what was typed kept; the outcome is checked in the registry.
 
-use crate::browser::{Server, log_in, serve_free};
+use crate::browser::{log_in, served};
 use crate::cdp::Browser;
 use crate::support::TestDb;
 use crate::workplace::shoot;
 use diming::accounts::Role;
 use diming::addresses::DoorPlate;
-
-/// The demo in `db`, an officer `name` with `role`, and the server: the server and its address.
-pub(crate) async fn served(db: &TestDb, name: &str, role: Role) -> (Server, String) {
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, name, role).await;
-    }
-    let (server, port) = serve_free(db.url());
-    (server, format!("http://127.0.0.1:{port}"))
-}
 
 fn text(browser: &mut Browser, selector: &str) -> String {
     browser

@@ -3,9 +3,8 @@
 //! 平安边界 agreement registered (refused when its renewal is not after its signing), a joint
 //! meeting recorded and the agreement renewed. The outcome is checked in the registry.
 
-use crate::browser::log_in;
+use crate::browser::{log_in, served};
 use crate::cdp::Browser;
-use crate::editor::served;
 use crate::support::TestDb;
 use crate::workplace::shoot;
 use diming::accounts::Role;
@@ -56,6 +55,31 @@ async fn boundary_registers(db: TestDb, store: &str) {
     let mut browser = Browser::launch(1280, 900);
     log_in(&mut browser, &base, "bateer", "/boundaries");
     page_is(&mut browser, "/boundaries", "#boundaries-nav");
+    // The boundary map says what a click hits: JZ-004 with its observation's alarm.
+    browser.wait_for(
+        "document.getElementById('boundary-map').dataset.ready === '1' && window.boundaryMap.loaded()",
+        "the boundary map",
+    );
+    let at = browser.eval(
+        "(async () => {
+            const map = window.boundaryMap;
+            map.jumpTo({ center: [111.935, 43.66], zoom: 13 });
+            await new Promise(r => map.once('idle', r));
+            const px = map.project([111.935, 43.66]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + px.x, box.top + px.y];
+        })()",
+    );
+    browser.click(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    let popup = browser.wait_for(
+        "document.querySelector('.maplibregl-popup-content')?.textContent",
+        "the marker's popup",
+    );
+    assert!(
+        popup.as_str().unwrap().contains("界桩 JZ-004")
+            && popup.as_str().unwrap().contains("观测报警"),
+        "{popup}"
+    );
     browser.click_on("#boundaries-nav a[href='/boundaries/markers']");
     page_is(&mut browser, "/boundaries/markers", "#register");
 

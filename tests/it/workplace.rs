@@ -3,7 +3,7 @@
 //! Screenshots of each page at desktop and phone width are kept in
 //! `$CARGO_TARGET_TMPDIR/screenshots/` to be looked at.
 
-use crate::browser::{log_in, serve_free};
+use crate::browser::{log_in, serve_free, served};
 use crate::cdp::Browser;
 use crate::support::TestDb;
 use diming::accounts::Role;
@@ -87,13 +87,7 @@ fn text(browser: &mut Browser, selector: &str) -> String {
 /// again by name and by plot number; a batch of relocation notices issued for a zone, one
 /// delivered, registered and moved into a plot; a refused registration keeps what was typed.
 async fn burial_office_casework(db: TestDb, store: &str) {
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "sarula", Role::BurialOfficer).await;
-    }
-    let (_server, port) = serve_free(db.url());
-    let base = format!("http://127.0.0.1:{port}");
+    let (_server, base) = served(&db, "sarula", Role::BurialOfficer).await;
     let mut browser = Browser::launch(1280, 900);
     log_in(&mut browser, &base, "sarula", "/cemetery/burials/new");
     wait_page(&mut browser, "/cemetery/burials/new", "#burial-form");
@@ -333,13 +327,7 @@ async fn a_burial_clerk_registers_finds_and_relocates_through_the_pages_on_postg
 /// approval is refused without its document and given with it; the names audit lists the
 /// city's problem names and downloads as CSV.
 async fn names_office_workflow(db: TestDb, store: &str) {
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "wangfang", Role::NamesOfficer).await;
-    }
-    let (_server, port) = serve_free(db.url());
-    let base = format!("http://127.0.0.1:{port}");
+    let (_server, base) = served(&db, "wangfang", Role::NamesOfficer).await;
     let mut browser = Browser::launch(1280, 900);
     log_in(&mut browser, &base, "wangfang", "/names");
     wait_page(&mut browser, "/names", "#propose-form");
@@ -568,13 +556,7 @@ async fn a_boundary_officer_inspects_a_line_and_decides_a_dispute_through_the_pa
 /// downloaded as a PDF that renders (pdftoppm) with the streets drawn.
 async fn editor_prints_the_street_map(db: TestDb, store: &str) {
     use base64::Engine;
-    {
-        let registry = db.registry().await;
-        crate::support::load_demo(&registry).await;
-        crate::support::officer(&registry, "editor", Role::Editor).await;
-    }
-    let (_server, port) = serve_free(db.url());
-    let base = format!("http://127.0.0.1:{port}");
+    let (_server, base) = served(&db, "editor", Role::Editor).await;
     let mut browser = Browser::launch(1280, 900);
     log_in(&mut browser, &base, "editor", "/print");
     wait_page(&mut browser, "/print", "#print-form");
