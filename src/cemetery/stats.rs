@@ -81,8 +81,9 @@ impl Deaths {
     }
 }
 
-/// Group by year or by unit of residence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Group by year or by unit of residence (`year`, `unit` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum By {
     Year,
     Unit,

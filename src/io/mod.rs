@@ -64,10 +64,12 @@ pub enum IoError {
     TooMuch(String),
 }
 
-/// Text encodings of Shapefile attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Text encodings of Shapefile attributes (`utf-8`, `gbk` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
 pub enum Encoding {
+    #[schema(rename = "utf-8")]
     Utf8,
+    #[schema(rename = "gbk")]
     Gbk,
 }
 

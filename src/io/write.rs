@@ -6,8 +6,9 @@ use super::{
     csv, epsg, import, listen_to_gdal,
 };
 
-/// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Export formats (`geojson`, `gpkg`, `shp` (a zip), `kml`, `csv`, `dxf` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum Format {
     GeoJson,
     Gpkg,

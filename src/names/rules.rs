@@ -66,7 +66,7 @@ pub enum Severity {
 }
 
 /// What kind of thing is named: the rules differ a little.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NameKind {
     /// 街路巷: needs a generic and a specific part of two characters or more.

@@ -475,18 +475,6 @@ pub async fn reverse(
     Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
 }
 
-/// What kind of name is checked.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub enum NameKindParam {
-    #[schema(rename = "street")]
-    Street,
-    #[schema(rename = "place")]
-    Place,
-    #[schema(rename = "unit")]
-    Unit,
-}
-
 #[derive(Deserialize)]
 pub struct CheckQuery {
     name: String,
@@ -523,7 +511,7 @@ pub struct Labelled {
     summary = "用命名规则检查一个拟用名称",
     params(
         ("name" = String, Query, description = "名称"),
-        ("kind" = Option<NameKindParam>, Query, description = "种类"),
+        ("kind" = Option<crate::names::rules::NameKind>, Query, description = "种类"),
         ("category" = Option<String>, Query, description = "地名类别"),
         ("unit" = Option<String>, Query, description = "嘎查所属苏木的区划代码"),
     ),

@@ -52,16 +52,6 @@ fn reported(q: &StatsQuery) -> Vec<Result<Reported, String>> {
         .collect()
 }
 
-/// How the statistics are grouped, as the `by` parameter names it.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub enum ByParam {
-    #[schema(rename = "year")]
-    Year,
-    #[schema(rename = "unit")]
-    Unit,
-}
-
 fn by(q: &StatsQuery) -> Result<By, ApiError> {
     match q.by.as_deref() {
         None | Some("year") => Ok(By::Year),
@@ -101,7 +91,7 @@ pub struct Stats {
     params(
         ("from" = Option<i16>, Query, description = "起始年份"),
         ("to" = Option<i16>, Query, description = "截止年份"),
-        ("by" = Option<ByParam>, Query, description = "按年份或户籍地分组"),
+        ("by" = Option<By>, Query, description = "按年份或户籍地分组"),
         ("reported" = Option<String>, Query, description = "上报数字，如 2016-2020:51.8%;2020:44.4%"),
     ),
     responses(

@@ -100,7 +100,7 @@ fn parse_crs(crs: &str) -> Result<u32, ApiError> {
         ("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）"),
         ("filename" = String, Query, description = "原文件名（只用其扩展名）"),
         ("crs" = Option<String>, Query, description = "文件的坐标系，如 EPSG:4546"),
-        ("encoding" = Option<EncodingParam>, Query, description = "属性编码"),
+        ("encoding" = Option<crate::io::Encoding>, Query, description = "属性编码"),
         ("map" = Option<String>, Query, description = "字段对应：源=目标，逗号分隔"),
         ("dry_run" = Option<bool>, Query, description = "只核对不写入"),
         ("reason" = Option<String>, Query, description = "变更原因"),
@@ -271,34 +271,6 @@ async fn receive(
     Ok((dir, path))
 }
 
-/// The formats a layer is exported in, as the `format` parameter names them.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub enum FormatParam {
-    #[schema(rename = "geojson")]
-    Geojson,
-    #[schema(rename = "gpkg")]
-    Gpkg,
-    #[schema(rename = "shp")]
-    Shp,
-    #[schema(rename = "kml")]
-    Kml,
-    #[schema(rename = "csv")]
-    Csv,
-    #[schema(rename = "dxf")]
-    Dxf,
-}
-
-/// The encodings of a file's attributes, as the `encoding` parameter names them.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub enum EncodingParam {
-    #[schema(rename = "gbk")]
-    Gbk,
-    #[schema(rename = "utf-8")]
-    Utf8,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
@@ -315,7 +287,7 @@ pub struct ExportQuery {
     security(("token" = []), ()),
     params(
         ("table" = String, Path, description = "图层（内部图层仅对工作人员可见，个人信息图层仅对殡葬管理人员可见；无权查看时答 404）"),
-        ("format" = FormatParam, Query, description = "格式（shp 为 zip）"),
+        ("format" = crate::io::Format, Query, description = "格式（shp 为 zip）"),
         ("crs" = Option<String>, Query, description = "输出坐标系，默认 EPSG:4490"),
         ("as_of" = Option<chrono::NaiveDate>, Query, description = "某一日期的状态"),
     ),

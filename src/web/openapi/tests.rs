@@ -144,3 +144,37 @@ fn every_route_of_the_json_api_is_in_the_document() {
     }
     assert!(seen >= 35, "{seen}");
 }
+
+/// The codes the document lists for a parameter read back as the domain's values, each a
+/// different one, so that the document and the parsers cannot drift apart.
+#[test]
+fn documented_parameter_codes_are_the_ones_the_server_reads() {
+    fn codes<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    }
+    let formats: Vec<crate::io::Format> = codes::<crate::io::Format>()
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(formats.len(), 6);
+    assert!(formats.windows(2).all(|w| w[0] != w[1]));
+    let encodings: Vec<crate::io::Encoding> = codes::<crate::io::Encoding>()
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(
+        encodings,
+        [crate::io::Encoding::Utf8, crate::io::Encoding::Gbk]
+    );
+    for code in codes::<crate::names::rules::NameKind>() {
+        let kind: crate::names::rules::NameKind = serde_json::from_value(json!(code)).unwrap();
+        assert_eq!(serde_json::to_value(kind).unwrap(), json!(code));
+    }
+    assert_eq!(codes::<crate::cemetery::stats::By>(), ["year", "unit"]);
+}
