@@ -13,7 +13,7 @@ use crate::registry::files::{ImportRequest, column_map};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -398,7 +398,7 @@ pub async fn export(
 /// The import page: choose a file, see the report, write.
 pub async fn page(State(registry): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     if !caller.access.sees_internal() {
-        return Ok(Redirect::to("/login?next=/import").into_response());
+        return Err(ApiError::Unauthorized("导入须以工作人员身份登录".into()));
     }
     let layers: Vec<_> = Layer::ALL
         .iter()

@@ -11,7 +11,7 @@ use crate::model::{ChangesetSummary, Layer, RecordVersion};
 use crate::record::ChangesetId;
 use axum::Json;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use geo::{BoundingRect, Rect, coord};
 use serde::Deserialize;
@@ -171,8 +171,9 @@ pub async fn page(
     caller: Caller,
     ApiQuery(q): ApiQuery<ChangesetQuery>,
 ) -> Result<Response, ApiError> {
+    // The public is led to log in (a browser by the error pages, see `errors`).
     if !caller.access.sees_internal() {
-        return Ok(Redirect::to("/login?next=/history").into_response());
+        return Err(ApiError::Unauthorized("变更记录须以工作人员身份登录后查看".into()));
     }
     let (total, page) = filtered(&registry, &caller, &q).await?;
     let rows: Vec<Value> = page
@@ -217,7 +218,7 @@ pub async fn changeset_page(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     if !caller.access.sees_internal() {
-        return Ok(Redirect::to("/login?next=/history").into_response());
+        return Err(ApiError::Unauthorized("变更记录须以工作人员身份登录后查看".into()));
     }
     let id: ChangesetId = id
         .parse()

@@ -252,7 +252,14 @@ both_stores!(the_public_sees_public_data_only, |db: TestDb| async move {
     // Pages follow the roles too: the import page is for officers, and offers only the
     // layers the officer may write.
     let import = send(&app, request("GET", "/import", None, None), None).await;
-    assert_eq!(import.status, StatusCode::SEE_OTHER);
+    assert_eq!(import.status, StatusCode::UNAUTHORIZED);
+    let import = send(
+        &app,
+        request("GET", "/import", None, None).header("accept", "text/html"),
+        None,
+    )
+    .await;
+    assert_eq!(import.headers["location"], "/login?next=%2Fimport");
     let viewer = officer(&registry, "赵查看", Role::Viewer).await;
     let import = send(&app, request("GET", "/import", Some(&viewer), None), None).await;
     assert!(import.body.contains("不能修改任何图层"), "{}", import.body);

@@ -424,8 +424,17 @@ crate::support::both_stores!(
             "{}",
             page.body
         );
-        let redirect = send(&app, request("GET", "/history", None, None), None).await;
+        // The public is refused; a browser is led to log in and back.
+        let refused = send(&app, request("GET", "/history", None, None), None).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        let redirect = send(
+            &app,
+            request("GET", "/history", None, None).header("accept", "text/html"),
+            None,
+        )
+        .await;
         assert_eq!(redirect.status, StatusCode::SEE_OTHER);
+        assert_eq!(redirect.headers["location"], "/login?next=%2Fhistory");
 
         // One record's versions and the diff between them.
         let id = diming::record::RecordId::derived("street/工农街");
