@@ -34,6 +34,10 @@ async fn map_editor_tables(db: TestDb, store: &str) {
         "the map",
     );
 
+    // What is drawn is drawn on top: the draft above every layer of the registry.
+    let top = browser.eval("window.dimingMap.getStyle().layers.slice(-2).map(l => l.id)");
+    assert_eq!(top, serde_json::json!(["draft-line", "draft-point"]));
+
     // The attribute table: T opens it; a filter, a sort, a row that takes the map there.
     browser.press("t");
     browser.wait_for(

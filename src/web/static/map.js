@@ -166,6 +166,10 @@
     map.addLayer({ id: "selected-fill", type: "fill", source: "selected", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#00bcd4", "fill-opacity": 0.18 } });
     map.addLayer({ id: "selected-line", type: "line", source: "selected", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#00acc1", "line-width": 4 } });
     map.addLayer({ id: "selected-point", type: "circle", source: "selected", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": 9, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#00acc1", "circle-stroke-width": 3 } });
+    // What the officer is drawing or reshaping, and the check's finding, above everything.
+    for (const id of ["check-point", "handles-line", "handles-point", "draft-line", "draft-point"]) {
+      if (map.getLayer(id)) map.moveLayer(id);
+    }
     map.once("idle", () => { window.dimingReady = true; });
   }
 
