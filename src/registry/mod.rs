@@ -510,6 +510,19 @@ impl Registry {
         Ok(as_of(&versions, date).into_iter().cloned().collect())
     }
 
+    /// The records of `layer` that have been retired, each as its last version (the one
+    /// that retired it).
+    pub async fn retired(&self, layer: Layer) -> Result<Vec<RecordVersion>, RegistryError> {
+        let mut last: std::collections::HashMap<RecordId, RecordVersion> =
+            std::collections::HashMap::new();
+        for v in self.store.layer_versions(layer).await? {
+            if last.get(&v.id).is_none_or(|w| w.version < v.version) {
+                last.insert(v.id, v);
+            }
+        }
+        Ok(last.into_values().filter(|v| v.retired).collect())
+    }
+
     /// One record as it was on `date`.
     pub async fn record_as_of(
         &self,

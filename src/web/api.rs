@@ -96,6 +96,9 @@ pub struct BboxQuery {
     limit: Option<usize>,
     /// Skip this many features (in the order of their ids).
     offset: Option<usize>,
+    /// The records retired from the layer instead (each as the version that retired it).
+    #[serde(default)]
+    retired: bool,
 }
 
 /// The largest page of features.
@@ -151,6 +154,7 @@ pub async fn layer_schema(
         ("as_of" = Option<chrono::NaiveDate>, Query, description = "某一日期的状态"),
         ("limit" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "每页要素数（默认全部）"),
         ("offset" = Option<usize>, Query, description = "跳过的要素数（按 id 排序）"),
+        ("retired" = Option<bool>, Query, description = "改为列出已注销的记录（各以注销它的版本）"),
     ),
     responses(
         (status = 200, description = "要素集合（numberMatched、numberReturned，有下一页时 links 中有 next）", body = ref("#/components/schemas/FeatureCollection")),
@@ -175,7 +179,16 @@ pub async fn layer_features(
     }
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     // Matching versions in a stable order (by id), so that pages do not overlap.
-    let mut matched = select(&registry, &caller, layer, bbox, q.as_of).await?;
+    let mut matched = if q.retired {
+        registry
+            .retired(layer)
+            .await?
+            .into_iter()
+            .filter(|v| inside(v, bbox) && caller.access.can_read(&v.body))
+            .collect()
+    } else {
+        select(&registry, &caller, layer, bbox, q.as_of).await?
+    };
     matched.sort_by_key(|v| v.id);
     let total = matched.len();
     let offset = q.offset.unwrap_or(0);
@@ -206,6 +219,9 @@ pub async fn layer_features(
         }
         if let Some(d) = q.as_of {
             next.push_str(&format!("&as_of={d}"));
+        }
+        if q.retired {
+            next.push_str("&retired=true");
         }
         body["links"] = json!([{ "rel": "next", "type": "application/geo+json", "href": next }]);
     }

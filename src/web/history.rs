@@ -173,7 +173,9 @@ pub async fn page(
 ) -> Result<Response, ApiError> {
     // The public is led to log in (a browser by the error pages, see `errors`).
     if !caller.access.sees_internal() {
-        return Err(ApiError::Unauthorized("变更记录须以工作人员身份登录后查看".into()));
+        return Err(ApiError::Unauthorized(
+            "变更记录须以工作人员身份登录后查看".into(),
+        ));
     }
     let (total, page) = filtered(&registry, &caller, &q).await?;
     let rows: Vec<Value> = page
@@ -218,7 +220,9 @@ pub async fn changeset_page(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     if !caller.access.sees_internal() {
-        return Err(ApiError::Unauthorized("变更记录须以工作人员身份登录后查看".into()));
+        return Err(ApiError::Unauthorized(
+            "变更记录须以工作人员身份登录后查看".into(),
+        ));
     }
     let id: ChangesetId = id
         .parse()

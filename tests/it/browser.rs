@@ -176,7 +176,7 @@ async fn the_name_form_checks_as_the_officer_types_in_chromium() {
 
 /// Centres the map on `point` (JavaScript giving `[lon, lat]`, awaited) at `zoom` and clicks
 /// there with the mouse.
-fn click_map_at(browser: &mut crate::cdp::Browser, point: &str, zoom: u32) {
+pub(crate) fn click_map_at(browser: &mut crate::cdp::Browser, point: &str, zoom: u32) {
     let at = browser.eval(&format!(
         "(async () => {{
             const p = await ({point});

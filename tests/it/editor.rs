@@ -205,13 +205,38 @@ async fn map_editor_tables(db: TestDb, store: &str) {
         "the keys' list closed",
     );
 
-    let registry = db.registry().await;
-    let state = registry.current();
-    let plate = state.get(&eight.parse().unwrap()).unwrap();
-    let body = plate.body.of::<DoorPlate>().unwrap();
-    assert_eq!(body.number.to_string(), "72号");
-    assert_eq!(body.kind.label(), "小门牌");
-    assert_eq!(plate.version, 3);
+    {
+        let registry = db.registry().await;
+        let state = registry.current();
+        let plate = state.get(&eight.parse().unwrap()).unwrap();
+        let body = plate.body.of::<DoorPlate>().unwrap();
+        assert_eq!(body.number.to_string(), "72号");
+        assert_eq!(body.kind.label(), "小门牌");
+        assert_eq!(plate.version, 3);
+    }
+
+    // A retired plate is hidden until asked for, then drawn grey and says what it was.
+    let status = browser.eval(&format!(
+        "(async () => {{
+            const r = await fetch('/api/records/{eight}', {{ method: 'DELETE', body: JSON.stringify({{ reason: '拆除' }}),
+                headers: {{ 'Content-Type': 'application/json', 'X-CSRF-Token': document.getElementById('map').dataset.csrf, 'If-Match': '\"3\"' }} }});
+            return r.status;
+        }})()"
+    ));
+    assert_eq!(status, 200);
+    browser.click_on("#show-retired");
+    browser.wait_for(
+        "Number(document.getElementById('map').dataset.retired) > 0",
+        "the retired records drawn",
+    );
+    let point = format!(
+        "(async () => (await (await fetch('/api/layers/door_plates?retired=true')).json()).features.find(f => f.id === '{eight}').geometry.coordinates)()"
+    );
+    crate::browser::click_map_at(&mut browser, &point, 18);
+    browser.wait_for(
+        "document.getElementById('feature-title')?.textContent.startsWith('已注销：72号')",
+        "the retired plate's panel",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,7 +27,7 @@
   const SWATCH = { admin_units: "#8a6d3b", campaigns: "#6a3d9a", streets: "#f6c85f", places: "#1f6f8b", door_plates: "#c0392b", signs: "#2e7d32", boundary_markers: "#111", boundary_lines: "#7b3f00",
                    zones: "#b0bec5", cemeteries: "#7d9b76", cemetery_sections: "#4e6b47", plots: "#8d6e63", graves: "#37474f" };
   // Clicks prefer small things over large ones.
-  const CLICK_ORDER = ["boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "boundary_lines-line", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
+  const CLICK_ORDER = ["retired-circle", "retired-line", "retired-fill", "boundary_markers-circle", "signs-circle", "graves-circle", "door_plates-circle", "places-circle", "plots-fill", "places-fill", "streets-line", "streets-casing", "boundary_lines-line", "cemeteries-fill", "campaigns-fill", "zones-fill", "admin_units-fill"];
 
   function esc(s) {
     return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -835,6 +835,7 @@
     const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
     for (const id of present) {
       const hit = map.queryRenderedFeatures(box, { layers: [id] })[0];
+      if (hit && id.startsWith("retired-")) { showRetired(hit.properties); return; }
       // GeoJSON features carry their record id as rid, tiles as id.
       if (hit) { show(hit.properties.rid || hit.properties.id); return; }
     }
@@ -855,6 +856,32 @@
   if (asOf) {
     asOf.addEventListener("change", () => { window.dimingReady = false; reloadAsOf(asOf.value); });
     document.getElementById("as-of-clear").addEventListener("click", () => { asOf.value = ""; window.dimingReady = false; reloadAsOf(""); });
+  }
+
+  // Retired records, hidden unless asked for: grey, dashed, under a switch of their own.
+  const retiredSwitch = document.getElementById("show-retired");
+  async function showRetiredLayer(on) {
+    if (!map.getSource("retired")) {
+      map.addSource("retired", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+      map.addLayer({ id: "retired-fill", type: "fill", source: "retired", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#9e9e9e", "fill-opacity": 0.2 } });
+      map.addLayer({ id: "retired-line", type: "line", source: "retired", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#757575", "line-width": 2, "line-dasharray": [1, 1.5] } });
+      map.addLayer({ id: "retired-circle", type: "circle", source: "retired", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": 5, "circle-color": "#bdbdbd", "circle-stroke-color": "#616161", "circle-stroke-width": 1 } });
+    }
+    const features = [];
+    if (on) {
+      const all = await Promise.all(layers.map((l) => fetch(`/api/layers/${l.layer}?retired=true`).then((r) => r.json())));
+      all.forEach((fc, i) => (fc.features || []).forEach((f) => {
+        f.properties = { rid: f.id, layer_label: layers[i].label, title: f.properties.name || f.properties.number || f.properties.code || "", since: f.properties.valid_from };
+        features.push(f);
+      }));
+    }
+    map.getSource("retired").setData({ type: "FeatureCollection", features });
+    document.getElementById("map").dataset.retired = String(features.length);
+  }
+  if (retiredSwitch) retiredSwitch.addEventListener("change", () => showRetiredLayer(retiredSwitch.checked));
+  function showRetired(p) {
+    document.getElementById("panel").innerHTML = `<h3 id="feature-title">已注销：${esc(p.title)}</h3><p class="meta">${esc(p.layer_label)}，自 ${esc(p.since)} 起注销</p>`
+      + `<p><a id="record-link" href="/records/${esc(p.rid)}">查看完整历史</a></p>`;
   }
 
   // Drawing, adding a plate, reshaping or splitting given up (Esc): nothing is written.
