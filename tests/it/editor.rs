@@ -6,19 +6,9 @@
 use crate::browser::{log_in, served};
 use crate::cdp::Browser;
 use crate::support::TestDb;
-use crate::workplace::shoot;
+use crate::workplace::{shoot, text};
 use diming::accounts::Role;
 use diming::addresses::DoorPlate;
-
-fn text(browser: &mut Browser, selector: &str) -> String {
-    browser
-        .eval(&format!(
-            "document.querySelector({selector:?})?.textContent.trim() ?? ''"
-        ))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// The row of the plate list whose number input holds `number` (as it was listed).
 fn plate_input(number: &str) -> String {

@@ -6,20 +6,10 @@
 use crate::browser::{log_in, served};
 use crate::cdp::Browser;
 use crate::support::TestDb;
-use crate::workplace::shoot;
+use crate::workplace::{shoot, text};
 use diming::accounts::Role;
 use diming::boundaries::line::{Agreement, BoundaryLine};
 use diming::boundaries::marker::Marker;
-
-fn text(browser: &mut Browser, selector: &str) -> String {
-    browser
-        .eval(&format!(
-            "document.querySelector({selector:?})?.textContent.trim() ?? ''"
-        ))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// Sets the fields of the form `form` (name → value) as typed or picked.
 fn fill(browser: &mut Browser, form: &str, fields: &[(&str, &str)]) {

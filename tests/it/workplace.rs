@@ -73,7 +73,8 @@ fn set_value(browser: &mut Browser, selector: &str, value: &str) {
     ));
 }
 
-fn text(browser: &mut Browser, selector: &str) -> String {
+/// The text of the first element `selector` matches, trimmed (empty when none does).
+pub(crate) fn text(browser: &mut Browser, selector: &str) -> String {
     browser
         .eval(&format!(
             "document.querySelector({selector:?})?.textContent.trim() ?? ''"
