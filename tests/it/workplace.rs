@@ -636,9 +636,7 @@ async fn an_editor_prints_the_street_map_from_the_web_on_postgres() {
 
 /// The administrator creates an account from the page (refused with a short password first),
 /// gives it another role, disables it, and reads the refused-access log in Chinese.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_administrator_manages_accounts_through_the_page() {
-    let db = TestDb::sqlite().await;
+async fn administrator_manages_accounts(db: TestDb, store: &str) {
     {
         let registry = db.registry().await;
         crate::support::officer(&registry, "root", Role::Admin).await;
@@ -680,10 +678,20 @@ async fn an_administrator_manages_accounts_through_the_page() {
     assert!(shown.contains("乌兰殡葬管理员已停用"), "{shown}");
     let log = text(&mut browser, "#refusals");
     assert!(log.contains("（未登录）修改数据/api/changesets"), "{log}");
-    shoot(&mut browser, "admin");
+    shoot(&mut browser, &format!("{store}-admin"));
     let registry = db.registry().await;
     let users = registry.store().users().await.unwrap();
     let wulan = users.iter().find(|u| u.name == "乌兰").unwrap();
     assert_eq!(wulan.role, Role::BurialOfficer);
     assert!(wulan.disabled_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_manages_accounts_through_the_page_on_sqlite() {
+    administrator_manages_accounts(TestDb::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_manages_accounts_through_the_page_on_postgres() {
+    administrator_manages_accounts(TestDb::postgres().await, "postgres").await;
 }
