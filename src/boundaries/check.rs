@@ -334,3 +334,134 @@ pub fn check_registry(
     report.sort();
     Ok(report)
 }
+
+/// A unit read from a file: its name, its division code and its parent's code when the file
+/// gives them.
+#[derive(Debug, Clone)]
+pub struct FileUnit {
+    pub name: String,
+    pub code: Option<String>,
+    pub parent: Option<String>,
+    pub geometry: Geometry<f64>,
+}
+
+/// A division code without the zeros of the levels it does not reach (152501200000 →
+/// 152501200, 152501000000 → 152501): a unit's code begins with its parent's.
+fn significant(code: &str) -> &str {
+    // GB/T 2260 and the statistical codes: province, prefecture, county (2 digits each),
+    // township and village (3 digits each); a code may stop after any of them.
+    const ENDS: [usize; 5] = [2, 4, 6, 9, 12];
+    let c = code.trim();
+    if !c.bytes().all(|b| b.is_ascii_digit()) {
+        return c;
+    }
+    let mut end = c.len();
+    while let Some(i) = ENDS.iter().position(|e| *e == end).filter(|i| *i > 0) {
+        let start = ENDS[i - 1];
+        if c[start..end].bytes().all(|b| b == b'0') {
+            end = start;
+        } else {
+            break;
+        }
+    }
+    &c[..end]
+}
+
+/// Checks units read from a file as the hierarchy they form: each unit's parent is the one
+/// its `parent` names (by code), or else the unit whose code is the longest beginning of its
+/// own. Children are checked against their parent (gaps with their area and width, overlaps
+/// between siblings, parts outside the parent) and their shared edges against each other;
+/// units with no parent in the file are checked as neighbours. A unit is never compared with
+/// its own parent as if they overlapped.
+pub fn check_hierarchy(
+    units: &[FileUnit],
+    t: Thresholds,
+    edges: EdgeTolerance,
+) -> Result<Report, CrsError> {
+    let label = |u: &FileUnit| match &u.code {
+        Some(c) => format!("{} {}", significant(c), u.name),
+        None => u.name.clone(),
+    };
+    let by_code: BTreeMap<&str, usize> = units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| u.code.as_deref().map(|c| (significant(c), i)))
+        .collect();
+    let parent_of = |u: &FileUnit| -> Option<usize> {
+        if let Some(p) = u.parent.as_deref().filter(|p| !p.trim().is_empty()) {
+            return by_code.get(significant(p)).copied();
+        }
+        let own = significant(u.code.as_deref()?);
+        by_code
+            .iter()
+            .filter(|(c, _)| c.len() < own.len() && own.starts_with(**c))
+            .max_by_key(|(c, _)| c.len())
+            .map(|(_, i)| *i)
+    };
+    let mut children: BTreeMap<usize, Vec<(String, Geometry<f64>)>> = BTreeMap::new();
+    let mut roots: Vec<(String, Geometry<f64>)> = Vec::new();
+    for u in units {
+        match parent_of(u) {
+            Some(p) => children
+                .entry(p)
+                .or_default()
+                .push((label(u), u.geometry.clone())),
+            None => roots.push((label(u), u.geometry.clone())),
+        }
+    }
+    let mut findings = Vec::new();
+    for (parent, kids) in &children {
+        let plabel = label(&units[*parent]);
+        findings.extend(
+            coverage::check_tiling(&units[*parent].geometry, kids, t)?
+                .into_iter()
+                .map(|f| Finding::region(f, Some(&plabel))),
+        );
+        findings.extend(
+            coverage::unmatched_edges(kids, edges.near_m, edges.same_m)
+                .into_iter()
+                .map(|u| Finding::edge(u, Some(&plabel))),
+        );
+    }
+    if roots.len() > 1 {
+        findings.extend(
+            coverage::check_neighbours(&roots, t, edges.near_m)?
+                .into_iter()
+                .map(|f| Finding::region(f, None)),
+        );
+        findings.extend(
+            coverage::unmatched_edges(&roots, edges.near_m, edges.same_m)
+                .into_iter()
+                .map(|u| Finding::edge(u, None)),
+        );
+    }
+    let mut report = Report {
+        units: units.len(),
+        thresholds: t,
+        edges,
+        findings,
+    };
+    report.sort();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod hierarchy_tests {
+    use super::significant;
+
+    #[test]
+    fn a_code_without_the_levels_it_does_not_reach_begins_its_childrens() {
+        assert_eq!(significant("152501200000"), "152501200");
+        assert_eq!(significant("152501200201"), "152501200201");
+        assert_eq!(significant("152501000000"), "152501");
+        assert_eq!(significant("152500000000"), "1525");
+        assert_eq!(significant("150000000000"), "15");
+        assert_eq!(significant("152501"), "152501");
+        assert_eq!(significant("152500"), "1525");
+        assert_eq!(significant("152501200"), "152501200");
+        assert_eq!(significant("abc"), "abc");
+        assert_eq!(significant("一二三四五六七八九"), "一二三四五六七八九");
+        assert!(significant("152501200201").starts_with(significant("152501200000")));
+        assert!(!significant("152501200201").starts_with(significant("152501201000")));
+    }
+}

@@ -1637,3 +1637,76 @@ crate::support::both_stores!(
         assert!(!page.body.contains("id=\"observe\""));
     }
 );
+
+/// A township and its three villages in one file: the villages are checked against their
+/// township (found by the `parent` field, or by their codes alone), so the 24 m strip the
+/// villages leave uncovered is measured, and the township is never said to overlap its own
+/// villages.
+#[tokio::test]
+async fn a_file_of_a_township_and_its_villages_is_checked_as_a_hierarchy() {
+    let db = TestDb::sqlite().await;
+    let rect = |w: f64, e: f64| serde_json::json!({ "type": "Polygon", "coordinates": [[[w, 43.600], [e, 43.600], [e, 43.620], [w, 43.620], [w, 43.600]]] });
+    let unit = |name: &str, code: &str, parent: Option<&str>, w: f64, e: f64| {
+        let mut properties = serde_json::json!({ "name": name, "code": code });
+        if let Some(p) = parent {
+            properties["parent"] = serde_json::json!(p);
+        }
+        serde_json::json!({ "type": "Feature", "properties": properties, "geometry": rect(w, e) })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (file, parent) in [
+        ("with_parents.geojson", Some("152501201000")),
+        ("codes_only.geojson", None),
+    ] {
+        let fc = serde_json::json!({ "type": "FeatureCollection", "features": [
+            unit("示例镇", "152501201000", None, 111.900, 111.930),
+            unit("一村", "152501201001", parent, 111.900, 111.910),
+            unit("二村", "152501201002", parent, 111.9103, 111.920),
+            unit("三村", "152501201003", parent, 111.920, 111.930),
+        ]});
+        let path = dir.path().join(file);
+        std::fs::write(&path, fc.to_string()).unwrap();
+        let out = diming(
+            db.url(),
+            &[
+                "boundaries",
+                "check",
+                "--input",
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        );
+        crate::support::succeeded(&out);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = report["findings"].as_array().unwrap();
+        let kinds: Vec<&str> = findings
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap())
+            .collect();
+        assert!(!kinds.contains(&"overlap"), "{file}: {report:#}");
+        assert!(!kinds.contains(&"outside_parent"), "{file}: {report:#}");
+        let gap = findings
+            .iter()
+            .find(|f| f["kind"] == "gap")
+            .unwrap_or_else(|| panic!("{file}: the strip between 一村 and 二村: {report:#}"));
+        assert_eq!(gap["parent"], "152501201 示例镇", "{gap}");
+        // 0.0003° of longitude at 43.61° N (24.2 m) by 0.02° of latitude (2,221 m).
+        let area = gap["area_m2"].as_f64().unwrap();
+        assert!((area - 53_800.0).abs() < 2_000.0, "{area}");
+        let width = gap["width_m"].as_f64().unwrap();
+        assert!((width - 24.2).abs() < 1.5, "{width}");
+    }
+    // In words, as an officer reads it.
+    let out = diming(
+        db.url(),
+        &[
+            "boundaries",
+            "check",
+            "--input",
+            dir.path().join("codes_only.geojson").to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("152501201 示例镇 内空隙"), "{text}");
+}

@@ -20,6 +20,12 @@ pub(crate) enum BoundariesCommand {
         /// 文件中作为区域名称的字段
         #[arg(long, default_value = "name")]
         label: String,
+        /// 文件中的区划代码字段；有代码时按代码前缀认定上下级
+        #[arg(long, default_value = "code")]
+        code: String,
+        /// 文件中的上级区划代码字段（默认 parent 或 parent_code）；下级与上级、同级之间分别检查
+        #[arg(long)]
+        parent: Option<String>,
         /// 文件的坐标系（文件未注明时），如 EPSG:4546
         #[arg(long)]
         crs: Option<String>,

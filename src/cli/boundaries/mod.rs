@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use diming::boundaries::AdminUnit;
 use diming::boundaries::UnitLevel;
-use diming::boundaries::check::{EdgeTolerance, Report, check_polygons, check_registry};
+use diming::boundaries::check::{EdgeTolerance, FileUnit, Report, check_hierarchy, check_registry};
 use diming::boundaries::line::{BoundaryLine, LineInspection};
 use diming::boundaries::marker::Marker;
 use diming::boundaries::marker::MarkerState;
@@ -387,6 +387,8 @@ pub(crate) async fn run(
             level,
             input,
             label,
+            code,
+            parent,
             crs,
             near_m,
             same_m,
@@ -410,20 +412,33 @@ pub(crate) async fn run(
                     })
                     .await??;
                     let mut units = Vec::new();
+                    let field = |f: &io::RawFeature, name: &str| {
+                        f.fields
+                            .get(name)
+                            .map(|v| v.trim().to_string())
+                            .filter(|v| !v.is_empty())
+                    };
                     for f in raw.features {
-                        let name = f
-                            .fields
-                            .get(&label)
-                            .cloned()
-                            .unwrap_or_else(|| format!("第 {} 个要素", f.row));
+                        let name =
+                            field(&f, &label).unwrap_or_else(|| format!("第 {} 个要素", f.row));
+                        let parent = match &parent {
+                            Some(p) => field(&f, p),
+                            None => field(&f, "parent").or_else(|| field(&f, "parent_code")),
+                        };
+                        let code = field(&f, &code);
                         match f.geometry {
                             Some(
                                 g @ (geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)),
-                            ) => units.push((name, g)),
+                            ) => units.push(FileUnit {
+                                name,
+                                code,
+                                parent,
+                                geometry: g,
+                            }),
                             _ => bail!("{file} 第 {} 个要素（{name}）不是面", f.row),
                         }
                     }
-                    tokio::task::spawn_blocking(move || check_polygons(&units, thresholds, edges))
+                    tokio::task::spawn_blocking(move || check_hierarchy(&units, thresholds, edges))
                         .await??
                 }
                 None => {
