@@ -28,6 +28,9 @@ pub enum Rule {
     DerivedDuplicate,
     /// A person's or an enterprise's name.
     PersonalOrEnterprise,
+    /// The same specific part as a name in scope with another generic (前进路 beside
+    /// 前进大街): easily confused.
+    SameSpecific,
 }
 
 impl Rule {
@@ -41,6 +44,7 @@ impl Rule {
             Rule::Homophone => "homophone",
             Rule::DerivedDuplicate => "derived_duplicate",
             Rule::PersonalOrEnterprise => "personal_or_enterprise",
+            Rule::SameSpecific => "same_specific",
         }
     }
 
@@ -54,6 +58,7 @@ impl Rule {
             Rule::Homophone => "同音",
             Rule::DerivedDuplicate => "派生重名",
             Rule::PersonalOrEnterprise => "人名或企业名",
+            Rule::SameSpecific => "专名相同",
         }
     }
 }
@@ -338,6 +343,19 @@ pub fn check<'a>(
                 settings.homophone,
                 format!("与“{}”同音（{}）", p.name, sound),
             ));
+        } else if let (Some(_), theirs) = (parts.generic, split(&p.name, lists))
+            && theirs.generic.is_some()
+            && theirs.specific == parts.specific
+            && !parts.specific.is_empty()
+        {
+            out.push(conflict(
+                Rule::SameSpecific,
+                Warning,
+                format!(
+                    "与“{}”专名“{}”相同、通名不同，易混淆（同一区域内宜避免）",
+                    p.name, parts.specific
+                ),
+            ));
         }
     }
 
@@ -415,6 +433,8 @@ mod tests {
             ("𠀀路", Street, &[], (Odd, Warning, "𠀀")),
             ("兴路", Street, &[], (Odd, Warning, "兴")),
             ("前进路", Street, &["前进路"], (Duplicate, Error, "前进路")),
+            ("前进路", Street, &["前进大街"], (SameSpecific, Warning, "前进大街")),
+            ("前进街", Street, &["前进大街"], (SameSpecific, Warning, "前进大街")),
             (
                 "新前进路",
                 Street,
