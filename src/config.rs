@@ -85,6 +85,14 @@ pub struct Names {
     pub homophone: Severity,
     /// A folder of word lists (generics.txt, grandiose.txt, …) that add to the built-in ones.
     pub word_lists: Option<String>,
+    /// For how many years a name given up by a rename is not given again in its scope
+    /// (a warning; 0: not checked).
+    #[serde(default = "former_name_years")]
+    pub former_name_years: u32,
+}
+
+fn former_name_years() -> u32 {
+    5
 }
 
 impl Default for Names {
@@ -92,6 +100,7 @@ impl Default for Names {
         Names {
             homophone: Severity::Warning,
             word_lists: None,
+            former_name_years: former_name_years(),
         }
     }
 }
@@ -250,9 +259,12 @@ impl Config {
 
     /// The checker's settings for this jurisdiction.
     pub fn rule_settings(&self) -> rules::Settings {
+        let years = self.names.former_name_years;
         rules::Settings {
             city: self.jurisdiction.name.clone(),
             homophone: self.names.homophone,
+            former_since: (years > 0)
+                .then(|| chrono::Local::now().date_naive() - chrono::Months::new(12 * years)),
         }
     }
 

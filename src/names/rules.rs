@@ -31,6 +31,8 @@ pub enum Rule {
     /// The same specific part as a name in scope with another generic (前进路 beside
     /// 前进大街): easily confused.
     SameSpecific,
+    /// A name another record of the scope gave up by a rename not long ago.
+    FormerName,
 }
 
 impl Rule {
@@ -45,6 +47,7 @@ impl Rule {
             Rule::DerivedDuplicate => "derived_duplicate",
             Rule::PersonalOrEnterprise => "personal_or_enterprise",
             Rule::SameSpecific => "same_specific",
+            Rule::FormerName => "former_name",
         }
     }
 
@@ -59,6 +62,7 @@ impl Rule {
             Rule::DerivedDuplicate => "派生重名",
             Rule::PersonalOrEnterprise => "人名或企业名",
             Rule::SameSpecific => "专名相同",
+            Rule::FormerName => "曾用名",
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct Peer {
     pub name: String,
     sound: String,
     root: String,
+    /// Names it had before a rename, each with the day it stopped being used.
+    pub former: Vec<(String, chrono::NaiveDate)>,
 }
 
 impl Peer {
@@ -100,6 +106,7 @@ impl Peer {
             sound: toneless(&name),
             root: derived_root(&name, &city_forms(&settings.city)),
             name,
+            former: Vec::new(),
         }
     }
 }
@@ -123,6 +130,9 @@ pub struct Settings {
     pub city: String,
     /// A homophone is a warning unless the city makes it an error.
     pub homophone: Severity,
+    /// A name given up by a rename on or after this day is not to be given again (none:
+    /// not checked).
+    pub former_since: Option<chrono::NaiveDate>,
 }
 
 fn verdict(
@@ -320,7 +330,8 @@ pub fn check<'a>(
     let forms = city_forms(&settings.city);
     let sound = toneless(name);
     let root = derived_root(name, &forms);
-    for p in peers {
+    let peers_seen: Vec<&Peer> = peers.into_iter().collect();
+    for p in peers_seen.iter().copied() {
         let conflict = |rule, severity, explanation| Verdict {
             conflict: Some(p.id),
             ..verdict(rule, severity, p.name.as_str(), explanation)
@@ -359,6 +370,26 @@ pub fn check<'a>(
         }
     }
 
+    // A name given up by a rename, given again too soon.
+    if let Some(since) = settings.former_since {
+        for p in peers_seen.iter().copied() {
+            for (former, until) in p.former.iter().filter(|(f, u)| f == name && *u >= since) {
+                out.push(Verdict {
+                    conflict: Some(p.id),
+                    ..verdict(
+                        Rule::FormerName,
+                        Warning,
+                        former.as_str(),
+                        format!(
+                            "“{former}”是“{}”的曾用名，{until} 才停止使用；不宜短期内再用于同一区域的其他地方",
+                            p.name
+                        ),
+                    )
+                });
+            }
+        }
+    }
+
     // Persons and enterprises.
     for w in lists
         .personal_or_enterprise
@@ -383,6 +414,7 @@ mod tests {
         Settings {
             city: "二连浩特市".into(),
             homophone: Severity::Warning,
+            former_since: Some(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
         }
     }
 
@@ -433,8 +465,18 @@ mod tests {
             ("𠀀路", Street, &[], (Odd, Warning, "𠀀")),
             ("兴路", Street, &[], (Odd, Warning, "兴")),
             ("前进路", Street, &["前进路"], (Duplicate, Error, "前进路")),
-            ("前进路", Street, &["前进大街"], (SameSpecific, Warning, "前进大街")),
-            ("前进街", Street, &["前进大街"], (SameSpecific, Warning, "前进大街")),
+            (
+                "前进路",
+                Street,
+                &["前进大街"],
+                (SameSpecific, Warning, "前进大街"),
+            ),
+            (
+                "前进街",
+                Street,
+                &["前进大街"],
+                (SameSpecific, Warning, "前进大街"),
+            ),
             (
                 "新前进路",
                 Street,
@@ -478,6 +520,39 @@ mod tests {
             odd.explanation.contains("繁简混用") && odd.explanation.contains("东城路"),
             "{}",
             odd.explanation
+        );
+    }
+
+    #[test]
+    fn a_name_given_up_by_a_rename_is_not_given_again_soon() {
+        let s = settings();
+        let mut renamed = Peer::new(RecordId::derived("p"), "团结路", &s);
+        let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        renamed.former = vec![("工农街".into(), on)];
+        let v = check("工农街", Street, [&renamed], &WordLists::builtin(), &s);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].rule, v[0].severity), (FormerName, Severity::Warning));
+        assert_eq!(v[0].conflict, Some(RecordId::derived("p")));
+        assert!(v[0].explanation.contains("团结路"), "{}", v[0].explanation);
+        // Given up long enough ago, or not checked at all: no verdict.
+        let later = Settings {
+            former_since: Some(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
+            ..settings()
+        };
+        assert!(check("工农街", Street, [&renamed], &WordLists::builtin(), &later).is_empty());
+        let unchecked = Settings {
+            former_since: None,
+            ..settings()
+        };
+        assert!(
+            check(
+                "工农街",
+                Street,
+                [&renamed],
+                &WordLists::builtin(),
+                &unchecked
+            )
+            .is_empty()
         );
     }
 

@@ -61,7 +61,22 @@ pub fn peers(
         .layer(layer)
         .filter(|v| Some(v.id) != exclude)
         .filter(|v| Scope::of(v).is_some_and(|(s, _)| s == scope))
-        .map(|v| Peer::new(v.id, v.body.title(), settings))
+        .map(|v| {
+            let mut peer = Peer::new(v.id, v.body.title(), settings);
+            // The names it gave up by a rename, and when.
+            peer.former = v
+                .body
+                .naming()
+                .map(|n| {
+                    n.other_names
+                        .iter()
+                        .filter(|o| o.name_use == crate::names::naming::NameUse::Historical)
+                        .filter_map(|o| Some((o.text.clone(), o.valid_to?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            peer
+        })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     out

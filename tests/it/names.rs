@@ -440,3 +440,38 @@ async fn a_confirmed_reading_is_kept_with_the_name_and_changes_its_romanization(
     let hits = registry.search_index().search("zhanganli", None, 5);
     assert_eq!(hits[0].id, id);
 }
+
+/// The demo's 工农街 was renamed 建设街 on 2021-05-01: within the years the city sets, giving
+/// 工农街 to another street of the town is a warning naming the record that had it; later, it
+/// is not. Checked on the registry's own peers (their former names come from the records).
+#[tokio::test]
+async fn a_name_given_up_by_a_rename_is_not_given_again_within_the_years_set() {
+    use diming::names::WordLists;
+    use diming::names::rules::{NameKind, Rule, check};
+    use diming::queries::audit::{Scope, peers};
+    let db = TestDb::sqlite().await;
+    let registry = db.registry().await;
+    crate::support::load_demo(&registry).await;
+    let mut settings = diming::config::Config::erenhot().rule_settings();
+    let lists = WordLists::builtin();
+    let verdicts = |settings: &diming::names::rules::Settings| {
+        let state = registry.current();
+        let peers = peers(&state, Scope::Streets, None, settings);
+        check("工农街", NameKind::Street, &peers, &lists, settings)
+    };
+    settings.former_since = chrono::NaiveDate::from_ymd_opt(2021, 1, 1);
+    let found = verdicts(&settings);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule, Rule::FormerName);
+    assert_eq!(
+        found[0].conflict,
+        Some(diming::record::RecordId::derived("street/工农街"))
+    );
+    assert!(
+        found[0].explanation.contains("建设街"),
+        "{}",
+        found[0].explanation
+    );
+    settings.former_since = chrono::NaiveDate::from_ymd_opt(2021, 6, 1);
+    assert!(verdicts(&settings).is_empty());
+}
