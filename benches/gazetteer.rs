@@ -86,6 +86,7 @@ async fn main() {
     let editorial = Editorial {
         board: vec!["编委会（示例）".into()],
         preface: "前言（示例）".into(),
+        situation: "位于内蒙古自治区中北部。".into(),
         printed: "2026-11-29".parse().unwrap(),
     };
     let mut book = registry

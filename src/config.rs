@@ -62,6 +62,9 @@ pub struct GazetteerSettings {
     /// 前言: paragraphs separated by blank lines or newlines.
     #[serde(default)]
     pub preface: String,
+    /// Where the city lies, as the 概述 opens after its name ("位于…"); none when empty.
+    #[serde(default)]
+    pub situation: String,
 }
 
 /// Settings of the cemetery module: dated, per jurisdiction.

@@ -42,6 +42,7 @@ pub(crate) async fn run(db: &str, config: &Config, args: GazetteerArgs) -> Resul
     let editorial = Editorial {
         board: config.gazetteer.board.clone(),
         preface: config.gazetteer.preface.clone(),
+        situation: config.gazetteer.situation.clone(),
         printed: args
             .printed
             .unwrap_or_else(|| chrono::Local::now().date_naive()),

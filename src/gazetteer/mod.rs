@@ -181,6 +181,8 @@ pub struct Book {
     /// 编纂委员会 (from configuration).
     pub board: Vec<String>,
     pub preface: String,
+    /// Where the city lies, after its name in the 概述 (from configuration; may be empty).
+    pub situation: String,
     /// The state the book shows: a date ("截至…").
     pub as_of: String,
     /// The date printed on the copyright page (the only field that changes between two

@@ -289,10 +289,12 @@ fn front(book: &Book, paper: Paper, pages: &Pages) -> String {
     // 概述.
     let o = &book.overview;
     heading(&mut out, 1, "概述", "gz-overview");
-    let mut figures = format!(
-        "{}位于内蒙古自治区中北部，与蒙古国扎门乌德市隔界相望。",
-        book.city
-    );
+    // Where the city lies is the configuration's sentence, not this module's.
+    let mut figures = if book.situation.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", book.city, book.situation.trim())
+    };
     if let Some(a) = o.area_km2 {
         let _ = write!(figures, "登记簿中全市面积约 {a:.0} 平方千米。");
     }

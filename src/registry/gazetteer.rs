@@ -27,6 +27,8 @@ pub struct Selection {
 pub struct Editorial {
     pub board: Vec<String>,
     pub preface: String,
+    /// Where the city lies, for the 概述 (configuration's `gazetteer.situation`).
+    pub situation: String,
     pub printed: NaiveDate,
 }
 
@@ -425,6 +427,7 @@ impl Registry {
             city_mn,
             board: editorial.board.clone(),
             preface: editorial.preface.clone(),
+            situation: editorial.situation.clone(),
             as_of: selection.as_of.map_or_else(
                 || editorial.printed.format("%Y年%m月%d日").to_string(),
                 |d| d.format("%Y年%m月%d日").to_string(),

@@ -134,6 +134,7 @@ pub async fn build(
         let editorial = Editorial {
             board: config.gazetteer.board.clone(),
             preface: config.gazetteer.preface.clone(),
+            situation: config.gazetteer.situation.clone(),
             printed: chrono::Local::now().date_naive(),
         };
         let book = match registry.gazetteer(&selection, &editorial).await {

@@ -111,6 +111,13 @@ both_stores!(
             all.contains(&last),
             "the copyright page names changeset {last}"
         );
+        // The 概述 says where the city lies in the configuration's words.
+        assert!(
+            all.contains(&squeeze(
+                "二连浩特市位于内蒙古自治区中北部，与蒙古国扎门乌德市隔界相望。"
+            )),
+            "the overview's first sentence"
+        );
 
         // The pinyin index: every name once, in pinyin order, each page showing its entry.
         let pinyin = index_lines(&pdf, "汉语拼音索引");
