@@ -76,7 +76,7 @@ pub enum RegistryError {
     #[error("{0}")]
     Invalid(String),
     /// A door number another plate of the same street holds (同一街路巷门牌号不得重复).
-    #[error("门牌号重复：{street}已有 {number}（记录 {other}），记录 {id} 不能再编此号")]
+    #[error("门牌号重复：{street}已有 {number}，同一街路巷门牌号不得重复")]
     DuplicateNumber {
         id: RecordId,
         other: RecordId,

@@ -158,6 +158,10 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     location: Option<serde_json::Value>,
+    /// 与之冲突的记录（如已有此门牌号的门牌）
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    conflict: Option<crate::record::RecordId>,
 }
 
 impl IntoResponse for ApiError {
@@ -184,11 +188,16 @@ impl IntoResponse for ApiError {
                 .map(|at| json!({ "type": "Point", "coordinates": [at.x, at.y] })),
             _ => None,
         };
+        let conflict = match &self {
+            ApiError::Registry(RegistryError::DuplicateNumber { other, .. }) => Some(*other),
+            _ => None,
+        };
         let body = ErrorBody {
             code: self.code(),
             error: message,
             field: self.field(),
             location,
+            conflict,
         };
         (status, Json(body)).into_response()
     }

@@ -559,7 +559,14 @@ both_stores!(
         let r = check(json!([update.clone()])).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert_eq!(r.json()["code"], "duplicate_number");
-        assert!(r.body.contains(&holder.to_string()), "{}", r.body);
+        assert_eq!(r.json()["conflict"], holder.to_string(), "{}", r.body);
+        // The message is for people: the street and the number, no record ids.
+        assert!(
+            !r.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains(&holder.to_string())
+        );
         // A stale version: 412, as saving would answer.
         let mut stale = update;
         stale["if_match"] = json!(7);

@@ -286,13 +286,7 @@ both_stores!(
         );
         let error = reply.json();
         assert_eq!(error["code"], "duplicate_number");
-        assert!(
-            error["error"]
-                .as_str()
-                .unwrap()
-                .contains(&holder.to_string()),
-            "{error}"
-        );
+        assert_eq!(error["conflict"], holder.to_string(), "{error}");
         assert_eq!(registry.current().get(&plate).unwrap().version, version);
     }
 );
