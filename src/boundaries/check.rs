@@ -1,7 +1,9 @@
 //! The boundary check (`diming boundaries check`): children tile their parent (gaps, overlaps,
 //! slivers, parts outside the parent), neighbours leave no holes between them, and shared edges
 //! are matched (the same vertices on both sides). Each finding carries its location for the
-//! map. Works on the registry's units (by level) and on any set of polygons read from a file.
+//! map. Works on the registry's units (by level) and on any set of polygons read from a file,
+//! as the hierarchy its parent fields or division codes give (`check_hierarchy`), or as
+//! neighbours when they give none.
 
 use super::AdminUnit;
 use super::marker::Marker;
@@ -182,23 +184,16 @@ pub fn check_polygons(
     t: Thresholds,
     edges: EdgeTolerance,
 ) -> Result<Report, CrsError> {
-    let mut findings: Vec<Finding> = coverage::check_neighbours(units, t, edges.near_m)?
-        .into_iter()
-        .map(|f| Finding::region(f, None))
+    let units: Vec<FileUnit> = units
+        .iter()
+        .map(|(name, geometry)| FileUnit {
+            name: name.clone(),
+            code: None,
+            parent: None,
+            geometry: geometry.clone(),
+        })
         .collect();
-    findings.extend(
-        coverage::unmatched_edges(units, edges.near_m, edges.same_m)
-            .into_iter()
-            .map(|u| Finding::edge(u, None)),
-    );
-    let mut report = Report {
-        units: units.len(),
-        thresholds: t,
-        edges,
-        findings,
-    };
-    report.sort();
-    Ok(report)
+    check_hierarchy(&units, t, edges)
 }
 
 /// Markers whose registered position lies farther than `tolerance_m` from the boundary of a
@@ -423,7 +418,7 @@ pub fn check_hierarchy(
                 .map(|u| Finding::edge(u, Some(&plabel))),
         );
     }
-    if roots.len() > 1 {
+    if !roots.is_empty() {
         findings.extend(
             coverage::check_neighbours(&roots, t, edges.near_m)?
                 .into_iter()

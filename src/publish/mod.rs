@@ -4,8 +4,9 @@
 //! CSV), the boundary marker forms and inspection reports, relocation notices with their maps
 //! (`relocation`), the cremation statistics as text and chart (`cemetery`), the gazetteer
 //! (`gazetteer`) and the name table (`names_table`), and the print maps (`map`: the street
-//! map and the dispute map, one renderer with the styles and layouts in `maps/`). Knows
-//! nothing of HTTP or SQL.
+//! map and the dispute map, one renderer with the styles and layouts in `maps/`), and the user
+//! guide (`guide`: written once in `templates/guide.toml`, shown by the web and typeset as a
+//! PDF with the page tests' screenshots). Knows nothing of HTTP or SQL.
 
 pub mod atlas;
 pub mod audit;

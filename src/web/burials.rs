@@ -444,10 +444,10 @@ pub async fn correct(
     let Ok(version) = form.version.trim().parse::<u32>() else {
         return again((String::new(), "缺少所更正的版本，请重新打开本页".into()));
     };
-    // The plot is not the correction's: the record's own stays.
+    // Where the remains rest is not the correction's: the record's own plot or site stays.
     let built = RegisterForm {
         plot: String::new(),
-        site: "0,0".into(),
+        site: String::new(),
         ..form.clone()
     }
     .burial(&registry.current(), &author, super::edit::today());

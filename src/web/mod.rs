@@ -2,11 +2,13 @@
 //! pages (tera, Chinese), the map page and its embedded assets, the JSON API under `/api`
 //! (described by `/api/openapi.json`), OGC API Features under `/ogc`, the file gateway's
 //! upload and download, the history browser, and login; the sign register and the boundary
-//! officers' pages with their dispute steps and dispute maps (`signs`, `boundaries`), the
+//! officers' pages with their dispute steps and dispute maps (`signs`, `boundaries`), their
+//! marker register and 平安边界 agreements (`boundary_register`), the
 //! burial office's statistics and the public grave finder (`cemetery`), its casework
 //! (`burials`, `plots`, `notices`: registration, plots, relocation notices, the ledger), the
 //! names office's workflow and audit (`names`), printed maps (`print`), accounts (`admin`),
-//! the user guide (`/help`), what the pages' forms share (`form`), the gazetteer's editions
+//! the user guide (`/help`, `/help.pdf`), the map editor's attribute table and a street's
+//! plate list (`table`), what the pages' forms share (`form`), the gazetteer's editions
 //! (`gazetteer`), vector tiles (`tiles`) and the web map's style (`/maps/web-map.json`), and
 //! `/healthz` and `/metrics` (`ops`). A browser that navigates to an address that fails gets a
 //! page in Chinese, a program its JSON error (`errors`). Who is calling is decided once per
