@@ -4,7 +4,7 @@
 //! (streets of the town, 嘎查 of one 苏木, communities of the city…).
 
 use super::romanize::toneless;
-use super::words::{WordLists, split};
+use super::words::{CharStatus, WordLists, is_han, split};
 use crate::record::RecordId;
 use serde::{Deserialize, Serialize};
 
@@ -150,16 +150,6 @@ fn verdict(
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '〇'
-}
-
-fn is_rare_cjk(c: char) -> bool {
-    ('\u{3400}'..='\u{4DBF}').contains(&c)
-        || ('\u{20000}'..='\u{3FFFF}').contains(&c)
-        || ('\u{F900}'..='\u{FAFF}').contains(&c)
-}
-
 /// The forms of the city's name that may prefix a derived name: 二连浩特市, 二连浩特, 二连.
 fn city_forms(city: &str) -> Vec<String> {
     let mut forms = vec![city.to_string()];
@@ -236,12 +226,17 @@ pub fn check<'a>(
     }
 
     // 大
-    for w in lists.grandiose.iter().filter(|w| name.contains(w.as_str())) {
+    for w in lists.grandiose.find(name) {
+        let (severity, what) = if w.caution {
+            (Warning, "，该词也有规范用法，请核实")
+        } else {
+            (Error, "，须有批准文件方可使用")
+        };
         out.push(verdict(
             Rule::Grandiose,
-            Error,
-            w.as_str(),
-            format!("含夸大用词“{w}”，须有批准文件方可使用"),
+            severity,
+            w.word.as_str(),
+            format!("含夸大用词“{}”{what}", w.word),
         ));
     }
 
@@ -250,12 +245,14 @@ pub fn check<'a>(
     if !latin.is_empty() {
         out.push(verdict(Rule::Foreign, Error, latin, "含拉丁字母".into()));
     }
-    for w in lists.foreign.iter().filter(|w| name.contains(w.as_str())) {
+    // Foreign names are looked for in the standard form, so that 莫斯科 is found in 莫斯科.
+    let standard = lists.standard_form(name);
+    for w in lists.foreign.find(&standard) {
         out.push(verdict(
             Rule::Foreign,
-            Error,
-            w.as_str(),
-            format!("含外国地名或人名（译名）“{w}”"),
+            if w.caution { Warning } else { Error },
+            w.word.as_str(),
+            format!("含外国地名或人名（译名）“{}”", w.word),
         ));
     }
 
@@ -274,7 +271,7 @@ pub fn check<'a>(
     }
     let symbols: String = name
         .chars()
-        .filter(|c| !is_cjk(*c) && !is_rare_cjk(*c) && !c.is_alphanumeric())
+        .filter(|c| !is_han(*c) && *c != '〇' && !c.is_alphanumeric())
         .collect();
     if !symbols.is_empty() {
         out.push(verdict(
@@ -284,27 +281,20 @@ pub fn check<'a>(
             format!("含符号“{symbols}”"),
         ));
     }
-    let rare: String = name.chars().filter(|c| is_rare_cjk(*c)).collect();
-    if !rare.is_empty() {
-        out.push(verdict(
-            Rule::Odd,
-            Warning,
-            rare.clone(),
-            format!("含生僻字或非规范字“{rare}”"),
-        ));
-    }
-    let traditional: String = name
-        .chars()
-        .filter(|c| lists.traditional.contains_key(c))
-        .collect();
+    let status: Vec<CharStatus> = name.chars().map(|c| lists.char_status(c)).collect();
+    let of = |want: fn(&CharStatus) -> bool| -> String {
+        name.chars()
+            .zip(&status)
+            .filter(|(_, s)| want(s))
+            .map(|(c, _)| c)
+            .collect()
+    };
+    let traditional = of(|s| matches!(s, CharStatus::Traditional(_)));
     if !traditional.is_empty() {
-        let simplified: String = name
-            .chars()
-            .map(|c| *lists.traditional.get(&c).unwrap_or(&c))
-            .collect();
-        let mixed = name
-            .chars()
-            .any(|c| is_cjk(c) && !lists.traditional.contains_key(&c));
+        // A simplified character beside the traditional ones (東城市场: 场).
+        let mixed = name.chars().zip(&status).any(|(c, s)| {
+            *s == CharStatus::Standard && lists.traditional.values().any(|v| *v == c)
+        });
         let what = if mixed {
             "繁简混用"
         } else {
@@ -314,7 +304,25 @@ pub fn check<'a>(
             Rule::Odd,
             Error,
             traditional,
-            format!("{what}，规范写法为“{simplified}”"),
+            format!("{what}，规范写法为“{standard}”"),
+        ));
+    }
+    let variant = of(|s| matches!(s, CharStatus::Variant(_)));
+    if !variant.is_empty() {
+        out.push(verdict(
+            Rule::Odd,
+            Error,
+            variant.clone(),
+            format!("使用异体字“{variant}”，规范写法为“{standard}”（《通用规范汉字表》）"),
+        ));
+    }
+    let rare = of(|s| *s == CharStatus::Rare);
+    if !rare.is_empty() {
+        out.push(verdict(
+            Rule::Odd,
+            Warning,
+            rare.clone(),
+            format!("含生僻字或非规范字“{rare}”（不在《通用规范汉字表》8105 字内）"),
         ));
     }
     if kind == NameKind::Street && parts.generic.is_some() && parts.specific.chars().count() == 1 {
@@ -391,16 +399,12 @@ pub fn check<'a>(
     }
 
     // Persons and enterprises.
-    for w in lists
-        .personal_or_enterprise
-        .iter()
-        .filter(|w| name.contains(w.as_str()))
-    {
+    for w in lists.personal_or_enterprise.find(name) {
         out.push(verdict(
             Rule::PersonalOrEnterprise,
-            Error,
-            w.as_str(),
-            format!("含人名或企业、商标名称“{w}”"),
+            if w.caution { Warning } else { Error },
+            w.word.as_str(),
+            format!("含人名或企业、商标名称“{}”", w.word),
         ));
     }
     out
@@ -442,6 +446,16 @@ mod tests {
             ("伊林驿站遗址", Place),
             ("经五路", Street),
             ("呼和浩特路", Street),
+            // Chinese names that share characters with foreign or grandiose words.
+            ("霸州路", Street),
+            ("东京城镇", Unit),
+            ("高山路", Street),
+            ("罗马庄村", Unit),
+            ("王府井大街", Street),
+            // Standard characters that are also traditional forms elsewhere, and the
+            // Inner Mongolian 圐圙.
+            ("乾安路", Street),
+            ("圐圙路", Street),
         ] {
             assert_eq!(rules(name, kind, &["团结路", "胜利街"]), vec![], "{name}");
         }
@@ -454,10 +468,23 @@ mod tests {
             ("大街", Street, &[], (Malformed, Error, "大街")),
             ("前进", Street, &[], (Malformed, Warning, "前进")),
             ("建设大厦广场", Place, &[], (Malformed, Warning, "大厦广场")),
-            ("中华路", Street, &[], (Grandiose, Error, "中华")),
+            ("中华路", Street, &[], (Grandiose, Warning, "中华")),
             ("环球国际广场", Place, &[], (Grandiose, Error, "环球")),
-            ("帝景小区", Place, &[], (Grandiose, Error, "帝")),
+            ("环球国际广场", Place, &[], (Grandiose, Warning, "国际")),
+            ("帝景小区", Place, &[], (Grandiose, Error, "帝景")),
+            ("霸气路", Street, &[], (Grandiose, Warning, "霸")),
             ("曼哈顿小区", Place, &[], (Foreign, Error, "曼哈顿")),
+            ("东京湾小区", Place, &[], (Foreign, Error, "东京")),
+            ("悉尼公寓", Place, &[], (Foreign, Error, "悉尼")),
+            ("迪拜城", Place, &[], (Foreign, Error, "迪拜")),
+            ("莫斯科大街", Street, &[], (Foreign, Error, "莫斯科")),
+            ("莫斯科大街", Street, &[], (Foreign, Error, "莫斯科")),
+            ("前進路", Street, &[], (Odd, Error, "進")),
+            ("後海街", Street, &[], (Odd, Error, "後")),
+            ("醫院路", Street, &[], (Odd, Error, "醫")),
+            ("張家路", Street, &[], (Odd, Error, "張")),
+            ("菓园路", Street, &[], (Odd, Error, "菓")),
+            ("囯兴路", Street, &[], (Odd, Warning, "囯")),
             ("CBD大厦", Place, &[], (Foreign, Error, "CBD")),
             ("6号路", Street, &[], (Odd, Error, "6")),
             ("幸福·家园", Place, &[], (Odd, Error, "·")),
@@ -514,12 +541,28 @@ mod tests {
 
     #[test]
     fn a_mixed_traditional_name_is_called_mixed_and_given_its_standard_form() {
-        let v = check("東城路", Street, &[], &WordLists::builtin(), &settings());
-        let odd = v.iter().find(|v| v.rule == Odd).unwrap();
+        let odd = |name| {
+            check(name, Place, &[], &WordLists::builtin(), &settings())
+                .into_iter()
+                .find(|v| v.rule == Odd)
+                .unwrap()
+                .explanation
+        };
+        let mixed = odd("東城市场");
         assert!(
-            odd.explanation.contains("繁简混用") && odd.explanation.contains("东城路"),
-            "{}",
-            odd.explanation
+            mixed.contains("繁简混用") && mixed.contains("东城市场"),
+            "{mixed}"
+        );
+        // 城 and 路 are written alike in both: all traditional, not mixed.
+        let whole = odd("東城路");
+        assert!(
+            whole.contains("使用繁体字") && whole.contains("东城路"),
+            "{whole}"
+        );
+        let variant = odd("菓园路");
+        assert!(
+            variant.contains("异体字") && variant.contains("果园路"),
+            "{variant}"
         );
     }
 

@@ -1,9 +1,13 @@
 //! The word lists the naming rules and romanization read: generic terms, grandiose, foreign,
-//! personal and enterprise words, traditional characters, and the lexicon of fixed
-//! romanizations of Mongolian names. Built-in lists come from `data/names/`; an officer's
-//! own files of the same names add to them (the caller reads the files; this module parses).
+//! personal and enterprise words, the standard characters (通用规范汉字表) with the traditional
+//! and variant forms that stand for them, and the lexicon of fixed romanizations of Mongolian
+//! names. Built-in lists come from `data/names/` (the large ones built from maintained sources
+//! by `data/names/build/lexicons.py`); an officer's own files of the same names add to them
+//! (the caller reads the files; this module parses).
 
-use std::collections::HashMap;
+use aho_corasick::AhoCorasick;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A generic term (通名) and whether it may not be stacked behind another (××大厦广场).
 #[derive(Debug, Clone, PartialEq)]
@@ -20,15 +24,115 @@ pub struct LexiconEntry {
     pub mongolian: Option<String>,
 }
 
+/// A word a naming rule looks for inside names (a grandiose word, a foreign name…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phrase {
+    pub word: String,
+    /// The word has established standard uses (中华路, 中央大街): a warning to judge, not an
+    /// error.
+    pub caution: bool,
+    /// Longer words holding it that are not meant (霸 in 霸州): a match inside one is no match.
+    pub except: Vec<String>,
+}
+
+/// The words of one list, found in a name all at once (thousands of foreign names).
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    entries: Vec<Phrase>,
+    automaton: OnceLock<AhoCorasick>,
+}
+
+impl Phrases {
+    /// Parses lines of `word [?] [-exception …] [# comment]`.
+    fn extend(&mut self, text: &str) {
+        for (_, l) in lines(text) {
+            let mut fields = l.split_whitespace();
+            let Some(word) = fields.next() else { continue };
+            let mut phrase = Phrase {
+                word: word.to_string(),
+                caution: false,
+                except: Vec::new(),
+            };
+            for f in fields {
+                match f.strip_prefix('-') {
+                    Some(e) => phrase.except.push(e.to_string()),
+                    None => phrase.caution |= f == "?",
+                }
+            }
+            self.entries.push(phrase);
+        }
+        self.automaton = OnceLock::new();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.entries.iter().any(|p| p.word == word)
+    }
+
+    /// The words found in `name`, in order, each once: not one inside a longer word found
+    /// (斯科 inside 莫斯科), nor one inside its exceptions.
+    pub fn find(&self, name: &str) -> Vec<&Phrase> {
+        let automaton = self.automaton.get_or_init(|| {
+            AhoCorasick::new(self.entries.iter().map(|p| p.word.as_str()))
+                .expect("word lists build an automaton")
+        });
+        let spans: Vec<(usize, usize, &Phrase)> = automaton
+            .find_overlapping_iter(name)
+            .map(|m| (m.start(), m.end(), &self.entries[m.pattern().as_usize()]))
+            .filter(|(start, end, p)| {
+                !p.except.iter().any(|e| {
+                    name.match_indices(e.as_str())
+                        .any(|(at, _)| at <= *start && at + e.len() >= *end)
+                })
+            })
+            .collect();
+        let mut found: Vec<&Phrase> = Vec::new();
+        for (start, end, p) in &spans {
+            let inside = spans
+                .iter()
+                .any(|(s, e, _)| s <= start && e >= end && e - s > end - start);
+            if !inside && !found.iter().any(|f| f.word == p.word) {
+                found.push(p);
+            }
+        }
+        found
+    }
+}
+
+/// How a character stands against the 通用规范汉字表.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharStatus {
+    /// In the table, or not a Chinese character.
+    Standard,
+    /// A traditional form of the standard character.
+    Traditional(char),
+    /// A variant form (异体字) of the standard character.
+    Variant(char),
+    /// Outside the table with no standard form known (生僻字).
+    Rare,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct WordLists {
     /// Longest first.
     pub generics: Vec<Generic>,
-    pub grandiose: Vec<String>,
-    pub foreign: Vec<String>,
-    pub personal_or_enterprise: Vec<String>,
+    pub grandiose: Phrases,
+    /// Foreign place and personal names: the curated list and the world's places.
+    pub foreign: Phrases,
+    pub personal_or_enterprise: Phrases,
+    /// The 8,105 characters of the 通用规范汉字表 (2013).
+    pub standard: HashSet<char>,
     /// Traditional character → simplified.
     pub traditional: HashMap<char, char>,
+    /// Variant form (异体字) → the standard character.
+    pub variants: HashMap<char, char>,
     /// Longest Chinese form first.
     pub lexicon: Vec<LexiconEntry>,
     /// Characters whose reading must be confirmed, with their readings (default first).
@@ -36,17 +140,20 @@ pub struct WordLists {
 }
 
 /// The list files, by name, as they are in `data/names/`.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 10] = [
     "generics.txt",
     "grandiose.txt",
     "foreign.txt",
+    "foreign_places.txt",
     "personal_or_enterprise.txt",
+    "tongyong_guifan_2013.txt",
     "traditional.txt",
+    "variants.txt",
     "mongolian_lexicon.csv",
     "polyphones.txt",
 ];
 
-const BUILTIN: [(&str, &str); 7] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "generics.txt",
         include_str!("../../data/names/generics.txt"),
@@ -57,12 +164,24 @@ const BUILTIN: [(&str, &str); 7] = [
     ),
     ("foreign.txt", include_str!("../../data/names/foreign.txt")),
     (
+        "foreign_places.txt",
+        include_str!("../../data/names/foreign_places.txt"),
+    ),
+    (
         "personal_or_enterprise.txt",
         include_str!("../../data/names/personal_or_enterprise.txt"),
     ),
     (
+        "tongyong_guifan_2013.txt",
+        include_str!("../../data/names/tongyong_guifan_2013.txt"),
+    ),
+    (
         "traditional.txt",
         include_str!("../../data/names/traditional.txt"),
+    ),
+    (
+        "variants.txt",
+        include_str!("../../data/names/variants.txt"),
     ),
     (
         "mongolian_lexicon.csv",
@@ -73,6 +192,16 @@ const BUILTIN: [(&str, &str); 7] = [
         include_str!("../../data/names/polyphones.txt"),
     ),
 ];
+
+/// A Chinese character of the unified blocks, their extensions or the compatibility block.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+fn one_char(field: &str) -> Option<char> {
+    let mut cs = field.chars();
+    cs.next().filter(|_| cs.next().is_none())
+}
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -109,21 +238,33 @@ impl WordLists {
                 self.generics
                     .sort_by_key(|g| std::cmp::Reverse(g.term.chars().count()));
             }
-            "grandiose.txt" => self
-                .grandiose
-                .extend(lines(text).map(|(_, l)| l.to_string())),
-            "foreign.txt" => self.foreign.extend(lines(text).map(|(_, l)| l.to_string())),
-            "personal_or_enterprise.txt" => self
-                .personal_or_enterprise
-                .extend(lines(text).map(|(_, l)| l.to_string())),
-            "traditional.txt" => {
+            "grandiose.txt" => self.grandiose.extend(text),
+            "foreign.txt" | "foreign_places.txt" => self.foreign.extend(text),
+            "personal_or_enterprise.txt" => self.personal_or_enterprise.extend(text),
+            "tongyong_guifan_2013.txt" => {
+                for (n, l) in lines(text) {
+                    let c = l.split_whitespace().last().and_then(one_char);
+                    match c {
+                        Some(c) => {
+                            self.standard.insert(c);
+                        }
+                        None => return Err(format!("{file} 第 {n} 行应为“序号 字”：{l}")),
+                    }
+                }
+            }
+            "traditional.txt" | "variants.txt" => {
+                let map = if file == "traditional.txt" {
+                    &mut self.traditional
+                } else {
+                    &mut self.variants
+                };
                 for (n, l) in lines(text) {
                     let chars: Vec<char> = l.chars().filter(|c| !c.is_whitespace()).collect();
                     match chars.as_slice() {
                         [t, s] => {
-                            self.traditional.insert(*t, *s);
+                            map.insert(*t, *s);
                         }
-                        _ => return Err(format!("{file} 第 {n} 行应为“繁 简”两个字：{l}")),
+                        _ => return Err(format!("{file} 第 {n} 行应为“字 规范字”两个字：{l}")),
                     }
                 }
             }
@@ -150,10 +291,7 @@ impl WordLists {
             "polyphones.txt" => {
                 for (n, l) in lines(text) {
                     let mut fields = l.split_whitespace();
-                    let c = fields.next().and_then(|f| {
-                        let mut cs = f.chars();
-                        cs.next().filter(|_| cs.next().is_none())
-                    });
+                    let c = fields.next().and_then(one_char);
                     let readings: Vec<String> = fields.map(str::to_string).collect();
                     match c {
                         Some(c) if !readings.is_empty() => {
@@ -166,6 +304,30 @@ impl WordLists {
             other => return Err(format!("未知的词表文件 {other}：应为 {}", FILES.join("、"))),
         }
         Ok(())
+    }
+
+    /// How `c` stands against the 通用规范汉字表 (a character outside the CJK blocks is not
+    /// judged here).
+    pub fn char_status(&self, c: char) -> CharStatus {
+        if !is_han(c) || self.standard.contains(&c) {
+            CharStatus::Standard
+        } else if let Some(s) = self.traditional.get(&c) {
+            CharStatus::Traditional(*s)
+        } else if let Some(s) = self.variants.get(&c) {
+            CharStatus::Variant(*s)
+        } else {
+            CharStatus::Rare
+        }
+    }
+
+    /// `name` with its traditional and variant characters in their standard forms.
+    pub fn standard_form(&self, name: &str) -> String {
+        name.chars()
+            .map(|c| match self.char_status(c) {
+                CharStatus::Traditional(s) | CharStatus::Variant(s) => s,
+                _ => c,
+            })
+            .collect()
     }
 
     /// The generic term `name` ends with, if any (never the whole name).
@@ -233,6 +395,36 @@ mod tests {
         assert!(l.is_generic("大街"));
         assert_eq!(l.traditional.get(&'東'), Some(&'东'));
         assert_eq!(l.lexicon[0].chars_len(), 4);
+    }
+
+    #[test]
+    fn the_lists_are_complete_where_sources_make_them_so() {
+        let l = WordLists::builtin();
+        assert_eq!(l.standard.len(), 8105);
+        assert!(l.traditional.len() > 2500, "{}", l.traditional.len());
+        assert!(l.foreign.len() >= 5000, "{}", l.foreign.len());
+        assert_eq!(l.char_status('張'), CharStatus::Traditional('张'));
+        assert_eq!(l.char_status('菓'), CharStatus::Variant('果'));
+        assert_eq!(l.char_status('乾'), CharStatus::Standard);
+        assert_eq!(l.char_status('a'), CharStatus::Standard);
+        assert_eq!(l.standard_form("前進路"), "前进路");
+    }
+
+    #[test]
+    fn phrases_are_found_whole_and_not_inside_their_exceptions() {
+        let mut p = Phrases::default();
+        p.extend("莫斯科\n斯科\n霸 ? -霸州\n");
+        let words = |name| {
+            p.find(name)
+                .iter()
+                .map(|w| w.word.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words("莫斯科大街"), ["莫斯科"]);
+        assert_eq!(words("斯科路"), ["斯科"]);
+        assert_eq!(words("霸州路"), Vec::<String>::new());
+        assert_eq!(words("霸王霸州路"), ["霸"]);
+        assert!(p.find("霸气路")[0].caution);
     }
 
     #[test]
