@@ -316,6 +316,22 @@ pub fn check<'a>(
             format!("使用异体字“{variant}”，规范写法为“{standard}”（《通用规范汉字表》）"),
         ));
     }
+    for (c, s) in name.chars().zip(&status) {
+        if let CharStatus::PlaceName(standard) = s {
+            let example = lists.place_chars.get(&c).map(String::as_str).unwrap_or("");
+            let instead = standard
+                .map(|s| format!("；新命名宜用规范字“{s}”"))
+                .unwrap_or_default();
+            out.push(verdict(
+                Rule::Odd,
+                Warning,
+                c.to_string(),
+                format!(
+                    "“{c}”不在《通用规范汉字表》内，是已有地名的用字（如“{example}”）{instead}"
+                ),
+            ));
+        }
+    }
     let rare = of(|s| *s == CharStatus::Rare);
     if !rare.is_empty() {
         out.push(verdict(
@@ -483,7 +499,9 @@ mod tests {
             ("後海街", Street, &[], (Odd, Error, "後")),
             ("醫院路", Street, &[], (Odd, Error, "醫")),
             ("張家路", Street, &[], (Odd, Error, "張")),
-            ("菓园路", Street, &[], (Odd, Error, "菓")),
+            ("菓园路", Street, &[], (Odd, Warning, "菓")),
+            ("恵民路", Street, &[], (Odd, Error, "恵")),
+            ("老砦路", Street, &[], (Odd, Warning, "砦")),
             ("囯兴路", Street, &[], (Odd, Warning, "囯")),
             ("CBD大厦", Place, &[], (Foreign, Error, "CBD")),
             ("6号路", Street, &[], (Odd, Error, "6")),
@@ -559,9 +577,9 @@ mod tests {
             whole.contains("使用繁体字") && whole.contains("东城路"),
             "{whole}"
         );
-        let variant = odd("菓园路");
+        let variant = odd("恵民路");
         assert!(
-            variant.contains("异体字") && variant.contains("果园路"),
+            variant.contains("异体字") && variant.contains("惠民路"),
             "{variant}"
         );
     }

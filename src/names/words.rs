@@ -64,6 +64,18 @@ impl Phrases {
         self.automaton = OnceLock::new();
     }
 
+    /// Adds exceptions to a word the list has (false if it has not).
+    fn except(&mut self, word: &str, except: &[String]) -> bool {
+        match self.entries.iter_mut().find(|p| p.word == word) {
+            Some(p) => {
+                p.except.extend(except.iter().cloned());
+                self.automaton = OnceLock::new();
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -115,6 +127,9 @@ pub enum CharStatus {
     Traditional(char),
     /// A variant form (异体字) of the standard character.
     Variant(char),
+    /// Outside the table, but used by official place names (砦 in 里砦镇), with the standard
+    /// form a mapping gives.
+    PlaceName(Option<char>),
     /// Outside the table with no standard form known (生僻字).
     Rare,
 }
@@ -133,6 +148,8 @@ pub struct WordLists {
     pub traditional: HashMap<char, char>,
     /// Variant form (异体字) → the standard character.
     pub variants: HashMap<char, char>,
+    /// Characters outside the table that official place names use, each with one such name.
+    pub place_chars: HashMap<char, String>,
     /// Longest Chinese form first.
     pub lexicon: Vec<LexiconEntry>,
     /// Characters whose reading must be confirmed, with their readings (default first).
@@ -140,20 +157,22 @@ pub struct WordLists {
 }
 
 /// The list files, by name, as they are in `data/names/`.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 12] = [
     "generics.txt",
     "grandiose.txt",
     "foreign.txt",
     "foreign_places.txt",
     "personal_or_enterprise.txt",
+    "exceptions.txt",
     "tongyong_guifan_2013.txt",
     "traditional.txt",
     "variants.txt",
+    "place_chars.txt",
     "mongolian_lexicon.csv",
     "polyphones.txt",
 ];
 
-const BUILTIN: [(&str, &str); 10] = [
+const BUILTIN: [(&str, &str); 12] = [
     (
         "generics.txt",
         include_str!("../../data/names/generics.txt"),
@@ -172,6 +191,10 @@ const BUILTIN: [(&str, &str); 10] = [
         include_str!("../../data/names/personal_or_enterprise.txt"),
     ),
     (
+        "exceptions.txt",
+        include_str!("../../data/names/exceptions.txt"),
+    ),
+    (
         "tongyong_guifan_2013.txt",
         include_str!("../../data/names/tongyong_guifan_2013.txt"),
     ),
@@ -182,6 +205,10 @@ const BUILTIN: [(&str, &str); 10] = [
     (
         "variants.txt",
         include_str!("../../data/names/variants.txt"),
+    ),
+    (
+        "place_chars.txt",
+        include_str!("../../data/names/place_chars.txt"),
     ),
     (
         "mongolian_lexicon.csv",
@@ -241,6 +268,28 @@ impl WordLists {
             "grandiose.txt" => self.grandiose.extend(text),
             "foreign.txt" | "foreign_places.txt" => self.foreign.extend(text),
             "personal_or_enterprise.txt" => self.personal_or_enterprise.extend(text),
+            "exceptions.txt" => {
+                for (n, l) in lines(text) {
+                    let mut fields = l.split_whitespace();
+                    let word = fields.next().unwrap_or("");
+                    let except: Vec<String> = fields
+                        .filter_map(|f| f.strip_prefix('-'))
+                        .map(str::to_string)
+                        .collect();
+                    // Every list holding the word takes the exceptions.
+                    let held = [
+                        &mut self.grandiose,
+                        &mut self.foreign,
+                        &mut self.personal_or_enterprise,
+                    ]
+                    .map(|list| list.except(word, &except));
+                    if except.is_empty() || !held.contains(&true) {
+                        return Err(format!(
+                            "{file} 第 {n} 行应为“词 -例外 …”，且该词须在夸大、外国或人名企业名词表中：{l}"
+                        ));
+                    }
+                }
+            }
             "tongyong_guifan_2013.txt" => {
                 for (n, l) in lines(text) {
                     let c = l.split_whitespace().last().and_then(one_char);
@@ -249,6 +298,17 @@ impl WordLists {
                             self.standard.insert(c);
                         }
                         None => return Err(format!("{file} 第 {n} 行应为“序号 字”：{l}")),
+                    }
+                }
+            }
+            "place_chars.txt" => {
+                for (n, l) in lines(text) {
+                    let mut fields = l.split_whitespace();
+                    match (fields.next().and_then(one_char), fields.last()) {
+                        (Some(c), Some(example)) => {
+                            self.place_chars.insert(c, example.to_string());
+                        }
+                        _ => return Err(format!("{file} 第 {n} 行应为“字 次数 地名”：{l}")),
                     }
                 }
             }
@@ -309,8 +369,11 @@ impl WordLists {
     /// How `c` stands against the 通用规范汉字表 (a character outside the CJK blocks is not
     /// judged here).
     pub fn char_status(&self, c: char) -> CharStatus {
+        let mapped = self.traditional.get(&c).or(self.variants.get(&c)).copied();
         if !is_han(c) || self.standard.contains(&c) {
             CharStatus::Standard
+        } else if self.place_chars.contains_key(&c) {
+            CharStatus::PlaceName(mapped)
         } else if let Some(s) = self.traditional.get(&c) {
             CharStatus::Traditional(*s)
         } else if let Some(s) = self.variants.get(&c) {
@@ -324,7 +387,9 @@ impl WordLists {
     pub fn standard_form(&self, name: &str) -> String {
         name.chars()
             .map(|c| match self.char_status(c) {
-                CharStatus::Traditional(s) | CharStatus::Variant(s) => s,
+                CharStatus::Traditional(s)
+                | CharStatus::Variant(s)
+                | CharStatus::PlaceName(Some(s)) => s,
                 _ => c,
             })
             .collect()
@@ -404,8 +469,10 @@ mod tests {
         assert!(l.traditional.len() > 2500, "{}", l.traditional.len());
         assert!(l.foreign.len() >= 5000, "{}", l.foreign.len());
         assert_eq!(l.char_status('張'), CharStatus::Traditional('张'));
-        assert_eq!(l.char_status('菓'), CharStatus::Variant('果'));
+        assert_eq!(l.char_status('恵'), CharStatus::Variant('惠'));
         assert_eq!(l.char_status('乾'), CharStatus::Standard);
+        assert_eq!(l.char_status('砦'), CharStatus::PlaceName(Some('寨')));
+        assert_eq!(l.char_status('垅'), CharStatus::PlaceName(None));
         assert_eq!(l.char_status('a'), CharStatus::Standard);
         assert_eq!(l.standard_form("前進路"), "前进路");
     }

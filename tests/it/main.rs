@@ -28,6 +28,7 @@ mod guide;
 mod index;
 mod maps;
 mod names;
+mod names_corpus;
 mod numbering;
 mod ogc;
 mod openapi;

