@@ -190,7 +190,7 @@ pub(crate) async fn run(
     command: NamesCommand,
 ) -> Result<()> {
     use diming::names::rules::{self, NameKind};
-    use diming::names::{PlaceCategory, mongolian, romanize};
+    use diming::names::{PlaceCategory, romanize};
     use diming::queries::audit::{self, Scope};
     let lists = config.word_lists()?;
     let settings = config.rule_settings();
@@ -262,21 +262,13 @@ pub(crate) async fn run(
                     )
                 }
                 Origin::Mongolian => {
-                    let fixed = lists
-                        .lexicon
-                        .iter()
-                        .find(|e| e.mongolian.as_deref() == Some(text.as_str()));
-                    let letters = mongolian::transliterate(&text);
-                    let standard = fixed
-                        .map(|e| e.romanization.clone())
-                        .unwrap_or_else(|| letters.clone());
-                    let value = serde_json::json!({
-                        "standard": standard,
-                        "transliteration": letters,
-                        "fixed_form": fixed.is_some(),
-                        "chinese": fixed.map(|e| e.chinese.clone()),
-                    });
-                    (standard.clone(), standard.to_uppercase(), value)
+                    let r = romanize::mongolian_origin(&text, &lists)
+                        .map_err(|e| anyhow::anyhow!(e))?;
+                    (
+                        r.standard.clone(),
+                        r.standard.to_uppercase(),
+                        serde_json::to_value(&r)?,
+                    )
                 }
             };
             match format {

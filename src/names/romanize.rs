@@ -15,7 +15,7 @@
 //!   reading replaces the default.
 
 use super::WordLists;
-use super::words::split;
+use super::words::{Parts, split};
 use pinyin::{ToPinyin, ToPinyinMulti};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -191,6 +191,33 @@ impl Reader<'_> {
     }
 }
 
+/// The parts of a name that starts with a name of the lexicon reaching past the generic
+/// [`split`] would cut (满洲里 is one name, not 满洲 + 里): the lexicon's name and what follows
+/// it make the specific part, the generic is what follows, if it is one.
+fn fixed_parts<'a>(name: &'a str, lists: &WordLists) -> Option<Parts<'a>> {
+    let entry = lists
+        .lexicon
+        .iter()
+        .find(|e| name.starts_with(e.chinese.as_str()))?;
+    let cut = split(name, lists);
+    if entry.chinese.len() <= cut.specific.len() {
+        return None;
+    }
+    let rest = &name[entry.chinese.len()..];
+    let generic = if rest.is_empty() {
+        None
+    } else if lists.is_generic(rest) {
+        Some(rest)
+    } else {
+        split(rest, lists).generic
+    };
+    let end = name.len() - generic.map_or(0, str::len);
+    Some(Parts {
+        specific: &name[..end],
+        generic,
+    })
+}
+
 /// Romanizes a Chinese place name. `village` joins everything into one word (natural
 /// villages); `confirmed` holds readings an officer confirmed, by character position.
 pub fn romanize(
@@ -200,7 +227,7 @@ pub fn romanize(
     confirmed: &BTreeMap<usize, String>,
 ) -> Romanization {
     let chars: Vec<char> = name.chars().collect();
-    let parts = split(name, lists);
+    let parts = fixed_parts(name, lists).unwrap_or_else(|| split(name, lists));
     let specific: Vec<char> = parts.specific.chars().collect();
     let mut reader = Reader {
         lists,
@@ -226,8 +253,8 @@ pub fn romanize(
     let ordinal = if parts.generic.is_some() {
         (1..=rest.len().min(3))
             .rev()
+            // An ordinal alone before the generic is one too: 二马路 → 2 Malu.
             .find_map(|n| numeral_value(&rest[rest.len() - n..]).map(|v| (n, v)))
-            .filter(|(n, _)| *n < rest.len())
     } else {
         None
     };
@@ -266,6 +293,65 @@ pub fn romanize(
         pinyin: all,
         mongolian_origin: origin,
         polyphones: reader.polyphones,
+    }
+}
+
+/// The romanization of a name of Mongolian origin, given in Mongolian script or in Chinese
+/// characters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MongolianRomanization {
+    pub standard: String,
+    /// The letter-by-letter transliteration of the script (1976 rules), when it was given.
+    pub transliteration: Option<String>,
+    /// Whether the standard form is the lexicon's fixed form.
+    pub fixed_form: bool,
+    pub chinese: Option<String>,
+    pub mongolian: Option<String>,
+}
+
+fn is_mongolian_script(c: char) -> bool {
+    ('\u{1800}'..='\u{18AF}').contains(&c)
+}
+
+/// Romanizes a name of Mongolian origin: its fixed form when the lexicon has it, else the
+/// transliteration of its Mongolian script. Chinese characters alone cannot give the
+/// Mongolian form: a name the lexicon does not hold is refused, saying what to give instead.
+pub fn mongolian_origin(text: &str, lists: &WordLists) -> Result<MongolianRomanization, String> {
+    let text = text.trim();
+    if text.chars().any(is_mongolian_script) {
+        let fixed = lists
+            .lexicon
+            .iter()
+            .find(|e| e.mongolian.as_deref() == Some(text));
+        let letters = super::mongolian::transliterate(text);
+        let from_letters = letters
+            .split_whitespace()
+            .map(capitalise)
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Ok(MongolianRomanization {
+            standard: fixed.map_or(from_letters, |e| e.romanization.clone()),
+            transliteration: Some(letters),
+            fixed_form: fixed.is_some(),
+            chinese: fixed.map(|e| e.chinese.clone()),
+            mongolian: Some(text.to_string()),
+        });
+    }
+    match lists
+        .lexicon
+        .iter()
+        .find(|e| text.starts_with(e.chinese.as_str()))
+    {
+        Some(entry) => Ok(MongolianRomanization {
+            standard: romanize(text, lists, false, &BTreeMap::new()).standard,
+            transliteration: None,
+            fixed_form: true,
+            chinese: Some(text.to_string()),
+            mongolian: entry.mongolian.clone(),
+        }),
+        None => Err(format!(
+            "“{text}”不在蒙古语地名词表中：汉字不能给出蒙古语地名的规范拼写。请给出蒙古文写法（如 ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ），或把该地名的规范拼写加入词表 mongolian_lexicon.csv"
+        )),
     }
 }
 
@@ -320,6 +406,34 @@ mod tests {
         check("锡林浩特", "Xilinhot");
         check("锡林郭勒", "Xilin Gol");
         check("乌兰浩特", "Ulanhot");
+    }
+
+    #[test]
+    fn ordinals_are_digits_and_a_lexicon_name_keeps_its_last_character() {
+        check("二马路", "2 Malu");
+        check("三马路", "3 Malu");
+        check("纬二路", "Wei 2 Lu");
+        check("满洲里", "Manzhouli");
+        check("满洲里市", "Manzhouli Shi");
+        check("海拉尔", "Hailar");
+        check("海拉尔区", "Hailar Qu");
+        check("巴彦塔拉街道", "Bayan Tal Jiedao");
+        // 里 is still a generic where no lexicon name reaches it.
+        check("安乐里", "Anle Li");
+    }
+
+    #[test]
+    fn a_name_of_mongolian_origin_is_romanized_from_its_script_or_its_fixed_form() {
+        let l = WordLists::builtin();
+        let r = mongolian_origin("ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ", &l).unwrap();
+        assert_eq!((r.standard.as_str(), r.fixed_form), ("Erenhot", true));
+        let r = mongolian_origin("二连浩特", &l).unwrap();
+        assert_eq!((r.standard.as_str(), r.fixed_form), ("Erenhot", true));
+        assert!(r.mongolian.is_some());
+        let r = mongolian_origin("ᠬᠣᠲᠠ", &l).unwrap();
+        assert_eq!((r.standard.as_str(), r.fixed_form), ("Hota", false));
+        let e = mongolian_origin("前进", &l).unwrap_err();
+        assert!(e.contains("蒙古文") && e.contains("前进"), "{e}");
     }
 
     #[test]

@@ -292,9 +292,7 @@ pub fn check<'a>(
     let traditional = of(|s| matches!(s, CharStatus::Traditional(_)));
     if !traditional.is_empty() {
         // A simplified character beside the traditional ones (東城市场: 场).
-        let mixed = name.chars().zip(&status).any(|(c, s)| {
-            *s == CharStatus::Standard && lists.traditional.values().any(|v| *v == c)
-        });
+        let mixed = name.chars().any(|c| lists.simplified.contains_key(&c));
         let what = if mixed {
             "繁简混用"
         } else {
@@ -341,7 +339,16 @@ pub fn check<'a>(
             format!("含生僻字或非规范字“{rare}”（不在《通用规范汉字表》8105 字内）"),
         ));
     }
-    if kind == NameKind::Street && parts.generic.is_some() && parts.specific.chars().count() == 1 {
+    // An ordinal alone is a specific part of its own (二马路, 三道街).
+    let ordinal = parts
+        .specific
+        .chars()
+        .all(|c| "一二三四五六七八九十".contains(c));
+    if kind == NameKind::Street
+        && parts.generic.is_some()
+        && parts.specific.chars().count() == 1
+        && !ordinal
+    {
         out.push(verdict(
             Rule::Odd,
             Warning,
@@ -462,6 +469,7 @@ mod tests {
             ("伊林驿站遗址", Place),
             ("经五路", Street),
             ("呼和浩特路", Street),
+            ("二马路", Street),
             // Chinese names that share characters with foreign or grandiose words.
             ("霸州路", Street),
             ("东京城镇", Unit),
@@ -571,7 +579,8 @@ mod tests {
             mixed.contains("繁简混用") && mixed.contains("东城市场"),
             "{mixed}"
         );
-        // 城 and 路 are written alike in both: all traditional, not mixed.
+        // 城 and 路 (and 家) are written alike in both: all traditional, not mixed.
+        assert!(odd("張家路").contains("使用繁体字"));
         let whole = odd("東城路");
         assert!(
             whole.contains("使用繁体字") && whole.contains("东城路"),

