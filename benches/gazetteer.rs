@@ -87,6 +87,7 @@ async fn main() {
         board: vec!["编委会（示例）".into()],
         preface: "前言（示例）".into(),
         situation: "位于内蒙古自治区中北部。".into(),
+        nonstandard: Default::default(),
         printed: "2026-11-29".parse().unwrap(),
     };
     let mut book = registry

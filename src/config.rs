@@ -65,6 +65,10 @@ pub struct GazetteerSettings {
     /// Where the city lies, as the 概述 opens after its name ("位于…"); none when empty.
     #[serde(default)]
     pub situation: String,
+    /// Approved names the naming rules object to: `appendix` (listed as 待规范地名) or
+    /// `omit`.
+    #[serde(default)]
+    pub nonstandard: crate::gazetteer::NonStandard,
 }
 
 /// Settings of the cemetery module: dated, per jurisdiction.

@@ -39,14 +39,11 @@ pub(crate) async fn run(db: &str, config: &Config, args: GazetteerArgs) -> Resul
         categories: args.categories,
         as_of: args.as_of,
     };
-    let editorial = Editorial {
-        board: config.gazetteer.board.clone(),
-        preface: config.gazetteer.preface.clone(),
-        situation: config.gazetteer.situation.clone(),
-        printed: args
-            .printed
+    let editorial = Editorial::of(
+        &config.gazetteer,
+        args.printed
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
-    };
+    );
     let book = registry.gazetteer(&selection, &editorial).await?;
     let n = book.entries().count();
     if n == 0 {

@@ -58,6 +58,8 @@ pub struct Entry {
     pub name: String,
     /// The standard romanization (pinyin words, or the Mongolian transcription: Erenhot).
     pub romanization: String,
+    /// The romanization is the fixed form of a name of Mongolian origin (the lexicon's).
+    pub fixed_form: bool,
     /// Toneless pinyin of the characters, for the index order.
     pub pinyin: String,
     /// Pinyin with tone numbers, to order names that differ only in tones.
@@ -171,6 +173,28 @@ impl std::str::FromStr for Paper {
     }
 }
 
+/// What the book does with approved names the naming rules still object to (an error not set
+/// aside by a document): they are not standard names, so they are not entries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NonStandard {
+    /// Listed in an appendix of names under correction (待规范地名), with the rules' reasons.
+    #[default]
+    Appendix,
+    /// Left out of the book; the 凡例 says how many.
+    Omit,
+}
+
+/// An approved name the rules object to, for the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnderCorrection {
+    pub name: String,
+    pub category: String,
+    pub unit: String,
+    /// The rules' objections, as officers read them.
+    pub reasons: String,
+}
+
 /// The whole book.
 #[derive(Debug, Clone, Serialize)]
 pub struct Book {
@@ -196,6 +220,11 @@ pub struct Book {
     pub streets: Vec<StreetPlates>,
     pub sources: Vec<String>,
     pub corrections: Vec<Correction>,
+    /// Approved names the rules object to (empty when they are left out).
+    pub under_correction: Vec<UnderCorrection>,
+    /// How many such names there are, listed or left out.
+    pub nonstandard: usize,
+    pub nonstandard_policy: NonStandard,
 }
 
 impl Book {
@@ -244,9 +273,27 @@ impl Book {
                 categories.len()
             ),
             "条目按类别编排；同类条目按所在行政区域的层级与区划代码顺序排列，同一区域内按汉语拼音排序。".to_string(),
-            "条目名称后注罗马字母拼写：汉语地名按《中国地名汉语拼音字母拼写规则（汉语地名部分）》拼写；蒙古语地名按《少数民族语地名汉语拼音字母音译转写法》音译转写。".to_string(),
+            "条目名称后注罗马字母拼写，按《中国地名汉语拼音字母拼写规则（汉语地名部分）》拼写，专名中的序数词用阿拉伯数字。".to_string(),
             "地理位置采用 2000 国家大地坐标系（CGCS2000）经纬度；线状、面状地名注其经纬度范围，点状地名注其中心位置。".to_string(),
         ];
+        let fixed: Vec<&Entry> = self.entries().filter(|e| e.fixed_form).collect();
+        if let Some(e) = fixed.first() {
+            out.push(format!(
+                "蒙古语地名 {} 条采用其定形的音译转写（依《少数民族语地名汉语拼音字母音译转写法》），如“{}”写作 {}；其余地名均按汉字拼写。",
+                fixed.len(),
+                e.name,
+                e.romanization
+            ));
+        }
+        match (self.nonstandard, self.nonstandard_policy) {
+            (0, _) => {}
+            (n, NonStandard::Appendix) => out.push(format!(
+                "经批准但不符合地名命名规则、尚待规范的地名 {n} 条，不作条目、不入索引，列于书末“待规范地名”，注明所违规则。"
+            )),
+            (n, NonStandard::Omit) => out.push(format!(
+                "经批准但不符合地名命名规则、尚待规范的地名 {n} 条，本志未予收录。"
+            )),
+        }
         if with_mn > 0 {
             out.push(format!(
                 "有蒙古文名称的 {with_mn} 条，蒙古文竖排于条目名称左侧，自上而下书写。"

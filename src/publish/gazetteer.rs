@@ -166,8 +166,18 @@ fn contents(book: &Book) -> Vec<(u8, String, String)> {
     for (title, label) in BACK {
         list.push((1, title.to_string(), label.to_string()));
     }
+    if !book.under_correction.is_empty() {
+        list.push((
+            1,
+            UNDER_CORRECTION.0.to_string(),
+            UNDER_CORRECTION.1.to_string(),
+        ));
+    }
     list
 }
+
+/// The appendix of approved names the rules object to, when the book lists them.
+const UNDER_CORRECTION: (&str, &str) = ("附录 待规范地名", "gz-nonstandard");
 
 /// The back matter's headings and labels.
 const BACK: [(&str, &str); 6] = [
@@ -436,6 +446,31 @@ fn back(book: &Book, paper: Paper, first: usize, pages: &Pages) -> String {
                     s(&c.earlier),
                     s(&c.on),
                     s(&c.basis)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if !book.under_correction.is_empty() {
+        heading(&mut out, 1, UNDER_CORRECTION.0, UNDER_CORRECTION.1);
+        let _ = writeln!(
+            out,
+            "#par(first-line-indent: 0em, {})",
+            s(
+                "以下地名已经批准，但不符合地名命名规则，有待规范（更名或以批准文件说明理由），不作本志条目。"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "#table(columns: (auto, auto, 1fr, 1.6fr), stroke: 0.4pt, table.header([*名称*], [*类别*], [*所在政区*], [*所违规则*]), {})",
+            book.under_correction
+                .iter()
+                .map(|u| format!(
+                    "{}, {}, {}, {}",
+                    s(&u.name),
+                    s(&u.category),
+                    s(&u.unit),
+                    s(&u.reasons)
                 ))
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -4,7 +4,9 @@
 //! that changed it).
 
 use super::{Registry, RegistryError};
-use crate::gazetteer::{Book, Correction, Entry, Overview, Section, StreetPlates};
+use crate::gazetteer::{
+    Book, Correction, Entry, NonStandard, Overview, Section, StreetPlates, UnderCorrection,
+};
 use crate::model::{Body, CurrentState, Layer, RecordVersion};
 use crate::names::naming::{NameStatus, Naming};
 use chrono::NaiveDate;
@@ -29,7 +31,22 @@ pub struct Editorial {
     pub preface: String,
     /// Where the city lies, for the 概述 (configuration's `gazetteer.situation`).
     pub situation: String,
+    /// What becomes of approved names the rules object to.
+    pub nonstandard: NonStandard,
     pub printed: NaiveDate,
+}
+
+impl Editorial {
+    /// The bureau's words from the configuration, printed on `printed`.
+    pub fn of(settings: &crate::config::GazetteerSettings, printed: NaiveDate) -> Self {
+        Editorial {
+            board: settings.board.clone(),
+            preface: settings.preface.clone(),
+            situation: settings.situation.clone(),
+            nonstandard: settings.nonstandard,
+            printed,
+        }
+    }
 }
 
 /// "东经…至…，北纬…至…" (the census form's 地理位置), or one point.
@@ -204,6 +221,14 @@ impl Registry {
                 })
                 .collect()
         };
+        // The rules' objections to each name, as the names audit finds them.
+        let objections: HashMap<crate::record::RecordId, Vec<crate::names::rules::Verdict>> =
+            crate::queries::audit::audit(state, &self.lists, &config.rule_settings())
+                .into_iter()
+                .map(|row| (row.id, row.verdicts))
+                .collect();
+        let mut under_correction = Vec::new();
+        let mut nonstandard = 0;
         let mut sections: BTreeMap<(u8, u8), (String, Groups)> = BTreeMap::new();
         for v in state.records() {
             let (naming, name, name_mn, order, category, id) = match &v.body {
@@ -250,6 +275,27 @@ impl Registry {
             if !in_unit(&own_code) {
                 continue;
             }
+            // Errors the approval did not set aside by a document: not a standard name.
+            let unresolved: Vec<String> = objections
+                .get(&v.id)
+                .into_iter()
+                .flatten()
+                .filter(|verdict| verdict.severity == crate::names::rules::Severity::Error)
+                .filter(|verdict| !naming.overrides.iter().any(|o| o.rule == verdict.rule))
+                .map(|verdict| format!("{}：{}", verdict.rule.label(), verdict.explanation))
+                .collect();
+            if !unresolved.is_empty() {
+                nonstandard += 1;
+                if editorial.nonstandard == NonStandard::Appendix {
+                    under_correction.push(UnderCorrection {
+                        name: name.clone(),
+                        category: category.clone(),
+                        unit: unit_path.clone(),
+                        reasons: unresolved.join("；"),
+                    });
+                }
+                continue;
+            }
             let roman = romanize(name, &self.lists, false, &naming.readings);
             // The standard form: pinyin words, or the Mongolian transcription (Erenhot).
             let romanization = roman.standard.clone();
@@ -266,6 +312,7 @@ impl Registry {
                 key: format!("e{}", v.id.0.simple()),
                 name: name.clone(),
                 romanization,
+                fixed_form: roman.mongolian_origin.is_some(),
                 pinyin: toneless(name),
                 pinyin_tones: tones(name),
                 name_mn: name_mn.clone(),
@@ -419,6 +466,8 @@ impl Registry {
             }
             _ => None,
         });
+        // Record order in memory is not stable between runs; the book must be.
+        under_correction.sort_by(|a, b| (&a.unit, &a.name).cmp(&(&b.unit, &b.name)));
         Book {
             title: format!("{city_name}地名志"),
             city_romanization: romanize(&city_name, &self.lists, false, &Default::default())
@@ -440,6 +489,9 @@ impl Registry {
             streets,
             sources,
             corrections: Vec::new(),
+            under_correction,
+            nonstandard,
+            nonstandard_policy: editorial.nonstandard,
         }
     }
 }

@@ -131,12 +131,7 @@ pub async fn build(
             as_of: request.as_of,
         };
         let config = registry.config();
-        let editorial = Editorial {
-            board: config.gazetteer.board.clone(),
-            preface: config.gazetteer.preface.clone(),
-            situation: config.gazetteer.situation.clone(),
-            printed: chrono::Local::now().date_naive(),
-        };
+        let editorial = Editorial::of(&config.gazetteer, chrono::Local::now().date_naive());
         let book = match registry.gazetteer(&selection, &editorial).await {
             Ok(b) if b.entries().count() > 0 => b,
             Ok(_) => {
