@@ -143,9 +143,11 @@ fn names_are_romanized_by_the_rules_with_polyphones_flagged() {
     );
 }
 
-#[test]
-fn the_checker_knows_traditional_and_foreign_names_of_real_life() {
-    let db = "sqlite://unused.gpkg";
+#[tokio::test]
+async fn the_checker_knows_traditional_and_foreign_names_of_real_life() {
+    // The check reads the registry's names for duplicates: a store of its own.
+    let store = TestDb::sqlite().await;
+    let db = store.url();
     for (name, says) in [
         ("前進路", "前进路"),
         ("後海街", "后海街"),
