@@ -54,6 +54,9 @@ pub struct CurrentState {
     /// The retiring version of each retired record, so that a late copy of an older version
     /// (another process's commit, heard of twice) cannot bring it back.
     retired: HashMap<RecordId, u32>,
+    /// The retiring versions of retired records that had a name: the names the rules keep
+    /// from being given again too soon.
+    gone: HashMap<RecordId, RecordVersion>,
     index: RecordIndex,
     /// Names this state's contents: new with every change, never shared by two states.
     stamp: u64,
@@ -71,6 +74,7 @@ impl Default for CurrentState {
         CurrentState {
             records: HashMap::new(),
             retired: HashMap::new(),
+            gone: HashMap::new(),
             index: SpatialIndex::default(),
             stamp: next_stamp(),
         }
@@ -91,9 +95,26 @@ impl CurrentState {
         CurrentState {
             records,
             retired: HashMap::new(),
+            gone: HashMap::new(),
             index,
             stamp: next_stamp(),
         }
+    }
+
+    /// The state with the retiring versions of retired records (as the store holds them).
+    pub fn with_retired(mut self, versions: impl IntoIterator<Item = RecordVersion>) -> Self {
+        for v in versions.into_iter().filter(|v| v.retired) {
+            self.retired.insert(v.id, v.version);
+            if v.body.naming().is_some() {
+                self.gone.insert(v.id, v);
+            }
+        }
+        self
+    }
+
+    /// The retired records that had a name, each as the version that retired it.
+    pub fn gone(&self) -> impl Iterator<Item = &RecordVersion> {
+        self.gone.values()
     }
 
     pub fn get(&self, id: &RecordId) -> Option<&RecordVersion> {
@@ -363,6 +384,9 @@ impl CurrentState {
             self.records.remove(&v.id);
             if v.retired {
                 self.retired.insert(v.id, v.version);
+                if v.body.naming().is_some() {
+                    self.gone.insert(v.id, v);
+                }
             } else {
                 self.records.insert(v.id, v);
             }

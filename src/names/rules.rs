@@ -96,6 +96,8 @@ pub struct Peer {
     root: String,
     /// Names it had before a rename, each with the day it stopped being used.
     pub former: Vec<(String, chrono::NaiveDate)>,
+    /// The record is retired: its name is a former name only, not a name in use.
+    pub retired: bool,
 }
 
 impl Peer {
@@ -107,6 +109,22 @@ impl Peer {
             root: derived_root(&name, &city_forms(&settings.city)),
             name,
             former: Vec::new(),
+            retired: false,
+        }
+    }
+
+    /// A retired record's name, given up on `on`.
+    pub fn retired(
+        id: RecordId,
+        name: impl Into<String>,
+        on: chrono::NaiveDate,
+        settings: &Settings,
+    ) -> Self {
+        let name = name.into();
+        Peer {
+            former: vec![(name.clone(), on)],
+            retired: true,
+            ..Peer::new(id, name, settings)
         }
     }
 }
@@ -362,7 +380,7 @@ pub fn check<'a>(
     let sound = toneless(name);
     let root = derived_root(name, &forms);
     let peers_seen: Vec<&Peer> = peers.into_iter().collect();
-    for p in peers_seen.iter().copied() {
+    for p in peers_seen.iter().copied().filter(|p| !p.retired) {
         let conflict = |rule, severity, explanation| Verdict {
             conflict: Some(p.id),
             ..verdict(rule, severity, p.name.as_str(), explanation)
@@ -405,16 +423,18 @@ pub fn check<'a>(
     if let Some(since) = settings.former_since {
         for p in peers_seen.iter().copied() {
             for (former, until) in p.former.iter().filter(|(f, u)| f == name && *u >= since) {
+                let whose = if p.retired {
+                    format!("{until} 撤销的地名（记录 {}）", p.id)
+                } else {
+                    format!("“{}”的曾用名，{until} 才停止使用", p.name)
+                };
                 out.push(Verdict {
                     conflict: Some(p.id),
                     ..verdict(
                         Rule::FormerName,
                         Warning,
                         former.as_str(),
-                        format!(
-                            "“{former}”是“{}”的曾用名，{until} 才停止使用；不宜短期内再用于同一区域的其他地方",
-                            p.name
-                        ),
+                        format!("“{former}”是{whose}；不宜短期内再用于同一区域的其他地方"),
                     )
                 });
             }
@@ -591,6 +611,19 @@ mod tests {
             variant.contains("异体字") && variant.contains("惠民路"),
             "{variant}"
         );
+    }
+
+    #[test]
+    fn a_retired_name_is_a_former_name_not_a_duplicate() {
+        let s = settings();
+        let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        let gone = Peer::retired(RecordId::derived("g"), "工农街", on, &s);
+        let v = check("工农街", Street, [&gone], &WordLists::builtin(), &s);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].rule, v[0].severity), (FormerName, Severity::Warning));
+        assert!(v[0].explanation.contains("撤销"), "{}", v[0].explanation);
+        // Its sound and root are not those of a name in use.
+        assert!(check("工农路", Street, [&gone], &WordLists::builtin(), &s).is_empty());
     }
 
     #[test]

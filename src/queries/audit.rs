@@ -78,6 +78,14 @@ pub fn peers(
             peer
         })
         .collect();
+    // Retired records of the scope: their names, and when they stopped being used.
+    out.extend(
+        state
+            .gone()
+            .filter(|v| v.layer() == layer && Some(v.id) != exclude)
+            .filter(|v| Scope::of(v).is_some_and(|(s, _)| s == scope))
+            .map(|v| Peer::retired(v.id, v.body.title(), v.valid_from, settings)),
+    );
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     out
 }

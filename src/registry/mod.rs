@@ -148,12 +148,12 @@ impl Registry {
         // Counted before reading: a commit in between makes the count larger than what was
         // read, never smaller, so `follow` reads again rather than miss it.
         let changesets = store.ping().await?;
-        let current = store.load_current().await?;
+        let state = store.load_state().await?;
         Ok(Registry {
             store,
             config,
             lists,
-            state: Arc::new(RwLock::new(CurrentState::from_versions(current))),
+            state: Arc::new(RwLock::new(state)),
             tiles: tiles::TileCache::default(),
             generation: AtomicU64::new(0),
             search: RwLock::new(None),
@@ -411,8 +411,8 @@ impl Registry {
             let _writing = self.writer.lock().await;
             let changesets = self.store.ping().await?;
             if changesets != self.read_in_full_at.load(Ordering::SeqCst) {
-                let current = self.store.load_current().await?;
-                self.change_state(true, |state| *state = CurrentState::from_versions(current));
+                let fresh = self.store.load_state().await?;
+                self.change_state(true, |state| *state = fresh);
                 self.tiles.clear();
                 self.read_in_full_at.store(changesets, Ordering::SeqCst);
             }

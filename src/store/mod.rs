@@ -164,6 +164,14 @@ impl Store {
         self.versions(Versions::Current).await
     }
 
+    /// The registry as it stands: the current versions, and the retiring versions of
+    /// retired records.
+    pub async fn load_state(&self) -> Result<crate::model::CurrentState> {
+        let current = self.load_current().await?;
+        let retired = self.versions(Versions::Retired).await?;
+        Ok(crate::model::CurrentState::from_versions(current).with_retired(retired))
+    }
+
     /// Writes a planned changeset in one transaction, or nothing.
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
         match self {

@@ -203,7 +203,7 @@ impl PgStore {
             Versions::Record(id) => q.bind(id.0),
             Versions::Layer(layer) => q.bind(layer.table()),
             Versions::Changeset(id) => q.bind(id.0),
-            Versions::Current | Versions::All => q,
+            Versions::Current | Versions::All | Versions::Retired => q,
         };
         let rows = q.fetch_all(&self.pool).await.context(which.context())?;
         decode(rows)

@@ -22,6 +22,8 @@ pub enum Versions {
     Changeset(ChangesetId),
     /// Every version of every record.
     All,
+    /// The last version of every retired record (the one that retired it).
+    Retired,
 }
 
 impl Versions {
@@ -42,6 +44,7 @@ impl Versions {
         };
         let filter = match self {
             Versions::Current => format!("WHERE superseded_at IS NULL AND {not_retired}"),
+            Versions::Retired => format!("WHERE superseded_at IS NULL AND NOT ({not_retired})"),
             Versions::Record(_) => format!("WHERE id = {param} ORDER BY version"),
             Versions::Layer(_) => format!("WHERE layer = {param} ORDER BY id, version"),
             Versions::Changeset(_) => format!("WHERE changeset = {param} ORDER BY id, version"),
@@ -58,6 +61,7 @@ impl Versions {
             Versions::Layer(_) => "读取图层历史",
             Versions::Changeset(_) => "读取变更集的版本",
             Versions::All => "读取全部版本",
+            Versions::Retired => "读取已撤销的记录",
         }
     }
 }

@@ -226,7 +226,7 @@ impl SqliteStore {
             Versions::Record(id) => q.bind(id.to_string()),
             Versions::Layer(layer) => q.bind(layer.table()),
             Versions::Changeset(id) => q.bind(id.to_string()),
-            Versions::Current | Versions::All => q,
+            Versions::Current | Versions::All | Versions::Retired => q,
         };
         let rows = q.fetch_all(&self.pool).await.context(which.context())?;
         decode(rows)

@@ -524,3 +524,47 @@ async fn a_name_given_up_by_a_rename_is_not_given_again_within_the_years_set() {
     settings.former_since = chrono::NaiveDate::from_ymd_opt(2021, 6, 1);
     assert!(verdicts(&settings).is_empty());
 }
+
+// A retired street's name given again within the years the city sets is a warning naming
+// the record that had it, as soon as it is retired and after the registry is read again
+// from the store.
+crate::support::both_stores!(
+    a_retired_name_is_not_given_again_within_the_years_set,
+    |db: TestDb| async move {
+        use diming::model::{Changeset, Write};
+        use diming::names::WordLists;
+        use diming::names::rules::{NameKind, Rule, check};
+        use diming::queries::audit::{Scope, peers};
+        let registry = db.registry().await;
+        crate::support::load_demo(&registry).await;
+        let street = diming::record::RecordId::derived("street/振兴街");
+        let base = registry.current().get(&street).expect("振兴街").version;
+        let mut cs = Changeset::new("测试员", "道路拆除，街名撤销");
+        cs.writes.push(Write::Retire {
+            id: street,
+            base_version: base,
+            valid_from: chrono::Local::now().date_naive(),
+        });
+        registry.commit(cs).await.unwrap();
+        let settings = diming::config::Config::erenhot().rule_settings();
+        let lists = WordLists::builtin();
+        let verdicts = |registry: &diming::registry::Registry| {
+            let state = registry.current();
+            let peers = peers(&state, Scope::Streets, None, &settings);
+            check("振兴街", NameKind::Street, &peers, &lists, &settings)
+        };
+        for registry in [registry, db.registry().await] {
+            let found = verdicts(&registry);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(
+                (found[0].rule, found[0].conflict),
+                (Rule::FormerName, Some(street))
+            );
+            assert!(
+                found[0].explanation.contains("撤销"),
+                "{}",
+                found[0].explanation
+            );
+        }
+    }
+);
