@@ -58,8 +58,8 @@ pub struct Entry {
     pub name: String,
     /// The standard romanization (pinyin words, or the Mongolian transcription: Erenhot).
     pub romanization: String,
-    /// The romanization is the fixed form of a name of Mongolian origin (the lexicon's).
-    pub fixed_form: bool,
+    /// What the romanization is made from (pinyin, a fixed form, the Mongolian script).
+    pub basis: crate::names::romanize::Basis,
     /// Toneless pinyin of the characters, for the index order.
     pub pinyin: String,
     /// Pinyin with tone numbers, to order names that differ only in tones.
@@ -276,13 +276,30 @@ impl Book {
             "条目名称后注罗马字母拼写，按《中国地名汉语拼音字母拼写规则（汉语地名部分）》拼写，专名中的序数词用阿拉伯数字。".to_string(),
             "地理位置采用 2000 国家大地坐标系（CGCS2000）经纬度；线状、面状地名注其经纬度范围，点状地名注其中心位置。".to_string(),
         ];
-        let fixed: Vec<&Entry> = self.entries().filter(|e| e.fixed_form).collect();
-        if let Some(e) = fixed.first() {
+        use crate::names::romanize::Basis;
+        let by = |basis| self.entries().filter(move |e| e.basis == basis);
+        if let Some(e) = by(Basis::FixedForm).next() {
             out.push(format!(
-                "蒙古语地名 {} 条采用其定形的音译转写（依《少数民族语地名汉语拼音字母音译转写法》），如“{}”写作 {}；其余地名均按汉字拼写。",
-                fixed.len(),
+                "蒙古语地名 {} 条采用其定形的音译转写（依《少数民族语地名汉语拼音字母音译转写法》），如“{}”写作 {}。",
+                by(Basis::FixedForm).count(),
                 e.name,
                 e.romanization
+            ));
+        }
+        if let Some(e) = by(Basis::Script).next() {
+            out.push(format!(
+                "尚无定形拼写的蒙古语地名 {} 条，按其蒙古文依《少数民族语地名汉语拼音字母音译转写法》逐字母转写，如“{}”写作 {}。",
+                by(Basis::Script).count(),
+                e.name,
+                e.romanization
+            ));
+        }
+        let pending: Vec<&str> = by(Basis::PendingScript).map(|e| e.name.as_str()).collect();
+        if !pending.is_empty() {
+            out.push(format!(
+                "蒙古语地名 {} 条（{}）登记簿尚缺蒙古文写法，暂按汉字拼写，待补蒙古文后依音译转写法改正。",
+                pending.len(),
+                pending.join("、")
             ));
         }
         match (self.nonstandard, self.nonstandard_policy) {

@@ -329,6 +329,33 @@ impl Body {
         }
     }
 
+    /// The Mongolian script form of a named record's name, where it has one.
+    pub fn name_mn(&self) -> Option<&str> {
+        match self {
+            Body::Street(s) => s.name_mn.as_deref(),
+            Body::Place(p) => p.name_mn.as_deref(),
+            Body::AdminUnit(u) => u.name_mn.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The romanization of a named record's name by the rules: a name of Mongolian origin
+    /// takes its fixed form, or the transcription of its Mongolian script, and says so when
+    /// it has neither.
+    pub fn romanization(
+        &self,
+        lists: &crate::names::WordLists,
+    ) -> Option<crate::names::romanize::Romanization> {
+        let naming = self.naming()?;
+        Some(crate::names::romanize::of_name(
+            &self.title(),
+            self.name_mn(),
+            naming.mongolian_origin,
+            &naming.readings,
+            lists,
+        ))
+    }
+
     /// The same body with another naming and, if given, another standard name.
     pub fn renamed(&self, name: Option<&str>, naming: crate::names::naming::Naming) -> Body {
         let mut next = self.clone();

@@ -212,6 +212,10 @@ pub struct Naming {
     pub readings: BTreeMap<usize, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
+    /// 蒙古语地名: the Chinese characters transcribe a Mongolian name, which is romanized by
+    /// its fixed form or from its Mongolian script, not from the characters.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mongolian_origin: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

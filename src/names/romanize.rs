@@ -46,6 +46,27 @@ pub struct Romanization {
     pub mongolian_origin: Option<String>,
     /// Readings an officer must confirm.
     pub polyphones: Vec<Polyphone>,
+    /// What the romanization is made from.
+    pub basis: Basis,
+    /// For a name of Mongolian origin without a fixed form: how its romanization was made,
+    /// or why it waits for an officer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_note: Option<String>,
+}
+
+/// What a romanization is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The pinyin of the characters (a Chinese name).
+    Pinyin,
+    /// The lexicon's fixed form of a name of Mongolian origin (Erenhot).
+    FixedForm,
+    /// The transcription of the record's Mongolian script.
+    Script,
+    /// A name of Mongolian origin with neither: the characters' pinyin until its script is
+    /// given.
+    PendingScript,
 }
 
 const NUMERALS: [(char, u32); 10] = [
@@ -291,9 +312,52 @@ pub fn romanize(
         sign: standard.to_uppercase(),
         standard,
         pinyin: all,
+        basis: if origin.is_some() {
+            Basis::FixedForm
+        } else {
+            Basis::Pinyin
+        },
         mongolian_origin: origin,
         polyphones: reader.polyphones,
+        origin_note: None,
     }
+}
+
+/// The romanization of a record's name: as [`romanize`], except that a name of Mongolian
+/// origin without a fixed form in the lexicon is transcribed from its Mongolian script (the
+/// 1976 rules' letters), and flagged for an officer when the record has no script form.
+pub fn of_name(
+    name: &str,
+    name_mn: Option<&str>,
+    mongolian_origin: bool,
+    confirmed: &BTreeMap<usize, String>,
+    lists: &WordLists,
+) -> Romanization {
+    let mut r = romanize(name, lists, false, confirmed);
+    if !mongolian_origin || r.mongolian_origin.is_some() {
+        return r;
+    }
+    match name_mn.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(script) => {
+            r.standard = super::mongolian::transliterate(script)
+                .split_whitespace()
+                .map(capitalise)
+                .collect::<Vec<_>>()
+                .join(" ");
+            r.sign = r.standard.to_uppercase();
+            r.polyphones.clear();
+            r.basis = Basis::Script;
+            r.origin_note = Some("蒙古语地名，无定形拼写，按蒙古文音译转写，请核定".to_string());
+        }
+        None => {
+            r.basis = Basis::PendingScript;
+            r.origin_note = Some(
+                "蒙古语地名缺蒙古文写法：罗马字母拼写暂按汉字拼写，待补蒙古文后按音译转写法拼写"
+                    .to_string(),
+            );
+        }
+    }
+    r
 }
 
 /// The romanization of a name of Mongolian origin, given in Mongolian script or in Chinese
@@ -434,6 +498,29 @@ mod tests {
         assert_eq!((r.standard.as_str(), r.fixed_form), ("Hota", false));
         let e = mongolian_origin("前进", &l).unwrap_err();
         assert!(e.contains("蒙古文") && e.contains("前进"), "{e}");
+    }
+
+    #[test]
+    fn a_name_of_mongolian_origin_is_transcribed_from_its_script_or_flagged() {
+        let l = WordLists::builtin();
+        let none = BTreeMap::new();
+        // A fixed form wins; a Chinese name is the characters' pinyin.
+        assert_eq!(
+            of_name("二连浩特市", None, true, &none, &l).standard,
+            "Erenhot Shi"
+        );
+        assert_eq!(of_name("前进路", None, false, &none, &l).origin_note, None);
+        // No fixed form: the script, letter by letter.
+        let r = of_name("额仁", Some("ᠡᠷᠢᠶᠡᠨ ᠬᠣᠲᠠ"), true, &none, &l);
+        assert_eq!(
+            (r.standard.as_str(), r.sign.as_str()),
+            ("Eriyen Hota", "ERIYEN HOTA")
+        );
+        assert!(r.origin_note.unwrap().contains("音译转写"));
+        // Neither: the characters' pinyin, flagged.
+        let r = of_name("格日勒敖都苏木", None, true, &none, &l);
+        assert_eq!(r.standard, "Gerile'aodu Sumu");
+        assert!(r.origin_note.unwrap().contains("缺蒙古文"));
     }
 
     #[test]

@@ -296,7 +296,10 @@ impl Registry {
                 }
                 continue;
             }
-            let roman = romanize(name, &self.lists, false, &naming.readings);
+            let roman = v
+                .body
+                .romanization(&self.lists)
+                .unwrap_or_else(|| romanize(name, &self.lists, false, &naming.readings));
             // The standard form: pinyin words, or the Mongolian transcription (Erenhot).
             let romanization = roman.standard.clone();
             let map = match (&v.body, &v.geometry) {
@@ -312,7 +315,7 @@ impl Registry {
                 key: format!("e{}", v.id.0.simple()),
                 name: name.clone(),
                 romanization,
-                fixed_form: roman.mongolian_origin.is_some(),
+                basis: roman.basis,
                 pinyin: toneless(name),
                 pinyin_tones: tones(name),
                 name_mn: name_mn.clone(),
@@ -538,7 +541,10 @@ impl Registry {
                 continue;
             }
             let (unit, unit_code) = unit_of(&state, &units, v);
-            let roman = romanize(name, &self.lists, false, &naming.readings);
+            let roman = v
+                .body
+                .romanization(&self.lists)
+                .unwrap_or_else(|| romanize(name, &self.lists, false, &naming.readings));
             let others = |u: NameUse| {
                 naming
                     .other_names

@@ -49,7 +49,14 @@ pub fn expected(state: &CurrentState, lists: &WordLists, record: RecordId) -> Op
         }
         _ => return None,
     };
-    let pinyin = romanize(&name, lists, false, readings).sign;
+    // The named record: a door plate shows its street's name.
+    let named = match &v.body {
+        Body::DoorPlate(d) => &state.get(&d.street)?.body,
+        body => body,
+    };
+    let pinyin = named
+        .romanization(lists)
+        .map_or_else(|| romanize(&name, lists, false, readings).sign, |r| r.sign);
     Some(Expected {
         record,
         zh: name,

@@ -296,13 +296,7 @@ pub async fn record(
         .ok_or_else(|| ApiError::NotFound(format!("没有现行记录 {id}")))?;
     let etag = format!("\"{}\"", v.version);
     let mut f = described(v);
-    if let Some(naming) = v.body.naming() {
-        let r = crate::names::romanize::romanize(
-            &v.body.title(),
-            registry.word_lists(),
-            false,
-            &naming.readings,
-        );
+    if let Some(r) = v.body.romanization(registry.word_lists()) {
         f["properties"]["romanization"] = json!(r);
         f["properties"]["position"] = json!(crate::names::naming::position_text(&v.geometry));
     }

@@ -124,8 +124,10 @@ pub async fn page(
     let naming = v.body.naming().expect("a named record").clone();
     let name = v.body.title();
     let verdicts = registry.verdicts_for(&v, &name);
-    let romanized =
-        crate::names::romanize::romanize(&name, registry.word_lists(), false, &naming.readings);
+    let romanized = v
+        .body
+        .romanization(registry.word_lists())
+        .expect("a named record");
     let polyphones: Vec<Value> = romanized
         .polyphones
         .iter()
@@ -151,6 +153,8 @@ pub async fn page(
     );
     context.insert("kind", kind(&v));
     context.insert("romanized", &romanized.standard);
+    context.insert("origin_note", &romanized.origin_note);
+    context.insert("mongolian_origin", &naming.mongolian_origin);
     context.insert("polyphones", &polyphones);
     context.insert("status", status.label());
     context.insert("status_code", status.as_str());

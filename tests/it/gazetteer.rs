@@ -141,6 +141,13 @@ both_stores!(
             "the overview's first sentence"
         );
 
+        // The 凡例 says how names of Mongolian origin are romanized, naming those that still
+        // wait for their Mongolian script.
+        assert!(
+            all.contains(&squeeze("尚缺蒙古文写法")) && all.contains(&squeeze("格日勒敖都苏木、")),
+            "the 凡例 on names of Mongolian origin"
+        );
+        assert!(all.contains(&squeeze("写作 Erenhot")), "a fixed form named");
         // The 凡例 says what the book does with them, and the appendix lists each with the
         // rule it breaks.
         assert!(

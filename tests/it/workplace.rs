@@ -393,6 +393,19 @@ async fn names_office_workflow(db: TestDb, store: &str) {
     );
     assert_eq!(csv[0], 200);
     assert!(csv[2].as_str().unwrap().contains("曼哈顿国际花园"), "{csv}");
+    // A name of Mongolian origin without its script says so beside its romanization.
+    let sumu = {
+        let registry = db.registry().await;
+        let state = registry.current();
+        state
+            .records()
+            .find(|v| v.body.title() == "格日勒敖都苏木")
+            .expect("the sumu")
+            .id
+    };
+    browser.goto(&format!("{base}/names/{sumu}"));
+    wait_page_prefix(&mut browser, "/names/", "#origin-note");
+    assert!(text(&mut browser, "#origin-note").contains("缺蒙古文"));
 
     let registry = db.registry().await;
     let id: diming::record::RecordId = path.rsplit('/').next().unwrap().parse().unwrap();
