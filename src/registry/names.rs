@@ -49,6 +49,11 @@ pub enum NameAction {
         index: usize,
         reading: String,
     },
+    /// The name is (or is not) of Mongolian origin: romanized from the Mongolian, not the
+    /// characters.
+    SetOrigin {
+        mongolian: bool,
+    },
 }
 
 impl NameAction {
@@ -73,6 +78,8 @@ impl NameAction {
             NameAction::ConfirmReading { index, reading } => {
                 format!("确认多音字读音：第 {index} 字读 {reading}")
             }
+            NameAction::SetOrigin { mongolian: true } => "标明为蒙古语地名".into(),
+            NameAction::SetOrigin { mongolian: false } => "取消蒙古语地名的标明".into(),
         }
     }
 
@@ -202,6 +209,11 @@ impl Registry {
                 }
                 let mut next = naming.clone();
                 next.readings.insert(*index, reading.clone());
+                (None, next)
+            }
+            NameAction::SetOrigin { mongolian } => {
+                let mut next = naming.clone();
+                next.mongolian_origin = *mongolian;
                 (None, next)
             }
             NameAction::Review => {

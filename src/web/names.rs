@@ -202,7 +202,7 @@ pub async fn page(
 #[serde(default, deny_unknown_fields)]
 pub struct StepForm {
     /// `review`, `override`, `approve`, `report`, `publish`, `reject`, `rename`,
-    /// `confirm_reading`.
+    /// `confirm_reading`, `set_origin`.
     action: String,
     version: u32,
     issuer: String,
@@ -216,6 +216,8 @@ pub struct StepForm {
     name: String,
     index: Option<usize>,
     reading: String,
+    /// `true` or `false`, for `set_origin`.
+    mongolian: String,
     csrf: String,
 }
 
@@ -266,6 +268,9 @@ impl StepForm {
             "confirm_reading" => NameAction::ConfirmReading {
                 index: self.index.ok_or("请指明多音字")?,
                 reading: self.reading.trim().to_string(),
+            },
+            "set_origin" => NameAction::SetOrigin {
+                mongolian: self.mongolian == "true",
             },
             other => return Err(format!("步骤“{other}”无效")),
         };

@@ -406,6 +406,27 @@ async fn names_office_workflow(db: TestDb, store: &str) {
     browser.goto(&format!("{base}/names/{sumu}"));
     wait_page_prefix(&mut browser, "/names/", "#origin-note");
     assert!(text(&mut browser, "#origin-note").contains("缺蒙古文"));
+    // A street named in Mongolian is marked so by the names officer, through the registry's
+    // step: its romanization then comes from the Mongolian, and says how; the mark comes off
+    // the same way.
+    let street = diming::record::RecordId::derived("street/那达慕路");
+    browser.goto(&format!("{base}/names/{street}"));
+    wait_page_prefix(&mut browser, "/names/", "#set-origin");
+    assert!(text(&mut browser, "#set-origin").contains("标明为蒙古语地名"));
+    browser.click_on("#set-origin");
+    browser.wait_for("document.getElementById('origin-note')", "the mark put on");
+    assert!(text(&mut browser, "#origin-note").contains("蒙古语地名"));
+    {
+        let registry = db.registry().await;
+        let state = registry.current();
+        let naming = state.get(&street).unwrap().body.naming().unwrap().clone();
+        assert!(naming.mongolian_origin);
+    }
+    browser.click_on("#set-origin");
+    browser.wait_for(
+        "!document.getElementById('origin-note') && document.getElementById('set-origin')",
+        "the mark taken off",
+    );
 
     let registry = db.registry().await;
     let id: diming::record::RecordId = path.rsplit('/').next().unwrap().parse().unwrap();
