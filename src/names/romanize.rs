@@ -524,6 +524,14 @@ mod tests {
     }
 
     #[test]
+    fn place_name_readings_are_the_defaults() {
+        check("沙咀路", "Shazui Lu");
+        check("圩镇路", "Xuzhen Lu");
+        check("蚌埠路", "Bengbu Lu");
+        check("锡林郭勒路", "Xilin Gol Lu");
+    }
+
+    #[test]
     fn the_sign_form_is_capitals_with_apostrophes_kept() {
         let r = romanize("西安路", &WordLists::builtin(), false, &BTreeMap::new());
         assert_eq!(r.sign, "XI'AN LU");

