@@ -61,6 +61,8 @@ pub struct JobState {
     state: String,
     label: String,
     entries: Option<usize>,
+    /// Approved names the rules object to: listed in the appendix, or left out.
+    nonstandard: Option<usize>,
     edition: Option<String>,
     href: Option<String>,
 }
@@ -147,6 +149,7 @@ pub async fn build(
             }
         };
         let entries = book.entries().count();
+        let nonstandard = book.nonstandard;
         set_job(
             &id,
             json!({"state": "typesetting", "label": format!("正在排版 {entries} 条"), "entries": entries}),
@@ -181,7 +184,7 @@ pub async fn build(
         {
             Ok(e) => set_job(
                 &id,
-                json!({"state": "done", "label": "完成", "edition": e.id, "href": format!("/gazetteer/editions/{}.pdf", e.id), "entries": entries, "bytes": pdf.len()}),
+                json!({"state": "done", "label": "完成", "edition": e.id, "href": format!("/gazetteer/editions/{}.pdf", e.id), "entries": entries, "nonstandard": nonstandard, "bytes": pdf.len()}),
             ),
             Err(e) => set_job(&id, json!({"state": "failed", "label": e.to_string()})),
         }

@@ -842,7 +842,7 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         "location.pathname === '/gazetteer' && document.readyState === 'complete' && document.getElementById('build')",
         "the gazetteer page with its form",
     );
-    browser.type_into("#build input[name=categories]", "streets");
+    browser.type_into("#build input[name=categories]", "streets,settlement");
     browser.click_on("#build button");
     browser.wait_for(
         "document.getElementById('progress') && !document.getElementById('progress').hidden",
@@ -852,6 +852,10 @@ async fn an_editor_builds_the_gazetteer_and_the_public_finds_a_grave_in_chromium
         "document.getElementById('new-edition') !== null",
         "the finished edition",
     );
+    // The editor learns that approved names the rules object to are not entries, and where
+    // to see them (曼哈顿国际花园 and 帝豪家园 among the settlements).
+    let said = browser.eval("document.getElementById('nonstandard').textContent");
+    assert_eq!(said.as_str(), Some("待规范地名 2 条"), "{said}");
     browser.wait_for(
         "document.readyState === 'complete' && document.querySelectorAll('#editions tr').length === 2",
         "the list with the new edition",

@@ -30,8 +30,9 @@
       step.textContent = job.label;
       if (job.state === "failed") { step.className = "failed"; return; }
       if (job.state === "done") {
-        step.innerHTML = `完成：${job.entries} 条，<a id="new-edition" href="${job.href}">下载 PDF</a>`;
-        setTimeout(() => location.reload(), 1500);
+        step.innerHTML = `完成：${job.entries} 条，<a id="new-edition" href="${job.href}">下载 PDF</a>` +
+          (job.nonstandard ? `；<a id="nonstandard" href="/names/audit">待规范地名 ${job.nonstandard} 条</a>不作条目` : "");
+        setTimeout(() => location.reload(), job.nonstandard ? 6000 : 1500);
         return;
       }
     }
