@@ -1,4 +1,5 @@
-//! The current state of the registry, in memory, and the planning of a changeset against it.
+//! The current state of the registry, in memory (with the retiring versions of named records,
+//! whose names the naming rules keep from reuse), and the planning of a changeset against it.
 
 use super::{Body, Changeset, ChangesetError, Layer, RecordVersion, Write};
 use crate::record::{ChangesetId, RecordId};

@@ -279,12 +279,20 @@ impl Naming {
         }
     }
 
-    /// Refuses the error verdicts this name has not set aside by a document.
-    fn resolves(&self, verdicts: &[Verdict]) -> Result<(), WorkflowError> {
-        let unresolved: Vec<String> = verdicts
+    /// The error verdicts this name has not set aside by a document: while there is one, it
+    /// is not a standard name.
+    pub fn unresolved<'a>(&self, verdicts: &'a [Verdict]) -> impl Iterator<Item = &'a Verdict> {
+        let overrides = self.overrides.clone();
+        verdicts
             .iter()
             .filter(|v| v.severity == Severity::Error)
-            .filter(|v| !self.overrides.iter().any(|o| o.rule == v.rule))
+            .filter(move |v| !overrides.iter().any(|o| o.rule == v.rule))
+    }
+
+    /// Refuses the error verdicts this name has not set aside by a document.
+    fn resolves(&self, verdicts: &[Verdict]) -> Result<(), WorkflowError> {
+        let unresolved: Vec<String> = self
+            .unresolved(verdicts)
             .map(|v| format!("[{}] {}", v.rule.id(), v.explanation))
             .collect();
         if unresolved.is_empty() {

@@ -9,7 +9,11 @@
 //!   Xi'an.
 //! - Natural villages are one word: 王庄 → Wangzhuang.
 //! - A name of Mongolian origin takes its fixed form from the lexicon: 二连浩特市 → Erenhot Shi,
-//!   keeping the pinyin of the characters (Erlianhaote) alongside.
+//!   keeping the pinyin of the characters (Erlianhaote) alongside; a record marked of
+//!   Mongolian origin without one is transcribed from its Mongolian script, or flagged
+//!   ([`of_name`]).
+//! - A lexicon name keeps its last character (满洲里 Manzhouli); an ordinal alone before the
+//!   generic is a digit (二马路 2 Malu).
 //! - The sign form is the standard form in capitals, apostrophes kept (1981 ruling).
 //! - Characters with several readings are flagged for an officer to confirm; a confirmed
 //!   reading replaces the default.
@@ -323,6 +327,15 @@ pub fn romanize(
     }
 }
 
+/// Mongolian script transcribed letter by letter (1976 rules), each word capitalised.
+fn transcribed(script: &str) -> String {
+    super::mongolian::transliterate(script)
+        .split_whitespace()
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The romanization of a record's name: as [`romanize`], except that a name of Mongolian
 /// origin without a fixed form in the lexicon is transcribed from its Mongolian script (the
 /// 1976 rules' letters), and flagged for an officer when the record has no script form.
@@ -339,11 +352,7 @@ pub fn of_name(
     }
     match name_mn.map(str::trim).filter(|m| !m.is_empty()) {
         Some(script) => {
-            r.standard = super::mongolian::transliterate(script)
-                .split_whitespace()
-                .map(capitalise)
-                .collect::<Vec<_>>()
-                .join(" ");
+            r.standard = transcribed(script);
             r.sign = r.standard.to_uppercase();
             r.polyphones.clear();
             r.basis = Basis::Script;
@@ -388,11 +397,7 @@ pub fn mongolian_origin(text: &str, lists: &WordLists) -> Result<MongolianRomani
             .iter()
             .find(|e| e.mongolian.as_deref() == Some(text));
         let letters = super::mongolian::transliterate(text);
-        let from_letters = letters
-            .split_whitespace()
-            .map(capitalise)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let from_letters = transcribed(text);
         return Ok(MongolianRomanization {
             standard: fixed.map_or(from_letters, |e| e.romanization.clone()),
             transliteration: Some(letters),

@@ -3,7 +3,8 @@
 //! name has one, its Mongolian form set vertically beside it: the horizontal line turned 90°
 //! clockwise, so that it reads top to bottom), the pinyin and stroke indexes with page
 //! numbers (each entry's page read from the laid-out body, see [`typeset`]), the unit code
-//! table, the street list with door-plate ranges, sources and the 校勘记录. Running heads and
+//! table, the street list with door-plate ranges, sources, the 校勘记录 and, when there are
+//! any, the appendix of names under correction (待规范地名). Running heads and
 //! page numbers; a headword never ends a page (its block does not break). User text enters
 //! only as string literals.
 

@@ -1,7 +1,8 @@
 //! Gathering the gazetteer from the registry: the current standard names (or those in force on
 //! a date), where each lies, the figures of the 概述, the street list with its door-plate
 //! ranges, and the 校勘记录 from the names' history (a name that changed, with the document
-//! that changed it).
+//! that changed it). Approved names the naming rules still object to are no entries: they go
+//! to the appendix of names under correction, or are left out, as the configuration says.
 
 use super::{Registry, RegistryError};
 use crate::gazetteer::{
@@ -276,12 +277,8 @@ impl Registry {
                 continue;
             }
             // Errors the approval did not set aside by a document: not a standard name.
-            let unresolved: Vec<String> = objections
-                .get(&v.id)
-                .into_iter()
-                .flatten()
-                .filter(|verdict| verdict.severity == crate::names::rules::Severity::Error)
-                .filter(|verdict| !naming.overrides.iter().any(|o| o.rule == verdict.rule))
+            let unresolved: Vec<String> = naming
+                .unresolved(objections.get(&v.id).map_or(&[], Vec::as_slice))
                 .map(|verdict| format!("{}：{}", verdict.rule.label(), verdict.explanation))
                 .collect();
             if !unresolved.is_empty() {

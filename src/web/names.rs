@@ -142,15 +142,7 @@ pub async fn page(
     context.insert("id", &id.to_string());
     context.insert("version", &v.version);
     context.insert("name", &name);
-    context.insert(
-        "name_mn",
-        &match &v.body {
-            crate::model::Body::Street(s) => s.name_mn.clone(),
-            crate::model::Body::Place(p) => p.name_mn.clone(),
-            crate::model::Body::AdminUnit(u) => u.name_mn.clone(),
-            _ => None,
-        },
-    );
+    context.insert("name_mn", &v.body.name_mn());
     context.insert("kind", kind(&v));
     context.insert("romanized", &romanized.standard);
     context.insert("origin_note", &romanized.origin_note);
@@ -164,11 +156,8 @@ pub async fn page(
     );
     context.insert(
         "errors",
-        &verdicts
-            .iter()
-            .filter(|v| {
-                v.severity == Severity::Error && !naming.overrides.iter().any(|o| o.rule == v.rule)
-            })
+        &naming
+            .unresolved(&verdicts)
             .map(|v| (v.rule.id(), v.rule.label()))
             .collect::<Vec<_>>(),
     );
