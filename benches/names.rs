@@ -13,7 +13,7 @@ use chrono::Utc;
 use diming::config::Config;
 use diming::model::{Body, CurrentState, RecordVersion};
 use diming::names::{Place, PlaceCategory, WordLists};
-use diming::queries::search::SearchIndex;
+use diming::queries::search::{MERGE_FROM, SearchIndex};
 use diming::record::{ChangesetId, RecordId, Source};
 use diming::registry::Registry;
 use geo::{Geometry, Point, coord};
@@ -109,11 +109,8 @@ async fn main() {
     let state = state_of(&names);
     let start = Instant::now();
     let index = SearchIndex::build(&state, &WordLists::builtin());
-    println!(
-        "index built in {:.1} s ({} entries)",
-        start.elapsed().as_secs_f64(),
-        index.len()
-    );
+    let build_s = start.elapsed().as_secs_f64();
+    println!("index built in {build_s:.1} s ({} entries)", index.len());
     let queries = queries(&names, q);
     let mut ours = Vec::with_capacity(q);
     let mut by_kind: [Vec<f64>; 4] = Default::default();
@@ -148,6 +145,54 @@ async fn main() {
         "diming:  p50 {:.3} ms  p99 {:.3} ms  {ours_rate:.0} queries/s  ({found} of {q} found something)",
         percentile(&ours, 0.5),
         percentile(&ours, 0.99)
+    );
+
+    // What a commit costs the index now that it follows each changeset: one renamed record at
+    // a time, against building the whole index again (what the first search after a change
+    // did before).
+    let lists = WordLists::builtin();
+    let mut state = state;
+    let ids: Vec<RecordId> = state.records().map(|v| v.id).take(MERGE_FROM).collect();
+    let mut index = index;
+    let all = Instant::now();
+    let mut updates = Vec::with_capacity(ids.len());
+    for (n, id) in ids.iter().enumerate() {
+        let mut v = state.get(id).unwrap().clone();
+        v.version += 1;
+        if let Body::Place(p) = &mut v.body {
+            p.name = format!("改名{n}{}", p.name);
+        }
+        let t = Instant::now();
+        let changed = diming::queries::search::affected(&state, std::slice::from_ref(&v));
+        state.apply_versions([v]);
+        index = index.with_records(&state, changed, &lists);
+        updates.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let per_update = all.elapsed().as_secs_f64() * 1000.0 / ids.len() as f64;
+    updates.sort_by(f64::total_cmp);
+    let t = Instant::now();
+    let mut with_delta = Vec::with_capacity(q);
+    for query in &queries {
+        let t = Instant::now();
+        index.search(query, None, 20);
+        with_delta.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let delta_rate = q as f64 / t.elapsed().as_secs_f64();
+    with_delta.sort_by(f64::total_cmp);
+    let t = Instant::now();
+    let merged = index.merged(&lists);
+    let merge_s = t.elapsed().as_secs_f64();
+    assert_eq!(merged.len(), index.len());
+    assert!(!merged.search("改名0", None, 5).is_empty());
+    println!(
+        "index kept by commits: {} renames, {per_update:.3} ms each (p99 {:.3} ms) against {:.1} s to build it whole; \
+         searches with {} changes pending p50 {:.3} ms p99 {:.3} ms {delta_rate:.0} queries/s; merged off the request path in {merge_s:.1} s",
+        ids.len(),
+        percentile(&updates, 0.99),
+        build_s,
+        index.pending(),
+        percentile(&with_delta, 0.5),
+        percentile(&with_delta, 0.99),
     );
 
     if std::env::var("BENCH_PEERS").as_deref() == Ok("0") {

@@ -12,6 +12,8 @@ pub(crate) async fn serve(db: &str, config: &Config, addr: Option<String>) -> Re
     let addr = addr.unwrap_or_else(|| config.server.addr.clone());
     let registry = Arc::new(open(db, config).await?);
     let _following = registry.follow();
+    // Built before the first request, so that no search waits for it.
+    registry.warm_search();
     println!("登记簿 {db}：{} 条现行记录", registry.current().len());
     println!("请在浏览器中打开 http://{addr}/");
     diming::web::serve(registry, &addr)

@@ -55,6 +55,6 @@ pub use catalogue::{CATALOGUE, LayerSpec, Office, Visibility};
 pub use changeset::{Changeset, ChangesetError, ChangesetSummary, Write};
 pub use history::{as_of, version_as_of};
 pub use layers::{Body, ColumnValue, GeometryKind, Layer, PropertyError};
-pub use state::{Closure, CommitPlan, CurrentState, RecordIndex};
+pub use state::{Closure, CommitPlan, CurrentState, RecordIndex, Staged};
 pub use version::RecordVersion;
 pub use view::Variant;

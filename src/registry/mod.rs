@@ -16,6 +16,7 @@
 
 pub mod boundaries;
 pub mod cemetery;
+mod derived;
 pub mod files;
 pub mod gazetteer;
 mod names;
@@ -28,13 +29,13 @@ pub use names::{NameAction, PendingName};
 use crate::config::Config;
 use crate::model::{ChangesetError, CommitPlan, CurrentState, Layer, RecordVersion, Write, as_of};
 use crate::names::WordLists;
-use crate::queries::search::{SearchIndex, indexes};
+use crate::queries::search::{MERGE_FROM, SearchIndex};
 use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{self, Invalid};
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use geo::Coord;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use tokio::sync::Mutex;
 
@@ -121,15 +122,18 @@ impl RegistryError {
 pub struct Registry {
     store: Store,
     config: Config,
-    lists: WordLists,
+    lists: Arc<WordLists>,
     /// Shared with the thread that stages a large commit's index (see [`Registry::commit`]).
     state: Arc<RwLock<CurrentState>>,
     tiles: tiles::TileCache,
-    /// Counts changes of the searchable part of the current state (bumped under its write
-    /// lock).
-    generation: AtomicU64,
-    /// Built on the first search after a change, with the generation it was built from.
-    search: RwLock<Option<(u64, Arc<SearchIndex>)>>,
+    /// The search index: built by the first search (or [`Registry::warm_search`]), then
+    /// kept up to date with each change of the state ([`Registry::index_records`]). Shared
+    /// with the thread that merges its changes into a new segment.
+    search: Arc<RwLock<Option<Arc<SearchIndex>>>>,
+    /// Set while a thread merges the search index's changes.
+    merging: Arc<AtomicBool>,
+    /// Results worked out from the state, kept by the generations of the layers they read.
+    derived: derived::Derived,
     writer: Mutex<()>,
     /// How many changesets the store held just before the current state was last read in
     /// full: while the store still holds as many, memory has all of them.
@@ -152,11 +156,12 @@ impl Registry {
         Ok(Registry {
             store,
             config,
-            lists,
+            lists: Arc::new(lists),
             state: Arc::new(RwLock::new(state)),
             tiles: tiles::TileCache::default(),
-            generation: AtomicU64::new(0),
-            search: RwLock::new(None),
+            search: Arc::default(),
+            merging: Arc::default(),
+            derived: derived::Derived::default(),
             writer: Mutex::new(()),
             read_in_full_at: AtomicI64::new(changesets),
         })
@@ -197,32 +202,90 @@ impl Registry {
         &self.tiles
     }
 
-    /// Changes the current state and forgets what was derived from it.
-    /// `searchable`: whether the change touches a layer the search index holds; other
-    /// changes (a burial, a sign inspection) keep the index.
-    fn change_state(&self, searchable: bool, change: impl FnOnce(&mut CurrentState)) {
+    /// Makes `versions` current (committed here or by another process) and brings what is
+    /// derived from the state up to date: the search index for the records it holds, the
+    /// cached tiles where the versions are and were.
+    fn apply(&self, versions: Vec<RecordVersion>, staged: Option<crate::model::Staged>) {
+        let touched = self.touched(&versions);
+        let searched = crate::queries::search::affected(&self.current(), &versions);
+        let layers: std::collections::HashSet<crate::model::Layer> =
+            versions.iter().map(|v| v.layer()).collect();
         let mut state = self.state.write().expect("current state lock poisoned");
-        change(&mut state);
-        if searchable {
-            self.generation.fetch_add(1, Ordering::SeqCst);
-        }
+        state.apply_staged(versions, staged);
+        self.derived.bump(layers);
+        drop(state);
+        self.index_records(searched);
+        self.tiles.invalidate(&touched);
     }
 
-    /// The search index of the current state (rebuilt after a change).
+    /// The search index of the current state. Only the first search of a process that did
+    /// not warm it builds it; afterwards commits keep it.
     pub fn search_index(&self) -> Arc<SearchIndex> {
+        if let Some(index) = self.search.read().expect("search lock poisoned").as_ref() {
+            return Arc::clone(index);
+        }
+        // The state's lock before the index's, as everywhere.
         let state = self.current();
-        // Read under the state's read lock, the generation matches the state.
-        let generation = self.generation.load(Ordering::SeqCst);
-        if let Some((g, index)) = self.search.read().expect("search lock poisoned").as_ref()
-            && *g == generation
-        {
+        let mut slot = self.search.write().expect("search lock poisoned");
+        if let Some(index) = slot.as_ref() {
             return Arc::clone(index);
         }
         let index = Arc::new(SearchIndex::build(&state, &self.lists));
-        drop(state);
-        *self.search.write().expect("search lock poisoned") =
-            Some((generation, Arc::clone(&index)));
+        *slot = Some(Arc::clone(&index));
         index
+    }
+
+    /// Builds the search index now (a server does at start), so that no search waits for it.
+    pub fn warm_search(&self) {
+        self.search_index();
+    }
+
+    /// Brings the search index's entries of `ids` to what the current state holds. When
+    /// enough records have changed, a thread merges them into a new segment while the index
+    /// as it is goes on answering.
+    fn index_records(&self, ids: Vec<RecordId>) {
+        if ids.is_empty() {
+            return;
+        }
+        let state = self.current();
+        let mut slot = self.search.write().expect("search lock poisoned");
+        // Not built yet: the first search builds it from the state as it will be.
+        let Some(index) = slot.take() else {
+            return;
+        };
+        let index = Arc::unwrap_or_clone(index).with_records(&state, ids, &self.lists);
+        let merge = index.pending() >= MERGE_FROM;
+        *slot = Some(Arc::new(index));
+        drop(slot);
+        drop(state);
+        if merge {
+            self.merge_search();
+        }
+    }
+
+    /// Merges the search index's changes into a new segment on a thread of its own; what
+    /// changes meanwhile is carried over when it is done.
+    fn merge_search(&self) {
+        if self.merging.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (slot, merging, lists) = (
+            Arc::clone(&self.search),
+            Arc::clone(&self.merging),
+            Arc::clone(&self.lists),
+        );
+        let from = slot.read().expect("search lock poisoned").clone();
+        std::thread::spawn(move || {
+            if let Some(from) = from {
+                let merged = from.merged(&lists);
+                let mut slot = slot.write().expect("search lock poisoned");
+                let rebased = slot.as_ref().and_then(|now| merged.rebased(&from, now));
+                if let Some(index) = rebased {
+                    *slot = Some(Arc::new(index));
+                }
+            }
+            merging.store(false, Ordering::SeqCst);
+        });
     }
 
     /// The current state, for reading. Hold the guard briefly: writers wait for it.
@@ -355,13 +418,8 @@ impl Registry {
         };
         // The staging thread has returned and dropped its share of the plan.
         let plan = Arc::try_unwrap(plan).unwrap_or_else(|shared| (*shared).clone());
-        let touched = self.touched(&plan.versions);
-        let searchable = plan.versions.iter().any(|v| indexes(v.layer()));
         let id = plan.id();
-        self.change_state(searchable, |state| {
-            state.apply_staged(plan.versions, staged)
-        });
-        self.tiles.invalidate(&touched);
+        self.apply(plan.versions, staged);
         Ok(id)
     }
 
@@ -412,7 +470,21 @@ impl Registry {
             let changesets = self.store.ping().await?;
             if changesets != self.read_in_full_at.load(Ordering::SeqCst) {
                 let fresh = self.store.load_state().await?;
-                self.change_state(true, |state| *state = fresh);
+                // A search index already built is built again from what was read, here in
+                // the background, before it replaces the old one (which answers meanwhile).
+                let index = self
+                    .search
+                    .read()
+                    .expect("search lock poisoned")
+                    .is_some()
+                    .then(|| Arc::new(SearchIndex::build(&fresh, &self.lists)));
+                let mut state = self.state.write().expect("current state lock poisoned");
+                *state = fresh;
+                self.derived.bump(crate::model::Layer::ALL);
+                drop(state);
+                if let Some(index) = index {
+                    *self.search.write().expect("search lock poisoned") = Some(index);
+                }
                 self.tiles.clear();
                 self.read_in_full_at.store(changesets, Ordering::SeqCst);
             }
@@ -428,10 +500,7 @@ impl Registry {
                 continue;
             };
             let versions = self.store.changeset_versions(ChangesetId(id)).await?;
-            let touched = self.touched(&versions);
-            let searchable = versions.iter().any(|v| indexes(v.layer()));
-            self.change_state(searchable, |state| state.apply_versions(versions));
-            self.tiles.invalidate(&touched);
+            self.apply(versions, None);
         }
     }
 

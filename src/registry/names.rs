@@ -6,7 +6,7 @@
 
 use super::{Registry, RegistryError};
 use crate::config::Config;
-use crate::model::{Body, Changeset, CurrentState, RecordVersion, Write};
+use crate::model::{Body, Changeset, CurrentState, Layer, RecordVersion, Write};
 use crate::names::WordLists;
 use crate::names::naming::{NameStatus, Naming, admissible};
 use crate::names::rules::{self, Rule, Verdict};
@@ -255,8 +255,14 @@ impl Registry {
     }
 
     /// The names audit (地名清查): every current name the rules object to, by unit.
-    pub fn name_audit(&self) -> Vec<crate::queries::audit::AuditRow> {
-        crate::queries::audit::audit(&self.current(), &self.lists, &self.config.rule_settings())
+    /// Kept until a unit, a street or a place changes (retirements included: retired names
+    /// are former names to the rules).
+    pub fn name_audit(&self) -> std::sync::Arc<Vec<crate::queries::audit::AuditRow>> {
+        self.derived(
+            "names.audit",
+            &[Layer::AdminUnit, Layer::Street, Layer::Place],
+            |state| crate::queries::audit::audit(state, &self.lists, &self.config.rule_settings()),
+        )
     }
 
     /// Names not yet published, and approvals not yet reported up, oldest deadline first.

@@ -3,7 +3,7 @@
 //! inspections and the steps of a work order.
 
 use super::{Registry, RegistryError};
-use crate::model::{Body, CurrentState, Layer, RecordVersion, Write};
+use crate::model::{Body, CurrentState, Layer, RecordVersion, Variant, Write};
 use crate::names::WordLists;
 use crate::names::romanize::romanize;
 use crate::record::{ChangesetId, RecordId};
@@ -285,8 +285,19 @@ impl Registry {
     }
 
     /// The conformance report over the current signs.
-    pub fn check_signs(&self, unit: Option<&str>) -> Vec<SignReport> {
-        check_all(&self.current(), &self.lists, unit)
+    /// Kept until a sign or a record whose name or number signs show changes.
+    pub fn check_signs(&self, unit: Option<&str>) -> std::sync::Arc<Vec<SignReport>> {
+        self.derived(
+            &format!("signs.check/{}", unit.unwrap_or("")),
+            &[
+                Sign::LAYER,
+                Layer::AdminUnit,
+                Layer::Street,
+                Layer::Place,
+                Layer::DoorPlate,
+            ],
+            |state| check_all(state, &self.lists, unit),
+        )
     }
 
     /// Records an inspection of `sign` and brings the sign's condition (and photos) up to
@@ -422,7 +433,7 @@ impl Registry {
                     _ => None,
                 })
                 .collect();
-            for r in &reports {
+            for r in reports.iter() {
                 let kinds: BTreeSet<WorkKind> =
                     r.findings.iter().map(|f| f.rule.remedy()).collect();
                 // A new face also cures dirt and fading: one replacement order is enough.

@@ -7,7 +7,6 @@ use super::auth::Caller;
 use super::openapi::ErrorBody;
 use super::{ApiError, AppState, pages};
 use crate::boundaries::AdminUnit;
-use crate::boundaries::check::{EdgeTolerance, check_registry};
 use crate::boundaries::dispute::Dispute;
 use crate::boundaries::line::{Agreement, BoundaryLine};
 use crate::boundaries::marker::Marker;
@@ -20,16 +19,13 @@ use axum::response::Html;
 use serde_json::{Value, json};
 use tera::Context;
 
-fn check(registry: &AppState) -> Result<crate::boundaries::check::Report, ApiError> {
-    let config = registry.config();
-    check_registry(
-        &registry.current(),
-        None,
-        config.jurisdiction.coverage,
-        EdgeTolerance::default(),
-        config.jurisdiction.marker_tolerance_m,
-    )
-    .map_err(|e| ApiError::Internal(e.to_string()))
+/// The registry's boundary check, as it keeps it between changes of units and markers.
+fn check(
+    registry: &AppState,
+) -> Result<std::sync::Arc<crate::boundaries::check::Report>, ApiError> {
+    registry
+        .boundary_check()
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// `GET /api/boundaries/check`: the findings as GeoJSON.

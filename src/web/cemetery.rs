@@ -202,7 +202,7 @@ pub async fn page(
     };
     let findings: Vec<Value> = registry
         .cemetery_check()
-        .into_iter()
+        .iter()
         .map(|f| json!({"label": f.label, "message": f.message}))
         .collect();
     let mut context = Context::new();

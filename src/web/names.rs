@@ -380,7 +380,7 @@ pub async fn audit(
     };
     let mut flat = Vec::new();
     let mut by_rule: std::collections::BTreeMap<&str, (&str, usize)> = Default::default();
-    for r in &rows {
+    for r in rows.iter() {
         for v in &r.verdicts {
             by_rule.entry(v.rule.id()).or_insert((v.rule.label(), 0)).1 += 1;
             if blank(&q.rule).is_some_and(|w| w != v.rule.id()) {

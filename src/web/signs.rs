@@ -319,7 +319,7 @@ pub async fn check(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Json<Vec<SignReport>> {
     let reports = registry.check_signs(q.unit.as_deref().filter(|u| !u.is_empty()));
-    Json(reports.into_iter().filter(|r| matches(r, &q)).collect())
+    Json(reports.iter().filter(|r| matches(r, &q)).cloned().collect())
 }
 
 /// `GET /api/signs/report`: counts; work orders and costs only for the sign office.

@@ -519,9 +519,9 @@ both_stores!(
         registry.commit(cs).await.unwrap();
         let too_large: Vec<String> = registry
             .cemetery_check()
-            .into_iter()
+            .iter()
             .filter(|f| f.label == "墓位面积超标")
-            .map(|f| f.message)
+            .map(|f| f.message.clone())
             .collect();
         assert_eq!(too_large.len(), 2, "{too_large:?}");
         assert!(
@@ -1441,11 +1441,23 @@ both_stores!(
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burial_keeps_the_search_index_and_a_new_name_rebuilds_it() {
+async fn a_burial_keeps_the_search_index_and_a_new_name_enters_it() {
+    use std::sync::Arc;
     let db = TestDb::sqlite().await;
     let registry = db.registry().await;
     load_demo(&registry).await;
     let before = registry.search_index();
+    // What the pages derive from the state is kept by the layers it reads: a burial changes
+    // the deaths the statistics count, not the boundary check, the sign check or the names
+    // audit; a new place changes those that read places only.
+    let boundaries = registry.boundary_check().unwrap();
+    let signs = registry.check_signs(None);
+    let audit = registry.name_audit();
+    let deaths = registry.deaths();
+    assert!(
+        Arc::ptr_eq(&deaths, &registry.deaths()),
+        "kept between calls"
+    );
     let site = Point::new(diming::demo::FUNERAL_HOME.0, diming::demo::FUNERAL_HOME.1);
     registry
         .register_burial(
@@ -1459,6 +1471,13 @@ async fn a_burial_keeps_the_search_index_and_a_new_name_rebuilds_it() {
         std::sync::Arc::ptr_eq(&before, &registry.search_index()),
         "not rebuilt for a burial"
     );
+    assert!(Arc::ptr_eq(
+        &boundaries,
+        &registry.boundary_check().unwrap()
+    ));
+    assert!(Arc::ptr_eq(&signs, &registry.check_signs(None)));
+    assert!(Arc::ptr_eq(&audit, &registry.name_audit()));
+    assert_eq!(registry.deaths().rows.len(), deaths.rows.len() + 1);
     let mut cs = Changeset::new("测试", "新地名");
     cs.document = Some(diming::record::ApprovalDocument {
         issuer: "二连浩特市人民政府".into(),
@@ -1480,6 +1499,12 @@ async fn a_burial_keeps_the_search_index_and_a_new_name_rebuilds_it() {
     registry.commit(cs).await.unwrap();
     let after = registry.search_index();
     assert!(!std::sync::Arc::ptr_eq(&before, &after));
+    assert!(Arc::ptr_eq(
+        &boundaries,
+        &registry.boundary_check().unwrap()
+    ));
+    assert!(!Arc::ptr_eq(&signs, &registry.check_signs(None)));
+    assert!(!Arc::ptr_eq(&audit, &registry.name_audit()));
     let found = after.search("索引测试广场", None, 5);
     assert!(!found.is_empty());
 }

@@ -61,7 +61,7 @@ both_stores!(
         // standard: they go to the appendix, not the entries or the indexes.
         let objected: Vec<diming::record::RecordId> = registry
             .name_audit()
-            .into_iter()
+            .iter()
             .filter(|row| {
                 let overrides = registry.current().get(&row.id).and_then(|v| {
                     v.body

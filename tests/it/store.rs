@@ -331,6 +331,7 @@ async fn a_server_learns_of_another_servers_commits_through_postgres_notificatio
     let writer = db.registry().await;
     let reader = std::sync::Arc::new(db.registry().await);
     let _following = reader.follow().expect("PostgreSQL registries follow");
+    reader.warm_search();
     let a = RecordId::new();
     let wait_for = |want: Option<&'static str>| {
         let reader = reader.clone();
@@ -357,6 +358,22 @@ async fn a_server_learns_of_another_servers_commits_through_postgres_notificatio
         .await
         .unwrap();
     wait_for(Some("胜利路")).await;
+    // Its search index followed the rename (the index is brought up to date just after the
+    // state): the new name is found, the old one no longer.
+    let finds = |q: &str| {
+        reader
+            .search_index()
+            .search(q, None, 5)
+            .iter()
+            .any(|h| h.id == a && h.score == 100)
+    };
+    for _ in 0..100 {
+        if finds("胜利路") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(finds("胜利路") && !finds("前进路"));
     // The reader can now write on the version it learnt of.
     reader
         .commit(changeset(vec![rename(a, 2, "和平路", "2022-01-01")]))

@@ -52,7 +52,7 @@ pub(crate) async fn run(
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
                 Format::Text => {
-                    for f in &findings {
+                    for f in findings.iter() {
                         println!("{}\t{}", f.label, f.message);
                     }
                     println!("共 {} 项问题", findings.len());

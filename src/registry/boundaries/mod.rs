@@ -15,8 +15,32 @@ use crate::model::{Body, Changeset, CurrentState, Layer, Variant, Write};
 use crate::record::{ChangesetId, RecordId, View as _};
 use chrono::NaiveDate;
 use geo::Geometry;
+use std::sync::Arc;
 
 impl Registry {
+    /// The coverage check of the registry's units and markers (overlaps, gaps, unmatched
+    /// edges, markers off their line), kept until a unit or a marker changes.
+    pub fn boundary_check(
+        &self,
+    ) -> Result<Arc<crate::boundaries::check::Report>, crate::spatial::crs::CrsError> {
+        let config = &self.config;
+        let checked = self.derived(
+            "boundaries.check",
+            &[Layer::AdminUnit, Marker::LAYER],
+            |state| {
+                crate::boundaries::check::check_registry(
+                    state,
+                    None,
+                    config.jurisdiction.coverage,
+                    crate::boundaries::check::EdgeTolerance::default(),
+                    config.jurisdiction.marker_tolerance_m,
+                )
+                .map(Arc::new)
+            },
+        );
+        (*checked).clone()
+    }
+
     /// Records a field observation of the marker `number`: where it was found (`at`, or
     /// nothing when it is missing) and its state. The marker is never moved; an offset
     /// beyond the tolerance, a damaged or a missing marker is an alert. Returns the offset,

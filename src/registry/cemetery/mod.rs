@@ -13,11 +13,12 @@ use crate::cemetery::{
     Burial, Grave, Notice, NoticeStatus, NoticeTerms, Plot, PlotKind, PlotNumber, PlotStatus,
     USE_YEARS, UsePeriod, add_years,
 };
-use crate::model::{Body, Changeset, CurrentState, Write};
+use crate::model::{Body, Changeset, CurrentState, Layer, Write};
 use crate::record::{ChangesetId, RecordId, Source};
 use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Geometry, Point};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 mod correct;
 mod finder;
@@ -85,13 +86,28 @@ pub fn deaths(state: &CurrentState) -> stats::Deaths {
 
 impl Registry {
     /// Runs the cemetery checks.
-    pub fn cemetery_check(&self) -> Vec<Finding> {
-        check::check(&self.current(), &self.config.cemetery.plot_limits)
+    /// Kept until a cemetery, a section, a plot or a burial changes.
+    pub fn cemetery_check(&self) -> Arc<Vec<Finding>> {
+        self.derived(
+            "cemetery.check",
+            &[
+                Layer::Cemetery,
+                Layer::CemeterySection,
+                Plot::LAYER,
+                Layer::Burial,
+            ],
+            |state| check::check(state, &self.config.cemetery.plot_limits),
+        )
     }
 
-    /// The deaths the statistics count, extracted once from the burial records.
-    pub fn deaths(&self) -> stats::Deaths {
-        deaths(&self.current())
+    /// The deaths the statistics count, extracted once from the burial records (and kept
+    /// until a burial or a unit changes).
+    pub fn deaths(&self) -> Arc<stats::Deaths> {
+        self.derived(
+            "cemetery.deaths",
+            &[Layer::Burial, Layer::AdminUnit],
+            deaths,
+        )
     }
 
     /// The statistics table.
