@@ -19,6 +19,7 @@ pub mod cemetery;
 mod derived;
 pub mod files;
 pub mod gazetteer;
+mod group;
 mod names;
 mod numbering;
 pub mod signs;
@@ -135,6 +136,10 @@ pub struct Registry {
     /// Results worked out from the state, kept by the generations of the layers they read.
     derived: derived::Derived,
     writer: Mutex<()>,
+    /// Changesets waiting to be written together ([`group`]).
+    queue: std::sync::Mutex<std::collections::VecDeque<group::Queued>>,
+    /// How many transactions wrote more than one changeset.
+    groups: std::sync::atomic::AtomicU64,
     /// How many changesets the store held just before the current state was last read in
     /// full: while the store still holds as many, memory has all of them.
     read_in_full_at: AtomicI64,
@@ -163,6 +168,8 @@ impl Registry {
             merging: Arc::default(),
             derived: derived::Derived::default(),
             writer: Mutex::new(()),
+            queue: std::sync::Mutex::default(),
+            groups: std::sync::atomic::AtomicU64::new(0),
             read_in_full_at: AtomicI64::new(changesets),
         })
     }
@@ -391,14 +398,25 @@ impl Registry {
         self.plan(changeset).map(|_| ())
     }
 
-    /// Applies a changeset all or nothing and returns its id.
+    /// Applies a changeset all or nothing and returns its id. Changesets committed at the
+    /// same time are written together, each still all or nothing ([`group`]).
     pub async fn commit(
         &self,
         changeset: crate::model::Changeset,
     ) -> Result<ChangesetId, RegistryError> {
         let changeset = self.prepare(changeset)?;
-        let _writing = self.writer.lock().await;
-        let plan = Arc::new(self.plan(changeset)?);
+        self.commit_queued(changeset).await
+    }
+
+    /// How many transactions have written more than one changeset (group commit).
+    pub fn groups_written(&self) -> u64 {
+        self.groups.load(Ordering::Relaxed)
+    }
+
+    /// Writes one planned changeset alone and makes it current. Called under the writer
+    /// lock.
+    async fn write_one(&self, plan: CommitPlan) -> Result<ChangesetId, RegistryError> {
+        let plan = Arc::new(plan);
         // A large commit's spatial index is worked out on another thread while the store
         // writes it (100,000 plates: 0.1–0.5 s the client no longer waits for after the
         // server); it is used only if the store commits and memory is still as it was.

@@ -180,6 +180,14 @@ impl Store {
         }
     }
 
+    /// Writes planned changesets in one transaction, in order: all of them or none.
+    pub async fn commit_all(&self, plans: &[&CommitPlan]) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.commit_all(plans).await,
+            Store::Postgres(s) => s.commit_all(plans).await,
+        }
+    }
+
     /// Every version of one record, oldest first.
     pub async fn history(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
         self.versions(Versions::Record(id)).await

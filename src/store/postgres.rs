@@ -281,8 +281,12 @@ impl PgStore {
     }
 
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
+        self.commit_all(&[plan]).await
+    }
+
+    pub async fn commit_all(&self, plans: &[&CommitPlan]) -> Result<()> {
         let tx = self.pool.begin().await.context("开始事务")?;
-        shape::commit(Tx(tx), plan).await
+        shape::commit_all(Tx(tx), plans).await
     }
 }
 

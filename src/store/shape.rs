@@ -89,14 +89,16 @@ pub trait Steps {
     async fn finish(self, context: &'static str) -> Result<()>;
 }
 
-/// Writes a planned changeset: its row, the versions it closes, the versions it writes and the
-/// layers' rows, all in the transaction `tx`, or nothing.
-pub async fn commit<S: Steps>(mut tx: S, plan: &CommitPlan) -> Result<()> {
-    tx.insert_changeset(&plan.summary()).await?;
-    tx.close_versions(plan).await?;
-    tx.refuse_existing(plan).await?;
-    tx.write_versions(&plan.versions, |_| true).await?;
-    tx.announce(plan).await?;
+/// Writes planned changesets one after the other in the transaction `tx` (group commit):
+/// all of them, or none when one step fails.
+pub async fn commit_all<S: Steps>(mut tx: S, plans: &[&CommitPlan]) -> Result<()> {
+    for plan in plans {
+        tx.insert_changeset(&plan.summary()).await?;
+        tx.close_versions(plan).await?;
+        tx.refuse_existing(plan).await?;
+        tx.write_versions(&plan.versions, |_| true).await?;
+        tx.announce(plan).await?;
+    }
     tx.finish("提交事务").await
 }
 

@@ -295,8 +295,12 @@ impl SqliteStore {
     }
 
     pub async fn commit(&self, plan: &CommitPlan) -> Result<()> {
+        self.commit_all(&[plan]).await
+    }
+
+    pub async fn commit_all(&self, plans: &[&CommitPlan]) -> Result<()> {
         let mut conn = self.pool.acquire().await.context("取得数据库连接")?;
-        let result = Self::commit_on(&mut conn, plan).await;
+        let result = Self::commit_on(&mut conn, plans).await;
         if matches!(
             result,
             Err(StoreError::DiskFull { .. } | StoreError::Database { .. })
@@ -310,12 +314,12 @@ impl SqliteStore {
 
     async fn commit_on(
         conn: &mut sqlx::pool::PoolConnection<Sqlite>,
-        plan: &CommitPlan,
+        plans: &[&CommitPlan],
     ) -> Result<()> {
         let tx = sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE")
             .await
             .context("开始事务")?;
-        shape::commit(Tx(tx), plan).await
+        shape::commit_all(Tx(tx), plans).await
     }
 }
 

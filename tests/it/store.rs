@@ -1209,3 +1209,107 @@ async fn a_large_commit_bulk_loads_a_spatial_index_that_sqlite_and_gdal_accept()
     let verified = registry.store().verify(&extent).await.unwrap();
     assert!(verified.problems.is_empty(), "{:?}", verified.problems);
 }
+
+both_stores!(
+    changesets_committed_at_once_are_written_together_and_each_is_refused_alone,
+    |db: TestDb| async move {
+        let registry = std::sync::Arc::new(db.registry().await);
+        let ids: Vec<RecordId> = (0..24).map(|_| RecordId::new()).collect();
+        let name = |i: usize| format!("团结{i}路");
+        registry
+            .commit(changeset(
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, id)| create(*id, &name(i), "2020-01-01"))
+                    .collect(),
+            ))
+            .await
+            .unwrap();
+        // 24 officers save at the same moment, each moving a street of their own (a change
+        // of geometry: the rules read nothing of the others); one on a version that is no
+        // longer current (412), one creating a record that already exists (422).
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(ids.len()));
+        let tasks: Vec<_> = (0..ids.len())
+            .map(|i| {
+                let (registry, start) = (registry.clone(), start.clone());
+                let write = match i {
+                    7 => rename(ids[i], 5, &name(i), "2021-01-01"),
+                    11 => create(ids[0], "和平路", "2021-01-01"),
+                    _ => rename(ids[i], 1, &name(i), "2021-01-01"),
+                };
+                tokio::spawn(async move {
+                    start.wait().await;
+                    registry.commit(changeset(vec![write])).await
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.unwrap());
+        }
+        for (i, answer) in answers.iter().enumerate() {
+            match i {
+                7 => assert!(answer.as_ref().is_err_and(|e| e.is_stale()), "{answer:?}"),
+                11 => assert!(
+                    answer
+                        .as_ref()
+                        .is_err_and(|e| e.is_refusal() && !e.is_stale()),
+                    "{answer:?}"
+                ),
+                _ => assert!(answer.is_ok(), "{i}: {answer:?}"),
+            }
+        }
+        assert!(
+            registry.groups_written() >= 1,
+            "no transaction wrote more than one changeset"
+        );
+        // Every acknowledged changeset is in the store, and nothing of the refused ones.
+        let reopened = db.registry().await;
+        for (i, id) in ids.iter().enumerate() {
+            let v = reopened.current().get(id).cloned().unwrap();
+            assert_eq!(v.body.title(), name(i));
+            let moved = i != 7 && i != 11;
+            assert_eq!(v.version, if moved { 2 } else { 1 }, "{i}");
+            let y = geo::CoordsIter::coords_iter(&v.geometry).next().unwrap().y;
+            assert_eq!(y, 43.64 + if moved { 0.001 } else { 0.0 }, "{i}");
+        }
+        // Another server moves street 3 first: this one's memory does not know yet, so its
+        // group fails in the store; each changeset is then written alone, and only the one on
+        // street 3 is refused.
+        let other = db.registry().await;
+        let mut cs = changeset(vec![rename(ids[3], 2, &name(3), "2022-01-01")]);
+        cs.reason = "另一台服务器".into();
+        other.commit(cs).await.unwrap();
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(6));
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let (registry, start) = (registry.clone(), start.clone());
+                let write = rename(ids[i], 2, &name(i), "2022-01-01");
+                tokio::spawn(async move {
+                    start.wait().await;
+                    registry.commit(changeset(vec![write])).await
+                })
+            })
+            .collect();
+        for (i, task) in tasks.into_iter().enumerate() {
+            let answer = task.await.unwrap();
+            if i == 3 {
+                assert!(answer.is_err_and(|e| e.is_stale()));
+            } else {
+                assert!(answer.is_ok(), "{i}: {answer:?}");
+            }
+        }
+        let reopened = db.registry().await;
+        for (i, id) in ids.iter().enumerate().take(6) {
+            let v = reopened.current().get(id).cloned().unwrap();
+            assert_eq!(v.version, 3, "{i}");
+            let by_other = reopened
+                .store()
+                .changeset(v.changeset)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(by_other.reason == "另一台服务器", i == 3);
+        }
+    }
+);
