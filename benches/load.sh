@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load test on loopback: the demo registry served by a release build, 4 connections, 2 wrk
-# threads, 30 s of mixed reads and writes (benches/load.lua), against each store; then the
-# server's peak memory. Usage: benches/load.sh [seconds]   (installs wrk from Debian if needed)
+# threads, 30 s of mixed reads and writes (benches/load.lua), against each store, then the same
+# mix with its writes replaced by reads, and the ratio of the two (the cost of the writes);
+# then the server's peak memory. Usage: benches/load.sh [seconds]   (installs wrk from Debian
+# if needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
@@ -25,7 +27,13 @@ run() {
   local rss_start
   rss_start=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status)
   echo "== $name"
-  DIMING_TOKEN=$token wrk -t2 -c4 -d"${secs}s" --latency -s benches/load.lua http://127.0.0.1:8099 | grep -E '^requests|Non-2xx' || true
+  local mixed reads
+  mixed=$(DIMING_TOKEN=$token wrk -t2 -c4 -d"${secs}s" --latency -s benches/load.lua http://127.0.0.1:8099 | grep -E '^requests|Non-2xx' || true)
+  echo "mixed (one write in ten): $mixed"
+  reads=$(WRITES=0 DIMING_TOKEN=$token wrk -t2 -c4 -d"${secs}s" --latency -s benches/load.lua http://127.0.0.1:8099 | grep -E '^requests|Non-2xx' || true)
+  echo "reads only (the same mix): $reads"
+  rate() { echo "$1" | grep -Eo '[0-9]+/s' | head -1 | tr -d '/s'; }
+  awk -v a="$(rate "$mixed")" -v b="$(rate "$reads")" 'BEGIN { printf "mixed / reads only: %.2f (target ≥ 0.25)\n", a / b }'
   echo "server memory: ${rss_start} MB after loading the demo, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$pid/status) MB"
   kill $pid; wait $pid 2>/dev/null || true
 }

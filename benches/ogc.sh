@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # OGC API – Features items (bbox, limit 100) at 32 concurrent clients, side by side: diming
-# (PostgreSQL store, answered from memory) and pygeoapi from PyPI (Flask under gunicorn with
-# 2 × cores + 1 workers, gunicorn's own advice) reading the same door plates from PostGIS.
-# pygeoapi reads EPSG:4490 with EPSG's latitude-first axis order, so it gets a copy of the
-# table with the same rows, SRID 4326 (CGCS2000 and WGS 84 differ by centimetres) and the same
-# GiST index. Usage: benches/ogc.sh [seconds]   (installs wrk from Debian and pygeoapi from
-# PyPI into a cache folder if needed)
+# (PostgreSQL store, answered from memory), pygeoapi from PyPI (Flask under gunicorn with
+# 2 × cores + 1 workers, gunicorn's own advice) and tipg from PyPI (FastAPI with asyncpg under
+# uvicorn, 5 workers), the two reading the same door plates from PostGIS. The peers read
+# EPSG:4490 with EPSG's latitude-first axis order, so they get a copy of the table with the
+# same rows, SRID 4326 (CGCS2000 and WGS 84 differ by centimetres) and the same GiST index.
+# Usage: benches/ogc.sh [seconds]   (installs wrk from Debian and the peers from PyPI into
+# cache folders if needed; a peer that does not answer stops the script with its log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
@@ -15,9 +16,16 @@ cargo build --release --quiet
 bin=$CARGO_TARGET_DIR/release/diming
 pg=$(.ci/postgres)
 venv=${DIMING_BENCH_VENV:-$HOME/.cache/diming/pygeoapi}
-[ -x "$venv/bin/gunicorn" ] || {
+# pygeoapi's PostgreSQL provider needs SQLAlchemy's GeoAlchemy2 (not among its own
+# requirements): without it the provider fails at the first request.
+[ -x "$venv/bin/gunicorn" ] && "$venv/bin/python" -c 'import geoalchemy2' 2>/dev/null || {
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q 'pygeoapi==0.21.0' psycopg2-binary gunicorn
+  "$venv/bin/pip" install -q 'pygeoapi==0.21.0' psycopg2-binary gunicorn 'GeoAlchemy2>=0.14' 'SQLAlchemy>=2'
+}
+tvenv=${DIMING_BENCH_TIPG_VENV:-$HOME/.cache/diming/tipg}
+[ -x "$tvenv/bin/uvicorn" ] || {
+  python3 -m venv "$tvenv"
+  "$tvenv/bin/pip" install -q 'tipg==1.6.1' 'uvicorn[standard]'
 }
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -68,16 +76,28 @@ YAML
 
 "$bin" --db "$db" serve --addr 127.0.0.1:8098 >/dev/null 2>&1 &
 (cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml PYGEOAPI_OPENAPI=openapi.yml \
-  "$venv/bin/gunicorn" -w $((2 * $(nproc) + 1)) -b 127.0.0.1:8097 pygeoapi.flask_app:APP >/dev/null 2>&1) &
-for port in 8098 8097; do
+  "$venv/bin/gunicorn" -w $((2 * $(nproc) + 1)) -b 127.0.0.1:8097 pygeoapi.flask_app:APP >"$work/pygeoapi.log" 2>&1) &
+(cd "$work" && DATABASE_URL=postgresql://diming:diming@127.0.0.1:5432/diming_ogc \
+  TIPG_DB_SCHEMAS='["public"]' TIPG_DB_TABLES='["peer_door_plates"]' TIPG_MAX_FEATURES_PER_QUERY=1000 \
+  "$tvenv/bin/uvicorn" tipg.main:app --host 127.0.0.1 --port 8096 --workers 5 >"$work/tipg.log" 2>&1) &
+for port in 8098 8097 8096; do
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 ours=/ogc/collections/door_plates/items
-theirs=/collections/door_plates/items
+pygeoapi=/collections/door_plates/items
+tipg=/collections/public.peer_door_plates/items
 q='?bbox=111.95,43.64,111.96,43.648&limit=100&f=json'
-n1=$(curl -sf "http://127.0.0.1:8098$ours$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))')
-n2=$(curl -sf "http://127.0.0.1:8097$theirs$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))')
-echo "same box: diming $n1 features, pygeoapi $n2"
+count() { # name port path log: the features of the same box, or the peer's log and a stop
+  local n
+  n=$(curl -sf "http://127.0.0.1:$2$3$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))') || {
+    echo "$1 did not answer $3$q" >&2; [ -n "${4:-}" ] && tail -30 "$4" >&2; exit 1; }
+  echo "$n"
+}
+n1=$(count diming 8098 "$ours")
+n2=$(count pygeoapi 8097 "$pygeoapi" "$work/pygeoapi.log")
+n3=$(count tipg 8096 "$tipg" "$work/tipg.log")
+echo "same box: diming $n1 features, pygeoapi $n2, tipg $n3"
+[ "$n1" = "$n2" ] && [ "$n1" = "$n3" ] || { echo "the servers disagree on the same box" >&2; exit 1; }
 
 measure() {
   local name=$1 port=$2 items=$3 out
@@ -90,6 +110,7 @@ measure() {
   echo "$rps"
 }
 a=$(measure diming 8098 "$ours")
-b=$(measure pygeoapi 8097 "$theirs")
-awk -v a="$a" -v b="$b" 'BEGIN { printf "diming / pygeoapi: %.1f ×\n", a / b }' 
+b=$(measure pygeoapi 8097 "$pygeoapi")
+c=$(measure tipg 8096 "$tipg")
+awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "diming / pygeoapi: %.1f ×\ndiming / tipg: %.1f × (target ≥ 10 ×)\n", a / b, a / c }'
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)'" >/dev/null || true
