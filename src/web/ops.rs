@@ -59,8 +59,7 @@ pub async fn healthz(State(registry): State<AppState>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-/// `GET /metrics`: for the monitoring on this machine (a client on loopback) and for the
+/// `GET /metrics` (Prometheus text format): for the monitoring on this machine (a client on loopback) and for the
 /// administrator (a session or an API token); anyone else gets 404.
 pub async fn metrics(
     State(registry): State<AppState>,
@@ -101,6 +100,12 @@ pub async fn metrics(
         );
         let _ = writeln!(out, "diming_changesets {n}");
     }
+    out.push_str("# HELP diming_group_commits_total Transactions that wrote several changesets at once.\n# TYPE diming_group_commits_total counter\n");
+    let _ = writeln!(
+        out,
+        "diming_group_commits_total {}",
+        registry.groups_written()
+    );
     out.push_str("# HELP diming_http_responses_total Responses by status class.\n# TYPE diming_http_responses_total counter\n");
     for (i, n) in ANSWERED.iter().enumerate() {
         let _ = writeln!(

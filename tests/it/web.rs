@@ -527,6 +527,8 @@ crate::support::both_stores!(
             body.contains("diming_store_up{store=") && body.contains("} 1\n"),
             "{body}"
         );
+        // The demo loads in order, one changeset after the other: nothing was grouped.
+        assert!(body.contains("diming_group_commits_total 0\n"), "{body}");
         // Every line is a comment or `name{labels} value` with a number.
         for line in body.lines().filter(|l| !l.starts_with('#')) {
             let value = line.rsplit(' ').next().unwrap();

@@ -142,14 +142,34 @@ impl Part for Delta {
 
     fn ascii_typos<'a>(&'a self, q: &str, each: &mut dyn FnMut(&'a Entry)) {
         let n = q.len();
-        for (key, id, _) in &self.keys {
-            if key.is_ascii()
-                && key.len().abs_diff(n) <= 1
-                && within_one_edit(key, q)
-                && let Some(e) = self.entry(id)
-            {
+        let Some(first) = q.chars().next() else {
+            return;
+        };
+        // Keys that start like `q`: read in order and compared.
+        let mut near = |key: &str, e: &'a Entry| {
+            if key.is_ascii() && key.len().abs_diff(n) <= 1 && within_one_edit(key, q) {
                 each(e);
             }
+        };
+        for (key, id, _) in self
+            .keys
+            .range((first.to_string(), FIRST, Match::Name)..)
+            .take_while(|(k, ..)| k.starts_with(first))
+        {
+            if let Some(e) = self.entry(id) {
+                near(key, e);
+            }
+        }
+        // Keys one edit away that start otherwise: the edit is at the first character (a
+        // deletion, a substitution or an insertion), so they are few and looked up whole.
+        let rest = &q[first.len_utf8()..];
+        let mut candidates = vec![rest.to_string()];
+        for c in ('a'..='z').chain('0'..='9').filter(|c| *c != first) {
+            candidates.push(format!("{c}{rest}"));
+            candidates.push(format!("{c}{q}"));
+        }
+        for key in candidates.iter().filter(|k| !k.starts_with(first)) {
+            self.walk(key, |k| k == key, &mut |k, e, _| near(k, e));
         }
     }
 }
