@@ -28,7 +28,7 @@ tvenv=${DIMING_BENCH_TIPG_VENV:-$HOME/.cache/diming/tipg}
   "$tvenv/bin/pip" install -q 'tipg==1.6.1' 'uvicorn[standard]'
 }
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; pkill -f "tipg.main:app|pygeoapi.flask_app" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="${pg%/postgres}/diming_ogc"
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)' -c 'CREATE DATABASE diming_ogc OWNER diming'" >/dev/null
 "$bin" --db "$db" demo --force >/dev/null
@@ -78,7 +78,7 @@ YAML
 (cd "$work" && PYGEOAPI_CONFIG=pygeoapi.yml PYGEOAPI_OPENAPI=openapi.yml \
   "$venv/bin/gunicorn" -w $((2 * $(nproc) + 1)) -b 127.0.0.1:8097 pygeoapi.flask_app:APP >"$work/pygeoapi.log" 2>&1) &
 (cd "$work" && DATABASE_URL=postgresql://diming:diming@127.0.0.1:5432/diming_ogc \
-  TIPG_DB_SCHEMAS='["public"]' TIPG_DB_TABLES='["peer_door_plates"]' TIPG_MAX_FEATURES_PER_QUERY=1000 \
+  TIPG_DB_SCHEMAS='["public"]' TIPG_MAX_FEATURES_PER_QUERY=1000 \
   "$tvenv/bin/uvicorn" tipg.main:app --host 127.0.0.1 --port 8096 --workers 5 >"$work/tipg.log" 2>&1) &
 for port in 8098 8097 8096; do
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -86,22 +86,23 @@ done
 ours=/ogc/collections/door_plates/items
 pygeoapi=/collections/door_plates/items
 tipg=/collections/public.peer_door_plates/items
-q='?bbox=111.95,43.64,111.96,43.648&limit=100&f=json'
-count() { # name port path log: the features of the same box, or the peer's log and a stop
+q='?bbox=111.95,43.64,111.96,43.648&limit=100&f='
+count() { # name port path format log: the features of the same box, or the peer's log and a stop
   local n
-  n=$(curl -sf "http://127.0.0.1:$2$3$q" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))') || {
-    echo "$1 did not answer $3$q" >&2; [ -n "${4:-}" ] && tail -30 "$4" >&2; exit 1; }
+  n=$(curl -sf "http://127.0.0.1:$2$3$q$4" | python3 -c 'import sys,json; print(len(json.load(sys.stdin)["features"]))') || {
+    echo "$1 did not answer $3$q$4" >&2; [ -n "${5:-}" ] && tail -30 "$5" >&2; exit 1; }
   echo "$n"
 }
-n1=$(count diming 8098 "$ours")
-n2=$(count pygeoapi 8097 "$pygeoapi" "$work/pygeoapi.log")
-n3=$(count tipg 8096 "$tipg" "$work/tipg.log")
+# tipg's GeoJSON is `f=geojson` (its `json` is a bare list).
+n1=$(count diming 8098 "$ours" json)
+n2=$(count pygeoapi 8097 "$pygeoapi" json "$work/pygeoapi.log")
+n3=$(count tipg 8096 "$tipg" geojson "$work/tipg.log")
 echo "same box: diming $n1 features, pygeoapi $n2, tipg $n3"
 [ "$n1" = "$n2" ] && [ "$n1" = "$n3" ] || { echo "the servers disagree on the same box" >&2; exit 1; }
 
 measure() {
-  local name=$1 port=$2 items=$3 out
-  out=$(ITEMS=$items wrk -t2 -c32 -d"${secs}s" --latency -s benches/ogc.lua "http://127.0.0.1:$port")
+  local name=$1 port=$2 items=$3 format=$4 out
+  out=$(ITEMS=$items FORMAT=$format wrk -t2 -c32 -d"${secs}s" --latency -s benches/ogc.lua "http://127.0.0.1:$port")
   local rps p99 errors
   rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
@@ -109,8 +110,8 @@ measure() {
   echo "$name: ${rps} requests/s, p99 ${p99}, non-2xx ${errors:-0}" >&2
   echo "$rps"
 }
-a=$(measure diming 8098 "$ours")
-b=$(measure pygeoapi 8097 "$pygeoapi")
-c=$(measure tipg 8096 "$tipg")
+a=$(measure diming 8098 "$ours" json)
+b=$(measure pygeoapi 8097 "$pygeoapi" json)
+c=$(measure tipg 8096 "$tipg" geojson)
 awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "diming / pygeoapi: %.1f ×\ndiming / tipg: %.1f × (target ≥ 10 ×)\n", a / b, a / c }'
 su postgres -c "psql -qAtc 'DROP DATABASE IF EXISTS diming_ogc WITH (FORCE)'" >/dev/null || true
