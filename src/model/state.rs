@@ -52,6 +52,9 @@ impl CommitPlan {
 /// All current (not retired, not superseded) versions, with a spatial index over them.
 pub struct CurrentState {
     records: HashMap<RecordId, RecordVersion>,
+    /// The ids of each layer's records, so that reading one layer costs its size, not the
+    /// registry's (a province's million plates are not read to find its twelve units).
+    layers: HashMap<Layer, HashSet<RecordId>>,
     /// The retiring version of each retired record, so that a late copy of an older version
     /// (another process's commit, heard of twice) cannot bring it back.
     retired: HashMap<RecordId, u32>,
@@ -74,6 +77,7 @@ impl Default for CurrentState {
     fn default() -> Self {
         CurrentState {
             records: HashMap::new(),
+            layers: HashMap::new(),
             retired: HashMap::new(),
             gone: HashMap::new(),
             index: SpatialIndex::default(),
@@ -93,8 +97,13 @@ impl CurrentState {
     pub fn from_versions(versions: impl IntoIterator<Item = RecordVersion>) -> Self {
         let records: HashMap<_, _> = versions.into_iter().map(|v| (v.id, v)).collect();
         let index = SpatialIndex::build(records.values());
+        let mut layers: HashMap<Layer, HashSet<RecordId>> = HashMap::new();
+        for v in records.values() {
+            layers.entry(v.layer()).or_default().insert(v.id);
+        }
         CurrentState {
             records,
+            layers,
             retired: HashMap::new(),
             gone: HashMap::new(),
             index,
@@ -135,11 +144,15 @@ impl CurrentState {
     }
 
     pub fn layer(&self, layer: Layer) -> impl Iterator<Item = &RecordVersion> {
-        self.records.values().filter(move |v| v.layer() == layer)
+        self.layers
+            .get(&layer)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.records.get(id))
     }
 
     pub fn count(&self, layer: Layer) -> usize {
-        self.layer(layer).count()
+        self.layers.get(&layer).map_or(0, HashSet::len)
     }
 
     pub fn index(&self) -> &RecordIndex {
@@ -382,13 +395,18 @@ impl CurrentState {
             if self.known_version(&v.id).is_some_and(|k| k >= v.version) {
                 continue;
             }
-            self.records.remove(&v.id);
+            if let Some(old) = self.records.remove(&v.id)
+                && let Some(ids) = self.layers.get_mut(&old.layer())
+            {
+                ids.remove(&old.id);
+            }
             if v.retired {
                 self.retired.insert(v.id, v.version);
                 if v.body.naming().is_some() {
                     self.gone.insert(v.id, v);
                 }
             } else {
+                self.layers.entry(v.layer()).or_default().insert(v.id);
                 self.records.insert(v.id, v);
             }
         }
@@ -553,6 +571,8 @@ mod tests {
                 }
                 let world = Rect::new((100.0, 30.0), (120.0, 50.0));
                 prop_assert_eq!(state.index().intersecting(Layer::Place, world).len(), live.len());
+                prop_assert_eq!(state.count(Layer::Place), live.len());
+                prop_assert_eq!(state.layer(Layer::Place).count(), live.len());
                 // Commits heard again, or late and out of order, change nothing.
                 let versions: Vec<_> = state.records().map(|v| (v.id, v.version)).collect();
                 for plan in applied.iter().rev() {
