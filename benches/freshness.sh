@@ -8,13 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 probes=${1:-200}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet
-bin=$CARGO_TARGET_DIR/release/diming
-pg=$(.ci/postgres)
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+NEEDS_WRK=1 . benches/support/release.sh
 
 prepare() { # db: the demo and an officer's token
   "$bin" --db "$1" demo --force >/dev/null

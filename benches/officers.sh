@@ -8,12 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 officers=${2:-50}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet
-bin=$CARGO_TARGET_DIR/release/diming
-pg=$(.ci/postgres)
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+. benches/support/release.sh
 
 serve() { # db
   "$bin" --db "$1" serve --addr 127.0.0.1:8103 >/dev/null 2>&1 &
