@@ -74,8 +74,11 @@
 //!   the old text, in the same changeset), boundary markers, lines and disputes (the freeze of
 //!   a disputed area, documents for the outer border and for new codes), door numbers unique
 //!   on their street, and the erasure of personal data past its retention; a change can be
-//!   checked without being written (`Registry::preview`); the search index and the vector-tile
-//!   cache are derived from it; `registry::files` is the one import and export use case.
+//!   checked without being written (`Registry::preview`); changesets saved at once are written
+//!   in one transaction, each judged alone (`registry::group`); the search index (kept by each
+//!   change), the checks the pages show (kept until a layer they read changes:
+//!   `registry::derived`) and the vector-tile cache are derived from it; `registry::files` is
+//!   the one import and export use case.
 //! - [`accounts`]: roles and what each may read and write; password hashing (argon2id) and
 //!   the random session and API tokens (stored as SHA-256 only). The public sees public data.
 //! - [`demo`]: the deterministic demo registry of 二连浩特市 (Erenhot), built from `data/`.
