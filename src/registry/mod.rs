@@ -399,7 +399,7 @@ impl Registry {
     }
 
     /// Applies a changeset all or nothing and returns its id. Changesets committed at the
-    /// same time are written together, each still all or nothing ([`group`]).
+    /// same time are written together, each still all or nothing (`group`).
     pub async fn commit(
         &self,
         changeset: crate::model::Changeset,

@@ -1,7 +1,7 @@
 //! Search over the names of the registry: by characters (also inside a name), full toneless
 //! pinyin, pinyin initials (qjl → 前进路), the standard romanization (erenhot), and with one
-//! typo. Keys live in a finite-state transducer (`fst`, [`segment`]) built at once; the records
-//! changed since are kept in sorted sets ([`delta`]) by each commit, and the registry builds a
+//! typo. Keys live in a finite-state transducer (`fst`, `segment`) built at once; the records
+//! changed since are kept in sorted sets (`delta`) by each commit, and the registry builds a
 //! new segment from both off the request path when they grow. A typo is found with a
 //! Levenshtein automaton over the keys and by deletions (SymSpell). Ranked: exact before prefix before infix before typo, standard names
 //! before aliases and historical names, then units, streets, places by category weight, door
@@ -278,7 +278,7 @@ trait Part {
 }
 
 /// The search index over one state of the registry: a segment built at once and the records
-/// changed since ([`delta`]), which each commit brings up to date (see
+/// changed since (`delta`), which each commit brings up to date (see
 /// [`SearchIndex::with_records`]); a search reads both, the segment's entries of changed
 /// records left out.
 #[derive(Clone)]

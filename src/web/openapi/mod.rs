@@ -1,6 +1,6 @@
 //! The JSON API's OpenAPI 3.1 document (`/api/openapi.json`): each operation is declared beside
 //! its handler (`#[utoipa::path]`) with the types it reads and answers; this module gathers
-//! them ([`Derived`]) and adds what no handler says (the catalogue's tables, the errors every
+//! them (`Derived`) and adds what no handler says (the catalogue's tables, the errors every
 //! operation or write may answer, the GeoJSON shapes). The helpers here also serve OGC API –
 //! Features' 3.0 document (`web::ogc::openapi`). Tests call every operation and check the
 //! answers against the document; schemathesis fuzzes both.
