@@ -9,8 +9,10 @@
 //! the freeze of disputed areas, the replacement orders for signs that would show a superseded
 //! name (`signs`), and the cemetery rules (plots, capacity, the cremation zone, subsidies,
 //! notices; masked personal numbers put back: `cemetery`, which also erases personal data past
-//! its retention); afterwards it drops the cached vector tiles the changeset touched
-//! (`tiles`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers
+//! its retention); afterwards it brings the search index's entries of the touched records up
+//! to date, marks the layers it changed for the results kept from them (`derived`) and drops
+//! the cached vector tiles the changeset touched (`tiles`). Changesets that arrive while one is
+//! written are planned one by one and written together (`group`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers
 //! the 地名志 and the name table from the registry; what a print map shows is
 //! [`crate::publish::atlas`]'s, read from the current state.
 
