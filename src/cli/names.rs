@@ -351,7 +351,7 @@ pub(crate) async fn run(
             naming.history = history;
             naming.description = description;
             let body = match kind {
-                Kind::Street => diming::model::Body::Street(diming::addresses::Street {
+                Kind::Street => diming::model::Body::from(diming::addresses::Street {
                     name: name.clone(),
                     name_mn: None,
                     class: diming::addresses::StreetClass::Branch,
@@ -359,7 +359,7 @@ pub(crate) async fn run(
                     naming,
                     numbering: Default::default(),
                 }),
-                Kind::Place => diming::model::Body::Place(diming::names::Place {
+                Kind::Place => diming::model::Body::from(diming::names::Place {
                     name: name.clone(),
                     name_mn: None,
                     category: category.parse().map_err(anyhow::Error::msg)?,

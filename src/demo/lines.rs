@@ -49,7 +49,7 @@ pub fn writes(units: &[Write]) -> Vec<Write> {
         out.push(Write::Create {
             id: RecordId::derived(&format!("line/{}/{}", d.left.0, d.right.0)),
             valid_from: date(2019, 9, 1),
-            body: Body::BoundaryLine(BoundaryLine {
+            body: Body::from(BoundaryLine {
                 left: d.left.0,
                 left_name: d.left.1,
                 right: d.right.0,
@@ -88,7 +88,7 @@ pub fn agreement(lines: &[Write]) -> Option<Write> {
     Some(Write::Create {
         id: RecordId::derived("agreement/152501200/152501400"),
         valid_from: date(2021, 6, 1),
-        body: Body::Agreement(Agreement {
+        body: Body::from(Agreement {
             title: "城区与格日勒敖都苏木平安边界协议（示例）".into(),
             parties: vec!["152501200".into(), "152501400".into()],
             party_names: vec!["格日勒敖都苏木".into(), "二连浩特市社区建设管理局".into()],

@@ -86,7 +86,7 @@ pub fn writes() -> Vec<Write> {
             Write::Create {
                 id: id(number),
                 valid_from: date(2019, 9, 10),
-                body: Body::Marker(Marker {
+                body: Body::from(Marker {
                     number: (*number).into(),
                     kind: *kind,
                     units: units.iter().map(|u| (*u).to_string()).collect(),
@@ -139,7 +139,7 @@ pub fn observations() -> Vec<Write> {
         Write::Create {
             id: RecordId::derived(&format!("marker-observation/{number}")),
             valid_from: on,
-            body: Body::MarkerObservation(Observation {
+            body: Body::from(Observation {
                 marker: id(number),
                 date: on,
                 observer: "二连浩特市与苏尼特右旗联合检查组（示例）".into(),

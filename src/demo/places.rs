@@ -91,7 +91,7 @@ pub fn writes() -> Vec<Write> {
         .map(|(name, category, geometry)| Write::Create {
             id: RecordId::derived(&format!("place/{name}")),
             valid_from: date(2020, 1, 1),
-            body: Body::Place(Place {
+            body: Body::from(Place {
                 name: name.into(),
                 name_mn: None,
                 category,

@@ -297,7 +297,7 @@ pub fn writes(streets: &[DemoStreet], plates: &[Write], places: &[Write]) -> Vec
         .map(|(sign, at, _)| Write::Create {
             id: RecordId::derived(&format!("sign/{}", sign.code)),
             valid_from: sign.installed.unwrap_or(date(2020, 1, 1)),
-            body: Body::Sign(sign),
+            body: Body::from(sign),
             geometry: at,
         })
         .collect()
@@ -338,7 +338,7 @@ pub fn inspections(signs: &[Write]) -> Vec<Write> {
         out.push(Write::Create {
             id: RecordId::derived(&format!("inspection/{}", sign.code)),
             valid_from: on,
-            body: Body::SignInspection(Inspection {
+            body: Body::from(Inspection {
                 sign: *id,
                 date: on,
                 inspector: "地名办巡查组（示例）".into(),
@@ -353,7 +353,7 @@ pub fn inspections(signs: &[Write]) -> Vec<Write> {
         out.push(Write::Create {
             id: RecordId::derived(&format!("work-order/{}", sign.code)),
             valid_from: on,
-            body: Body::WorkOrder(WorkOrder {
+            body: Body::from(WorkOrder {
                 sign: *id,
                 kind,
                 status: if assigned {

@@ -151,7 +151,7 @@ pub fn create(s: &DemoStreet) -> Write {
     Write::Create {
         id: s.id(),
         valid_from: date(2020, 6, 30),
-        body: Body::Street(street(s.name, s.class)),
+        body: Body::from(street(s.name, s.class)),
         geometry: Geometry::LineString(s.line.clone()),
     }
 }
@@ -179,7 +179,7 @@ pub fn rename() -> (Write, ApprovalDocument) {
         id: old.id(),
         base_version: 1,
         valid_from: on,
-        body: Body::Street(renamed),
+        body: Body::from(renamed),
         geometry: Geometry::LineString(old.line),
     };
     (write, document)
@@ -239,7 +239,7 @@ pub fn door_plates(streets: &[DemoStreet]) -> Vec<Write> {
                 out.push(Write::Create {
                     id: RecordId::derived(&format!("door/{}/{number}", s.name)),
                     valid_from: date(2020, 9, 1),
-                    body: Body::DoorPlate(DoorPlate {
+                    body: Body::from(DoorPlate {
                         street: s.id(),
                         number: DoorNumber::new(planted(s.name, number))
                             .expect("demo numbers stay below 1,000"),

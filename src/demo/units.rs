@@ -133,7 +133,7 @@ pub fn writes() -> Result<Vec<Write>, String> {
         writes.push(Write::Create {
             id: RecordId::derived(&format!("unit/{}", d.code)),
             valid_from: date(2023, 1, 1),
-            body: Body::AdminUnit(unit),
+            body: Body::from(unit),
             geometry: Geometry::MultiPolygon(g.clone()),
         });
     }

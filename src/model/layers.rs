@@ -189,11 +189,13 @@ pub struct PropertyError {
 
 macro_rules! body {
     ($($variant:ident($ty:ty)),* $(,)?) => {
-        /// The attributes of a record: one domain type per layer.
+        /// The attributes of a record: one domain type per layer. Each is boxed, so that a
+        /// record takes the size of its own layer's type: a door plate's 88 bytes, not the
+        /// 384 of the largest (a province's million plates held 300 MB of padding).
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "layer", rename_all = "snake_case")]
         pub enum Body {
-            $($variant($ty),)*
+            $($variant(Box<$ty>),)*
         }
 
         impl Body {
@@ -206,7 +208,7 @@ macro_rules! body {
             /// The record as the user interface shows it (its domain type's [`Describe`]).
             pub fn describe(&self) -> &dyn Describe {
                 match self {
-                    $(Body::$variant(b) => b,)*
+                    $(Body::$variant(b) => &**b,)*
                 }
             }
 
@@ -281,10 +283,10 @@ impl Body {
     /// kind the rule covers.
     pub fn personal(&self) -> Option<&dyn crate::cemetery::retention::Personal> {
         match self {
-            Body::Burial(b) => Some(b),
-            Body::Plot(p) => Some(p),
-            Body::Grave(g) => Some(g),
-            Body::SubsidyClaim(c) => Some(c),
+            Body::Burial(b) => Some(&**b),
+            Body::Plot(p) => Some(&**p),
+            Body::Grave(g) => Some(&**g),
+            Body::SubsidyClaim(c) => Some(&**c),
             _ => None,
         }
     }
@@ -292,10 +294,10 @@ impl Body {
     /// [`Body::personal`], to erase it.
     pub fn personal_mut(&mut self) -> Option<&mut dyn crate::cemetery::retention::Personal> {
         match self {
-            Body::Burial(b) => Some(b),
-            Body::Plot(p) => Some(p),
-            Body::Grave(g) => Some(g),
-            Body::SubsidyClaim(c) => Some(c),
+            Body::Burial(b) => Some(&mut **b),
+            Body::Plot(p) => Some(&mut **p),
+            Body::Grave(g) => Some(&mut **g),
+            Body::SubsidyClaim(c) => Some(&mut **c),
             _ => None,
         }
     }

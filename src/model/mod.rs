@@ -42,6 +42,7 @@ macro_rules! each_layer_type {
 }
 
 mod after;
+mod by_id;
 mod catalogue;
 mod changeset;
 mod history;

@@ -1,6 +1,7 @@
 //! The current state of the registry, in memory (with the retiring versions of named records,
 //! whose names the naming rules keep from reuse), and the planning of a changeset against it.
 
+use super::by_id::ById;
 use super::{Body, Changeset, ChangesetError, Layer, RecordVersion, Write};
 use crate::record::{ChangesetId, RecordId};
 use crate::spatial::{IndexChanges, SpatialIndex};
@@ -51,7 +52,7 @@ impl CommitPlan {
 
 /// All current (not retired, not superseded) versions, with a spatial index over them.
 pub struct CurrentState {
-    records: HashMap<RecordId, RecordVersion>,
+    records: ById,
     /// The ids of each layer's records, so that reading one layer costs its size, not the
     /// registry's (a province's million plates are not read to find its twelve units).
     layers: HashMap<Layer, HashSet<RecordId>>,
@@ -76,7 +77,7 @@ fn next_stamp() -> u64 {
 impl Default for CurrentState {
     fn default() -> Self {
         CurrentState {
-            records: HashMap::new(),
+            records: ById::default(),
             layers: HashMap::new(),
             retired: HashMap::new(),
             gone: HashMap::new(),
@@ -95,7 +96,7 @@ pub struct Staged {
 
 impl CurrentState {
     pub fn from_versions(versions: impl IntoIterator<Item = RecordVersion>) -> Self {
-        let records: HashMap<_, _> = versions.into_iter().map(|v| (v.id, v)).collect();
+        let records: ById = versions.into_iter().collect();
         let index = SpatialIndex::build(records.values());
         let mut layers: HashMap<Layer, HashSet<RecordId>> = HashMap::new();
         for v in records.values() {
@@ -407,7 +408,7 @@ impl CurrentState {
                 }
             } else {
                 self.layers.entry(v.layer()).or_default().insert(v.id);
-                self.records.insert(v.id, v);
+                self.records.insert(v);
             }
         }
         self.index.apply(index);
@@ -469,7 +470,7 @@ mod tests {
     }
 
     fn body(n: u32) -> Body {
-        Body::Place(Place {
+        Body::from(Place {
             name: format!("地名{n}"),
             name_mn: None,
             category: PlaceCategory::Building,

@@ -49,3 +49,20 @@ impl RecordVersion {
         self.valid_from <= date && self.valid_to.is_none_or(|to| date < to)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A province holds a million door plates: each version's fixed part stays small, and
+    /// a body takes the size of its own layer's type (boxed), not that of the largest.
+    #[test]
+    fn a_version_is_compact() {
+        assert_eq!(std::mem::size_of::<Body>(), 16);
+        assert!(
+            std::mem::size_of::<RecordVersion>() <= 144,
+            "{} bytes",
+            std::mem::size_of::<RecordVersion>()
+        );
+    }
+}

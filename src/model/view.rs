@@ -53,14 +53,14 @@ macro_rules! records {
             #[inline]
             fn of(body: &Body) -> Option<&Self> {
                 match body {
-                    Body::$variant(b) => Some(b),
+                    Body::$variant(b) => Some(&**b),
                     _ => None,
                 }
             }
             #[inline]
             fn of_mut(body: &mut Body) -> Option<&mut Self> {
                 match body {
-                    Body::$variant(b) => Some(b),
+                    Body::$variant(b) => Some(&mut **b),
                     _ => None,
                 }
             }
@@ -68,7 +68,7 @@ macro_rules! records {
 
         impl From<$ty> for Body {
             fn from(b: $ty) -> Body {
-                Body::$variant(b)
+                Body::$variant(Box::new(b))
             }
         }
 

@@ -191,7 +191,7 @@ mod tests {
     use crate::model::RecordVersion;
 
     fn street(name: &str) -> Body {
-        Body::Street(crate::addresses::Street {
+        Body::from(crate::addresses::Street {
             name: name.into(),
             name_mn: None,
             class: crate::addresses::StreetClass::Branch,
@@ -255,7 +255,7 @@ mod tests {
             cs(Write::Create {
                 id: RecordId::new(),
                 valid_from: day,
-                body: Body::DoorPlate(crate::addresses::DoorPlate {
+                body: Body::from(crate::addresses::DoorPlate {
                     street,
                     number: n.parse().unwrap(),
                     source: crate::record::Source::Sample,
@@ -270,7 +270,7 @@ mod tests {
         let unit = cs(Write::Create {
             id: RecordId::new(),
             valid_from: day,
-            body: Body::AdminUnit(AdminUnit {
+            body: Body::from(AdminUnit {
                 code: "152501100000".parse::<DivisionCode>().unwrap(),
                 name: "测试社区".into(),
                 name_mn: None,

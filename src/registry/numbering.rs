@@ -84,7 +84,7 @@ impl Registry {
         match &v.body {
             Body::Campaign(c) => {
                 let c = c.clone();
-                Ok((v, c))
+                Ok((v, *c))
             }
             _ => Err(RegistryError::Renumbering(format!(
                 "记录 {id} 不是门牌整编"
@@ -98,7 +98,7 @@ impl Registry {
             id: v.id,
             base_version: v.version,
             valid_from: on.max(v.valid_from),
-            body: Body::Campaign(next),
+            body: Body::from(next),
             geometry: v.geometry.clone(),
         }
     }
@@ -161,7 +161,7 @@ impl Registry {
         cs.writes.push(Write::Create {
             id,
             valid_from: on,
-            body: Body::Campaign(Campaign::draft(name, streets, &changes)),
+            body: Body::from(Campaign::draft(name, streets, &changes)),
             geometry,
         });
         self.commit(cs).await?;

@@ -211,7 +211,7 @@ pub fn follow_up(state: &CurrentState, writes: &[Write]) -> Vec<Write> {
         out.push(Write::Create {
             id: RecordId::new(),
             valid_from: on,
-            body: Body::WorkOrder(WorkOrder::new(
+            body: Body::from(WorkOrder::new(
                 v.id,
                 WorkKind::Replace,
                 WorkStatus::Draft,
@@ -336,7 +336,7 @@ impl Registry {
         cs.push(Write::Create {
             id: RecordId::new(),
             valid_from: on,
-            body: Body::SignInspection(inspection.clone()),
+            body: Body::from(inspection.clone()),
             geometry: geometry.clone(),
         });
         if next != current {
@@ -354,7 +354,7 @@ impl Registry {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: on,
-                body: Body::WorkOrder(WorkOrder::new(
+                body: Body::from(WorkOrder::new(
                     sign,
                     kind,
                     WorkStatus::Open,
@@ -405,7 +405,7 @@ impl Registry {
         cs.push(Write::Create {
             id,
             valid_from: on,
-            body: Body::WorkOrder(WorkOrder {
+            body: Body::from(WorkOrder {
                 cost_fen,
                 ..WorkOrder::new(sign, kind, WorkStatus::Open, reason.to_string(), on)
             }),
@@ -456,7 +456,7 @@ impl Registry {
                     cs.push(Write::Create {
                         id: RecordId::new(),
                         valid_from: on,
-                        body: Body::WorkOrder(WorkOrder::new(
+                        body: Body::from(WorkOrder::new(
                             r.id,
                             kind,
                             WorkStatus::Open,

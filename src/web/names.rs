@@ -334,7 +334,7 @@ pub async fn propose(
     let point = crate::spatial::parse_lon_lat(&f.at).map_err(|m| invalid("at", m))?;
     let mut naming = crate::names::naming::Naming::proposed();
     naming.meaning = blank(&f.meaning).map(str::to_string);
-    let body = crate::model::Body::Place(crate::names::Place {
+    let body = crate::model::Body::from(crate::names::Place {
         name: name.to_string(),
         name_mn: None,
         category,

@@ -268,7 +268,7 @@ mod markers {
         let Body::Marker(m) = &v.body else {
             unreachable!()
         };
-        (v.id, v.version, m.clone(), v.geometry.clone())
+        (v.id, v.version, (**m).clone(), v.geometry.clone())
     }
 
     both_stores!(
@@ -318,7 +318,7 @@ mod markers {
                 id,
                 base_version: version,
                 valid_from: day("2026-05-10"),
-                body: Body::Marker(m.clone()),
+                body: Body::from(m.clone()),
                 geometry: moved.clone(),
             });
             let refused = registry.commit(cs.clone()).await.unwrap_err();
@@ -343,7 +343,7 @@ mod markers {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: day("2026-05-10"),
-                body: Body::Marker(short),
+                body: Body::from(short),
                 geometry: moved.clone(),
             });
             let refused = registry.commit(cs).await.unwrap_err();
@@ -352,7 +352,7 @@ mod markers {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: day("2026-05-10"),
-                body: Body::Marker(m.clone()),
+                body: Body::from(m.clone()),
                 geometry: moved.clone(),
             });
             let refused = registry.commit(cs).await.unwrap_err();
@@ -404,7 +404,7 @@ mod markers {
             cs.push(Write::Create {
                 id: RecordId::new(),
                 valid_from: "2026-05-10".parse().unwrap(),
-                body: Body::Marker(m),
+                body: Body::from(m),
                 geometry: off,
             });
             registry.commit(cs).await.unwrap();
@@ -634,7 +634,7 @@ mod disputes {
         cs.push(Write::Create {
             id: RecordId::new(),
             valid_from: day("2026-06-01"),
-            body: Body::DoorPlate(diming::addresses::DoorPlate {
+            body: Body::from(diming::addresses::DoorPlate {
                 street,
                 number: number.to_string().parse().unwrap(),
                 source: diming::record::Source::Survey,

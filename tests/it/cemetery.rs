@@ -82,7 +82,7 @@ async fn small_cemetery(registry: &Registry, kind: PlotKind) -> (RecordId, Recor
     cs.push(Write::Create {
         id: cemetery,
         valid_from: day("2020-01-01"),
-        body: Body::Cemetery(Cemetery {
+        body: Body::from(Cemetery {
             name: "测试公墓".into(),
             kind: CemeteryKind::Public,
             operator: "民政局".into(),
@@ -96,7 +96,7 @@ async fn small_cemetery(registry: &Registry, kind: PlotKind) -> (RecordId, Recor
     .push(Write::Create {
         id: section,
         valid_from: day("2020-01-01"),
-        body: Body::CemeterySection(Section {
+        body: Body::from(Section {
             cemetery,
             code: "A".into(),
             name: String::new(),
@@ -157,7 +157,7 @@ fn plot(registry: &Registry, number: &str) -> (RecordId, u32, diming::cemetery::
     let id = diming::registry::cemetery::find_plot(&state, None, &number.parse().unwrap()).unwrap();
     let v = state.get(&id).unwrap();
     let Body::Plot(p) = &v.body else { panic!() };
-    (id, v.version, p.clone())
+    (id, v.version, (**p).clone())
 }
 
 both_stores!(
@@ -486,7 +486,7 @@ both_stores!(
         cs.push(Write::Create {
             id: section_b,
             valid_from: day("2020-01-01"),
-            body: Body::CemeterySection(Section {
+            body: Body::from(Section {
                 cemetery,
                 code: "B".into(),
                 name: String::new(),
@@ -497,7 +497,7 @@ both_stores!(
         let mk = |n: &str, kind: PlotKind, w: f64, h: f64, dx: f64| Write::Create {
             id: RecordId::new(),
             valid_from: day("2020-01-01"),
-            body: Body::Plot(diming::cemetery::Plot {
+            body: Body::from(diming::cemetery::Plot {
                 cemetery,
                 section: section_b,
                 number: n.parse().unwrap(),
@@ -614,7 +614,7 @@ both_stores!(
         cs.push(Write::Create {
             id: RecordId::new(),
             valid_from: day("2032-01-01"),
-            body: Body::Zone(Zone {
+            body: Body::from(Zone {
                 name: "西部火葬区".into(),
                 kind: ZoneKind::Cremation,
                 basis: String::new(),
@@ -1364,7 +1364,7 @@ both_stores!(
         let grave = |number: &str| Write::Create {
             id: RecordId::new(),
             valid_from: day("2026-04-01"),
-            body: Body::Grave(diming::cemetery::Grave {
+            body: Body::from(diming::cemetery::Grave {
                 number: number.into(),
                 kind: diming::cemetery::GraveKind::Ordinary,
                 area_m2: None,
@@ -1487,7 +1487,7 @@ async fn a_burial_keeps_the_search_index_and_a_new_name_enters_it() {
     cs.push(Write::Create {
         id: RecordId::new(),
         valid_from: day("2026-11-01"),
-        body: Body::Place(diming::names::Place {
+        body: Body::from(diming::names::Place {
             name: "索引测试广场".into(),
             name_mn: None,
             category: diming::names::PlaceCategory::MemorialOrScenic,

@@ -33,7 +33,7 @@ fn places(n: usize, from: usize) -> Changeset {
         cs.push(Write::Create {
             id: RecordId::new(),
             valid_from: "2026-11-01".parse().unwrap(),
-            body: Body::Place(Place {
+            body: Body::from(Place {
                 name: format!(
                     "填满{}楼",
                     "甲乙丙丁戊己庚辛壬癸"

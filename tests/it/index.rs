@@ -7,7 +7,7 @@ use diming::record::{RecordId, Source};
 use geo::{Geometry, Point, Rect, coord};
 
 fn place(name: &str) -> Body {
-    Body::Place(Place {
+    Body::from(Place {
         name: name.into(),
         name_mn: None,
         category: PlaceCategory::Building,

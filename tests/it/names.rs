@@ -221,7 +221,7 @@ mod workflow {
         a_name_goes_from_proposal_to_publication_and_a_rename_keeps_the_old_name,
         |db: TestDb| async move {
             let registry = db.registry().await;
-            let body = Body::Place(Place {
+            let body = Body::from(Place {
                 name: "帝景苑".into(),
                 name_mn: None,
                 category: PlaceCategory::Settlement,
@@ -401,7 +401,7 @@ async fn a_confirmed_reading_is_kept_with_the_name_and_changes_its_romanization(
     use diming::registry::NameAction;
     let db = TestDb::sqlite().await;
     let registry = std::sync::Arc::new(db.registry().await);
-    let body = Body::Place(Place {
+    let body = Body::from(Place {
         name: "长安里".into(),
         name_mn: None,
         category: PlaceCategory::Settlement,

@@ -134,7 +134,7 @@ fn drafted(state: &diming::model::CurrentState) -> Vec<(RecordId, WorkOrder)> {
     state
         .layer(Layer::WorkOrder)
         .filter_map(|v| match &v.body {
-            Body::WorkOrder(o) if o.status == WorkStatus::Draft => Some((v.id, o.clone())),
+            Body::WorkOrder(o) if o.status == WorkStatus::Draft => Some((v.id, (**o).clone())),
             _ => None,
         })
         .collect()

@@ -15,7 +15,7 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn street(name: &str) -> Body {
-    Body::Street(Street {
+    Body::from(Street {
         name: name.into(),
         name_mn: None,
         class: StreetClass::Branch,
@@ -512,7 +512,7 @@ both_stores!(
             cs.push(Write::Create {
                 id: RecordId::derived(&format!("bulk/{i}")),
                 valid_from: day("2024-01-01"),
-                body: Body::Street(Street {
+                body: Body::from(Street {
                     name,
                     name_mn: (i % 2 == 0).then(|| "ᠡᠷᠢᠶᠡᠨ".to_string()),
                     class: StreetClass::Lane,

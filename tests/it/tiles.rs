@@ -295,7 +295,7 @@ both_stores!(
             cs.push(Write::Create {
                 id,
                 valid_from: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                body: Body::DoorPlate(diming::addresses::DoorPlate {
+                body: Body::from(diming::addresses::DoorPlate {
                     street,
                     number: (7001 + i).to_string().parse().unwrap(),
                     source: diming::record::Source::Survey,

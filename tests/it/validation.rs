@@ -14,7 +14,7 @@ fn place(geometry: Geometry<f64>) -> Write {
     Write::Create {
         id: RecordId::new(),
         valid_from: "2024-01-01".parse().unwrap(),
-        body: Body::Place(Place {
+        body: Body::from(Place {
             name: "测试地".into(),
             name_mn: None,
             category: PlaceCategory::Landform,
@@ -57,7 +57,7 @@ both_stores!(
         cs.writes.push(Write::Create {
             id: RecordId::new(),
             valid_from: "2024-01-01".parse().unwrap(),
-            body: Body::Street(Street {
+            body: Body::from(Street {
                 name: "前进路".into(),
                 name_mn: None,
                 class: StreetClass::Lane,

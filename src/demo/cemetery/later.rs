@@ -36,7 +36,7 @@ pub(super) fn expiries(done: &[(String, String, Vec<Write>)]) -> Result<Vec<Writ
             let renewed = date(2025, 8, 15);
             (p.renewed(renewed, "续期收据 2025-0815（示例）")?, renewed)
         } else {
-            let mut next = p.clone();
+            let mut next = (**p).clone();
             next.status = PlotStatus::Expired;
             (next, period.until)
         };
@@ -44,7 +44,7 @@ pub(super) fn expiries(done: &[(String, String, Vec<Write>)]) -> Result<Vec<Writ
             id: *id,
             base_version: 1,
             valid_from: on,
-            body: Body::Plot(next),
+            body: Body::from(next),
             geometry: geometry.clone(),
         });
     }
@@ -82,7 +82,7 @@ pub(super) fn subsidies(done: &[(String, String, Vec<Write>)]) -> Result<Vec<Wri
             out.push(Write::Create {
                 id: RecordId::derived(&format!("subsidy/{id}")),
                 valid_from: on,
-                body: Body::SubsidyClaim(SubsidyClaim {
+                body: Body::from(SubsidyClaim {
                     burial: id,
                     rule: "erenhot-2016".into(),
                     items: rule_items
@@ -167,7 +167,7 @@ pub(super) fn graves_and_notices(
         graves.push(Write::Create {
             id: grave_id,
             valid_from: date(2020, 2, 20),
-            body: Body::Grave(Grave {
+            body: Body::from(Grave {
                 number: format!("SM-2020-{:03}", i + 1),
                 kind,
                 area_m2: Some(match kind {
@@ -229,7 +229,7 @@ pub(super) fn graves_and_notices(
         notices.push(Write::Create {
             id: RecordId::derived(&format!("notice/{i}")),
             valid_from: date(2020, 3, 2),
-            body: Body::Notice(Notice {
+            body: Body::from(Notice {
                 number: format!("迁告〔2020〕{:03}号", i + 1),
                 batch: "2020 年清明节前散埋乱葬集中整治".into(),
                 grave: grave_id,
@@ -259,7 +259,7 @@ pub(super) fn graves_and_notices(
             relocations.push(Write::Create {
                 id: burial_id,
                 valid_from: on,
-                body: Body::Burial(Burial {
+                body: Body::from(Burial {
                     deceased: Deceased {
                         name: buried.unwrap_or_else(|| "无名氏".into()),
                         sex: Sex::Male,

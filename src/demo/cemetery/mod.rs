@@ -203,7 +203,7 @@ pub fn zones(outline: &MultiPolygon<f64>) -> Vec<Write> {
         |key: &str, name: &str, kind: ZoneKind, basis: &str, g: MultiPolygon<f64>| Write::Create {
             id: RecordId::derived(&format!("zone/{key}")),
             valid_from: date(2016, 1, 1),
-            body: Body::Zone(Zone {
+            body: Body::from(Zone {
                 name: name.into(),
                 kind,
                 basis: basis.into(),
@@ -388,7 +388,7 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
         Write::Create {
             id: cemetery_id(),
             valid_from: opened,
-            body: Body::Cemetery(Cemetery {
+            body: Body::from(Cemetery {
                 name: "二连浩特市公益性公墓".into(),
                 kind: CemeteryKind::Public,
                 operator: "二连浩特市民政局".into(),
@@ -402,7 +402,7 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
         Write::Create {
             id: RecordId::derived("cemetery/commercial"),
             valid_from: date(2012, 4, 1),
-            body: Body::Cemetery(Cemetery {
+            body: Body::from(Cemetery {
                 name: "福寿园经营性公墓（示例）".into(),
                 kind: CemeteryKind::Commercial,
                 operator: "二连浩特市福寿园陵园有限公司（示例）".into(),
@@ -422,7 +422,7 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
         layout_writes.push(Write::Create {
             id: section_id(laid.code),
             valid_from: laid.laid_out,
-            body: Body::CemeterySection(Section {
+            body: Body::from(Section {
                 cemetery: cemetery_id(),
                 code: laid.code.into(),
                 name: name.into(),
@@ -468,7 +468,7 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
         Write::Create {
             id: RecordId::derived(&format!("burial/{seq}")),
             valid_from: died,
-            body: Body::Burial(Burial {
+            body: Body::from(Burial {
                 deceased: Deceased {
                     name,
                     sex,
@@ -709,7 +709,7 @@ pub fn changesets() -> Result<Vec<(String, String, Vec<Write>)>, String> {
             layout_writes.push(Write::Create {
                 id: plot_id(n),
                 valid_from: laid.laid_out,
-                body: Body::Plot(Plot {
+                body: Body::from(Plot {
                     cemetery: cemetery_id(),
                     section: section_id(laid.code),
                     number: n.clone(),

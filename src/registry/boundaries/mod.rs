@@ -98,7 +98,7 @@ impl Registry {
         cs.push(Write::Create {
             id: RecordId::new(),
             valid_from: date,
-            body: Body::MarkerObservation(Observation {
+            body: Body::from(Observation {
                 marker,
                 date,
                 observer: author.to_string(),
@@ -180,7 +180,7 @@ impl Registry {
         cs.push(Write::Create {
             id,
             valid_from: filed,
-            body: Body::Dispute(dispute),
+            body: Body::from(dispute),
             geometry,
         });
         Ok((id, self.commit(cs).await?))
@@ -228,7 +228,7 @@ impl Registry {
             id,
             base_version,
             valid_from: date,
-            body: Body::Dispute(next),
+            body: Body::from(next),
             geometry,
         });
         self.commit(cs).await
@@ -240,7 +240,7 @@ impl Registry {
     ) -> Result<(crate::boundaries::dispute::Dispute, Geometry<f64>), RegistryError> {
         match self.current().get(&id) {
             Some(v) => match &v.body {
-                Body::Dispute(d) => Ok((d.clone(), v.geometry.clone())),
+                Body::Dispute(d) => Ok(((**d).clone(), v.geometry.clone())),
                 _ => Err(crate::model::ChangesetError::NotFound(id).into()),
             },
             None => Err(crate::model::ChangesetError::NotFound(id).into()),
@@ -270,7 +270,7 @@ impl Registry {
             id,
             base_version,
             valid_from: date,
-            body: Body::Dispute(next),
+            body: Body::from(next),
             geometry: area,
         });
         {
@@ -370,7 +370,7 @@ impl Registry {
             > = state
                 .layer(Layer::BoundaryLine)
                 .filter_map(|v| match &v.body {
-                    Body::BoundaryLine(l) => Some((l.pair(), (v.id, v.version, l.clone()))),
+                    Body::BoundaryLine(l) => Some((l.pair(), (v.id, v.version, (**l).clone()))),
                     _ => None,
                 })
                 .collect();
@@ -395,7 +395,7 @@ impl Registry {
                                 id: *id,
                                 base_version: *version,
                                 valid_from: on,
-                                body: Body::BoundaryLine(next),
+                                body: Body::from(next),
                                 geometry,
                             });
                         }
@@ -404,7 +404,7 @@ impl Registry {
                         cs.push(Write::Create {
                             id: RecordId::derived(&format!("line/{}/{}", pair.0, pair.1)),
                             valid_from: on,
-                            body: Body::BoundaryLine(BoundaryLine {
+                            body: Body::from(BoundaryLine {
                                 left: d.left.0,
                                 left_name: d.left.1,
                                 right: d.right.0,
@@ -467,7 +467,7 @@ impl Registry {
         cs.push(Write::Create {
             id: record,
             valid_from: date,
-            body: Body::LineInspection(inspection),
+            body: Body::from(inspection),
             geometry: geometry.clone(),
         });
         cs.push(Write::Update {
@@ -554,7 +554,7 @@ impl Registry {
         cs.push(Write::Create {
             id,
             valid_from: agreement.signed,
-            body: Body::Agreement(agreement),
+            body: Body::from(agreement),
             geometry: Geometry::MultiLineString(geo::MultiLineString(lines)),
         });
         self.commit(cs).await?;

@@ -394,7 +394,7 @@ impl Registry {
         cs.push(Write::Create {
             id,
             valid_from: on,
-            body: Body::SubsidyClaim(crate::cemetery::SubsidyClaim {
+            body: Body::from(crate::cemetery::SubsidyClaim {
                 burial: burial_id,
                 rule: rule.id.clone(),
                 items,
@@ -459,7 +459,7 @@ impl Registry {
                 cs.push(Write::Create {
                     id,
                     valid_from: terms.issued_on,
-                    body: Body::Notice(Notice {
+                    body: Body::from(Notice {
                         number: format!(
                             "迁告〔{}〕{:03}号",
                             terms.issued_on.year(),
@@ -536,7 +536,7 @@ impl Registry {
             .get(&id)
             .ok_or_else(|| invalid(format!("告知书 {id} 不存在")))?;
         match &v.body {
-            Body::Notice(n) => Ok((n.clone(), v.geometry.clone())),
+            Body::Notice(n) => Ok(((**n).clone(), v.geometry.clone())),
             _ => Err(invalid(format!("记录 {id} 不是迁坟告知书"))),
         }
     }
