@@ -247,6 +247,7 @@ impl Registry {
     /// Builds the search index now (a server does at start), so that no search waits for it.
     pub fn warm_search(&self) {
         self.search_index();
+        give_back_freed_memory();
     }
 
     /// Brings the search index's entries of `ids` to what the current state holds. When
@@ -292,6 +293,11 @@ impl Registry {
                 if let Some(index) = rebased {
                     *slot = Some(Arc::new(index));
                 }
+                drop(slot);
+                // The old segment is freed once the last search reading it ends; what is
+                // freed by then goes back.
+                drop(from);
+                give_back_freed_memory();
             }
             merging.store(false, Ordering::SeqCst);
         });
@@ -625,5 +631,17 @@ impl Registry {
     /// The deepest unit containing `point` (a community or 嘎查 where there is one).
     pub fn unit_at(&self, point: Coord<f64>) -> Option<RecordVersion> {
         self.current().unit_at(point).cloned()
+    }
+}
+
+/// Hands the memory freed after a large build (the store read at start, a search index's
+/// keys) back to the system: glibc keeps freed small blocks for reuse, so a server that
+/// loaded a province and built its search index held 3.9 GB while using 1 GB.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system;
+    // it touches no memory in use and is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

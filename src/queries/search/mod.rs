@@ -52,17 +52,37 @@ impl Match {
     }
 }
 
+/// A record as the search holds it. Kept small (72 bytes and the name): a province's
+/// million door plates are entries too, and they have neither readings nor other names.
 #[derive(Debug, Clone)]
 struct Entry {
     id: RecordId,
-    name: String,
+    name: Box<str>,
     layer: Layer,
     at: Option<Coord<f64>>,
+    naming: Option<Box<EntryNaming>>,
+    weight: u8,
+}
+
+/// What a named record's naming adds to its entry, when it adds anything.
+#[derive(Debug, Clone, Default)]
+struct EntryNaming {
     /// Confirmed readings of polyphonic characters.
     readings: BTreeMap<usize, String>,
     /// Aliases, abbreviations and historical names (found, but after standard names).
     other_names: Vec<String>,
-    weight: u8,
+}
+
+static NO_READINGS: BTreeMap<usize, String> = BTreeMap::new();
+
+impl Entry {
+    fn readings(&self) -> &BTreeMap<usize, String> {
+        self.naming.as_ref().map_or(&NO_READINGS, |n| &n.readings)
+    }
+
+    fn other_names(&self) -> &[String] {
+        self.naming.as_ref().map_or(&[], |n| &n.other_names)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,17 +226,23 @@ impl Entry {
             }
             other => other.title(),
         };
-        let naming = v.body.naming();
+        let naming = v
+            .body
+            .naming()
+            .filter(|n| !n.readings.is_empty() || !n.other_names.is_empty())
+            .map(|n| {
+                Box::new(EntryNaming {
+                    readings: n.readings.clone(),
+                    other_names: n.other_names.iter().map(|o| o.text.clone()).collect(),
+                })
+            });
         Some(Entry {
             id: v.id,
-            name,
+            name: name.into(),
             layer: v.layer(),
             weight: weight(&v.body),
             at: v.geometry.interior_point().map(|p| p.0),
-            readings: naming.map(|n| n.readings.clone()).unwrap_or_default(),
-            other_names: naming
-                .map(|n| n.other_names.iter().map(|o| o.text.clone()).collect())
-                .unwrap_or_default(),
+            naming,
         })
     }
 
@@ -236,17 +262,17 @@ impl Entry {
             add(chars[start..].iter().collect(), Match::Infix);
         }
         add(toneless(&self.name), Match::Pinyin);
-        for other in &self.other_names {
+        for other in self.other_names() {
             add(normalize(other), Match::OtherName);
             add(toneless(other), Match::OtherName);
         }
         add(initials(&self.name), Match::Initials);
         if self.layer != Layer::DoorPlate {
             let romanize =
-                || normalize(&romanize(&self.name, lists, false, &self.readings).standard);
-            let r = if self.readings.is_empty() {
+                || normalize(&romanize(&self.name, lists, false, self.readings()).standard);
+            let r = if self.readings().is_empty() {
                 romanized
-                    .entry(self.name.clone())
+                    .entry(self.name.to_string())
                     .or_insert_with(romanize)
                     .clone()
             } else {
@@ -413,7 +439,7 @@ impl SearchIndex {
                 Hit {
                     weight: e.weight,
                     id: e.id,
-                    name: e.name.clone(),
+                    name: e.name.to_string(),
                     layer: e.layer,
                     matched,
                     score,
@@ -555,7 +581,7 @@ mod tests {
 
     fn named(street: bool, name: String) -> Body {
         if street {
-            Body::Street(Street {
+            Body::from(Street {
                 name,
                 name_mn: None,
                 class: StreetClass::Branch,
@@ -564,7 +590,7 @@ mod tests {
                 numbering: Default::default(),
             })
         } else {
-            Body::Place(Place {
+            Body::from(Place {
                 name,
                 name_mn: None,
                 category: PlaceCategory::Building,
@@ -604,7 +630,7 @@ mod tests {
                 let versions = match op {
                     Op::Create(street, s) => vec![version(RecordId::new(), 1, named(street, format!("{}{}", SPECIFICS[s], if street { "路" } else { "广场" })))],
                     Op::Plate(i, number) => match streets.get(i % streets.len().max(1)) {
-                        Some(street) => vec![version(RecordId::new(), 1, Body::DoorPlate(DoorPlate {
+                        Some(street) => vec![version(RecordId::new(), 1, Body::from(DoorPlate {
                             street: street.id,
                             number: number.to_string().parse().unwrap(),
                             source: Source::Sample,

@@ -4,7 +4,6 @@
 use super::{Entry, KEYS_PER_STAGE, Match, Part};
 use fst::automaton::{Levenshtein, Str};
 use fst::{Automaton, IntoStreamer, Map, Streamer};
-use std::collections::BTreeMap;
 
 /// Entries and their keys, built once.
 pub(super) struct Segment {
@@ -31,27 +30,68 @@ fn match_of(code: u64) -> Match {
     ][(code & 0xff) as usize]
 }
 
-/// Builds an fst from sorted keys, inlining single entries and spilling the rest to
-/// `postings`.
-fn build_map(
-    keys: BTreeMap<String, Vec<(u32, Match)>>,
-    postings: &mut Vec<Vec<(u32, Match)>>,
-) -> Map<Vec<u8>> {
-    let mut builder = fst::MapBuilder::memory();
-    for (key, mut list) in keys {
-        list.sort();
-        list.dedup_by_key(|(i, _)| *i);
-        let value = match list.as_slice() {
-            [(i, m)] => INLINE | (u64::from(*i) << 8) | *m as u64,
-            _ => {
-                postings.push(list);
-                (postings.len() - 1) as u64
-            }
-        };
-        // Keys come sorted and unique out of the BTreeMap.
-        builder.insert(&key, value).expect("sorted unique keys");
+/// Keys laid end to end in one buffer, each with its entry and how it matches, to be sorted
+/// once: a province's seventeen million keys (a door plate is found by its name, each part
+/// of it, its pinyin and initials, and its name with each character deleted) take 16 bytes
+/// each and their text, where a map from each key to a list of entries took over a hundred
+/// (4 GB while building, kept by the allocator afterwards).
+#[derive(Default)]
+struct KeyList {
+    text: Vec<u8>,
+    /// (start of the key in `text`, its length, the entry, the match).
+    keys: Vec<(u32, u16, u32, Match)>,
+}
+
+impl KeyList {
+    fn push(&mut self, key: &str, entry: u32, m: Match) {
+        let start = u32::try_from(self.text.len()).expect("under 4 GB of search keys");
+        let len = u16::try_from(key.len()).unwrap_or(u16::MAX);
+        self.text
+            .extend_from_slice(&key.as_bytes()[..usize::from(len)]);
+        self.keys.push((start, len, entry, m));
     }
-    Map::new(builder.into_inner().expect("in-memory fst")).expect("valid fst")
+
+    fn key(&self, k: &(u32, u16, u32, Match)) -> &[u8] {
+        &self.text[k.0 as usize..k.0 as usize + usize::from(k.1)]
+    }
+
+    /// An fst of the keys, sorted here: a key with one entry holds it inline, the entries of
+    /// the others go to `postings` (each entry once, under its best match).
+    fn into_map(mut self, postings: &mut Vec<Vec<(u32, Match)>>) -> Map<Vec<u8>> {
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.sort_unstable_by(|a, b| {
+            self.key(a)
+                .cmp(self.key(b))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        let mut builder = fst::MapBuilder::memory();
+        let mut list: Vec<(u32, Match)> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            if list.last().is_none_or(|&(e, _)| e != k.2) {
+                list.push((k.2, k.3));
+            }
+            if keys
+                .get(i + 1)
+                .is_some_and(|next| self.key(next) == self.key(k))
+            {
+                continue;
+            }
+            let value = match list.as_slice() {
+                [(e, m)] => INLINE | (u64::from(*e) << 8) | *m as u64,
+                _ => {
+                    postings.push(std::mem::take(&mut list));
+                    (postings.len() - 1) as u64
+                }
+            };
+            list.clear();
+            // Sorted above, and each key is inserted once, at the last of its run.
+            builder
+                .insert(self.key(k), value)
+                .expect("sorted unique keys");
+        }
+        Map::new(builder.into_inner().expect("in-memory fst")).expect("valid fst")
+    }
 }
 
 impl Segment {
@@ -61,20 +101,19 @@ impl Segment {
         mut keys: impl FnMut(&Entry) -> super::Keys,
     ) -> Self {
         entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        let mut by_key: BTreeMap<String, Vec<(u32, Match)>> = BTreeMap::new();
-        let mut deleted: BTreeMap<String, Vec<(u32, Match)>> = BTreeMap::new();
+        let (mut by_key, mut deleted) = (KeyList::default(), KeyList::default());
         for (i, e) in entries.iter().enumerate() {
             let super::Keys { keys, deletions } = keys(e);
             for (key, m) in keys {
-                by_key.entry(key).or_default().push((i as u32, m));
+                by_key.push(&key, i as u32, m);
             }
             for d in deletions {
-                deleted.entry(d).or_default().push((i as u32, Match::Typo));
+                deleted.push(&d, i as u32, Match::Typo);
             }
         }
         let mut postings = Vec::new();
-        let map = build_map(by_key, &mut postings);
-        let deletions = build_map(deleted, &mut postings);
+        let map = by_key.into_map(&mut postings);
+        let deletions = deleted.into_map(&mut postings);
         Segment {
             map,
             deletions,
