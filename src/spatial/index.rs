@@ -18,12 +18,31 @@ pub trait Indexed {
     fn geometry(&self) -> &Geometry<f64>;
 }
 
-/// An indexed item: its envelope, its key and its geometry (shared, not copied).
+/// An indexed item: its envelope, its key and its geometry (shared, not copied). A point is
+/// its envelope and takes no copy: a province's million door plates saved 80 MB.
 #[derive(Clone)]
 struct Entry<K> {
     id: K,
     envelope: AABB<[f64; 2]>,
-    geometry: Arc<Geometry<f64>>,
+    geometry: Option<Arc<Geometry<f64>>>,
+}
+
+impl<K> Entry<K> {
+    fn point(&self) -> Point<f64> {
+        let [x, y] = self.envelope.lower();
+        Point::new(x, y)
+    }
+
+    fn intersects<T>(&self, other: &T) -> bool
+    where
+        Geometry<f64>: Intersects<T>,
+        Point<f64>: Intersects<T>,
+    {
+        match &self.geometry {
+            Some(g) => g.intersects(other),
+            None => self.point().intersects(other),
+        }
+    }
 }
 
 impl<K: PartialEq> PartialEq for Entry<K> {
@@ -44,9 +63,12 @@ impl<K> RTreeObject for Entry<K> {
 impl<K> PointDistance for Entry<K> {
     fn distance_2(&self, point: &[f64; 2]) -> f64 {
         let p = Point::new(point[0], point[1]);
-        let nearest = match self.geometry.closest_point(&p) {
-            Closest::Intersection(c) | Closest::SinglePoint(c) => c,
-            Closest::Indeterminate => return f64::INFINITY,
+        let nearest = match &self.geometry {
+            None => self.point(),
+            Some(g) => match g.closest_point(&p) {
+                Closest::Intersection(c) | Closest::SinglePoint(c) => c,
+                Closest::Indeterminate => return f64::INFINITY,
+            },
         };
         let (dx, dy) = (nearest.x() - point[0], nearest.y() - point[1]);
         dx * dx + dy * dy
@@ -58,7 +80,10 @@ fn entry<T: Indexed>(v: &T) -> Option<Entry<T::Key>> {
     Some(Entry {
         id: v.key(),
         envelope: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-        geometry: Arc::new(v.geometry().clone()),
+        geometry: match v.geometry() {
+            Geometry::Point(_) => None,
+            g => Some(Arc::new(g.clone())),
+        },
     })
 }
 
@@ -188,7 +213,7 @@ impl<G: Copy + Eq + Hash, K: Copy + Eq + Hash> SpatialIndex<G, K> {
             .flat_map(move |t| {
                 t.locate_in_envelope_intersecting(&AABB::from_point([point.x, point.y]))
             })
-            .filter(move |e| e.geometry.intersects(&point))
+            .filter(move |e| e.intersects(&point))
             .map(|e| e.id)
     }
 
@@ -212,7 +237,7 @@ impl<G: Copy + Eq + Hash, K: Copy + Eq + Hash> SpatialIndex<G, K> {
         let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
         let area = rect.to_polygon();
         tree.locate_in_envelope_intersecting(&env)
-            .filter(|e| e.geometry.intersects(&area))
+            .filter(|e| e.intersects(&area))
             .map(|e| e.id)
             .collect()
     }
