@@ -18,6 +18,7 @@ use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
 use crate::record::{ApprovalDocument, ChangesetId, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::JsonRawValue;
 use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
@@ -47,17 +48,17 @@ fn raw(row: &PgRow) -> std::result::Result<RawVersion, sqlx::Error> {
 }
 
 fn decode(rows: Vec<PgRow>) -> Result<Vec<RecordVersion>> {
-    rows.iter()
-        .map(|row| {
-            raw(row)
-                .map_err(|e| StoreError::Corrupt {
-                    id: row.try_get::<String, _>("id").unwrap_or_default(),
-                    version: 0,
-                    reason: e.to_string(),
-                })?
-                .decode()
-        })
-        .collect()
+    rows.iter().map(decode_row).collect()
+}
+
+fn decode_row(row: &PgRow) -> Result<RecordVersion> {
+    raw(row)
+        .map_err(|e| StoreError::Corrupt {
+            id: row.try_get::<String, _>("id").unwrap_or_default(),
+            version: 0,
+            reason: e.to_string(),
+        })?
+        .decode()
 }
 
 fn summary(row: &PgRow) -> Result<ChangesetSummary> {
@@ -205,8 +206,14 @@ impl PgStore {
             Versions::Changeset(id) => q.bind(id.0),
             Versions::Current | Versions::All | Versions::Retired => q,
         };
-        let rows = q.fetch_all(&self.pool).await.context(which.context())?;
-        decode(rows)
+        // Decoded as they arrive: a province's million rows are never all held at once
+        // beside the versions made of them.
+        let mut rows = q.fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.context(which.context())? {
+            out.push(decode_row(&row)?);
+        }
+        Ok(out)
     }
 
     pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {

@@ -12,6 +12,7 @@ use super::{Result, StoreError};
 use crate::model::{ChangesetSummary, ColumnValue, CommitPlan, Layer, RecordVersion};
 use crate::record::{ApprovalDocument, ChangesetId};
 use chrono::NaiveDate;
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -49,17 +50,17 @@ fn raw(row: &SqliteRow) -> std::result::Result<RawVersion, String> {
 }
 
 fn decode(rows: Vec<SqliteRow>) -> Result<Vec<RecordVersion>> {
-    rows.iter()
-        .map(|row| {
-            raw(row)
-                .map_err(|reason| StoreError::Corrupt {
-                    id: row.try_get::<String, _>("id").unwrap_or_default(),
-                    version: row.try_get("version").unwrap_or_default(),
-                    reason,
-                })?
-                .decode()
-        })
-        .collect()
+    rows.iter().map(decode_row).collect()
+}
+
+fn decode_row(row: &SqliteRow) -> Result<RecordVersion> {
+    raw(row)
+        .map_err(|reason| StoreError::Corrupt {
+            id: row.try_get::<String, _>("id").unwrap_or_default(),
+            version: row.try_get("version").unwrap_or_default(),
+            reason,
+        })?
+        .decode()
 }
 
 fn summary(row: &SqliteRow) -> Result<ChangesetSummary> {
@@ -228,8 +229,25 @@ impl SqliteStore {
             Versions::Changeset(id) => q.bind(id.to_string()),
             Versions::Current | Versions::All | Versions::Retired => q,
         };
-        let rows = q.fetch_all(&self.pool).await.context(which.context())?;
-        decode(rows)
+        // Decoded as they arrive: a province's million rows are never all held at once
+        // beside the versions made of them.
+        let mut conn = self.pool.acquire().await.context(which.context())?;
+        let mut out = Vec::new();
+        {
+            let mut rows = q.fetch(&mut *conn);
+            while let Some(row) = rows.try_next().await.context(which.context())? {
+                out.push(decode_row(&row)?);
+            }
+        }
+        // A read of a whole layer or more leaves the connection's page cache full (64 MiB,
+        // for imports); a read does not need it kept.
+        if out.len() > 10_000 {
+            sqlx::query("PRAGMA shrink_memory")
+                .execute(&mut *conn)
+                .await
+                .context(which.context())?;
+        }
+        Ok(out)
     }
 
     pub async fn rewrite_bodies(&self, versions: &[RecordVersion]) -> Result<()> {
