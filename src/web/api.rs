@@ -5,7 +5,7 @@ use super::auth::Caller;
 use super::extract::{ApiPath as Path, ApiQuery};
 use super::openapi::ErrorBody;
 use super::{ApiError, AppState};
-use crate::model::{Layer, RecordVersion};
+use crate::model::{CurrentState, Layer, RecordVersion};
 use crate::record::RecordId;
 use crate::spatial::geojson::from_geo;
 use axum::Json;
@@ -178,26 +178,28 @@ pub async fn layer_features(
         });
     }
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(usize::MAX));
     // Matching versions in a stable order (by id), so that pages do not overlap.
-    let mut matched = if q.retired {
-        registry
+    let Page { total, versions } = if q.retired {
+        let retired = registry
             .retired(layer)
             .await?
             .into_iter()
             .filter(|v| inside(v, bbox) && caller.access.can_read(&v.body))
-            .collect()
+            .collect();
+        page_of(retired, offset, limit)
+    } else if q.as_of.is_some() {
+        page_of(
+            select(&registry, &caller, layer, bbox, q.as_of).await?,
+            offset,
+            limit,
+        )
     } else {
-        select(&registry, &caller, layer, bbox, q.as_of).await?
+        current_page(&registry, &caller, layer, bbox, offset, limit, |_| {
+            Ok::<_, ApiError>(true)
+        })?
     };
-    matched.sort_by_key(|v| v.id);
-    let total = matched.len();
-    let offset = q.offset.unwrap_or(0);
-    let page: Vec<Value> = matched
-        .iter()
-        .skip(offset)
-        .take(q.limit.unwrap_or(usize::MAX))
-        .map(feature)
-        .collect();
+    let page: Vec<Value> = versions.iter().map(feature).collect();
     let mut body = json!({
         "type": "FeatureCollection",
         "numberMatched": total,
@@ -246,20 +248,75 @@ pub(super) async fn select(
             .collect());
     }
     let current = registry.current();
-    let candidates: Vec<&RecordVersion> = match bbox {
-        Some(rect) => current
-            .index()
-            .intersecting(layer, rect)
-            .iter()
-            .filter_map(|id| current.get(id))
-            .collect(),
-        None => current.layer(layer).collect(),
-    };
-    Ok(candidates
-        .into_iter()
+    Ok(candidates(&current, layer, bbox)
         .filter(|v| caller.access.can_read(&v.body))
         .cloned()
         .collect())
+}
+
+/// The current versions of `layer` whose box meets `bbox` (all of them when there is none).
+fn candidates(
+    current: &CurrentState,
+    layer: Layer,
+    bbox: Option<Rect<f64>>,
+) -> Box<dyn Iterator<Item = &RecordVersion> + '_> {
+    match bbox {
+        Some(rect) => Box::new(
+            current
+                .index()
+                .intersecting(layer, rect)
+                .into_iter()
+                .filter_map(|id| current.get(&id)),
+        ),
+        None => Box::new(current.layer(layer)),
+    }
+}
+
+/// One page of versions in id order (then version), and how many there are in all.
+pub(super) struct Page {
+    pub total: usize,
+    pub versions: Vec<RecordVersion>,
+}
+
+/// The current versions of `layer` the caller may see, meeting `bbox`, that `keep` accepts:
+/// how many, and the page `offset..offset + limit` in id order. They are counted and sorted
+/// as references and only the page is copied (a page of twenty of a province's hundred
+/// thousand streets copied them all).
+pub(super) fn current_page<E>(
+    registry: &AppState,
+    caller: &Caller,
+    layer: Layer,
+    bbox: Option<Rect<f64>>,
+    offset: usize,
+    limit: usize,
+    mut keep: impl FnMut(&RecordVersion) -> Result<bool, E>,
+) -> Result<Page, E> {
+    let current = registry.current();
+    let mut matched = Vec::new();
+    for v in candidates(&current, layer, bbox) {
+        if caller.access.can_read(&v.body) && keep(v)? {
+            matched.push(v);
+        }
+    }
+    matched.sort_unstable_by_key(|v| (v.id, v.version));
+    Ok(Page {
+        total: matched.len(),
+        versions: matched
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect(),
+    })
+}
+
+/// [`current_page`] of versions already read (from the history, or retired ones).
+pub(super) fn page_of(mut matched: Vec<RecordVersion>, offset: usize, limit: usize) -> Page {
+    matched.sort_by_key(|v| (v.id, v.version));
+    Page {
+        total: matched.len(),
+        versions: matched.into_iter().skip(offset).take(limit).collect(),
+    }
 }
 
 /// Whether a version meets `bbox` (every version does when there is none).

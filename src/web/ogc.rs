@@ -404,6 +404,20 @@ fn geojson_response(body: Value, crs: &Crs, etag: Option<u32>) -> Response {
     response
 }
 
+/// The versions `keep` accepts.
+fn kept(
+    versions: Vec<RecordVersion>,
+    mut keep: impl FnMut(&RecordVersion) -> Result<bool, ApiError>,
+) -> Result<Vec<RecordVersion>, ApiError> {
+    let mut out = Vec::with_capacity(versions.len());
+    for v in versions {
+        if keep(&v)? {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
 /// A version as an OGC feature in `crs`.
 fn ogc_feature(v: &RecordVersion, crs: &Crs) -> Result<Value, ApiError> {
     let mut f = api::feature(v);
@@ -462,16 +476,18 @@ pub async fn items(
         }
         None => None,
     };
-    let mut matched: Vec<RecordVersion> = match q.datetime.as_deref().map(parse_datetime) {
-        None => api::select(&registry, &caller, layer, bbox, None).await?,
+    let keep = |v: &RecordVersion| filter.as_ref().map_or(Ok(true), |f| f.matches(v));
+    let api::Page { total, versions } = match q.datetime.as_deref().map(parse_datetime) {
+        None => api::current_page(&registry, &caller, layer, bbox, offset, limit, keep)?,
         // An instant: the versions in force that day.
         Some(Ok((Some(day), Some(end)))) if day == end => {
-            api::select(&registry, &caller, layer, bbox, Some(day)).await?
+            let on = api::select(&registry, &caller, layer, bbox, Some(day)).await?;
+            api::page_of(kept(on, keep)?, offset, limit)
         }
         // An interval: every version whose lifespan meets it.
         Some(interval) => {
             let (from, to) = interval?;
-            registry
+            let lived = registry
                 .store()
                 .layer_versions(layer)
                 .await
@@ -480,24 +496,12 @@ pub async fn items(
                 .filter(|v| {
                     lives_in(v, from, to) && api::inside(v, bbox) && caller.access.can_read(&v.body)
                 })
-                .collect()
+                .collect();
+            api::page_of(kept(lived, keep)?, offset, limit)
         }
     };
-    if let Some(f) = &filter {
-        let mut kept = Vec::with_capacity(matched.len());
-        for v in matched {
-            if f.matches(&v)? {
-                kept.push(v);
-            }
-        }
-        matched = kept;
-    }
-    matched.sort_by(|a, b| a.id.cmp(&b.id).then(a.version.cmp(&b.version)));
-    let total = matched.len();
-    let features: Vec<Value> = matched
+    let features: Vec<Value> = versions
         .iter()
-        .skip(offset)
-        .take(limit)
         .map(|v| ogc_feature(v, &crs))
         .collect::<Result<_, _>>()?;
     let b = base(&headers);
@@ -535,10 +539,8 @@ pub async fn items(
         );
     }
     if wants_html(q.f.as_deref(), &headers) {
-        let rows: String = matched
+        let rows: String = versions
             .iter()
-            .skip(offset)
-            .take(limit)
             .map(|v| format!("<tr><td><a href=\"{b}/collections/{id}/items/{0}?f=html\">{0}</a></td><td>{1}</td><td>{2}</td></tr>", v.id, esc(&v.body.title()), v.valid_from))
             .collect();
         let next = if offset + limit < total {
