@@ -72,7 +72,7 @@ fn extraction(n: usize) -> f64 {
         superseded_at: None,
         changeset: ChangesetId::new(),
         retired: false,
-        body: Body::Burial(Burial {
+        body: Body::from(Burial {
             deceased: Deceased {
                 name: "示例".into(),
                 sex: Sex::Female,

@@ -34,7 +34,7 @@ fn plate_changesets(total: usize) -> Vec<Changeset> {
                 cs.writes.push(Write::Create {
                     id: RecordId::new(),
                     valid_from: "2024-01-01".parse().unwrap(),
-                    body: Body::DoorPlate(DoorPlate {
+                    body: Body::from(DoorPlate {
                         street: RecordId::derived(&format!("street/bench/{}", i / 5000)),
                         number: DoorNumber::new((i % 5000) as u32 + 1).unwrap(),
                         source: Source::Sample,

@@ -73,7 +73,7 @@ async fn main() {
         writes.push(Write::Create {
             id: RecordId::new(),
             valid_from: "2020-01-01".parse().unwrap(),
-            body: Body::Place(place),
+            body: Body::from(place),
             geometry,
         });
     }

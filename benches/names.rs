@@ -63,7 +63,7 @@ fn state_of(names: &[String]) -> CurrentState {
         superseded_at: None,
         changeset: ChangesetId::new(),
         retired: false,
-        body: Body::Place(Place {
+        body: Body::from(Place {
             name: name.clone(),
             name_mn: None,
             category: PlaceCategory::Settlement,

@@ -11,72 +11,26 @@
 //! (`cargo install martin@1.14.0 --locked`: 1.14 is the last release for rustc 1.95).
 //! `BENCH_TILES` caps the tiles per layer and zoom range (default 4,000).
 
-use diming::addresses::{DoorNumber, DoorPlate, Street, StreetClass};
 use diming::config::Config;
-use diming::model::{Body, Changeset, Write};
-use diming::record::{RecordId, Source};
+use diming::model::Changeset;
 use diming::registry::Registry;
 use diming::spatial::tiles::tile_of;
-use geo::{Coord, Geometry, LineString, MultiLineString, Point};
+use geo::Coord;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng, rngs::StdRng};
-use std::io::{BufRead, BufReader, Read, Write as _};
+use rand::{SeedableRng, rngs::StdRng};
+use std::io::BufReader;
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[path = "support/mod.rs"]
 mod support;
+use support::http::{get, wait_for};
+use support::province::{corners, province};
 use support::{drop_pg, env_usize, fresh_pg, memory_mb};
 
 const CONNECTIONS: usize = 4;
-
-/// One GET on a keep-alive connection: the status.
-fn get(reader: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<u16> {
-    write!(
-        reader.get_mut(),
-        "GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n"
-    )?;
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let (mut length, mut chunked) = (0usize, false);
-    loop {
-        line.clear();
-        reader.read_line(&mut line)?;
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let lower = l.to_ascii_lowercase();
-        if let Some(v) = lower.strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        } else if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
-            chunked = true;
-        }
-    }
-    if chunked {
-        loop {
-            line.clear();
-            reader.read_line(&mut line)?;
-            let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
-            let mut chunk = vec![0; size + 2];
-            reader.read_exact(&mut chunk)?;
-            if size == 0 {
-                break;
-            }
-        }
-    } else {
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body)?;
-    }
-    Ok(status)
-}
 
 struct Run {
     tiles_per_s: f64,
@@ -125,22 +79,6 @@ fn run(port: u16, paths: &[String]) -> Run {
     }
 }
 
-fn wait_for(port: u16, path: &str, child: &mut Child) {
-    for _ in 0..600 {
-        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
-            let mut r = BufReader::new(s);
-            if matches!(get(&mut r, path), Ok(200)) {
-                return;
-            }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the server on port {port} stopped: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("the server on port {port} did not answer {path}");
-}
-
 fn diming_server(url: &str, port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
         .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
@@ -149,7 +87,7 @@ fn diming_server(url: &str, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_for(port, "/healthz", &mut child);
+    wait_for(port, "/healthz", &mut child, 300);
     child
 }
 
@@ -161,7 +99,7 @@ fn martin_server(martin: &str, url: &str, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start martin ({martin}): {e}; install it with `cargo install martin@1.14.0 --locked` or set BENCH_MARTIN"));
-    wait_for(port, "/health", &mut child);
+    wait_for(port, "/health", &mut child, 300);
     child
 }
 
@@ -183,93 +121,6 @@ fn tile_list(
     }
     out.shuffle(&mut StdRng::seed_from_u64(5));
     out.truncate(cap);
-    out
-}
-
-/// The south-west and north-east corners of the jurisdiction's extent.
-fn corners(config: &Config) -> (Coord<f64>, Coord<f64>) {
-    let e = config.jurisdiction.extent;
-    (
-        Coord {
-            x: e.west,
-            y: e.south,
-        },
-        Coord {
-            x: e.east,
-            y: e.north,
-        },
-    )
-}
-
-/// A synthetic province's streets and door plates over the city's extent.
-fn province(plates: usize, streets: usize, extent: (Coord<f64>, Coord<f64>)) -> Vec<Changeset> {
-    let mut rng = StdRng::seed_from_u64(11);
-    let mut out = Vec::new();
-    let per_street = plates.div_ceil(streets.max(1));
-    let ids: Vec<RecordId> = (0..streets).map(|_| RecordId::new()).collect();
-    let mut starts = Vec::with_capacity(streets);
-    for chunk in (0..streets).collect::<Vec<_>>().chunks(2000) {
-        let mut cs = Changeset::new("bench", "全省街路巷");
-        for &i in chunk {
-            // Kept clear of the extent's edges by more than a plate's offset from its street.
-            let x = rng.random_range(extent.0.x + 0.01..extent.1.x - 0.03);
-            let y = rng.random_range(extent.0.y + 0.01..extent.1.y - 0.03);
-            let (dx, dy) = if i % 2 == 0 {
-                (0.012, 0.0)
-            } else {
-                (0.0, 0.009)
-            };
-            let line = LineString::from(vec![
-                (x, y),
-                (x + dx / 2.0, y + dy / 2.0 + 0.0004),
-                (x + dx, y + dy),
-            ]);
-            starts.push((x, y, dx, dy));
-            cs.writes.push(Write::Create {
-                id: ids[i],
-                valid_from: "2024-01-01".parse().unwrap(),
-                body: Body::Street(Street {
-                    name: format!("街{i}"),
-                    name_mn: None,
-                    class: [
-                        StreetClass::Arterial,
-                        StreetClass::Secondary,
-                        StreetClass::Branch,
-                        StreetClass::Lane,
-                    ][i % 4],
-                    source: Source::Sample,
-                    naming: Default::default(),
-                    numbering: Default::default(),
-                }),
-                geometry: Geometry::MultiLineString(MultiLineString(vec![line])),
-            });
-        }
-        out.push(cs);
-    }
-    for chunk in (0..plates).collect::<Vec<_>>().chunks(5000) {
-        let mut cs = Changeset::new("bench", "全省门牌");
-        for &i in chunk {
-            let s = i / per_street;
-            let (x, y, dx, dy) = starts[s.min(streets - 1)];
-            let t = (i % per_street) as f64 / per_street as f64;
-            let side = if i % 2 == 0 { 0.0001 } else { -0.0001 };
-            cs.writes.push(Write::Create {
-                id: RecordId::new(),
-                valid_from: "2024-01-01".parse().unwrap(),
-                body: Body::DoorPlate(DoorPlate {
-                    street: ids[s.min(streets - 1)],
-                    number: DoorNumber::new((i % per_street) as u32 + 1).unwrap(),
-                    source: Source::Sample,
-                    kind: Default::default(),
-                }),
-                geometry: Geometry::Point(Point::new(
-                    x + dx * t + if dy != 0.0 { side } else { 0.0 },
-                    y + dy * t + if dx != 0.0 { side } else { 0.0 },
-                )),
-            });
-        }
-        out.push(cs);
-    }
     out
 }
 

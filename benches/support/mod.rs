@@ -2,6 +2,11 @@
 
 use sqlx::postgres::PgPoolOptions;
 
+#[allow(dead_code)] // not every benchmark speaks HTTP
+pub mod http;
+#[allow(dead_code)] // not every benchmark loads the province
+pub mod province;
+
 pub fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
