@@ -65,6 +65,7 @@ fn officer(url: &str) -> String {
         .arg("--password-stdin")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     use std::io::Write as _;

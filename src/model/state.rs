@@ -52,10 +52,9 @@ impl CommitPlan {
 
 /// All current (not retired, not superseded) versions, with a spatial index over them.
 pub struct CurrentState {
+    /// By layer, so that reading one layer costs its size, not the registry's (a province's
+    /// million plates are not read to find its twelve units).
     records: ById,
-    /// The ids of each layer's records, so that reading one layer costs its size, not the
-    /// registry's (a province's million plates are not read to find its twelve units).
-    layers: HashMap<Layer, HashSet<RecordId>>,
     /// The retiring version of each retired record, so that a late copy of an older version
     /// (another process's commit, heard of twice) cannot bring it back.
     retired: HashMap<RecordId, u32>,
@@ -78,7 +77,6 @@ impl Default for CurrentState {
     fn default() -> Self {
         CurrentState {
             records: ById::default(),
-            layers: HashMap::new(),
             retired: HashMap::new(),
             gone: HashMap::new(),
             index: SpatialIndex::default(),
@@ -98,13 +96,8 @@ impl CurrentState {
     pub fn from_versions(versions: impl IntoIterator<Item = RecordVersion>) -> Self {
         let records: ById = versions.into_iter().collect();
         let index = SpatialIndex::build(records.values());
-        let mut layers: HashMap<Layer, HashSet<RecordId>> = HashMap::new();
-        for v in records.values() {
-            layers.entry(v.layer()).or_default().insert(v.id);
-        }
         CurrentState {
             records,
-            layers,
             retired: HashMap::new(),
             gone: HashMap::new(),
             index,
@@ -145,15 +138,11 @@ impl CurrentState {
     }
 
     pub fn layer(&self, layer: Layer) -> impl Iterator<Item = &RecordVersion> {
-        self.layers
-            .get(&layer)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.records.get(id))
+        self.records.layer(layer)
     }
 
     pub fn count(&self, layer: Layer) -> usize {
-        self.layers.get(&layer).map_or(0, HashSet::len)
+        self.records.count(layer)
     }
 
     pub fn index(&self) -> &RecordIndex {
@@ -396,18 +385,13 @@ impl CurrentState {
             if self.known_version(&v.id).is_some_and(|k| k >= v.version) {
                 continue;
             }
-            if let Some(old) = self.records.remove(&v.id)
-                && let Some(ids) = self.layers.get_mut(&old.layer())
-            {
-                ids.remove(&old.id);
-            }
+            self.records.remove(&v.id);
             if v.retired {
                 self.retired.insert(v.id, v.version);
                 if v.body.naming().is_some() {
                     self.gone.insert(v.id, v);
                 }
             } else {
-                self.layers.entry(v.layer()).or_default().insert(v.id);
                 self.records.insert(v);
             }
         }

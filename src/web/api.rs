@@ -295,17 +295,23 @@ pub(super) fn current_page<E>(
     let mut matched = Vec::new();
     for v in candidates(&current, layer, bbox) {
         if caller.access.can_read(&v.body) && keep(v)? {
-            matched.push(v);
+            matched.push(((v.id, v.version), v));
         }
     }
-    matched.sort_unstable_by_key(|v| (v.id, v.version));
+    let total = matched.len();
+    // Only the first `offset + limit` in order are needed: set apart, then sorted.
+    let end = offset.saturating_add(limit).min(total);
+    if end < total {
+        matched.select_nth_unstable_by_key(end, |m| m.0);
+        matched.truncate(end);
+    }
+    matched.sort_unstable_by_key(|m| m.0);
     Ok(Page {
-        total: matched.len(),
+        total,
         versions: matched
             .into_iter()
             .skip(offset)
-            .take(limit)
-            .cloned()
+            .map(|(_, v)| v.clone())
             .collect(),
     })
 }
