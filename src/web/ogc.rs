@@ -386,7 +386,7 @@ pub struct ItemsQuery {
     filter_crs: Option<String>,
 }
 
-fn geojson_response(body: Value, crs: &Crs, etag: Option<u32>) -> Response {
+fn geojson_response(body: impl serde::Serialize, crs: &Crs, etag: Option<u32>) -> Response {
     let mut response = axum::Json(body).into_response();
     let h = response.headers_mut();
     h.insert(
@@ -419,15 +419,16 @@ fn kept(
 }
 
 /// A version as an OGC feature in `crs`.
-fn ogc_feature(v: &RecordVersion, crs: &Crs) -> Result<Value, ApiError> {
-    let mut f = api::feature(v);
+fn ogc_feature<'a>(v: &'a RecordVersion, crs: &Crs) -> Result<api::Feature<'a>, ApiError> {
     if crs.proj != "EPSG:4490" || crs.swapped {
-        f["geometry"] = json!(crate::spatial::geojson::from_geo(&to_crs(
-            &v.geometry,
-            crs
-        )?));
+        let moved = to_crs(&v.geometry, crs)?;
+        Ok(api::Feature::with_geometry(
+            v,
+            crate::spatial::geojson::from_geo(&moved),
+        ))
+    } else {
+        Ok(api::Feature::of(v))
     }
-    Ok(f)
 }
 
 pub async fn items(
@@ -500,7 +501,7 @@ pub async fn items(
             api::page_of(kept(lived, keep)?, offset, limit)
         }
     };
-    let features: Vec<Value> = versions
+    let features: Vec<api::Feature> = versions
         .iter()
         .map(|v| ogc_feature(v, &crs))
         .collect::<Result<_, _>>()?;
@@ -558,15 +559,28 @@ pub async fn items(
             ),
         ));
     }
-    let body = json!({
-        "type": "FeatureCollection",
-        "timeStamp": chrono::Utc::now().to_rfc3339(),
-        "numberMatched": total,
-        "numberReturned": features.len(),
-        "features": features,
-        "links": links,
-    });
+    let body = FeatureCollection {
+        kind: "FeatureCollection",
+        time_stamp: chrono::Utc::now().to_rfc3339(),
+        number_matched: total,
+        number_returned: features.len(),
+        features,
+        links,
+    };
     Ok(geojson_response(body, &crs, None))
+}
+
+/// An items page, written straight to JSON (its features too, see [`api::Feature`]).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FeatureCollection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    time_stamp: String,
+    number_matched: usize,
+    number_returned: usize,
+    features: Vec<api::Feature<'a>>,
+    links: Vec<Value>,
 }
 
 #[derive(Deserialize)]
@@ -604,7 +618,7 @@ pub async fn item(
             &format!("<pre>{}</pre>", esc(&props)),
         ));
     }
-    let mut f = ogc_feature(&v, &crs)?;
+    let mut f = serde_json::to_value(ogc_feature(&v, &crs)?).unwrap_or(Value::Null);
     let b = base(&headers);
     f["links"] = json!([
         { "rel": "self", "type": "application/geo+json", "href": format!("{b}/collections/{id}/items/{fid}") },
