@@ -245,10 +245,12 @@ async fn main() {
             n as f64 / s,
             ogr / s
         );
-        println!(
-            "  … then every plate moved 10 cm, {updated} updates in one changeset: {su:.2} s ({:.0} plates/s)",
-            updated as f64 / su
-        );
+        if updated > 0 {
+            println!(
+                "  … then every plate moved 10 cm, {updated} updates in one changeset: {su:.2} s ({:.0} plates/s)",
+                updated as f64 / su
+            );
+        }
     }
     if !stores.contains("postgres") {
         return;
@@ -262,8 +264,10 @@ async fn main() {
         n as f64 / p,
         ogr / p
     );
-    println!(
-        "  … then every plate moved 10 cm, {updated} updates in one changeset: {pu:.2} s ({:.0} plates/s)",
-        updated as f64 / pu
-    );
+    if updated > 0 {
+        println!(
+            "  … then every plate moved 10 cm, {updated} updates in one changeset: {pu:.2} s ({:.0} plates/s)",
+            updated as f64 / pu
+        );
+    }
 }
