@@ -7,6 +7,7 @@ use super::romanize::toneless;
 use super::words::{CharStatus, WordLists, is_han, split};
 use crate::record::RecordId;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -197,11 +198,81 @@ fn derived_root(name: &str, forms: &[String]) -> String {
     }
 }
 
+/// The names a name is compared with (its scope's), indexed by what the rules compare: the
+/// name, its sound, its root without 新/大/老 and the city's name, its specific part, the names
+/// it gave up. A check reads only the names that share one of these with it: the names audit
+/// of a province's 100,000 streets compared each with all the others (ten billion pairs).
+pub struct Peers<'a> {
+    all: Vec<&'a Peer>,
+    by: HashMap<(Key, &'a str), Vec<u32>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Name,
+    Sound,
+    Root,
+    Specific,
+    Former,
+}
+
+impl<'a> Peers<'a> {
+    pub fn new(peers: impl IntoIterator<Item = &'a Peer>, lists: &WordLists) -> Self {
+        let all: Vec<&Peer> = peers.into_iter().collect();
+        let mut by: HashMap<(Key, &str), Vec<u32>> = HashMap::new();
+        for (i, p) in all.iter().enumerate() {
+            let i = i as u32;
+            let mut add = |key, text: &'a str| by.entry((key, text)).or_default().push(i);
+            add(Key::Name, p.name.as_str());
+            add(Key::Sound, p.sound.as_str());
+            add(Key::Root, p.root.as_str());
+            let theirs = split(&p.name, lists);
+            if theirs.generic.is_some() {
+                add(Key::Specific, theirs.specific);
+            }
+            for (former, _) in &p.former {
+                add(Key::Former, former.as_str());
+            }
+        }
+        Peers { all, by }
+    }
+
+    /// The names sharing a key with the checked one, in their order, leaving out `except`
+    /// (the record checked itself).
+    fn sharing(&self, keys: &[(Key, &str)], except: Option<RecordId>) -> Vec<&'a Peer> {
+        let mut at: Vec<u32> = keys
+            .iter()
+            .filter_map(|k| self.by.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .map(|i| self.all[i as usize])
+            .filter(|p| Some(p.id) != except)
+            .collect()
+    }
+}
+
 /// Checks one name. Verdicts come in rule order; an empty list means the name passes.
 pub fn check<'a>(
     name: &str,
     kind: NameKind,
     peers: impl IntoIterator<Item = &'a Peer>,
+    lists: &WordLists,
+    settings: &Settings,
+) -> Vec<Verdict> {
+    check_among(name, kind, &Peers::new(peers, lists), None, lists, settings)
+}
+
+/// [`check`] against names already indexed, leaving out the record `except` (the one checked,
+/// when it is among them).
+pub fn check_among(
+    name: &str,
+    kind: NameKind,
+    peers: &Peers,
+    except: Option<RecordId>,
     lists: &WordLists,
     settings: &Settings,
 ) -> Vec<Verdict> {
@@ -379,8 +450,18 @@ pub fn check<'a>(
     let forms = city_forms(&settings.city);
     let sound = toneless(name);
     let root = derived_root(name, &forms);
-    let peers_seen: Vec<&Peer> = peers.into_iter().collect();
-    for p in peers_seen.iter().copied().filter(|p| !p.retired) {
+    let mut keys = vec![(Key::Name, name), (Key::Sound, sound.as_str())];
+    if !root.is_empty() {
+        keys.push((Key::Root, root.as_str()));
+    }
+    if parts.generic.is_some() && !parts.specific.is_empty() {
+        keys.push((Key::Specific, parts.specific));
+    }
+    for p in peers
+        .sharing(&keys, except)
+        .into_iter()
+        .filter(|p| !p.retired)
+    {
         let conflict = |rule, severity, explanation| Verdict {
             conflict: Some(p.id),
             ..verdict(rule, severity, p.name.as_str(), explanation)
@@ -421,7 +502,7 @@ pub fn check<'a>(
 
     // A name given up by a rename, given again too soon.
     if let Some(since) = settings.former_since {
-        for p in peers_seen.iter().copied() {
+        for p in peers.sharing(&[(Key::Former, name)], except) {
             for (former, until) in p.former.iter().filter(|(f, u)| f == name && *u >= since) {
                 let whose = if p.retired {
                     format!("{until} 撤销的地名（记录 {}）", p.id)

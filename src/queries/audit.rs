@@ -114,13 +114,17 @@ pub fn audit(state: &CurrentState, lists: &WordLists, settings: &Settings) -> Ve
                 .push(Peer::new(v.id, v.body.title(), settings));
         }
     }
+    let indexed: HashMap<&Scope, rules::Peers> = scopes
+        .iter()
+        .map(|(scope, peers)| (scope, rules::Peers::new(peers, lists)))
+        .collect();
     let mut rows: Vec<AuditRow> = state
         .records()
         .filter_map(|v| {
             let (scope, kind) = Scope::of(v)?;
             let name = v.body.title();
-            let others = scopes[&scope].iter().filter(|p| p.id != v.id);
-            let verdicts = rules::check(&name, kind, others, lists, settings);
+            let verdicts =
+                rules::check_among(&name, kind, &indexed[&scope], Some(v.id), lists, settings);
             if verdicts.is_empty() {
                 return None;
             }
