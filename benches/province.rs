@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::http::wait_for;
+use support::http::diming_server;
 use support::province::{corners, province};
 use support::{drop_pg, env_usize, fresh_pg, memory_mb};
 
@@ -90,14 +90,7 @@ fn officer(url: &str) -> String {
 /// Starts a server on `port`: the server and its start-up time.
 fn serve(url: &str, port: u16) -> (Child, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(BIN)
-        .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(port, "/healthz", &mut child, 900);
+    let child = diming_server(url, port, 900);
     (child, started.elapsed())
 }
 
@@ -166,7 +159,11 @@ async fn main() {
     let sqlite_loaded = kept.is_some() && file.exists();
     let sqlite = format!("sqlite://{}", file.display());
     let (pg, db, pg_loaded) = match &kept {
-        Some(_) => kept_pg().await,
+        Some(_) => {
+            let name = "diming_province_kept";
+            let (url, existed) = support::kept_pg(name).await;
+            (url, name.to_string(), existed)
+        }
         None => {
             let (url, db) = fresh_pg("province").await;
             (url, db, false)
@@ -229,30 +226,4 @@ async fn main() {
     if kept.is_none() {
         drop_pg(&db).await;
     }
-}
-
-/// The kept PostgreSQL database, created if missing: its URL, name, and whether it existed.
-async fn kept_pg() -> (String, String, bool) {
-    let admin = support::admin_url();
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap();
-    let name = "diming_province_kept";
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(name)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    if !exists {
-        let sql = format!("CREATE DATABASE {name}");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
-    let base = admin.rsplit_once('/').unwrap().0;
-    (format!("{base}/{name}"), name.into(), exists)
 }

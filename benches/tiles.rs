@@ -26,7 +26,7 @@ use std::time::Instant;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::http::{get, wait_for};
+use support::http::{diming_server, get, wait_for};
 use support::province::{corners, province};
 use support::{drop_pg, env_usize, fresh_pg, memory_mb};
 
@@ -77,18 +77,6 @@ fn run(port: u16, paths: &[String]) -> Run {
         errors: results.iter().map(|r| r.1).sum(),
         with_data: results.iter().map(|r| r.2).sum(),
     }
-}
-
-fn diming_server(url: &str, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
-        .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(port, "/healthz", &mut child, 300);
-    child
 }
 
 fn martin_server(martin: &str, url: &str, port: u16) -> Child {
@@ -177,7 +165,7 @@ async fn scenario(
         for (who, paths) in [("diming", &ours), ("martin", &theirs)] {
             let port = if who == "diming" { 8191 } else { 8192 };
             let mut child = if who == "diming" {
-                diming_server(&url, port)
+                diming_server(&url, port, 300)
             } else {
                 martin_server(martin, &url, port)
             };

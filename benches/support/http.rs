@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write as _};
 use std::net::TcpStream;
-use std::process::Child;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// One GET on a keep-alive connection: the status.
@@ -68,4 +68,17 @@ pub fn wait_for(port: u16, path: &str, child: &mut Child, seconds: u64) {
         std::thread::sleep(Duration::from_millis(200));
     }
     panic!("the server on port {port} did not answer {path}");
+}
+
+/// `diming serve` on the store `url`, once it answers `/healthz` (waiting at most `seconds`).
+pub fn diming_server(url: &str, port: u16, seconds: u64) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diming"))
+        .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(port, "/healthz", &mut child, seconds);
+    child
 }

@@ -19,40 +19,66 @@ pub fn admin_url() -> String {
         .unwrap_or_else(|_| "postgres://diming:diming@127.0.0.1:5432/postgres".into())
 }
 
-/// A fresh PostgreSQL database; dropped by [`drop_pg`].
-pub async fn fresh_pg(tag: &str) -> (String, String) {
+/// A pool of one connection to the administrator's database.
+async fn admin_pool() -> sqlx::PgPool {
     let admin = admin_url();
-    let pool = PgPoolOptions::new()
+    PgPoolOptions::new()
         .max_connections(1)
         .connect(&admin)
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is needed at {admin} (run .ci/postgres): {e}"));
+        .unwrap_or_else(|e| panic!("PostgreSQL is needed at {admin} (run .ci/postgres): {e}"))
+}
+
+async fn execute(pool: &sqlx::PgPool, sql: String) {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// The URL of the database `name` beside the administrator's.
+fn database_url(name: &str) -> String {
+    let admin = admin_url();
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}
+
+/// A fresh PostgreSQL database; dropped by [`drop_pg`].
+pub async fn fresh_pg(tag: &str) -> (String, String) {
+    let pool = admin_pool().await;
     let name = format!("diming_bench_{tag}_{}", std::process::id());
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let sql = format!("CREATE DATABASE {name}");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').unwrap().0;
-    (format!("{base}/{name}"), name)
+    execute(
+        &pool,
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await;
+    execute(&pool, format!("CREATE DATABASE {name}")).await;
+    (database_url(&name), name)
+}
+
+/// The database `name`, created if missing (kept between runs): its URL, and whether it
+/// existed.
+#[allow(dead_code)] // not every benchmark keeps its data
+pub async fn kept_pg(name: &str) -> (String, bool) {
+    let pool = admin_pool().await;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    if !exists {
+        execute(&pool, format!("CREATE DATABASE {name}")).await;
+    }
+    (database_url(name), exists)
 }
 
 pub async fn drop_pg(name: &str) {
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url())
-        .await
-        .unwrap();
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .unwrap();
+    let pool = admin_pool().await;
+    execute(
+        &pool,
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await;
 }
 
 /// The demo city in a throw-away SQLite registry (keep the directory while it is used).
