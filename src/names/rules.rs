@@ -1,7 +1,8 @@
 //! The naming-rule checker (大洋怪重). Each verdict names its rule (a stable English id), its
 //! severity, the part of the name it matched and an explanation in Chinese. Duplicates are
 //! judged among the `peers` the caller passes: the names in the same scope and category
-//! (streets of the town, 嘎查 of one 苏木, communities of the city…).
+//! (streets of the town, 嘎查 of one 苏木, communities of the city…), indexed by what the rules
+//! compare ([`Peers`]) so that a check reads only the names that share something with it.
 
 use super::romanize::toneless;
 use super::words::{CharStatus, WordLists, is_han, split};

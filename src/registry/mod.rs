@@ -12,9 +12,10 @@
 //! its retention); afterwards it brings the search index's entries of the touched records up
 //! to date, marks the layers it changed for the results kept from them (`derived`) and drops
 //! the cached vector tiles the changeset touched (`tiles`). Changesets that arrive while one is
-//! written are planned one by one and written together (`group`). [`Registry::preview`] runs the same rules and writes nothing. `gazetteer` gathers
-//! the 地名志 and the name table from the registry; what a print map shows is
-//! [`crate::publish::atlas`]'s, read from the current state.
+//! written are planned one by one and written together (`group`). [`Registry::preview`] runs
+//! the same rules and writes nothing. `gazetteer` gathers the 地名志 and the name table from
+//! the registry; what a print map shows is [`crate::publish::atlas`]'s, read from the current
+//! state.
 
 pub mod boundaries;
 pub mod cemetery;
